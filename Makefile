@@ -1,0 +1,65 @@
+# aftersales — `make run` and `make test` are all a fresh clone needs (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+VENDOR := src/aftersales/web/static/vendor/.built
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-sqlite test-postgres bench lint format setup db messages clean
+
+setup: $(STAMP) $(VENDOR)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "需要 Python ≥ 3.11 / Python ≥ 3.11 required"; exit 1)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/pip install -q -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/python -c 'import aftersales, django, ninja, pytest_django'
+	touch $(STAMP)
+
+$(VENDOR): package.json package-lock.json scripts/vendor_frontend.sh
+	./scripts/vendor_frontend.sh
+	touch $(VENDOR)
+
+db: setup
+	$(BIN)/aftersales migrate --noinput -v 0
+	$(BIN)/aftersales seed_demo --if-empty
+
+run: db
+	$(BIN)/aftersales serve --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	cd src && ../$(BIN)/lint-imports --config ../pyproject.toml
+	$(BIN)/aftersales makemigrations --check --dry-run -v 0
+	$(BIN)/python scripts/check_messages.py
+
+format: setup
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+messages: setup
+	cd src/aftersales && for app in */locale; do (cd $${app%/locale} && ../../../$(BIN)/aftersales makemessages -l zh_Hans -l en --no-obsolete -v 0); done
+	cd src/aftersales && ../../$(BIN)/aftersales compilemessages -v 0
+
+# The whole suite once on SQLite, and once more on PostgreSQL when AFTERSALES_TEST_POSTGRES_URL
+# is set (.ci/run sets it after starting a throw-away cluster).
+test: lint test-sqlite test-postgres
+
+test-sqlite: setup
+	AFTERSALES_DATABASE_URL= $(BIN)/pytest -q -n 2 --dist loadfile
+
+test-postgres: setup
+	@if [ -n "$$AFTERSALES_TEST_POSTGRES_URL" ]; then \
+	  echo "== PostgreSQL: $$AFTERSALES_TEST_POSTGRES_URL"; \
+	  AFTERSALES_DATABASE_URL=$$AFTERSALES_TEST_POSTGRES_URL $(BIN)/pytest -q -n 2 --dist loadfile; \
+	else echo "== PostgreSQL run skipped: AFTERSALES_TEST_POSTGRES_URL is not set (.ci/run sets it)"; fi
+
+bench: db
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules src/aftersales/web/static/vendor var

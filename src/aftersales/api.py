@@ -1,0 +1,103 @@
+"""The one NinjaAPI at /api/v1: auth, the UTF-8 renderer, one error handler, every app's router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer, SessionAuth
+
+from aftersales.accounts.selectors import actor_for
+from aftersales.accounts.services import api_token_authenticate
+from aftersales.core.access import Actor
+from aftersales.core.errors import DomainError
+
+
+class UTF8Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(SessionAuth):
+    """The logged-in browser session (pages call the API too); CSRF is checked on writes."""
+
+
+api = NinjaAPI(
+    title="aftersales API",
+    version="1",
+    description="售后服务管理系统 JSON API. Authenticate with `Authorization: Bearer <token>` "
+    "(POST /api/v1/auth/token) or a browser session.",
+    renderer=UTF8Renderer(),
+    auth=[BearerToken(), Session()],
+    urls_namespace="api",
+)
+
+
+def api_actor(request: HttpRequest) -> Actor:
+    return actor_for(request.auth)  # type: ignore[attr-defined]
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, fields: Any = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        fields.setdefault(".".join(loc) or "body", []).append(str(error.get("msg", "")))
+    return _error(request, 422, "validation_failed", _("The request data is invalid."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 401, "not_authenticated", _("Authentication is required."))
+
+
+@api.exception_handler(AuthorizationError)
+def on_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 403, "permission_denied", _("You do not have permission to do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found"}
+    return _error(request, exc.status_code, code.get(exc.status_code, "error"), str(exc))
+
+
+def _mount() -> None:
+    from aftersales.accounts.api import router as accounts_router
+    from aftersales.customers.api import router as customers_router
+    from aftersales.installed_base.api import router as installed_base_router
+    from aftersales.policies.api import router as policies_router
+
+    api.add_router("", accounts_router)
+    api.add_router("", customers_router)
+    api.add_router("", installed_base_router)
+    api.add_router("", policies_router)
+
+
+_mount()

@@ -1,0 +1,1 @@
+"""Shared kernel: base model, the hash-chained event log (X3), state transitions, numbering, errors."""

@@ -1,0 +1,113 @@
+"""event_record(): the only writer of core.Event (X3)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from aftersales.core.models import Event, EventChainHead
+
+
+# action -> human label, filled by each app's events.py (register_action_labels).
+ACTION_LABELS: dict[str, Any] = {}
+
+
+def register_action_labels(labels: dict[str, Any]) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def subject_key(obj: models.Model) -> tuple[str, str]:
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def _canonical(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")).encode()
+
+
+def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
+    return hashlib.sha256(prev_hash.encode() + _canonical(payload)).hexdigest()
+
+
+def event_payload(event: Event) -> dict[str, Any]:
+    return {
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor": event.actor_id,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "action": event.action,
+        "rule": event.rule,
+        "policy_version": event.policy_version,
+        "data": event.data,
+    }
+
+
+def event_record(
+    *,
+    subject: models.Model,
+    action: str,
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+    rule: str = "",
+    policy_version: int | None = None,
+) -> Event:
+    """Append one event to the chain, inside the caller's transaction.
+
+    Rule: X3. Events: the one written.
+    """
+    assert transaction.get_connection().in_atomic_block, "event_record() runs inside a service transaction"
+    subject_type, subject_id = subject_key(subject)
+    user = getattr(actor, "user", actor)
+    head, _ = EventChainHead.objects.select_for_update().get_or_create(pk=1)
+    event = Event(
+        occurred_at=timezone.now(),
+        actor=user if getattr(user, "pk", None) else None,
+        actor_label=(getattr(user, "username", "") or "system")[:150],
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_label=str(subject)[:200],
+        action=action,
+        rule=rule,
+        policy_version=policy_version,
+        data=json.loads(_canonical(data or {})),
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_hash(head.last_hash, event_payload(event))
+    event.save()
+    EventChainHead.objects.filter(pk=1).update(last_hash=event.hash, count=models.F("count") + 1)
+    return event
+
+
+def changes(obj: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value differs from `before` (C4)."""
+    diff: dict[str, list[Any]] = {}
+    for name in fields:
+        new = getattr(obj, name)
+        new = getattr(new, "pk", new)
+        old = before.get(name)
+        if old != new:
+            diff[name] = [old, new]
+    return diff
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        out[name] = getattr(value, "pk", value)
+    return out
+
+
+def chain_verify() -> tuple[bool, int, int | None]:
+    """Recompute every hash in order. Returns (ok, events checked, first broken event id)."""
+    prev = "0" * 64
+    checked = 0
+    for event in Event.objects.order_by("id").iterator(chunk_size=2000):
+        if event.prev_hash != prev or event_hash(prev, event_payload(event)) != event.hash:
+            return False, checked, event.pk
+        prev = event.hash
+        checked += 1
+    return True, checked, None

@@ -1,0 +1,94 @@
+"""BaseModel, the append-only hash-chained Event log (X3) and per-period counters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Events are append-only")
+
+
+class Event(models.Model):
+    """One business action: who, when, on what, what changed (old → new), under which rule.
+
+    Each event stores the hash of the previous one, so any edit or removal breaks the chain
+    (`aftersales audit_verify`). Written only by core.events.event_record().
+    """
+
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    subject_type = models.CharField(_("subject type"), max_length=64)
+    subject_id = models.CharField(_("subject"), max_length=64)
+    subject_label = models.CharField(_("subject"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=64)
+    rule = models.CharField(_("rule"), max_length=32, blank=True)
+    policy_version = models.PositiveIntegerField(_("policy version"), null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "id"], name="event_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Events are append-only")
+
+
+class EventChainHead(models.Model):
+    """The single row that serialises appends to the chain (locked FOR UPDATE by each writer)."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    count = models.BigIntegerField(default=0)
+
+
+class Counter(models.Model):
+    """Per-key, per-period sequence for business numbers (K1): unique and gapless."""
+
+    key = models.CharField(max_length=32)
+    period = models.CharField(max_length=16)
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "period"], name="counter_key_period_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.key}/{self.period}={self.value}"

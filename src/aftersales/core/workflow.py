@@ -1,0 +1,57 @@
+"""transition(): the only writer of a state field (habit 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.errors import Conflict
+from aftersales.core.events import event_record
+
+Transitions = Mapping[str, Mapping[str, str]]
+
+
+def transition(
+    obj: models.Model,
+    *,
+    to: str,
+    table: Transitions,
+    actor: Any,
+    field: str = "state",
+    reason: str = "",
+    policy_version: int | None = None,
+    data: dict[str, Any] | None = None,
+    extra_update_fields: tuple[str, ...] = (),
+) -> str:
+    """Move obj from its current state to `to` if the table allows it; append one event.
+
+    The caller holds the row lock (access_<entity>(..., for_update=True)). Returns the rule id.
+    Raises: Conflict(code="invalid_transition").
+    """
+    current = getattr(obj, field)
+    rule = table.get(current, {}).get(to)
+    if rule is None:
+        raise Conflict(
+            _("Cannot change the state from “%(current)s” to “%(target)s”.")
+            % {"current": _state_label(obj, field, current), "target": _state_label(obj, field, to)},
+            code="invalid_transition",
+        )
+    setattr(obj, field, to)
+    obj.save(update_fields=[field, "updated_at", *extra_update_fields])
+    event_record(
+        subject=obj,
+        action=f"{obj._meta.model_name}.{to}",
+        actor=actor,
+        rule=rule,
+        policy_version=policy_version,
+        data={field: [current, to], **({"reason": reason} if reason else {}), **(data or {})},
+    )
+    return rule
+
+
+def _state_label(obj: models.Model, field: str, value: str) -> str:
+    choices = dict(obj._meta.get_field(field).flatchoices)
+    return str(choices.get(value, value))

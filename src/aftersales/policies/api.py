@@ -1,0 +1,42 @@
+"""Policies API: read every value with its version; administrators change one (a new version)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from aftersales.accounts.schemas import ErrorOut
+from aftersales.accounts.selectors import actor_for
+from aftersales.core.errors import NotFound
+from aftersales.policies import selectors, services
+from aftersales.policies.defaults import POLICIES
+from aftersales.policies.schemas import PolicyOut, PolicySetIn, PolicyVersionOut
+
+router = Router(tags=["policies"])
+ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+
+
+def _row(key: str) -> dict[str, object]:
+    current = selectors.policy_get(key)
+    definition = POLICIES[key]
+    return {
+        "key": key,
+        "rule": definition.rule,
+        "value": current.value,
+        "default": definition.default,
+        "version": current.version,
+        "label": str(definition.label),
+    }
+
+
+@router.get("/policies", response={200: list[PolicyOut], **ERRORS}, url_name="policy_list")
+def policy_list(request: HttpRequest) -> object:
+    actor_for(request.auth).require_perm("policies.view_policyversion")  # type: ignore[attr-defined]
+    return [_row(key) for key in sorted(POLICIES)]
+
+
+@router.put("/policies/{key}", response={200: PolicyVersionOut, **ERRORS}, url_name="policy_set")
+def policy_set(request: HttpRequest, key: str, payload: PolicySetIn) -> object:
+    if key not in POLICIES:
+        raise NotFound()
+    return services.policy_set(actor=actor_for(request.auth), key=key, value=payload.value, note=payload.note)  # type: ignore[attr-defined]

@@ -1,0 +1,52 @@
+"""Policy reads: the one way code learns a regulation value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from aftersales.policies.defaults import POLICIES, policy_def
+from aftersales.policies.models import PolicyVersion
+
+
+@dataclass(frozen=True)
+class PolicyValue:
+    key: str
+    value: Any
+    version: int  # 0 = the SPEC defaults, before any change was made
+
+    @property
+    def rule(self) -> str:
+        return policy_def(self.key).rule
+
+
+def policy_version_current(at: dt.datetime | None = None) -> PolicyVersion | None:
+    return PolicyVersion.objects.filter(effective_from__lte=at or timezone.now()).order_by("-number").first()
+
+
+def policy_get(key: str, *, at: dt.datetime | None = None) -> PolicyValue:
+    """The value of `key` in force at `at` (default now), with the version it comes from."""
+    definition = policy_def(key)
+    version = policy_version_current(at)
+    if version is None or key not in version.values:
+        return PolicyValue(key=key, value=definition.default, version=version.number if version else 0)
+    return PolicyValue(key=key, value=version.values[key], version=version.number)
+
+
+def policy_table(*, at: dt.datetime | None = None) -> list[tuple[Any, PolicyValue]]:
+    """Every declared policy with its current value, in rule order (for the admin page)."""
+    version = policy_version_current(at)
+    number = version.number if version else 0
+    stored = version.values if version else {}
+    return [
+        (definition, PolicyValue(key=key, value=stored.get(key, definition.default), version=number))
+        for key, definition in sorted(POLICIES.items())
+    ]
+
+
+def policy_version_list() -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.select_related("created_by").order_by("-number")

@@ -1,0 +1,52 @@
+"""Policy pages: the table of regulation values, one page to change a value, the version history."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.selectors import actor_for
+from aftersales.core.errors import DomainError
+from aftersales.policies import selectors, services
+from aftersales.policies.defaults import POLICIES
+from aftersales.policies.forms import PolicyValueForm
+
+
+@permission_required("policies.view_policyversion", raise_exception=True)
+def policy_list(request: HttpRequest) -> HttpResponse:
+    rows = [
+        {"definition": d, "current": v, "json": json.dumps(v.value, ensure_ascii=False)}
+        for d, v in selectors.policy_table()
+    ]
+    can_change = actor_for(request.user).has_perm("policies.add_policyversion")
+    return render(
+        request,
+        "policies/list.html",
+        {"rows": rows, "versions": selectors.policy_version_list()[:20], "can_change": can_change},
+    )
+
+
+@permission_required("policies.add_policyversion", raise_exception=True)
+def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
+    definition = POLICIES.get(key)
+    if definition is None:
+        raise Http404
+    current = selectors.policy_get(key)
+    initial = {"value": json.dumps(current.value, ensure_ascii=False)}
+    form = PolicyValueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.policy_set(
+                actor=actor_for(request.user), key=key, value=form.cleaned_data["value"], note=form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            form.add_error("value", str(exc.message))
+        else:
+            messages.success(request, _("Saved as policy version %(n)s.") % {"n": version.number})
+            return redirect("policies:list")
+    return render(request, "policies/edit.html", {"form": form, "definition": definition, "current": current})

@@ -1,0 +1,1 @@
+"""Customer portal pages: a customer's own units and their coverage; calls other apps' selectors only."""

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aftersales.api import api
+
+urlpatterns = [
+    path("", include("aftersales.web.urls")),
+    path("accounts/", include("aftersales.accounts.urls")),
+    path("customers/", include("aftersales.customers.urls")),
+    path("installed-base/", include("aftersales.installed_base.urls")),
+    path("policies/", include("aftersales.policies.urls")),
+    path("portal/", include("aftersales.portal.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,56 @@
+"""The menu: each entry is shown to users holding its permission (or role)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.access import Actor
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Promise
+    url_name: str
+    icon: str
+    perm: str = ""
+    roles: frozenset[str] = frozenset()
+
+    def visible_to(self, actor: Actor) -> bool:
+        if self.roles:
+            return actor.has_role(*self.roles)
+        return actor.has_perm(self.perm) if self.perm else actor.is_authenticated
+
+
+STAFF_MENU = [
+    NavItem(_("Hotline lookup"), "customers:lookup", "telephone", perm="customers.view_customer"),
+    NavItem(_("Customers"), "customers:list", "people", perm="customers.view_customer"),
+    NavItem(_("Access requests"), "customers:access_requests", "shield-lock", perm="customers.view_customer"),
+    NavItem(_("Units"), "installed_base:unit_list", "cpu", perm="installed_base.view_unit"),
+    NavItem(_("Products"), "installed_base:product_list", "box-seam", perm="installed_base.view_product"),
+    NavItem(_("Contracts"), "installed_base:contract_list", "file-earmark-text", perm="installed_base.view_servicecontract"),
+    NavItem(_("Substitute equipment"), "installed_base:loan_list", "arrow-left-right", perm="installed_base.view_substituteloan"),
+    NavItem(_("Import"), "customers:import", "upload", perm="customers.import_customer"),
+    NavItem(_("Policies"), "policies:list", "sliders", perm="policies.view_policyversion"),
+    NavItem(_("Audit log"), "web:audit", "journal-check", perm="core.view_event"),
+]
+PORTAL_MENU = [
+    NavItem(_("My equipment"), "portal:home", "cpu", roles=frozenset({"customer"})),
+]
+
+
+def menu_for(actor: Actor) -> list[dict[str, str]]:
+    items = PORTAL_MENU if actor.has_role("customer") else STAFF_MENU
+    out = []
+    for item in items:
+        if not item.visible_to(actor):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except Exception:  # noqa: BLE001, S112 — an app that is not installed has no menu entry
+            continue
+        out.append({"label": str(item.label), "url": url, "icon": item.icon, "name": item.url_name})
+    return out
