@@ -6,7 +6,10 @@ from aftersales.accounts.models import ApiToken, Department, Region, ServicePoin
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("aftersales", {"fields": ("display_name", "phone", "department", "service_point", "customer")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("aftersales", {"fields": ("display_name", "phone", "department", "service_point", "customer")}),
+    )
     list_display = ("username", "display_name", "department", "service_point", "is_active")
     raw_id_fields = ("customer",)
 

@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from aftersales.accounts import selectors, services
-from aftersales.accounts.schemas import ErrorOut, MeOut, TokenCreateIn, TokenObtainIn, TokenObtainOut, TokenOut
+from aftersales.accounts.schemas import (
+    ErrorOut,
+    MeOut,
+    TokenCreateIn,
+    TokenObtainIn,
+    TokenObtainOut,
+    TokenOut,
+)
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 

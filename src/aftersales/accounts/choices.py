@@ -26,9 +26,7 @@ class Role(models.TextChoices):
 
 
 # Roles that may approve another user's access to a confidential customer file (C3).
-MANAGER_ROLES = frozenset(
-    {Role.TEAM_LEAD, Role.CS_MANAGER, Role.SALES_MANAGER, Role.VP, Role.GM, Role.ADMIN}
-)
+MANAGER_ROLES = frozenset({Role.TEAM_LEAD, Role.CS_MANAGER, Role.SALES_MANAGER, Role.VP, Role.GM, Role.ADMIN})
 
 
 class RegionTier(models.TextChoices):

@@ -14,7 +14,9 @@ class Region(BaseModel):
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=64)
     province = models.CharField(_("province"), max_length=32, blank=True)
-    tier = models.CharField(_("response tier"), max_length=16, choices=RegionTier.choices, default=RegionTier.SAME_PROVINCE)
+    tier = models.CharField(
+        _("response tier"), max_length=16, choices=RegionTier.choices, default=RegionTier.SAME_PROVINCE
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -47,7 +49,9 @@ class ServicePoint(BaseModel):
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16, choices=ServicePointKind.choices, default=ServicePointKind.OFFICE)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="service_points")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="service_points"
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 
@@ -64,14 +68,29 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     service_point = models.ForeignKey(
-        ServicePoint, verbose_name=_("service point"), null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+        ServicePoint,
+        verbose_name=_("service point"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
     )
     # A portal user belongs to exactly one customer organisation and sees only its records.
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), null=True, blank=True, on_delete=models.PROTECT, related_name="portal_users"
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portal_users",
     )
 
     class Meta:

@@ -49,7 +49,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.ANALYST: STAFF_READ | EXPORT,
     Role.QUALITY: STAFF_READ | EXPORT,
     Role.SALES: STAFF_READ | INTAKE | {"installed_base.add_servicecontract", "installed_base.change_servicecontract"},
-    Role.SALES_MANAGER: STAFF_READ | INTAKE | EXPORT | APPROVE_ACCESS
+    Role.SALES_MANAGER: STAFF_READ
+    | INTAKE
+    | EXPORT
+    | APPROVE_ACCESS
     | {"installed_base.add_servicecontract", "installed_base.change_servicecontract"},
     Role.RND: STAFF_READ,
     Role.FINANCE: STAFF_READ | EXPORT,
@@ -58,7 +61,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT,
     Role.MGMT_REP: STAFF_READ | EXPORT | AUDIT,
     Role.TRAINER: STAFF_READ,
-    Role.ADMIN: STAFF_READ | INTAKE | INSTALLED_BASE_ADMIN | EXPORT | IMPORT | APPROVE_ACCESS | AUDIT
+    Role.ADMIN: STAFF_READ
+    | INTAKE
+    | INSTALLED_BASE_ADMIN
+    | EXPORT
+    | IMPORT
+    | APPROVE_ACCESS
+    | AUDIT
     | {
         "policies.add_policyversion",
         "accounts.view_user",

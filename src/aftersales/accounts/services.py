@@ -28,10 +28,7 @@ def roles_sync() -> None:
     Rule: Roles. Idempotent; run after every migrate.
     """
     wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
-    found = {
-        f"{p.content_type.app_label}.{p.codename}": p
-        for p in Permission.objects.select_related("content_type")
-    }
+    found = {f"{p.content_type.app_label}.{p.codename}": p for p in Permission.objects.select_related("content_type")}
     missing = sorted(wanted - set(found))
     if missing:
         raise RuntimeError(f"permissions named in ROLE_PERMISSIONS do not exist: {missing}")
@@ -115,7 +112,9 @@ def api_token_create(*, actor: Actor, name: str, expires_at: dt.datetime | None 
     token = ApiToken(user=actor.user, name=name[:64], prefix=clear[:10], token_hash=_hash(clear), expires_at=expires_at)
     token.full_clean()
     token.save()
-    event_record(subject=token, action="api_token.created", actor=actor, data={"name": token.name, "prefix": token.prefix})
+    event_record(
+        subject=token, action="api_token.created", actor=actor, data={"name": token.name, "prefix": token.prefix}
+    )
     return token, clear
 
 

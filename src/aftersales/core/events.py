@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from aftersales.core.models import Event, EventChainHead
 
-
 # action -> human label, filled by each app's events.py (register_action_labels).
 ACTION_LABELS: dict[str, Any] = {}
 

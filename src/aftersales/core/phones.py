@@ -27,4 +27,8 @@ def phone_digits(raw: str) -> str:
 
 def looks_like_phone(query: str) -> bool:
     stripped = (query or "").strip()
-    return bool(stripped) and not re.search(r"[^\d\s\-+()（）.]", stripped) and len(phone_digits(stripped)) >= MIN_LOOKUP_DIGITS
+    return (
+        bool(stripped)
+        and not re.search(r"[^\d\s\-+()（）.]", stripped)
+        and len(phone_digits(stripped)) >= MIN_LOOKUP_DIGITS
+    )

@@ -20,9 +20,16 @@ class Customer(BaseModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     region = models.ForeignKey(
-        "accounts.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+        "accounts.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
     )
-    credit_rating = models.CharField(_("credit rating"), max_length=1, choices=CreditRating.choices, default=CreditRating.B)
+    credit_rating = models.CharField(
+        _("credit rating"), max_length=1, choices=CreditRating.choices, default=CreditRating.B
+    )
     relationship = models.CharField(_("relationship"), max_length=200, blank=True)
     key_account = models.BooleanField(_("key account"), default=False)
     confidential = models.BooleanField(
@@ -64,7 +71,9 @@ class Customer(BaseModel):
 
 
 class Contact(BaseModel):
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(_("name"), max_length=64)
     title = models.CharField(_("position"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -102,14 +111,26 @@ class PhoneIndex(models.Model):
 class CustomerAccessRequest(BaseModel):
     """C3: a user asks to read a confidential file they do not own; owner or manager decides."""
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="access_requests")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="access_requests"
+    )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="customer_access_requests"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="customer_access_requests",
     )
     reason = models.CharField(_("reason"), max_length=200)
-    status = models.CharField(_("status"), max_length=16, choices=AccessRequestStatus.choices, default=AccessRequestStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AccessRequestStatus.choices, default=AccessRequestStatus.PENDING
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)

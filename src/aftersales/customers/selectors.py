@@ -179,6 +179,9 @@ def customer_has_pending_request(actor: Actor, customer_id: int) -> bool:
 
 def customers_with_grant(actor: Actor) -> QuerySet[Customer]:
     grant = CustomerAccessRequest.objects.filter(
-        customer=OuterRef("pk"), requester_id=actor.pk, status=AccessRequestStatus.APPROVED, expires_at__gt=timezone.now()
+        customer=OuterRef("pk"),
+        requester_id=actor.pk,
+        status=AccessRequestStatus.APPROVED,
+        expires_at__gt=timezone.now(),
     )
     return customer_scope(actor).filter(Exists(grant))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.access import Actor
-from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, validation_error_from_django
+from aftersales.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    validation_error_from_django,
+)
 from aftersales.core.events import changes, event_record, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.core.phones import phone_digits
@@ -133,9 +139,7 @@ def customer_create(
 
 
 @transaction.atomic
-def customer_update(
-    *, actor: Actor, customer_id: int, expected_version: int | None = None, **values: Any
-) -> Customer:
+def customer_update(*, actor: Actor, customer_id: int, expected_version: int | None = None, **values: Any) -> Customer:
     """Change fields of a file; every change is recorded old → new (C4).
 
     `expected_version` (the version the editor saw) stops a second editor from silently
@@ -178,7 +182,11 @@ def contact_add(*, actor: Actor, customer_id: int, contact: ContactData) -> Cont
     row.save()
     _phone_index_rebuild(customer)
     event_record(
-        subject=customer, action=events.CONTACT_CREATED, actor=actor, rule="C4", data={"contact": snapshot(row, CONTACT_FIELDS)}
+        subject=customer,
+        action=events.CONTACT_CREATED,
+        actor=actor,
+        rule="C4",
+        data={"contact": snapshot(row, CONTACT_FIELDS)},
     )
     return row
 
@@ -225,11 +233,19 @@ def access_request_create(*, actor: Actor, customer_id: int, reason: str) -> Cus
     if CustomerAccessRequest.objects.filter(
         customer=customer, requester_id=actor.pk, status=AccessRequestStatus.PENDING
     ).exists():
-        raise Conflict(_("Your request for this file is waiting for a decision."), code=CustomerErrorCode.ALREADY_REQUESTED)
+        raise Conflict(
+            _("Your request for this file is waiting for a decision."), code=CustomerErrorCode.ALREADY_REQUESTED
+        )
     request = CustomerAccessRequest(customer=customer, requester=actor.user, reason=reason[:200])
     _full_clean(request)
     request.save()
-    event_record(subject=request, action=events.ACCESS_REQUESTED, actor=actor, rule="C3", data={"customer": customer.code, "reason": reason})
+    event_record(
+        subject=request,
+        action=events.ACCESS_REQUESTED,
+        actor=actor,
+        rule="C3",
+        data={"customer": customer.code, "reason": reason},
+    )
     return request
 
 
@@ -241,7 +257,10 @@ def access_request_decide(*, actor: Actor, request_id: int, approve: bool) -> Cu
     Events: customeraccessrequest.approved / .refused.
     """
     request = (
-        CustomerAccessRequest.objects.select_for_update(of=("self",)).select_related("customer").filter(pk=request_id).first()
+        CustomerAccessRequest.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk=request_id)
+        .first()
     )
     if request is None:
         raise NotFound()
@@ -278,7 +297,12 @@ def access_request_decide(*, actor: Actor, request_id: int, approve: bool) -> Cu
 @transaction.atomic
 def access_request_revoke(*, actor: Actor, request_id: int) -> CustomerAccessRequest:
     """Withdraw an approved grant before it expires. Rule: C3. Events: customeraccessrequest.revoked."""
-    request = CustomerAccessRequest.objects.select_for_update(of=("self",)).select_related("customer").filter(pk=request_id).first()
+    request = (
+        CustomerAccessRequest.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk=request_id)
+        .first()
+    )
     if request is None:
         raise NotFound()
     if not access_request_can_decide(actor, request):
@@ -287,18 +311,7 @@ def access_request_revoke(*, actor: Actor, request_id: int) -> CustomerAccessReq
         raise Conflict(_("Only an approved request can be revoked."), code=CustomerErrorCode.NOT_DECIDABLE)
     request.status = AccessRequestStatus.REVOKED
     request.save(update_fields=["status", "updated_at"])
-    event_record(subject=request, action=events.ACCESS_REVOKED, actor=actor, rule="C3", data={"status": ["approved", "revoked"]})
+    event_record(
+        subject=request, action=events.ACCESS_REVOKED, actor=actor, rule="C3", data={"status": ["approved", "revoked"]}
+    )
     return request
-
-
-@dataclass
-class ImportReport:
-    """Row-by-row result of an Excel import; nothing is imported when `errors` is not empty."""
-
-    rows: int = 0
-    created: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors

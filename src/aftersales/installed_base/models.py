@@ -80,7 +80,9 @@ class ServiceContract(BaseModel):
     units = models.ManyToManyField(Unit, verbose_name=_("units"), related_name="contracts")
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
-    cover = models.CharField(_("cover"), max_length=16, choices=ContractCover.choices, default=ContractCover.OFFICE_HOURS)
+    cover = models.CharField(
+        _("cover"), max_length=16, choices=ContractCover.choices, default=ContractCover.OFFICE_HOURS
+    )
     terms = models.TextField(_("terms"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -90,7 +92,9 @@ class ServiceContract(BaseModel):
         ordering = ["-start_date", "number"]
         indexes = [models.Index(fields=["customer", "end_date"], name="contract_customer_idx")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="contract_end_after_start")
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="contract_end_after_start"
+            )
         ]
 
     def __str__(self) -> str:

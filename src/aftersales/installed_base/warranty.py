@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from aftersales.installed_base.choices import ChargingType, ContractCover, LengthSource, WarrantyBasis
+from aftersales.installed_base.choices import (
+    ChargingType,
+    ContractCover,
+    LengthSource,
+    WarrantyBasis,
+)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -65,7 +70,6 @@ class Warranty:
             "start": start,
             "length": length,
         }
-
 
 
 def warranty_for(

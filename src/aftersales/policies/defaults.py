@@ -58,7 +58,9 @@ POLICIES: dict[str, PolicyDef] = {
             adapter=_months(),
             default=24,
             label=_("Default warranty length"),
-            help=_("Used when neither the unit nor its product states a warranty length (000: 24 months from acceptance)."),
+            help=_(
+                "Used when neither the unit nor its product states a warranty length (000: 24 months from acceptance)."
+            ),
             unit=_("months"),
         ),
         PolicyDef(
@@ -67,7 +69,9 @@ POLICIES: dict[str, PolicyDef] = {
             adapter=_months(),
             default=3,
             label=_("Warranty start without acceptance"),
-            help=_("With no acceptance record, the warranty starts this many months after the production date (002 §5.1.15 note 5)."),
+            help=_(
+                "With no acceptance record, the warranty starts this many months after the production date (002 §5.1.15 note 5)."
+            ),
             unit=_("months"),
         ),
         PolicyDef(

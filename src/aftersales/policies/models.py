@@ -16,7 +16,12 @@ class PolicyVersion(BaseModel):
     changed_key = models.CharField(_("changed value"), max_length=64, blank=True)
     note = models.CharField(_("reason for the change"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:

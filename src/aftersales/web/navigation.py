@@ -31,8 +31,15 @@ STAFF_MENU = [
     NavItem(_("Access requests"), "customers:access_requests", "shield-lock", perm="customers.view_customer"),
     NavItem(_("Units"), "installed_base:unit_list", "cpu", perm="installed_base.view_unit"),
     NavItem(_("Products"), "installed_base:product_list", "box-seam", perm="installed_base.view_product"),
-    NavItem(_("Contracts"), "installed_base:contract_list", "file-earmark-text", perm="installed_base.view_servicecontract"),
-    NavItem(_("Substitute equipment"), "installed_base:loan_list", "arrow-left-right", perm="installed_base.view_substituteloan"),
+    NavItem(
+        _("Contracts"), "installed_base:contract_list", "file-earmark-text", perm="installed_base.view_servicecontract"
+    ),
+    NavItem(
+        _("Substitute equipment"),
+        "installed_base:loan_list",
+        "arrow-left-right",
+        perm="installed_base.view_substituteloan",
+    ),
     NavItem(_("Import"), "customers:import", "upload", perm="customers.import_customer"),
     NavItem(_("Policies"), "policies:list", "sliders", perm="policies.view_policyversion"),
     NavItem(_("Audit log"), "web:audit", "journal-check", perm="core.view_event"),
