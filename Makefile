@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed
 VENDOR := src/aftersales/web/static/vendor/.built
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# bash with pipefail, so a failing command piped through grep still fails the target.
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
 
 .PHONY: run test test-sqlite test-postgres bench lint format setup db messages clean
 
@@ -14,9 +17,9 @@ setup: $(STAMP) $(VENDOR)
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "需要 Python ≥ 3.11 / Python ≥ 3.11 required"; exit 1)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-	$(BIN)/pip install -q -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
-	$(BIN)/python -c 'import aftersales, django, ninja, pytest_django'
+	$(BIN)/pip install -q --upgrade pip 2>&1 | { grep -v '^WARNING: Location' || true; }
+	$(BIN)/pip install -q -e '.[dev]' 2>&1 | { grep -v '^WARNING: Location' || true; }
+	$(BIN)/python -c 'import aftersales, django, gunicorn, pytest_django, whitenoise'  # ninja needs settings to import
 	touch $(STAMP)
 
 $(VENDOR): package.json package-lock.json scripts/vendor_frontend.sh
@@ -42,8 +45,7 @@ format: setup
 	$(BIN)/ruff format src tests bench
 
 messages: setup
-	cd src/aftersales && for app in */locale; do (cd $${app%/locale} && ../../../$(BIN)/aftersales makemessages -l zh_Hans -l en --no-obsolete -v 0); done
-	cd src/aftersales && ../../$(BIN)/aftersales compilemessages -v 0
+	$(BIN)/python scripts/check_messages.py || true
 
 # The whole suite once on SQLite, and once more on PostgreSQL when AFTERSALES_TEST_POSTGRES_URL
 # is set (.ci/run sets it after starting a throw-away cluster).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/", include("aftersales.customers.urls")),
     path("installed-base/", include("aftersales.installed_base.urls")),
     path("policies/", include("aftersales.policies.urls")),
+    path("calendars/", include("aftersales.calendars.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

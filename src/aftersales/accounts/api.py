@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from aftersales.accounts import selectors, services
 from aftersales.accounts.schemas import (
@@ -33,12 +33,12 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 @router.post("/auth/token", auth=None, response={201: TokenObtainOut, **ERRORS}, url_name="auth_token")
-def auth_token(request: HttpRequest, payload: TokenObtainIn) -> tuple[int, dict[str, str]]:
+def auth_token(request: HttpRequest, payload: TokenObtainIn) -> Status:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise InvalidCredentials(_("The username or password is wrong."))
     _token, clear = services.api_token_create(actor=selectors.actor_for(user), name=payload.name)
-    return 201, {"token": clear, "prefix": clear[:10]}
+    return Status(201, {"token": clear, "prefix": clear[:10]})
 
 
 @router.get("/auth/me", response={200: MeOut, **ERRORS}, url_name="auth_me")
@@ -60,9 +60,9 @@ def token_list(request: HttpRequest) -> object:
 
 
 @router.post("/auth/tokens", response={201: TokenObtainOut, **ERRORS}, url_name="token_create")
-def token_create(request: HttpRequest, payload: TokenCreateIn) -> tuple[int, dict[str, str]]:
+def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status:
     _token, clear = services.api_token_create(actor=_actor(request), name=payload.name)
-    return 201, {"token": clear, "prefix": clear[:10]}
+    return Status(201, {"token": clear, "prefix": clear[:10]})
 
 
 @router.delete("/auth/tokens/{token_id}", response={200: TokenOut, **ERRORS}, url_name="token_revoke")

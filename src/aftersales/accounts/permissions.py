@@ -18,6 +18,7 @@ STAFF_READ = {
     "accounts.view_region",
     "accounts.view_servicepoint",
     "policies.view_policyversion",
+    "calendars.view_workcalendar",
 }
 INTAKE = {
     "customers.add_customer",
@@ -34,6 +35,7 @@ INSTALLED_BASE_ADMIN = {
     "installed_base.change_servicecontract",
     "installed_base.add_substituteloan",
     "installed_base.change_substituteloan",
+    "installed_base.add_substituteequipment",
 }
 EXPORT = {"customers.export_customer", "installed_base.export_unit"}
 IMPORT = {"customers.import_customer", "installed_base.import_unit"}
@@ -70,6 +72,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | AUDIT
     | {
         "policies.add_policyversion",
+        "calendars.add_workcalendar",
+        "calendars.change_workcalendar",
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -45,7 +46,7 @@ def xlsx_rows(fileobj: IO[bytes], columns: dict[str, Sequence[str]]) -> Iterator
     """
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ValidationFailed(_("The file is not an Excel workbook (.xlsx)."), code="import_invalid_file") from exc
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from aftersales.accounts.models import User
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, PermissionDenied
 from aftersales.core.phones import looks_like_phone, phone_digits
 from aftersales.customers.choices import AccessRequestStatus
 from aftersales.customers.errors import ConfidentialFile
-from aftersales.customers.models import Customer, CustomerAccessRequest, PhoneIndex
+from aftersales.customers.models import Contact, Customer, CustomerAccessRequest, PhoneIndex
 
 # Sentinel one past "9" in ASCII: "123" <= x < "123:" is every string starting with "123".
 _PREFIX_END = ":"
@@ -84,8 +87,15 @@ def customer_list(
     key_account: bool | None = None,
     owner_id: int | None = None,
     confidential: bool | None = None,
+    with_contacts: bool = False,
 ) -> QuerySet[Customer]:
+    """Files in the actor's scope, filtered; ordered by customer number (C2).
+
+    `q` is the hotline lookup (phone in any format, name or contact-name fragment, number).
+    """
     qs = customer_scope(actor).select_related("region", "owner")
+    if with_contacts:
+        qs = qs.prefetch_related("contacts")
     if q:
         qs = qs.filter(pk__in=customer_lookup_ids(q))
     if kind:
@@ -113,15 +123,27 @@ def customer_lookup_ids(query: str) -> QuerySet[Customer] | QuerySet[PhoneIndex]
             .values("customer_id")
             .distinct()
         )
-    return Customer.objects.filter(Q(name__icontains=query) | Q(code=query.upper())).values("pk")
+    contacts = Contact.objects.filter(name__icontains=query).values("customer_id")
+    return Customer.objects.filter(Q(name__icontains=query) | Q(code=query.upper()) | Q(pk__in=contacts)).values("pk")
 
 
 def customer_lookup(actor: Actor, query: str, *, limit: int = 20) -> list[Customer]:
     """Hotline lookup (C6): at most `limit` files, key accounts first."""
     if not (query or "").strip():
         return []
-    qs = customer_scope(actor).filter(pk__in=customer_lookup_ids(query)).select_related("region", "owner")
+    qs = (
+        customer_scope(actor)
+        .filter(pk__in=customer_lookup_ids(query))
+        .select_related("region", "owner")
+        .prefetch_related("contacts")
+    )
     return list(qs.order_by("-key_account", "code")[:limit])
+
+
+def customer_primary_contact(customer: Customer) -> Contact | None:
+    """The primary contact (else the first one); uses prefetched contacts when there are any."""
+    contacts = list(customer.contacts.all())
+    return contacts[0] if contacts else None
 
 
 @dataclass(frozen=True)
@@ -129,11 +151,14 @@ class OverviewRow:
     customer: Customer
     units: int
     contracts: int
-    last_event_at: object
+    last_event_at: dt.datetime
 
 
 def customer_overview(actor: Actor, customers: list[Customer]) -> list[OverviewRow]:
-    """C2 counts for one page of customers (two grouped queries, not one per row)."""
+    """C2 counts for one page of customers (two grouped queries, not one per row).
+
+    Rule: C2.
+    """
     from aftersales.installed_base.models import ServiceContract, Unit  # read-only counts
 
     ids = [c.pk for c in customers]
@@ -150,9 +175,50 @@ def customer_overview(actor: Actor, customers: list[Customer]) -> list[OverviewR
     ]
 
 
+EXPORT_CHUNK = 2000  # ids per IN (...) clause: well under SQLite's bound-parameter limit
+
+
+def customer_readable(actor: Actor, qs: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Narrow `qs` to the files the actor may read (C3), as one query (for exports)."""
+    if actor.has_role("customer") or actor.has_perm("customers.approve_customer_access"):
+        return qs
+    grant = CustomerAccessRequest.objects.filter(
+        customer=OuterRef("pk"),
+        requester_id=actor.pk,
+        status=AccessRequestStatus.APPROVED,
+        expires_at__gt=timezone.now(),
+    )
+    return qs.filter(Q(confidential=False) | Q(owner_id=actor.pk) | Exists(grant))
+
+
+def customer_export_list(actor: Actor, **filters: object) -> Iterator[OverviewRow]:
+    """C2 rows of every file matching the list filters that the actor may read (C3), in chunks.
+
+    Confidential files the actor may not open are left out of the export.
+    Rule: C2, C3.
+    """
+    qs = customer_readable(actor, customer_list(actor, **filters))  # type: ignore[arg-type]
+    chunk: list[Customer] = []
+    for customer in qs.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(customer)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from customer_overview(actor, chunk)
+            chunk = []
+    if chunk:
+        yield from customer_overview(actor, chunk)
+
+
+def customer_owner_choices() -> QuerySet[User]:
+    """Staff who may own customer files (the owner filter and the owner field)."""
+    return User.objects.filter(is_active=True, customer__isnull=True).order_by("username")
+
+
 def access_request_list(actor: Actor, *, status: str = "") -> QuerySet[CustomerAccessRequest]:
-    """Requests the actor made, and those the actor may decide (owner of the file, or a manager)."""
-    qs = CustomerAccessRequest.objects.select_related("customer", "requester", "decided_by")
+    """Requests the actor made, and those the actor may decide (owner of the file, or a manager).
+
+    Rule: C3.
+    """
+    qs = CustomerAccessRequest.objects.select_related("customer", "customer__owner", "requester", "decided_by")
     mine = Q(requester_id=actor.pk)
     decidable = Q(customer__owner_id=actor.pk)
     if actor.has_perm("customers.approve_customer_access"):
@@ -163,7 +229,19 @@ def access_request_list(actor: Actor, *, status: str = "") -> QuerySet[CustomerA
     return qs.order_by("-created_at")
 
 
+def access_customer_access_request(actor: Actor, request_id: int, *, for_update: bool = False) -> CustomerAccessRequest:
+    """One request the actor made or may decide. Raises: NotFound (missing or not theirs)."""
+    qs = access_request_list(actor)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    request = qs.filter(pk=request_id).first()
+    if request is None:
+        raise NotFound()
+    return request
+
+
 def access_request_can_decide(actor: Actor, request: CustomerAccessRequest) -> bool:
+    """C3: the file's owner or a manager decides; nobody decides their own request."""
     if request.requester_id == actor.pk:
         return False
     if request.customer.owner_id is not None and request.customer.owner_id == actor.pk:

@@ -4,30 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.models import Region
 from aftersales.core.access import Actor
 from aftersales.core.errors import (
     Conflict,
-    NotFound,
+    DomainError,
     PermissionDenied,
     ValidationFailed,
     validation_error_from_django,
 )
 from aftersales.core.events import changes, event_record, snapshot
+from aftersales.core.imports import ImportReport, cell_text, xlsx_rows
 from aftersales.core.numbering import number_next
-from aftersales.core.phones import phone_digits
+from aftersales.core.phones import MIN_LOOKUP_DIGITS, phone_digits
 from aftersales.customers import events
-from aftersales.customers.choices import AccessRequestStatus
+from aftersales.customers.choices import AccessRequestStatus, CreditRating, CustomerKind
 from aftersales.customers.errors import CustomerErrorCode
 from aftersales.customers.models import Contact, Customer, CustomerAccessRequest, PhoneIndex
 from aftersales.customers.selectors import (
     access_customer,
+    access_customer_access_request,
     access_request_can_decide,
     customer_can_read,
     customer_get_for_request,
@@ -123,11 +126,6 @@ def customer_create(
     _full_clean(customer, exclude=["code"])
     customer.code = _customer_code()
     customer.save()
-    for data in contacts or []:
-        contact = Contact(customer=customer, **data.__dict__)
-        _full_clean(contact)
-        contact.save()
-    _phone_index_rebuild(customer)
     event_record(
         subject=customer,
         action=events.CUSTOMER_CREATED,
@@ -135,6 +133,22 @@ def customer_create(
         rule="C1",
         data={"code": customer.code, **({"source": source} if source else {}), **snapshot(customer, CUSTOMER_FIELDS)},
     )
+    contacts = list(contacts or [])
+    # The hotline shows one primary contact per file: the first one unless another is marked.
+    has_primary = any(data.is_primary for data in contacts)
+    for index, data in enumerate(contacts):
+        values = {**data.__dict__, "is_primary": data.is_primary or (index == 0 and not has_primary)}
+        contact = Contact(customer=customer, **values)
+        _full_clean(contact, exclude=["customer"])
+        contact.save()
+        event_record(
+            subject=customer,
+            action=events.CONTACT_CREATED,
+            actor=actor,
+            rule="C4",
+            data={"contact": snapshot(contact, CONTACT_FIELDS)},
+        )
+    _phone_index_rebuild(customer)
     return customer
 
 
@@ -165,7 +179,7 @@ def customer_update(*, actor: Actor, customer_id: int, expected_version: int | N
     if not diff:
         return customer
     customer.version += 1
-    customer.save()
+    customer.save(update_fields=[*diff, "version", "updated_at"])
     if "phone" in diff:
         _phone_index_rebuild(customer)
     event_record(subject=customer, action=events.CUSTOMER_UPDATED, actor=actor, rule="C4", data=diff)
@@ -174,11 +188,18 @@ def customer_update(*, actor: Actor, customer_id: int, expected_version: int | N
 
 @transaction.atomic
 def contact_add(*, actor: Actor, customer_id: int, contact: ContactData) -> Contact:
-    """Add a contact person to a file. Rule: C1, C4. Events: contact.created (on the customer)."""
+    """Add a contact person to a file; a primary contact (or the file's first) demotes the others.
+
+    Rule: C1, C4. Raises: NotFound, ConfidentialFile, PermissionDenied, ValidationFailed.
+    Events: contact.created (on the customer).
+    """
     actor.require_perm("customers.change_customer")
     customer = access_customer(actor, customer_id, for_update=True)
-    row = Contact(customer=customer, **contact.__dict__)
+    others = Contact.objects.filter(customer=customer)
+    row = Contact(customer=customer, **{**contact.__dict__, "is_primary": contact.is_primary or not others.exists()})
     _full_clean(row)
+    if row.is_primary:
+        others.filter(is_primary=True).update(is_primary=False, updated_at=timezone.now())
     row.save()
     _phone_index_rebuild(customer)
     event_record(
@@ -253,17 +274,11 @@ def access_request_create(*, actor: Actor, customer_id: int, reason: str) -> Cus
 def access_request_decide(*, actor: Actor, request_id: int, approve: bool) -> CustomerAccessRequest:
     """The file's owner or a manager approves (for C3.grant_days) or refuses a request.
 
-    Rule: C3. Raises: NotFound, PermissionDenied, Conflict(access_not_decidable).
+    Rule: C3. Raises: NotFound (missing, or neither made nor decidable by the actor),
+    PermissionDenied (own request, or a requester who cannot decide), Conflict(access_not_decidable).
     Events: customeraccessrequest.approved / .refused.
     """
-    request = (
-        CustomerAccessRequest.objects.select_for_update(of=("self",))
-        .select_related("customer")
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None:
-        raise NotFound()
+    request = access_customer_access_request(actor, request_id, for_update=True)
     if not access_request_can_decide(actor, request):
         raise PermissionDenied(_("Only the file's owner or a manager can decide, and not on their own request."))
     if request.status != AccessRequestStatus.PENDING:
@@ -297,14 +312,7 @@ def access_request_decide(*, actor: Actor, request_id: int, approve: bool) -> Cu
 @transaction.atomic
 def access_request_revoke(*, actor: Actor, request_id: int) -> CustomerAccessRequest:
     """Withdraw an approved grant before it expires. Rule: C3. Events: customeraccessrequest.revoked."""
-    request = (
-        CustomerAccessRequest.objects.select_for_update(of=("self",))
-        .select_related("customer")
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None:
-        raise NotFound()
+    request = access_customer_access_request(actor, request_id, for_update=True)
     if not access_request_can_decide(actor, request):
         raise PermissionDenied()
     if request.status != AccessRequestStatus.APPROVED:
@@ -315,3 +323,171 @@ def access_request_revoke(*, actor: Actor, request_id: int) -> CustomerAccessReq
         subject=request, action=events.ACCESS_REVOKED, actor=actor, rule="C3", data={"status": ["approved", "revoked"]}
     )
     return request
+
+
+# Header titles accepted for each import column: the Chinese title first (it names the column
+# in the error report), then the English one.
+IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("客户名称", "name"),
+    "kind": ("类型", "kind"),
+    "phone": ("电话", "phone"),
+    "address": ("地址", "address"),
+    "region": ("区域", "region"),
+    "credit_rating": ("信用等级", "credit_rating"),
+    "key_account": ("重点客户", "key_account"),
+    "contact_name": ("联系人", "contact"),
+    "contact_phone": ("联系电话", "contact_phone"),
+}
+_KIND_WORDS = {
+    "最终用户": CustomerKind.END_USER,
+    "经销商": CustomerKind.DEALER,
+    "零售商": CustomerKind.RETAILER,
+    "代理商": CustomerKind.AGENT,
+    "end user": CustomerKind.END_USER,
+    "dealer": CustomerKind.DEALER,
+    "retailer": CustomerKind.RETAILER,
+    "agent": CustomerKind.AGENT,
+    **{value: value for value in CustomerKind.values},
+}
+_YES = {"是", "y", "yes", "true", "1", "√", "✓"}
+_NO = {"否", "n", "no", "false", "0", ""}
+
+
+def _import_row_parse(
+    number: int, row: dict[str, Any], regions: dict[str, int], seen: dict[tuple[str, str], int], report: ImportReport
+) -> dict[str, Any] | None:
+    """Check one row; add its errors to `report`; return customer_create keyword values when it is valid."""
+    title = {name: titles[0] for name, titles in IMPORT_COLUMNS.items()}
+    values = {name: cell_text(row.get(name)) for name in IMPORT_COLUMNS}
+    errors_before = len(report.errors)
+    name = values["name"]
+    if not name:
+        report.add(number, title["name"], _("The customer name is required."))
+    elif len(name) > Customer._meta.get_field("name").max_length:
+        report.add(number, title["name"], _("The customer name is longer than 120 characters."))
+    kind = _KIND_WORDS.get(values["kind"].lower() or CustomerKind.END_USER)
+    if kind is None:
+        report.add(
+            number,
+            title["kind"],
+            _("Unknown kind “%(value)s”: use 最终用户, 经销商, 零售商 or 代理商.") % {"value": values["kind"]},
+        )
+    for field, limit in (("phone", 40), ("contact_phone", 40)):
+        if values[field] and len(phone_digits(values[field])) < MIN_LOOKUP_DIGITS:
+            report.add(number, title[field], _("“%(value)s” is not a phone number.") % {"value": values[field]})
+        elif len(values[field]) > limit:
+            report.add(number, title[field], _("The phone number is too long."))
+    if len(values["address"]) > Customer._meta.get_field("address").max_length:
+        report.add(number, title["address"], _("The address is longer than 200 characters."))
+    region_id = None
+    if values["region"]:
+        region_id = regions.get(values["region"]) or regions.get(values["region"].upper())
+        if region_id is None:
+            report.add(number, title["region"], _("Unknown region “%(value)s”.") % {"value": values["region"]})
+    rating = values["credit_rating"].upper() or CreditRating.B
+    if rating not in CreditRating.values:
+        report.add(
+            number,
+            title["credit_rating"],
+            _("Unknown credit rating “%(value)s”: use A, B, C or D.") % {"value": values["credit_rating"]},
+        )
+    key_word = values["key_account"].lower()
+    if key_word not in _YES | _NO:
+        report.add(number, title["key_account"], _("Write 是 or 否."))
+    if values["contact_phone"] and not values["contact_name"]:
+        report.add(number, title["contact_name"], _("A contact phone needs the contact's name."))
+    elif len(values["contact_name"]) > Contact._meta.get_field("name").max_length:
+        report.add(number, title["contact_name"], _("The contact name is longer than 64 characters."))
+    key = (name, phone_digits(values["phone"]))
+    if name and key in seen:
+        report.add(
+            number,
+            title["name"],
+            _("The same customer and phone are already in row %(row)s.") % {"row": seen[key]},
+        )
+    seen.setdefault(key, number)
+    if len(report.errors) > errors_before:
+        return None
+    contacts = (
+        [ContactData(name=values["contact_name"], phone=values["contact_phone"])] if values["contact_name"] else []
+    )
+    return {
+        "name": name,
+        "kind": kind,
+        "phone": values["phone"],
+        "address": values["address"],
+        "region_id": region_id,
+        "credit_rating": rating,
+        "key_account": key_word in _YES,
+        "contacts": contacts,
+    }
+
+
+def _import_known_duplicates(parsed: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
+    """A row whose name and phone match a file already registered would be a duplicate file."""
+    registered: dict[tuple[str, str], str] = {}
+    for code, name, phone in Customer.objects.filter(name__in={v["name"] for _n, v in parsed}).values_list(
+        "code", "name", "phone"
+    ):
+        registered.setdefault((name, phone_digits(phone)), code)
+    for number, values in parsed:
+        code = registered.get((values["name"], phone_digits(values["phone"])))
+        if code:
+            report.add(
+                number,
+                IMPORT_COLUMNS["name"][0],
+                _("This customer is registered already as %(code)s.") % {"code": code},
+            )
+
+
+def customers_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
+    """Import customer files from an .xlsx sheet: every row is checked first; one bad row imports nothing.
+
+    Columns: 客户名称, 类型 (最终用户/经销商/零售商/代理商 or the codes), 电话, 地址, 区域 (region code
+    or name), 信用等级, 重点客户 (是/否), 联系人, 联系电话. Each file is created through
+    customer_create (the importer owns it), all in one transaction.
+    Rule: C1, C4. Raises: PermissionDenied, ValidationFailed (not a workbook, missing columns).
+    Events: customer.created (source "import") per file, customer.imported on the importing user.
+    """
+    actor.require_perm("customers.import_customer")
+    actor.require_perm("customers.add_customer")
+    regions: dict[str, int] = {}
+    for region in Region.objects.all():
+        regions.setdefault(region.name, region.pk)
+        regions[region.code.upper()] = region.pk
+    report = ImportReport()
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, row in xlsx_rows(fileobj, IMPORT_COLUMNS):
+        report.rows += 1
+        values = _import_row_parse(number, row, regions, seen, report)
+        if values is not None:
+            parsed.append((number, values))
+    _import_known_duplicates(parsed, report)
+    if not report.ok:
+        return report
+    if not parsed:
+        raise ValidationFailed(_("The sheet has no customer rows."), code=CustomerErrorCode.IMPORT_INVALID)
+    with transaction.atomic():
+        for number, values in parsed:
+            try:
+                customer_create(actor=actor, source="import", **values)
+            except DomainError as exc:
+                for field, messages in (exc.fields or {"": [exc.message]}).items():
+                    column = IMPORT_COLUMNS.get(field, ("",))[0]
+                    for message in messages if isinstance(messages, list) else [messages]:
+                        report.add(number, column, message)
+            else:
+                report.created += 1
+        if not report.ok:
+            report.created = 0
+            transaction.set_rollback(True)
+            return report
+        event_record(
+            subject=actor.user,
+            action=events.CUSTOMER_IMPORTED,
+            actor=actor,
+            rule="C1",
+            data={"kind": "customers", "count": report.created},
+        )
+    return report

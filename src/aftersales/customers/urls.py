@@ -1,4 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from aftersales.customers import views
+
+
+class RecordIdConverter:
+    """Like <int:…> but at most 10 digits, so a huge number is a 404, not a database overflow."""
+
+    regex = "[0-9]{1,10}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(RecordIdConverter, "record_id")
 
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("lookup/", views.customer_lookup, name="lookup"),
+    path("lookup/results/", views.customer_lookup_results, name="lookup_results"),
+    path("export/", views.customer_export, name="export"),
+    path("new/", views.customer_create, name="create"),
+    path("import/", views.customer_import, name="import"),
+    path("import/template/", views.customer_import_template, name="import_template"),
+    path("access-requests/", views.access_requests, name="access_requests"),
+    path("access-requests/<record_id:pk>/decide/", views.access_decide, name="access_decide"),
+    path("<record_id:pk>/", views.customer_detail, name="detail"),
+    path("<record_id:pk>/edit/", views.customer_edit, name="edit"),
+    path("<record_id:pk>/contacts/new/", views.contact_add, name="contact_add"),
+    path("<record_id:pk>/request-access/", views.customer_request_access, name="request_access"),
+]

@@ -42,6 +42,7 @@ STAFF_MENU = [
     ),
     NavItem(_("Import"), "customers:import", "upload", perm="customers.import_customer"),
     NavItem(_("Policies"), "policies:list", "sliders", perm="policies.view_policyversion"),
+    NavItem(_("Calendars"), "calendars:list", "calendar3", perm="calendars.view_workcalendar"),
     NavItem(_("Audit log"), "web:audit", "journal-check", perm="core.view_event"),
 ]
 PORTAL_MENU = [

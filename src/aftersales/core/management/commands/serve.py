@@ -1,0 +1,113 @@
+"""aftersales serve: the production web server of the embedded install.
+
+Gunicorn, started in-process (gunicorn.app.base.BaseApplication), serves
+aftersales.wsgi.application with `gthread` workers: AFTERSALES_WEB_WORKERS processes with
+AFTERSALES_WEB_THREADS threads each. Static files (incl. web/static/vendor/) are served by
+WhiteNoise from the middleware, so no other server is needed. Access log on stdout, errors on
+stderr. SIGTERM or Ctrl-C stops gracefully: workers finish the requests in flight (up to
+--graceful-timeout seconds) before the process exits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
+from gunicorn.app.base import BaseApplication
+
+
+def start_background() -> None:
+    """Hook point for the in-process background work of the embedded install.
+
+    Called once in the gunicorn master process when it is ready to serve (`when_ready`).
+    It starts nothing yet: the clock sweep / periodic scheduler and the task worker thread of a
+    later issue will be started here (DESIGN.md "Time and background work").
+    """
+
+
+class AftersalesServer(BaseApplication):
+    """Gunicorn configured from a dict instead of the gunicorn command line."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        assert self.cfg is not None
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from aftersales.wsgi import application
+
+        return application
+
+
+def _when_ready(server: Any) -> None:
+    start_background()
+
+
+def _pre_fork(server: Any, worker: Any) -> None:
+    # A database connection opened in the master must not be shared with the forked workers.
+    connections.close_all()
+
+
+class Command(BaseCommand):
+    help = "Run the web server (gunicorn, gthread workers; static files by WhiteNoise)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=settings.AFTERSALES_WEB_WORKERS,
+            help="worker processes (AFTERSALES_WEB_WORKERS, default %(default)s)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=settings.AFTERSALES_WEB_THREADS,
+            help="threads per worker (AFTERSALES_WEB_THREADS, default %(default)s)",
+        )
+        parser.add_argument(
+            "--graceful-timeout",
+            type=int,
+            default=30,
+            help="seconds the workers get to finish requests in flight on shutdown (default 30)",
+        )
+
+    def options_for(self, options: dict[str, Any]) -> dict[str, Any]:
+        host = options["host"]
+        bind = f"[{host}]:{options['port']}" if ":" in host else f"{host}:{options['port']}"
+        return {
+            "bind": [bind],
+            "worker_class": "gthread",
+            "workers": max(1, options["workers"]),
+            "threads": max(1, options["threads"]),
+            "graceful_timeout": options["graceful_timeout"],
+            "timeout": 60,
+            "keepalive": 5,
+            # The app (Django) is already set up in this process: load it once, before forking.
+            "preload_app": True,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "info",
+            "proc_name": "aftersales",
+            # No gunicornc control socket in $HOME: one less shared file between installs.
+            "control_socket_disable": True,
+            "when_ready": _when_ready,
+            "pre_fork": _pre_fork,
+        }
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        gunicorn_options = self.options_for(options)
+        self.stdout.write(
+            f"aftersales serve: http://{gunicorn_options['bind'][0]}/ "
+            f"({gunicorn_options['workers']} workers × {gunicorn_options['threads']} threads, gunicorn gthread)"
+        )
+        self.stdout.flush()
+        connections.close_all()
+        AftersalesServer(gunicorn_options).run()

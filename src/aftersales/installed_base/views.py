@@ -1,0 +1,525 @@
+"""Installed-base pages: units with their warranty, products, service contracts, substitute equipment loans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.selectors import actor_for
+from aftersales.core.access import Actor
+from aftersales.core.errors import DomainError
+from aftersales.core.imports import xlsx_bytes
+from aftersales.core.selectors import event_list_for
+from aftersales.core.timeutils import today
+from aftersales.customers.services import customer_export_log
+from aftersales.installed_base import selectors, services
+from aftersales.installed_base.choices import ChargingType
+from aftersales.installed_base.forms import (
+    ContractForm,
+    EquipmentForm,
+    LoanForm,
+    LoanReturnForm,
+    ProductForm,
+    UnitCreateForm,
+    UnitEditForm,
+    UnitFilterForm,
+    UnitImportForm,
+)
+
+PAGE_SIZE = 25
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return actor_for(request.user)  # type: ignore[arg-type]
+
+
+def form_errors_from(form: forms.Form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's error next to the visible fields it names; anything else above the form.
+
+    (A version conflict names the hidden `version` field: its message goes above the form.)
+    """
+    placed = False
+    for name, value in exc.fields.items():
+        field = (aliases or {}).get(name, name)
+        if field in form.fields and not form.fields[field].widget.is_hidden:
+            for message in value if isinstance(value, list | tuple) else [value]:
+                form.add_error(field, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def _unit_filter(request: HttpRequest, actor: Actor) -> tuple[UnitFilterForm, dict[str, Any] | None]:
+    form = UnitFilterForm(request.GET or None, actor=actor)
+    if not form.is_bound:
+        return form, {}
+    if not form.is_valid():
+        return form, None
+    return form, form.selector_filters()
+
+
+@login_required
+@permission_required("installed_base.view_unit", raise_exception=True)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form, filters = _unit_filter(request, actor)
+    terms = selectors.warranty_terms()
+    queryset = (
+        selectors.unit_list(actor, terms=terms, **filters)
+        if filters is not None
+        else selectors.unit_scope(actor).none()
+    )
+    page = _page(request, queryset)
+    day = today()
+    rows = [(unit, selectors.unit_warranty(unit, terms)) for unit in page.object_list]
+    return render(
+        request,
+        "installed_base/unit_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": rows,
+            "today": day,
+            "can_add": actor.has_perm("installed_base.add_unit"),
+            "can_export": actor.has_perm("installed_base.export_unit"),
+            "can_import": actor.has_perm("installed_base.import_unit"),
+        },
+    )
+
+
+@login_required
+@permission_required("installed_base.view_unit", raise_exception=True)
+def unit_detail(request: HttpRequest, serial: str) -> HttpResponse:
+    actor = _actor(request)
+    unit = selectors.access_unit(actor, serial)
+    coverage = selectors.unit_coverage(unit)
+    return render(
+        request,
+        "installed_base/unit_detail.html",
+        {
+            "unit": unit,
+            "coverage": coverage,
+            "charging_label": ChargingType(coverage.charging_type).label,
+            "contracts": selectors.unit_contract_list(unit),
+            "loans": selectors.loan_list(actor, unit_id=unit.pk),
+            "events": event_list_for(unit),
+            "can_change": actor.has_perm("installed_base.change_unit"),
+            "can_lend": actor.has_perm("installed_base.add_substituteloan"),
+        },
+    )
+
+
+@login_required
+@permission_required("installed_base.add_unit", raise_exception=True)
+def unit_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    initial = {}
+    customer = request.GET.get("customer", "").strip()
+    if customer:
+        initial["customer"] = (
+            selectors.customer_code_for_id(int(customer)) if customer.isascii() and customer.isdigit() else customer
+        )
+    form = UnitCreateForm(request.POST or None, actor=actor, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=actor, **form.service_values())
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Unit %(serial)s registered.") % {"serial": unit.serial})
+            return redirect("installed_base:unit_detail", serial=unit.serial)
+    return render(
+        request,
+        "installed_base/form.html",
+        {"form": form, "title": _("Register a unit"), "cancel_url": "installed_base:unit_list"},
+    )
+
+
+@login_required
+@permission_required("installed_base.change_unit", raise_exception=True)
+def unit_edit(request: HttpRequest, serial: str) -> HttpResponse:
+    actor = _actor(request)
+    unit = selectors.access_unit(actor, serial)
+    initial = {
+        "product": unit.product_id,
+        "customer": unit.customer.code,
+        "site": unit.site,
+        "production_date": unit.production_date,
+        "ship_date": unit.ship_date,
+        "purchase_date": unit.purchase_date,
+        "purchase_place": unit.purchase_place,
+        "acceptance_date": unit.acceptance_date,
+        "warranty_months": unit.warranty_months,
+        "notes": unit.notes,
+        "version": unit.version,
+    }
+    form = UnitEditForm(request.POST or None, actor=actor, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(
+                actor=actor,
+                serial=unit.serial,
+                expected_version=form.cleaned_data["version"],
+                **form.service_values(),
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc, aliases={"product_id": "product", "customer_id": "customer"})
+        else:
+            messages.success(request, _("Unit %(serial)s saved.") % {"serial": unit.serial})
+            return redirect("installed_base:unit_detail", serial=unit.serial)
+    return render(
+        request,
+        "installed_base/form.html",
+        {
+            "form": form,
+            "title": _("Change unit %(serial)s") % {"serial": unit.serial},
+            "cancel_url": "installed_base:unit_list",
+        },
+    )
+
+
+@login_required
+@permission_required("installed_base.export_unit", raise_exception=True)
+def unit_export(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form, filters = _unit_filter(request, actor)
+    if filters is None:
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect("installed_base:unit_list")
+    terms = selectors.warranty_terms()
+    day = today()
+    columns = services.IMPORT_COLUMNS
+    headers = [
+        *(columns[name][0] for name in ("serial", "model", "customer")),
+        _("Customer"),
+        *(columns[name][0] for name in services.UNIT_DATE_FIELDS[:3]),
+        columns["purchase_place"][0],
+        columns["acceptance_date"][0],
+        columns["warranty_months"][0],
+        columns["site"][0],
+        _("Last day in warranty"),
+        _("In warranty on %(day)s") % {"day": day.isoformat()},
+    ]
+    rows = []
+    for unit in selectors.unit_list(actor, terms=terms, **filters).iterator(chunk_size=2000):
+        warranty = selectors.unit_warranty(unit, terms)
+        rows.append(
+            [
+                unit.serial,
+                unit.product.model,
+                unit.customer.code,
+                unit.customer.name,
+                unit.production_date,
+                unit.ship_date,
+                unit.purchase_date,
+                unit.purchase_place,
+                unit.acceptance_date,
+                unit.warranty_months,
+                unit.site,
+                warranty.end,
+                _("Yes") if warranty.covers(day) else _("No"),
+            ]
+        )
+    customer_export_log(
+        actor=actor,
+        count=len(rows),
+        filters={key: request.GET.get(key, "") for key in ("q", "customer", "product", "warranty")},
+        kind="units",
+    )
+    response = HttpResponse(
+        xlsx_bytes(_("Units"), headers, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="units-{day:%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("installed_base.import_unit", raise_exception=True)
+def unit_import(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.units_import(actor=actor, fileobj=form.cleaned_data["file"])
+        except DomainError as exc:
+            form.add_error("file", str(exc.message))
+        else:
+            if report.ok:
+                messages.success(request, _("%(n)s units imported.") % {"n": report.created})
+                return redirect("installed_base:unit_list")
+    return render(
+        request,
+        "installed_base/unit_import.html",
+        {"form": form, "report": report, "columns": [titles[0] for titles in services.IMPORT_COLUMNS.values()]},
+    )
+
+
+# --- products --------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("installed_base.view_product", raise_exception=True)
+def product_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    q = request.GET.get("q", "").strip()
+    category = request.GET.get("category", "").strip()
+    page = _page(request, selectors.product_list(actor, q=q, category=category))
+    return render(
+        request,
+        "installed_base/product_list.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "category": category,
+            "categories": selectors.product_categories(actor),
+            "can_add": actor.has_perm("installed_base.add_product"),
+            "can_change": actor.has_perm("installed_base.change_product"),
+        },
+    )
+
+
+@login_required
+@permission_required("installed_base.add_product", raise_exception=True)
+def product_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.product_create(actor=actor, **form.cleaned_data)
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Product %(model)s added.") % {"model": product.model})
+            return redirect("installed_base:product_list")
+    return render(
+        request,
+        "installed_base/form.html",
+        {"form": form, "title": _("Add a product"), "cancel_url": "installed_base:product_list"},
+    )
+
+
+@login_required
+@permission_required("installed_base.change_product", raise_exception=True)
+def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
+    actor = _actor(request)
+    product = selectors.access_product(actor, product_id)
+    initial = {name: getattr(product, name) for name in services.PRODUCT_FIELDS}
+    form = ProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_update(actor=actor, product_id=product.pk, **form.cleaned_data)
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Product %(model)s saved.") % {"model": form.cleaned_data["model"]})
+            return redirect("installed_base:product_list")
+    return render(
+        request,
+        "installed_base/form.html",
+        {
+            "form": form,
+            "title": _("Change product %(model)s") % {"model": product.model},
+            "cancel_url": "installed_base:product_list",
+            "events": event_list_for(product),
+        },
+    )
+
+
+# --- service contracts -----------------------------------------------------------------------
+
+
+@login_required
+@permission_required("installed_base.view_servicecontract", raise_exception=True)
+def contract_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    q = request.GET.get("q", "").strip()
+    active_only = request.GET.get("active") == "1"
+    day = today()
+    queryset = selectors.contract_list(actor, q=q, active_on=day if active_only else None)
+    return render(
+        request,
+        "installed_base/contract_list.html",
+        {
+            "page_obj": _page(request, queryset),
+            "q": q,
+            "active_only": active_only,
+            "today": day,
+            "can_add": actor.has_perm("installed_base.add_servicecontract"),
+        },
+    )
+
+
+@login_required
+@permission_required("installed_base.view_servicecontract", raise_exception=True)
+def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    contract = selectors.access_contract(actor, number)
+    day = today()
+    return render(
+        request,
+        "installed_base/contract_detail.html",
+        {
+            "contract": contract,
+            "units": selectors.contract_units(contract),
+            "active": contract.start_date <= day <= contract.end_date,
+            "today": day,
+            "events": event_list_for(contract),
+        },
+    )
+
+
+@login_required
+@permission_required("installed_base.add_servicecontract", raise_exception=True)
+def contract_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    initial = {}
+    customer = request.GET.get("customer", "").strip()
+    if customer:
+        initial["customer"] = (
+            selectors.customer_code_for_id(int(customer)) if customer.isascii() and customer.isdigit() else customer
+        )
+    form = ContractForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = services.contract_create(
+                actor=actor,
+                customer_id=data["customer"],
+                unit_serials=data["units"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                cover=data["cover"],
+                terms=data["terms"],
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Service contract %(number)s created.") % {"number": contract.number})
+            return redirect("installed_base:contract_detail", number=contract.number)
+    return render(
+        request,
+        "installed_base/form.html",
+        {"form": form, "title": _("New service contract"), "cancel_url": "installed_base:contract_list"},
+    )
+
+
+# --- substitute equipment loans --------------------------------------------------------------
+
+
+@login_required
+@permission_required("installed_base.view_substituteloan", raise_exception=True)
+def loan_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    show_all = request.GET.get("all") == "1"
+    return render(
+        request,
+        "installed_base/loan_list.html",
+        {
+            "page_obj": _page(request, selectors.loan_list(actor, open_only=not show_all)),
+            "show_all": show_all,
+            "today": today(),
+            "can_lend": actor.has_perm("installed_base.add_substituteloan"),
+            "can_return": actor.has_perm("installed_base.change_substituteloan"),
+            "can_add_equipment": actor.has_perm("installed_base.add_substituteequipment"),
+            "available": selectors.equipment_available(actor)[:50],
+        },
+    )
+
+
+@login_required
+@permission_required("installed_base.add_substituteloan", raise_exception=True)
+def loan_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    initial: dict[str, Any] = {"lent_on": today()}
+    for key in ("customer", "for_unit"):
+        if value := request.GET.get(key, "").strip():
+            initial[key] = value
+    form = LoanForm(request.POST or None, actor=actor, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.loan_create(
+                actor=actor,
+                equipment_code=data["equipment"].code,
+                customer_id=data["customer"],
+                for_unit_serial=data["for_unit"],
+                lent_on=data["lent_on"],
+                expected_return=data["expected_return"],
+                reason=data["reason"],
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Substitute equipment %(code)s lent.") % {"code": data["equipment"].code})
+            return redirect("installed_base:loan_list")
+    return render(
+        request,
+        "installed_base/form.html",
+        {"form": form, "title": _("Lend substitute equipment"), "cancel_url": "installed_base:loan_list"},
+    )
+
+
+@login_required
+@permission_required("installed_base.change_substituteloan", raise_exception=True)
+def loan_return(request: HttpRequest, loan_id: int) -> HttpResponse:
+    actor = _actor(request)
+    loan = selectors.access_loan(actor, loan_id)
+    form = LoanReturnForm(request.POST or None, initial={"returned_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loan_return(actor=actor, loan_id=loan.pk, returned_on=form.cleaned_data["returned_on"])
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Substitute equipment %(code)s returned.") % {"code": loan.equipment.code})
+            return redirect("installed_base:loan_list")
+    return render(
+        request,
+        "installed_base/form.html",
+        {
+            "form": form,
+            "title": _("Return of %(equipment)s from %(customer)s")
+            % {"equipment": loan.equipment, "customer": loan.customer},
+            "cancel_url": "installed_base:loan_list",
+            "events": event_list_for(loan),
+        },
+    )
+
+
+@login_required
+@permission_required("installed_base.add_substituteequipment", raise_exception=True)
+def equipment_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = EquipmentForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            equipment = services.substitute_equipment_create(
+                actor=actor, code=data["code"], product_id=data["product"].pk, serial=data["serial"]
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Substitute equipment %(code)s registered.") % {"code": equipment.code})
+            return redirect("installed_base:loan_list")
+    return render(
+        request,
+        "installed_base/form.html",
+        {"form": form, "title": _("Register substitute equipment"), "cancel_url": "installed_base:loan_list"},
+    )

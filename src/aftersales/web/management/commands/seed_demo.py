@@ -1,0 +1,277 @@
+"""aftersales seed_demo: realistic Chinese demo data and one user per role (username = role code).
+
+Everything is created through the services, so the demo has a real audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+DEMO_PASSWORD = "demo12345"
+
+REGIONS = [
+    # code, name, province, tier (relative to the Shanghai service centre)
+    ("SH", "上海市", "上海", "same_city"),
+    ("JS-SZ", "苏州", "江苏", "same_province"),
+    ("JS-NJ", "南京", "江苏", "same_province"),
+    ("ZJ-HZ", "杭州", "浙江", "same_province"),
+    ("ZJ-NB", "宁波", "浙江", "same_province"),
+    ("GD-SZ", "深圳", "广东", "remote"),
+    ("XJ-WLMQ", "乌鲁木齐", "新疆", "remote"),
+    ("GS-LZ", "兰州", "甘肃", "remote"),
+]
+SERVICE_POINTS = [
+    ("SP-SH", "上海服务中心", "headquarters", "SH", "上海市闵行区莘庄工业区申富路 88 号", "021-6489 1200"),
+    ("SP-SZ", "苏州办事处", "office", "JS-SZ", "苏州工业园区星湖街 328 号", "0512-6288 3100"),
+    ("SP-HZ", "杭州办事处", "office", "ZJ-HZ", "杭州市滨江区江南大道 1001 号", "0571-8776 5400"),
+    ("SP-NJ", "南京维修点", "repair_point", "JS-NJ", "南京市江宁区胜太路 77 号", "025-5210 8800"),
+    ("SP-WLMQ", "乌鲁木齐办事处", "office", "XJ-WLMQ", "乌鲁木齐市新市区北京南路 358 号", "0991-388 6600"),
+]
+DEPARTMENTS = [
+    ("CS", "客户服务部"),
+    ("AS", "售后服务部"),
+    ("QA", "质量管理部"),
+    ("SALES", "营销部"),
+    ("RND", "技术部"),
+    ("FIN", "财务部"),
+    ("WH", "仓储部"),
+    ("MGMT", "总经理办公室"),
+]
+ROLE_PEOPLE = {
+    "agent": ("王晓丽", "CS"),
+    "team_lead": ("陈静", "CS"),
+    "cs_manager": ("李建国", "AS"),
+    "engineer": ("张伟", "AS"),
+    "parts_keeper": ("赵磊", "WH"),
+    "analyst": ("刘洋", "CS"),
+    "quality": ("孙敏", "QA"),
+    "sales": ("周杰", "SALES"),
+    "sales_manager": ("吴刚", "SALES"),
+    "rnd": ("郑浩", "RND"),
+    "finance": ("钱芳", "FIN"),
+    "warehouse": ("冯强", "WH"),
+    "vp": ("黄志强", "MGMT"),
+    "gm": ("何振华", "MGMT"),
+    "mgmt_rep": ("林涛", "QA"),
+    "trainer": ("许婷", "AS"),
+    "admin": ("系统管理员", "MGMT"),
+}
+PRODUCTS = [
+    ("XK-714", "数控铣床", "工作台 1000×400 mm，主轴 8000 rpm", "数控机床", 24),
+    ("CK6140", "数控车床", "最大回转直径 400 mm", "数控机床", 24),
+    ("VMC850", "立式加工中心", "行程 800×500×550 mm", "加工中心", 36),
+    ("HMC630", "卧式加工中心", "交换工作台 630×630 mm", "加工中心", 36),
+    ("M7130", "平面磨床", "工作台 300×1000 mm", "磨床", 12),
+    ("MK1320", "数控外圆磨床", "最大磨削直径 200 mm", "磨床", None),
+    ("LG-7.5", "螺杆空压机", "7.5 kW，0.8 MPa", "动力设备", 12),
+    ("DK7740", "线切割机床", "工作台 400×500 mm", "特种加工", None),
+    ("YH32-315", "四柱液压机", "公称力 3150 kN", "成形设备", 24),
+    ("LC-2000", "激光切割机", "2000 W 光纤激光", "激光设备", 24),
+]
+CITY_PREFIX = ["上海", "苏州", "无锡", "南京", "杭州", "宁波", "嘉兴", "常州", "深圳", "兰州", "乌鲁木齐", "昆山"]
+NAME_CORE = [
+    "精密",
+    "华东",
+    "恒通",
+    "宏达",
+    "鑫源",
+    "德力",
+    "金桥",
+    "永盛",
+    "瑞丰",
+    "天成",
+    "博远",
+    "中联",
+    "正泰",
+    "海德",
+    "东方",
+    "明远",
+]
+NAME_TRADE = ["机械", "模具", "汽车零部件", "电子", "五金", "液压", "航空部件", "医疗器械", "不锈钢制品", "轴承"]
+NAME_FORM = ["有限公司", "股份有限公司", "制造有限公司", "科技有限公司"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞"]
+TITLES = ["设备科科长", "生产部经理", "采购主管", "设备管理员", "厂长", "技术员"]
+KINDS = ["end_user"] * 7 + ["dealer", "retailer", "agent"]
+
+
+class Command(BaseCommand):
+    help = f"Create realistic Chinese demo data and one user per role (password: {DEMO_PASSWORD})."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when customers exist already")
+        parser.add_argument("--customers", type=int, default=200)
+        parser.add_argument("--units", type=int, default=1000)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from aftersales.customers.models import Customer
+
+        if options["if_empty"] and Customer.objects.exists():
+            self.stdout.write("demo data already present; nothing to do")
+            return
+        rng = random.Random(options["seed"])
+        with transaction.atomic():
+            users = self._organisation()
+        self._customers_and_units(rng, users, options["customers"], options["units"])
+        self.stdout.write(self.style.SUCCESS(f"demo data ready. Users (password {DEMO_PASSWORD}):"))
+        for role in [*ROLE_PEOPLE, "customer"]:
+            self.stdout.write(f"  {role}")
+
+    def _organisation(self) -> dict[str, Any]:
+        from aftersales.accounts.models import Department, Region, ServicePoint, User
+        from aftersales.accounts.services import roles_sync, user_create
+
+        roles_sync()
+        regions = {}
+        for code, name, province, tier in REGIONS:
+            regions[code], _ = Region.objects.get_or_create(
+                code=code, defaults={"name": name, "province": province, "tier": tier}
+            )
+        for code, name, kind, region, address, phone in SERVICE_POINTS:
+            ServicePoint.objects.get_or_create(
+                code=code,
+                defaults={"name": name, "kind": kind, "region": regions[region], "address": address, "phone": phone},
+            )
+        departments = {
+            code: Department.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in DEPARTMENTS
+        }
+        headquarters = ServicePoint.objects.get(code="SP-SH")
+        users = {}
+        for role, (name, dept) in ROLE_PEOPLE.items():
+            user = User.objects.filter(username=role).first() or user_create(
+                actor=None,
+                username=role,
+                password=DEMO_PASSWORD,
+                role=role,
+                display_name=name,
+                department_id=departments[dept].pk,
+                service_point_id=headquarters.pk if role in {"agent", "engineer", "team_lead", "cs_manager"} else None,
+            )
+            users[role] = user
+        Department.objects.filter(code="AS").update(head=users["cs_manager"])
+        Department.objects.filter(code="CS").update(head=users["team_lead"])
+        return users
+
+    def _customers_and_units(self, rng: random.Random, users: dict[str, Any], n_customers: int, n_units: int) -> None:
+        from aftersales.accounts.models import Region, User
+        from aftersales.accounts.selectors import actor_for
+        from aftersales.accounts.services import user_create
+        from aftersales.customers.services import ContactData, customer_create
+        from aftersales.installed_base.models import Product
+        from aftersales.installed_base.services import contract_create, product_create, unit_create
+
+        admin = actor_for(users["admin"])
+        for model, name, spec, category, months in PRODUCTS:
+            if not Product.objects.filter(model=model).exists():
+                product_create(
+                    actor=admin, model=model, name=name, spec=spec, category=category, warranty_months=months
+                )
+        products = list(Product.objects.order_by("model"))
+        regions = list(Region.objects.order_by("code"))
+        owners = [users["sales"], users["sales_manager"], users["agent"], users["team_lead"]]
+        today = timezone.localdate()
+        customers = []
+        used_names: set[str] = set()
+        for i in range(n_customers):
+            name = self._company(rng, used_names)
+            region = regions[0] if i < n_customers * 0.4 else rng.choice(regions)
+            phone = self._landline(rng) if rng.random() < 0.7 else self._mobile(rng)
+            contacts = [
+                ContactData(
+                    name=rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.5 else ""),
+                    phone=self._mobile(rng),
+                    title=rng.choice(TITLES),
+                    is_primary=j == 0,
+                )
+                for j in range(rng.choice([1, 1, 2]))
+            ]
+            owner = rng.choice(owners)
+            customers.append(
+                customer_create(
+                    actor=actor_for(owner),
+                    name=name,
+                    kind=rng.choice(KINDS),
+                    phone=phone,
+                    address=f"{region.province}{region.name}{rng.choice(['经济开发区', '高新区', '工业园区'])}{rng.randint(1, 999)} 号",
+                    region_id=region.pk,
+                    credit_rating=rng.choice("AABBBC"),
+                    key_account=rng.random() < 0.15,
+                    confidential=rng.random() < 0.1,
+                    owner_id=owner.pk,
+                    contacts=contacts,
+                    source="seed_demo",
+                )
+            )
+        # The first customer is the portal demo customer: a well-known file, not confidential.
+        portal_customer = customers[0]
+        if not User.objects.filter(username="customer").exists():
+            user_create(
+                actor=None,
+                username="customer",
+                password=DEMO_PASSWORD,
+                role="customer",
+                display_name=f"{portal_customer.name} 设备科",
+                customer_id=portal_customer.pk,
+            )
+        units_by_customer: dict[int, list[str]] = {}
+        for i in range(n_units):
+            customer = customers[0] if i < 5 else rng.choice(customers)
+            product = rng.choice(products)
+            produced = today - dt.timedelta(days=rng.randint(30, 5 * 365))
+            accepted = produced + dt.timedelta(days=rng.randint(20, 120)) if rng.random() < 0.75 else None
+            if accepted and accepted > today:
+                accepted = None
+            serial = f"{product.model.replace('-', '')}-{produced:%y%m}-{i + 1:05d}"
+            unit_create(
+                actor=admin,
+                serial=serial,
+                product_id=product.pk,
+                customer_id=customer.pk,
+                production_date=produced,
+                ship_date=produced + dt.timedelta(days=rng.randint(3, 20)),
+                purchase_date=produced + dt.timedelta(days=rng.randint(3, 20)),
+                purchase_place=rng.choice(["直销", "上海经销商", "苏州代理商", "电商平台"]),
+                acceptance_date=accepted,
+                warranty_months=36 if rng.random() < 0.05 else None,
+                site=customer.address,
+                notes="",
+            )
+            units_by_customer.setdefault(customer.pk, []).append(serial)
+        for customer in customers[:: max(1, len(customers) // 60)]:
+            serials = units_by_customer.get(customer.pk)
+            if not serials:
+                continue
+            start = today - dt.timedelta(days=rng.randint(0, 300))
+            contract_create(
+                actor=admin,
+                customer_id=customer.pk,
+                unit_serials=serials[: rng.randint(1, len(serials))],
+                start_date=start,
+                end_date=start + dt.timedelta(days=365),
+                cover=rng.choice(["office_hours", "office_hours", "24x7"]),
+                terms="年度保养协议：每季度巡检一次，故障 4 小时响应。",
+            )
+
+    @staticmethod
+    def _company(rng: random.Random, used: set[str]) -> str:
+        while True:
+            name = rng.choice(CITY_PREFIX) + rng.choice(NAME_CORE) + rng.choice(NAME_TRADE) + rng.choice(NAME_FORM)
+            if name not in used:
+                used.add(name)
+                return name
+
+    @staticmethod
+    def _landline(rng: random.Random) -> str:
+        area = rng.choice(["021", "0512", "025", "0571", "0574", "0755", "0991", "0931"])
+        return f"{area}-{rng.randint(5000, 8999)} {rng.randint(1000, 9999)}"
+
+    @staticmethod
+    def _mobile(rng: random.Random) -> str:
+        return f"1{rng.choice('3589')}{rng.randint(0, 9)}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
