@@ -60,7 +60,8 @@ test-postgres: setup
 	  AFTERSALES_DATABASE_URL=$$AFTERSALES_TEST_POSTGRES_URL $(BIN)/pytest -q -n 2 --dist loadfile; \
 	else echo "== PostgreSQL run skipped: AFTERSALES_TEST_POSTGRES_URL is not set (.ci/run sets it)"; fi
 
-bench: db
+# Its own databases (var/bench/, AFTERSALES_BENCH_POSTGRES_URL), built on first use and cached.
+bench: setup
 	$(BIN)/python -m bench
 
 clean:

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"== {target} — {query}\n{item['sql']}\n  " + "\n  ".join(item["plan"]) + "\n")
         return 0
     info = machine_info()
-    print(f"aftersales bench — {dt.datetime.now():%Y-%m-%d %H:%M}")
+    print(f"aftersales bench — {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %z}")
     print(f"machine: nproc={info['nproc']}, {info['cpu']}, Python {info['python']}, {info['platform']}")
     for target, result in results.items():
         i = result["info"]

@@ -1,5 +1,6 @@
 """The generated load: 100k customers with Chinese company names, their contacts and phones,
-300k installed units, some service contracts. Deterministic (seeded), inserted with executemany.
+300k installed units, some service contracts. Seeded (dates relative to the build day), inserted
+with executemany (COPY on PostgreSQL).
 
 This is load data, so it does not go through the services; what the services maintain as a
 side effect (the hotline PhoneIndex, the customer number counter) is filled the same way.
@@ -81,7 +82,7 @@ def ensure_loaded() -> dict[str, Any]:
     meta = {
         "data_version": DATA_VERSION,
         "counts": counts,
-        "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "built_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - start, 1),
     }
     analyze()

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aftersales.calendars.choices import DayKind
 from aftersales.calendars.models import FIRST_YEAR, LAST_YEAR
@@ -91,10 +91,13 @@ def _line(run: list[tuple[dt.date, str]]) -> str:
 class DayForm(StyledForm):
     """Add or correct one exception day."""
 
-    date = forms.DateField(label=_lazy("Date"), widget=forms.DateInput)
-    kind = forms.ChoiceField(label=_lazy("Kind"), choices=DayKind.choices)
+    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DayKind.choices)
     name = forms.CharField(
-        label=_lazy("Name"), max_length=NAME_MAX, required=False, help_text=_lazy("For example 春节 or 国庆节.")
+        label=gettext_lazy("Name of the day"),
+        max_length=NAME_MAX,
+        required=False,
+        help_text=gettext_lazy("For example 春节 or 国庆节."),
     )
 
     def clean_date(self) -> dt.date:
@@ -110,21 +113,21 @@ class YearNoticeForm(StyledForm):
     """A year's official notice: holidays and make-up working days, one date or range per line."""
 
     holidays = forms.CharField(
-        label=_lazy("Holidays"),
+        label=gettext_lazy("Holidays"),
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_lazy("One per line: a date or a range, then the name, e.g. “2027-02-06..2027-02-13 春节”."),
+        help_text=gettext_lazy("One per line: a date or a range, then the name, e.g. “2027-02-06..2027-02-13 春节”."),
     )
     workdays = forms.CharField(
-        label=_lazy("Make-up working days (调休)"),
+        label=gettext_lazy("Make-up working days (调休)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_lazy("Weekend days that are worked, one per line, e.g. “2027-02-20 春节”."),
+        help_text=gettext_lazy("Weekend days that are worked, one per line, e.g. “2027-02-20 春节”."),
     )
     note = forms.CharField(
-        label=_lazy("Source"),
+        label=gettext_lazy("Notice number"),
         max_length=200,
         required=False,
-        help_text=_lazy("The notice it comes from, e.g. 国办发明电〔2026〕N号."),
+        help_text=gettext_lazy("The notice it comes from, e.g. 国办发明电〔2026〕N号."),
     )
 
     def __init__(self, *args: object, year: int, **kwargs: object) -> None:

@@ -216,8 +216,9 @@ def customer_owner_choices() -> QuerySet[User]:
 def access_request_list(actor: Actor, *, status: str = "") -> QuerySet[CustomerAccessRequest]:
     """Requests the actor made, and those the actor may decide (owner of the file, or a manager).
 
-    Rule: C3.
+    Rule: C3. Raises: PermissionDenied (portal users have no access requests).
     """
+    actor.require_perm("customers.view_customer")
     qs = CustomerAccessRequest.objects.select_related("customer", "customer__owner", "requester", "decided_by")
     mine = Q(requester_id=actor.pk)
     decidable = Q(customer__owner_id=actor.pk)

@@ -61,7 +61,11 @@ def product_scope(actor: Actor) -> QuerySet[Product]:
 
 
 def product_list(actor: Actor, *, q: str = "", category: str = "") -> QuerySet[Product]:
-    """Products by model, filtered by a model/name fragment and category. Rule: A1."""
+    """Products by model, filtered by a model/name fragment and category. Rule: A1.
+
+    Raises: PermissionDenied (the catalogue list is for staff; portal users see their units' products).
+    """
+    actor.require_perm("installed_base.view_product")
     qs = product_scope(actor)
     q = _search_text(q)
     if q:

@@ -1,0 +1,281 @@
+"""Every API endpoint × every role and an anonymous client: allowed, denied, and nothing changed.
+
+One declaration per endpoint (habit 13): the permission it needs (from accounts/permissions.py),
+how a portal user is scoped, and what a denied write must leave untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.permissions import ROLE_PERMISSIONS
+from aftersales.core.models import Event
+from aftersales.customers.models import Customer, CustomerAccessRequest
+from aftersales.installed_base.models import Product, ServiceContract, SubstituteLoan, Unit
+from tests.installed_base.factories import (
+    ContractFactory,
+    CustomerFactory,
+    EquipmentFactory,
+    LoanFactory,
+    ProductFactory,
+    UnitFactory,
+)
+
+ANON = "anonymous"
+ROLES = [*Role.values, ANON]
+STAFF = set(Role.values) - {Role.CUSTOMER}
+
+
+def holders(perm: str) -> set[str]:
+    return {role for role, perms in ROLE_PERMISSIONS.items() if perm in perms}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str  # formatted with the world dict
+    allowed: frozenset[str]  # roles that get the success status
+    success: int = 200
+    body: Callable[[dict[str, Any]], Any] | None = None
+    denied: dict[str, int] = field(default_factory=dict)  # role → status when not the default 403
+    # For a portal user the list endpoints answer 200 but only with their own records.
+    scoped_list: bool = False
+
+    def expected(self, role: str) -> int:
+        if role == ANON:
+            return 401
+        if role in self.allowed:
+            return self.success
+        return self.denied.get(role, 403)
+
+
+def perm(p: str) -> frozenset[str]:
+    return frozenset(holders(p))
+
+
+CONFIDENTIAL_READERS = frozenset(holders("customers.approve_customer_access") | {"sales"})  # sales owns it
+
+ENDPOINTS = [
+    Endpoint("auth_me", "get", "auth/me", frozenset(Role.values)),
+    Endpoint("token_list", "get", "auth/tokens", frozenset(Role.values)),
+    Endpoint("token_create", "post", "auth/tokens", frozenset(Role.values), 201, body=lambda w: {"name": "n"}),
+    Endpoint("policy_list", "get", "policies", perm("policies.view_policyversion")),
+    Endpoint(
+        "policy_set",
+        "put",
+        "policies/A3.warranty_months",
+        perm("policies.add_policyversion"),
+        body=lambda w: {"value": 30},
+    ),
+    Endpoint("customer_list", "get", "customers", frozenset(Role.values), scoped_list=True),
+    Endpoint(
+        "customer_create",
+        "post",
+        "customers",
+        perm("customers.add_customer"),
+        201,
+        body=lambda w: {"name": "新建客户有限公司", "kind": "end_user", "phone": "021-1111 2222", "address": "上海"},
+    ),
+    Endpoint("customer_detail", "get", "customers/{customer}", frozenset(STAFF), denied={Role.CUSTOMER: 404}),
+    Endpoint("customer_detail_own", "get", "customers/{own_customer}", frozenset(Role.values)),
+    Endpoint(
+        "customer_detail_confidential",
+        "get",
+        "customers/{confidential}",
+        CONFIDENTIAL_READERS,
+        denied={Role.CUSTOMER: 404},
+    ),
+    Endpoint(
+        "customer_update",
+        "patch",
+        "customers/{customer}",
+        perm("customers.change_customer"),
+        body=lambda w: {"phone": "021-3333 4444"},
+    ),
+    Endpoint(
+        "access_request_create",
+        "post",
+        "customers/{confidential}/access-requests",
+        frozenset(STAFF - CONFIDENTIAL_READERS),
+        201,
+        body=lambda w: {"reason": "客户来电需要查看"},
+        # Those who can already read the file are told so; a portal user may not ask.
+        denied={**dict.fromkeys(CONFIDENTIAL_READERS, 409)},
+    ),
+    Endpoint("access_request_list", "get", "access-requests", frozenset(STAFF)),
+    Endpoint(
+        "access_request_approve",
+        "post",
+        "access-requests/{pending_request}/approve",
+        perm("customers.approve_customer_access") | {"sales"},
+        # Staff who may not decide do not learn that the request exists; portal users are refused.
+        denied=dict.fromkeys(STAFF, 404),
+    ),
+    Endpoint("product_list", "get", "products", perm("installed_base.view_product")),
+    Endpoint(
+        "product_create",
+        "post",
+        "products",
+        perm("installed_base.add_product"),
+        201,
+        body=lambda w: {"model": "NEW-1", "name": "新型号", "spec": "", "category": "测试", "warranty_months": 12},
+    ),
+    Endpoint("unit_list", "get", "units", frozenset(Role.values), scoped_list=True),
+    Endpoint(
+        "unit_create",
+        "post",
+        "units",
+        perm("installed_base.add_unit"),
+        201,
+        body=lambda w: {
+            "serial": "NEW-SN-1",
+            "model": w["product_model"],
+            "customer": w["customer"],
+            "acceptance_date": "2025-05-01",
+        },
+    ),
+    Endpoint("unit_detail", "get", "units/{serial}", perm("installed_base.view_unit"), denied={Role.CUSTOMER: 404}),
+    Endpoint("unit_detail_own", "get", "units/{own_serial}", frozenset(Role.values)),
+    Endpoint(
+        "unit_coverage",
+        "get",
+        "units/{serial}/coverage?on=2025-06-01",
+        perm("installed_base.view_unit"),
+        denied={Role.CUSTOMER: 404},
+    ),
+    Endpoint("unit_coverage_own", "get", "units/{own_serial}/coverage?on=2025-06-01", frozenset(Role.values)),
+    Endpoint("contract_list", "get", "contracts", frozenset(Role.values), scoped_list=True),
+    Endpoint(
+        "contract_create",
+        "post",
+        "contracts",
+        perm("installed_base.add_servicecontract"),
+        201,
+        body=lambda w: {
+            "customer": w["customer"],
+            "units": [w["serial"]],
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "cover": "24x7",
+        },
+    ),
+    Endpoint(
+        "contract_detail",
+        "get",
+        "contracts/{contract}",
+        perm("installed_base.view_servicecontract"),
+        denied={Role.CUSTOMER: 404},
+    ),
+    Endpoint("loan_list", "get", "loans", frozenset(Role.values), scoped_list=True),
+    Endpoint(
+        "loan_create",
+        "post",
+        "loans",
+        perm("installed_base.add_substituteloan"),
+        201,
+        body=lambda w: {"equipment": w["free_equipment"], "customer": w["customer"], "lent_on": "2025-06-01"},
+    ),
+    Endpoint("loan_return", "post", "loans/{loan}/return", perm("installed_base.change_substituteloan")),
+]
+
+CASES = [(endpoint, role) for endpoint in ENDPOINTS for role in ROLES]
+
+
+@pytest.fixture
+def world(make_user: Callable[..., Any]) -> dict[str, Any]:
+    owner = make_user("sales", username="owner_sales")
+    customer = CustomerFactory(owner=owner)
+    own_customer = CustomerFactory()
+    confidential = CustomerFactory(owner=owner, confidential=True, address="机密地址 1 号")
+    product = ProductFactory()
+    unit = UnitFactory(customer=customer, product=product)
+    own_unit = UnitFactory(customer=own_customer, product=product)
+    ContractFactory(customer=own_customer, units=[own_unit])
+    contract = ContractFactory(customer=customer, units=[unit])
+    loan = LoanFactory(customer=customer, for_unit=unit, lent_on=dt.date(2025, 3, 1))
+    LoanFactory(customer=own_customer, lent_on=dt.date(2025, 3, 1))
+    free = EquipmentFactory(product=product)
+    requester = make_user("engineer", username="asking_engineer")
+    pending = CustomerAccessRequest.objects.create(customer=confidential, requester=requester, reason="维修需要")
+    return {
+        "customer": customer.pk,
+        "own_customer": own_customer.pk,
+        "confidential": confidential.pk,
+        "product_model": product.model,
+        "serial": unit.serial,
+        "own_serial": own_unit.serial,
+        "contract": contract.number,
+        "loan": loan.pk,
+        "free_equipment": free.code,
+        "pending_request": pending.pk,
+        "owner": owner,
+    }
+
+
+def _state() -> dict[str, Any]:
+    """What a denied call must not change."""
+    return {
+        "events": Event.objects.exclude(action__in=["api_token.created", "customer.read"]).count(),
+        "customers": list(Customer.objects.order_by("pk").values_list("pk", "phone", "version")),
+        "requests": list(CustomerAccessRequest.objects.order_by("pk").values_list("pk", "status")),
+        "products": Product.objects.count(),
+        "units": Unit.objects.count(),
+        "contracts": ServiceContract.objects.count(),
+        "loans": list(SubstituteLoan.objects.order_by("pk").values_list("pk", "returned_on")),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("endpoint", "role"), CASES, ids=[f"{e.name}-{r}" for e, r in CASES])
+def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], make_user, api_as) -> None:
+    if role == ANON:
+        client = api_as(None)
+    elif role == Role.SALES:
+        client = api_as(world["owner"])  # the sales user owns the files
+    elif role == Role.CUSTOMER:
+        client = api_as(make_user("customer", customer_id=world["own_customer"]))
+    else:
+        client = api_as(role)
+    path = endpoint.path.format(**world)
+    before = _state()
+    if endpoint.body is None:
+        response = getattr(client, endpoint.method)(path)
+    else:
+        response = getattr(client, endpoint.method)(path, endpoint.body(world))
+    expected = endpoint.expected(role)
+    assert response.status_code == expected, response.content.decode()
+    body = response.json() if response.content else None
+    if expected >= 400:
+        assert set(body) == {"code", "message", "fields"}
+        if endpoint.method != "get":
+            assert _state() == before, "a refused call changed data"
+    if endpoint.scoped_list and role == Role.CUSTOMER:
+        customers = {item.get("customer", item.get("id")) for item in body["items"]}
+        customers = {c["id"] if isinstance(c, dict) else c for c in customers}
+        assert customers == {world["own_customer"]}, body
+
+
+@pytest.mark.django_db
+def test_portal_user_never_reads_another_customer(make_user, api_as, world) -> None:
+    portal = api_as(make_user("customer", customer_id=world["own_customer"]))
+    for path in [
+        f"customers/{world['customer']}",
+        f"customers/{world['confidential']}",
+        f"units/{world['serial']}",
+        f"units/{world['serial']}/coverage",
+        f"contracts/{world['contract']}",
+    ]:
+        response = portal.get(path)
+        assert response.status_code == 404, path
+        assert "测试设备用户" not in response.content.decode()
+    for path in ["customers", "units", "contracts", "loans"]:
+        text = portal.get(path).content.decode()
+        assert str(world["serial"]) not in text
+        assert Customer.objects.get(pk=world["customer"]).name not in text
