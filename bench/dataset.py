@@ -25,7 +25,7 @@ from bench.database import (
     reset_sequences,
 )
 
-DATA_VERSION = 1  # bump when the generator changes: cached bench databases are rebuilt
+DATA_VERSION = 2  # bump when the generator changes: cached bench databases are rebuilt
 CUSTOMERS = 100_000
 UNITS = 300_000
 PRODUCTS = 240
@@ -92,10 +92,10 @@ def ensure_loaded() -> dict[str, Any]:
 
 
 def _models_children_first() -> list[Any]:
-    from aftersales.customers.models import Contact, Customer, PhoneIndex
+    from aftersales.customers.models import Contact, Customer, NameIndex, PhoneIndex
     from aftersales.installed_base.models import Product, ServiceContract, Unit
 
-    return [ServiceContract.units.through, ServiceContract, Unit, Product, PhoneIndex, Contact, Customer]
+    return [ServiceContract.units.through, ServiceContract, Unit, Product, NameIndex, PhoneIndex, Contact, Customer]
 
 
 # --- generators ------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def load() -> dict[str, int]:
     from aftersales.accounts.models import Region
     from aftersales.core.models import Counter
     from aftersales.core.phones import phone_digits
-    from aftersales.customers.models import Contact, Customer, PhoneIndex
+    from aftersales.customers.models import Contact, Customer, NameIndex, PhoneIndex, name_bigrams
     from aftersales.installed_base.models import Product, ServiceContract, Unit
 
     rng = random.Random(SEED)
@@ -175,6 +175,7 @@ def load() -> dict[str, int]:
     customers: list[dict[str, Any]] = []
     contacts: list[dict[str, Any]] = []
     phones: list[dict[str, Any]] = []
+    grams: dict[int, set[str]] = {}
     contact_id = 0
     for cid in range(1, CUSTOMERS + 1):
         city, _province, area = rng.choice(CITIES)
@@ -196,6 +197,7 @@ def load() -> dict[str, int]:
                 "confidential": rng.random() < 0.02,
             }
         )
+        grams[cid] = name_bigrams(customers[-1]["name"])
         if digits := phone_digits(phone):
             phones.append({"customer_id": cid, "contact_id": None, "reversed_digits": digits[::-1]})
         for index in range(1 if rng.random() < 0.5 else 2):
@@ -212,6 +214,7 @@ def load() -> dict[str, int]:
                     "is_primary": index == 0,
                 }
             )
+            grams[cid] |= name_bigrams(contacts[-1]["name"])
             if digits := phone_digits(contact_phone):
                 phones.append({"customer_id": cid, "contact_id": contact_id, "reversed_digits": digits[::-1]})
     for index, row in enumerate(phones, start=1):
@@ -219,7 +222,11 @@ def load() -> dict[str, int]:
     step("customers", Customer, customers)
     step("contacts", Contact, contacts)
     step("phone index", PhoneIndex, phones)
-    del customers, contacts, phones
+    names = [{"customer_id": cid, "gram": gram} for cid, found in grams.items() for gram in sorted(found)]
+    for index, row in enumerate(names, start=1):
+        row["id"] = index
+    step("name index", NameIndex, names)
+    del customers, contacts, phones, names, grams
     # The next customer a service creates gets KH100001.
     Counter.objects.update_or_create(key="customer", period="all", defaults={"value": CUSTOMERS})
 
@@ -287,6 +294,16 @@ def load() -> dict[str, int]:
     step("contracts", ServiceContract, contracts)
     step("contract units", ServiceContract.units.through, links)
     reset_sequences(
-        [Region, Customer, Contact, PhoneIndex, Product, Unit, ServiceContract, ServiceContract.units.through]
+        [
+            Region,
+            Customer,
+            Contact,
+            PhoneIndex,
+            NameIndex,
+            Product,
+            Unit,
+            ServiceContract,
+            ServiceContract.units.through,
+        ]
     )
     return counts

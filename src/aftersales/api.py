@@ -91,6 +91,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount() -> None:
     from aftersales.accounts.api import router as accounts_router
     from aftersales.calendars.api import router as calendars_router
+    from aftersales.clocks.api import router as clocks_router
     from aftersales.customers.api import router as customers_router
     from aftersales.installed_base.api import router as installed_base_router
     from aftersales.policies.api import router as policies_router
@@ -100,6 +101,7 @@ def _mount() -> None:
     api.add_router("", installed_base_router)
     api.add_router("", policies_router)
     api.add_router("", calendars_router)
+    api.add_router("", clocks_router)
 
 
 _mount()

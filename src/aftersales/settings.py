@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "aftersales.customers",
     "aftersales.installed_base",
     "aftersales.calendars",
+    "aftersales.notifications",
+    "aftersales.clocks",
     "aftersales.portal",
     "aftersales.web",
     "django.contrib.admin",

@@ -346,6 +346,13 @@ def test_c3_patch_of_a_confidential_file_without_grant_is_403(api_as, make_user)
 # --- access requests (C3) --------------------------------------------------------------------
 
 
+class _DecisionClock:
+    """The C3 decision clock (X2) in the body; its fields are checked in tests/clocks/test_api.py."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, list) and [c["kind"] for c in other] == ["access_decision"]
+
+
 def request_out(request):
     request.refresh_from_db()
     return {
@@ -359,6 +366,7 @@ def request_out(request):
         "expires_at": ts(request.expires_at) if request.expires_at else None,
         "policy_version": request.policy_version,
         "created_at": ts(request.created_at),
+        "clocks": _DecisionClock(),
     }
 
 

@@ -41,11 +41,12 @@ EXPORT = {"customers.export_customer", "installed_base.export_unit"}
 IMPORT = {"customers.import_customer", "installed_base.import_unit"}
 APPROVE_ACCESS = {"customers.approve_customer_access"}
 AUDIT = {"core.view_event"}
+CLOCKS_ALL = {"clocks.view_all_clocks"}  # X2: GET /api/v1/clocks?due_before=
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.AGENT: STAFF_READ | INTAKE | {"installed_base.add_substituteloan", "installed_base.change_substituteloan"},
-    Role.TEAM_LEAD: STAFF_READ | INTAKE | INSTALLED_BASE_ADMIN | EXPORT | APPROVE_ACCESS,
-    Role.CS_MANAGER: STAFF_READ | INTAKE | INSTALLED_BASE_ADMIN | EXPORT | IMPORT | APPROVE_ACCESS | AUDIT,
+    Role.TEAM_LEAD: STAFF_READ | INTAKE | INSTALLED_BASE_ADMIN | EXPORT | APPROVE_ACCESS | CLOCKS_ALL,
+    Role.CS_MANAGER: STAFF_READ | INTAKE | INSTALLED_BASE_ADMIN | EXPORT | IMPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL,
     Role.ENGINEER: STAFF_READ | {"installed_base.add_unit", "installed_base.change_unit"},
     Role.PARTS_KEEPER: STAFF_READ,
     Role.ANALYST: STAFF_READ | EXPORT,
@@ -59,11 +60,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.RND: STAFF_READ,
     Role.FINANCE: STAFF_READ | EXPORT,
     Role.WAREHOUSE: STAFF_READ,
-    Role.VP: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT,
-    Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT,
+    Role.VP: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL,
+    Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL,
     Role.MGMT_REP: STAFF_READ | EXPORT | AUDIT,
     Role.TRAINER: STAFF_READ,
     Role.ADMIN: STAFF_READ
+    | CLOCKS_ALL
     | INTAKE
     | INSTALLED_BASE_ADMIN
     | EXPORT

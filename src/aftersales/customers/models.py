@@ -108,6 +108,31 @@ class PhoneIndex(models.Model):
         return self.reversed_digits[::-1]
 
 
+def name_bigrams(text: str) -> set[str]:
+    """Every two-character piece of a name, case-folded, spaces removed (C6 fragment search)."""
+    folded = "".join((text or "").casefold().split())
+    return {folded[i : i + 2] for i in range(len(folded) - 1)}
+
+
+class NameIndex(models.Model):
+    """Bigrams of every customer and contact name (C6).
+
+    A name fragment of two or more characters is looked up as "customers having all of the
+    fragment's bigrams" (index lookups), then checked against the real text, instead of a
+    `LIKE '%…%'` scan of every file. Maintained by customers.services only.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gram", "customer"], name="nameindex_gram_customer_uniq")]
+        indexes = [models.Index(fields=["customer"], name="nameindex_customer_idx")]
+
+    def __str__(self) -> str:
+        return self.gram
+
+
 class CustomerAccessRequest(BaseModel):
     """C3: a user asks to read a confidential file they do not own; owner or manager decides."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
-from aftersales.customers.models import Contact, Customer
+from aftersales.clocks.schemas import ClockOut, clocks_out
+from aftersales.customers.models import Contact, Customer, CustomerAccessRequest
 
 CustomerKindCode = Literal["end_user", "dealer", "retailer", "agent"]
 CreditRatingCode = Literal["A", "B", "C", "D"]
@@ -146,3 +147,8 @@ class AccessRequestOut(Schema):
     expires_at: dt.datetime | None
     policy_version: int | None
     created_at: dt.datetime
+    clocks: list[ClockOut]  # X2: the decision clock (C3.decide_within)
+
+    @staticmethod
+    def resolve_clocks(obj: CustomerAccessRequest) -> list[Any]:
+        return clocks_out(obj)

@@ -15,7 +15,7 @@ from aftersales.core.errors import NotFound, PermissionDenied
 from aftersales.core.phones import looks_like_phone, phone_digits
 from aftersales.customers.choices import AccessRequestStatus
 from aftersales.customers.errors import ConfidentialFile
-from aftersales.customers.models import Contact, Customer, CustomerAccessRequest, PhoneIndex
+from aftersales.customers.models import Contact, Customer, CustomerAccessRequest, NameIndex, PhoneIndex, name_bigrams
 
 # Sentinel one past "9" in ASCII: "123" <= x < "123:" is every string starting with "123".
 _PREFIX_END = ":"
@@ -123,8 +123,13 @@ def customer_lookup_ids(query: str) -> QuerySet[Customer] | QuerySet[PhoneIndex]
             .values("customer_id")
             .distinct()
         )
-    contacts = Contact.objects.filter(name__icontains=query).values("customer_id")
-    return Customer.objects.filter(Q(name__icontains=query) | Q(code=query.upper()) | Q(pk__in=contacts)).values("pk")
+    contact_match = Exists(Contact.objects.filter(customer=OuterRef("pk"), name__icontains=query))
+    candidates = Customer.objects.all()
+    # Narrow by the bigram index first (each bigram is one indexed lookup), then check the text.
+    for gram in sorted(name_bigrams(query)):
+        candidates = candidates.filter(pk__in=NameIndex.objects.filter(gram=gram).values("customer_id"))
+    matched = candidates.filter(Q(name__icontains=query) | contact_match).values("pk")
+    return Customer.objects.filter(Q(pk__in=matched) | Q(code=query.upper())).values("pk")
 
 
 def customer_lookup(actor: Actor, query: str, *, limit: int = 20) -> list[Customer]:

@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from aftersales.core.phones import MIN_LOOKUP_DIGITS, phone_digits
 from aftersales.customers import events
 from aftersales.customers.choices import AccessRequestStatus, CreditRating, CustomerKind
 from aftersales.customers.errors import CustomerErrorCode
-from aftersales.customers.models import Contact, Customer, CustomerAccessRequest, PhoneIndex
+from aftersales.customers.models import Contact, Customer, CustomerAccessRequest, NameIndex, PhoneIndex, name_bigrams
 from aftersales.customers.selectors import (
     access_customer,
     access_customer_access_request,
@@ -35,6 +36,8 @@ from aftersales.customers.selectors import (
     customer_can_read,
     customer_get_for_request,
 )
+from aftersales.clocks.choices import ClockKind
+from aftersales.clocks.services import clock_start, clock_stop_for
 from aftersales.policies.selectors import policy_get
 
 CUSTOMER_FIELDS = [
@@ -70,13 +73,17 @@ def _full_clean(obj: Any, **kwargs: Any) -> None:
         raise validation_error_from_django(exc) from exc
 
 
-def _phone_index_rebuild(customer: Customer) -> None:
-    """Keep the hotline phone index in step with the file's phones (C6)."""
+def _search_index_rebuild(customer: Customer) -> None:
+    """Keep the hotline phone and name indexes in step with the file (C6)."""
+    contacts = list(customer.contacts.all())
+    NameIndex.objects.filter(customer=customer).delete()
+    grams = name_bigrams(customer.name).union(*(name_bigrams(c.name) for c in contacts))
+    NameIndex.objects.bulk_create([NameIndex(customer=customer, gram=g) for g in sorted(grams)])
     PhoneIndex.objects.filter(customer=customer).delete()
     rows = []
     if digits := phone_digits(customer.phone):
         rows.append(PhoneIndex(customer=customer, reversed_digits=digits[::-1]))
-    for contact in customer.contacts.all():
+    for contact in contacts:
         if digits := phone_digits(contact.phone):
             rows.append(PhoneIndex(customer=customer, contact=contact, reversed_digits=digits[::-1]))
     PhoneIndex.objects.bulk_create(rows)
@@ -148,7 +155,7 @@ def customer_create(
             rule="C4",
             data={"contact": snapshot(contact, CONTACT_FIELDS)},
         )
-    _phone_index_rebuild(customer)
+    _search_index_rebuild(customer)
     return customer
 
 
@@ -180,8 +187,8 @@ def customer_update(*, actor: Actor, customer_id: int, expected_version: int | N
         return customer
     customer.version += 1
     customer.save(update_fields=[*diff, "version", "updated_at"])
-    if "phone" in diff:
-        _phone_index_rebuild(customer)
+    if "phone" in diff or "name" in diff:
+        _search_index_rebuild(customer)
     event_record(subject=customer, action=events.CUSTOMER_UPDATED, actor=actor, rule="C4", data=diff)
     return customer
 
@@ -201,7 +208,7 @@ def contact_add(*, actor: Actor, customer_id: int, contact: ContactData) -> Cont
     if row.is_primary:
         others.filter(is_primary=True).update(is_primary=False, updated_at=timezone.now())
     row.save()
-    _phone_index_rebuild(customer)
+    _search_index_rebuild(customer)
     event_record(
         subject=customer,
         action=events.CONTACT_CREATED,
@@ -260,6 +267,17 @@ def access_request_create(*, actor: Actor, customer_id: int, reason: str) -> Cus
     request = CustomerAccessRequest(customer=customer, requester=actor.user, reason=reason[:200])
     _full_clean(request)
     request.save()
+    clock_start(
+        subject=request,
+        kind=ClockKind.ACCESS_DECISION,
+        rule="C3",
+        policy_key="C3.decide_within",
+        unit="working_hours",
+        calendar_code="CN",
+        owner=customer.owner,
+        url=reverse("customers:access_requests"),
+        actor=actor,
+    )
     event_record(
         subject=request,
         action=events.ACCESS_REQUESTED,
@@ -294,6 +312,7 @@ def access_request_decide(*, actor: Actor, request_id: int, approve: bool) -> Cu
     else:
         request.status = AccessRequestStatus.REFUSED
     request.save(update_fields=["status", "decided_by", "decided_at", "expires_at", "policy_version", "updated_at"])
+    clock_stop_for(subject=request, kind=ClockKind.ACCESS_DECISION, actor=actor, at=now)
     event_record(
         subject=request,
         action=events.ACCESS_APPROVED if approve else events.ACCESS_REFUSED,

@@ -1,0 +1,26 @@
+"""Clock states, outcomes, kinds and segment kinds (X2)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("Running")  # counting working time towards due_at
+    PAUSED = "paused", _("Paused")  # waiting (customer, parts): nothing counts, no deadline
+    STOPPED = "stopped", _("Stopped")  # finished: outcome and margin are final
+
+
+class ClockOutcome(models.TextChoices):
+    MET = "met", _("Met")  # stopped at or before due_at
+    BREACHED = "breached", _("Breached")  # stopped after due_at
+
+
+class ClockKind(models.TextChoices):
+    """What a clock measures; the escalation ladder (policy X2.escalation) is chosen by kind."""
+
+    ACCESS_DECISION = "access_decision", _("Access request decision")  # C3: decide within C3.decide_within
+
+
+class SegmentKind(models.TextChoices):
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")

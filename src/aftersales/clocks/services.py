@@ -1,0 +1,377 @@
+"""Writes for clocks: start, pause, resume, stop, recompute (X2).
+
+Each runs in the caller's transaction (or its own), writes one event, and keeps `next_check_at`
+(the sweep's single indexed column) in step. Recompute rebuilds due_at/warn_at from the
+segments with the current calendar and policy; stopped clocks keep the versions they had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.calendars.arithmetic import CalendarDataMissing, CompiledCalendar
+from aftersales.calendars.selectors import calendar_compiled_for_code
+from aftersales.clocks import events
+from aftersales.clocks.choices import ClockOutcome, ClockState, SegmentKind
+from aftersales.clocks.errors import ClockErrorCode, ClockStateConflict
+from aftersales.clocks.models import Clock, ClockSegment
+from aftersales.clocks.schedule import Measure, schedule, target_seconds
+from aftersales.clocks.selectors import clock_spans, subject_ref
+from aftersales.core.access import SYSTEM, Actor
+from aftersales.core.errors import NotFound
+from aftersales.core.events import event_record
+from aftersales.policies.selectors import policy_get
+
+WARN_SHARE_KEY = "X2.warn_share"
+LADDER_KEY = "X2.escalation"
+
+
+def _after_breach_minutes(kind: str) -> list[int]:
+    """Minutes after the breach of this kind's "breach + N" ladder steps, ascending."""
+    ladders = policy_get(LADDER_KEY).value.get("ladders", {})
+    return sorted(s["after_minutes"] for s in ladders.get(kind, []) if s["at"] == "breach" and s["after_minutes"] > 0)
+
+
+def next_check(clock: Clock) -> dt.datetime | None:
+    """The one instant the sweep must next look at this clock (None: nothing to do)."""
+    if clock.state != ClockState.RUNNING:
+        return None
+    if clock.warned_at is None and clock.warn_at is not None and (clock.due_at is None or clock.warn_at < clock.due_at):
+        return clock.warn_at
+    if clock.breached_at is None:
+        return clock.due_at
+    steps = _after_breach_minutes(clock.kind)
+    if clock.escalation_steps_done < len(steps):
+        return clock.breached_at + dt.timedelta(minutes=steps[clock.escalation_steps_done])
+    return None
+
+
+def _admins() -> list[Any]:
+    from aftersales.accounts.choices import Role
+    from aftersales.accounts.models import User
+
+    return list(User.objects.filter(is_active=True, groups__name=Role.ADMIN).distinct())
+
+
+def _notify_data_missing(clock: Clock, year: int) -> None:
+    from aftersales.notifications.services import notify_users
+
+    title = _("Calendar %(code)s has no official holiday data for %(year)s") % {
+        "code": clock.calendar_code,
+        "year": year,
+    }
+    body = _(
+        "A running deadline clock (%(clock)s) reaches into %(year)s. Enter that year's holiday notice "
+        "on the calendar page; the clock is recomputed by the next sweep."
+    ) % {"clock": clock.subject_label or str(clock), "year": year}
+    notify_users(users=_admins(), title=title, body=body, url="", rule="X1")
+
+
+def _compiled(code: str) -> CompiledCalendar | None:
+    """The compiled calendar, or None when it does not exist (the clock then waits, admins are told)."""
+    try:
+        return calendar_compiled_for_code(code)
+    except NotFound:
+        return None
+
+
+def _notify_calendar_missing(clock: Clock) -> None:
+    from aftersales.notifications.services import notify_users
+
+    title = _("Calendar %(code)s does not exist") % {"code": clock.calendar_code}
+    body = _("A deadline clock (%(clock)s) needs it; the clock has no due time until the calendar is created.") % {
+        "clock": clock.subject_label or str(clock)
+    }
+    notify_users(users=_admins(), title=title, body=body, rule="X1")
+
+
+def _apply_schedule(clock: Clock, cal: CompiledCalendar | None, *, now: dt.datetime) -> None:
+    """Set due_at, warn_at, paused_seconds, data_missing_year and next_check_at from the segments."""
+    if cal is None:
+        clock.due_at = clock.warn_at = clock.next_check_at = None
+        return
+    measure = Measure(cal, clock.target_unit)
+    clock.calendar_version = cal.version
+    try:
+        if not clock.target_seconds:
+            clock.target_seconds = target_seconds(cal, clock.started_at, clock.target_amount, clock.target_unit)
+        result = schedule(
+            measure, clock_spans(clock), target=clock.target_seconds, warn_share=clock.warn_share, now=now
+        )
+    except CalendarDataMissing as exc:
+        if clock.data_missing_year != exc.year:
+            _notify_data_missing(clock, exc.year)
+            if clock.pk:
+                event_record(
+                    subject=clock,
+                    action=events.CLOCK_DATA_MISSING,
+                    rule="X1",
+                    data={"calendar": clock.calendar_code, "year": exc.year},
+                )
+        clock.data_missing_year = exc.year
+        clock.due_at = clock.warn_at = None
+        clock.next_check_at = None
+        return
+    clock.data_missing_year = None
+    clock.due_at = result.due_at
+    clock.warn_at = result.warn_at
+    clock.paused_seconds = result.paused_seconds
+    clock.next_check_at = next_check(clock)
+
+
+def _lock(clock: Clock) -> Clock:
+    return Clock.objects.select_for_update().get(pk=clock.pk)
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return (at or timezone.now()).replace(microsecond=0)
+
+
+@transaction.atomic
+def clock_start(
+    *,
+    subject: models.Model,
+    kind: str,
+    rule: str,
+    calendar_code: str,
+    actor: Actor | None = None,
+    policy_key: str = "",
+    target: int | None = None,
+    unit: str = "working_hours",
+    owner: Any = None,
+    url: str = "",
+    started_at: dt.datetime | None = None,
+) -> Clock:
+    """Start a clock on a record: `target` `unit`, or the value of `policy_key` in `unit`.
+
+    Rule: X2 (and `rule`). Events: clock.started.
+    """
+    now = _now(started_at)
+    policy_version = 0
+    if policy_key:
+        value = policy_get(policy_key, at=now)
+        target, policy_version = int(value.value), value.version
+    if target is None:
+        raise ValueError("clock_start needs policy_key or target")
+    warn = policy_get(WARN_SHARE_KEY, at=now)
+    subject_type, subject_id = subject_ref(subject)
+    cal = _compiled(calendar_code)
+    clock = Clock(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_label=str(subject)[:200],
+        url=url,
+        kind=kind,
+        rule=rule,
+        policy_key=policy_key,
+        policy_version=max(policy_version, warn.version),
+        calendar_code=calendar_code,
+        target_amount=target,
+        target_unit=unit,
+        warn_share=float(warn.value),
+        owner=owner,
+        started_at=now,
+        state=ClockState.RUNNING,
+    )
+    clock.save()
+    ClockSegment.objects.create(clock=clock, kind=SegmentKind.RUNNING, started_at=now)
+    _apply_schedule(clock, cal, now=now)
+    if cal is None:
+        _notify_calendar_missing(clock)
+    clock.save()
+    event_record(
+        subject=clock,
+        action=events.CLOCK_STARTED,
+        actor=actor or SYSTEM,
+        rule=rule,
+        policy_version=clock.policy_version,
+        data=_event_data(clock),
+    )
+    return clock
+
+
+def _event_data(clock: Clock, **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": clock.kind,
+        "record": f"{clock.subject_type}:{clock.subject_id}",
+        "calendar": clock.calendar_code,
+        "calendar_version": clock.calendar_version,
+        "target": f"{clock.target_amount} {clock.target_unit}",
+        "due_at": clock.due_at.isoformat() if clock.due_at else None,
+        **extra,
+    }
+
+
+@transaction.atomic
+def clock_pause(*, clock: Clock, actor: Actor | None = None, reason: str = "", at: dt.datetime | None = None) -> Clock:
+    """Pause a running clock (waiting for the customer, for parts): nothing counts until resumed.
+
+    Rule: X2. Raises: Conflict(clock_not_running). Events: clock.paused.
+    """
+    now = _now(at)
+    clock = _lock(clock)
+    if clock.state != ClockState.RUNNING:
+        raise ClockStateConflict(_("Only a running clock can be paused."), code=ClockErrorCode.NOT_RUNNING)
+    ClockSegment.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=now)
+    ClockSegment.objects.create(clock=clock, kind=SegmentKind.PAUSED, started_at=now, reason=(reason or "")[:200])
+    clock.state = ClockState.PAUSED
+    _apply_schedule(clock, _compiled(clock.calendar_code), now=now)
+    clock.save()
+    event_record(
+        subject=clock,
+        action=events.CLOCK_PAUSED,
+        actor=actor or SYSTEM,
+        rule=clock.rule,
+        data=_event_data(clock, reason=reason),
+    )
+    return clock
+
+
+@transaction.atomic
+def clock_resume(*, clock: Clock, actor: Actor | None = None, at: dt.datetime | None = None) -> Clock:
+    """Resume a paused clock; the deadline becomes the remaining working time from now.
+
+    Rule: X2. Raises: Conflict(clock_not_paused). Events: clock.resumed.
+    """
+    now = _now(at)
+    clock = _lock(clock)
+    if clock.state != ClockState.PAUSED:
+        raise ClockStateConflict(_("Only a paused clock can be resumed."), code=ClockErrorCode.NOT_PAUSED)
+    ClockSegment.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=now)
+    ClockSegment.objects.create(clock=clock, kind=SegmentKind.RUNNING, started_at=now)
+    clock.state = ClockState.RUNNING
+    _apply_schedule(clock, _compiled(clock.calendar_code), now=now)
+    clock.save()
+    event_record(
+        subject=clock, action=events.CLOCK_RESUMED, actor=actor or SYSTEM, rule=clock.rule, data=_event_data(clock)
+    )
+    return clock
+
+
+@transaction.atomic
+def clock_stop(*, clock: Clock, actor: Actor | None = None, at: dt.datetime | None = None) -> Clock:
+    """Stop a clock: met or breached, and by how many seconds of its measure (margin < 0: late).
+
+    Rule: X2. Raises: Conflict(clock_stopped). Events: clock.stopped.
+    """
+    now = _now(at)
+    clock = _lock(clock)
+    if clock.state == ClockState.STOPPED:
+        raise ClockStateConflict(_("This clock has already stopped."), code=ClockErrorCode.STOPPED)
+    ClockSegment.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=now)
+    cal = _compiled(clock.calendar_code)
+    try:
+        if cal is None:
+            raise CalendarDataMissing(0, clock.calendar_code)
+        result = schedule(
+            Measure(cal, clock.target_unit),
+            clock_spans(clock),
+            target=clock.target_seconds,
+            warn_share=clock.warn_share,
+            now=now,
+        )
+        clock.margin_seconds = clock.target_seconds - result.consumed_seconds
+        clock.paused_seconds = result.paused_seconds
+    except CalendarDataMissing:
+        clock.margin_seconds = None
+    clock.state = ClockState.STOPPED
+    clock.stopped_at = now
+    clock.next_check_at = None
+    late = clock.margin_seconds is not None and clock.margin_seconds < 0
+    clock.outcome = ClockOutcome.BREACHED if late or clock.breached_at else ClockOutcome.MET
+    clock.save()
+    event_record(
+        subject=clock,
+        action=events.CLOCK_STOPPED,
+        actor=actor or SYSTEM,
+        rule=clock.rule,
+        policy_version=clock.policy_version,
+        data=_event_data(clock, outcome=clock.outcome, margin_seconds=clock.margin_seconds),
+    )
+    return clock
+
+
+@transaction.atomic
+def clock_stop_for(
+    *, subject: models.Model, kind: str, actor: Actor | None = None, at: dt.datetime | None = None
+) -> list[Clock]:
+    """Stop every unstopped clock of `kind` on a record (e.g. the decision clock when it is decided)."""
+    subject_type, subject_id = subject_ref(subject)
+    open_clocks = Clock.objects.filter(subject_type=subject_type, subject_id=subject_id, kind=kind).exclude(
+        state=ClockState.STOPPED
+    )
+    return [clock_stop(clock=c, actor=actor, at=at) for c in open_clocks]
+
+
+@transaction.atomic
+def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
+    """Rebuild due_at/warn_at from the segments with the current calendar and policy values.
+
+    Running and paused clocks only; stopped clocks keep the versions they were computed with.
+    Deterministic: the same segments, calendar and policy give the same answer twice.
+    Rule: X2. Events: clock.recomputed (only when something changed).
+    """
+    now = _now(at)
+    clock = _lock(clock)
+    if clock.state == ClockState.STOPPED:
+        return clock
+    before = (clock.due_at, clock.warn_at, clock.calendar_version, clock.policy_version, clock.target_seconds)
+    if clock.policy_key:
+        value = policy_get(clock.policy_key)
+        clock.target_amount = int(value.value)
+        clock.policy_version = value.version
+    warn = policy_get(WARN_SHARE_KEY)
+    clock.warn_share = float(warn.value)
+    clock.policy_version = max(clock.policy_version, warn.version)
+    cal = _compiled(clock.calendar_code)
+    if cal is not None and _can(cal, clock):
+        clock.target_seconds = target_seconds(cal, clock.started_at, clock.target_amount, clock.target_unit)
+    _apply_schedule(clock, cal, now=now)
+    after = (clock.due_at, clock.warn_at, clock.calendar_version, clock.policy_version, clock.target_seconds)
+    clock.save()
+    if before != after:
+        event_record(
+            subject=clock,
+            action=events.CLOCK_RECOMPUTED,
+            rule=clock.rule,
+            policy_version=clock.policy_version,
+            data=_event_data(clock, previous_due_at=before[0].isoformat() if before[0] else None),
+        )
+    return clock
+
+
+def _can(cal: CompiledCalendar, clock: Clock) -> bool:
+    try:
+        target_seconds(cal, clock.started_at, clock.target_amount, clock.target_unit)
+    except CalendarDataMissing:
+        return False
+    return True
+
+
+def clocks_recompute_for_calendar(code: str, *, limit: int | None = None) -> int:
+    """Recompute the unstopped clocks on calendar `code` whose calendar version is not the current one."""
+    cal = calendar_compiled_for_code(code)
+    qs = Clock.objects.filter(calendar_code=code, state__in=[ClockState.RUNNING, ClockState.PAUSED]).exclude(
+        calendar_version=cal.version
+    )
+    ids = list(qs.values_list("pk", flat=True)[:limit] if limit else qs.values_list("pk", flat=True))
+    for pk in ids:
+        clock_recompute(clock=Clock(pk=pk))
+    return len(ids)
+
+
+def clocks_recompute_for_policy(key: str, *, limit: int | None = None) -> int:
+    """Recompute the unstopped clocks whose target comes from policy `key` and predate its current version."""
+    version = policy_get(key).version
+    qs = Clock.objects.filter(
+        policy_key=key, state__in=[ClockState.RUNNING, ClockState.PAUSED], policy_version__lt=version
+    )
+    ids = list(qs.values_list("pk", flat=True)[:limit] if limit else qs.values_list("pk", flat=True))
+    for pk in ids:
+        clock_recompute(clock=Clock(pk=pk))
+    return len(ids)
