@@ -23,6 +23,7 @@ from bench.report import machine_info, print_table
 AREAS: dict[str, str] = {
     "lookup": "bench.lookup",
     "coverage": "bench.coverage",
+    "clocks": "bench.clocks",
 }
 RESULT_MARK = "BENCH-RESULT "
 

@@ -136,6 +136,9 @@ EMAIL_BACKEND = (
 )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Periodic jobs (dotted path → seconds): run by the thread `aftersales serve` starts (embedded),
+# or enqueued by `aftersales scheduler` for `aftersales db_worker` (scale-out). Idempotent.
+AFTERSALES_PERIODIC_JOBS = {"aftersales.clocks.tasks.clock_sweep_task": 60}
 
 AFTERSALES_COMPANY_NAME = CONFIG.company_name
 AFTERSALES_WEB_WORKERS = CONFIG.web_workers

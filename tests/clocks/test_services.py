@@ -28,8 +28,14 @@ pytestmark = pytest.mark.django_db
 
 def _start(subject, calendar="LUNCH", target=8, unit="working_hours", when="2025-09-30 11:00"):
     return clock_start(
-        subject=subject, kind="access_decision", rule="C3", calendar_code=calendar, target=target, unit=unit,
-        actor=SYSTEM, started_at=at(when),
+        subject=subject,
+        kind="access_decision",
+        rule="C3",
+        calendar_code=calendar,
+        target=target,
+        unit=unit,
+        actor=SYSTEM,
+        started_at=at(when),
     )
 
 
@@ -51,7 +57,8 @@ def test_x2_pause_and_resume_across_a_holiday_never_count_paused_time(subject, l
     # Runs 11:00–12:00 and 13:00–14:00 (2 h), paused 14:00 → resumed Thu 9 Oct 10:00.
     clock = clock_pause(clock=clock, actor=SYSTEM, reason="等待客户", at=at("2025-09-30 14:00"))
     assert clock.state == ClockState.PAUSED
-    assert clock.due_at is None and clock.next_check_at is None
+    assert clock.due_at is None
+    assert clock.next_check_at is None
     clock = clock_resume(clock=clock, actor=SYSTEM, at=at("2025-10-09 10:00"))
     # Paused business time: 14:00–18:00 on 30 Sep (4 h) + 09:00–10:00 on 9 Oct (1 h); holidays count nothing.
     assert clock.paused_seconds == 5 * 3600
@@ -141,3 +148,38 @@ def test_x2_a_derived_calendar_change_on_the_base_is_seen_by_the_sweep(subject, 
     clock.refresh_from_db()
     assert clock.due_at == at("2025-12-01 11:00")
     assert clocks_recompute_stale(at=at("2025-11-27 12:00")) == 0
+
+
+def test_x2_a_policy_change_reaches_running_clocks_through_the_sweep(subject, lunch_calendar, make_user, actor_of):
+    from aftersales.clocks.sweep import clocks_recompute_stale
+    from aftersales.policies.services import policy_set
+
+    clock = clock_start(
+        subject=subject,
+        kind="access_decision",
+        rule="C3",
+        calendar_code="LUNCH",
+        policy_key="C3.decide_within",
+        unit="working_hours",
+        actor=SYSTEM,
+        started_at=at("2025-11-27 11:00"),
+    )
+    assert clock.due_at == at("2025-11-28 11:00")  # 8 working hours (default)
+    stopped = clock_start(
+        subject=subject,
+        kind="access_decision",
+        rule="C3",
+        calendar_code="LUNCH",
+        policy_key="C3.decide_within",
+        unit="working_hours",
+        actor=SYSTEM,
+        started_at=at("2025-11-27 11:00"),
+    )
+    stopped = clock_stop(clock=stopped, at=at("2025-11-27 12:00"))
+    policy_set(actor=actor_of(make_user("admin", username="boss")), key="C3.decide_within", value=4, note="测试")
+    assert clocks_recompute_stale(at=at("2025-11-27 12:00")) == 1
+    clock.refresh_from_db()
+    assert (clock.target_amount, clock.due_at) == (4, at("2025-11-27 16:00"))
+    assert clock.policy_version == 1
+    stopped.refresh_from_db()
+    assert (stopped.target_amount, stopped.policy_version) == (8, 0)

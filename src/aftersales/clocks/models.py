@@ -76,7 +76,9 @@ class Clock(BaseModel):
     def target_unit_label(self) -> str:
         from aftersales.calendars.choices import DurationUnit
 
-        return str(DurationUnit(self.target_unit).label) if self.target_unit in DurationUnit.values else self.target_unit
+        return (
+            str(DurationUnit(self.target_unit).label) if self.target_unit in DurationUnit.values else self.target_unit
+        )
 
 
 class ClockSegment(models.Model):

@@ -31,13 +31,14 @@ WARN_SHARE_KEY = "X2.warn_share"
 LADDER_KEY = "X2.escalation"
 
 
-def _after_breach_minutes(kind: str) -> list[int]:
+def _after_breach_minutes(kind: str, ladders: dict[str, Any] | None = None) -> list[int]:
     """Minutes after the breach of this kind's "breach + N" ladder steps, ascending."""
-    ladders = policy_get(LADDER_KEY).value.get("ladders", {})
+    if ladders is None:
+        ladders = policy_get(LADDER_KEY).value.get("ladders", {})
     return sorted(s["after_minutes"] for s in ladders.get(kind, []) if s["at"] == "breach" and s["after_minutes"] > 0)
 
 
-def next_check(clock: Clock) -> dt.datetime | None:
+def next_check(clock: Clock, ladders: dict[str, Any] | None = None) -> dt.datetime | None:
     """The one instant the sweep must next look at this clock (None: nothing to do)."""
     if clock.state != ClockState.RUNNING:
         return None
@@ -45,7 +46,7 @@ def next_check(clock: Clock) -> dt.datetime | None:
         return clock.warn_at
     if clock.breached_at is None:
         return clock.due_at
-    steps = _after_breach_minutes(clock.kind)
+    steps = _after_breach_minutes(clock.kind, ladders)
     if clock.escalation_steps_done < len(steps):
         return clock.breached_at + dt.timedelta(minutes=steps[clock.escalation_steps_done])
     return None

@@ -66,38 +66,53 @@ def clock_sweep(now: dt.datetime | None = None, *, batch: int = BATCH, recompute
 
 def _process(pk: int, now: dt.datetime, ladders: dict[str, Any], result: SweepResult) -> None:
     with transaction.atomic():
-        qs = Clock.objects.filter(pk=pk, next_check_at__lte=now)
+        qs = Clock.objects.filter(pk=pk).order_by()
         if connection.vendor == "postgresql":
             qs = qs.select_for_update(skip_locked=True)
-        clock = qs.select_related("owner", "owner__department").first()
-        if clock is None or clock.state != ClockState.RUNNING:
+        clock = qs.first()
+        if clock is None or clock.state != ClockState.RUNNING or not clock.next_check_at or clock.next_check_at > now:
             return
         result.checked += 1
         result.clock_ids.append(pk)
         steps = ladders.get(clock.kind, [])
-        if clock.warned_at is None and clock.warn_at and clock.warn_at <= now and (
-            clock.due_at is None or clock.warn_at < clock.due_at
-        ):
-            if Clock.objects.filter(pk=pk, warned_at__isnull=True).update(warned_at=now):
-                clock.warned_at = now
-                result.warned += 1
-                event_record(subject=clock, action=events.CLOCK_WARNED, actor=SYSTEM, rule=clock.rule,
-                             policy_version=clock.policy_version, data=_data(clock))
-                for step in steps:
-                    if step["at"] == "warning":
-                        _escalate(clock, step, result)
-        if clock.breached_at is None and clock.due_at and clock.due_at <= now:
-            if Clock.objects.filter(pk=pk, breached_at__isnull=True).update(breached_at=clock.due_at):
-                clock.breached_at = clock.due_at
-                result.breached += 1
-                event_record(subject=clock, action=events.CLOCK_BREACHED, actor=SYSTEM, rule=clock.rule,
-                             policy_version=clock.policy_version, data=_data(clock))
-                for step in steps:
-                    if step["at"] == "breach" and step["after_minutes"] == 0:
-                        _escalate(clock, step, result)
+        if (
+            clock.warned_at is None
+            and clock.warn_at
+            and clock.warn_at <= now
+            and (clock.due_at is None or clock.warn_at < clock.due_at)
+        ) and Clock.objects.filter(pk=pk, warned_at__isnull=True).update(warned_at=now):
+            clock.warned_at = now
+            result.warned += 1
+            event_record(
+                subject=clock,
+                action=events.CLOCK_WARNED,
+                actor=SYSTEM,
+                rule=clock.rule,
+                policy_version=clock.policy_version,
+                data=_data(clock),
+            )
+            for step in steps:
+                if step["at"] == "warning":
+                    _escalate(clock, step, result)
+        due = clock.breached_at is None and clock.due_at is not None and clock.due_at <= now
+        if due and Clock.objects.filter(pk=pk, breached_at__isnull=True).update(breached_at=clock.due_at):
+            clock.breached_at = clock.due_at
+            result.breached += 1
+            event_record(
+                subject=clock,
+                action=events.CLOCK_BREACHED,
+                actor=SYSTEM,
+                rule=clock.rule,
+                policy_version=clock.policy_version,
+                data=_data(clock),
+            )
+            for step in steps:
+                if step["at"] == "breach" and step["after_minutes"] == 0:
+                    _escalate(clock, step, result)
         if clock.breached_at is not None:
-            later = sorted((s for s in steps if s["at"] == "breach" and s["after_minutes"] > 0),
-                           key=lambda s: s["after_minutes"])
+            later = sorted(
+                (s for s in steps if s["at"] == "breach" and s["after_minutes"] > 0), key=lambda s: s["after_minutes"]
+            )
             done = clock.escalation_steps_done
             while done < len(later) and clock.breached_at + dt.timedelta(minutes=later[done]["after_minutes"]) <= now:
                 if not Clock.objects.filter(pk=pk, escalation_steps_done=done).update(escalation_steps_done=done + 1):
@@ -105,7 +120,7 @@ def _process(pk: int, now: dt.datetime, ladders: dict[str, Any], result: SweepRe
                 _escalate(clock, later[done], result)
                 done += 1
             clock.escalation_steps_done = done
-        Clock.objects.filter(pk=pk).update(next_check_at=next_check(clock))
+        Clock.objects.filter(pk=pk).update(next_check_at=next_check(clock, ladders))
 
 
 def _data(clock: Clock) -> dict[str, Any]:
@@ -123,8 +138,8 @@ def escalation_recipients(clock: Clock, tokens: list[str]) -> list[Any]:
     """Users named by a ladder step's `notify` tokens (see policies.defaults.EscalationStep)."""
     from aftersales.accounts.models import User
 
-    owner = clock.owner
-    department = getattr(owner, "department", None) if owner else None
+    owner = clock.owner if clock.owner_id else None
+    department = owner.department if owner is not None and owner.department_id else None
     users: list[Any] = []
     for token in tokens:
         if token == "owner" and owner is not None:
@@ -159,13 +174,22 @@ def _escalate(clock: Clock, step: dict[str, Any], result: SweepResult) -> None:
         Clock.objects.filter(pk=clock.pk).update(escalation_level=clock.escalation_level)
         result.escalated += 1
         event_record(
-            subject=clock, action=events.CLOCK_ESCALATED, actor=SYSTEM, rule=clock.rule,
+            subject=clock,
+            action=events.CLOCK_ESCALATED,
+            actor=SYSTEM,
+            rule=clock.rule,
             policy_version=clock.policy_version,
-            data={**_data(clock), "level": clock.escalation_level, "at": step["at"],
-                  "after_minutes": step["after_minutes"], "notify": step["notify"]},
+            data={
+                **_data(clock),
+                "level": clock.escalation_level,
+                "at": step["at"],
+                "after_minutes": step["after_minutes"],
+                "notify": step["notify"],
+            },
         )
-    rows = notify_users(users=escalation_recipients(clock, step["notify"]), title=title, body=body, url=clock.url,
-                        rule=clock.rule)
+    rows = notify_users(
+        users=escalation_recipients(clock, step["notify"]), title=title, body=body, url=clock.url, rule=clock.rule
+    )
     result.notified += len(rows)
 
 

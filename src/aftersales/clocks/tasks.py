@@ -13,5 +13,10 @@ from aftersales.clocks.sweep import clock_sweep
 def clock_sweep_task() -> dict[str, Any]:
     """Enqueued every minute by the scheduler (scale-out) or run by the serve thread (embedded)."""
     result = clock_sweep()
-    return {"checked": result.checked, "warned": result.warned, "breached": result.breached,
-            "escalated": result.escalated, "recomputed": result.recomputed}
+    return {
+        "checked": result.checked,
+        "warned": result.warned,
+        "breached": result.breached,
+        "escalated": result.escalated,
+        "recomputed": result.recomputed,
+    }

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import Region
+from aftersales.clocks.choices import ClockKind
+from aftersales.clocks.services import clock_start, clock_stop_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import (
     Conflict,
@@ -36,8 +38,6 @@ from aftersales.customers.selectors import (
     customer_can_read,
     customer_get_for_request,
 )
-from aftersales.clocks.choices import ClockKind
-from aftersales.clocks.services import clock_start, clock_stop_for
 from aftersales.policies.selectors import policy_get
 
 CUSTOMER_FIELDS = [

@@ -14,11 +14,7 @@ register = template.Library()
 @register.inclusion_tag("clocks/_clocks.html")
 def clocks_for(subject: Any) -> dict[str, Any]:
     clocks = clock_list_for(subject)
-    return {
-        "clocks": [
-            {"clock": c, "status": clock_status(c), "explanation": clock_explain(c)} for c in clocks
-        ]
-    }
+    return {"clocks": [{"clock": c, "status": clock_status(c), "explanation": clock_explain(c)} for c in clocks]}
 
 
 @register.filter

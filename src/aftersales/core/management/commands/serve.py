@@ -19,12 +19,15 @@ from gunicorn.app.base import BaseApplication
 
 
 def start_background() -> None:
-    """Hook point for the in-process background work of the embedded install.
+    """The in-process background work of the embedded install (docs/decisions/0003).
 
-    Called once in the gunicorn master process when it is ready to serve (`when_ready`).
-    It starts nothing yet: the clock sweep / periodic scheduler and the task worker thread of a
-    later issue will be started here (DESIGN.md "Time and background work").
+    Called once in the gunicorn master process when it is ready to serve (`when_ready`): starts
+    the periodic thread that runs settings.AFTERSALES_PERIODIC_JOBS (the clock sweep every
+    minute). Idempotent: a second call starts nothing.
     """
+    from aftersales.core.periodic import periodic_start
+
+    periodic_start()
 
 
 class AftersalesServer(BaseApplication):
