@@ -34,6 +34,25 @@ def _fast_test_settings(settings: Any) -> None:
     settings.WHITENOISE_AUTOREFRESH = True
 
 
+@pytest.fixture(autouse=True)
+def _statutory_calendars(request: Any) -> None:
+    """Data migrations seed the CN and 24x7 calendars; a transactional test (browser tests, races)
+    flushes every table when it ends, so tests that run after one in the same process would miss
+    them. Re-seed them, the way the migration does, whenever they are missing."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    import importlib
+
+    from django.apps import apps
+
+    from aftersales.calendars.models import WorkCalendar
+
+    if not WorkCalendar.objects.filter(code="CN").exists():
+        importlib.import_module("aftersales.calendars.migrations.0002_statutory_cn_and_24x7").seed(apps, None)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if not os.path.exists(CHROMIUM):

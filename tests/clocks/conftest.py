@@ -37,20 +37,3 @@ def lunch_calendar(db: Any) -> str:
     ]
     calendar_create(actor=SYSTEM, code="LUNCH", name="午休日历", base_code=base, intervals=hours)
     return "LUNCH"
-
-
-@pytest.fixture(autouse=True)
-def _cn_calendar(request: Any) -> None:
-    """Re-seed CN (and 24x7) when a transactional test elsewhere in this process emptied the tables."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("db")
-    import importlib
-
-    from django.apps import apps
-
-    from aftersales.calendars.models import WorkCalendar
-
-    if not WorkCalendar.objects.filter(code="CN").exists():
-        importlib.import_module("aftersales.calendars.migrations.0002_statutory_cn_and_24x7").seed(apps, None)

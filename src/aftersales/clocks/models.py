@@ -29,7 +29,7 @@ class Clock(BaseModel):
     calendar_code = models.CharField(_("calendar"), max_length=32)
     calendar_version = models.PositiveIntegerField(_("calendar version"), default=0)
     target_amount = models.PositiveIntegerField(_("target"))
-    target_unit = models.CharField(_("unit"), max_length=16)
+    target_unit = models.CharField(_("time unit"), max_length=16)
     target_seconds = models.BigIntegerField(_("target in seconds"), default=0)
     warn_share = models.FloatField(_("warning share"), default=0.75)
     state = models.CharField(_("state"), max_length=16, choices=ClockState.choices, default=ClockState.RUNNING)
