@@ -24,6 +24,7 @@ AREAS: dict[str, str] = {
     "lookup": "bench.lookup",
     "coverage": "bench.coverage",
     "clocks": "bench.clocks",
+    "deadlines": "bench.deadlines",
 }
 RESULT_MARK = "BENCH-RESULT "
 
