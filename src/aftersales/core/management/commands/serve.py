@@ -21,7 +21,10 @@ from gunicorn.app.base import BaseApplication
 def start_background() -> None:
     """The in-process background work of the embedded install (docs/decisions/0003).
 
-    Called once in the gunicorn master process when it is ready to serve (`when_ready`): starts
+    Called in each gunicorn worker after it has been forked (`post_worker_init`), never in the
+    master: a thread running in the master while it forks can leave a worker with a half-imported
+    module and a held import lock (seen: every query in that worker failed). With several workers
+    the sweep runs in each of them; sweeps are idempotent and record each event once. Starts
     the periodic thread that runs settings.AFTERSALES_PERIODIC_JOBS (the clock sweep every
     minute). Idempotent: a second call starts nothing.
     """
@@ -48,7 +51,7 @@ class AftersalesServer(BaseApplication):
         return application
 
 
-def _when_ready(server: Any) -> None:
+def _post_worker_init(worker: Any) -> None:
     start_background()
 
 
@@ -101,7 +104,7 @@ class Command(BaseCommand):
             "proc_name": "aftersales",
             # No gunicornc control socket in $HOME: one less shared file between installs.
             "control_socket_disable": True,
-            "when_ready": _when_ready,
+            "post_worker_init": _post_worker_init,
             "pre_fork": _pre_fork,
         }
 
