@@ -55,18 +55,7 @@ UNIT_FIELDS = [
     "warranty_months",
     "notes",
 ]
-UNIT_UPDATABLE = {
-    "product_id",
-    "customer_id",
-    "site",
-    "production_date",
-    "ship_date",
-    "purchase_date",
-    "purchase_place",
-    "acceptance_date",
-    "warranty_months",
-    "notes",
-}
+UNIT_UPDATABLE = set(UNIT_FIELDS) - {"serial"}  # the serial is the unit's identity
 CONTRACT_FIELDS = ["customer_id", "start_date", "end_date", "cover", "terms"]
 CONTRACT_UPDATABLE = {"start_date", "end_date", "cover", "terms"}
 # Dates outside this range are typing mistakes, and month arithmetic near year 1 or 9999 overflows.
