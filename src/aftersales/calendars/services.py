@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -41,7 +39,7 @@ from aftersales.calendars.selectors import (
 )
 from aftersales.calendars.statutory import package_version, package_year, package_years
 from aftersales.core.access import Actor
-from aftersales.core.errors import Conflict, NotFound, ValidationFailed, validation_error_from_django
+from aftersales.core.errors import Conflict, NotFound, ValidationFailed, full_clean
 
 ADD_PERM = "calendars.add_workcalendar"
 NAME_MAX = 64
@@ -65,13 +63,6 @@ def _require(actor: Actor, perm: str) -> None:
     if actor.has_role("system"):
         return
     actor.require_perm(perm)
-
-
-def _full_clean(obj: Any, **kwargs: Any) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise validation_error_from_django(exc) from exc
 
 
 def _lock(code: str) -> WorkCalendar:
@@ -192,7 +183,7 @@ def calendar_create(
     calendar = WorkCalendar(
         code=code, name=(name or "").strip(), kind=kind, timezone=timezone_name, base=base, notes=notes.strip()
     )
-    _full_clean(calendar)
+    full_clean(calendar)
     calendar.save()
     WorkingInterval.objects.bulk_create(
         [WorkingInterval(calendar=calendar, weekday=i.weekday, start=i.start, end=i.end) for i in rows]
@@ -257,7 +248,7 @@ def calendar_day_set(*, actor: Actor, code: str, date: dt.date, kind: str, name:
     if day is None:
         day = CalendarDay(calendar=calendar, date=date)
     day.kind, day.name, day.source = kind, name, DaySource.ADMIN
-    _full_clean(day, validate_constraints=False)
+    full_clean(day, validate_constraints=False)
     if day.pk is None:
         day.save()
     else:

@@ -77,3 +77,13 @@ def validation_error_from_django(exc: Any) -> ValidationFailed:
         first = next(iter(fields.values()))[0] if fields else _("The data is invalid.")
         return ValidationFailed(first, fields=fields)
     return ValidationFailed("; ".join(str(m) for m in exc.messages))
+
+
+def full_clean(obj: Any, **kwargs: Any) -> None:
+    """obj.full_clean(), with Django's ValidationError turned into ValidationFailed (fields kept)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise validation_error_from_django(exc) from exc

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from aftersales.core.errors import (
     DomainError,
     PermissionDenied,
     ValidationFailed,
-    validation_error_from_django,
+    full_clean,
 )
 from aftersales.core.events import changes, event_record, snapshot
 from aftersales.core.imports import ImportReport, cell_text, xlsx_rows
@@ -64,13 +63,6 @@ class ContactData:
     title: str = ""
     email: str = ""
     is_primary: bool = False
-
-
-def _full_clean(obj: Any, **kwargs: Any) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise validation_error_from_django(exc) from exc
 
 
 def _search_index_rebuild(customer: Customer) -> None:
@@ -130,7 +122,7 @@ def customer_create(
         owner_id=owner_id if owner_id is not None else actor.pk,
         notes=notes,
     )
-    _full_clean(customer, exclude=["code"])
+    full_clean(customer, exclude=["code"])
     customer.code = _customer_code()
     customer.save()
     event_record(
@@ -146,7 +138,7 @@ def customer_create(
     for index, data in enumerate(contacts):
         values = {**data.__dict__, "is_primary": data.is_primary or (index == 0 and not has_primary)}
         contact = Contact(customer=customer, **values)
-        _full_clean(contact, exclude=["customer"])
+        full_clean(contact, exclude=["customer"])
         contact.save()
         event_record(
             subject=customer,
@@ -181,7 +173,7 @@ def customer_update(*, actor: Actor, customer_id: int, expected_version: int | N
     before = snapshot(customer, CUSTOMER_FIELDS)
     for name, value in values.items():
         setattr(customer, name, value.strip() if isinstance(value, str) and name != "notes" else value)
-    _full_clean(customer)
+    full_clean(customer)
     diff = changes(customer, before, CUSTOMER_FIELDS)
     if not diff:
         return customer
@@ -204,7 +196,7 @@ def contact_add(*, actor: Actor, customer_id: int, contact: ContactData) -> Cont
     customer = access_customer(actor, customer_id, for_update=True)
     others = Contact.objects.filter(customer=customer)
     row = Contact(customer=customer, **{**contact.__dict__, "is_primary": contact.is_primary or not others.exists()})
-    _full_clean(row)
+    full_clean(row)
     if row.is_primary:
         others.filter(is_primary=True).update(is_primary=False, updated_at=timezone.now())
     row.save()
@@ -265,7 +257,7 @@ def access_request_create(*, actor: Actor, customer_id: int, reason: str) -> Cus
             _("Your request for this file is waiting for a decision."), code=CustomerErrorCode.ALREADY_REQUESTED
         )
     request = CustomerAccessRequest(customer=customer, requester=actor.user, reason=reason[:200])
-    _full_clean(request)
+    full_clean(request)
     request.save()
     clock_start(
         subject=request,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,7 @@ from aftersales.core.errors import (
     Conflict,
     DomainError,
     ValidationFailed,
-    validation_error_from_django,
+    full_clean,
 )
 from aftersales.core.events import changes, event_record, snapshot
 from aftersales.core.imports import ImportReport, cell_date, cell_text, xlsx_rows
@@ -62,13 +61,6 @@ CONTRACT_UPDATABLE = {"start_date", "end_date", "cover", "terms"}
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
 UNIT_DATE_FIELDS = ["production_date", "ship_date", "purchase_date", "acceptance_date"]
-
-
-def _full_clean(obj: Any, **kwargs: Any) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise validation_error_from_django(exc) from exc
 
 
 def _field_error(field: str, message: Any, *, code: str | None = None) -> ValidationFailed:
@@ -139,7 +131,7 @@ def product_create(
         category=(category or "").strip(),
         warranty_months=warranty_months,
     )
-    _full_clean(product)
+    full_clean(product)
     product.save()
     event_record(
         subject=product, action=events.PRODUCT_CREATED, actor=actor, rule="A1", data=snapshot(product, PRODUCT_FIELDS)
@@ -161,7 +153,7 @@ def product_update(*, actor: Actor, product_id: int, **values: Any) -> Product:
     before = snapshot(product, PRODUCT_FIELDS)
     for name, value in values.items():
         setattr(product, name, value.strip() if isinstance(value, str) else value)
-    _full_clean(product)
+    full_clean(product)
     diff = changes(product, before, PRODUCT_FIELDS)
     if not diff:
         return product
@@ -227,7 +219,7 @@ def unit_create(
         notes=notes or "",
         **dates,
     )
-    _full_clean(unit)
+    full_clean(unit)
     unit.save()
     event_record(
         subject=unit,
@@ -269,7 +261,7 @@ def unit_update(*, actor: Actor, serial: str, expected_version: int | None = Non
         setattr(unit, name, value.strip() if isinstance(value, str) and name != "notes" else value)
     if unit.production_date is None and unit.acceptance_date is None:
         raise _warranty_date_required()
-    _full_clean(unit)
+    full_clean(unit)
     diff = changes(unit, before, UNIT_FIELDS)
     if not diff:
         return unit
@@ -480,7 +472,7 @@ def contract_create(
         cover=cover,
         terms=terms or "",
     )
-    _full_clean(contract, exclude=["number"])
+    full_clean(contract, exclude=["number"])
     year = today().year
     contract.number = f"HT{year}{number_next(key='contract', period=str(year)):04d}"
     contract.save()
@@ -519,7 +511,7 @@ def contract_update(
     for name, value in values.items():
         setattr(contract, name, value)
     _check_period(contract.start_date, contract.end_date)
-    _full_clean(contract)
+    full_clean(contract)
     diff = changes(contract, before, CONTRACT_FIELDS)
     if unit_serials is not None:
         old = sorted(contract.units.values_list("serial", flat=True))
@@ -550,7 +542,7 @@ def substitute_equipment_create(*, actor: Actor, code: str, product_id: int, ser
     equipment = SubstituteEquipment(
         code=(code or "").strip().upper(), product_id=product_id, serial=(serial or "").strip()
     )
-    _full_clean(equipment)
+    full_clean(equipment)
     equipment.save()
     event_record(
         subject=equipment,
@@ -618,7 +610,7 @@ def loan_create(
         reason=(reason or "").strip(),
         lent_by=actor.user,
     )
-    _full_clean(loan)
+    full_clean(loan)
     loan.save()
     event_record(
         subject=loan,
