@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "aftersales.calendars",
     "aftersales.notifications",
     "aftersales.clocks",
+    "aftersales.service",
     "aftersales.portal",
     "aftersales.web",
     "django.contrib.admin",

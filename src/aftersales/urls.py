@@ -11,6 +11,7 @@ urlpatterns = [
     path("policies/", include("aftersales.policies.urls")),
     path("calendars/", include("aftersales.calendars.urls")),
     path("notifications/", include("aftersales.notifications.urls")),
+    path("service/", include("aftersales.service.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

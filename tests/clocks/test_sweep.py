@@ -107,3 +107,71 @@ def test_x2_a_clock_reaching_a_year_without_data_warns_administrators(subject, m
     assert clock.data_missing_year == last + 1
     assert clock.due_at is None
     assert Notification.objects.filter(user=admin, rule="X1").count() == 1
+
+
+@pytest.mark.django_db
+def test_x2_breach_reassigns_to_the_department_head_and_the_record_follows(
+    subject, lunch_calendar, make_user, actor_of
+):
+    from aftersales.accounts.models import Department
+    from aftersales.clocks.sweep import ESCALATION_HANDLERS, Escalation, register_escalation_handler
+    from aftersales.policies.selectors import policy_get
+    from aftersales.policies.services import policy_set
+
+    head = make_user("cs_manager", username="head2")
+    owner = make_user("team_lead", username="owner2")
+    owner.department = Department.objects.create(code="CS2", name="客服二部", head=head)
+    owner.save()
+    ladders = policy_get("X2.escalation").value
+    ladders["ladders"]["access_decision"] = [
+        {"at": "breach", "after_minutes": 0, "notify": ["owner"], "raise_level": True, "reassign_to": "department_head"}
+    ]
+    policy_set(actor=actor_of(make_user("admin")), key="X2.escalation", value=ladders)
+    seen: list[Escalation] = []
+    register_escalation_handler("accounts.department", seen.append)
+    try:
+        clock = _start(subject, owner=owner)
+        result = clock_sweep(at("2025-09-30 14:01"))
+    finally:
+        ESCALATION_HANDLERS.pop("accounts.department")
+    assert (result.breached, result.escalated, result.reassigned) == (1, 1, 1)
+    clock.refresh_from_db()
+    assert clock.owner == head
+    assert [(e.clock.pk, e.level, e.raised, e.reassigned_to) for e in seen] == [(clock.pk, 1, True, head)]
+    reassigned = Event.objects.get(action=events.CLOCK_REASSIGNED, subject_id=str(clock.pk))
+    assert reassigned.data["owner"] == ["owner2", "head2"]
+    # The old owner is told of the breach, the new one that the record is now theirs.
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"owner2", "head2"}
+
+
+@pytest.mark.django_db
+def test_x2_a_ladder_step_with_an_unknown_recipient_token_is_refused(make_user, actor_of):
+    from aftersales.core.errors import ValidationFailed
+    from aftersales.policies.selectors import policy_get
+    from aftersales.policies.services import policy_set
+
+    ladders = policy_get("X2.escalation").value
+    before = policy_get("X2.escalation").version
+    ladders["ladders"]["access_decision"] = [{"at": "breach", "notify": ["everybody"]}]
+    with pytest.raises(ValidationFailed):
+        policy_set(actor=actor_of(make_user("admin")), key="X2.escalation", value=ladders)
+    assert policy_get("X2.escalation").version == before
+
+
+@pytest.mark.django_db
+def test_x2_a_sweep_handles_more_clocks_than_one_chunk_each_once(subject, lunch_calendar, make_user):
+    from aftersales.clocks.sweep import CHUNK
+
+    owner = make_user("team_lead", username="many")
+    clocks = [_start(subject, owner=owner) for _ in range(CHUNK + 20)]
+    first = clock_sweep(at("2025-09-30 14:01"), batch=CHUNK + 10)
+    second = clock_sweep(at("2025-09-30 14:01"), batch=CHUNK + 10)
+    assert (first.checked, second.checked) == (CHUNK + 10, 10)
+    assert first.breached + second.breached == len(clocks)
+    assert clock_sweep(at("2025-09-30 14:01")).checked == 0
+    assert Event.objects.filter(action=events.CLOCK_BREACHED).count() == len(clocks)
+    # One warning and one breach notification per clock (the default ladder notifies the owner at both).
+    assert Notification.objects.filter(user=owner).count() == 2 * len(clocks)
+    from aftersales.core.events import chain_verify
+
+    assert chain_verify()[0]

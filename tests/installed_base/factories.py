@@ -9,6 +9,8 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
+from aftersales.calendars.choices import CalendarKind
+from aftersales.calendars.models import WorkCalendar
 from aftersales.customers.models import Customer
 from aftersales.installed_base.choices import ContractCover
 from aftersales.installed_base.models import (
@@ -28,6 +30,17 @@ class CustomerFactory(DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"KH9{n:05d}")
     name = factory.Sequence(lambda n: f"测试设备用户{n}有限公司")
+
+
+class CalendarFactory(DjangoModelFactory):
+    """A custom work calendar (no hours needed: contracts only refer to it by code)."""
+
+    class Meta:
+        model = WorkCalendar
+
+    code = factory.Sequence(lambda n: f"CAL-{n:03d}")
+    name = factory.Sequence(lambda n: f"测试日历{n}")
+    kind = CalendarKind.CUSTOM
 
 
 class ProductFactory(DjangoModelFactory):

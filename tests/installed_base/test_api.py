@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aftersales.installed_base.models import Product, ServiceContract, SubstituteLoan, Unit
 from tests.installed_base.factories import (
+    CalendarFactory,
     ContractFactory,
     CustomerFactory,
     EquipmentFactory,
@@ -380,6 +381,8 @@ def test_a4_post_contracts_creates_one(manager):
         "end": "2025-12-31",
         "cover": "24x7",
         "terms": "",
+        "calendar": "",
+        "effective_calendar": "24x7",
         "version": 1,
     }
     assert manager.get(f"contracts/{number}").json() == response.json()
@@ -396,6 +399,10 @@ def test_a4_post_contracts_creates_one(manager):
         ({"end": "2024-12-31"}, "validation_failed", ["end_date"]),
         ({"units": ["SN-FOREIGN"]}, "unit_not_of_customer", ["units"]),
         ({"units": ["SN-NOPE"]}, "validation_failed", ["units"]),
+        ({"calendar": "NOPE"}, "validation_failed", ["calendar"]),
+        ({"calendar": "X" * 33}, "validation_failed", ["calendar"]),
+        ({"calendar": 1}, "validation_failed", ["calendar"]),
+        ({"calendar": None}, "validation_failed", ["calendar"]),
     ],
 )
 def test_a4_post_contracts_with_bad_input_is_422_and_creates_nothing(manager, changes, code, fields):
@@ -404,6 +411,39 @@ def test_a4_post_contracts_with_bad_input_is_422_and_creates_nothing(manager, ch
     UnitFactory(serial="SN-FOREIGN")
     body = {"customer": customer.pk, "units": ["SN-1"], "start": "2025-01-01", "end": "2025-12-31", **changes}
     assert_error(manager.post("contracts", body), 422, code, fields)
+    assert ServiceContract.objects.count() == 0
+
+
+def test_x1_post_contracts_with_a_calendar_shows_it_as_the_effective_one(manager, agent):
+    CalendarFactory(code="SH-7X24", name="上海 7×24")
+    unit = UnitFactory(serial="SN-1")
+    body = {"customer": unit.customer_id, "units": ["SN-1"], "start": "2025-01-01", "end": "2025-12-31"}
+    response = manager.post("contracts", {**body, "calendar": "SH-7X24"})
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert (created["cover"], created["calendar"], created["effective_calendar"]) == (
+        "office_hours",
+        "SH-7X24",
+        "SH-7X24",
+    )
+    assert agent.get(f"contracts/{created['number']}").json() == created
+    default = manager.post("contracts", {**body, "start": "2024-01-01"}).json()
+    assert (default["calendar"], default["effective_calendar"]) == ("", "CN")
+    assert [(c["calendar"], c["effective_calendar"]) for c in agent.get("contracts").json()["items"]] == [
+        ("SH-7X24", "SH-7X24"),
+        ("", "CN"),
+    ]
+
+
+def test_x1_post_contracts_with_an_unknown_calendar_is_a_typed_422(manager):
+    unit = UnitFactory(serial="SN-1")
+    body = {"customer": unit.customer_id, "units": ["SN-1"], "start": "2025-01-01", "end": "2025-12-31"}
+    error = assert_error(manager.post("contracts", {**body, "calendar": "NOPE"}), 422, "validation_failed")
+    assert error == {
+        "code": "validation_failed",
+        "message": "没有编码为“NOPE”的日历。",
+        "fields": {"calendar": ["没有编码为“NOPE”的日历。"]},
+    }
     assert ServiceContract.objects.count() == 0
 
 

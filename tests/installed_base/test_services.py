@@ -7,11 +7,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
+from aftersales.accounts.models import ServicePoint
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.models import Counter, Event
 from aftersales.installed_base import selectors, services
 from aftersales.installed_base.models import Product, ServiceContract, SubstituteEquipment, SubstituteLoan, Unit
+from tests.accounts.factories import ServicePointFactory
 from tests.installed_base.factories import (
+    CalendarFactory,
     ContractFactory,
     CustomerFactory,
     EquipmentFactory,
@@ -311,6 +314,7 @@ def test_a4_contract_create_numbers_by_year_and_writes_one_event(manager):
                 "end_date": "2025-12-31",
                 "cover": "24x7",
                 "terms": "每季度巡检一次",
+                "calendar": "",
                 "units": sorted([first.serial, second.serial]),
             },
         )
@@ -407,6 +411,120 @@ def test_a4_contract_update_records_period_and_units(manager):
     with pytest.raises(Conflict):
         services.contract_update(actor=manager, number=contract.number, expected_version=1, terms="x")
     assert second.contracts.get() == contract
+
+
+# --- service calendars (S6, A4, X1) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("contract_calendar", "cover", "point_calendar", "expected"),
+    [
+        ("HT-CAL", "24x7", "SP-CAL", "HT-CAL"),  # the contract's own calendar wins over everything
+        (None, "24x7", "SP-CAL", "24x7"),  # then a 7×24 cover
+        (None, "office_hours", "SP-CAL", "SP-CAL"),  # then the service point's calendar
+        (None, "office_hours", None, "CN"),  # else China office hours
+    ],
+)
+def test_s6_x1_service_calendar_code_precedence(contract_calendar, cover, point_calendar, expected):
+    contract = ContractFactory(
+        cover=cover, calendar=CalendarFactory(code=contract_calendar) if contract_calendar else None
+    )
+    point = ServicePointFactory(calendar=CalendarFactory(code=point_calendar) if point_calendar else None)
+    assert selectors.service_calendar_code(contract=contract, service_point=point) == expected
+
+
+@pytest.mark.parametrize(
+    ("cover", "point_calendar", "expected"),
+    [
+        (None, "SP-CAL", "SP-CAL"),  # no contract: the service point's calendar
+        (None, None, "CN"),
+        ("24x7", None, "24x7"),  # no service point: by cover
+        ("office_hours", None, "CN"),
+    ],
+)
+def test_s6_x1_service_calendar_code_without_a_contract_or_a_service_point(cover, point_calendar, expected):
+    contract = ContractFactory(cover=cover) if cover else None
+    point = ServicePointFactory(calendar=CalendarFactory(code=point_calendar)) if point_calendar else None
+    assert selectors.service_calendar_code(contract=contract, service_point=point) == expected
+
+
+def test_x1_service_calendar_code_queries_only_for_a_code_not_loaded(manager, django_assert_num_queries):
+    point = ServicePoint.objects.get(pk=ServicePointFactory(calendar=CalendarFactory(code="SP-CAL")).pk)
+    contract = ContractFactory(calendar=CalendarFactory(code="HT-CAL"))
+    loaded = selectors.access_contract(manager, contract.number)
+    with django_assert_num_queries(0):
+        assert selectors.service_calendar_code(contract=loaded, service_point=point) == "HT-CAL"
+    always = ContractFactory(cover="24x7")
+    with django_assert_num_queries(0):
+        assert selectors.service_calendar_code(contract=always, service_point=point) == "24x7"
+    plain = ServiceContract.objects.get(pk=ContractFactory().pk)
+    with django_assert_num_queries(1):
+        assert selectors.service_calendar_code(contract=plain, service_point=point) == "SP-CAL"
+    with django_assert_num_queries(0):
+        assert selectors.service_calendar_code(contract=plain, service_point=point) == "SP-CAL"
+
+
+def test_x1_contract_create_with_a_calendar_records_its_code(manager):
+    CalendarFactory(code="SH-7X24")
+    unit = UnitFactory()
+    contract = services.contract_create(
+        actor=manager,
+        customer_id=unit.customer_id,
+        unit_serials=[unit.serial],
+        start_date=D(2025, 1, 1),
+        end_date=D(2025, 12, 31),
+        calendar_code=" SH-7X24 ",
+    )
+    contract.refresh_from_db()
+    assert contract.calendar.code == "SH-7X24"
+    assert [data["calendar"] for _action, _rule, data in events_of(contract)] == ["SH-7X24"]
+    assert selectors.service_calendar_code(contract=contract, service_point=None) == "SH-7X24"
+
+
+def test_x1_contract_create_with_an_unknown_calendar_is_refused_and_creates_nothing(manager):
+    unit = UnitFactory()
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as info:
+        services.contract_create(
+            actor=manager,
+            customer_id=unit.customer_id,
+            unit_serials=[unit.serial],
+            start_date=D(2025, 1, 1),
+            end_date=D(2025, 12, 31),
+            calendar_code="NOPE",
+        )
+    assert (info.value.code, info.value.fields) == (
+        "validation_failed",
+        {"calendar": ["没有编码为“NOPE”的日历。"]},
+    )
+    assert (ServiceContract.objects.count(), Counter.objects.filter(key="contract").count()) == (0, 0)
+    assert Event.objects.filter(action="servicecontract.created").count() == 0
+
+
+def test_x1_contract_update_sets_and_clears_the_calendar_with_events(manager):
+    CalendarFactory(code="SH-7X24")
+    contract = ContractFactory(units=[])
+    services.contract_update(actor=manager, number=contract.number, expected_version=1, calendar_code="SH-7X24")
+    contract.refresh_from_db()
+    assert (contract.calendar.code, contract.version) == ("SH-7X24", 2)
+    services.contract_update(actor=manager, number=contract.number, expected_version=2, calendar_code="SH-7X24")
+    services.contract_update(actor=manager, number=contract.number, expected_version=2, calendar_code="")
+    contract.refresh_from_db()
+    assert (contract.calendar_id, contract.version) == (None, 3)
+    assert events_of(contract) == [
+        ("servicecontract.updated", "A4", {"calendar": ["", "SH-7X24"]}),
+        ("servicecontract.updated", "A4", {"calendar": ["SH-7X24", ""]}),
+    ]
+
+
+def test_x1_contract_update_with_an_unknown_calendar_changes_nothing(manager):
+    calendar = CalendarFactory(code="SH-7X24")
+    contract = ContractFactory(calendar=calendar)
+    with pytest.raises(ValidationFailed) as info:
+        services.contract_update(actor=manager, number=contract.number, calendar_code="NOPE", terms="新条款")
+    assert list(info.value.fields) == ["calendar"]
+    contract.refresh_from_db()
+    assert (contract.calendar_id, contract.terms, contract.version) == (calendar.pk, "年度保养协议", 1)
+    assert events_of(contract) == []
 
 
 # --- substitute equipment and loans (A6) -----------------------------------------------------

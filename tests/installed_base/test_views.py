@@ -17,6 +17,7 @@ from aftersales.core.models import Event
 from aftersales.installed_base.models import Product, ServiceContract, SubstituteLoan, Unit
 from aftersales.installed_base.warranty import add_months
 from tests.installed_base.factories import (
+    CalendarFactory,
     ContractFactory,
     CustomerFactory,
     EquipmentFactory,
@@ -274,6 +275,42 @@ def test_a4_contract_create_page(client_as):
     contract = ServiceContract.objects.get()
     assert response["Location"] == f"/installed-base/contracts/{contract.number}/"
     assert "SN-1" in client.get(response["Location"]).content.decode()
+
+
+def test_x1_contract_create_page_sets_a_calendar_and_the_detail_links_to_it(client_as):
+    CalendarFactory(code="SH-7X24", name="上海 7×24")
+    unit = UnitFactory(serial="SN-1")
+    client = client_as("team_lead")
+    form = client.get(reverse("installed_base:contract_create")).content.decode()
+    assert '<option value="" selected>按服务时段（CN 工作时间或 7×24 小时）</option>' in form
+    assert '<option value="SH-7X24">SH-7X24 上海 7×24</option>' in form
+    data = {
+        "customer": unit.customer.code,
+        "units": "SN-1",
+        "start_date": "2025-01-01",
+        "end_date": "2025-12-31",
+        "cover": "office_hours",
+        "calendar": "NOPE",
+    }
+    html = client.post(reverse("installed_base:contract_create"), data).content.decode()
+    assert 'data-field-error="calendar">' in html
+    assert ServiceContract.objects.count() == 0
+    response = client.post(reverse("installed_base:contract_create"), {**data, "calendar": "SH-7X24"})
+    contract = ServiceContract.objects.get()
+    assert (response.status_code, contract.calendar.code) == (302, "SH-7X24")
+    detail = client.get(response["Location"]).content.decode()
+    link = reverse("calendars:detail", args=["SH-7X24"])
+    assert f'<dd class="col-sm-9" id="contract-calendar"><a href="{link}">SH-7X24 上海 7×24</a>' in detail
+    assert "服务网点设有自己的日历" not in detail
+
+
+@pytest.mark.parametrize(("cover", "code"), [("office_hours", "CN"), ("24x7", "24x7")])
+def test_x1_contract_detail_without_a_calendar_shows_the_one_by_cover(client_as, cover, code):
+    contract = ContractFactory(cover=cover)
+    html = client_as("agent").get(reverse("installed_base:contract_detail", args=[contract.number])).content.decode()
+    link = reverse("calendars:detail", args=[code])
+    assert f'<dd class="col-sm-9" id="contract-calendar"><a href="{link}">{code} ' in html
+    assert "按服务时段确定；工作时间内的服务，若服务网点设有自己的日历，则以其代替 CN。" in html
 
 
 def test_a6_loan_pages_lend_and_return(client_as):

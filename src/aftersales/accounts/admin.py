@@ -16,7 +16,13 @@ class UserAdmin(BaseUserAdmin):
 
 admin.site.register(Region)
 admin.site.register(Department)
-admin.site.register(ServicePoint)
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(admin.ModelAdmin):
+    fields = ("code", "name", "kind", "region", "address", "phone", "calendar")
+    list_display = ("code", "name", "kind", "region", "calendar")
+    list_select_related = ("region", "calendar")
 
 
 @admin.register(ApiToken)

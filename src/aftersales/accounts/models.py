@@ -54,6 +54,15 @@ class ServicePoint(BaseModel):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    calendar = models.ForeignKey(
+        "calendars.WorkCalendar",
+        verbose_name=_("calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Calendar of services from here whose contract sets none; empty means the default (CN)."),
+    )
 
     class Meta:
         verbose_name = _("service point")

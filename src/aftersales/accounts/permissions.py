@@ -42,15 +42,43 @@ IMPORT = {"customers.import_customer", "installed_base.import_unit"}
 APPROVE_ACCESS = {"customers.approve_customer_access"}
 AUDIT = {"core.view_event"}
 CLOCKS_ALL = {"clocks.view_all_clocks"}  # X2: GET /api/v1/clocks?due_before=
+# Service case (S1–S16, B1–B2). Engineers without dispatch rights see only their own jobs (selectors).
+SERVICE_READ = {"service.view_servicerequest"}
+SERVICE_INTAKE = SERVICE_READ | {"service.add_servicerequest"}
+SERVICE_MANAGE = SERVICE_INTAKE | {
+    "service.dispatch_servicerequest",  # S7
+    "service.approve_servicerequest",  # S8, S9
+    "service.close_servicerequest",  # S11 countersign
+}
+SERVICE_ENGINEER = SERVICE_READ | {
+    "service.work_servicerequest",  # S7 book, S9, S11
+    "service.depot_servicerequest",  # S13
+}
+FEES = {"service.view_feestandard", "service.add_feestandard"}
+FEES_APPROVE = FEES | {"service.approve_feestandard"}  # B2: approved by the service-centre manager
+CHARGE = {"service.charge_servicerequest"}  # B1: fee collected, invoice number
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.AGENT: STAFF_READ | INTAKE | {"installed_base.add_substituteloan", "installed_base.change_substituteloan"},
-    Role.TEAM_LEAD: STAFF_READ | INTAKE | INSTALLED_BASE_ADMIN | EXPORT | APPROVE_ACCESS | CLOCKS_ALL,
-    Role.CS_MANAGER: STAFF_READ | INTAKE | INSTALLED_BASE_ADMIN | EXPORT | IMPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL,
-    Role.ENGINEER: STAFF_READ | {"installed_base.add_unit", "installed_base.change_unit"},
+    Role.AGENT: STAFF_READ
+    | INTAKE
+    | SERVICE_INTAKE
+    | {"installed_base.add_substituteloan", "installed_base.change_substituteloan"},
+    Role.TEAM_LEAD: STAFF_READ | INTAKE | INSTALLED_BASE_ADMIN | EXPORT | APPROVE_ACCESS | CLOCKS_ALL | SERVICE_MANAGE,
+    Role.CS_MANAGER: STAFF_READ
+    | INTAKE
+    | INSTALLED_BASE_ADMIN
+    | EXPORT
+    | IMPORT
+    | APPROVE_ACCESS
+    | AUDIT
+    | CLOCKS_ALL
+    | SERVICE_MANAGE
+    | FEES_APPROVE
+    | CHARGE,
+    Role.ENGINEER: STAFF_READ | SERVICE_ENGINEER | {"installed_base.add_unit", "installed_base.change_unit"},
     Role.PARTS_KEEPER: STAFF_READ,
-    Role.ANALYST: STAFF_READ | EXPORT,
-    Role.QUALITY: STAFF_READ | EXPORT,
+    Role.ANALYST: STAFF_READ | EXPORT | SERVICE_READ,
+    Role.QUALITY: STAFF_READ | EXPORT | SERVICE_READ,
     Role.SALES: STAFF_READ | INTAKE | {"installed_base.add_servicecontract", "installed_base.change_servicecontract"},
     Role.SALES_MANAGER: STAFF_READ
     | INTAKE
@@ -58,14 +86,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | APPROVE_ACCESS
     | {"installed_base.add_servicecontract", "installed_base.change_servicecontract"},
     Role.RND: STAFF_READ,
-    Role.FINANCE: STAFF_READ | EXPORT,
-    Role.WAREHOUSE: STAFF_READ,
-    Role.VP: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL,
-    Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL,
+    Role.FINANCE: STAFF_READ | EXPORT | SERVICE_READ | CHARGE | {"service.view_feestandard"},
+    Role.WAREHOUSE: STAFF_READ | SERVICE_READ | {"service.depot_servicerequest"},
+    Role.VP: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ,
+    Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ,
     Role.MGMT_REP: STAFF_READ | EXPORT | AUDIT,
     Role.TRAINER: STAFF_READ,
     Role.ADMIN: STAFF_READ
     | CLOCKS_ALL
+    | SERVICE_MANAGE
     | INTAKE
     | INSTALLED_BASE_ADMIN
     | EXPORT

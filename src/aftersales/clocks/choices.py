@@ -19,6 +19,9 @@ class ClockKind(models.TextChoices):
     """What a clock measures; the escalation ladder (policy X2.escalation) is chosen by kind."""
 
     ACCESS_DECISION = "access_decision", _("Access request decision")  # C3: decide within C3.decide_within
+    RESPOND = "respond", _("Response")  # S6: contact the customer within S6.respond_minutes
+    ARRIVE = "arrive", _("Arrival on site")  # S6: on site by priority and region tier (S6/C9)
+    SOLVE = "solve", _("Solution")  # S10: not solved within S10.substitute_after_days → lend equipment
 
 
 class SegmentKind(models.TextChoices):

@@ -12,6 +12,7 @@ CLOCK_RECOMPUTED = "clock.recomputed"
 CLOCK_WARNED = "clock.warned"
 CLOCK_BREACHED = "clock.breached"
 CLOCK_ESCALATED = "clock.escalated"
+CLOCK_REASSIGNED = "clock.reassigned"
 CLOCK_DATA_MISSING = "clock.data_missing"
 
 register_action_labels(
@@ -24,6 +25,7 @@ register_action_labels(
         CLOCK_WARNED: _("Deadline approaching"),
         CLOCK_BREACHED: _("Deadline missed"),
         CLOCK_ESCALATED: _("Escalated"),
+        CLOCK_REASSIGNED: _("Reassigned by escalation"),
         CLOCK_DATA_MISSING: _("Calendar data missing for a clock"),
     }
 )

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,16 @@ from aftersales.policies.selectors import policy_get
 
 WARN_SHARE_KEY = "X2.warn_share"
 LADDER_KEY = "X2.escalation"
+
+
+def policy_target(policy_key: str, *, at: dt.datetime | None = None) -> tuple[int, int]:
+    """(target, policy version) from "KEY" (an integer policy) or "KEY:field" (a field of a structured one).
+
+    E.g. "S6.respond_minutes" → 30; "C9.tiers:remote" → 7.
+    """
+    key, _sep, field = policy_key.partition(":")
+    value = policy_get(key, at=at)
+    return int(value.value[field] if field else value.value), value.version
 
 
 def _after_breach_minutes(kind: str, ladders: dict[str, Any] | None = None) -> list[int]:
@@ -155,8 +166,7 @@ def clock_start(
     now = _now(started_at)
     policy_version = 0
     if policy_key:
-        value = policy_get(policy_key, at=now)
-        target, policy_version = int(value.value), value.version
+        target, policy_version = policy_target(policy_key, at=now)
     if target is None:
         raise ValueError("clock_start needs policy_key or target")
     warn = policy_get(WARN_SHARE_KEY, at=now)
@@ -309,6 +319,58 @@ def clock_stop_for(
     return [clock_stop(clock=c, actor=actor, at=at) for c in open_clocks]
 
 
+def _unstopped(subject: models.Model, kinds: list[str] | None) -> models.QuerySet[Clock]:
+    subject_type, subject_id = subject_ref(subject)
+    qs = Clock.objects.filter(subject_type=subject_type, subject_id=subject_id).exclude(state=ClockState.STOPPED)
+    return qs.filter(kind__in=kinds) if kinds is not None else qs
+
+
+@transaction.atomic
+def clock_pause_for(
+    *,
+    subject: models.Model,
+    kinds: list[str] | None = None,
+    actor: Actor | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> list[Clock]:
+    """Pause every running clock (of `kinds`) on a record, e.g. while it waits for parts (X2)."""
+    running = _unstopped(subject, kinds).filter(state=ClockState.RUNNING)
+    return [clock_pause(clock=c, actor=actor, reason=reason, at=at) for c in running]
+
+
+@transaction.atomic
+def clock_resume_for(
+    *, subject: models.Model, kinds: list[str] | None = None, actor: Actor | None = None, at: dt.datetime | None = None
+) -> list[Clock]:
+    """Resume every paused clock (of `kinds`) on a record (X2)."""
+    paused = _unstopped(subject, kinds).filter(state=ClockState.PAUSED)
+    return [clock_resume(clock=c, actor=actor, at=at) for c in paused]
+
+
+@transaction.atomic
+def clock_owner_set_for(
+    *, subject: models.Model, owner: Any, kinds: list[str] | None = None, actor: Actor | None = None
+) -> int:
+    """Make `owner` responsible for the record's unstopped clocks (of `kinds`): the ladders notify them (X2).
+
+    Events: clock.reassigned, one per clock whose owner changed.
+    """
+    changed = list(_unstopped(subject, kinds).exclude(owner=owner).select_related("owner"))
+    for clock in changed:
+        before = clock.owner.username if clock.owner_id else None
+        clock.owner = owner
+        clock.save(update_fields=["owner", "updated_at"])
+        event_record(
+            subject=clock,
+            action=events.CLOCK_REASSIGNED,
+            actor=actor or SYSTEM,
+            rule=clock.rule,
+            data=_event_data(clock, owner=[before, getattr(owner, "username", None)]),
+        )
+    return len(changed)
+
+
 @transaction.atomic
 def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
     """Rebuild due_at/warn_at from the segments with the current calendar and policy values.
@@ -323,9 +385,7 @@ def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
         return clock
     before = (clock.due_at, clock.warn_at, clock.calendar_version, clock.policy_version, clock.target_seconds)
     if clock.policy_key:
-        value = policy_get(clock.policy_key)
-        clock.target_amount = int(value.value)
-        clock.policy_version = value.version
+        clock.target_amount, clock.policy_version = policy_target(clock.policy_key)
     warn = policy_get(WARN_SHARE_KEY)
     clock.warn_share = float(warn.value)
     clock.policy_version = max(clock.policy_version, warn.version)
@@ -370,7 +430,9 @@ def clocks_recompute_for_policy(key: str, *, limit: int | None = None) -> int:
     """Recompute the unstopped clocks whose target comes from policy `key` and predate its current version."""
     version = policy_get(key).version
     qs = Clock.objects.filter(
-        policy_key=key, state__in=[ClockState.RUNNING, ClockState.PAUSED], policy_version__lt=version
+        Q(policy_key=key) | Q(policy_key__startswith=f"{key}:"),
+        state__in=[ClockState.RUNNING, ClockState.PAUSED],
+        policy_version__lt=version,
     )
     ids = list(qs.values_list("pk", flat=True)[:limit] if limit else qs.values_list("pk", flat=True))
     for pk in ids:

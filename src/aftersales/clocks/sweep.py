@@ -1,10 +1,15 @@
 """clock_sweep(): warn, breach and escalate due clocks exactly once; recompute stale ones (X2).
 
-One indexed query (`next_check_at <= now`) finds the work; each clock is then handled in its own
-short transaction. On PostgreSQL the row is taken with `SELECT … FOR UPDATE SKIP LOCKED`, so two
-sweeps share the work; on SQLite the IMMEDIATE transaction serialises them. Either way each
-`warned`/`breached`/ladder step is claimed by a conditional UPDATE (`… WHERE warned_at IS NULL`),
-so its event and notifications are written once even when two sweeps race.
+One indexed query (`next_check_at <= now`) finds the work, which is then handled in chunks, each
+in one short transaction: the chunk's clocks are read again under lock (PostgreSQL: `SELECT …
+FOR UPDATE SKIP LOCKED`, so two sweeps share the work; SQLite: the IMMEDIATE transaction
+serialises them) and only those still due are handled, so each `warned`/`breached`/ladder step
+is written once even when two sweeps race. A chunk costs a handful of statements whatever its
+size: one UPDATE per changed column set, one insert of all its events (one chain lock), one of
+all its notifications, and the e-mails after commit over one SMTP connection.
+
+Escalation steps may raise the record a level and reassign it (`reassign_to`); the app owning
+the record follows through the handler it registered with `register_escalation_handler`.
 
 Recompute: calendars and policies do not call into clocks; instead every sweep recomputes (in
 bounded batches) unstopped clocks whose calendar_version is older than their calendar's, or
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,11 +33,67 @@ from aftersales.clocks.choices import ClockKind, ClockState
 from aftersales.clocks.models import Clock
 from aftersales.clocks.services import LADDER_KEY, clock_recompute, next_check
 from aftersales.core.access import SYSTEM
-from aftersales.core.events import event_record
+from aftersales.core.events import EventDraft, events_record
 from aftersales.policies.selectors import policy_get
 
 BATCH = 1000
+CHUNK = 500
 RECOMPUTE_BATCH = 200
+
+# What the sweep reads of a clock (model instances of all ~35 columns cost half the sweep's time).
+SWEEP_FIELDS = [
+    "subject_type",
+    "subject_id",
+    "subject_label",
+    "url",
+    "kind",
+    "rule",
+    "policy_version",
+    "calendar_code",
+    "calendar_version",
+    "state",
+    "due_at",
+    "warn_at",
+    "next_check_at",
+    "warned_at",
+    "breached_at",
+    "escalation_level",
+    "escalation_steps_done",
+    "owner__username",
+    "owner__email",
+    "owner__is_active",
+    "owner__department__head",
+]
+CHANGED_COLUMNS = [
+    "warned_at",
+    "breached_at",
+    "escalation_steps_done",
+    "escalation_level",
+    "owner_id",
+    "next_check_at",
+    "updated_at",
+]
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """What one ladder step did to a clock, handed to the record's escalation handler."""
+
+    clock: Clock
+    at: str  # "warning" | "breach"
+    after_minutes: int
+    level: int  # the clock's escalation level after the step
+    raised: bool
+    reassigned_to: Any = None  # the new responsible user, or None
+
+
+# subject_type ("app_label.model") -> handler(escalation), called inside the sweep's transaction.
+ESCALATION_HANDLERS: dict[str, Callable[[Escalation], None]] = {}
+
+
+def register_escalation_handler(subject_type: str, handler: Callable[[Escalation], None]) -> None:
+    """Let the app owning `subject_type` records follow a raise or reassignment (called from its ready())."""
+    ESCALATION_HANDLERS[subject_type] = handler
 
 
 @dataclass
@@ -40,6 +102,7 @@ class SweepResult:
     warned: int = 0
     breached: int = 0
     escalated: int = 0
+    reassigned: int = 0
     notified: int = 0
     recomputed: int = 0
     seconds: float = 0.0
@@ -56,71 +119,127 @@ def clock_sweep(now: dt.datetime | None = None, *, batch: int = BATCH, recompute
     )
     if ids:
         ladders = policy_get(LADDER_KEY).value.get("ladders", {})
-        for pk in ids:
-            _process(pk, now, ladders, result)
+        for i in range(0, len(ids), CHUNK):
+            _process_chunk(ids[i : i + CHUNK], now, ladders, result)
     if recompute:
         result.recomputed = clocks_recompute_stale(limit=RECOMPUTE_BATCH, at=now)
     result.seconds = time.perf_counter() - began
     return result
 
 
-def _process(pk: int, now: dt.datetime, ladders: dict[str, Any], result: SweepResult) -> None:
+class _Chunk:
+    """The writes one chunk collects before flushing them in a few statements."""
+
+    def __init__(self, now: dt.datetime, result: SweepResult) -> None:
+        self.now = now
+        self.result = result
+        self.events: list[EventDraft] = []
+        self.notifications: list[Any] = []
+        self.escalations: list[Escalation] = []
+        self.recipients = _Recipients()
+
+    def event(self, clock: Clock, action: str, **extra: Any) -> None:
+        self.events.append(
+            EventDraft(
+                subject=clock,
+                action=action,
+                actor=SYSTEM,
+                rule=clock.rule,
+                policy_version=clock.policy_version,
+                data={**_data(clock), **extra},
+            )
+        )
+
+
+def _process_chunk(ids: list[int], now: dt.datetime, ladders: dict[str, Any], result: SweepResult) -> None:
+    from aftersales.notifications.services import notifications_send
+
     with transaction.atomic():
-        qs = Clock.objects.filter(pk=pk).order_by()
+        # Only the primary key in the WHERE: with the state or next_check_at in it, SQLite picked a
+        # state index and read 1M rows (230 ms). The rows read here are the latest committed
+        # versions (locked on PostgreSQL, IMMEDIATE on SQLite), so the Python check below is exact.
+        qs = Clock.objects.filter(pk__in=ids).select_related("owner__department").only(*SWEEP_FIELDS).order_by()
         if connection.vendor == "postgresql":
-            qs = qs.select_for_update(skip_locked=True)
-        clock = qs.first()
-        if clock is None or clock.state != ClockState.RUNNING or not clock.next_check_at or clock.next_check_at > now:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        clocks = sorted(
+            (c for c in qs if c.state == ClockState.RUNNING and c.next_check_at and c.next_check_at <= now),
+            key=lambda c: (c.next_check_at, c.pk),
+        )
+        if not clocks:
             return
-        result.checked += 1
-        result.clock_ids.append(pk)
-        steps = ladders.get(clock.kind, [])
-        if (
-            clock.warned_at is None
-            and clock.warn_at
-            and clock.warn_at <= now
-            and (clock.due_at is None or clock.warn_at < clock.due_at)
-        ) and Clock.objects.filter(pk=pk, warned_at__isnull=True).update(warned_at=now):
-            clock.warned_at = now
-            result.warned += 1
-            event_record(
-                subject=clock,
-                action=events.CLOCK_WARNED,
-                actor=SYSTEM,
-                rule=clock.rule,
-                policy_version=clock.policy_version,
-                data=_data(clock),
-            )
-            for step in steps:
-                if step["at"] == "warning":
-                    _escalate(clock, step, result)
-        due = clock.breached_at is None and clock.due_at is not None and clock.due_at <= now
-        if due and Clock.objects.filter(pk=pk, breached_at__isnull=True).update(breached_at=clock.due_at):
-            clock.breached_at = clock.due_at
-            result.breached += 1
-            event_record(
-                subject=clock,
-                action=events.CLOCK_BREACHED,
-                actor=SYSTEM,
-                rule=clock.rule,
-                policy_version=clock.policy_version,
-                data=_data(clock),
-            )
-            for step in steps:
-                if step["at"] == "breach" and step["after_minutes"] == 0:
-                    _escalate(clock, step, result)
-        if clock.breached_at is not None:
-            later = sorted(
-                (s for s in steps if s["at"] == "breach" and s["after_minutes"] > 0), key=lambda s: s["after_minutes"]
-            )
-            done = clock.escalation_steps_done
-            while done < len(later) and clock.breached_at + dt.timedelta(minutes=later[done]["after_minutes"]) <= now:
-                if not Clock.objects.filter(pk=pk, escalation_steps_done=done).update(escalation_steps_done=done + 1):
-                    break
-                _escalate(clock, later[done], result)
-                done += 1
-            clock.escalation_steps_done = done
-        Clock.objects.filter(pk=pk).update(next_check_at=next_check(clock, ladders))
+        chunk = _Chunk(now, result)
+        for clock in clocks:
+            _advance(clock, ladders.get(clock.kind, []), chunk)
+            clock.next_check_at = next_check(clock, ladders)
+        _save(clocks, now)
+        events_record(chunk.events)
+        result.notified += len(notifications_send(chunk.notifications))
+        for escalation in chunk.escalations:
+            handler = ESCALATION_HANDLERS.get(escalation.clock.subject_type)
+            if handler is not None:
+                handler(escalation)
+
+
+def _save(clocks: list[Clock], now: dt.datetime) -> None:
+    """Write the columns the sweep changes, one parametrised UPDATE per clock in one executemany.
+
+    Measured (make bench, 1M clocks): Django's bulk_update builds a CASE per column and row and
+    took 2.7 s for 1,000 clocks on SQLite; this takes a few milliseconds on either database.
+    """
+    ops, qn = connection.ops, connection.ops.quote_name
+    assignments = ", ".join(f"{qn(column)} = %s" for column in CHANGED_COLUMNS)
+    sql = f"UPDATE {qn(Clock._meta.db_table)} SET {assignments} WHERE {qn('id')} = %s"  # noqa: S608 (names only)
+    rows = [
+        (
+            ops.adapt_datetimefield_value(c.warned_at),
+            ops.adapt_datetimefield_value(c.breached_at),
+            c.escalation_steps_done,
+            c.escalation_level,
+            c.owner_id,
+            ops.adapt_datetimefield_value(c.next_check_at),
+            ops.adapt_datetimefield_value(now),
+            c.pk,
+        )
+        for c in clocks
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _advance(clock: Clock, steps: list[dict[str, Any]], chunk: _Chunk) -> None:
+    """Apply to one locked, due clock whatever has come: warning, breach, later ladder steps."""
+    now, result = chunk.now, chunk.result
+    result.checked += 1
+    result.clock_ids.append(clock.pk)
+    if (
+        clock.warned_at is None
+        and clock.warn_at
+        and clock.warn_at <= now
+        and (clock.due_at is None or clock.warn_at < clock.due_at)
+    ):
+        clock.warned_at = now
+        result.warned += 1
+        chunk.event(clock, events.CLOCK_WARNED)
+        for step in steps:
+            if step["at"] == "warning":
+                _escalate(clock, step, chunk)
+    if clock.breached_at is None and clock.due_at is not None and clock.due_at <= now:
+        clock.breached_at = clock.due_at
+        result.breached += 1
+        chunk.event(clock, events.CLOCK_BREACHED)
+        for step in steps:
+            if step["at"] == "breach" and step["after_minutes"] == 0:
+                _escalate(clock, step, chunk)
+    if clock.breached_at is not None:
+        later = sorted(
+            (s for s in steps if s["at"] == "breach" and s["after_minutes"] > 0), key=lambda s: s["after_minutes"]
+        )
+        while clock.escalation_steps_done < len(later):
+            step = later[clock.escalation_steps_done]
+            if clock.breached_at + dt.timedelta(minutes=step["after_minutes"]) > now:
+                break
+            clock.escalation_steps_done += 1
+            _escalate(clock, step, chunk)
 
 
 def _data(clock: Clock) -> dict[str, Any]:
@@ -134,29 +253,41 @@ def _data(clock: Clock) -> dict[str, Any]:
     }
 
 
-def escalation_recipients(clock: Clock, tokens: list[str]) -> list[Any]:
-    """Users named by a ladder step's `notify` tokens (see policies.defaults.EscalationStep)."""
-    from aftersales.accounts.models import User
+class _Recipients:
+    """Users named by ladder tokens (see policies.defaults.EscalationStep), role lists read once per chunk."""
 
-    owner = clock.owner if clock.owner_id else None
-    department = owner.department if owner is not None and owner.department_id else None
-    users: list[Any] = []
-    for token in tokens:
-        if token == "owner" and owner is not None:
-            users.append(owner)
-        elif token == "department_head" and department is not None and department.head_id:
-            users.append(department.head)
-        elif token.startswith("department_role:") and department is not None:
-            role = token.split(":", 1)[1]
-            users += list(User.objects.filter(is_active=True, department=department, groups__name=role).distinct())
-        elif token.startswith("role:"):
-            role = token.split(":", 1)[1]
-            users += list(User.objects.filter(is_active=True, groups__name=role).distinct())
-    return users
+    def __init__(self) -> None:
+        self._by_role: dict[tuple[str, int | None], list[Any]] = {}
+
+    def _role(self, role: str, department_id: int | None = None) -> list[Any]:
+        from aftersales.accounts.models import User
+
+        key = (role, department_id)
+        if key not in self._by_role:
+            qs = User.objects.filter(is_active=True, groups__name=role)
+            if department_id is not None:
+                qs = qs.filter(department_id=department_id)
+            self._by_role[key] = list(qs.distinct().order_by("pk"))
+        return self._by_role[key]
+
+    def resolve(self, clock: Clock, tokens: list[str]) -> list[Any]:
+        owner = clock.owner if clock.owner_id else None
+        department = owner.department if owner is not None and owner.department_id else None
+        users: list[Any] = []
+        for token in tokens:
+            if token == "owner" and owner is not None:
+                users.append(owner)
+            elif token == "department_head" and department is not None and department.head_id:
+                users.append(department.head)
+            elif token.startswith("department_role:") and department is not None:
+                users += self._role(token.split(":", 1)[1], department.pk)
+            elif token.startswith("role:"):
+                users += self._role(token.split(":", 1)[1])
+        return users
 
 
-def _escalate(clock: Clock, step: dict[str, Any], result: SweepResult) -> None:
-    from aftersales.notifications.services import notify_users
+def _escalate(clock: Clock, step: dict[str, Any], chunk: _Chunk) -> None:
+    from aftersales.notifications.services import NotificationDraft
 
     what = ClockKind(clock.kind).label if clock.kind in ClockKind.values else clock.kind
     due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else "—"
@@ -169,28 +300,36 @@ def _escalate(clock: Clock, step: dict[str, Any], result: SweepResult) -> None:
         "due": due,
         "calendar": clock.calendar_code,
     }
+    recipients = chunk.recipients.resolve(clock, step["notify"])
+    step_data = {"at": step["at"], "after_minutes": step["after_minutes"]}
     if step["raise_level"]:
         clock.escalation_level += 1
-        Clock.objects.filter(pk=clock.pk).update(escalation_level=clock.escalation_level)
-        result.escalated += 1
-        event_record(
-            subject=clock,
-            action=events.CLOCK_ESCALATED,
-            actor=SYSTEM,
-            rule=clock.rule,
-            policy_version=clock.policy_version,
-            data={
-                **_data(clock),
-                "level": clock.escalation_level,
-                "at": step["at"],
-                "after_minutes": step["after_minutes"],
-                "notify": step["notify"],
-            },
-        )
-    rows = notify_users(
-        users=escalation_recipients(clock, step["notify"]), title=title, body=body, url=clock.url, rule=clock.rule
+        chunk.result.escalated += 1
+        chunk.event(clock, events.CLOCK_ESCALATED, level=clock.escalation_level, notify=step["notify"], **step_data)
+    new_owner = None
+    token = step.get("reassign_to", "")
+    if token:
+        new_owner = next((u for u in chunk.recipients.resolve(clock, [token]) if u.pk != clock.owner_id), None)
+        if new_owner is not None:
+            before = clock.owner.username if clock.owner_id else None
+            clock.owner = new_owner
+            chunk.result.reassigned += 1
+            chunk.event(clock, events.CLOCK_REASSIGNED, owner=[before, new_owner.username], **step_data)
+            recipients.append(new_owner)
+    chunk.notifications.append(
+        NotificationDraft(users=recipients, title=title, body=body, url=clock.url, rule=clock.rule)
     )
-    result.notified += len(rows)
+    if step["raise_level"] or new_owner is not None:
+        chunk.escalations.append(
+            Escalation(
+                clock=clock,
+                at=step["at"],
+                after_minutes=step["after_minutes"],
+                level=clock.escalation_level,
+                raised=bool(step["raise_level"]),
+                reassigned_to=new_owner,
+            )
+        )
 
 
 def clocks_recompute_stale(*, limit: int = RECOMPUTE_BATCH, at: dt.datetime | None = None) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -44,6 +46,74 @@ def event_payload(event: Event) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class EventDraft:
+    """One event to append (see events_record)."""
+
+    subject: models.Model
+    action: str
+    actor: Any = None
+    data: dict[str, Any] | None = None
+    rule: str = ""
+    policy_version: int | None = None
+
+
+def events_record(drafts: Sequence[EventDraft]) -> list[Event]:
+    """Append events to the chain in order, inside the caller's transaction: one chain lock, one insert.
+
+    A batch of several is inserted without reading back ids (the returned events have pk None).
+    Rule: X3. Events: the ones written.
+    """
+    assert transaction.get_connection().in_atomic_block, "events_record() runs inside a service transaction"
+    if not drafts:
+        return []
+    head, _ = EventChainHead.objects.select_for_update().get_or_create(pk=1)
+    prev = head.last_hash
+    now = timezone.now()
+    rows: list[Event] = []
+    for draft in drafts:
+        subject_type, subject_id = subject_key(draft.subject)
+        user = getattr(draft.actor, "user", draft.actor)
+        event = Event(
+            occurred_at=now,
+            actor=user if getattr(user, "pk", None) else None,
+            actor_label=(getattr(user, "username", "") or "system")[:150],
+            subject_type=subject_type,
+            subject_id=subject_id,
+            subject_label=str(draft.subject)[:200],
+            action=draft.action,
+            rule=draft.rule,
+            policy_version=draft.policy_version,
+            data=json.loads(_canonical(draft.data or {})),
+            prev_hash=prev,
+        )
+        event.hash = prev = event_hash(prev, event_payload(event))
+        rows.append(event)
+    if len(rows) == 1:
+        rows[0].save()
+    else:
+        _insert_many(rows)
+    EventChainHead.objects.filter(pk=1).update(last_hash=prev, count=models.F("count") + len(rows))
+    return rows
+
+
+def _insert_many(rows: list[Event]) -> None:
+    """One parametrised INSERT run with executemany (the rows keep pk None).
+
+    Measured (make bench, clock sweep): bulk_create spent ~150 ms compiling 1,000 events into
+    SQLite's 999-variable batches; this prepares the same values in a few milliseconds.
+    """
+    connection = transaction.get_connection()
+    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names only)
+        qn(Event._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    values = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
 def event_record(
     *,
     subject: models.Model,
@@ -57,27 +127,8 @@ def event_record(
 
     Rule: X3. Events: the one written.
     """
-    assert transaction.get_connection().in_atomic_block, "event_record() runs inside a service transaction"
-    subject_type, subject_id = subject_key(subject)
-    user = getattr(actor, "user", actor)
-    head, _ = EventChainHead.objects.select_for_update().get_or_create(pk=1)
-    event = Event(
-        occurred_at=timezone.now(),
-        actor=user if getattr(user, "pk", None) else None,
-        actor_label=(getattr(user, "username", "") or "system")[:150],
-        subject_type=subject_type,
-        subject_id=subject_id,
-        subject_label=str(subject)[:200],
-        action=action,
-        rule=rule,
-        policy_version=policy_version,
-        data=json.loads(_canonical(data or {})),
-        prev_hash=head.last_hash,
-    )
-    event.hash = event_hash(head.last_hash, event_payload(event))
-    event.save()
-    EventChainHead.objects.filter(pk=1).update(last_hash=event.hash, count=models.F("count") + 1)
-    return event
+    draft = EventDraft(subject=subject, action=action, actor=actor, data=data, rule=rule, policy_version=policy_version)
+    return events_record([draft])[0]
 
 
 def changes(obj: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, list[Any]]:

@@ -140,6 +140,7 @@ def contract_create(request: HttpRequest, payload: ContractCreateIn) -> Any:
         end_date=payload.end,
         cover=payload.cover,
         terms=payload.terms,
+        calendar_code=payload.calendar,
     )
     return Status(201, contract)
 

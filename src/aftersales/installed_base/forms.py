@@ -25,6 +25,10 @@ def _products() -> Any:
     return Product.objects.order_by("model")
 
 
+def _calendar_choices() -> list[tuple[str, Any]]:
+    return [("", _("By cover (CN office hours or 7×24)")), *selectors.calendar_choices()]
+
+
 class CustomerCodeField(forms.CharField):
     """A customer number (客户编号, e.g. KH000001), cleaned into the customer's id."""
 
@@ -157,6 +161,8 @@ class ContractForm(StyledForm):
     start_date = forms.DateField(label=_("Start"))
     end_date = forms.DateField(label=_("End"))
     cover = forms.ChoiceField(label=_("Cover"), choices=ContractCover.choices, initial=ContractCover.OFFICE_HOURS)
+    # A callable: the calendars are read when the form is shown, not when this module is imported.
+    calendar = forms.ChoiceField(label=_("Calendar"), required=False, choices=_calendar_choices)
     terms = forms.CharField(label=_("Terms"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_units(self) -> list[str]:

@@ -84,6 +84,15 @@ class ServiceContract(BaseModel):
         _("cover"), max_length=16, choices=ContractCover.choices, default=ContractCover.OFFICE_HOURS
     )
     terms = models.TextField(_("terms"), blank=True)
+    calendar = models.ForeignKey(
+        "calendars.WorkCalendar",
+        verbose_name=_("calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Calendar its services run on; empty means the default (by cover: 7×24, or office hours)."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from aftersales.core.errors import ValidationFailed
 from aftersales.installed_base.models import ServiceContract, SubstituteLoan, Unit
-from aftersales.installed_base.selectors import MAX_ID
+from aftersales.installed_base.selectors import MAX_ID, contract_calendar_code, service_calendar_code
 from aftersales.installed_base.services import EARLIEST_DATE, LATEST_DATE
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -164,6 +164,7 @@ class ContractCreateIn(StrictIn):
     end: IsoDate
     cover: Literal["office_hours", "24x7"] = "office_hours"
     terms: str = Field(default="", max_length=4000)
+    calendar: str = Field(default="", max_length=32)  # a calendar code; "" = the default by cover (S6, X1)
 
 
 class ContractOut(Schema):
@@ -175,11 +176,21 @@ class ContractOut(Schema):
     end: dt.date
     cover: str
     terms: str
+    calendar: str  # the calendar code set on the contract, "" when it follows the default
+    effective_calendar: str  # the calendar its services run on (a service point's own calendar may replace CN)
     version: int
 
     @staticmethod
     def resolve_customer(obj: ServiceContract) -> int:
         return obj.customer_id
+
+    @staticmethod
+    def resolve_calendar(obj: ServiceContract) -> str:
+        return contract_calendar_code(obj)
+
+    @staticmethod
+    def resolve_effective_calendar(obj: ServiceContract) -> str:
+        return service_calendar_code(contract=obj, service_point=None)
 
     @staticmethod
     def resolve_customer_name(obj: ServiceContract) -> str:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from aftersales.calendars.models import WorkCalendar
+from aftersales.calendars.selectors import ALWAYS, CN
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.timeutils import today
 from aftersales.customers.models import Customer
+from aftersales.installed_base.choices import ContractCover
 from aftersales.installed_base.models import (
     Product,
     ServiceContract,
@@ -29,6 +33,9 @@ from aftersales.installed_base.warranty import (
     warranty_for,
 )
 from aftersales.policies.selectors import policy_get
+
+if TYPE_CHECKING:
+    from aftersales.accounts.models import ServicePoint
 
 # The largest id the databases store (signed 64-bit); a bigger number from a URL or a client finds nothing.
 MAX_ID = 2**63 - 1
@@ -318,7 +325,7 @@ def contract_list(
     active_on: dt.date | None = None,
 ) -> QuerySet[ServiceContract]:
     """Contracts in scope, newest first; `active_on` keeps those running that day. Rule: A4."""
-    qs = contract_scope(actor).select_related("customer")
+    qs = contract_scope(actor).select_related("customer", "calendar")
     if customer_id is not None and not valid_id(customer_id):
         return qs.none()
     q = _search_text(q)
@@ -334,7 +341,7 @@ def contract_list(
 
 def access_contract(actor: Actor, number: str, *, for_update: bool = False) -> ServiceContract:
     """One contract by number. Raises: NotFound (missing or out of scope)."""
-    qs = contract_scope(actor).select_related("customer")
+    qs = contract_scope(actor).select_related("customer", "calendar")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     contract = qs.filter(number=_search_text(str(number)).upper()).first()
@@ -351,6 +358,60 @@ def unit_contract_list(unit: Unit) -> QuerySet[ServiceContract]:
 def contract_units(contract: ServiceContract) -> QuerySet[Unit]:
     """The units a contract covers, by serial number. Rule: A4."""
     return contract.units.select_related("product").order_by("serial")
+
+
+# --- service calendars (S6, X1) --------------------------------------------------------------
+
+
+def service_calendar_code(*, contract: ServiceContract | None, service_point: ServicePoint | None) -> str:
+    """The code of the calendar a service's deadlines run on.
+
+    In this order: the contract's own calendar; "24x7" when the contract's cover is 7×24 (A4);
+    the service point's calendar; else "CN", the statutory calendar with S6 office hours
+    (Mon–Fri 09:00–18:00). Queries only for a calendar code that is set and not loaded
+    already (callers select_related("calendar") to make it free).
+    Rule: S6, A4, X1. Raises: nothing.
+    """
+    if contract is not None and contract.calendar_id is not None:
+        return contract.calendar.code
+    if contract is not None and contract.cover == ContractCover.ALWAYS:
+        return ALWAYS
+    if service_point is not None and service_point.calendar_id is not None:
+        return service_point.calendar.code
+    return CN
+
+
+def contract_calendar_code(contract: ServiceContract) -> str:
+    """The calendar code set on the contract itself, or "" when it follows the default. Rule: A4, X1."""
+    return contract.calendar.code if contract.calendar_id is not None else ""
+
+
+def calendar_id_for_code(code: str, *, field: str = "calendar") -> int | None:
+    """Resolve a calendar code given by a client; "" means none (the default applies).
+
+    Rule: X1. Raises: ValidationFailed on `field` (no calendar has this code).
+    """
+    code = _search_text(code)
+    if not code:
+        return None
+    calendar_id = WorkCalendar.objects.filter(code=code).values_list("pk", flat=True).first()
+    if calendar_id is None:
+        message = _("There is no calendar with code “%(code)s”.") % {"code": code}
+        raise ValidationFailed(message, fields={field: [message]})
+    return calendar_id
+
+
+def calendar_choices() -> list[tuple[str, str]]:
+    """Every calendar as (code, "code name"), by code, for a form's choice list. Rule: X1."""
+    return [(c.code, str(c)) for c in WorkCalendar.objects.only("code", "name").order_by("code")]
+
+
+def contract_calendar(contract: ServiceContract) -> WorkCalendar | None:
+    """The calendar of service_calendar_code(contract, no service point), to show and link to;
+    None if no calendar has that code. Rule: S6, A4, X1."""
+    if contract.calendar_id is not None:
+        return contract.calendar
+    return WorkCalendar.objects.filter(code=service_calendar_code(contract=contract, service_point=None)).first()
 
 
 # --- substitute equipment and loans (A6) -----------------------------------------------------

@@ -35,6 +35,8 @@ from aftersales.installed_base.selectors import (
     access_loan,
     access_product,
     access_unit,
+    calendar_id_for_code,
+    contract_calendar_code,
     valid_id,
 )
 
@@ -56,7 +58,9 @@ UNIT_FIELDS = [
 ]
 UNIT_UPDATABLE = set(UNIT_FIELDS) - {"serial"}  # the serial is the unit's identity
 CONTRACT_FIELDS = ["customer_id", "start_date", "end_date", "cover", "terms"]
-CONTRACT_UPDATABLE = {"start_date", "end_date", "cover", "terms"}
+# The calendar is recorded by its code ("" = the default by cover), which stays readable in the
+# audit trail; `calendar_code` is how callers set it.
+CONTRACT_UPDATABLE = {"start_date", "end_date", "cover", "terms", "calendar_code"}
 # Dates outside this range are typing mistakes, and month arithmetic near year 1 or 9999 overflows.
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
@@ -453,17 +457,20 @@ def contract_create(
     end_date: dt.date,
     cover: str = ContractCover.OFFICE_HOURS,
     terms: str = "",
+    calendar_code: str = "",
 ) -> ServiceContract:
     """Sign a service contract (保养协议) covering some of the customer's units.
 
-    Numbered HT<year><seq:04d> in the year it is entered. Rule: A4. Raises: PermissionDenied,
-    ValidationFailed (unit of another customer, end before start, unknown serials).
-    Events: servicecontract.created.
+    Numbered HT<year><seq:04d> in the year it is entered. `calendar_code` names the calendar its
+    services run on; "" leaves the default (by cover: CN office hours or 7×24).
+    Rule: A4, S6, X1. Raises: PermissionDenied, ValidationFailed (unit of another customer, end
+    before start, unknown serials, unknown calendar). Events: servicecontract.created.
     """
     actor.require_perm("installed_base.add_servicecontract")
     _check_customer(customer_id)
     units = _contract_units(customer_id, unit_serials)
     _check_period(start_date, end_date)
+    calendar_id = calendar_id_for_code(calendar_code)
     contract = ServiceContract(
         number="HT-PENDING",
         customer_id=customer_id,
@@ -471,6 +478,7 @@ def contract_create(
         end_date=end_date,
         cover=cover,
         terms=terms or "",
+        calendar_id=calendar_id,
     )
     full_clean(contract, exclude=["number"])
     year = today().year
@@ -482,7 +490,12 @@ def contract_create(
         action=events.CONTRACT_CREATED,
         actor=actor,
         rule="A4",
-        data={"number": contract.number, **snapshot(contract, CONTRACT_FIELDS), "units": [u.serial for u in units]},
+        data={
+            "number": contract.number,
+            **snapshot(contract, CONTRACT_FIELDS),
+            "calendar": contract_calendar_code(contract),
+            "units": [u.serial for u in units],
+        },
     )
     return contract
 
@@ -496,10 +509,12 @@ def contract_update(
     unit_serials: list[str] | None = None,
     **values: Any,
 ) -> ServiceContract:
-    """Change a contract's period, cover, terms or units; recorded old → new.
+    """Change a contract's period, cover, terms, calendar or units; recorded old → new.
 
-    Rule: A4. Raises: PermissionDenied, NotFound, Conflict(version_conflict), ValidationFailed.
-    Events: servicecontract.updated.
+    `calendar_code` sets the calendar by its code; "" clears it (back to the default by cover).
+    Rule: A4, S6, X1. Raises: PermissionDenied, NotFound, Conflict(version_conflict),
+    ValidationFailed (unknown calendar, …). Events: servicecontract.updated (a calendar change
+    as "calendar": [old code, new code]).
     """
     actor.require_perm("installed_base.change_servicecontract")
     contract = access_contract(actor, number, for_update=True)
@@ -508,11 +523,17 @@ def contract_update(
     if unknown:
         raise ValidationFailed(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
     before = snapshot(contract, CONTRACT_FIELDS)
+    calendar_before = contract_calendar_code(contract)
+    if "calendar_code" in values:
+        contract.calendar_id = calendar_id_for_code(values.pop("calendar_code"))
     for name, value in values.items():
         setattr(contract, name, value)
     _check_period(contract.start_date, contract.end_date)
     full_clean(contract)
     diff = changes(contract, before, CONTRACT_FIELDS)
+    calendar_after = contract_calendar_code(contract)
+    if calendar_after != calendar_before:
+        diff["calendar"] = [calendar_before, calendar_after]
     if unit_serials is not None:
         old = sorted(contract.units.values_list("serial", flat=True))
         units = _contract_units(contract.customer_id, unit_serials)

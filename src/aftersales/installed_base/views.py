@@ -376,6 +376,8 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
         "installed_base/contract_detail.html",
         {
             "contract": contract,
+            "calendar_code": selectors.service_calendar_code(contract=contract, service_point=None),
+            "calendar": selectors.contract_calendar(contract),
             "units": selectors.contract_units(contract),
             "active": contract.start_date <= day <= contract.end_date,
             "today": day,
@@ -406,6 +408,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
                 end_date=data["end_date"],
                 cover=data["cover"],
                 terms=data["terms"],
+                calendar_code=data["calendar"],
             )
         except DomainError as exc:
             form_errors_from(form, exc)

@@ -6,7 +6,7 @@ Adding a key here is enough: versions stored before it existed read its default.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,9 @@ class RegionTierDays(BaseModel):
     remote: int = Field(ge=0, le=365)
 
 
+RecipientToken = Annotated[str, Field(pattern=r"^(owner|department_head|(department_role|role):[a-z_]+)$")]
+
+
 class EscalationStep(BaseModel):
     """X2: one rung of an escalation ladder.
 
@@ -29,13 +32,15 @@ class EscalationStep(BaseModel):
     `notify`: "owner" (the clock's responsible user), "department_head" (head of the owner's
     department), "department_role:<role>" (that role in the owner's department), "role:<role>"
     (everyone holding the role, e.g. "role:vp"). `raise_level`: the record goes one level up.
+    `reassign_to`: one such token (or ""); the first active user it names becomes responsible.
     """
 
     model_config = ConfigDict(strict=True, extra="forbid")
     at: Literal["warning", "breach"]
     after_minutes: int = Field(default=0, ge=0, le=60 * 24 * 30)
-    notify: list[str] = Field(default_factory=list, max_length=10)
+    notify: list[RecipientToken] = Field(default_factory=list, max_length=10)
     raise_level: bool = False
+    reassign_to: RecipientToken | Literal[""] = ""
 
 
 class EscalationLadders(BaseModel):
@@ -82,6 +87,18 @@ def _days() -> TypeAdapter[Any]:
     from typing import Annotated
 
     return TypeAdapter(Annotated[int, Field(ge=1, le=3650)])
+
+
+def _minutes() -> TypeAdapter[Any]:
+    from typing import Annotated
+
+    return TypeAdapter(Annotated[int, Field(ge=1, le=60 * 24 * 30)])
+
+
+def _day_of_month() -> TypeAdapter[Any]:
+    from typing import Annotated
+
+    return TypeAdapter(Annotated[int, Field(ge=1, le=28)])
 
 
 POLICIES: dict[str, PolicyDef] = {
@@ -150,13 +167,42 @@ POLICIES: dict[str, PolicyDef] = {
                             "raise_level": True,
                         },
                         {"at": "breach", "after_minutes": 240, "notify": ["role:vp"], "raise_level": True},
-                    ]
+                    ],
+                    # S6: the request has no engineer yet, so the team leads hear of the response first.
+                    "respond": [
+                        {"at": "warning", "after_minutes": 0, "notify": ["owner", "role:team_lead"]},
+                        {
+                            "at": "breach",
+                            "after_minutes": 0,
+                            "notify": ["owner", "role:cs_manager"],
+                            "raise_level": True,
+                        },
+                    ],
+                    "arrive": [
+                        {"at": "warning", "after_minutes": 0, "notify": ["owner"]},
+                        {
+                            "at": "breach",
+                            "after_minutes": 0,
+                            "notify": ["owner", "department_head", "role:cs_manager"],
+                            "raise_level": True,
+                        },
+                        {"at": "breach", "after_minutes": 240, "notify": ["role:vp"], "raise_level": True},
+                    ],
+                    # S10: the breach raises the task to lend substitute equipment (service app's handler).
+                    "solve": [
+                        {
+                            "at": "breach",
+                            "after_minutes": 0,
+                            "notify": ["owner", "role:cs_manager"],
+                            "raise_level": True,
+                        },
+                    ],
                 }
             },
             label=_("Escalation ladders"),
             help=_(
-                "Per clock kind: at the warning, at the breach and N minutes after it, who is notified "
-                "and whether the record is raised a level."
+                "Per clock kind: at the warning, at the breach and N minutes after it, who is notified, "
+                "whether the record is raised a level and to whom it is reassigned."
             ),
         ),
         PolicyDef(
@@ -167,6 +213,59 @@ POLICIES: dict[str, PolicyDef] = {
             label=_("On-site response by region tier"),
             help=_("Days to be on site: same city, same province, remote provinces (002 §5.1.6)."),
             unit=_("days"),
+        ),
+        PolicyDef(
+            key="S6.respond_minutes",
+            rule="S6",
+            adapter=_minutes(),
+            default=30,
+            label=_("Respond to a service request within"),
+            help=_(
+                "Working minutes from registration until an engineer has confirmed the fault with the customer (000)."
+            ),
+            unit=_("minutes"),
+        ),
+        PolicyDef(
+            key="S6.urgent_arrive_hours",
+            rule="S6",
+            adapter=_hours(),
+            default=1,
+            label=_("On site for urgent in-warranty faults in the service city within"),
+            help=_(
+                "Hours, around the clock (24-hour emergency line), for urgent faults of units in warranty in a "
+                "same-city region; other requests use the region tier days (C9) in working days (000)."
+            ),
+            unit=_("hours"),
+        ),
+        PolicyDef(
+            key="S10.substitute_after_days",
+            rule="S10",
+            adapter=_days(),
+            default=3,
+            label=_("Lend substitute equipment when not solved within"),
+            help=_("Calendar days from registration; then a task to lend equipment of the same grade is raised (000)."),
+            unit=_("days"),
+        ),
+        PolicyDef(
+            key="S15.repeat_window_days",
+            rule="S15",
+            adapter=_days(),
+            default=90,
+            label=_("A fault on a unit repaired within this many days is a repeat repair"),
+            help=_(
+                "A new request on a unit whose previous request (closed or open) was received within this window is "
+                "flagged as a repeat repair (000: the same fault must not be repaired twice)."
+            ),
+            unit=_("days"),
+        ),
+        PolicyDef(
+            key="S14.handin_day",
+            rule="S14",
+            adapter=_day_of_month(),
+            default=25,
+            label=_("Repair points hand in the month's repair orders by day"),
+            help=_("Day of the month by which each repair point hands in its repair orders (002 §5.1.8)."),
+            unit=_("day of the month"),
         ),
     ]
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,8 @@ def policy_get(key: str, *, at: dt.datetime | None = None) -> PolicyValue:
     definition = policy_def(key)
     version = policy_version_current(at)
     if version is None or key not in version.values:
-        return PolicyValue(key=key, value=definition.default, version=version.number if version else 0)
+        # A copy: callers may edit what they read (e.g. to build the next version) without touching the default.
+        return PolicyValue(key=key, value=copy.deepcopy(definition.default), version=version.number if version else 0)
     return PolicyValue(key=key, value=version.values[key], version=version.number)
 
 
@@ -43,7 +45,7 @@ def policy_table(*, at: dt.datetime | None = None) -> list[tuple[Any, PolicyValu
     number = version.number if version else 0
     stored = version.values if version else {}
     return [
-        (definition, PolicyValue(key=key, value=stored.get(key, definition.default), version=number))
+        (definition, PolicyValue(key=key, value=copy.deepcopy(stored.get(key, definition.default)), version=number))
         for key, definition in sorted(POLICIES.items())
     ]
 

@@ -1,0 +1,129 @@
+"""Choices of the service case (S1–S16, B1): states, channels, priorities, outcomes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestState(models.TextChoices):
+    """Where a service request stands; moves are listed in service.transitions."""
+
+    REGISTERED = "registered", _("Registered")  # 已登记: in the service register, not yet dispatched (S1)
+    DISPATCHED = "dispatched", _("Dispatched")  # 已派工: an engineer is assigned (S7)
+    BOOKED = "booked", _("Visit booked")  # 已预约: fault confirmed with the customer, visit time agreed (S7)
+    ON_SITE = "on_site", _("On site")  # 现场处理中: the engineer has checked in (S9)
+    WAITING_PARTS = "waiting_parts", _("Waiting for parts")  # 待配件: clocks paused (S9)
+    IN_DEPOT = "in_depot", _("In depot repair")  # 返修中: the unit is at the depot (S9, S13)
+    QUOTED = "quoted", _("Waiting for quote acceptance")  # 待确认报价: clocks paused (B1)
+    COMPLETED = "completed", _("Completed")  # 已完工: work done, self-check passed (S11)
+    SIGNED = "signed", _("Signed by customer")  # 客户已签字: repair order signed (S11)
+    CLOSED = "closed", _("Closed")  # 已关闭: countersigned by the manager and archived (S11)
+    DECLINED = "declined", _("Quote declined")  # 已拒绝报价: ends, nothing charged (B1)
+    CANCELLED = "cancelled", _("Cancelled")  # 已取消: withdrawn, with a reason
+
+
+OPEN_STATES = frozenset(
+    {
+        RequestState.REGISTERED,
+        RequestState.DISPATCHED,
+        RequestState.BOOKED,
+        RequestState.ON_SITE,
+        RequestState.WAITING_PARTS,
+        RequestState.IN_DEPOT,
+        RequestState.QUOTED,
+        RequestState.COMPLETED,
+        RequestState.SIGNED,
+    }
+)
+# Clocks are paused in these states: the wait is the customer's or the supplier's, not ours.
+PAUSED_STATES = frozenset({RequestState.WAITING_PARTS, RequestState.QUOTED})
+ENDED_STATES = frozenset({RequestState.CLOSED, RequestState.DECLINED, RequestState.CANCELLED})
+
+
+class Channel(models.TextChoices):
+    """S1: how the request reached us."""
+
+    PHONE = "phone", _("Phone")  # 电话
+    EMAIL = "email", _("E-mail")  # 电子邮件
+    FAX = "fax", _("Fax")  # 传真
+    WEB = "web", _("Web portal")  # 网站/客户门户
+    WALK_IN = "walk_in", _("Walk-in")  # 来访
+    ONSITE = "onsite", _("On site")  # 现场
+    LETTER = "letter", _("Letter")  # 信函
+    DISPATCH = "dispatch", _("Dispatched by HQ or region")  # 总部/区域服务部派单
+
+
+class Priority(models.TextChoices):
+    """S5: chosen by the customer or the agent."""
+
+    URGENT = "urgent", _("Urgent")  # 紧急: the equipment cannot be used
+    SERIOUS = "serious", _("Serious")  # 严重: major fault
+    GENERAL = "general", _("General")  # 一般
+
+
+class ServiceKind(models.TextChoices):
+    """S3: what kind of service is asked for."""
+
+    REPAIR = "repair", _("Hardware repair")  # 硬件维修
+    SOFTWARE = "software", _("Software support")  # 软件支持
+    INSTALLATION = "installation", _("Installation and commissioning")  # 安装调试
+    CONSULTING = "consulting", _("Consulting")  # 咨询
+    TRAINING = "training", _("Customer training")  # 客户培训
+    QUALITY_FEEDBACK = "quality_feedback", _("Quality feedback")  # 质量反馈
+
+
+class Resolution(models.TextChoices):
+    """How the work ended (S9, S16)."""
+
+    ON_SITE = "on_site", _("Repaired on site")  # 现场修复
+    REMOTE = "remote", _("Resolved remotely")  # 远程解决 (S16)
+    BOARD_SWAP = "board_swap", _("Board swapped")  # 更换板卡
+    DEPOT = "depot", _("Repaired in the depot")  # 返厂维修
+    UNSOLVED = "unsolved", _("Not solved (left with permission)")  # 未解决, 经批准离开 (S9)
+
+
+class ApprovalKind(models.TextChoices):
+    """What an engineer asks a manager for (S8, S9)."""
+
+    OFFSITE = "offsite", _("Off-site trip")  # 异地服务 (S8)
+    SUPPORT = "support", _("Technical or parts support")  # 技术/配件支持 (S9)
+    LEAVE_UNSOLVED = "leave_unsolved", _("Leave an unsolved job")  # 未解决离开 (S9)
+
+
+class ApprovalState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class QuoteState(models.TextChoices):
+    """B1: a quotation for chargeable work."""
+
+    OFFERED = "offered", _("Offered")  # 已报价, waiting for the customer
+    ACCEPTED = "accepted", _("Accepted")  # 客户已接受
+    DECLINED = "declined", _("Declined")  # 客户拒绝
+
+
+class PaymentState(models.TextChoices):
+    """B1: how the agreed fee is collected."""
+
+    DUE = "due", _("Due")  # 待收
+    COLLECTED = "collected", _("Collected on site")  # 现场收取
+    INVOICED = "invoiced", _("Handed to finance")  # 转财务开票
+
+
+class DepotMove(models.TextChoices):
+    """S13: the product in/out register (用户产品进出登记本)."""
+
+    PICKED_UP = "picked_up", _("Picked up from the customer")  # 取回 (pickup receipt)
+    RECEIVED = "received", _("Received at the depot")  # 入库
+    ON_BENCH = "on_bench", _("On the repair bench")  # 维修中
+    REPAIRED = "repaired", _("Repaired")  # 修复
+    RETURNED = "returned", _("Returned to the customer")  # 交还
+
+
+class UnitLocation(models.TextChoices):
+    """Where the customer's unit is (S13: always known)."""
+
+    CUSTOMER = "customer", _("At the customer")
+    IN_TRANSIT = "in_transit", _("With the engineer")
+    DEPOT = "depot", _("In the depot")

@@ -1,0 +1,27 @@
+"""S7: rank engineers for a request (pure: no queries).
+
+Score (lower is better): 0 when the engineer works from the request's service point, 100 when
+they work from another point in the same region, 200 otherwise; plus 10 per open job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def rank_engineers(request: Any, engineers: list[Any]) -> list[dict[str, Any]]:
+    point = request.service_point
+    region_id = point.region_id if point is not None else getattr(request.customer, "region_id", None)
+    rows = []
+    for user in engineers:
+        user_point = user.service_point
+        if point is not None and user.service_point_id == point.pk:
+            place = 0
+        elif user_point is not None and user_point.region_id == region_id:
+            place = 100
+        else:
+            place = 200
+        load = int(getattr(user, "open_jobs", 0))
+        rows.append({"user": user, "open_jobs": load, "same_point": place == 0, "score": place + 10 * load})
+    rows.sort(key=lambda r: (r["score"], r["user"].username))
+    return rows

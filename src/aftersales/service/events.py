@@ -1,0 +1,74 @@
+"""Event names of the service case with their timeline labels (S1–S16, B1).
+
+State moves are recorded by core.workflow.transition() as "servicerequest.<new state>".
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.events import register_action_labels
+
+REQUEST_REGISTERED = "servicerequest.registered"
+REQUEST_DISPATCHED = "servicerequest.dispatched"
+REQUEST_BOOKED = "servicerequest.booked"
+REQUEST_ON_SITE = "servicerequest.on_site"
+REQUEST_WAITING_PARTS = "servicerequest.waiting_parts"
+REQUEST_IN_DEPOT = "servicerequest.in_depot"
+REQUEST_QUOTED = "servicerequest.quoted"
+REQUEST_COMPLETED = "servicerequest.completed"
+REQUEST_SIGNED = "servicerequest.signed"
+REQUEST_CLOSED = "servicerequest.closed"
+REQUEST_DECLINED = "servicerequest.declined"
+REQUEST_CANCELLED = "servicerequest.cancelled"
+REQUEST_CHARGING_CHANGED = "servicerequest.charging_changed"
+REQUEST_STEP = "servicerequest.step"
+REQUEST_PART_USED = "servicerequest.part_used"
+REQUEST_CARRIED_OVER = "servicerequest.carried_over"
+REQUEST_REPEAT = "servicerequest.repeat_flagged"
+REQUEST_ESCALATED = "servicerequest.escalated"
+APPROVAL_REQUESTED = "approval.requested"
+APPROVAL_DECIDED = "approval.decided"
+TASK_RAISED = "servicetask.raised"
+TASK_DONE = "servicetask.done"
+QUOTE_OFFERED = "quote.offered"
+QUOTE_DECIDED = "quote.decided"
+QUOTE_PAID = "quote.paid"
+FEE_STANDARD_CREATED = "feestandard.created"
+FEE_STANDARD_APPROVED = "feestandard.approved"
+DEPOT_MOVED = "depotjob.moved"
+DEPOT_REPORTED = "depotjob.reported"
+HANDIN_SUBMITTED = "repairorderhandin.submitted"
+
+register_action_labels(
+    {
+        REQUEST_REGISTERED: _("Registered"),
+        REQUEST_DISPATCHED: _("Dispatched"),
+        REQUEST_BOOKED: _("Visit booked"),
+        REQUEST_ON_SITE: _("Checked in on site"),
+        REQUEST_WAITING_PARTS: _("Waiting for parts"),
+        REQUEST_IN_DEPOT: _("Taken to the depot"),
+        REQUEST_QUOTED: _("Quotation sent"),
+        REQUEST_COMPLETED: _("Work completed"),
+        REQUEST_SIGNED: _("Signed by customer"),
+        REQUEST_CLOSED: _("Closed"),
+        REQUEST_DECLINED: _("Quote declined"),
+        REQUEST_CANCELLED: _("Cancelled"),
+        REQUEST_CHARGING_CHANGED: _("Charging type changed"),
+        REQUEST_STEP: _("Work step recorded"),
+        REQUEST_PART_USED: _("Part used"),
+        REQUEST_CARRIED_OVER: _("Carried over to the next day"),
+        REQUEST_REPEAT: _("Flagged as a repeat repair"),
+        REQUEST_ESCALATED: _("Escalated"),
+        APPROVAL_REQUESTED: _("Approval requested"),
+        APPROVAL_DECIDED: _("Approval decided"),
+        TASK_RAISED: _("Task raised"),
+        TASK_DONE: _("Task done"),
+        QUOTE_OFFERED: _("Quotation offered"),
+        QUOTE_DECIDED: _("Quotation decided"),
+        QUOTE_PAID: _("Fee recorded"),
+        FEE_STANDARD_CREATED: _("Fee standard drafted"),
+        FEE_STANDARD_APPROVED: _("Fee standard approved"),
+        DEPOT_MOVED: _("Depot register entry"),
+        DEPOT_REPORTED: _("Repair report written"),
+        HANDIN_SUBMITTED: _("Repair orders handed in"),
+    }
+)

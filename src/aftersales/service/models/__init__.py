@@ -1,0 +1,20 @@
+"""Models of the service case (S1–S16, B1–B2)."""
+
+from aftersales.service.models.depot import DepotJob, DepotMovement
+from aftersales.service.models.handins import RepairOrderHandIn
+from aftersales.service.models.quotes import FeeStandard, Quote, QuoteLine
+from aftersales.service.models.requests import Approval, PartUsed, ServiceRequest, ServiceTask, WorkStep
+
+__all__ = [
+    "Approval",
+    "DepotJob",
+    "DepotMovement",
+    "FeeStandard",
+    "PartUsed",
+    "Quote",
+    "QuoteLine",
+    "RepairOrderHandIn",
+    "ServiceRequest",
+    "ServiceTask",
+    "WorkStep",
+]

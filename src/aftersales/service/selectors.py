@@ -1,0 +1,168 @@
+"""Reads of the service case, scoped to the actor (S1–S16).
+
+Staff with service.view_servicerequest see every request; an engineer without dispatch rights
+sees the jobs assigned to them; a portal user sees their own organisation's requests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from aftersales.accounts.models import User
+from aftersales.core.access import Actor
+from aftersales.core.errors import NotFound
+from aftersales.service.choices import ApprovalState, RequestState
+from aftersales.service.locks import service_request_qs_for_update
+from aftersales.service.models import Approval, FeeStandard, Quote, ServiceRequest, ServiceTask
+
+ENGINEER_ROLE = "engineer"
+
+
+def service_request_scope(actor: Actor) -> QuerySet[ServiceRequest]:
+    """Every request the actor may see. Each condition on its own line."""
+    if actor.has_role("customer"):
+        return ServiceRequest.objects.filter(customer_id=getattr(actor.user, "customer_id", None) or 0)
+    if not actor.has_perm("service.view_servicerequest"):
+        return ServiceRequest.objects.none()
+    if actor.has_role(ENGINEER_ROLE) and not actor.has_perm("service.dispatch_servicerequest"):
+        return ServiceRequest.objects.filter(engineer_id=actor.pk)
+    return ServiceRequest.objects.all()
+
+
+def access_service_request(actor: Actor, number: str, *, for_update: bool = False) -> ServiceRequest:
+    """The request by number if the actor may see it; NotFound for missing and out of scope alike."""
+    qs = service_request_scope(actor)
+    if for_update:
+        qs = qs & service_request_qs_for_update()
+    request = (
+        qs.select_related("customer", "unit__product", "engineer", "service_point", "received_by")
+        .filter(number=str(number or "").strip().upper())
+        .first()
+    )
+    if request is None:
+        raise NotFound()
+    return request
+
+
+def service_request_list(
+    actor: Actor,
+    *,
+    state: str = "",
+    engineer: str = "",
+    service_point: str = "",
+    overdue: bool = False,
+    open_only: bool = False,
+    q: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[ServiceRequest]:
+    """Requests for lists and the API, newest first; `overdue`: an unstopped clock past its due time."""
+    qs = service_request_scope(actor).select_related("customer", "engineer", "service_point", "unit__product")
+    if state:
+        qs = qs.filter(state=state)
+    if open_only:
+        qs = qs.filter(open=True)
+    if engineer:
+        qs = qs.filter(engineer__username=engineer)
+    if service_point:
+        qs = qs.filter(service_point__code=service_point)
+    if q:
+        text = q.strip()
+        qs = qs.filter(
+            Q(number__startswith=text.upper())
+            | Q(customer__name__contains=text)
+            | Q(unit__serial__startswith=text)
+            | Q(phone__contains=text)
+        )
+    if overdue:
+        qs = qs.filter(pk__in=_overdue_ids(now or timezone.now()))
+    return qs.order_by("-received_at", "-id")
+
+
+def _overdue_ids(now: dt.datetime) -> list[int]:
+    from aftersales.clocks.choices import ClockState
+    from aftersales.clocks.models import Clock
+
+    ids = Clock.objects.filter(
+        subject_type="service.servicerequest", state=ClockState.RUNNING, due_at__lte=now
+    ).values_list("subject_id", flat=True)
+    return [int(i) for i in ids]
+
+
+def dispatch_board(actor: Actor, *, today: dt.date | None = None, limit: int = 200) -> list[ServiceRequest]:
+    """S7: requests waiting for an engineer — carried-over ones on top, then by priority and received time.
+
+    One indexed range: open=True, state=registered (sr_board_idx).
+    """
+    qs = (
+        service_request_scope(actor)
+        .filter(open=True, state=RequestState.REGISTERED)
+        .select_related("customer", "unit__product", "service_point")
+    )
+    priority_rank = {"urgent": 0, "serious": 1, "general": 2}
+    rows = list(qs.order_by("carried_over_on", "received_at")[:limit])
+    rows.sort(key=lambda r: (r.carried_over_on is None, priority_rank.get(r.priority, 9), r.received_at))
+    return rows
+
+
+def engineer_suggestions(request: ServiceRequest, *, limit: int = 5) -> list[dict[str, Any]]:
+    """S7: engineers ranked by region (same service point first), open load, then name.
+
+    Returns [{"user", "open_jobs", "same_point", "score"}], best first.
+    """
+    from aftersales.service.dispatch_scoring import rank_engineers
+
+    engineers = list(
+        User.objects.filter(is_active=True, groups__name=ENGINEER_ROLE)
+        .annotate(open_jobs=Count("service_jobs", filter=Q(service_jobs__open=True)))
+        .select_related("service_point")
+        .order_by("username")
+        .distinct()
+    )
+    return rank_engineers(request, engineers)[:limit]
+
+
+def engineer_jobs(actor: Actor, *, day: dt.date | None = None) -> QuerySet[ServiceRequest]:
+    """The engineer's open jobs, booked visits first by time (the phone screen)."""
+    return (
+        ServiceRequest.objects.filter(engineer_id=actor.pk, open=True)
+        .select_related("customer", "unit__product")
+        .order_by("visit_at", "received_at")
+    )
+
+
+def approval_pending_list(actor: Actor) -> QuerySet[Approval]:
+    if not actor.has_perm("service.approve_servicerequest"):
+        return Approval.objects.none()
+    return Approval.objects.filter(state=ApprovalState.PENDING).select_related("request", "requested_by")
+
+
+def task_open_list(actor: Actor) -> QuerySet[ServiceTask]:
+    scope = service_request_scope(actor)
+    return ServiceTask.objects.filter(done_at__isnull=True, request__in=scope).select_related("request__customer")
+
+
+def fee_standard_current() -> FeeStandard | None:
+    """B2: the newest approved fee standard."""
+    return FeeStandard.objects.filter(approved_at__isnull=False).order_by("-version").first()
+
+
+def quote_current(request: ServiceRequest) -> Quote | None:
+    return request.quotes.order_by("-created_at", "-id").first()
+
+
+def repeat_candidate(*, unit_id: int | None, symptom: str, received_at: dt.datetime, window_days: int) -> Any:
+    """S15: the latest request on the same unit with the same symptom, repaired within the window."""
+    if unit_id is None or not symptom:
+        return None
+    since = received_at - dt.timedelta(days=window_days)
+    return (
+        ServiceRequest.objects.filter(
+            unit_id=unit_id, symptom=symptom, completed_at__isnull=False, completed_at__gte=since
+        )
+        .order_by("-completed_at")
+        .first()
+    )

@@ -1,0 +1,66 @@
+"""What every service of the case shares: locking by number with the version check, and state moves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from aftersales.core.access import Actor
+from aftersales.core.errors import Conflict
+from aftersales.core.workflow import transition
+from aftersales.service.choices import ENDED_STATES
+from aftersales.service.errors import ServiceConflict, ServiceErrorCode
+from aftersales.service.models import ServiceRequest
+from aftersales.service.selectors import access_service_request
+from aftersales.service.transitions import REQUEST_TRANSITIONS
+
+REQUEST_URL_KIND = "service.servicerequest"
+
+
+def request_lock(actor: Actor, number: str, expected_version: int | None = None) -> ServiceRequest:
+    """The request, row-locked, if the actor may see it and nobody changed it since `expected_version`."""
+    request = access_service_request(actor, number, for_update=True)
+    if expected_version is not None and expected_version != request.version:
+        raise Conflict(
+            _("Someone else changed this request in the meantime (version %(theirs)s, yours %(yours)s). Reload it.")
+            % {"theirs": request.version, "yours": expected_version},
+            code=ServiceErrorCode.VERSION_CONFLICT,
+        )
+    return request
+
+
+def request_move(
+    request: ServiceRequest,
+    *,
+    to: str,
+    actor: Actor,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    fields: tuple[str, ...] = (),
+) -> str:
+    """Apply one allowed move (service.transitions), bump the version, save `fields` with it; one event."""
+    request.version += 1
+    request.open = to not in ENDED_STATES
+    return transition(
+        request,
+        to=to,
+        table=REQUEST_TRANSITIONS,
+        actor=actor,
+        reason=reason,
+        data=data,
+        extra_update_fields=("version", "open", *fields),
+    )
+
+
+def require_own_job(actor: Actor, request: ServiceRequest) -> None:
+    """S7/S9: only the assigned engineer works on a job (a dispatcher may act for them)."""
+    if request.engineer_id == actor.pk or actor.has_perm("service.dispatch_servicerequest"):
+        return
+    raise ServiceConflict(_("This job is assigned to another engineer."), code=ServiceErrorCode.NOT_YOUR_JOB)
+
+
+def request_save(request: ServiceRequest, fields: list[str]) -> None:
+    """Save fields of a request that stays in its state, bumping its version."""
+    request.version += 1
+    request.save(update_fields=[*fields, "version", "updated_at"])

@@ -1,0 +1,250 @@
+"""S1–S6, S15: registering a service request (服务登记).
+
+One call takes the request from any channel: the customer file and unit are checked, the
+charging type derived (S4), the service point and calendar chosen (S6), the response, arrival
+and solution clocks started, and a repeat repair flagged (S15).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import RegionTier
+from aftersales.accounts.models import ServicePoint
+from aftersales.clocks.choices import ClockKind
+from aftersales.clocks.services import clock_start
+from aftersales.core.access import Actor
+from aftersales.core.errors import ValidationFailed, full_clean
+from aftersales.core.events import event_record, snapshot
+from aftersales.core.numbering import number_next
+from aftersales.customers.selectors import access_customer
+from aftersales.installed_base.choices import ChargingType
+from aftersales.installed_base.models import ServiceContract, Unit
+from aftersales.installed_base.selectors import service_calendar_code, unit_coverage
+from aftersales.policies.selectors import policy_get
+from aftersales.service import events
+from aftersales.service.choices import Channel, Priority, ServiceKind
+from aftersales.service.models import ServiceRequest
+from aftersales.service.selectors import repeat_candidate
+
+REGISTER_FIELDS = [
+    "customer",
+    "unit",
+    "model_text",
+    "contact_name",
+    "phone",
+    "address",
+    "channel",
+    "priority",
+    "kind",
+    "fault",
+    "symptom",
+    "received_at",
+    "received_by",
+    "service_point",
+    "region_tier",
+    "in_warranty",
+    "contract_number",
+    "charging_type",
+    "calendar_code",
+]
+# Kinds that need someone on site, so an arrival clock (S6) runs.
+ON_SITE_KINDS = frozenset({ServiceKind.REPAIR, ServiceKind.INSTALLATION})
+# How far ahead of the server clock a received time may be (a phone's clock running fast).
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def _field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={field: [message]})
+
+
+def _unit(customer_id: int, serial: str) -> Unit | None:
+    serial = (serial or "").strip()
+    if not serial:
+        return None
+    unit = Unit.objects.select_related("product").filter(serial=serial).first()
+    if unit is None:
+        raise _field_error("serial", _("No unit with serial number %(serial)s is registered.") % {"serial": serial})
+    if unit.customer_id != customer_id:
+        raise _field_error("serial", _("Unit %(serial)s belongs to another customer.") % {"serial": serial})
+    return unit
+
+
+def _service_point(code: str, customer: Any) -> ServicePoint | None:
+    if code:
+        point = ServicePoint.objects.filter(code=code.strip().upper()).first()
+        if point is None:
+            raise _field_error("service_point", _("Unknown service point %(code)s.") % {"code": code})
+        return point
+    return ServicePoint.objects.filter(region_id=customer.region_id).order_by("code").first()
+
+
+def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        raise _field_error("received_at", _("Give the time with its time zone."))
+    if value > now + FUTURE_TOLERANCE:
+        raise _field_error("received_at", _("The time received cannot be in the future."))
+    return value
+
+
+def _charging(actor: Actor, unit: Unit | None, on: dt.date, override: str, reason: str) -> tuple[str, bool, str, str]:
+    """(charging type, in warranty, contract number, basis) per S4, with the recorded override."""
+    if unit is not None:
+        coverage = unit_coverage(unit, on)
+        derived, in_warranty = coverage.charging_type, coverage.in_warranty
+        contract = coverage.contract.number if coverage.contract else ""
+        basis = coverage.explanation
+    else:
+        derived, in_warranty, contract = ChargingType.PAID, False, ""
+        basis = _("The unit is not registered, so no warranty or contract can be shown: paid service (S4).")
+    if not override or override == derived:
+        return derived, in_warranty, contract, basis
+    if override not in ChargingType.values:
+        raise _field_error("charging_type", _("Unknown charging type."))
+    if actor.has_role("customer"):
+        raise _field_error("charging_type", _("The charging type is set by the service centre."))
+    if not (reason or "").strip():
+        raise _field_error("charging_reason", _("Give the reason for changing the charging type (S4)."))
+    return override, in_warranty, contract, basis
+
+
+def _arrive_target(priority: str, in_warranty: bool, tier: str) -> tuple[str, str]:
+    """(policy key, unit) of the arrival clock (S6, C9)."""
+    if priority == Priority.URGENT and in_warranty and tier == RegionTier.SAME_CITY:
+        return "S6.urgent_arrive_hours", "hours"
+    return f"C9.tiers:{tier or RegionTier.SAME_PROVINCE}", "working_days"
+
+
+@transaction.atomic
+def service_request_create(
+    *,
+    actor: Actor,
+    customer_id: int,
+    channel: str,
+    fault: str,
+    priority: str = Priority.GENERAL,
+    kind: str = ServiceKind.REPAIR,
+    serial: str = "",
+    model: str = "",
+    symptom: str = "",
+    contact_name: str = "",
+    phone: str = "",
+    address: str = "",
+    received_at: dt.datetime | None = None,
+    service_point_code: str = "",
+    charging_type: str = "",
+    charging_reason: str = "",
+) -> ServiceRequest:
+    """Register a request in the service register and start its clocks.
+
+    Rule: S1 (register), S2 (the receiving user owns registration), S4 (charging type), S6 (clocks
+    by priority and region tier C9, on the contract's or service point's calendar), S10 (solution
+    clock), S15 (repeat flag). A portal user registers for their own organisation, channel "web".
+    Raises: PermissionDenied, NotFound (customer), ValidationFailed. Events: servicerequest.registered.
+    """
+    is_portal = actor.has_role("customer")
+    if not is_portal:
+        actor.require_perm("service.add_servicerequest")
+    customer = access_customer(actor, customer_id)
+    now = timezone.now()
+    if is_portal:
+        channel, received_at, service_point_code = Channel.WEB, None, ""
+    received = _received_at(received_at, now)
+    unit = _unit(customer.pk, serial)
+    if unit is None and not (model or "").strip():
+        raise _field_error("serial", _("Give the unit's serial number, or its model when it is not registered."))
+    local_day = timezone.localtime(received).date()
+    charge, in_warranty, contract_number, basis = _charging(actor, unit, local_day, charging_type, charging_reason)
+    point = _service_point(service_point_code, customer)
+    contract = ServiceContract.objects.filter(number=contract_number).first() if contract_number else None
+    request = ServiceRequest(
+        number="FW-PENDING",
+        customer=customer,
+        unit=unit,
+        model_text=(model or "").strip() or (unit.product.model if unit else ""),
+        contact_name=(contact_name or "").strip(),
+        phone=(phone or "").strip() or customer.phone,
+        address=(address or "").strip() or (unit.site if unit and unit.site else customer.address),
+        channel=channel,
+        priority=priority,
+        kind=kind,
+        fault=(fault or "").strip(),
+        symptom=(symptom or "").strip(),
+        received_at=received,
+        received_by=actor.user,
+        service_point=point,
+        region_tier=customer.region.tier if customer.region_id else "",
+        in_warranty=in_warranty,
+        contract_number=contract_number,
+        charging_type=charge,
+        charging_basis=basis,
+        charging_override_reason=(charging_reason or "").strip() if charging_type else "",
+        calendar_code=service_calendar_code(contract=contract, service_point=point),
+    )
+    full_clean(request, exclude=["number", "received_by"])
+    day = timezone.localtime(now).strftime("%Y%m%d")
+    request.number = f"FW{day}{number_next(key='service_request', period=day):04d}"
+    request.save()
+    event_record(
+        subject=request,
+        action=events.REQUEST_REGISTERED,
+        actor=actor,
+        rule="S1",
+        data={"number": request.number, **snapshot(request, REGISTER_FIELDS), "basis": basis},
+    )
+    _start_clocks(request, actor)
+    _flag_repeat(request, actor)
+    return request
+
+
+def _start_clocks(request: ServiceRequest, actor: Actor) -> None:
+    url = request.get_absolute_url()
+    common = {"subject": request, "calendar_code": request.calendar_code, "actor": actor, "url": url}
+    clock_start(
+        kind=ClockKind.RESPOND,
+        rule="S6",
+        policy_key="S6.respond_minutes",
+        unit="working_minutes",
+        started_at=request.received_at,
+        **common,
+    )
+    if request.kind in ON_SITE_KINDS:
+        key, unit = _arrive_target(request.priority, request.in_warranty, request.region_tier)
+        clock_start(
+            kind=ClockKind.ARRIVE, rule="S6", policy_key=key, unit=unit, started_at=request.received_at, **common
+        )
+    clock_start(
+        kind=ClockKind.SOLVE,
+        rule="S10",
+        policy_key="S10.substitute_after_days",
+        unit="days",
+        started_at=request.received_at,
+        **common,
+    )
+
+
+def _flag_repeat(request: ServiceRequest, actor: Actor) -> None:
+    """S15: the same symptom on the same unit, repaired within the policy window."""
+    window = policy_get("S15.repeat_window_days")
+    previous = repeat_candidate(
+        unit_id=request.unit_id, symptom=request.symptom, received_at=request.received_at, window_days=window.value
+    )
+    if previous is None or previous.pk == request.pk:
+        return
+    request.repeat_of = previous
+    request.save(update_fields=["repeat_of", "updated_at"])
+    event_record(
+        subject=request,
+        action=events.REQUEST_REPEAT,
+        actor=actor,
+        rule="S15",
+        policy_version=window.version,
+        data={"repeat_of": previous.number, "symptom": request.symptom, "window_days": window.value},
+    )

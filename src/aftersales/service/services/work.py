@@ -1,0 +1,470 @@
+"""S7–S11, S16: dispatch, the engineer's job and closing.
+
+Every move is one service: lock the request, check the actor and the state (the transition table
+refuses the rest with 409), change it, record the event, start/stop/pause the clocks.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.clocks.choices import ClockKind
+from aftersales.clocks.services import clock_owner_set_for, clock_pause_for, clock_resume_for, clock_stop_for
+from aftersales.core.access import Actor
+from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.events import event_record
+from aftersales.installed_base.choices import ChargingType
+from aftersales.service import events
+from aftersales.service.choices import (
+    ApprovalKind,
+    ApprovalState,
+    QuoteState,
+    RequestState,
+    Resolution,
+    UnitLocation,
+)
+from aftersales.service.errors import ServiceConflict, ServiceErrorCode
+from aftersales.service.models import Approval, PartUsed, ServiceRequest, WorkStep
+from aftersales.service.selectors import ENGINEER_ROLE
+from aftersales.service.services.common import request_lock, request_move, request_save, require_own_job
+
+# The clocks that stop when the customer has been answered, when the engineer is there, when solved.
+RESPOND_STOPS = (RequestState.BOOKED, RequestState.ON_SITE, RequestState.COMPLETED, RequestState.IN_DEPOT)
+MAX_SIGNATURE_BYTES = 512 * 1024
+
+
+def _field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={field: [message]})
+
+
+def _engineer(username: str) -> User:
+    user = User.objects.filter(username=username, is_active=True, groups__name=ENGINEER_ROLE).first()
+    if user is None:
+        raise _field_error("engineer", _("%(name)s is not an active engineer.") % {"name": username})
+    return user
+
+
+def _stop(request: ServiceRequest, kind: str, actor: Actor, at: dt.datetime | None = None) -> None:
+    clock_stop_for(subject=request, kind=kind, actor=actor, at=at)
+
+
+@transaction.atomic
+def service_request_dispatch(
+    *, actor: Actor, number: str, engineer: str, expected_version: int | None = None, note: str = ""
+) -> ServiceRequest:
+    """Assign (or reassign) an engineer. Rule: S7. The clocks become the engineer's responsibility.
+
+    Raises: PermissionDenied, NotFound, Conflict(invalid_transition, version_conflict), ValidationFailed.
+    Events: servicerequest.dispatched.
+    """
+    actor.require_perm("service.dispatch_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    user = _engineer(engineer)
+    before = request.engineer.username if request.engineer_id else None
+    to = RequestState.DISPATCHED
+    request.engineer = user
+    request.dispatched_at = timezone.now()
+    request_move(
+        request,
+        to=to,
+        actor=actor,
+        reason=note,
+        data={"engineer": [before, user.username]},
+        fields=("engineer", "dispatched_at"),
+    )
+    clock_owner_set_for(subject=request, owner=user, actor=actor)
+    return request
+
+
+@transaction.atomic
+def service_request_book(
+    *,
+    actor: Actor,
+    number: str,
+    visit_at: dt.datetime,
+    confirmed_fault: str = "",
+    expected_version: int | None = None,
+) -> ServiceRequest:
+    """The engineer confirmed the fault with the customer and booked the visit. Rule: S7.
+
+    Stops the response clock (S6): the customer has been answered.
+    """
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    require_own_job(actor, request)
+    if timezone.is_naive(visit_at):
+        raise _field_error("visit_at", _("Give the time with its time zone."))
+    request.visit_at = visit_at
+    request.confirmed_fault = (confirmed_fault or "").strip() or request.confirmed_fault
+    request_move(
+        request,
+        to=RequestState.BOOKED,
+        actor=actor,
+        data={"visit_at": visit_at.isoformat(), "confirmed_fault": request.confirmed_fault},
+        fields=("visit_at", "confirmed_fault"),
+    )
+    _stop(request, ClockKind.RESPOND, actor)
+    return request
+
+
+@transaction.atomic
+def service_request_arrive(*, actor: Actor, number: str, expected_version: int | None = None) -> ServiceRequest:
+    """The engineer checks in on site. Rule: S9. Stops the response and arrival clocks (S6)."""
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    require_own_job(actor, request)
+    now = timezone.now()
+    request.arrived_at = now
+    request_move(request, to=RequestState.ON_SITE, actor=actor, fields=("arrived_at",))
+    _stop(request, ClockKind.RESPOND, actor, now)
+    _stop(request, ClockKind.ARRIVE, actor, now)
+    return request
+
+
+@transaction.atomic
+def service_request_step_add(*, actor: Actor, number: str, text: str) -> WorkStep:
+    """Record one work step (clean, inspect, replace, test, confirm). Rule: S9. Events: servicerequest.step."""
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number)
+    require_own_job(actor, request)
+    if not request.open:
+        raise ServiceConflict(_("This request has ended."), code=ServiceErrorCode.INVALID_TRANSITION)
+    text = (text or "").strip()
+    if not text:
+        raise _field_error("text", _("Describe the work step."))
+    step = WorkStep.objects.create(request=request, author=actor.user, text=text[:4000])
+    request_save(request, [])
+    event_record(subject=request, action=events.REQUEST_STEP, actor=actor, rule="S9", data={"text": step.text})
+    return step
+
+
+@transaction.atomic
+def service_request_part_add(
+    *,
+    actor: Actor,
+    number: str,
+    part_code: str,
+    part_name: str,
+    quantity: int,
+    unit_price: Decimal = Decimal("0"),
+    return_required: bool = False,
+) -> PartUsed:
+    """Record a spare part used on the job. Rule: P3 (P4: major parts flagged for return)."""
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number)
+    require_own_job(actor, request)
+    if not request.open:
+        raise ServiceConflict(_("This request has ended."), code=ServiceErrorCode.INVALID_TRANSITION)
+    if quantity < 1:
+        raise _field_error("quantity", _("The quantity must be at least 1."))
+    if unit_price < 0:
+        raise _field_error("unit_price", _("The price cannot be negative."))
+    part = PartUsed(
+        request=request,
+        part_code=(part_code or "").strip().upper(),
+        part_name=(part_name or "").strip(),
+        quantity=quantity,
+        unit_price=unit_price,
+        return_required=return_required,
+        recorded_by=actor.user,
+    )
+    from aftersales.core.errors import full_clean
+
+    full_clean(part)
+    part.save()
+    request_save(request, [])
+    event_record(
+        subject=request,
+        action=events.REQUEST_PART_USED,
+        actor=actor,
+        rule="P3",
+        data={"part": part.part_code, "name": part.part_name, "quantity": quantity, "unit_price": str(unit_price)},
+    )
+    return part
+
+
+@transaction.atomic
+def service_request_wait_parts(
+    *, actor: Actor, number: str, reason: str = "", expected_version: int | None = None
+) -> ServiceRequest:
+    """Wait for parts: the clocks pause (the wait is the supplier's). Rule: S9."""
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    require_own_job(actor, request)
+    request.resume_state = request.state
+    request_move(request, to=RequestState.WAITING_PARTS, actor=actor, reason=reason, fields=("resume_state",))
+    clock_pause_for(subject=request, actor=actor, reason=_("Waiting for parts"))
+    return request
+
+
+@transaction.atomic
+def service_request_parts_arrived(*, actor: Actor, number: str, expected_version: int | None = None) -> ServiceRequest:
+    """Parts are here: back on site or in the depot, clocks resume. Rule: S9."""
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    require_own_job(actor, request)
+    to = request.resume_state or RequestState.ON_SITE
+    request.resume_state = ""
+    request_move(request, to=to, actor=actor, fields=("resume_state",))
+    clock_resume_for(subject=request, actor=actor)
+    return request
+
+
+@transaction.atomic
+def service_request_to_depot(
+    *, actor: Actor, number: str, reason: str = "", expected_version: int | None = None
+) -> ServiceRequest:
+    """The unit (or board) goes to the depot with the customer's consent. Rule: S9, S13.
+
+    The depot register (pickup receipt, tag) is kept by service.services.depot.
+    """
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    require_own_job(actor, request)
+    request.unit_location = UnitLocation.IN_TRANSIT
+    request_move(request, to=RequestState.IN_DEPOT, actor=actor, reason=reason, fields=("unit_location",))
+    _stop(request, ClockKind.RESPOND, actor)
+    _stop(request, ClockKind.ARRIVE, actor)
+    return request
+
+
+@transaction.atomic
+def approval_request(*, actor: Actor, number: str, kind: str, reason: str, cost: Decimal | None = None) -> Approval:
+    """The engineer asks a manager: off-site trip (S8), support (S9), leaving unsolved (S9)."""
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number)
+    require_own_job(actor, request)
+    if kind not in ApprovalKind.values:
+        raise _field_error("kind", _("Unknown kind of approval."))
+    if not request.open:
+        raise ServiceConflict(_("This request has ended."), code=ServiceErrorCode.INVALID_TRANSITION)
+    if not (reason or "").strip():
+        raise _field_error("reason", _("Give a reason."))
+    if cost is not None and cost < 0:
+        raise _field_error("cost", _("The cost cannot be negative."))
+    approval = Approval.objects.create(
+        request=request, kind=kind, reason=reason.strip(), cost=cost, requested_by=actor.user
+    )
+    request_save(request, [])
+    event_record(
+        subject=request,
+        action=events.APPROVAL_REQUESTED,
+        actor=actor,
+        rule="S8" if kind == ApprovalKind.OFFSITE else "S9",
+        data={"approval": approval.pk, "kind": kind, "reason": approval.reason, "cost": str(cost) if cost else None},
+    )
+    return approval
+
+
+@transaction.atomic
+def approval_decide(*, actor: Actor, approval_id: int, approve: bool, note: str = "") -> Approval:
+    """A manager approves or refuses. Rule: S8 (travel before approval is not allowed), S9."""
+    actor.require_perm("service.approve_servicerequest")
+    approval = Approval.objects.select_for_update(of=("self",)).select_related("request").filter(pk=approval_id).first()
+    if approval is None:
+        from aftersales.core.errors import NotFound
+
+        raise NotFound()
+    if approval.state != ApprovalState.PENDING:
+        raise ServiceConflict(_("This approval has already been decided."), code=ServiceErrorCode.APPROVAL_DECIDED)
+    approval.state = ApprovalState.APPROVED if approve else ApprovalState.REFUSED
+    approval.decided_by = actor.user
+    approval.decided_at = timezone.now()
+    approval.decision_note = (note or "").strip()[:200]
+    approval.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"])
+    event_record(
+        subject=approval.request,
+        action=events.APPROVAL_DECIDED,
+        actor=actor,
+        rule="S8" if approval.kind == ApprovalKind.OFFSITE else "S9",
+        data={"approval": approval.pk, "kind": approval.kind, "state": approval.state, "note": approval.decision_note},
+    )
+    return approval
+
+
+def _unsolved_allowed(request: ServiceRequest) -> bool:
+    return request.approvals.filter(kind=ApprovalKind.LEAVE_UNSOLVED, state=ApprovalState.APPROVED).exists()
+
+
+@transaction.atomic
+def service_request_complete(
+    *,
+    actor: Actor,
+    number: str,
+    resolution: str,
+    work_summary: str,
+    self_check_passed: bool,
+    labour_minutes: int | None = None,
+    expected_version: int | None = None,
+) -> ServiceRequest:
+    """The engineer finishes the job. Rule: S11 (self-check), S9 (unsolved only with permission),
+    S16 (resolved remotely), B1 (chargeable work only after an accepted quotation).
+
+    Stops the response, arrival and solution clocks.
+    """
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    require_own_job(actor, request)
+    if resolution not in Resolution.values:
+        raise _field_error("resolution", _("Choose how the job ended."))
+    if not (work_summary or "").strip():
+        raise _field_error("work_summary", _("Describe the work done."))
+    if labour_minutes is not None and not 0 <= labour_minutes <= 60 * 24 * 30:
+        raise _field_error("labour_minutes", _("Give the labour time in minutes."))
+    if not self_check_passed:
+        raise ServiceConflict(
+            _("The engineer's self-check must pass before the job is completed (S11)."),
+            code=ServiceErrorCode.SELF_CHECK_REQUIRED,
+        )
+    if resolution == Resolution.UNSOLVED and not _unsolved_allowed(request):
+        raise ServiceConflict(
+            _("An unsolved job may only be left with a manager's permission (S9)."),
+            code=ServiceErrorCode.UNSOLVED_NEEDS_PERMISSION,
+        )
+    if request.charging_type == ChargingType.PAID and not request.quotes.filter(state=QuoteState.ACCEPTED).exists():
+        raise ServiceConflict(
+            _("Chargeable work needs a quotation accepted by the customer first (B1)."),
+            code=ServiceErrorCode.QUOTE_REQUIRED,
+        )
+    now = timezone.now()
+    request.resolution = resolution
+    request.work_summary = work_summary.strip()
+    request.self_check_passed = True
+    request.labour_minutes = labour_minutes
+    request.completed_at = now
+    request_move(
+        request,
+        to=RequestState.COMPLETED,
+        actor=actor,
+        data={"resolution": resolution, "labour_minutes": labour_minutes},
+        fields=("resolution", "work_summary", "self_check_passed", "labour_minutes", "completed_at"),
+    )
+    for kind in (ClockKind.RESPOND, ClockKind.ARRIVE, ClockKind.SOLVE):
+        _stop(request, kind, actor, now)
+    return request
+
+
+def signature_decode(data_url: str) -> bytes:
+    """A PNG from the signature pad ("data:image/png;base64,…"). Raises: ValidationFailed."""
+    prefix = "data:image/png;base64,"
+    text = (data_url or "").strip()
+    if text.startswith(prefix):
+        text = text[len(prefix) :]
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise _field_error("signature", _("The signature is not a valid image.")) from None
+    if not raw.startswith(b"\x89PNG\r\n\x1a\n") or len(raw) > MAX_SIGNATURE_BYTES:
+        raise _field_error("signature", _("The signature is not a valid image."))
+    return raw
+
+
+@transaction.atomic
+def service_request_sign_off(
+    *, actor: Actor, number: str, signature: str, signed_by_name: str, expected_version: int | None = None
+) -> ServiceRequest:
+    """The customer verifies the work and signs the repair order on the engineer's screen. Rule: S11."""
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    require_own_job(actor, request)
+    png = signature_decode(signature)
+    if not (signed_by_name or "").strip():
+        raise _field_error("signed_by_name", _("Give the name of the person signing."))
+    request.signature_png = png
+    request.signed_by_name = signed_by_name.strip()[:64]
+    request.signed_at = timezone.now()
+    request_move(
+        request,
+        to=RequestState.SIGNED,
+        actor=actor,
+        data={"signed_by": request.signed_by_name, "signature_bytes": len(png)},
+        fields=("signature_png", "signed_by_name", "signed_at"),
+    )
+    return request
+
+
+@transaction.atomic
+def service_request_reopen(
+    *, actor: Actor, number: str, reason: str, expected_version: int | None = None
+) -> ServiceRequest:
+    """Back to work from "completed": the customer did not accept the result. Rule: S11."""
+    actor.require_perm("service.work_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    require_own_job(actor, request)
+    if not (reason or "").strip():
+        raise _field_error("reason", _("Give a reason."))
+    request.completed_at = None
+    request_move(request, to=RequestState.ON_SITE, actor=actor, reason=reason.strip(), fields=("completed_at",))
+    return request
+
+
+@transaction.atomic
+def service_request_close(
+    *, actor: Actor, number: str, note: str = "", expected_version: int | None = None
+) -> ServiceRequest:
+    """The manager countersigns and the request is archived. Rule: S11 (S16: a remote resolution
+    has no signature to collect; anything else must be signed by the customer first)."""
+    actor.require_perm("service.close_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    if request.state == RequestState.COMPLETED and request.resolution != Resolution.REMOTE:
+        raise ServiceConflict(
+            _("The customer has not signed the repair order yet (S11)."), code=ServiceErrorCode.SIGNATURE_REQUIRED
+        )
+    request.closed_at = timezone.now()
+    request.closed_by = actor.user
+    request_move(request, to=RequestState.CLOSED, actor=actor, reason=note, fields=("closed_at", "closed_by"))
+    return request
+
+
+@transaction.atomic
+def service_request_cancel(
+    *, actor: Actor, number: str, reason: str, expected_version: int | None = None
+) -> ServiceRequest:
+    """Withdraw a request before work started (customer withdrew, duplicate). Rule: S1. Stops every clock."""
+    if not (actor.has_perm("service.add_servicerequest") or actor.has_perm("service.dispatch_servicerequest")):
+        raise PermissionDenied()
+    request = request_lock(actor, number, expected_version)
+    if not (reason or "").strip():
+        raise _field_error("reason", _("Give a reason."))
+    request.end_reason = reason.strip()[:200]
+    request_move(request, to=RequestState.CANCELLED, actor=actor, reason=request.end_reason, fields=("end_reason",))
+    for kind in (ClockKind.RESPOND, ClockKind.ARRIVE, ClockKind.SOLVE):
+        _stop(request, kind, actor)
+    return request
+
+
+@transaction.atomic
+def service_request_charging_set(
+    *, actor: Actor, number: str, charging_type: str, reason: str, expected_version: int | None = None
+) -> ServiceRequest:
+    """Override the derived charging type with a recorded reason (damage by the customer: C → A). Rule: S4."""
+    actor.require_perm("service.dispatch_servicerequest")
+    request = request_lock(actor, number, expected_version)
+    if charging_type not in ChargingType.values:
+        raise _field_error("charging_type", _("Unknown charging type."))
+    if not (reason or "").strip():
+        raise _field_error("reason", _("Give the reason for changing the charging type (S4)."))
+    if not request.open:
+        raise ServiceConflict(_("This request has ended."), code=ServiceErrorCode.INVALID_TRANSITION)
+    before = request.charging_type
+    if before == charging_type:
+        return request
+    request.charging_type = charging_type
+    request.charging_override_reason = reason.strip()[:200]
+    request_save(request, ["charging_type", "charging_override_reason"])
+    event_record(
+        subject=request,
+        action=events.REQUEST_CHARGING_CHANGED,
+        actor=actor,
+        rule="S4",
+        data={"charging_type": [before, charging_type], "reason": request.charging_override_reason},
+    )
+    return request
