@@ -33,6 +33,8 @@ class Config:
     allowed_hosts: list[str]
     csrf_trusted_origins: list[str]
     company_name: str
+    company_address: str
+    company_phone: str
     email_host: str
     email_port: int
     email_from: str
@@ -52,6 +54,8 @@ def load() -> Config:
         allowed_hosts=_list("AFTERSALES_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]),
         csrf_trusted_origins=_list("AFTERSALES_CSRF_TRUSTED_ORIGINS", []),
         company_name=os.environ.get("AFTERSALES_COMPANY_NAME") or "示例设备有限公司 售后服务中心",
+        company_address=os.environ.get("AFTERSALES_COMPANY_ADDRESS") or "上海市闵行区示例路 100 号",
+        company_phone=os.environ.get("AFTERSALES_COMPANY_PHONE") or "400-800-0000",
         email_host=os.environ.get("AFTERSALES_EMAIL_HOST", ""),
         email_port=int(os.environ.get("AFTERSALES_EMAIL_PORT") or 25),
         email_from=os.environ.get("AFTERSALES_EMAIL_FROM") or "aftersales@localhost",

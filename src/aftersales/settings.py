@@ -142,6 +142,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AFTERSALES_PERIODIC_JOBS = {"aftersales.clocks.tasks.clock_sweep_task": 60}
 
 AFTERSALES_COMPANY_NAME = CONFIG.company_name
+AFTERSALES_COMPANY_ADDRESS = CONFIG.company_address  # printed on the forms (S11, S13, B1)
+AFTERSALES_COMPANY_PHONE = CONFIG.company_phone
 AFTERSALES_WEB_WORKERS = CONFIG.web_workers
 AFTERSALES_WEB_THREADS = CONFIG.web_threads
 

@@ -26,7 +26,8 @@ def _png() -> str:
 @pytest.mark.django_db
 def test_s1_s11_in_warranty_case_from_intake_to_close(staff, new_request):
     request = new_request()
-    assert request.number.startswith("FW") and len(request.number) == 14
+    assert request.number.startswith("FW")
+    assert len(request.number) == 14
     assert (request.state, request.charging_type, request.calendar_code) == ("registered", "C", "CN")
     kinds = sorted(Clock.objects.filter(subject_id=str(request.pk)).values_list("kind", flat=True))
     assert kinds == ["arrive", "respond", "solve"]

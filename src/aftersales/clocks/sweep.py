@@ -87,12 +87,13 @@ class Escalation:
     reassigned_to: Any = None  # the new responsible user, or None
 
 
-# subject_type ("app_label.model") -> handler(escalation), called inside the sweep's transaction.
+# subject_type ("app_label.model") -> handler(escalation), called inside the sweep's transaction for
+# every ladder step carried out on a clock of such a record.
 ESCALATION_HANDLERS: dict[str, Callable[[Escalation], None]] = {}
 
 
 def register_escalation_handler(subject_type: str, handler: Callable[[Escalation], None]) -> None:
-    """Let the app owning `subject_type` records follow a raise or reassignment (called from its ready())."""
+    """Let the app owning `subject_type` records follow each ladder step on their clocks (call from its ready())."""
     ESCALATION_HANDLERS[subject_type] = handler
 
 
@@ -319,17 +320,16 @@ def _escalate(clock: Clock, step: dict[str, Any], chunk: _Chunk) -> None:
     chunk.notifications.append(
         NotificationDraft(users=recipients, title=title, body=body, url=clock.url, rule=clock.rule)
     )
-    if step["raise_level"] or new_owner is not None:
-        chunk.escalations.append(
-            Escalation(
-                clock=clock,
-                at=step["at"],
-                after_minutes=step["after_minutes"],
-                level=clock.escalation_level,
-                raised=bool(step["raise_level"]),
-                reassigned_to=new_owner,
-            )
+    chunk.escalations.append(
+        Escalation(
+            clock=clock,
+            at=step["at"],
+            after_minutes=step["after_minutes"],
+            level=clock.escalation_level,
+            raised=bool(step["raise_level"]),
+            reassigned_to=new_owner,
         )
+    )
 
 
 def clocks_recompute_stale(*, limit: int = RECOMPUTE_BATCH, at: dt.datetime | None = None) -> int:

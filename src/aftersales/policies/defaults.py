@@ -253,7 +253,7 @@ POLICIES: dict[str, PolicyDef] = {
             default=90,
             label=_("A fault on a unit repaired within this many days is a repeat repair"),
             help=_(
-                "A new request on a unit whose previous request (closed or open) was received within this window is "
+                "A new request on a unit with the same symptom as a request completed within this window is "
                 "flagged as a repeat repair (000: the same fault must not be repaired twice)."
             ),
             unit=_("days"),

@@ -63,14 +63,25 @@ class Quote(BaseModel):
         _("collected (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     invoice_number = models.CharField(_("invoice number"), max_length=40, blank=True)
+    decline_reason = models.CharField(_("reason declined"), max_length=200, blank=True)  # or "superseded by BJ…"
 
     class Meta:
         verbose_name = _("quotation")
         verbose_name_plural = _("quotations")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # B1: at most one quotation waits for the customer's decision per request.
+            models.UniqueConstraint(
+                fields=["request"], condition=models.Q(state="offered"), name="quote_one_offered_per_request"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    def can_decide(self) -> bool:
+        """B1: only an offered quotation waits for the customer's decision."""
+        return self.state == QuoteState.OFFERED
 
 
 class QuoteLine(models.Model):

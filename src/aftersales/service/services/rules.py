@@ -23,7 +23,7 @@ from aftersales.service.models import ServiceRequest, ServiceTask
 def request_escalated(escalation: Any) -> None:
     """Escalation handler (clocks.sweep): S10 — the solution clock's breach raises the lend task.
 
-    Called inside the sweep's transaction for each ladder step that raised or reassigned.
+    Called inside the sweep's transaction for every ladder step carried out on the request's clocks.
     """
     clock = escalation.clock
     request = ServiceRequest.objects.filter(pk=int(clock.subject_id)).first()

@@ -1,0 +1,155 @@
+"""Printable forms of the service case as A4 PDFs (S11, S13, B1), rendered with WeasyPrint.
+
+服务凭证 service voucher and 产品维修单 repair order (S11: parts, steps, labour, the customer's
+signature, the manager's countersignature), 用户产品领取收据 pickup receipt and 维修卡 repair tag
+(S13), 报价单 quotation (B1). Each form is an HTML template under templates/service/pdf/ drawn
+in the active language (Chinese by default) with the company header from settings. Nothing is
+fetched over the network: images are data URIs and the fetcher refuses every other URL.
+"""
+
+from __future__ import annotations
+
+import base64
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from aftersales.installed_base.choices import ChargingType
+from aftersales.service.models import DepotJob, Quote, ServiceRequest
+
+CENT = Decimal("0.01")
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """Render one form template to PDF bytes (A4, fonts embedded by WeasyPrint)."""
+    # Imported here: loading Pango costs ~0.3 s, and only the PDF views need it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string(
+        template,
+        {
+            "company": {
+                "name": settings.AFTERSALES_COMPANY_NAME,
+                "address": getattr(settings, "AFTERSALES_COMPANY_ADDRESS", ""),
+                "phone": getattr(settings, "AFTERSALES_COMPANY_PHONE", ""),
+            },
+            "printed_at": timezone.localtime(),
+            **context,
+        },
+    )
+    # Only data: URIs (the signature) may be loaded: no file, no network, whatever the text holds.
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+
+
+def png_data_uri(png: bytes | memoryview | None) -> str:
+    """A stored PNG (the customer's signature) as a data URI for <img src>; "" when there is none."""
+    if not png:
+        return ""
+    return "data:image/png;base64," + base64.b64encode(bytes(png)).decode("ascii")
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"¥{Decimal(value).quantize(CENT):,}"
+
+
+def _charging_label(code: str) -> str:
+    return str(dict(ChargingType.choices).get(code, code))
+
+
+def _hours(minutes: int | None) -> str:
+    if minutes is None:
+        return ""
+    return f"{Decimal(minutes) / 60:.2f}"
+
+
+def _request_context(sr: ServiceRequest) -> dict[str, Any]:
+    parts = [
+        {
+            "code": p.part_code,
+            "name": p.part_name,
+            "quantity": p.quantity,
+            "unit_price": _money(p.unit_price),
+            "amount": _money(p.unit_price * p.quantity),
+            "return_required": p.return_required,
+        }
+        for p in sr.parts.all()
+    ]
+    parts_total = sum((p.unit_price * p.quantity for p in sr.parts.all()), Decimal("0"))
+    jobs = list(sr.depot_jobs.all())
+    return {
+        "sr": sr,
+        "steps": list(sr.steps.select_related("author")),
+        "parts": parts,
+        "parts_total": _money(parts_total),
+        "labour_hours": _hours(sr.labour_minutes),
+        "charging_label": _charging_label(sr.charging_type),
+        "signature": png_data_uri(sr.signature_png),
+        "depot_jobs": jobs,
+    }
+
+
+def voucher_pdf(sr: ServiceRequest) -> bytes:
+    """服务凭证: what was done for the customer, signed by them and countersigned (S11)."""
+    return render_pdf("service/pdf/voucher.html", _request_context(sr))
+
+
+def repair_order_pdf(sr: ServiceRequest) -> bytes:
+    """产品维修单: the repair order with fault, steps, parts, labour, signature and countersignature (S11)."""
+    return render_pdf("service/pdf/repair_order.html", _request_context(sr))
+
+
+def _job_context(job: DepotJob) -> dict[str, Any]:
+    movements = list(job.movements.select_related("by"))
+    picked = next((m for m in movements if m.move == "picked_up"), None)
+    return {
+        "job": job,
+        "sr": job.request,
+        "movements": movements,
+        "picked": picked,
+        "labour_hours": _hours(job.labour_minutes),
+    }
+
+
+def pickup_receipt_pdf(job: DepotJob) -> bytes:
+    """用户产品领取收据: the customer's receipt for the unit taken to the depot (S13)."""
+    return render_pdf("service/pdf/pickup_receipt.html", _job_context(job))
+
+
+def repair_tag_pdf(job: DepotJob) -> bytes:
+    """维修卡: the tag that travels with the unit through the depot (S13)."""
+    return render_pdf("service/pdf/repair_tag.html", _job_context(job))
+
+
+def quotation_pdf(quote: Quote) -> bytes:
+    """报价单: labour by the fee standard, call-out fee and parts, and the customer's decision (B1)."""
+    lines = [
+        {
+            "code": line.part_code,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit_price": _money(line.unit_price),
+            "amount": _money(line.amount),
+        }
+        for line in quote.lines.all()
+    ]
+    return render_pdf(
+        "service/pdf/quotation.html",
+        {
+            "quote": quote,
+            "sr": quote.request,
+            "lines": lines,
+            "labour_rate": _money(quote.fee_standard.labour_rate),
+            "labour_amount": _money(quote.labour_amount),
+            "callout_amount": _money(quote.callout_amount),
+            "parts_amount": _money(quote.parts_amount),
+            "total": _money(quote.total),
+            "agreed_price": _money(quote.agreed_price),
+            "collected_amount": _money(quote.collected_amount),
+            "charging_label": _charging_label(quote.request.charging_type),
+            "signature": png_data_uri(quote.signature_png),
+        },
+    )
