@@ -33,6 +33,7 @@ from aftersales.clocks.choices import ClockKind, ClockState
 from aftersales.clocks.models import Clock
 from aftersales.clocks.services import LADDER_KEY, clock_recompute, next_check
 from aftersales.core.access import SYSTEM
+from aftersales.core.bulk import bulk_execute
 from aftersales.core.events import EventDraft, events_record
 from aftersales.policies.selectors import policy_get
 
@@ -63,15 +64,6 @@ SWEEP_FIELDS = [
     "owner__email",
     "owner__is_active",
     "owner__department__head",
-]
-CHANGED_COLUMNS = [
-    "warned_at",
-    "breached_at",
-    "escalation_steps_done",
-    "escalation_level",
-    "owner_id",
-    "next_check_at",
-    "updated_at",
 ]
 
 
@@ -181,17 +173,42 @@ def _process_chunk(ids: list[int], now: dt.datetime, ladders: dict[str, Any], re
                 handler(escalation)
 
 
-def _save(clocks: list[Clock], now: dt.datetime) -> None:
-    """Write the columns the sweep changes, one parametrised UPDATE per clock in one executemany.
+# Column → PostgreSQL type of the VALUES list in _save (NULL-only columns need it; SQLite needs none).
+CHANGED_COLUMNS = {
+    "warned_at": "timestamptz",
+    "breached_at": "timestamptz",
+    "escalation_steps_done": "smallint",
+    "escalation_level": "smallint",
+    "owner_id": "bigint",
+    "next_check_at": "timestamptz",
+    "updated_at": "timestamptz",
+}
 
-    Measured (make bench, 1M clocks): Django's bulk_update builds a CASE per column and row and
-    took 2.7 s for 1,000 clocks on SQLite; this takes a few milliseconds on either database.
+
+def _save(clocks: list[Clock], now: dt.datetime) -> None:
+    """Write the columns the sweep changes in one `UPDATE … FROM (VALUES …)` per chunk.
+
+    Measured (make bench, 1M clocks, 1,000 due): Django's bulk_update builds a CASE per column
+    and row and took 2.7 s on SQLite; executemany was fast on SQLite but made one round trip
+    per row on PostgreSQL (~1 s); one statement (server-bound on PostgreSQL) is a few ms on both.
     """
     ops, qn = connection.ops, connection.ops.quote_name
-    assignments = ", ".join(f"{qn(column)} = %s" for column in CHANGED_COLUMNS)
-    sql = f"UPDATE {qn(Clock._meta.db_table)} SET {assignments} WHERE {qn('id')} = %s"  # noqa: S608 (names only)
-    rows = [
-        (
+    postgres = connection.vendor == "postgresql"
+    columns = list(CHANGED_COLUMNS)
+    assignments = ", ".join(
+        f"{qn(column)} = " + (f"CAST(v.column{i} AS {kind})" if postgres else f"v.column{i}")
+        for i, (column, kind) in enumerate(CHANGED_COLUMNS.items(), start=1)
+    )
+    key = f"v.column{len(columns) + 1}"
+    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    table = qn(Clock._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(clocks))}) AS v "  # noqa: S608
+        f"WHERE {table}.{qn('id')} = {'CAST(' + key + ' AS bigint)' if postgres else key}"
+    )
+    params: list[Any] = []
+    for c in clocks:
+        params += [
             ops.adapt_datetimefield_value(c.warned_at),
             ops.adapt_datetimefield_value(c.breached_at),
             c.escalation_steps_done,
@@ -200,11 +217,8 @@ def _save(clocks: list[Clock], now: dt.datetime) -> None:
             ops.adapt_datetimefield_value(c.next_check_at),
             ops.adapt_datetimefield_value(now),
             c.pk,
-        )
-        for c in clocks
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        ]
+    bulk_execute(sql, params)
 
 
 def _advance(clock: Clock, steps: list[dict[str, Any]], chunk: _Chunk) -> None:

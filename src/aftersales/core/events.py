@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from aftersales.core.bulk import bulk_execute
 from aftersales.core.models import Event, EventChainHead
 
 # action -> human label, filled by each app's events.py (register_action_labels).
@@ -97,21 +98,25 @@ def events_record(drafts: Sequence[EventDraft]) -> list[Event]:
     return rows
 
 
+INSERT_BATCH = 500
+
+
 def _insert_many(rows: list[Event]) -> None:
-    """One parametrised INSERT run with executemany (the rows keep pk None).
+    """Multi-row INSERTs of up to 500 events (the rows keep pk None), in chain order.
 
     Measured (make bench, clock sweep): bulk_create spent ~150 ms compiling 1,000 events into
-    SQLite's 999-variable batches; this prepares the same values in a few milliseconds.
+    SQLite's 999-variable batches, and executemany made one round trip per row on PostgreSQL;
+    this prepares the values directly and sends one statement per 500 (server-bound on PostgreSQL).
     """
     connection = transaction.get_connection()
     fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
     qn = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names only)
-        qn(Event._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
-    values = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    head = "INSERT INTO {} ({}) VALUES ".format(qn(Event._meta.db_table), ", ".join(qn(f.column) for f in fields))  # noqa: S608 (names only)
+    for start in range(0, len(rows), INSERT_BATCH):
+        batch = rows[start : start + INSERT_BATCH]
+        params = [f.get_db_prep_save(getattr(r, f.attname), connection) for r in batch for f in fields]
+        bulk_execute(head + ", ".join([row] * len(batch)), params)
 
 
 def event_record(
