@@ -25,6 +25,7 @@ AREAS: dict[str, str] = {
     "coverage": "bench.coverage",
     "clocks": "bench.clocks",
     "deadlines": "bench.deadlines",
+    "service": "bench.service",
 }
 RESULT_MARK = "BENCH-RESULT "
 

@@ -95,6 +95,7 @@ def _mount() -> None:
     from aftersales.customers.api import router as customers_router
     from aftersales.installed_base.api import router as installed_base_router
     from aftersales.policies.api import router as policies_router
+    from aftersales.service.api import router as service_router
 
     api.add_router("", accounts_router)
     api.add_router("", customers_router)
@@ -102,6 +103,7 @@ def _mount() -> None:
     api.add_router("", policies_router)
     api.add_router("", calendars_router)
     api.add_router("", clocks_router)
+    api.add_router("", service_router)
 
 
 _mount()

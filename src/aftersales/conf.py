@@ -40,6 +40,7 @@ class Config:
     email_from: str
     web_workers: int
     web_threads: int
+    periodic: bool
 
 
 def load() -> Config:
@@ -61,4 +62,6 @@ def load() -> Config:
         email_from=os.environ.get("AFTERSALES_EMAIL_FROM") or "aftersales@localhost",
         web_workers=int(os.environ.get("AFTERSALES_WEB_WORKERS") or 2),
         web_threads=int(os.environ.get("AFTERSALES_WEB_THREADS") or 8),
+        # Off only for measurements (bench) that must not run the sweep or daily jobs in the server.
+        periodic=_bool("AFTERSALES_PERIODIC", True),
     )

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "aftersales.notifications",
     "aftersales.clocks",
     "aftersales.service",
+    "aftersales.followup",
     "aftersales.portal",
     "aftersales.web",
     "django.contrib.admin",
@@ -137,9 +138,16 @@ EMAIL_BACKEND = (
 )
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Periodic jobs (dotted path → seconds): run by the thread `aftersales serve` starts (embedded),
-# or enqueued by `aftersales scheduler` for `aftersales db_worker` (scale-out). Idempotent.
-AFTERSALES_PERIODIC_JOBS = {"aftersales.clocks.tasks.clock_sweep_task": 60}
+# Periodic jobs (dotted path → seconds, or a crontab line in TIME_ZONE): run by the thread `aftersales serve`
+# starts (embedded), or enqueued by `aftersales scheduler` for `aftersales db_worker` (scale-out). Idempotent.
+# AFTERSALES_PERIODIC=off leaves them out (bench servers).
+AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
+    "aftersales.clocks.tasks.clock_sweep_task": 60,
+    "aftersales.service.tasks.carry_over_task": "5 0 * * *",  # S7 day-end carry-over, 00:05
+    "aftersales.service.tasks.handins_overdue_task": "10 0 * * *",  # S14 overdue hand-ins, 00:10
+}
+if not CONFIG.periodic:
+    AFTERSALES_PERIODIC_JOBS = {}
 
 AFTERSALES_COMPANY_NAME = CONFIG.company_name
 AFTERSALES_COMPANY_ADDRESS = CONFIG.company_address  # printed on the forms (S11, S13, B1)

@@ -18,6 +18,7 @@ from aftersales.accounts.permissions import ROLE_PERMISSIONS
 from aftersales.core.models import Event
 from aftersales.customers.models import Customer, CustomerAccessRequest
 from aftersales.installed_base.models import Product, ServiceContract, SubstituteLoan, Unit
+from aftersales.service.models import Approval, FeeStandard, Quote, ServiceRequest, ServiceTask
 from tests.installed_base.factories import (
     ContractFactory,
     CustomerFactory,
@@ -61,6 +62,20 @@ def perm(p: str) -> frozenset[str]:
 
 
 CONFIDENTIAL_READERS = frozenset(holders("customers.approve_customer_access") | {"sales"})  # sales owns it
+# Service case (S1–S16, B1). Staff without service.view_servicerequest, an engineer not assigned to the
+# job and a portal user of another organisation all meet the same 404 (habit 4).
+SERVICE_VIEWERS = perm("service.view_servicerequest")
+SERVICE_OUT_OF_SCOPE = {**dict.fromkeys(STAFF - SERVICE_VIEWERS, 404), Role.ENGINEER: 404, Role.CUSTOMER: 404}
+# The engineer's own moves: only an engineer holds the right, and the world's request is nobody's job.
+ENGINEER_ONLY = dict.fromkeys(holders("service.work_servicerequest"), 404)
+SR = "service-requests/{service_request}"
+
+
+def _engineer_action(name: str, action: str, body: dict[str, Any]) -> Endpoint:
+    return Endpoint(name, "post", f"{SR}/{action}", frozenset(), body=lambda w: body, denied=ENGINEER_ONLY)
+
+
+SIGNATURE = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 
 ENDPOINTS = [
     Endpoint("auth_me", "get", "auth/me", frozenset(Role.values)),
@@ -183,6 +198,128 @@ ENDPOINTS = [
         body=lambda w: {"equipment": w["free_equipment"], "customer": w["customer"], "lent_on": "2025-06-01"},
     ),
     Endpoint("loan_return", "post", "loans/{loan}/return", perm("installed_base.change_substituteloan")),
+    # --- service case (S1–S16, B1) ---
+    Endpoint("service_request_list", "get", "service-requests", frozenset(Role.values), scoped_list=True),
+    Endpoint(
+        "service_request_create",
+        "post",
+        "service-requests",
+        perm("service.add_servicerequest"),
+        201,
+        body=lambda w: {"customer": w["customer"], "serial": w["serial"], "channel": "phone", "fault": "无法开机"},
+        denied={Role.CUSTOMER: 404},  # a portal user registers for their own organisation only
+    ),
+    Endpoint(
+        "service_request_detail",
+        "get",
+        SR,
+        SERVICE_VIEWERS - {Role.ENGINEER},
+        denied=SERVICE_OUT_OF_SCOPE,
+    ),
+    Endpoint(
+        "service_request_detail_own",
+        "get",
+        "service-requests/{own_service_request}",
+        (SERVICE_VIEWERS - {Role.ENGINEER}) | {Role.CUSTOMER},
+        denied=SERVICE_OUT_OF_SCOPE,
+    ),
+    Endpoint(
+        "service_request_dispatch",
+        "post",
+        f"{SR}/dispatch",
+        perm("service.dispatch_servicerequest"),
+        body=lambda w: {"engineer": "field_engineer", "version": 1},
+    ),
+    _engineer_action("service_request_book", "book", {"visit_at": "2026-12-01T14:00:00+08:00"}),
+    _engineer_action("service_request_arrive", "arrive", {}),
+    _engineer_action("service_request_step", "step", {"text": "检查电源"}),
+    _engineer_action(
+        "service_request_parts",
+        "parts",
+        {"part_code": "P-1", "part_name": "电源板", "quantity": 1, "unit_price": "10.00"},
+    ),
+    _engineer_action("service_request_wait_parts", "wait-parts", {"reason": "缺货"}),
+    _engineer_action("service_request_parts_arrived", "parts-arrived", {}),
+    _engineer_action("service_request_to_depot", "to-depot", {"reason": "返厂"}),
+    _engineer_action("service_request_request_approval", "request-approval", {"kind": "offsite", "reason": "外地"}),
+    _engineer_action(
+        "service_request_complete",
+        "complete",
+        {"resolution": "remote", "work_summary": "远程解决", "self_check_passed": True},
+    ),
+    _engineer_action("service_request_sign_off", "sign-off", {"signature": SIGNATURE, "signed_by_name": "王工"}),
+    _engineer_action("service_request_reopen", "reopen", {"reason": "客户不满意"}),
+    Endpoint(
+        "service_request_close",
+        "post",
+        f"{SR}/close",
+        perm("service.close_servicerequest"),
+        409,  # the right is checked first; a registered request cannot be closed
+        body=lambda w: {},
+    ),
+    Endpoint(
+        "service_request_cancel",
+        "post",
+        f"{SR}/cancel",
+        perm("service.add_servicerequest") | perm("service.dispatch_servicerequest"),
+        body=lambda w: {"reason": "客户撤回"},
+    ),
+    Endpoint(
+        "service_request_charging",
+        "post",
+        f"{SR}/charging",
+        perm("service.dispatch_servicerequest"),
+        body=lambda w: {"charging_type": "C", "reason": "经核实在保修期内"},
+    ),
+    Endpoint(
+        "service_request_quote",
+        "post",
+        f"{SR}/quote",
+        perm("service.dispatch_servicerequest"),
+        body=lambda w: {"labour_hours": "1.00", "lines": []},
+        denied=ENGINEER_ONLY,
+    ),
+    Endpoint(
+        "service_request_accept_quote",
+        "post",
+        f"{SR}/accept-quote",
+        perm("service.dispatch_servicerequest"),
+        409,  # the request is looked up first, then the right; no quotation is waiting
+        body=lambda w: {"decided_by_name": "王工", "via": "phone"},
+        denied=SERVICE_OUT_OF_SCOPE,
+    ),
+    Endpoint(
+        "service_request_decline_quote",
+        "post",
+        f"{SR}/decline-quote",
+        perm("service.dispatch_servicerequest"),
+        409,
+        body=lambda w: {"reason": "价格太高"},
+        denied=SERVICE_OUT_OF_SCOPE,
+    ),
+    Endpoint(
+        "service_request_payment",
+        "post",
+        f"{SR}/payment",
+        perm("service.charge_servicerequest"),
+        409,  # the right is checked first; there is no accepted quotation to charge
+        body=lambda w: {"state": "collected", "amount": "100.00"},
+    ),
+    Endpoint(
+        "service_approval_decide",
+        "post",
+        "service-approvals/{approval}/decide",
+        perm("service.approve_servicerequest"),
+        body=lambda w: {"approve": True, "note": "同意"},
+    ),
+    Endpoint(
+        "service_task_done",
+        "post",
+        "service-tasks/{task}/done",
+        perm("service.dispatch_servicerequest"),
+        body=lambda w: {"note": "已借出"},
+    ),
+    Endpoint("service_board", "get", "service-board", perm("service.dispatch_servicerequest")),
 ]
 
 CASES = [(endpoint, role) for endpoint in ENDPOINTS for role in ROLES]
@@ -219,6 +356,50 @@ def world(make_user: Callable[..., Any]) -> dict[str, Any]:
     }
 
 
+@pytest.fixture
+def service_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The world, plus for the service endpoints only (two registrations with their clocks cost too
+    much for every case): a registered request of the staff's customer and one of the portal user's,
+    a pending approval, an open task and an approved fee standard (B2), so quoting can be priced."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.service import services
+
+    agent = actor_for(make_user("agent", username="service_agent"))
+    lead = make_user("team_lead", username="service_lead")
+    engineer = make_user("engineer", username="field_engineer")
+    request = services.service_request_create(
+        actor=agent,
+        customer_id=world["customer"],
+        serial=world["serial"],
+        channel="phone",
+        fault="无法开机",
+    )
+    own = services.service_request_create(
+        actor=agent,
+        customer_id=world["own_customer"],
+        serial=world["own_serial"],
+        channel="web",
+        fault="报警",
+    )
+    approval = Approval.objects.create(request=request, kind="offsite", reason="外地服务", requested_by=engineer)
+    task = services.task_raise(request=request, kind=ServiceTask.Kind.LEND_SUBSTITUTE, rule="S10")
+    FeeStandard.objects.create(
+        version=1,
+        labour_rate=120,
+        callout_fee=80,
+        created_by=lead,
+        approved_by=lead,
+        approved_at=dt.datetime.now(dt.UTC),
+    )
+    return {
+        **world,
+        "service_request": request.number,
+        "own_service_request": own.number,
+        "approval": approval.pk,
+        "task": task.pk,
+    }
+
+
 def _state() -> dict[str, Any]:
     """What a denied call must not change."""
     return {
@@ -229,12 +410,18 @@ def _state() -> dict[str, Any]:
         "units": Unit.objects.count(),
         "contracts": ServiceContract.objects.count(),
         "loans": list(SubstituteLoan.objects.order_by("pk").values_list("pk", "returned_on")),
+        "service_requests": list(ServiceRequest.objects.order_by("pk").values_list("pk", "state", "version")),
+        "approvals": list(Approval.objects.order_by("pk").values_list("pk", "state")),
+        "tasks": list(ServiceTask.objects.order_by("pk").values_list("pk", "done_at")),
+        "quotes": Quote.objects.count(),
     }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("endpoint", "role"), CASES, ids=[f"{e.name}-{r}" for e, r in CASES])
-def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], make_user, api_as) -> None:
+def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], make_user, api_as, request) -> None:
+    if endpoint.name.startswith("service"):
+        world = request.getfixturevalue("service_world")
     if role == ANON:
         client = api_as(None)
     elif role == Role.SALES:
@@ -257,13 +444,14 @@ def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], mak
         if endpoint.method != "get":
             assert _state() == before, "a refused call changed data"
     if endpoint.scoped_list and role == Role.CUSTOMER:
-        customers = {item.get("customer", item.get("id")) for item in body["items"]}
-        customers = {c["id"] if isinstance(c, dict) else c for c in customers}
+        owners = [item.get("customer", item.get("id")) for item in body["items"]]
+        customers = {c["id"] if isinstance(c, dict) else c for c in owners}
         assert customers == {world["own_customer"]}, body
 
 
 @pytest.mark.django_db
-def test_portal_user_never_reads_another_customer(make_user, api_as, world) -> None:
+def test_portal_user_never_reads_another_customer(make_user, api_as, service_world) -> None:
+    world = service_world
     portal = api_as(make_user("customer", customer_id=world["own_customer"]))
     for path in [
         f"customers/{world['customer']}",
@@ -271,11 +459,12 @@ def test_portal_user_never_reads_another_customer(make_user, api_as, world) -> N
         f"units/{world['serial']}",
         f"units/{world['serial']}/coverage",
         f"contracts/{world['contract']}",
+        f"service-requests/{world['service_request']}",
     ]:
         response = portal.get(path)
         assert response.status_code == 404, path
         assert "测试设备用户" not in response.content.decode()
-    for path in ["customers", "units", "contracts", "loans"]:
+    for path in ["customers", "units", "contracts", "loans", "service-requests"]:
         text = portal.get(path).content.decode()
         assert str(world["serial"]) not in text
         assert Customer.objects.get(pk=world["customer"]).name not in text

@@ -57,13 +57,22 @@ SERVICE_ENGINEER = SERVICE_READ | {
 FEES = {"service.view_feestandard", "service.add_feestandard"}
 FEES_APPROVE = FEES | {"service.approve_feestandard"}  # B2: approved by the service-centre manager
 CHARGE = {"service.charge_servicerequest"}  # B1: fee collected, invoice number
+RATINGS_RECORD = {"followup.add_servicerating", "followup.view_servicerating"}  # V3: a rating taken by phone
+RATINGS_READ = {"followup.view_servicerating"}  # V3: monthly appraisal
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.AGENT: STAFF_READ
     | INTAKE
     | SERVICE_INTAKE
     | {"installed_base.add_substituteloan", "installed_base.change_substituteloan"},
-    Role.TEAM_LEAD: STAFF_READ | INTAKE | INSTALLED_BASE_ADMIN | EXPORT | APPROVE_ACCESS | CLOCKS_ALL | SERVICE_MANAGE,
+    Role.TEAM_LEAD: STAFF_READ
+    | INTAKE
+    | INSTALLED_BASE_ADMIN
+    | EXPORT
+    | APPROVE_ACCESS
+    | CLOCKS_ALL
+    | SERVICE_MANAGE
+    | RATINGS_RECORD,
     Role.CS_MANAGER: STAFF_READ
     | INTAKE
     | INSTALLED_BASE_ADMIN
@@ -74,11 +83,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | CLOCKS_ALL
     | SERVICE_MANAGE
     | FEES_APPROVE
-    | CHARGE,
+    | CHARGE
+    | RATINGS_RECORD,
     Role.ENGINEER: STAFF_READ | SERVICE_ENGINEER | {"installed_base.add_unit", "installed_base.change_unit"},
     Role.PARTS_KEEPER: STAFF_READ,
-    Role.ANALYST: STAFF_READ | EXPORT | SERVICE_READ,
-    Role.QUALITY: STAFF_READ | EXPORT | SERVICE_READ,
+    Role.ANALYST: STAFF_READ | EXPORT | SERVICE_READ | RATINGS_READ,
+    Role.QUALITY: STAFF_READ | EXPORT | SERVICE_READ | RATINGS_READ,
     Role.SALES: STAFF_READ | INTAKE | {"installed_base.add_servicecontract", "installed_base.change_servicecontract"},
     Role.SALES_MANAGER: STAFF_READ
     | INTAKE
@@ -88,8 +98,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.RND: STAFF_READ,
     Role.FINANCE: STAFF_READ | EXPORT | SERVICE_READ | CHARGE | {"service.view_feestandard"},
     Role.WAREHOUSE: STAFF_READ | SERVICE_READ | {"service.depot_servicerequest"},
-    Role.VP: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ,
-    Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ,
+    Role.VP: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ | RATINGS_READ,
+    Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ | RATINGS_READ,
     Role.MGMT_REP: STAFF_READ | EXPORT | AUDIT,
     Role.TRAINER: STAFF_READ,
     Role.ADMIN: STAFF_READ

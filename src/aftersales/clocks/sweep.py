@@ -317,7 +317,7 @@ def _escalate(clock: Clock, step: dict[str, Any], chunk: _Chunk) -> None:
     }
     recipients = chunk.recipients.resolve(clock, step["notify"])
     step_data = {"at": step["at"], "after_minutes": step["after_minutes"]}
-    if step["raise_level"]:
+    if step.get("raise_level", False):
         clock.escalation_level += 1
         chunk.result.escalated += 1
         chunk.event(clock, events.CLOCK_ESCALATED, level=clock.escalation_level, notify=step["notify"], **step_data)
@@ -340,7 +340,7 @@ def _escalate(clock: Clock, step: dict[str, Any], chunk: _Chunk) -> None:
             at=step["at"],
             after_minutes=step["after_minutes"],
             level=clock.escalation_level,
-            raised=bool(step["raise_level"]),
+            raised=bool(step.get("raise_level", False)),
             reassigned_to=new_owner,
         )
     )

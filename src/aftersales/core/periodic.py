@@ -1,7 +1,7 @@
 """Periodic jobs of the embedded install: one daemon thread inside `aftersales serve`.
 
-Jobs are named by dotted path in settings.AFTERSALES_PERIODIC_JOBS ({path: seconds}), so the
-kernel imports no domain app. A job is a django_tasks Task (run with `.call()`, in this
+Jobs are named by dotted path in settings.AFTERSALES_PERIODIC_JOBS ({path: seconds, or a
+crontab string such as "5 0 * * *" read in settings.TIME_ZONE}), so the kernel imports no domain app. A job is a django_tasks Task (run with `.call()`, in this
 process, the same code a `db_worker` runs when the scale-out `aftersales scheduler` enqueues
 it) or a plain function. Every job is idempotent and driven by stored due times, so a missed
 minute, a second process or a restart does no harm (DESIGN.md "Time and background work").
@@ -9,9 +9,9 @@ minute, a second process or a restart does no harm (DESIGN.md "Time and backgrou
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
-import time
 from typing import Any
 
 from django.conf import settings
@@ -34,21 +34,39 @@ def run_job(path: str) -> Any:
         connections.close_all()
 
 
-def _loop(jobs: dict[str, float]) -> None:
-    next_run = {path: 0.0 for path in jobs}
+Schedule = float | int | str  # seconds between runs, or a crontab line ("minute hour day month weekday")
+
+
+def next_run_after(schedule: Schedule, after: dt.datetime) -> dt.datetime:
+    """The next time a job is due after `after` (aware): + seconds, or the crontab's next fire time."""
+    if isinstance(schedule, str):
+        from apscheduler.triggers.cron import CronTrigger
+
+        trigger = CronTrigger.from_crontab(schedule, timezone=settings.TIME_ZONE)
+        fire = trigger.get_next_fire_time(None, after + dt.timedelta(microseconds=1))
+        assert fire is not None, f"crontab {schedule!r} never fires"
+        return fire
+    return after + dt.timedelta(seconds=float(schedule))
+
+
+def _loop(jobs: dict[str, Schedule]) -> None:
+    # Every job runs once at start: daily jobs catch up after a restart (they are idempotent).
+    now = dt.datetime.now(dt.UTC)
+    next_run = dict.fromkeys(jobs, now)
     while not _stop.is_set():
-        now = time.monotonic()
-        for path, every in jobs.items():
+        now = dt.datetime.now(dt.UTC)
+        for path, schedule in jobs.items():
             if now >= next_run[path]:
-                next_run[path] = now + every
+                next_run[path] = next_run_after(schedule, now)
                 try:
                     run_job(path)
                 except Exception:  # a failing run is logged; the next minute tries again
                     log.exception("periodic job %s failed", path)
-        _stop.wait(max(0.5, min(next_run.values()) - time.monotonic()))
+        wait = (min(next_run.values()) - dt.datetime.now(dt.UTC)).total_seconds()
+        _stop.wait(min(60.0, max(0.5, wait)))
 
 
-def periodic_start(jobs: dict[str, float] | None = None) -> bool:
+def periodic_start(jobs: dict[str, Schedule] | None = None) -> bool:
     """Start the periodic thread once per process (idempotent). Returns True if it was started now."""
     global _thread
     jobs = dict(jobs if jobs is not None else getattr(settings, "AFTERSALES_PERIODIC_JOBS", {}))

@@ -170,7 +170,12 @@ POLICIES: dict[str, PolicyDef] = {
                     ],
                     # S6: the request has no engineer yet, so the team leads hear of the response first.
                     "respond": [
-                        {"at": "warning", "after_minutes": 0, "notify": ["owner", "role:team_lead"]},
+                        {
+                            "at": "warning",
+                            "after_minutes": 0,
+                            "notify": ["owner", "role:team_lead"],
+                            "raise_level": False,
+                        },
                         {
                             "at": "breach",
                             "after_minutes": 0,
@@ -179,7 +184,7 @@ POLICIES: dict[str, PolicyDef] = {
                         },
                     ],
                     "arrive": [
-                        {"at": "warning", "after_minutes": 0, "notify": ["owner"]},
+                        {"at": "warning", "after_minutes": 0, "notify": ["owner"], "raise_level": False},
                         {
                             "at": "breach",
                             "after_minutes": 0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,13 +30,19 @@ def policy_version_current(at: dt.datetime | None = None) -> PolicyVersion | Non
     return PolicyVersion.objects.filter(effective_from__lte=at or timezone.now()).order_by("-number").first()
 
 
+@functools.cache
+def _default(key: str) -> Any:
+    """The SPEC default, validated once, so it has the same shape as a stored value (every field present)."""
+    return policy_def(key).validate(policy_def(key).default)
+
+
 def policy_get(key: str, *, at: dt.datetime | None = None) -> PolicyValue:
     """The value of `key` in force at `at` (default now), with the version it comes from."""
-    definition = policy_def(key)
+    policy_def(key)  # KeyError for an undeclared key, even while the defaults are in force
     version = policy_version_current(at)
     if version is None or key not in version.values:
         # A copy: callers may edit what they read (e.g. to build the next version) without touching the default.
-        return PolicyValue(key=key, value=copy.deepcopy(definition.default), version=version.number if version else 0)
+        return PolicyValue(key=key, value=copy.deepcopy(_default(key)), version=version.number if version else 0)
     return PolicyValue(key=key, value=version.values[key], version=version.number)
 
 
@@ -45,7 +52,10 @@ def policy_table(*, at: dt.datetime | None = None) -> list[tuple[Any, PolicyValu
     number = version.number if version else 0
     stored = version.values if version else {}
     return [
-        (definition, PolicyValue(key=key, value=copy.deepcopy(stored.get(key, definition.default)), version=number))
+        (
+            definition,
+            PolicyValue(key=key, value=copy.deepcopy(stored[key] if key in stored else _default(key)), version=number),
+        )
         for key, definition in sorted(POLICIES.items())
     ]
 

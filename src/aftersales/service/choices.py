@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestState(models.TextChoices):
@@ -47,7 +48,7 @@ class Channel(models.TextChoices):
     FAX = "fax", _("Fax")  # 传真
     WEB = "web", _("Web portal")  # 网站/客户门户
     WALK_IN = "walk_in", _("Walk-in")  # 来访
-    ONSITE = "onsite", _("On site")  # 现场
+    ONSITE = "onsite", pgettext_lazy("channel", "On site")  # 现场
     LETTER = "letter", _("Letter")  # 信函
     DISPATCH = "dispatch", _("Dispatched by HQ or region")  # 总部/区域服务部派单
 

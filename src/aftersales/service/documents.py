@@ -17,8 +17,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from aftersales.core.access import Actor
+from aftersales.core.errors import NotFound
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service.models import DepotJob, Quote, ServiceRequest
+from aftersales.service.selectors import access_service_request
 
 CENT = Decimal("0.01")
 
@@ -80,12 +83,17 @@ def _request_context(sr: ServiceRequest) -> dict[str, Any]:
     ]
     parts_total = sum((p.unit_price * p.quantity for p in sr.parts.all()), Decimal("0"))
     jobs = list(sr.depot_jobs.all())
+    # The request's labour is set when the job is completed; before that, the depot reports' labour.
+    depot_minutes = [j.labour_minutes for j in jobs if j.labour_minutes is not None]
+    labour_minutes = (
+        sr.labour_minutes if sr.labour_minutes is not None else (sum(depot_minutes) if depot_minutes else None)
+    )
     return {
         "sr": sr,
         "steps": list(sr.steps.select_related("author")),
         "parts": parts,
         "parts_total": _money(parts_total),
-        "labour_hours": _hours(sr.labour_minutes),
+        "labour_hours": _hours(labour_minutes),
         "charging_label": _charging_label(sr.charging_type),
         "signature": png_data_uri(sr.signature_png),
         "depot_jobs": jobs,
@@ -122,6 +130,19 @@ def pickup_receipt_pdf(job: DepotJob) -> bytes:
 def repair_tag_pdf(job: DepotJob) -> bytes:
     """维修卡: the tag that travels with the unit through the depot (S13)."""
     return render_pdf("service/pdf/repair_tag.html", _job_context(job))
+
+
+def access_quote(actor: Actor, number: str) -> Quote:
+    """A quotation by number if the actor may see its request; NotFound for missing and out of scope alike."""
+    quote = (
+        Quote.objects.select_related("request", "fee_standard", "offered_by")
+        .filter(number=str(number or "").strip().upper())
+        .first()
+    )
+    if quote is None:
+        raise NotFound()
+    access_service_request(actor, quote.request.number)  # raises NotFound when not the actor's
+    return quote
 
 
 def quotation_pdf(quote: Quote) -> bytes:

@@ -14,6 +14,11 @@ class ServiceErrorCode:
     NO_FEE_STANDARD = "no_fee_standard"  # B2
     APPROVAL_DECIDED = "approval_already_decided"
     TASK_DONE = "task_already_done"
+    QUOTE_NOT_OFFERED = "quote_not_offered"  # B1/B2
+    QUOTE_NOT_ACCEPTED = "quote_not_accepted"  # B1/B2
+    NOT_CHARGEABLE = "not_chargeable"  # B1/B2
+    FEE_STANDARD_APPROVED = "fee_standard_already_approved"  # B1/B2
+    PAYMENT_RECORDED = "payment_already_recorded"  # B1/B2
 
 
 class ServiceConflict(Conflict):

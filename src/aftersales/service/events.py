@@ -37,6 +37,11 @@ FEE_STANDARD_APPROVED = "feestandard.approved"
 DEPOT_MOVED = "depotjob.moved"
 DEPOT_REPORTED = "depotjob.reported"
 HANDIN_SUBMITTED = "repairorderhandin.submitted"
+# State moves of a quotation and of its payment (core.workflow.transition on the Quote).
+QUOTE_ACCEPTED = "quote.accepted"
+QUOTE_DECLINED = "quote.declined"
+QUOTE_COLLECTED = "quote.collected"
+QUOTE_INVOICED = "quote.invoiced"
 
 register_action_labels(
     {
@@ -70,5 +75,9 @@ register_action_labels(
         DEPOT_MOVED: _("Depot register entry"),
         DEPOT_REPORTED: _("Repair report written"),
         HANDIN_SUBMITTED: _("Repair orders handed in"),
+        QUOTE_ACCEPTED: _("Quotation accepted"),
+        QUOTE_DECLINED: _("Quotation declined"),
+        QUOTE_COLLECTED: _("Fee collected on site"),
+        QUOTE_INVOICED: _("Fee handed to finance"),
     }
 )

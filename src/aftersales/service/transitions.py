@@ -1,66 +1,66 @@
-"""Allowed moves of a service request: {from_state: {to_state: rule id}} (S1–S16, B1).
+"""Allowed moves of a service request, per action: {action: {from_state: {to_state: rule id}}} (S1–S16, B1).
 
-Only core.workflow.transition() applies them; each service in service.services names its move.
+Each service names its action; core.workflow.transition() applies only that action's moves, so
+"arrive" can never take a quoted request on site, whatever other action may leave "quoted".
+REQUEST_TRANSITIONS is their union (every move the request can make), for docs and diagrams.
 """
 
+from aftersales.service.choices import PaymentState, QuoteState
 from aftersales.service.choices import RequestState as S
 
-REQUEST_TRANSITIONS: dict[str, dict[str, str]] = {
-    S.REGISTERED: {
-        S.DISPATCHED: "S7",  # dispatch
-        S.QUOTED: "B1",  # quote before dispatch (chargeable, customer asked for the price first)
-        S.COMPLETED: "S16",  # resolved by phone while the call was taken
-        S.CANCELLED: "S1",
+_WORK = (S.ON_SITE, S.IN_DEPOT)  # where a job is being worked on
+
+ACTION_TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
+    "dispatch": {s: {S.DISPATCHED: "S7"} for s in (S.REGISTERED, S.DISPATCHED, S.BOOKED)},
+    "book": {s: {S.BOOKED: "S7"} for s in (S.DISPATCHED, S.BOOKED)},
+    "arrive": {s: {S.ON_SITE: "S9"} for s in (S.DISPATCHED, S.BOOKED)},
+    "wait_parts": {S.ON_SITE: {S.WAITING_PARTS: "S9"}, S.IN_DEPOT: {S.WAITING_PARTS: "S13"}},
+    # back to where the work stood (ServiceRequest.resume_state)
+    "parts_arrived": {S.WAITING_PARTS: {S.ON_SITE: "S9", S.IN_DEPOT: "S13"}},
+    # a board that cannot be repaired on site is taken back with the customer's consent (S9, S13);
+    # from waiting_parts the parts are sent to the depot instead (the clocks run again)
+    "to_depot": {s: {S.IN_DEPOT: "S13"} for s in (S.DISPATCHED, S.BOOKED, S.ON_SITE, S.WAITING_PARTS)},
+    "quote": {s: {S.QUOTED: "B1"} for s in (S.REGISTERED, S.DISPATCHED, S.BOOKED, *_WORK)},
+    # accept-quote returns to where the work stood (ServiceRequest.resume_state)
+    "accept_quote": {S.QUOTED: {s: "B1" for s in (S.REGISTERED, S.DISPATCHED, S.BOOKED, *_WORK)}},
+    "decline_quote": {S.QUOTED: {S.DECLINED: "B1"}},
+    # before anyone is on site only a remote resolution completes a job (S16)
+    "complete": {
+        S.REGISTERED: {S.COMPLETED: "S16"},
+        S.DISPATCHED: {S.COMPLETED: "S16"},
+        S.BOOKED: {S.COMPLETED: "S16"},
+        S.ON_SITE: {S.COMPLETED: "S11"},
+        S.IN_DEPOT: {S.COMPLETED: "S13"},
     },
-    S.DISPATCHED: {
-        S.DISPATCHED: "S7",  # reassigned to another engineer
-        S.BOOKED: "S7",  # engineer confirmed the fault and booked the visit
-        S.ON_SITE: "S9",  # arrived without a booking (urgent)
-        S.IN_DEPOT: "S13",  # unit brought or sent to the depot
-        S.QUOTED: "B1",
-        S.COMPLETED: "S16",  # resolved remotely
-        S.CANCELLED: "S1",
-    },
-    S.BOOKED: {
-        S.DISPATCHED: "S7",
-        S.BOOKED: "S7",  # visit rebooked
-        S.ON_SITE: "S9",
-        S.IN_DEPOT: "S13",
-        S.QUOTED: "B1",
-        S.COMPLETED: "S16",
-        S.CANCELLED: "S1",
-    },
-    S.ON_SITE: {
-        S.WAITING_PARTS: "S9",
-        S.IN_DEPOT: "S9",  # board cannot be repaired on site: taken back with consent
-        S.QUOTED: "B1",
-        S.COMPLETED: "S11",
-    },
-    S.WAITING_PARTS: {
-        S.ON_SITE: "S9",  # parts arrived, back on site
-        S.IN_DEPOT: "S13",  # parts arrived at the depot
-    },
-    S.IN_DEPOT: {
-        S.WAITING_PARTS: "S13",
-        S.QUOTED: "B1",
-        S.COMPLETED: "S13",
-    },
-    S.QUOTED: {
-        # accept-quote returns to where the work stood (ServiceRequest.resume_state)
-        S.REGISTERED: "B1",
-        S.DISPATCHED: "B1",
-        S.BOOKED: "B1",
-        S.ON_SITE: "B1",
-        S.IN_DEPOT: "B1",
-        S.DECLINED: "B1",
-    },
-    S.COMPLETED: {
-        S.SIGNED: "S11",
-        S.CLOSED: "S11",  # remote resolution: no signature to collect (S16)
-        S.ON_SITE: "S11",  # self-check failed or customer refused to sign: back to work
-    },
-    S.SIGNED: {S.CLOSED: "S11"},
-    S.CLOSED: {},
-    S.DECLINED: {},
-    S.CANCELLED: {},
+    "sign_off": {S.COMPLETED: {S.SIGNED: "S11"}},
+    # the customer did not accept the result: back to work (S11)
+    "reopen": {S.COMPLETED: {S.ON_SITE: "S11"}},
+    # a remote resolution has no signature to collect (S16); the service checks which
+    "close": {S.SIGNED: {S.CLOSED: "S11"}, S.COMPLETED: {S.CLOSED: "S16"}},
+    "cancel": {s: {S.CANCELLED: "S1"} for s in (S.REGISTERED, S.DISPATCHED, S.BOOKED)},
+}
+
+
+def _union() -> dict[str, dict[str, str]]:
+    moves: dict[str, dict[str, str]] = {state: {} for state in S.values}
+    for table in ACTION_TRANSITIONS.values():
+        for source, targets in table.items():
+            moves[source].update(targets)
+    return moves
+
+
+REQUEST_TRANSITIONS: dict[str, dict[str, str]] = _union()
+
+
+# Allowed moves of a quotation and of its payment (B1).
+QUOTE_TRANSITIONS: dict[str, dict[str, str]] = {
+    QuoteState.OFFERED: {QuoteState.ACCEPTED: "B1", QuoteState.DECLINED: "B1"},
+    QuoteState.ACCEPTED: {},
+    QuoteState.DECLINED: {},
+}
+PAYMENT_TRANSITIONS: dict[str, dict[str, str]] = {
+    PaymentState.DUE: {PaymentState.COLLECTED: "B1", PaymentState.INVOICED: "B1"},
+    # Cash taken on site is invoiced by finance afterwards.
+    PaymentState.COLLECTED: {PaymentState.INVOICED: "B1"},
+    PaymentState.INVOICED: {},
 }

@@ -1,22 +1,681 @@
-"""Pages of the service case (S1–S16): parse → one selector or service → render."""
+"""Pages of the service case (S1–S16): parse → one selector or service → render.
+
+Intake (S1–S5), the request list, the dispatch board (S7, S8/S9 approvals, S10 tasks), the
+request page (S4 charging, S11 countersign) and the engineer's phone screen (S7–S11).
+Every action form carries the request's version, passed to the service as expected_version.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from aftersales.accounts.selectors import actor_for
+from aftersales.accounts.choices import RegionTier
+from aftersales.accounts.selectors import actor_for, service_point_list, user_list_with_role
+from aftersales.core.access import Actor
+from aftersales.core.errors import DomainError
 from aftersales.core.selectors import event_list_for
-from aftersales.service import selectors
+from aftersales.customers.selectors import access_customer, customer_lookup, customer_primary_contact
+from aftersales.installed_base.choices import ChargingType
+from aftersales.installed_base.selectors import unit_list_with_coverage
+from aftersales.service import selectors, services
+from aftersales.service.choices import RequestState
+from aftersales.service.errors import ServiceErrorCode
+from aftersales.service.forms import (
+    ActionForm,
+    ApprovalDecideForm,
+    ApprovalRequestForm,
+    ArriveForm,
+    BookForm,
+    CancelForm,
+    ChargingForm,
+    CloseForm,
+    CompleteForm,
+    CustomerSearchForm,
+    DepotForm,
+    DispatchForm,
+    IntakeForm,
+    PartForm,
+    PartsArrivedForm,
+    ReopenForm,
+    RequestFilterForm,
+    SignForm,
+    StepForm,
+    TaskDoneForm,
+    WaitPartsForm,
+)
+from aftersales.service.models import ServiceRequest
+from aftersales.service.transitions import ACTION_TRANSITIONS
+
+PAGE_SIZE = 25
+BOARD_SIZE = 50
+ENGINEER_CHOICES = 20
+# A service error without field names that still belongs next to one field.
+CODE_FIELDS = {
+    ServiceErrorCode.SELF_CHECK_REQUIRED: "self_check_passed",
+    ServiceErrorCode.UNSOLVED_NEEDS_PERMISSION: "resolution",
+}
+S = RequestState
 
 
-@login_required
+def staff_page(perm: str) -> Callable[[Callable[..., HttpResponse]], Any]:
+    """Log in first (anonymous → login page), then hold `perm` (else 403)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Any:
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorate
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return actor_for(request.user)  # type: ignore[arg-type]
+
+
+def form_errors_from(form: forms.Form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's error next to the visible fields it names; anything else above the form."""
+    placed = False
+    fields = dict(exc.fields)
+    if not fields and exc.code in CODE_FIELDS:
+        fields = {CODE_FIELDS[exc.code]: [exc.message]}
+    for name, value in fields.items():
+        field = (aliases or {}).get(name, name)
+        if field in form.fields and not form.fields[field].widget.is_hidden:
+            for message in value if isinstance(value, list | tuple) else [value]:
+                form.add_error(field, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def _pdf_links(number: str) -> bool:
+    """The printable forms are another module's URLs: link them only once they exist."""
+    try:
+        reverse("service:request_voucher_pdf", args=[number])
+        reverse("service:request_repair_order_pdf", args=[number])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+# --- actions on one request ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestAction:
+    """One button/form on a request: who may use it, when it is shown, which service it calls.
+
+    Shown when the actor holds `perm` and the action (`move`) is allowed from the current state,
+    narrowed to `from_states`; actions without a move are shown while the request is
+    open. The service checks everything again: a stale page gets its Conflict message.
+    """
+
+    form: type[ActionForm]
+    perm: str
+    call: Callable[[Actor, str, dict[str, Any]], Any]
+    done: Promise
+    move: str = ""  # the action's name in service.transitions.ACTION_TRANSITIONS
+    from_states: frozenset[str] = frozenset()
+
+    def visible(self, actor: Actor, sr: ServiceRequest) -> bool:
+        if not actor.has_perm(self.perm):
+            return False
+        if self.from_states and sr.state not in self.from_states:
+            return False
+        if self.move:
+            return sr.state in ACTION_TRANSITIONS[self.move]
+        return sr.open
+
+
+def _v(data: dict[str, Any]) -> int | None:
+    return data.get("version")
+
+
+ACTIONS: dict[str, RequestAction] = {
+    # dispatcher / manager, on the request page and the board
+    "dispatch": RequestAction(
+        DispatchForm,
+        "service.dispatch_servicerequest",
+        lambda a, n, d: services.service_request_dispatch(
+            actor=a, number=n, engineer=d["engineer"], note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("Engineer assigned."),
+        move="dispatch",
+    ),
+    "charging": RequestAction(
+        ChargingForm,
+        "service.dispatch_servicerequest",
+        lambda a, n, d: services.service_request_charging_set(
+            actor=a, number=n, charging_type=d["charging_type"], reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("Charging type saved."),
+    ),
+    "cancel": RequestAction(
+        CancelForm,
+        "service.add_servicerequest",
+        lambda a, n, d: services.service_request_cancel(actor=a, number=n, reason=d["reason"], expected_version=_v(d)),
+        gettext_lazy("Request cancelled."),
+        move="cancel",
+    ),
+    "close": RequestAction(
+        CloseForm,
+        "service.close_servicerequest",
+        lambda a, n, d: services.service_request_close(actor=a, number=n, note=d["note"], expected_version=_v(d)),
+        gettext_lazy("Countersigned and closed."),
+        move="close",
+        from_states=frozenset({S.SIGNED, S.COMPLETED}),
+    ),
+    # engineer, on the phone screen
+    "book": RequestAction(
+        BookForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_book(
+            actor=a, number=n, visit_at=d["visit_at"], confirmed_fault=d["confirmed_fault"], expected_version=_v(d)
+        ),
+        gettext_lazy("Visit booked."),
+        move="book",
+        from_states=frozenset({S.DISPATCHED, S.BOOKED}),
+    ),
+    "arrive": RequestAction(
+        ArriveForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_arrive(actor=a, number=n, expected_version=_v(d)),
+        gettext_lazy("Checked in on site."),
+        move="arrive",
+        from_states=frozenset({S.DISPATCHED, S.BOOKED}),
+    ),
+    "step": RequestAction(
+        StepForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_step_add(actor=a, number=n, text=d["text"]),
+        gettext_lazy("Work step recorded."),
+    ),
+    "part": RequestAction(
+        PartForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_part_add(
+            actor=a,
+            number=n,
+            part_code=d["part_code"],
+            part_name=d["part_name"],
+            quantity=d["quantity"],
+            unit_price=d["unit_price"] if d["unit_price"] is not None else 0,
+            return_required=d["return_required"],
+        ),
+        gettext_lazy("Part recorded."),
+    ),
+    "wait_parts": RequestAction(
+        WaitPartsForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_wait_parts(
+            actor=a, number=n, reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("Waiting for parts: the clocks are paused."),
+        move="wait_parts",
+    ),
+    "parts_arrived": RequestAction(
+        PartsArrivedForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_parts_arrived(actor=a, number=n, expected_version=_v(d)),
+        gettext_lazy("Parts arrived: the clocks run again."),
+        from_states=frozenset({S.WAITING_PARTS}),
+    ),
+    "approval": RequestAction(
+        ApprovalRequestForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.approval_request(
+            actor=a, number=n, kind=d["kind"], reason=d["reason"], cost=d["cost"]
+        ),
+        gettext_lazy("Sent to a manager for approval."),
+    ),
+    "to_depot": RequestAction(
+        DepotForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_to_depot(
+            actor=a, number=n, reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("Taken to the depot."),
+        move="to_depot",
+        from_states=frozenset({S.DISPATCHED, S.BOOKED, S.ON_SITE}),
+    ),
+    "complete": RequestAction(
+        CompleteForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_complete(
+            actor=a,
+            number=n,
+            resolution=d["resolution"],
+            work_summary=d["work_summary"],
+            labour_minutes=d["labour_minutes"],
+            self_check_passed=d["self_check_passed"],
+            expected_version=_v(d),
+        ),
+        gettext_lazy("Job completed."),
+        move="complete",
+        from_states=frozenset({S.DISPATCHED, S.BOOKED, S.ON_SITE, S.IN_DEPOT}),
+    ),
+    "sign": RequestAction(
+        SignForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_sign_off(
+            actor=a, number=n, signature=d["signature"], signed_by_name=d["signed_by_name"], expected_version=_v(d)
+        ),
+        gettext_lazy("Signed by the customer."),
+        move="sign_off",
+    ),
+    "reopen": RequestAction(
+        ReopenForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_reopen(actor=a, number=n, reason=d["reason"], expected_version=_v(d)),
+        gettext_lazy("Back to work."),
+        from_states=frozenset({S.COMPLETED}),
+    ),
+}
+DETAIL_ACTIONS = ("dispatch", "charging", "cancel", "close")
+ENGINEER_ACTIONS = (
+    "book",
+    "arrive",
+    "step",
+    "part",
+    "wait_parts",
+    "parts_arrived",
+    "approval",
+    "to_depot",
+    "complete",
+    "sign",
+    "reopen",
+)
+
+
+@dataclass
+class ActionOutcome:
+    forms: dict[str, ActionForm]
+    done: bool = False
+    status: int = 200
+    error: str = ""
+
+
+def _request_actions(
+    request: HttpRequest,
+    actor: Actor,
+    sr: ServiceRequest,
+    names: tuple[str, ...],
+    form_kwargs: dict[str, dict[str, Any]] | None = None,
+) -> ActionOutcome:
+    """Build the action forms shown for `sr`; on POST run the posted one through its service."""
+    posted = request.POST.get("action", "") if request.method == "POST" else ""
+    outcome = ActionOutcome(forms={})
+    for name in names:
+        spec = ACTIONS[name]
+        kwargs = {"prefix": name, **(form_kwargs or {}).get(name, {})}
+        if name == posted:
+            if not actor.has_perm(spec.perm):
+                from django.core.exceptions import PermissionDenied
+
+                raise PermissionDenied
+            form = spec.form(request.POST, **kwargs)
+        elif spec.visible(actor, sr):
+            form = spec.form(initial={"version": sr.version}, **kwargs)
+        else:
+            continue
+        outcome.forms[name] = form
+    if not posted:
+        return outcome
+    if posted not in outcome.forms:
+        outcome.status = 400
+        outcome.error = _("Unknown action.")
+        return outcome
+    form = outcome.forms[posted]
+    if not form.is_valid():
+        outcome.status = 422
+        return outcome
+    spec = ACTIONS[posted]
+    try:
+        spec.call(actor, sr.number, form.cleaned_data)
+    except DomainError as exc:
+        form_errors_from(form, exc)
+        outcome.status = exc.status
+        outcome.error = str(exc.message)
+        return outcome
+    messages.success(request, str(spec.done))
+    outcome.done = True
+    return outcome
+
+
+def _signature_data_url(sr: ServiceRequest) -> str:
+    if not sr.signature_png:
+        return ""
+    return "data:image/png;base64," + base64.b64encode(bytes(sr.signature_png)).decode()
+
+
+def _region_tier_label(value: str) -> str:
+    try:
+        return str(RegionTier(value).label) if value else ""
+    except ValueError:
+        return value
+
+
+def _charging_label(value: str) -> str:
+    try:
+        return str(ChargingType(value).label)
+    except ValueError:
+        return value
+
+
+# --- intake (S1–S5) --------------------------------------------------------------------------
+
+
+def _intake_customer(actor: Actor, raw: Any) -> Any:
+    raw = str(raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    return access_customer(actor, int(raw))
+
+
+def _unit_rows(actor: Actor, customer: Any) -> list[dict[str, Any]]:
+    rows = []
+    for unit, coverage in unit_list_with_coverage(actor, customer.pk):
+        rows.append(
+            {
+                "unit": unit,
+                "coverage": coverage,
+                "charging_label": _charging_label(coverage.charging_type),
+            }
+        )
+    return rows
+
+
+def _unit_choices(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    out = []
+    for row in rows:
+        unit, coverage = row["unit"], row["coverage"]
+        warranty = _("in warranty") if coverage.in_warranty else _("out of warranty")
+        out.append((unit.serial, f"{unit.serial} · {unit.product.model} · {warranty} · {row['charging_label']}"))
+    return out
+
+
+@staff_page("service.add_servicerequest")
+def request_create(request: HttpRequest) -> HttpResponse:
+    """One screen for the hotline: find the caller, pick the unit, describe the fault, register (S1)."""
+    actor = _actor(request)
+    search = CustomerSearchForm(request.GET or None)
+    q = request.GET.get("q", "").strip()[:100]
+    results = customer_lookup(actor, q) if q and not request.GET.get("customer") else []
+    customer = _intake_customer(actor, request.POST.get("customer") if request.method == "POST" else None)
+    if customer is None:
+        customer = _intake_customer(actor, request.GET.get("customer"))
+    unit_rows = _unit_rows(actor, customer) if customer else []
+    form = None
+    status = 200
+    if customer is not None:
+        contact = customer_primary_contact(customer)
+        initial = {
+            "customer": customer.pk,
+            "contact_name": contact.name if contact else "",
+            "phone": (contact.phone if contact and contact.phone else "") or customer.phone,
+            "address": customer.address,
+        }
+        if len(unit_rows) == 1:
+            initial["unit"] = unit_rows[0]["unit"].serial
+        form = IntakeForm(
+            request.POST if request.method == "POST" else None, initial=initial, unit_choices=_unit_choices(unit_rows)
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    sr = services.service_request_create(actor=actor, **form.service_values())
+                except DomainError as exc:
+                    form_errors_from(form, exc, aliases={"serial": "unit", "customer_id": "customer"})
+                    status = exc.status
+                else:
+                    messages.success(request, _("Service request %(number)s registered.") % {"number": sr.number})
+                    return redirect("service:request_detail", number=sr.number)
+            else:
+                status = 422
+    elif request.method == "POST":
+        status = 422
+    return render(
+        request,
+        "service/request_create.html",
+        {
+            "search": search,
+            "q": q,
+            "results": results,
+            "customer": customer,
+            "unit_rows": unit_rows,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+@staff_page("service.view_servicerequest")
+def request_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    engineers = [(u.username, str(u)) for u in user_list_with_role(selectors.ENGINEER_ROLE)]
+    points = [(p.code, f"{p.code} {p.name}") for p in service_point_list()]
+    form = RequestFilterForm(request.GET or None, engineers=engineers, points=points)
+    filters = form.selector_filters() if (not form.is_bound or form.is_valid()) else None
+    queryset = (
+        selectors.service_request_list(actor, **filters) if filters is not None else ServiceRequest.objects.none()
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "service/request_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "can_add": actor.has_perm("service.add_servicerequest"),
+        },
+    )
+
+
+# --- dispatch board (S7, S8/S9, S10) ---------------------------------------------------------
+
+
+def _board_post(request: HttpRequest, actor: Actor) -> tuple[Any, int, str]:
+    """Run the board's posted action. Returns (bound form or None, status, error message)."""
+    action = request.POST.get("action", "")
+    if action == "dispatch":
+        sr = selectors.access_service_request(actor, request.POST.get("number", ""))
+        form = DispatchForm(
+            request.POST,
+            auto_id=f"id_{sr.number}_%s",
+            suggestions=selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES),
+        )
+        form.number = sr.number  # type: ignore[attr-defined]
+        if not form.is_valid():
+            return form, 422, ""
+        try:
+            ACTIONS["dispatch"].call(actor, sr.number, form.cleaned_data)
+        except DomainError as exc:
+            form_errors_from(form, exc)
+            return form, exc.status, str(exc.message)
+        messages.success(
+            request,
+            _("%(number)s dispatched to %(engineer)s.")
+            % {"number": sr.number, "engineer": form.cleaned_data["engineer"]},
+        )
+        return None, 0, ""
+    if action in ("approve", "refuse"):
+        approval_form = ApprovalDecideForm(request.POST)
+        if not approval_form.is_valid():
+            return None, 400, _("Unknown approval.")
+        try:
+            services.approval_decide(
+                actor=actor,
+                approval_id=approval_form.cleaned_data["approval"],
+                approve=action == "approve",
+                note=approval_form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            return None, exc.status, str(exc.message)
+        messages.success(request, _("Approved.") if action == "approve" else _("Refused."))
+        return None, 0, ""
+    if action == "task_done":
+        task_form = TaskDoneForm(request.POST)
+        if not task_form.is_valid():
+            return None, 400, _("Unknown task.")
+        try:
+            services.service_task_done(
+                actor=actor, task_id=task_form.cleaned_data["task"], note=task_form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            return None, exc.status, str(exc.message)
+        messages.success(request, _("Task done."))
+        return None, 0, ""
+    return None, 400, _("Unknown action.")
+
+
+@staff_page("service.dispatch_servicerequest")
+def dispatch_board(request: HttpRequest) -> HttpResponse:
+    """S7: requests waiting for an engineer (carried over first), pending approvals, open tasks."""
+    actor = _actor(request)
+    posted_form, status, error = (None, 200, "")
+    if request.method == "POST":
+        posted_form, status, error = _board_post(request, actor)
+        if status == 0:
+            return redirect("service:board")
+    page = Paginator(selectors.dispatch_board(actor), BOARD_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for sr in page.object_list:
+        if posted_form is not None and getattr(posted_form, "number", None) == sr.number:
+            form = posted_form
+        else:
+            form = DispatchForm(
+                initial={"version": sr.version},
+                auto_id=f"id_{sr.number}_%s",
+                suggestions=selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES),
+            )
+        rows.append({"sr": sr, "form": form, "charging_label": _charging_label(sr.charging_type)})
+    return render(
+        request,
+        "service/board.html",
+        {
+            "page_obj": page,
+            "rows": rows,
+            "approvals": list(selectors.approval_pending_list(actor)[:100]),
+            "tasks": list(selectors.task_open_list(actor)[:100]),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+# --- the request page ------------------------------------------------------------------------
+
+
+@staff_page("service.view_servicerequest")
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
-    actor = actor_for(request.user)
-    service_request = selectors.access_service_request(actor, number)
+    actor = _actor(request)
+    sr = selectors.access_service_request(actor, number)
+    form_kwargs = {}
+    if ACTIONS["dispatch"].visible(actor, sr) or request.POST.get("action") == "dispatch":
+        form_kwargs["dispatch"] = {"suggestions": selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES)}
+    outcome = _request_actions(request, actor, sr, DETAIL_ACTIONS, form_kwargs)
+    if outcome.done:
+        return redirect("service:request_detail", number=sr.number)
+    if "charging" in outcome.forms and not outcome.forms["charging"].is_bound:
+        outcome.forms["charging"].initial["charging_type"] = sr.charging_type
+    can_work = actor.has_perm("service.work_servicerequest") and (
+        sr.engineer_id == actor.pk or actor.has_perm("service.dispatch_servicerequest")
+    )
     return render(
         request,
         "service/request_detail.html",
-        {"sr": service_request, "events": event_list_for(service_request)},
+        {
+            "sr": sr,
+            "events": event_list_for(sr),
+            "charging_label": _charging_label(sr.charging_type),
+            "region_tier_label": _region_tier_label(sr.region_tier),
+            "action_forms": outcome.forms,
+            "action_error": outcome.error,
+            "steps": list(sr.steps.select_related("author")),
+            "parts": list(sr.parts.all()),
+            "approvals": list(sr.approvals.select_related("requested_by", "decided_by")),
+            "tasks": list(sr.tasks.all()),
+            "can_approve": actor.has_perm("service.approve_servicerequest"),
+            "can_work": can_work and sr.open,
+            "signature_url": _signature_data_url(sr),
+            "pdf_links": _pdf_links(sr.number),
+        },
+        status=outcome.status,
+    )
+
+
+@staff_page("service.approve_servicerequest")
+def approval_decide(request: HttpRequest, number: str) -> HttpResponse:
+    """Approve or refuse from the request page (the board does the same); back to the request."""
+    actor = _actor(request)
+    sr = selectors.access_service_request(actor, number)
+    if request.method != "POST":
+        return redirect("service:request_detail", number=sr.number)
+    form = ApprovalDecideForm(request.POST)
+    action = request.POST.get("action", "")
+    if form.is_valid() and action in ("approve", "refuse"):
+        try:
+            services.approval_decide(
+                actor=actor,
+                approval_id=form.cleaned_data["approval"],
+                approve=action == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Approved.") if action == "approve" else _("Refused."))
+    return redirect("service:request_detail", number=sr.number)
+
+
+# --- the engineer's phone screen (S7–S11) ----------------------------------------------------
+
+
+@staff_page("service.work_servicerequest")
+def engineer_jobs(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    return render(
+        request,
+        "service/engineer_jobs.html",
+        {"jobs": list(selectors.engineer_jobs(actor)), "today": timezone.localdate()},
+    )
+
+
+@staff_page("service.work_servicerequest")
+def engineer_job(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    sr = selectors.access_service_request(actor, number)
+    outcome = _request_actions(request, actor, sr, ENGINEER_ACTIONS)
+    if outcome.done:
+        return redirect("service:engineer_job", number=sr.number)
+    return render(
+        request,
+        "service/engineer_job.html",
+        {
+            "sr": sr,
+            "action_forms": outcome.forms,
+            "action_error": outcome.error,
+            "steps": list(sr.steps.all()),
+            "parts": list(sr.parts.all()),
+            "approvals": list(sr.approvals.all()),
+            "charging_label": _charging_label(sr.charging_type),
+            "signature_url": _signature_data_url(sr),
+        },
+        status=outcome.status,
     )

@@ -27,6 +27,12 @@ class NavItem:
 
 STAFF_MENU = [
     NavItem(_("Hotline lookup"), "customers:lookup", "telephone", perm="customers.view_customer"),
+    NavItem(_("Service intake"), "service:request_create", "journal-plus", perm="service.add_servicerequest"),
+    NavItem(_("Service requests"), "service:request_list", "card-list", perm="service.view_servicerequest"),
+    NavItem(_("Dispatch board"), "service:board", "kanban", perm="service.dispatch_servicerequest"),
+    NavItem(_("My jobs"), "service:engineer_jobs", "phone", perm="service.work_servicerequest"),
+    NavItem(_("Depot register"), "service:depot_register", "tools", perm="service.depot_servicerequest"),
+    NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard"),
     NavItem(_("Customers"), "customers:list", "people", perm="customers.view_customer"),
     NavItem(_("Access requests"), "customers:access_requests", "shield-lock", perm="customers.view_customer"),
     NavItem(_("Units"), "installed_base:unit_list", "cpu", perm="installed_base.view_unit"),
@@ -47,6 +53,8 @@ STAFF_MENU = [
 ]
 PORTAL_MENU = [
     NavItem(_("My equipment"), "portal:home", "cpu", roles=frozenset({"customer"})),
+    NavItem(_("My service requests"), "portal:request_list", "tools", roles=frozenset({"customer"})),
+    NavItem(_("Report a fault"), "portal:request_create", "plus-circle", roles=frozenset({"customer"})),
 ]
 
 

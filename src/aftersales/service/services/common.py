@@ -13,7 +13,7 @@ from aftersales.service.choices import ENDED_STATES
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import ServiceRequest
 from aftersales.service.selectors import access_service_request
-from aftersales.service.transitions import REQUEST_TRANSITIONS
+from aftersales.service.transitions import ACTION_TRANSITIONS
 
 REQUEST_URL_KIND = "service.servicerequest"
 
@@ -33,19 +33,20 @@ def request_lock(actor: Actor, number: str, expected_version: int | None = None)
 def request_move(
     request: ServiceRequest,
     *,
+    action: str,
     to: str,
     actor: Actor,
     reason: str = "",
     data: dict[str, Any] | None = None,
     fields: tuple[str, ...] = (),
 ) -> str:
-    """Apply one allowed move (service.transitions), bump the version, save `fields` with it; one event."""
+    """Apply one move of `action` (service.transitions), bump the version, save `fields` with it; one event."""
     request.version += 1
     request.open = to not in ENDED_STATES
     return transition(
         request,
         to=to,
-        table=REQUEST_TRANSITIONS,
+        table=ACTION_TRANSITIONS[action],
         actor=actor,
         reason=reason,
         data=data,

@@ -74,6 +74,7 @@ def service_request_dispatch(
     request.dispatched_at = timezone.now()
     request_move(
         request,
+        action="dispatch",
         to=to,
         actor=actor,
         reason=note,
@@ -106,6 +107,7 @@ def service_request_book(
     request.confirmed_fault = (confirmed_fault or "").strip() or request.confirmed_fault
     request_move(
         request,
+        action="book",
         to=RequestState.BOOKED,
         actor=actor,
         data={"visit_at": visit_at.isoformat(), "confirmed_fault": request.confirmed_fault},
@@ -123,7 +125,7 @@ def service_request_arrive(*, actor: Actor, number: str, expected_version: int |
     require_own_job(actor, request)
     now = timezone.now()
     request.arrived_at = now
-    request_move(request, to=RequestState.ON_SITE, actor=actor, fields=("arrived_at",))
+    request_move(request, action="arrive", to=RequestState.ON_SITE, actor=actor, fields=("arrived_at",))
     _stop(request, ClockKind.RESPOND, actor, now)
     _stop(request, ClockKind.ARRIVE, actor, now)
     return request
@@ -200,7 +202,14 @@ def service_request_wait_parts(
     request = request_lock(actor, number, expected_version)
     require_own_job(actor, request)
     request.resume_state = request.state
-    request_move(request, to=RequestState.WAITING_PARTS, actor=actor, reason=reason, fields=("resume_state",))
+    request_move(
+        request,
+        action="wait_parts",
+        to=RequestState.WAITING_PARTS,
+        actor=actor,
+        reason=reason,
+        fields=("resume_state",),
+    )
     clock_pause_for(subject=request, actor=actor, reason=_("Waiting for parts"))
     return request
 
@@ -213,7 +222,7 @@ def service_request_parts_arrived(*, actor: Actor, number: str, expected_version
     require_own_job(actor, request)
     to = request.resume_state or RequestState.ON_SITE
     request.resume_state = ""
-    request_move(request, to=to, actor=actor, fields=("resume_state",))
+    request_move(request, action="parts_arrived", to=to, actor=actor, fields=("resume_state",))
     clock_resume_for(subject=request, actor=actor)
     return request
 
@@ -229,8 +238,19 @@ def service_request_to_depot(
     actor.require_perm("service.work_servicerequest")
     request = request_lock(actor, number, expected_version)
     require_own_job(actor, request)
+    waiting = request.state == RequestState.WAITING_PARTS
     request.unit_location = UnitLocation.IN_TRANSIT
-    request_move(request, to=RequestState.IN_DEPOT, actor=actor, reason=reason, fields=("unit_location",))
+    request.resume_state = ""
+    request_move(
+        request,
+        action="to_depot",
+        to=RequestState.IN_DEPOT,
+        actor=actor,
+        reason=reason,
+        fields=("unit_location", "resume_state"),
+    )
+    if waiting:  # the parts go to the depot instead: the wait is over
+        clock_resume_for(subject=request, actor=actor)
     _stop(request, ClockKind.RESPOND, actor)
     _stop(request, ClockKind.ARRIVE, actor)
     return request
@@ -319,6 +339,13 @@ def service_request_complete(
         raise _field_error("work_summary", _("Describe the work done."))
     if labour_minutes is not None and not 0 <= labour_minutes <= 60 * 24 * 30:
         raise _field_error("labour_minutes", _("Give the labour time in minutes."))
+    if request.state in (RequestState.REGISTERED, RequestState.DISPATCHED, RequestState.BOOKED) and (
+        resolution != Resolution.REMOTE
+    ):
+        raise ServiceConflict(
+            _("Check in on site first: before that, only a remote resolution completes the job (S16)."),
+            code=ServiceErrorCode.INVALID_TRANSITION,
+        )
     if not self_check_passed:
         raise ServiceConflict(
             _("The engineer's self-check must pass before the job is completed (S11)."),
@@ -342,6 +369,7 @@ def service_request_complete(
     request.completed_at = now
     request_move(
         request,
+        action="complete",
         to=RequestState.COMPLETED,
         actor=actor,
         data={"resolution": resolution, "labour_minutes": labour_minutes},
@@ -383,6 +411,7 @@ def service_request_sign_off(
     request.signed_at = timezone.now()
     request_move(
         request,
+        action="sign_off",
         to=RequestState.SIGNED,
         actor=actor,
         data={"signed_by": request.signed_by_name, "signature_bytes": len(png)},
@@ -402,7 +431,9 @@ def service_request_reopen(
     if not (reason or "").strip():
         raise _field_error("reason", _("Give a reason."))
     request.completed_at = None
-    request_move(request, to=RequestState.ON_SITE, actor=actor, reason=reason.strip(), fields=("completed_at",))
+    request_move(
+        request, action="reopen", to=RequestState.ON_SITE, actor=actor, reason=reason.strip(), fields=("completed_at",)
+    )
     return request
 
 
@@ -420,7 +451,9 @@ def service_request_close(
         )
     request.closed_at = timezone.now()
     request.closed_by = actor.user
-    request_move(request, to=RequestState.CLOSED, actor=actor, reason=note, fields=("closed_at", "closed_by"))
+    request_move(
+        request, action="close", to=RequestState.CLOSED, actor=actor, reason=note, fields=("closed_at", "closed_by")
+    )
     return request
 
 
@@ -435,7 +468,14 @@ def service_request_cancel(
     if not (reason or "").strip():
         raise _field_error("reason", _("Give a reason."))
     request.end_reason = reason.strip()[:200]
-    request_move(request, to=RequestState.CANCELLED, actor=actor, reason=request.end_reason, fields=("end_reason",))
+    request_move(
+        request,
+        action="cancel",
+        to=RequestState.CANCELLED,
+        actor=actor,
+        reason=request.end_reason,
+        fields=("end_reason",),
+    )
     for kind in (ClockKind.RESPOND, ClockKind.ARRIVE, ClockKind.SOLVE):
         _stop(request, kind, actor)
     return request

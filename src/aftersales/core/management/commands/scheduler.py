@@ -1,7 +1,8 @@
 """aftersales scheduler: the scale-out trigger of periodic jobs (docs/decisions/0003).
 
 Runs APScheduler in the foreground; each job of settings.AFTERSALES_PERIODIC_JOBS (dotted path →
-seconds; 60 = a cron trigger at second 0 of every minute) is *enqueued* on the task backend, and
+seconds, 60 = a cron trigger at second 0 of every minute; or a crontab line such as "5 0 * * *" in
+settings.TIME_ZONE) is *enqueued* on the task backend, and
 any number of `aftersales db_worker` processes run it. Jobs are idempotent and driven by stored
 due times, so a second scheduler or a missed minute does no harm. Ctrl-C / SIGTERM stops it.
 """
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="enqueue every job once and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        jobs: dict[str, float] = dict(settings.AFTERSALES_PERIODIC_JOBS)
+        jobs: dict[str, float | str] = dict(settings.AFTERSALES_PERIODIC_JOBS)
         if options["once"]:
             for path in jobs:
                 enqueue(path)
@@ -38,7 +39,10 @@ class Command(BaseCommand):
 
         scheduler = BlockingScheduler(timezone=settings.TIME_ZONE)
         for path, every in jobs.items():
-            trigger = CronTrigger(second=0) if every == 60 else IntervalTrigger(seconds=every)
+            if isinstance(every, str):
+                trigger = CronTrigger.from_crontab(every, timezone=settings.TIME_ZONE)
+            else:
+                trigger = CronTrigger(second=0) if every == 60 else IntervalTrigger(seconds=every)
             scheduler.add_job(
                 enqueue, trigger, args=[path], id=path, coalesce=True, max_instances=1, misfire_grace_time=30
             )

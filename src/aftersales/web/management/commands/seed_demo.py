@@ -120,9 +120,21 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._organisation()
         self._customers_and_units(rng, users, options["customers"], options["units"])
+        self._fee_standard(users["cs_manager"])  # B2: 200.00 yuan/h, call-out 100.00, approved
         self.stdout.write(self.style.SUCCESS(f"demo data ready. Users (password {DEMO_PASSWORD}):"))
         for role in [*ROLE_PEOPLE, "customer"]:
             self.stdout.write(f"  {role}")
+
+    @staticmethod
+    def _fee_standard(manager: Any) -> None:
+        from decimal import Decimal
+
+        from aftersales.accounts.selectors import actor_for
+        from aftersales.service.services.quotes import fee_standard_approve, fee_standard_create
+
+        actor = actor_for(manager)
+        fee = fee_standard_create(actor=actor, labour_rate=Decimal("200.00"), callout_fee=Decimal("100.00"))
+        fee_standard_approve(actor=actor, version=fee.version)
 
     def _organisation(self) -> dict[str, Any]:
         from aftersales.accounts.models import Department, Region, ServicePoint, User

@@ -1,0 +1,415 @@
+"""Service case (S1, S7): requests registered per second through the HTTP API of a real
+`aftersales serve`, next to the same rows inserted with raw SQL; the dispatch board at 1M requests.
+
+(a) `aftersales serve` is started as a subprocess on a free 127.0.0.1 port against the bench
+    database (AFTERSALES_PERIODIC=off: no sweep or daily job runs in it while we measure), an
+    API token is made for the bench agent, and 2 client threads × AFTERSALES_BENCH_HTTP_REQUESTS
+    (default 250) POST /api/v1/service-requests with keep-alive connections. Each request is the
+    whole service: validation, S4 charging, number, event, three clocks, S15 repeat check.
+    Reported: requests/s, p50/p99 latency, and the ratio to inserting as many bare rows with
+    executemany in the same run (the ceiling of the storage).
+(b) The dispatch board (service.selectors.dispatch_board, for a cs_manager) over
+    AFTERSALES_BENCH_SERVICE_REQUESTS (default 1,000,000) requests, bulk-inserted once and kept
+    between runs (numbers "BN…"), ~2% of them waiting for dispatch; p95 of 200 calls, and the
+    plan must use sr_board_idx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+from bench.context import BENCH_USER, Context
+from bench.database import REPO_ROOT, analyze, insert_rows, log, reset_sequences
+from bench.report import Figure, Samples, percentile
+
+AREA = "service"
+LOAD_PREFIX = "BN"  # numbers of the loaded rows: BN + 9 digits
+RAW_PREFIX = "RW"  # the raw-SQL comparison rows, deleted after the run
+MANAGER = "bench_manager"
+CLIENT_THREADS = 2
+STATES_OPEN = [  # (state, weight) of the open 5%: ~2% of all rows wait for dispatch
+    ("registered", 40),
+    ("dispatched", 20),
+    ("booked", 15),
+    ("on_site", 10),
+    ("waiting_parts", 5),
+    ("in_depot", 5),
+    ("completed", 5),
+]
+FAULTS = ["主轴异响，无法加工", "液压站漏油", "控制柜报警 E-21", "冷却泵不出水", "伺服驱动器过载", "刀库换刀卡滞"]
+
+
+def _total() -> int:
+    return int(os.environ.get("AFTERSALES_BENCH_SERVICE_REQUESTS", "1000000"))
+
+
+def _per_thread() -> int:
+    return int(os.environ.get("AFTERSALES_BENCH_HTTP_REQUESTS", "250"))
+
+
+# --- (b) the load -------------------------------------------------------------------------------
+
+
+def _rows(total: int, first_id: int, now: dt.datetime, customers: list[int], user_id: int) -> Any:
+    rng = random.Random(20261124)
+    states = [s for s, w in STATES_OPEN for _ in range(w)]
+    today = now.date()
+    for i in range(total):
+        is_open = rng.random() < 0.05
+        age = dt.timedelta(minutes=rng.randrange(0, 60 * 24 * (20 if is_open else 730)))
+        received = now - age
+        state = rng.choice(states) if is_open else rng.choice(["closed"] * 9 + ["cancelled"])
+        carried = today if state == "registered" and age > dt.timedelta(days=1) else None
+        yield {
+            "id": first_id + i,
+            "number": f"{LOAD_PREFIX}{i:09d}",
+            "state": state,
+            "open": is_open,
+            "version": 1,
+            "customer_id": rng.choice(customers),
+            "model_text": "XK-7140",
+            "channel": "phone",
+            "priority": rng.choice(["urgent", "serious", "general", "general", "general"]),
+            "kind": "repair",
+            "fault": rng.choice(FAULTS),
+            "received_at": received,
+            "received_by_id": user_id,
+            "charging_type": "C",
+            "calendar_code": "CN",
+            "carried_over_on": carried,
+            "unit_location": "customer",
+            "completed_at": None if is_open else received + dt.timedelta(days=2),
+            "closed_at": None if is_open else received + dt.timedelta(days=3),
+        }
+
+
+def _load(total: int, ctx: Context) -> float:
+    from django.db import connection, transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from aftersales.customers.models import Customer
+    from aftersales.service.models import ServiceRequest
+
+    have = ServiceRequest.objects.filter(number__startswith=LOAD_PREFIX).count()
+    if have == total:
+        return 0.0
+    log(f"service: loading {total:,} service requests (once; kept between runs) …")
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(ServiceRequest._meta.db_table)} WHERE number LIKE %s",
+            [f"{LOAD_PREFIX}%"],
+        )
+    customers = list(Customer.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
+    first_id = (ServiceRequest.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    with transaction.atomic():
+        insert_rows(
+            ServiceRequest, _rows(total, first_id, timezone.now().replace(microsecond=0), customers, ctx.actor.pk)
+        )
+    reset_sequences([ServiceRequest])
+    analyze()
+    return time.perf_counter() - start
+
+
+def _manager() -> Any:
+    from aftersales.accounts.models import User
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.accounts.services import user_create
+
+    user = User.objects.filter(username=MANAGER).first() or user_create(
+        actor=None, username=MANAGER, password="bench-pass-123", role="cs_manager"
+    )
+    return actor_for(user)
+
+
+def _index_search(plan: str) -> bool:
+    """The plan searches sr_board_idx by its leading columns and reads it in order (no sort)."""
+    if "Index" in plan:  # PostgreSQL: "Index Scan using sr_board_idx …"
+        return "sr_board_idx" in plan and "Sort" not in plan
+    return "SEARCH" in plan and "sr_board_idx" in plan and "TEMP B-TREE" not in plan
+
+
+def _sample(fn: Any, *, count: int = 200, budget: float = 30.0) -> Samples:
+    """Up to `count` timings of fn(), fewer (at least 5) when they would take longer than `budget` seconds."""
+    samples = Samples()
+    began = time.perf_counter()
+    while len(samples.values) < count and (len(samples.values) < 5 or time.perf_counter() - began < budget):
+        start = time.perf_counter()
+        fn()
+        samples.add(time.perf_counter() - start)
+    return samples
+
+
+def _board(ctx: Context, total: int) -> list[Figure]:
+    from aftersales.service.models import ServiceRequest
+    from aftersales.service.selectors import dispatch_board
+
+    manager = _manager()
+    plan = (
+        ServiceRequest.objects.filter(open=True, state="registered")
+        .order_by("carried_over_on", "received_at")[:200]
+        .explain()
+    )
+    uses_index = _index_search(plan)
+    waiting = ServiceRequest.objects.filter(open=True, state="registered").count()
+    rows = dispatch_board(manager)  # warm-up
+    samples = _sample(lambda: dispatch_board(manager))
+    p95 = samples.p95()
+    # The same query with `open IN (TRUE)`: Django writes `open=True` as a bare `WHERE "open"` on
+    # SQLite, which the planner cannot match to the index's first column (full index scan + sort).
+    fixed_qs = (
+        ServiceRequest.objects.filter(open__in=[True], state="registered")
+        .select_related("customer", "unit__product", "service_point")
+        .order_by("carried_over_on", "received_at")
+    )
+    fixed_plan = fixed_qs[:200].explain()
+    fixed = _sample(lambda: list(fixed_qs[:200]))
+    return [
+        Figure(
+            AREA,
+            f"dispatch board p95 ({len(rows)} of {waiting:,} waiting, {total:,} requests, {len(samples.values)} calls)",
+            p95,
+            "ms",
+            goal="< 100 ms, sr_board_idx",
+            ok=p95 < 100 and uses_index,
+            note=f"median {samples.median():.1f} ms; plan: {' | '.join(line.strip() for line in plan.splitlines())}",
+        ),
+        Figure(
+            AREA,
+            "board query written with open IN (TRUE), p95",
+            fixed.p95(),
+            "ms",
+            goal="< 100 ms, sr_board_idx",
+            ok=fixed.p95() < 100 and _index_search(fixed_plan),
+            note=f"plan: {' | '.join(line.strip() for line in fixed_plan.splitlines())}",
+        ),
+    ]
+
+
+# --- (a) HTTP intake against a real server ------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "AFTERSALES_DATABASE_URL": url,
+        "AFTERSALES_PERIODIC": "off",
+        "DJANGO_SETTINGS_MODULE": "aftersales.settings",
+        "PYTHONUNBUFFERED": "1",
+    }
+    proc = subprocess.Popen(  # noqa: S603 — our own interpreter and module, fixed arguments
+        [sys.executable, "-m", "aftersales", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"aftersales serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/openapi.json")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("aftersales serve did not answer within 60 s")
+
+
+def _stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()  # SIGTERM: gunicorn finishes the requests in flight and exits
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _payloads(count: int, seed: int) -> list[bytes]:
+    from aftersales.installed_base.models import Unit
+
+    # Confidential files (C3) need a grant first; the hotline load is on ordinary customers.
+    units = list(
+        Unit.objects.filter(customer__confidential=False).order_by("pk").values_list("serial", "customer_id")[:5000]
+    )
+    rng = random.Random(seed)
+    bodies = []
+    for _ in range(count):
+        serial, customer = rng.choice(units)
+        bodies.append(
+            json.dumps(
+                {
+                    "customer": customer,
+                    "serial": serial,
+                    "channel": "phone",
+                    "priority": rng.choice(["urgent", "serious", "general"]),
+                    "fault": rng.choice(FAULTS),
+                    "contact_name": "王工",
+                },
+                ensure_ascii=False,
+            ).encode()
+        )
+    return bodies
+
+
+def _client(port: int, token: str, bodies: list[bytes], latencies: list[float], errors: list[str]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    for body in bodies:
+        start = time.perf_counter()
+        conn.request("POST", "/api/v1/service-requests", body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        latencies.append(time.perf_counter() - start)
+        if response.status != 201:
+            errors.append(f"{response.status} {data[:200]!r}")
+    conn.close()
+
+
+def _forget_created(after_id: int) -> None:
+    """Delete the requests the HTTP run registered, with their clocks: running clocks would be swept
+    by the clocks area of later runs. (Their audit events stay: the chain is append-only.)"""
+    from aftersales.clocks.models import Clock
+    from aftersales.service.models import ServiceRequest
+
+    ids = list(
+        ServiceRequest.objects.filter(pk__gt=after_id, received_by__username=BENCH_USER).values_list("pk", flat=True)
+    )
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        Clock.objects.filter(subject_type="service.servicerequest", subject_id__in=[str(x) for x in chunk]).delete()
+        ServiceRequest.objects.filter(pk__in=chunk).delete()
+
+
+def _http_intake(ctx: Context, url: str) -> tuple[list[Figure], int]:
+    from django.db.models import Max
+
+    from aftersales.accounts.services import api_token_create
+    from aftersales.service.models import ServiceRequest
+
+    per_thread = _per_thread()
+    before = ServiceRequest.objects.aggregate(m=Max("pk"))["m"] or 0
+    _token, clear = api_token_create(actor=ctx.actor, name="bench")
+    port = _free_port()
+    log(f"service: starting aftersales serve on 127.0.0.1:{port} …")
+    proc = _start_server(url, port)
+    try:
+        warm_errors: list[str] = []
+        _client(port, clear, _payloads(20, 1), [], warm_errors)  # both workers import and connect
+        if warm_errors:
+            raise RuntimeError(f"POST /api/v1/service-requests failed: {warm_errors[0]}")
+        per_client: list[list[float]] = [[] for _ in range(CLIENT_THREADS)]
+        errors: list[str] = []
+        bodies = [_payloads(per_thread, 100 + i) for i in range(CLIENT_THREADS)]
+        threads = [
+            threading.Thread(target=_client, args=(port, clear, bodies[i], per_client[i], errors))
+            for i in range(CLIENT_THREADS)
+        ]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - start
+    finally:
+        _stop_server(proc)
+        _forget_created(before)
+    latencies = [x * 1000 for lat in per_client for x in lat]
+    done = len(latencies)
+    rate = done / wall
+    return [
+        Figure(
+            AREA,
+            f"HTTP intake, {CLIENT_THREADS} clients × {per_thread} POST /api/v1/service-requests",
+            rate,
+            "/s",
+            goal="≥ 200 /s",
+            ok=rate >= 200 and not errors,
+            note=(
+                f"p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
+                f"{len(errors)} errors; aftersales serve (gunicorn gthread, default workers/threads), "
+                "each request = validation, S4, number, event, 3 clocks, S15 check"
+            ),
+        ),
+        Figure(AREA, "HTTP intake p50 latency", percentile(latencies, 50), "ms"),
+        Figure(AREA, "HTTP intake p99 latency", percentile(latencies, 99), "ms"),
+    ], done
+
+
+def _raw_insert(ctx: Context, count: int) -> float:
+    """Rows/s of inserting `count` bare request rows with executemany (deleted again)."""
+    from django.db import connection, transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from aftersales.customers.models import Customer
+    from aftersales.service.models import ServiceRequest
+
+    customers = list(Customer.objects.order_by("pk").values_list("pk", flat=True)[:1000])
+    first_id = (ServiceRequest.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    rows = [
+        {**row, "number": f"{RAW_PREFIX}{i:09d}", "state": "registered", "open": True, "carried_over_on": None}
+        for i, row in enumerate(_rows(count, first_id, timezone.now(), customers, ctx.actor.pk))
+    ]
+    start = time.perf_counter()
+    with transaction.atomic():
+        insert_rows(ServiceRequest, rows)
+    seconds = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(ServiceRequest._meta.db_table)} WHERE number LIKE %s",
+            [f"{RAW_PREFIX}%"],
+        )
+    reset_sequences([ServiceRequest])
+    return count / seconds
+
+
+def run(ctx: Context) -> list[Figure]:
+    from django.conf import settings
+
+    total = _total()
+    load_seconds = _load(total, ctx)
+    figures = _board(ctx, total)
+    db = settings.DATABASES["default"]
+    url = os.environ.get("AFTERSALES_DATABASE_URL", "")
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    http_figures, done = _http_intake(ctx, url)
+    raw_rate = _raw_insert(ctx, done)
+    figures += http_figures
+    figures.append(
+        Figure(
+            AREA,
+            f"raw SQL insert of {done:,} request rows",
+            raw_rate,
+            "rows/s",
+            note="executemany of the bare rows, no events/clocks/numbering",
+        )
+    )
+    figures.append(
+        Figure(AREA, "raw SQL ÷ HTTP intake", raw_rate / http_figures[0].value if http_figures[0].value else None, "×")
+    )
+    if load_seconds:
+        figures.append(Figure(AREA, f"bulk insert {total:,} service requests", load_seconds, "s"))
+    return figures

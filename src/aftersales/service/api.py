@@ -1,0 +1,316 @@
+"""Service case API: the service register, one endpoint per move, approvals, tasks, the dispatch board.
+
+Each endpoint parses its input, calls one selector or service, and renders the request (S1–S16,
+P3, B1). Every action answers with the whole request, so the caller gets the new state, version
+and clocks in one round trip. No `from __future__ import annotations`: Ninja reads the parameter
+annotations at import.
+"""
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from aftersales.accounts.schemas import ErrorOut
+from aftersales.accounts.selectors import actor_for
+from aftersales.clocks.selectors import clocks_for_subjects
+from aftersales.core.access import Actor
+from aftersales.service import selectors, services
+from aftersales.service.schemas import (
+    MAX_ID,
+    ApprovalDecideIn,
+    ApprovalOut,
+    ApprovalRequestIn,
+    BoardRowOut,
+    BookIn,
+    ChargingIn,
+    CloseIn,
+    CompleteIn,
+    DispatchIn,
+    PartIn,
+    PaymentIn,
+    QuoteAcceptIn,
+    QuoteDeclineIn,
+    QuoteIn,
+    ReasonIn,
+    RequestStateCode,
+    RequiredReasonIn,
+    ServiceRequestCreateIn,
+    ServiceRequestOut,
+    ServiceRequestSummaryOut,
+    SignOffIn,
+    StepIn,
+    TaskDoneIn,
+    TaskOut,
+    VersionIn,
+)
+from aftersales.service.services import quotes
+
+router = Router(tags=["service"])
+ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+PAGE_SIZE = 50
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Number = Annotated[str, Path(min_length=1, max_length=20)]
+REQUEST = {200: ServiceRequestOut, **ERRORS}
+
+
+class Pagination(PageNumberPagination):
+    """Page-number pagination, 50 a page, with bounded numbers (as the other lists)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=PAGE_SIZE)
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return actor_for(request.auth)  # type: ignore[attr-defined]
+
+
+# --- the service register (S1) ---------------------------------------------------------------
+
+
+@router.get(
+    "/service-requests", response={200: list[ServiceRequestSummaryOut], **ERRORS}, url_name="service_request_list"
+)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
+def service_request_list(
+    request: HttpRequest,
+    state: Annotated[RequestStateCode | None, Query()] = None,
+    engineer: Annotated[str, Query(max_length=150)] = "",
+    service_point: Annotated[str, Query(max_length=16)] = "",
+    overdue: bool = False,
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> Any:
+    """Requests in the caller's scope, newest first. `overdue`: a running clock is past its due time."""
+    return selectors.service_request_list(
+        _actor(request),
+        state=state or "",
+        engineer=engineer.strip(),
+        service_point=service_point.strip().upper(),
+        overdue=overdue,
+        q=q.strip(),
+    )
+
+
+@router.post("/service-requests", response={201: ServiceRequestOut, **ERRORS}, url_name="service_request_create")
+def service_request_create(request: HttpRequest, payload: ServiceRequestCreateIn) -> Status[Any]:
+    data = payload.model_dump()
+    created = services.service_request_create(
+        actor=_actor(request),
+        customer_id=data.pop("customer"),
+        service_point_code=data.pop("service_point"),
+        **data,
+    )
+    return Status(201, created)
+
+
+@router.get("/service-requests/{number}", response=REQUEST, url_name="service_request_detail")
+def service_request_detail(request: HttpRequest, number: Number) -> Any:
+    return selectors.access_service_request(_actor(request), number)
+
+
+# --- dispatch and the engineer's job (S7–S11, P3) --------------------------------------------
+
+
+@router.post("/service-requests/{number}/dispatch", response=REQUEST, url_name="service_request_dispatch")
+def service_request_dispatch(request: HttpRequest, number: Number, payload: DispatchIn) -> Any:
+    return services.service_request_dispatch(
+        actor=_actor(request),
+        number=number,
+        engineer=payload.engineer,
+        note=payload.note,
+        expected_version=payload.version,
+    )
+
+
+@router.post("/service-requests/{number}/book", response=REQUEST, url_name="service_request_book")
+def service_request_book(request: HttpRequest, number: Number, payload: BookIn) -> Any:
+    return services.service_request_book(
+        actor=_actor(request),
+        number=number,
+        visit_at=payload.visit_at,
+        confirmed_fault=payload.confirmed_fault,
+        expected_version=payload.version,
+    )
+
+
+@router.post("/service-requests/{number}/arrive", response=REQUEST, url_name="service_request_arrive")
+def service_request_arrive(request: HttpRequest, number: Number, payload: VersionIn) -> Any:
+    return services.service_request_arrive(actor=_actor(request), number=number, expected_version=payload.version)
+
+
+@router.post("/service-requests/{number}/step", response=REQUEST, url_name="service_request_step")
+def service_request_step(request: HttpRequest, number: Number, payload: StepIn) -> Any:
+    step = services.service_request_step_add(actor=_actor(request), number=number, text=payload.text)
+    return step.request
+
+
+@router.post("/service-requests/{number}/parts", response=REQUEST, url_name="service_request_parts")
+def service_request_parts(request: HttpRequest, number: Number, payload: PartIn) -> Any:
+    part = services.service_request_part_add(actor=_actor(request), number=number, **payload.model_dump())
+    return part.request
+
+
+@router.post("/service-requests/{number}/wait-parts", response=REQUEST, url_name="service_request_wait_parts")
+def service_request_wait_parts(request: HttpRequest, number: Number, payload: ReasonIn) -> Any:
+    return services.service_request_wait_parts(
+        actor=_actor(request), number=number, reason=payload.reason, expected_version=payload.version
+    )
+
+
+@router.post("/service-requests/{number}/parts-arrived", response=REQUEST, url_name="service_request_parts_arrived")
+def service_request_parts_arrived(request: HttpRequest, number: Number, payload: VersionIn) -> Any:
+    return services.service_request_parts_arrived(
+        actor=_actor(request), number=number, expected_version=payload.version
+    )
+
+
+@router.post("/service-requests/{number}/to-depot", response=REQUEST, url_name="service_request_to_depot")
+def service_request_to_depot(request: HttpRequest, number: Number, payload: ReasonIn) -> Any:
+    return services.service_request_to_depot(
+        actor=_actor(request), number=number, reason=payload.reason, expected_version=payload.version
+    )
+
+
+@router.post(
+    "/service-requests/{number}/request-approval", response=REQUEST, url_name="service_request_request_approval"
+)
+def service_request_approval(request: HttpRequest, number: Number, payload: ApprovalRequestIn) -> Any:
+    approval = services.approval_request(actor=_actor(request), number=number, **payload.model_dump())
+    return approval.request
+
+
+@router.post("/service-requests/{number}/complete", response=REQUEST, url_name="service_request_complete")
+def service_request_complete(request: HttpRequest, number: Number, payload: CompleteIn) -> Any:
+    data = payload.model_dump()
+    return services.service_request_complete(
+        actor=_actor(request), number=number, expected_version=data.pop("version"), **data
+    )
+
+
+@router.post("/service-requests/{number}/sign-off", response=REQUEST, url_name="service_request_sign_off")
+def service_request_sign_off(request: HttpRequest, number: Number, payload: SignOffIn) -> Any:
+    return services.service_request_sign_off(
+        actor=_actor(request),
+        number=number,
+        signature=payload.signature,
+        signed_by_name=payload.signed_by_name,
+        expected_version=payload.version,
+    )
+
+
+@router.post("/service-requests/{number}/reopen", response=REQUEST, url_name="service_request_reopen")
+def service_request_reopen(request: HttpRequest, number: Number, payload: RequiredReasonIn) -> Any:
+    return services.service_request_reopen(
+        actor=_actor(request), number=number, reason=payload.reason, expected_version=payload.version
+    )
+
+
+@router.post("/service-requests/{number}/close", response=REQUEST, url_name="service_request_close")
+def service_request_close(request: HttpRequest, number: Number, payload: CloseIn) -> Any:
+    return services.service_request_close(
+        actor=_actor(request), number=number, note=payload.note, expected_version=payload.version
+    )
+
+
+@router.post("/service-requests/{number}/cancel", response=REQUEST, url_name="service_request_cancel")
+def service_request_cancel(request: HttpRequest, number: Number, payload: RequiredReasonIn) -> Any:
+    return services.service_request_cancel(
+        actor=_actor(request), number=number, reason=payload.reason, expected_version=payload.version
+    )
+
+
+@router.post("/service-requests/{number}/charging", response=REQUEST, url_name="service_request_charging")
+def service_request_charging(request: HttpRequest, number: Number, payload: ChargingIn) -> Any:
+    return services.service_request_charging_set(
+        actor=_actor(request),
+        number=number,
+        charging_type=payload.charging_type,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+
+
+# --- paid service out of warranty (B1) -------------------------------------------------------
+
+
+@router.post("/service-requests/{number}/quote", response=REQUEST, url_name="service_request_quote")
+def service_request_quote(request: HttpRequest, number: Number, payload: QuoteIn) -> Any:
+    data = payload.model_dump()
+    quote = quotes.quote_offer(
+        actor=_actor(request),
+        number=number,
+        labour_hours=data["labour_hours"],
+        lines=data["lines"],
+        note=data["note"],
+        expected_version=data["version"],
+    )
+    return quote.request
+
+
+@router.post("/service-requests/{number}/accept-quote", response=REQUEST, url_name="service_request_accept_quote")
+def service_request_accept_quote(request: HttpRequest, number: Number, payload: QuoteAcceptIn) -> Any:
+    quote = quotes.quote_accept(actor=_actor(request), number=number, **payload.model_dump())
+    return quote.request
+
+
+@router.post("/service-requests/{number}/decline-quote", response=REQUEST, url_name="service_request_decline_quote")
+def service_request_decline_quote(request: HttpRequest, number: Number, payload: QuoteDeclineIn) -> Any:
+    quote = quotes.quote_decline(actor=_actor(request), number=number, **payload.model_dump())
+    return quote.request
+
+
+@router.post("/service-requests/{number}/payment", response=REQUEST, url_name="service_request_payment")
+def service_request_payment(request: HttpRequest, number: Number, payload: PaymentIn) -> Any:
+    quote = quotes.quote_payment_record(actor=_actor(request), number=number, **payload.model_dump())
+    return quote.request
+
+
+# --- approvals, tasks, the dispatch board (S7–S10) -------------------------------------------
+
+
+@router.post(
+    "/service-approvals/{approval_id}/decide", response={200: ApprovalOut, **ERRORS}, url_name="service_approval_decide"
+)
+def approval_decide(request: HttpRequest, approval_id: RecordId, payload: ApprovalDecideIn) -> Any:
+    return services.approval_decide(
+        actor=_actor(request), approval_id=approval_id, approve=payload.approve, note=payload.note
+    )
+
+
+@router.post("/service-tasks/{task_id}/done", response={200: TaskOut, **ERRORS}, url_name="service_task_done")
+def service_task_done(request: HttpRequest, task_id: RecordId, payload: TaskDoneIn) -> Any:
+    return services.service_task_done(actor=_actor(request), task_id=task_id, note=payload.note)
+
+
+@router.get("/service-board", response={200: list[BoardRowOut], **ERRORS}, url_name="service_board")
+def service_board(request: HttpRequest) -> Any:
+    """S7: requests waiting for an engineer (carried-over first), each with ranked engineers and its clocks.
+
+    For dispatchers only: the suggestions show every engineer's open load.
+    """
+    actor = _actor(request)
+    actor.require_perm("service.dispatch_servicerequest")
+    rows = selectors.dispatch_board(actor)
+    clocks = clocks_for_subjects("service.servicerequest", [row.pk for row in rows])
+    return [
+        {
+            "request": row,
+            "carried_over": row.carried_over_on is not None,
+            "suggestions": [
+                {
+                    "username": s["user"].username,
+                    "display_name": s["user"].display_name,
+                    "service_point": s["user"].service_point.code if s["user"].service_point_id else None,
+                    "open_jobs": s["open_jobs"],
+                    "same_point": s["same_point"],
+                    "score": s["score"],
+                }
+                for s in selectors.engineer_suggestions(row)
+            ],
+            "clocks": clocks.get(str(row.pk), []),
+        }
+        for row in rows
+    ]

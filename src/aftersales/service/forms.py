@@ -1,0 +1,231 @@
+"""Page forms of the service case (S1–S16). They parse input; the services decide what is valid.
+
+Every action form carries the request's `version` (hidden), passed to the service as
+`expected_version`, so two people acting on the same request get a clear conflict instead of
+one silently overwriting the other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.forms import StyledForm
+from aftersales.installed_base.choices import ChargingType
+from aftersales.service.choices import ApprovalKind, Channel, Priority, RequestState, Resolution, ServiceKind
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_widget() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+
+
+def _text(rows: int = 2, **attrs: Any) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+# --- intake (S1–S5) --------------------------------------------------------------------------
+
+
+class CustomerSearchForm(StyledForm):
+    q = forms.CharField(label=_("Phone or name"), required=False, max_length=100)
+
+
+class IntakeForm(StyledForm):
+    """S1 service register. `unit` lists the chosen customer's units; empty = not registered (type the model)."""
+
+    customer = forms.IntegerField(widget=forms.HiddenInput)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    model = forms.CharField(
+        label=_("Model (unit not registered)"),
+        max_length=64,
+        required=False,
+        help_text=_("Only when the unit is not in the installed base."),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.GENERAL)
+    kind = forms.ChoiceField(label=_("Service kind"), choices=ServiceKind.choices, initial=ServiceKind.REPAIR)
+    symptom = forms.CharField(
+        label=_("Symptom"),
+        max_length=64,
+        required=False,
+        help_text=_("A short category, e.g. spindle noise; used to flag repeat repairs (S15)."),
+    )
+    fault = forms.CharField(label=_("Fault description"), widget=_text(3))
+    contact_name = forms.CharField(label=_("Contact"), max_length=64, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        required=False,
+        widget=_datetime_widget(),
+        help_text=_("Only when registering a request received earlier; empty = now."),
+    )
+
+    def __init__(self, *args: Any, unit_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("— not registered: type the model —")), *(unit_choices or [])]
+
+    def service_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "customer_id": data["customer"],
+            "serial": data["unit"] or "",
+            "model": data["model"],
+            "channel": data["channel"],
+            "priority": data["priority"],
+            "kind": data["kind"],
+            "symptom": data["symptom"],
+            "fault": data["fault"],
+            "contact_name": data["contact_name"],
+            "phone": data["phone"],
+            "address": data["address"],
+            "received_at": data["received_at"],
+        }
+
+
+# --- list filters ----------------------------------------------------------------------------
+
+
+class RequestFilterForm(StyledForm):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All states")), *RequestState.choices])
+    engineer = forms.ChoiceField(label=_("Engineer"), required=False)
+    service_point = forms.ChoiceField(label=_("Service point"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        engineers: list[tuple[str, str]] | None = None,
+        points: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].choices = [("", _("All engineers")), *(engineers or [])]
+        self.fields["service_point"].choices = [("", _("All service points")), *(points or [])]
+        self.fields["q"].widget.attrs["placeholder"] = _("Number, customer, serial number or phone")
+
+    def selector_filters(self) -> dict[str, Any]:
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "q": data.get("q") or "",
+            "state": data.get("state") or "",
+            "engineer": data.get("engineer") or "",
+            "service_point": data.get("service_point") or "",
+            "overdue": bool(data.get("overdue")),
+        }
+
+
+# --- actions on a request --------------------------------------------------------------------
+
+
+class ActionForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DispatchForm(ActionForm):
+    engineer = forms.CharField(label=_("Engineer"), max_length=150, widget=forms.Select)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, suggestions: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].widget.choices = [("", "—"), *engineer_choices(suggestions or [])]
+        self.fields["note"].widget.attrs["placeholder"] = _("Note")
+
+
+def engineer_choices(suggestions: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Ranked suggestions (selectors.engineer_suggestions) as select options: name · same point · open load."""
+    out = []
+    for row in suggestions:
+        user = row["user"]
+        parts = [str(user)]
+        if row["same_point"]:
+            parts.append(str(_("same service point")))
+        parts.append(str(_("%(n)s open jobs")) % {"n": row["open_jobs"]})
+        out.append((user.username, " · ".join(parts)))
+    return out
+
+
+class CancelForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class CloseForm(ActionForm):
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ChargingForm(ActionForm):
+    charging_type = forms.ChoiceField(label=_("Charging type"), choices=ChargingType.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class BookForm(ActionForm):
+    confirmed_fault = forms.CharField(label=_("Fault confirmed with the customer"), widget=_text(2), required=False)
+    visit_at = forms.DateTimeField(label=_("Visit time"), widget=_datetime_widget())
+
+
+class ArriveForm(ActionForm):
+    pass
+
+
+class StepForm(ActionForm):
+    text = forms.CharField(label=_("Work step"), widget=_text(2))
+
+
+class PartForm(ActionForm):
+    part_code = forms.CharField(label=_("Part number"), max_length=32)
+    part_name = forms.CharField(label=_("Part"), max_length=100)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    unit_price = forms.DecimalField(label=_("Unit price"), min_value=0, decimal_places=2, initial=0, required=False)
+    return_required = forms.BooleanField(label=_("Old part to be returned"), required=False)
+
+
+class WaitPartsForm(ActionForm):
+    reason = forms.CharField(label=_("Parts needed"), max_length=200, required=False)
+
+
+class PartsArrivedForm(ActionForm):
+    pass
+
+
+class ApprovalRequestForm(ActionForm):
+    kind = forms.ChoiceField(label=_("Ask for"), choices=ApprovalKind.choices)
+    reason = forms.CharField(label=_("Reason"), widget=_text(2))
+    cost = forms.DecimalField(label=_("Travel cost (yuan)"), min_value=0, decimal_places=2, required=False)
+
+
+class DepotForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (customer agreed)"), max_length=200, required=False)
+
+
+class CompleteForm(ActionForm):
+    resolution = forms.ChoiceField(label=_("Resolution"), choices=Resolution.choices, initial=Resolution.ON_SITE)
+    work_summary = forms.CharField(label=_("Work done"), widget=_text(3))
+    labour_minutes = forms.IntegerField(label=_("Labour (minutes)"), min_value=0, required=False)
+    self_check_passed = forms.BooleanField(label=_("Self-check passed: machine tested, site cleaned"), required=False)
+
+
+class SignForm(ActionForm):
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    signed_by_name = forms.CharField(label=_("Name of the person signing"), max_length=64)
+
+
+class ReopenForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+# --- board rows ------------------------------------------------------------------------------
+
+
+class ApprovalDecideForm(StyledForm):
+    approval = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class TaskDoneForm(StyledForm):
+    task = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -1,0 +1,480 @@
+"""API schemas of the service case: strict pydantic inputs, Ninja outputs (S1–S16, P3, B1).
+
+Money travels as decimal strings ("350.00"), times as ISO 8601 with their offset (answers in UTC).
+Inputs whose service checks it carry an optional `version`: the version the caller saw (409
+version_conflict when someone changed the request since).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import BeforeValidator, Field, field_validator
+
+from aftersales.clocks.schemas import ClockOut, clocks_out
+from aftersales.installed_base.schemas import IsoDate, StrictIn
+from aftersales.service.models import Approval, PartUsed, Quote, ServiceRequest, ServiceTask, WorkStep
+from aftersales.service.selectors import quote_current
+
+MAX_ID = 2_147_483_647  # larger ids cannot exist, and SQLite overflows on them
+MAX_MONEY = Decimal("9999999999.99")  # max_digits=12, decimal_places=2 on every money field
+
+ChannelCode = Literal["phone", "email", "fax", "web", "walk_in", "onsite", "letter", "dispatch"]
+PriorityCode = Literal["urgent", "serious", "general"]
+ServiceKindCode = Literal["repair", "software", "installation", "consulting", "training", "quality_feedback"]
+ChargingTypeCode = Literal["A", "B", "C", "D"]
+ResolutionCode = Literal["on_site", "remote", "board_swap", "depot", "unsolved"]
+ApprovalKindCode = Literal["offsite", "support", "leave_unsolved"]
+RequestStateCode = Literal[
+    "registered",
+    "dispatched",
+    "booked",
+    "on_site",
+    "waiting_parts",
+    "in_depot",
+    "quoted",
+    "completed",
+    "signed",
+    "closed",
+    "declined",
+    "cancelled",
+]
+
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})")
+_MONEY = re.compile(r"\d{1,10}(\.\d{1,2})?")
+
+
+def parse_aware_datetime(value: Any) -> dt.datetime:
+    """An instant written ISO 8601 with its offset ("2026-09-30T10:00:00+08:00"); naive times are refused."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str) and _ISO_DATETIME.fullmatch(value.strip()):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a valid time.") % {"value": value}) from None
+    else:
+        raise ValueError(_("Enter a time as ISO 8601 with its offset, e.g. 2026-09-30T10:00:00+08:00."))
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(_("Give the time with its time zone."))
+    if not 1900 <= moment.year <= 2199:
+        raise ValueError(_("Enter a time between the years 1900 and 2199."))
+    return moment
+
+
+def parse_money(value: Any) -> Decimal:
+    """An amount in yuan written as a decimal string with at most two decimals ("350.00")."""
+    if isinstance(value, Decimal):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise ValueError(_('Give the amount as a decimal string, e.g. "350.00".'))
+    if not _MONEY.fullmatch(text):
+        raise ValueError(_('Give the amount as a decimal string, e.g. "350.00".'))
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_('Give the amount as a decimal string, e.g. "350.00".')) from None
+    if amount > MAX_MONEY:
+        raise ValueError(_("The amount is too large."))
+    return amount
+
+
+def parse_hours(value: Any) -> Decimal:
+    """Labour hours as a decimal string ("1.5"), at most two decimals."""
+    hours = parse_money(value)
+    if hours > Decimal("999999.99"):
+        raise ValueError(_("The amount is too large."))
+    return hours
+
+
+AwareDateTime = Annotated[dt.datetime, BeforeValidator(parse_aware_datetime)]
+Money = Annotated[Decimal, BeforeValidator(parse_money)]
+Hours = Annotated[Decimal, BeforeValidator(parse_hours)]
+Version = Annotated[int | None, Field(default=None, ge=1, le=MAX_ID)]
+Reason = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+class ServiceRequestCreateIn(StrictIn):
+    """S1: one entry of the service register. `serial` of a registered unit, or `model` when it is not."""
+
+    customer: int = Field(ge=1, le=MAX_ID)
+    serial: str = Field(default="", max_length=64)
+    model: str = Field(default="", max_length=64)
+    channel: ChannelCode
+    priority: PriorityCode = "general"
+    kind: ServiceKindCode = "repair"
+    fault: str = Field(min_length=1, max_length=4000)
+    symptom: str = Field(default="", max_length=64)
+    contact_name: str = Field(default="", max_length=64)
+    phone: str = Field(default="", max_length=40)
+    address: str = Field(default="", max_length=200)
+    received_at: AwareDateTime | None = None  # back-registered calls (S2)
+    service_point: str = Field(default="", max_length=16)
+    charging_type: ChargingTypeCode | Literal[""] = ""  # "" = derived (S4)
+    charging_reason: str = Field(default="", max_length=200)
+
+
+class VersionIn(StrictIn):
+    """An action with no data of its own (arrive, parts-arrived)."""
+
+    version: Version = None
+
+
+class DispatchIn(VersionIn):
+    engineer: str = Field(min_length=1, max_length=150)  # username
+    note: str = Field(default="", max_length=200)
+
+
+class BookIn(VersionIn):
+    visit_at: AwareDateTime
+    confirmed_fault: str = Field(default="", max_length=4000)
+
+
+# No `version` yet on step, parts, request-approval, accept-quote, decline-quote and payment: their
+# services take no expected_version, and a version the server would ignore is worse than a 422.
+
+
+class StepIn(StrictIn):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class PartIn(StrictIn):
+    part_code: str = Field(min_length=1, max_length=32)
+    part_name: str = Field(min_length=1, max_length=100)
+    quantity: int = Field(ge=1, le=100_000)
+    unit_price: Money = Decimal("0")
+    return_required: bool = False
+
+
+class ReasonIn(VersionIn):
+    """wait-parts and to-depot: an optional reason."""
+
+    reason: str = Field(default="", max_length=200)
+
+
+class RequiredReasonIn(VersionIn):
+    """reopen and cancel: a reason is required."""
+
+    reason: Reason
+
+
+class ApprovalRequestIn(StrictIn):
+    kind: ApprovalKindCode
+    reason: str = Field(min_length=1, max_length=4000)
+    cost: Money | None = None
+
+
+class CompleteIn(VersionIn):
+    resolution: ResolutionCode
+    work_summary: str = Field(min_length=1, max_length=4000)
+    self_check_passed: bool
+    labour_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 30)
+
+
+class SignOffIn(VersionIn):
+    signature: str = Field(min_length=1, max_length=800_000)  # data URL of a PNG
+    signed_by_name: str = Field(min_length=1, max_length=64)
+
+
+class CloseIn(VersionIn):
+    note: str = Field(default="", max_length=200)
+
+
+class ChargingIn(VersionIn):
+    charging_type: ChargingTypeCode
+    reason: Reason
+
+
+class QuoteLineIn(StrictIn):
+    part_code: str = Field(default="", max_length=32)
+    description: str = Field(min_length=1, max_length=100)
+    quantity: int = Field(ge=1, le=100_000)
+    unit_price: Money
+
+
+class QuoteIn(VersionIn):
+    labour_hours: Hours
+    lines: list[QuoteLineIn] = Field(default_factory=list, max_length=200)
+    note: str = Field(default="", max_length=4000)
+
+
+class QuoteAcceptIn(StrictIn):
+    decided_by_name: str = Field(min_length=1, max_length=64)
+    via: Literal["portal", "onsite", "phone"]
+    agreed_price: Money | None = None
+    payment_date: IsoDate | None = None
+    signature: str = Field(default="", max_length=800_000)
+
+
+class QuoteDeclineIn(StrictIn):
+    reason: Reason
+    decided_by_name: str = Field(default="", max_length=64)
+    via: Literal["portal", "onsite", "phone"] = "phone"
+
+
+class PaymentIn(StrictIn):
+    state: Literal["collected", "invoiced"]
+    amount: Money
+    invoice_number: str = Field(default="", max_length=40)
+
+
+class ApprovalDecideIn(StrictIn):
+    approve: bool
+    note: str = Field(default="", max_length=200)
+
+
+class TaskDoneIn(StrictIn):
+    note: str = Field(default="", max_length=200)
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+
+class Out(Schema):
+    """Times leave in UTC whether the row was just written (with the caller's offset) or read back."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.astimezone(dt.UTC)
+        return value
+
+
+class UserRefOut(Out):
+    id: int
+    username: str
+    display_name: str
+
+
+class CustomerRefOut(Out):
+    id: int
+    code: str
+    name: str
+
+
+class WorkStepOut(Out):
+    id: int
+    text: str
+    author: UserRefOut
+    created_at: dt.datetime
+
+
+class PartUsedOut(Out):
+    id: int
+    part_code: str
+    part_name: str
+    quantity: int
+    unit_price: Decimal
+    return_required: bool
+    recorded_by: UserRefOut
+    created_at: dt.datetime
+
+
+class ApprovalOut(Out):
+    id: int
+    request: str  # the request number
+    kind: str
+    state: str
+    reason: str
+    cost: Decimal | None
+    requested_by: UserRefOut
+    decided_by: UserRefOut | None
+    decided_at: dt.datetime | None
+    decision_note: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_request(obj: Approval) -> str:
+        return obj.request.number
+
+
+class TaskOut(Out):
+    id: int
+    request: str  # the request number
+    kind: str
+    rule: str
+    done_at: dt.datetime | None
+    done_by: UserRefOut | None
+    note: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_request(obj: ServiceTask) -> str:
+        return obj.request.number
+
+
+class QuoteLineOut(Out):
+    part_code: str
+    description: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+
+
+class QuoteOut(Out):
+    number: str
+    state: str
+    fee_standard: int  # the fee standard's version (B2)
+    labour_hours: Decimal
+    labour_amount: Decimal
+    callout_amount: Decimal
+    parts_amount: Decimal
+    total: Decimal
+    note: str
+    lines: list[QuoteLineOut]
+    offered_by: UserRefOut
+    decided_at: dt.datetime | None
+    decided_via: str
+    decided_by_name: str
+    decline_reason: str
+    agreed_price: Decimal | None
+    payment_date: dt.date | None
+    payment_state: str
+    collected_amount: Decimal | None
+    invoice_number: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_fee_standard(obj: Quote) -> int:
+        return obj.fee_standard.version
+
+    @staticmethod
+    def resolve_lines(obj: Quote) -> list[Any]:
+        return list(obj.lines.all())
+
+
+class ServiceRequestSummaryOut(Out):
+    """One row of GET /service-requests."""
+
+    number: str
+    state: str
+    open: bool
+    customer: CustomerRefOut
+    serial: str | None
+    model: str
+    channel: str
+    priority: str
+    kind: str
+    fault: str
+    received_at: dt.datetime
+    service_point: str | None
+    charging_type: str
+    engineer: UserRefOut | None
+    visit_at: dt.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_serial(obj: ServiceRequest) -> str | None:
+        return obj.unit.serial if obj.unit_id else None
+
+    @staticmethod
+    def resolve_model(obj: ServiceRequest) -> str:
+        return obj.model_text
+
+    @staticmethod
+    def resolve_service_point(obj: ServiceRequest) -> str | None:
+        return obj.service_point.code if obj.service_point_id else None
+
+
+class ServiceRequestOut(ServiceRequestSummaryOut):
+    """GET /service-requests/{number} and the answer of every action on it."""
+
+    contact_name: str
+    phone: str
+    address: str
+    symptom: str
+    received_by: UserRefOut
+    region_tier: str
+    in_warranty: bool
+    contract_number: str
+    charging_basis: str
+    charging_override_reason: str
+    calendar_code: str
+    dispatched_at: dt.datetime | None
+    carried_over_on: dt.date | None
+    confirmed_fault: str
+    arrived_at: dt.datetime | None
+    unit_location: str
+    resolution: str
+    work_summary: str
+    labour_minutes: int | None
+    self_check_passed: bool
+    completed_at: dt.datetime | None
+    signed: bool
+    signed_by_name: str
+    signed_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    closed_by: UserRefOut | None
+    end_reason: str
+    repeat_of: str | None
+    steps: list[WorkStepOut]
+    parts: list[PartUsedOut]
+    approvals: list[ApprovalOut]
+    tasks: list[TaskOut]
+    quote: QuoteOut | None  # the current quotation (B1)
+    clocks: list[ClockOut]  # S6, S10: respond, arrive, solve
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_signed(obj: ServiceRequest) -> bool:
+        return obj.signed_at is not None
+
+    @staticmethod
+    def resolve_repeat_of(obj: ServiceRequest) -> str | None:
+        return obj.repeat_of.number if obj.repeat_of_id else None
+
+    @staticmethod
+    def resolve_steps(obj: ServiceRequest) -> list[WorkStep]:
+        return list(obj.steps.select_related("author"))
+
+    @staticmethod
+    def resolve_parts(obj: ServiceRequest) -> list[PartUsed]:
+        return list(obj.parts.select_related("recorded_by"))
+
+    @staticmethod
+    def resolve_approvals(obj: ServiceRequest) -> list[Approval]:
+        return list(obj.approvals.select_related("request", "requested_by", "decided_by"))
+
+    @staticmethod
+    def resolve_tasks(obj: ServiceRequest) -> list[ServiceTask]:
+        return list(obj.tasks.select_related("request", "done_by"))
+
+    @staticmethod
+    def resolve_quote(obj: ServiceRequest) -> Quote | None:
+        return quote_current(obj)
+
+    @staticmethod
+    def resolve_clocks(obj: ServiceRequest) -> list[Any]:
+        return clocks_out(obj)
+
+
+class EngineerSuggestionOut(Out):
+    """S7: an engineer the dispatcher may pick; lower score is better."""
+
+    username: str
+    display_name: str
+    service_point: str | None
+    open_jobs: int
+    same_point: bool
+    score: int
+
+
+class BoardRowOut(Out):
+    """S7: one request waiting for an engineer on the dispatch board."""
+
+    request: ServiceRequestSummaryOut
+    carried_over: bool
+    suggestions: list[EngineerSuggestionOut]
+    clocks: list[ClockOut]

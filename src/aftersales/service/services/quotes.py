@@ -1,0 +1,529 @@
+"""B1–B2: paid service out of warranty — fee standards, quotations, the customer's decision, the fee.
+
+B2: a fee standard (收费标准) is drafted, then approved by the service-centre manager; only the
+newest approved version prices quotations. B1: the engineer (or a dispatcher) offers a quotation
+(labour hours × the rate + the call-out fee + parts); the request waits in "quoted" with its clocks
+paused (the wait is the customer's); the customer accepts on the portal, signs on site or agrees by
+phone, and the work resumes where it stood — or declines, and the request ends with nothing charged.
+Finance records the fee collected on site or invoiced.
+
+Every write locks the request first (service.services.common.request_lock), so the request's row
+lock serialises all writes to its quotations; quotations need no lock of their own.
+
+`number` in quote_accept / quote_decline / quote_payment_record is the request's number (FW…),
+meaning its current quotation, or the quotation's own number (BJ…).
+
+A new offer while an earlier one still waits is not refused: the earlier one is declined with the
+reason "superseded by BJ…" (the engineer revised the price after talking to the customer), and the
+request stays "quoted" with its clocks still paused. The model's constraint
+quote_one_offered_per_request keeps at most one offered quotation per request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.clocks.choices import ClockKind
+from aftersales.clocks.services import clock_pause_for, clock_resume_for, clock_stop_for
+from aftersales.core.access import Actor
+from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed, full_clean
+from aftersales.core.events import event_record
+from aftersales.core.numbering import number_next
+from aftersales.core.workflow import transition
+from aftersales.installed_base.choices import ChargingType
+from aftersales.service import events
+from aftersales.service.choices import PaymentState, QuoteState, RequestState
+from aftersales.service.errors import ServiceConflict, ServiceErrorCode
+from aftersales.service.models import FeeStandard, Quote, QuoteLine, ServiceRequest
+from aftersales.service.selectors import fee_standard_current
+from aftersales.service.services.common import request_lock, request_move, request_save, require_own_job
+from aftersales.service.services.work import signature_decode
+from aftersales.service.transitions import PAYMENT_TRANSITIONS, QUOTE_TRANSITIONS
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e10")  # the amount fields hold 12 digits, 2 after the point
+STAFF_VIA = ("onsite", "phone")
+VIA_PORTAL = "portal"
+# Charging types that are never quoted: free (in warranty) and internal work (S4).
+FREE_CHARGING = frozenset({ChargingType.FREE, ChargingType.INTERNAL})
+
+
+def _field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={field: [message]})
+
+
+def _money(value: Any, field: str, *, allow_zero: bool = True) -> Decimal:
+    """A non-negative amount in yuan with at most two decimals."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise _field_error(field, _("Give an amount in yuan.")) from None
+    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
+        raise _field_error(
+            field, _("Give an amount greater than zero.") if not allow_zero else _("The amount cannot be negative.")
+        )
+    if amount >= MAX_AMOUNT or amount != amount.quantize(CENT):
+        raise _field_error(field, _("Give the amount to the cent (two decimals at most)."))
+    return amount.quantize(CENT)
+
+
+# --- B2 fee standards ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fee_standard_create(*, actor: Actor, labour_rate: Decimal, callout_fee: Decimal, note: str = "") -> FeeStandard:
+    """Draft the next version of the fee standard (收费标准); it prices nothing until approved.
+
+    Rule: B2. Raises: PermissionDenied, ValidationFailed. Events: feestandard.created.
+    """
+    actor.require_perm("service.add_feestandard")
+    rate = _money(labour_rate, "labour_rate", allow_zero=False)
+    callout = _money(callout_fee, "callout_fee")
+    # The counter row's lock serialises concurrent drafts (even on an empty table); the version is max + 1.
+    number_next(key="fee_standard", period="all")
+    version = (FeeStandard.objects.aggregate(top=Max("version"))["top"] or 0) + 1
+    standard = FeeStandard(
+        version=version, labour_rate=rate, callout_fee=callout, note=(note or "").strip(), created_by=actor.user
+    )
+    full_clean(standard)
+    standard.save()
+    event_record(
+        subject=standard,
+        action=events.FEE_STANDARD_CREATED,
+        actor=actor,
+        rule="B2",
+        data={"version": version, "labour_rate": str(rate), "callout_fee": str(callout), "note": standard.note},
+    )
+    return standard
+
+
+@transaction.atomic
+def fee_standard_approve(*, actor: Actor, version: int) -> FeeStandard:
+    """The service-centre manager approves a drafted version; from now on it prices new quotations.
+
+    Rule: B2. Raises: PermissionDenied, NotFound, Conflict(fee_standard_already_approved).
+    Events: feestandard.approved.
+    """
+    actor.require_perm("service.approve_feestandard")
+    standard = FeeStandard.objects.select_for_update().filter(version=version).first()
+    if standard is None:
+        raise NotFound()
+    if standard.approved_at is not None:
+        raise ServiceConflict(
+            _("Fee standard v%(version)s is already approved.") % {"version": version},
+            code=ServiceErrorCode.FEE_STANDARD_APPROVED,
+        )
+    current = fee_standard_current()
+    if current is not None and current.version > standard.version:
+        raise ServiceConflict(
+            _("A newer fee standard (v%(current)s) is already approved.") % {"current": current.version},
+            code=ServiceErrorCode.FEE_STANDARD_APPROVED,
+        )
+    standard.approved_by = actor.user
+    standard.approved_at = timezone.now()
+    standard.save(update_fields=["approved_by", "approved_at", "updated_at"])
+    event_record(
+        subject=standard,
+        action=events.FEE_STANDARD_APPROVED,
+        actor=actor,
+        rule="B2",
+        data={
+            "version": standard.version,
+            "labour_rate": str(standard.labour_rate),
+            "callout_fee": str(standard.callout_fee),
+        },
+    )
+    return standard
+
+
+# --- B1 quotations -----------------------------------------------------------------------------
+
+
+def _require_quoting(actor: Actor, request: ServiceRequest) -> None:
+    """The assigned engineer on their own job, or a dispatcher."""
+    if actor.has_perm("service.dispatch_servicerequest"):
+        return
+    actor.require_perm("service.work_servicerequest")
+    require_own_job(actor, request)
+
+
+def _lines(lines: list[dict[str, Any]]) -> list[QuoteLine]:
+    out = []
+    for i, raw in enumerate(lines or []):
+        description = str(raw.get("description") or "").strip()
+        if not description:
+            raise _field_error("lines", _("Line %(n)s: describe the part.") % {"n": i + 1})
+        try:
+            quantity = int(raw.get("quantity"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            quantity = 0
+        if quantity < 1:
+            raise _field_error("lines", _("Line %(n)s: the quantity must be at least 1.") % {"n": i + 1})
+        try:
+            price = _money(raw.get("unit_price"), "lines")
+        except ValidationFailed:
+            raise _field_error("lines", _("Line %(n)s: give the unit price in yuan.") % {"n": i + 1}) from None
+        line = QuoteLine(
+            part_code=str(raw.get("part_code") or "").strip().upper()[:32],
+            description=description[:100],
+            quantity=quantity,
+            unit_price=price,
+            amount=(price * quantity).quantize(CENT, rounding=ROUND_HALF_UP),
+        )
+        try:
+            full_clean(line, exclude=["quote"])
+        except ValidationFailed:
+            raise _field_error("lines", _("Line %(n)s: the amount is too large.") % {"n": i + 1}) from None
+        out.append(line)
+    return out
+
+
+def _quote_number(now: dt.datetime) -> str:
+    day = timezone.localtime(now).strftime("%Y%m%d")
+    return f"BJ{day}{number_next(key='quote', period=day):04d}"
+
+
+@transaction.atomic
+def quote_offer(
+    *,
+    actor: Actor,
+    number: str,
+    labour_hours: Decimal,
+    lines: list[dict[str, Any]],
+    note: str = "",
+    expected_version: int | None = None,
+) -> Quote:
+    """Offer the customer a quotation (报价单) priced by the approved fee standard; the request waits.
+
+    Total = labour_hours × labour rate + call-out fee + Σ quantity × unit price (yuan, to the cent,
+    half up). The request moves to "quoted" (resume_state = where it stood) and its clocks pause:
+    the wait is the customer's. An earlier offer still waiting is superseded (declined with reason).
+    Rule: B1 (prices by B2). Raises: PermissionDenied, NotFound, ValidationFailed,
+    Conflict(no_fee_standard, not_chargeable, not_your_job, invalid_transition, version_conflict).
+    Events: servicerequest.quoted (unless already quoted), quote.declined (superseded), quote.offered.
+    """
+    if not (actor.has_perm("service.dispatch_servicerequest") or actor.has_perm("service.work_servicerequest")):
+        raise PermissionDenied()
+    request = request_lock(actor, number, expected_version)
+    _require_quoting(actor, request)
+    if not request.open:
+        raise ServiceConflict(_("This request has ended."), code=ServiceErrorCode.INVALID_TRANSITION)
+    if request.charging_type in FREE_CHARGING:
+        raise ServiceConflict(
+            _("This request is not chargeable (charging type %(type)s); change the charging type first (S4).")
+            % {"type": ChargingType(request.charging_type).label},
+            code=ServiceErrorCode.NOT_CHARGEABLE,
+        )
+    standard = fee_standard_current()
+    if standard is None:
+        raise ServiceConflict(
+            _("No fee standard is approved yet, so nothing can be priced (B2)."), code=ServiceErrorCode.NO_FEE_STANDARD
+        )
+    try:
+        hours = labour_hours if isinstance(labour_hours, Decimal) else Decimal(str(labour_hours))
+    except (InvalidOperation, ValueError, TypeError):
+        raise _field_error("labour_hours", _("Give the labour in hours.")) from None
+    if not hours.is_finite() or hours < 0 or hours > Decimal("999999") or hours != hours.quantize(CENT):
+        raise _field_error("labour_hours", _("Give the labour in hours (two decimals at most)."))
+    quote_lines = _lines(lines)
+    labour = (hours * standard.labour_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    parts = sum((line.amount for line in quote_lines), Decimal("0.00"))
+    callout = standard.callout_fee
+    now = timezone.now()
+    quote = Quote(
+        number="BJ-PENDING",
+        request=request,
+        fee_standard=standard,
+        labour_hours=hours,
+        labour_amount=labour,
+        callout_amount=callout,
+        parts_amount=parts,
+        total=(labour + callout + parts).quantize(CENT),
+        note=(note or "").strip(),
+        offered_by=actor.user,
+    )
+    full_clean(quote, exclude=["number", "request", "offered_by", "fee_standard"])
+    previous = request.quotes.filter(state=QuoteState.OFFERED).first()
+    quote.number = _quote_number(now)
+    if previous is not None:
+        previous.decline_reason = (_("Superseded by %(number)s") % {"number": quote.number})[:200]
+        previous.decided_at = now
+        transition(
+            previous,
+            to=QuoteState.DECLINED,
+            table=QUOTE_TRANSITIONS,
+            actor=actor,
+            reason=previous.decline_reason,
+            extra_update_fields=("decline_reason", "decided_at"),
+        )
+    quote.save()
+    for line in quote_lines:
+        line.quote = quote
+    QuoteLine.objects.bulk_create(quote_lines)
+    if request.state == RequestState.QUOTED:
+        request_save(request, [])
+    else:
+        request.resume_state = request.state
+        request_move(
+            request,
+            action="quote",
+            to=RequestState.QUOTED,
+            actor=actor,
+            data={"quote": quote.number},
+            fields=("resume_state",),
+        )
+        clock_pause_for(subject=request, actor=actor, reason=_("Waiting for the customer to accept the quotation"))
+    event_record(
+        subject=request,
+        action=events.QUOTE_OFFERED,
+        actor=actor,
+        rule="B1",
+        data={
+            "quote": quote.number,
+            "fee_standard": standard.version,
+            "labour_hours": str(hours),
+            "labour_rate": str(standard.labour_rate),
+            "labour_amount": str(labour),
+            "callout_amount": str(callout),
+            "parts_amount": str(parts),
+            "total": str(quote.total),
+            "lines": [[ln.part_code, ln.description, ln.quantity, str(ln.unit_price)] for ln in quote_lines],
+            "supersedes": previous.number if previous is not None else None,
+        },
+    )
+    return quote
+
+
+def _decision_actor(actor: Actor, request: ServiceRequest, via: str) -> str:
+    """The portal user of the request's customer (always "portal"), or staff recording "onsite"/"phone"."""
+    if actor.has_role("customer"):
+        return VIA_PORTAL  # access_service_request already scoped them to their own organisation
+    if not (actor.has_perm("service.dispatch_servicerequest") or actor.has_perm("service.work_servicerequest")):
+        raise PermissionDenied()
+    _require_quoting(actor, request)
+    if via not in STAFF_VIA:
+        raise _field_error("via", _("Record how the customer decided: signed on site or by phone."))
+    return via
+
+
+def _quote_of(request: ServiceRequest, number: str, state: str) -> Quote | None:
+    """The request's quotation in `state`: the one numbered BJ…, or the newest (the request's number)."""
+    qs = request.quotes.filter(state=state).select_related("fee_standard")
+    text = str(number or "").strip().upper()
+    if text.startswith("BJ"):
+        qs = qs.filter(number=text)
+    return qs.order_by("-created_at", "-id").first()
+
+
+def _lock_for_quote(actor: Actor, number: str) -> ServiceRequest:
+    """The request of a quotation number (BJ…) or a request number (FW…), row-locked and in scope."""
+    text = str(number or "").strip().upper()
+    if text.startswith("BJ"):
+        request_number = Quote.objects.filter(number=text).values_list("request__number", flat=True).first()
+        if request_number is None:
+            raise NotFound()
+        return request_lock(actor, request_number)
+    return request_lock(actor, text)
+
+
+def _offered(request: ServiceRequest, number: str) -> Quote:
+    quote = _quote_of(request, number, QuoteState.OFFERED)
+    if quote is None or not quote.can_decide():
+        raise ServiceConflict(
+            _("No quotation is waiting for the customer's decision."), code=ServiceErrorCode.QUOTE_NOT_OFFERED
+        )
+    return quote
+
+
+@transaction.atomic
+def quote_accept(
+    *,
+    actor: Actor,
+    number: str,
+    decided_by_name: str,
+    via: str,
+    agreed_price: Decimal | None = None,
+    payment_date: dt.date | None = None,
+    signature: str = "",
+) -> Quote:
+    """The customer accepts the quotation and confirms the price and the payment date; work resumes.
+
+    A portal user of the request's customer decides on the portal (via is "portal" whatever is
+    passed); staff who may quote record a decision signed on site (signature required) or by phone.
+    The request returns to the state it was quoted from and its clocks resume.
+    Rule: B1. Raises: PermissionDenied, NotFound, ValidationFailed, Conflict(quote_not_offered,
+    not_your_job, invalid_transition). Events: quote.accepted, servicerequest.<state resumed>,
+    quote.decided.
+    """
+    request = _lock_for_quote(actor, number)
+    via = _decision_actor(actor, request, via)
+    quote = _offered(request, number)
+    name = (decided_by_name or "").strip()
+    if not name and via == VIA_PORTAL:
+        name = getattr(actor.user, "display_name", "") or actor.user.get_username()
+    if not name:
+        raise _field_error("decided_by_name", _("Give the name of the person who decided."))
+    price = quote.total if agreed_price is None else _money(agreed_price, "agreed_price")
+    png = signature_decode(signature) if via == "onsite" else None
+    if payment_date is not None and not isinstance(payment_date, dt.date):
+        raise _field_error("payment_date", _("Give the payment date."))
+    quote.decided_at = timezone.now()
+    quote.decided_via = via
+    quote.decided_by_name = name[:64]
+    quote.agreed_price = price
+    quote.payment_date = payment_date
+    quote.signature_png = png
+    transition(
+        quote,
+        to=QuoteState.ACCEPTED,
+        table=QUOTE_TRANSITIONS,
+        actor=actor,
+        extra_update_fields=(
+            "decided_at",
+            "decided_via",
+            "decided_by_name",
+            "agreed_price",
+            "payment_date",
+            "signature_png",
+        ),
+    )
+    to = request.resume_state or (RequestState.DISPATCHED if request.engineer_id else RequestState.REGISTERED)
+    request.resume_state = ""
+    request_move(
+        request, action="accept_quote", to=to, actor=actor, data={"quote": quote.number}, fields=("resume_state",)
+    )
+    clock_resume_for(subject=request, actor=actor)
+    event_record(
+        subject=request,
+        action=events.QUOTE_DECIDED,
+        actor=actor,
+        rule="B1",
+        data={
+            "quote": quote.number,
+            "state": [QuoteState.OFFERED, QuoteState.ACCEPTED],
+            "via": via,
+            "decided_by": quote.decided_by_name,
+            "agreed_price": str(price),
+            "payment_date": payment_date.isoformat() if payment_date else None,
+            "signature_bytes": len(png) if png else 0,
+        },
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_decline(*, actor: Actor, number: str, reason: str, decided_by_name: str = "", via: str = "phone") -> Quote:
+    """The customer declines the quotation: the request ends ("quote declined"), nothing is charged.
+
+    Same deciders as quote_accept. Every clock of the request stops.
+    Rule: B1. Raises: PermissionDenied, NotFound, ValidationFailed, Conflict(quote_not_offered,
+    not_your_job). Events: quote.declined, servicerequest.declined, quote.decided.
+    """
+    request = _lock_for_quote(actor, number)
+    via = _decision_actor(actor, request, via)
+    quote = _offered(request, number)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _field_error("reason", _("Give a reason."))
+    name = (decided_by_name or "").strip()
+    if not name and via == VIA_PORTAL:
+        name = getattr(actor.user, "display_name", "") or actor.user.get_username()
+    now = timezone.now()
+    quote.decided_at = now
+    quote.decided_via = via
+    quote.decided_by_name = name[:64]
+    quote.decline_reason = reason[:200]
+    transition(
+        quote,
+        to=QuoteState.DECLINED,
+        table=QUOTE_TRANSITIONS,
+        actor=actor,
+        reason=quote.decline_reason,
+        extra_update_fields=("decided_at", "decided_via", "decided_by_name", "decline_reason"),
+    )
+    request.resume_state = ""
+    request.end_reason = quote.decline_reason
+    request_move(
+        request,
+        action="decline_quote",
+        to=RequestState.DECLINED,
+        actor=actor,
+        reason=request.end_reason,
+        data={"quote": quote.number},
+        fields=("resume_state", "end_reason"),
+    )
+    for kind in ClockKind.values:
+        clock_stop_for(subject=request, kind=kind, actor=actor, at=now)
+    event_record(
+        subject=request,
+        action=events.QUOTE_DECIDED,
+        actor=actor,
+        rule="B1",
+        data={
+            "quote": quote.number,
+            "state": [QuoteState.OFFERED, QuoteState.DECLINED],
+            "via": via,
+            "decided_by": quote.decided_by_name,
+            "reason": quote.decline_reason,
+        },
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_payment_record(*, actor: Actor, number: str, state: str, amount: Decimal, invoice_number: str = "") -> Quote:
+    """Record the fee: collected on site (small amounts) or handed to finance with the invoice number.
+
+    Only for an accepted quotation; cash collected on site may be invoiced afterwards.
+    Rule: B1. Raises: PermissionDenied, NotFound, ValidationFailed, Conflict(quote_not_accepted,
+    payment_already_recorded). Events: quote.<collected|invoiced>, quote.paid.
+    """
+    actor.require_perm("service.charge_servicerequest")
+    request = _lock_for_quote(actor, number)
+    quote = _quote_of(request, number, QuoteState.ACCEPTED)
+    if quote is None:
+        raise ServiceConflict(_("There is no accepted quotation to charge."), code=ServiceErrorCode.QUOTE_NOT_ACCEPTED)
+    if state not in (PaymentState.COLLECTED, PaymentState.INVOICED):
+        raise _field_error("state", _("Choose collected on site or invoiced."))
+    paid = _money(amount, "amount", allow_zero=False)
+    invoice = (invoice_number or "").strip()
+    if state == PaymentState.INVOICED and not invoice:
+        raise _field_error("invoice_number", _("Give the invoice number."))
+    if state not in PAYMENT_TRANSITIONS.get(quote.payment_state, {}):
+        raise ServiceConflict(
+            _("The fee of %(number)s is already recorded as “%(state)s”.")
+            % {"number": quote.number, "state": quote.get_payment_state_display()},
+            code=ServiceErrorCode.PAYMENT_RECORDED,
+        )
+    before = quote.payment_state
+    quote.collected_amount = paid
+    quote.invoice_number = invoice[:40]
+    transition(
+        quote,
+        to=state,
+        table=PAYMENT_TRANSITIONS,
+        actor=actor,
+        field="payment_state",
+        extra_update_fields=("collected_amount", "invoice_number"),
+    )
+    event_record(
+        subject=request,
+        action=events.QUOTE_PAID,
+        actor=actor,
+        rule="B1",
+        data={
+            "quote": quote.number,
+            "payment_state": [before, state],
+            "amount": str(paid),
+            "agreed_price": str(quote.agreed_price) if quote.agreed_price is not None else None,
+            "invoice_number": quote.invoice_number,
+        },
+    )
+    return quote
