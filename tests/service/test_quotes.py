@@ -188,7 +188,7 @@ def test_b1_a_new_offer_supersedes_the_waiting_one(staff, fee, paid_request):
     first = _offer(staff, paid_request)
     second = _offer(staff, paid_request, labour_hours=D("1"), lines=[])
     first.refresh_from_db()
-    assert (first.state, first.decline_reason) == ("declined", f"Superseded by {second.number}")
+    assert (first.state, first.decline_reason) == ("declined", f"已被 {second.number} 取代")
     assert (second.state, second.total) == ("offered", D("300.00"))
     request = ServiceRequest.objects.get(pk=paid_request.pk)
     assert (request.state, request.resume_state) == ("quoted", "on_site")
