@@ -121,6 +121,7 @@ class Command(BaseCommand):
             users = self._organisation()
         self._customers_and_units(rng, users, options["customers"], options["units"])
         self._fee_standard(users["cs_manager"])  # B2: 200.00 yuan/h, call-out 100.00, approved
+        self._service_requests(rng, users)
         self.stdout.write(self.style.SUCCESS(f"demo data ready. Users (password {DEMO_PASSWORD}):"))
         for role in [*ROLE_PEOPLE, "customer"]:
             self.stdout.write(f"  {role}")
@@ -135,6 +136,86 @@ class Command(BaseCommand):
         actor = actor_for(manager)
         fee = fee_standard_create(actor=actor, labour_rate=Decimal("200.00"), callout_fee=Decimal("100.00"))
         fee_standard_approve(actor=actor, version=fee.version)
+
+    @staticmethod
+    def _service_requests(rng: random.Random, users: dict[str, Any]) -> None:
+        """A dispatch board with work in every state: two carried over from yesterday, new ones,
+        dispatched, booked, on site, and one closed case with the customer's signature (S1–S11)."""
+        import base64
+        import io
+
+        from PIL import Image, ImageDraw
+
+        from aftersales.accounts.selectors import actor_for
+        from aftersales.installed_base.models import Unit
+        from aftersales.service import services
+
+        agent, lead = actor_for(users["agent"]), actor_for(users["team_lead"])
+        engineer, manager = actor_for(users["engineer"]), actor_for(users["cs_manager"])
+        faults = [
+            ("主轴异响，加工表面有振纹", "主轴异响"),
+            ("开机后数控系统报警 ALM 401，无法回零", "系统报警"),
+            ("液压站压力不足，夹具夹不紧", "液压压力低"),
+            ("冷却液泵不出水", "冷却泵故障"),
+            ("X 轴定位误差超差 0.05 mm", "定位超差"),
+            ("激光器功率下降，切不透 3 mm 钢板", "功率下降"),
+        ]
+        from aftersales.accounts.models import User
+
+        portal_customer = User.objects.filter(username="customer").values_list("customer_id", flat=True).first()
+        ids = sorted(Unit.objects.values_list("pk", flat=True))
+        picked = rng.sample(ids, min(11, len(ids)))
+        portal_unit = Unit.objects.filter(customer_id=portal_customer).order_by("pk").first()
+        if portal_unit is not None:
+            picked = [portal_unit.pk, *[pk for pk in picked if pk != portal_unit.pk][:10]]
+        by_pk = Unit.objects.in_bulk(picked)
+        units = [by_pk[pk] for pk in picked]
+        now = timezone.now()
+        made = []
+        for i, unit in enumerate(units):
+            fault, symptom = faults[i % len(faults)]
+            made.append(
+                services.service_request_create(
+                    actor=agent,
+                    customer_id=unit.customer_id,
+                    serial=unit.serial,
+                    channel=rng.choice(["phone", "phone", "email", "walk_in"]),
+                    priority=rng.choice(["urgent", "serious", "general", "general"]),
+                    fault=fault,
+                    symptom=symptom,
+                    received_at=now - dt.timedelta(days=1, hours=2) if i in (1, 2) else None,
+                )
+            )
+        services.service_requests_carry_over(now=now)  # the two from yesterday go to the top (S7)
+        for sr in made[3:8]:
+            services.service_request_dispatch(actor=lead, number=sr.number, engineer=users["engineer"].username)
+        services.service_request_book(
+            actor=engineer, number=made[6].number, visit_at=now + dt.timedelta(hours=3), confirmed_fault="主轴轴承磨损"
+        )
+        services.service_request_arrive(actor=engineer, number=made[7].number)
+        closed = made[0]
+        if closed.charging_type == "A":
+            return  # a paid case would need a quotation first (B1): leave it on the board
+        services.service_request_dispatch(actor=lead, number=closed.number, engineer=users["engineer"].username)
+        services.service_request_arrive(actor=engineer, number=closed.number)
+        services.service_request_step_add(actor=engineer, number=closed.number, text="清洁、检查主轴，更换轴承，试机")
+        services.service_request_complete(
+            actor=engineer,
+            number=closed.number,
+            resolution="on_site",
+            work_summary="更换主轴轴承两只，空运转 30 分钟无异响，试切合格",
+            self_check_passed=True,
+            labour_minutes=150,
+        )
+        image = Image.new("RGB", (300, 100), "white")
+        ImageDraw.Draw(image).line([(20, 70), (80, 30), (140, 75), (200, 25), (270, 60)], fill="black", width=4)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        signature = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+        services.service_request_sign_off(
+            actor=engineer, number=closed.number, signature=signature, signed_by_name="设备科 王工"
+        )
+        services.service_request_close(actor=manager, number=closed.number, note="回访确认")
 
     def _organisation(self) -> dict[str, Any]:
         from aftersales.accounts.models import Department, Region, ServicePoint, User
