@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.models import Event
-from aftersales.service import events, services
+from aftersales.service import events, selectors, services
 from aftersales.service.models import DepotJob, DepotMovement, PartUsed, ServiceRequest
 from aftersales.service.services import depot
 
@@ -78,7 +78,7 @@ def test_s13_depot_flow_receipt_register_report_return(staff, in_depot):
         depot_events(in_depot)
         == [events.DEPOT_MOVED, events.DEPOT_MOVED, events.DEPOT_REPORTED] + [events.DEPOT_MOVED] * 2
     )
-    rows = depot.depot_register(engineer)
+    rows = selectors.depot_register(engineer)
     assert [(r.job.tag_number, r.last_move, r.next_move, r.location) for r in rows] == [
         (job.tag_number, "returned", None, "customer")
     ]

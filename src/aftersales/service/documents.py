@@ -17,11 +17,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from aftersales.core.access import Actor
-from aftersales.core.errors import NotFound
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service.models import DepotJob, Quote, ServiceRequest
-from aftersales.service.selectors import access_service_request
 
 CENT = Decimal("0.01")
 
@@ -130,19 +127,6 @@ def pickup_receipt_pdf(job: DepotJob) -> bytes:
 def repair_tag_pdf(job: DepotJob) -> bytes:
     """维修卡: the tag that travels with the unit through the depot (S13)."""
     return render_pdf("service/pdf/repair_tag.html", _job_context(job))
-
-
-def access_quote(actor: Actor, number: str) -> Quote:
-    """A quotation by number if the actor may see its request; NotFound for missing and out of scope alike."""
-    quote = (
-        Quote.objects.select_related("request", "fee_standard", "offered_by")
-        .filter(number=str(number or "").strip().upper())
-        .first()
-    )
-    if quote is None:
-        raise NotFound()
-    access_service_request(actor, quote.request.number)  # raises NotFound when not the actor's
-    return quote
 
 
 def quotation_pdf(quote: Quote) -> bytes:

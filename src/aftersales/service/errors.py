@@ -14,6 +14,7 @@ class ServiceErrorCode:
     NO_FEE_STANDARD = "no_fee_standard"  # B2
     APPROVAL_DECIDED = "approval_already_decided"
     TASK_DONE = "task_already_done"
+    HANDIN_ALREADY_SUBMITTED = "handin_already_submitted"  # S14
     QUOTE_NOT_OFFERED = "quote_not_offered"  # B1/B2
     QUOTE_NOT_ACCEPTED = "quote_not_accepted"  # B1/B2
     NOT_CHARGEABLE = "not_chargeable"  # B1/B2

@@ -37,6 +37,7 @@ FEE_STANDARD_APPROVED = "feestandard.approved"
 DEPOT_MOVED = "depotjob.moved"
 DEPOT_REPORTED = "depotjob.reported"
 HANDIN_SUBMITTED = "repairorderhandin.submitted"
+HANDIN_OVERDUE = "repairorderhandin.overdue"  # recorded once per hand-in when the managers were told
 # State moves of a quotation and of its payment (core.workflow.transition on the Quote).
 QUOTE_ACCEPTED = "quote.accepted"
 QUOTE_DECLINED = "quote.declined"
@@ -75,6 +76,7 @@ register_action_labels(
         DEPOT_MOVED: _("Depot register entry"),
         DEPOT_REPORTED: _("Repair report written"),
         HANDIN_SUBMITTED: _("Repair orders handed in"),
+        HANDIN_OVERDUE: _("Repair orders overdue, managers told"),
         QUOTE_ACCEPTED: _("Quotation accepted"),
         QUOTE_DECLINED: _("Quotation declined"),
         QUOTE_COLLECTED: _("Fee collected on site"),

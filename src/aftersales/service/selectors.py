@@ -7,9 +7,10 @@ sees the jobs assigned to them; a portal user sees their own organisation's requ
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from aftersales.accounts.models import User
@@ -17,7 +18,8 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.service.choices import ApprovalState, RequestState
 from aftersales.service.locks import service_request_qs_for_update
-from aftersales.service.models import Approval, FeeStandard, Quote, ServiceRequest, ServiceTask
+from aftersales.service.models import Approval, DepotJob, DepotMovement, FeeStandard, Quote, ServiceRequest, ServiceTask
+from aftersales.service.transitions import DEPOT_NEXT_MOVE
 
 ENGINEER_ROLE = "engineer"
 
@@ -184,4 +186,87 @@ def quote_list_for(request: ServiceRequest) -> list[Quote]:
         .select_related("fee_standard", "offered_by")
         .prefetch_related("lines")
         .order_by("-created_at", "-id")
+    )
+
+
+def access_quote(actor: Actor, number: str) -> Quote:
+    """A quotation by number if the actor may see its request; NotFound for missing and out of scope alike."""
+    quote = (
+        Quote.objects.select_related("request", "fee_standard", "offered_by")
+        .filter(number=str(number or "").strip().upper())
+        .first()
+    )
+    if quote is None:
+        raise NotFound()
+    access_service_request(actor, quote.request.number)  # raises NotFound when not the actor's
+    return quote
+
+
+# --- the depot (S13) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepotRow:
+    """One line of the depot page: the job, its last register line, where the unit is, what may come next."""
+
+    job: DepotJob
+    last_move: str
+    next_move: str | None
+    location: str
+
+
+def depot_job_scope(actor: Actor) -> QuerySet[DepotJob]:
+    """Depot jobs of the requests the actor may see (same scope as the requests)."""
+    return DepotJob.objects.filter(request__in=service_request_scope(actor))
+
+
+def access_depot_job(actor: Actor, number: str) -> DepotJob:
+    """A depot job by its tag or receipt number; NotFound for missing and out of scope alike."""
+    key = str(number or "").strip().upper()
+    job = (
+        depot_job_scope(actor)
+        .select_related("request__customer", "request__unit__product", "request__engineer")
+        .filter(tag_number=key)
+        .first()
+    ) or (
+        depot_job_scope(actor)
+        .select_related("request__customer", "request__unit__product", "request__engineer")
+        .filter(receipt_number=key)
+        .first()
+    )
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def depot_register(actor: Actor, *, open_only: bool = False, limit: int = 200) -> list[DepotRow]:
+    """S13 用户产品进出登记本: the depot jobs, newest first, each with its last line and the unit's location."""
+    qs = depot_job_scope(actor).select_related("request__customer", "request__unit__product")
+    if open_only:
+        qs = qs.filter(returned_at__isnull=True)
+    jobs = list(qs.order_by("-created_at", "-id")[:limit])
+    last: dict[int, str] = {}
+    for job_id, move in (
+        DepotMovement.objects.filter(job__in=[j.pk for j in jobs]).order_by("at", "id").values_list("job_id", "move")
+    ):
+        last[job_id] = move
+    return [
+        DepotRow(
+            job=j,
+            last_move=last.get(j.pk, ""),
+            next_move=DEPOT_NEXT_MOVE.get(last.get(j.pk, "")),
+            location=j.request.unit_location,
+        )
+        for j in jobs
+    ]
+
+
+def depot_waiting_requests(actor: Actor) -> QuerySet[ServiceRequest]:
+    """Requests sent to the depot (state in_depot) whose unit has no open depot job yet: to be received."""
+    return (
+        service_request_scope(actor)
+        .filter(open=True, state=RequestState.IN_DEPOT)
+        .exclude(Exists(DepotJob.objects.filter(request=OuterRef("pk"), returned_at__isnull=True)))
+        .select_related("customer", "unit__product")
+        .order_by("received_at")
     )

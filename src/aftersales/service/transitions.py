@@ -5,7 +5,7 @@ Each service names its action; core.workflow.transition() applies only that acti
 REQUEST_TRANSITIONS is their union (every move the request can make), for docs and diagrams.
 """
 
-from aftersales.service.choices import PaymentState, QuoteState
+from aftersales.service.choices import DepotMove, PaymentState, QuoteState, UnitLocation
 from aftersales.service.choices import RequestState as S
 
 _WORK = (S.ON_SITE, S.IN_DEPOT)  # where a job is being worked on
@@ -63,4 +63,22 @@ PAYMENT_TRANSITIONS: dict[str, dict[str, str]] = {
     # Cash taken on site is invoiced by finance afterwards.
     PaymentState.COLLECTED: {PaymentState.INVOICED: "B1"},
     PaymentState.INVOICED: {},
+}
+
+
+# The in/out register is written in this order only (S13); None: the job is finished.
+DEPOT_NEXT_MOVE: dict[str, str | None] = {
+    DepotMove.PICKED_UP: DepotMove.RECEIVED,
+    DepotMove.RECEIVED: DepotMove.ON_BENCH,
+    DepotMove.ON_BENCH: DepotMove.REPAIRED,
+    DepotMove.REPAIRED: DepotMove.RETURNED,
+    DepotMove.RETURNED: None,
+}
+# Where the unit is after each register line.
+LOCATION_AFTER: dict[str, str] = {
+    DepotMove.PICKED_UP: UnitLocation.IN_TRANSIT,
+    DepotMove.RECEIVED: UnitLocation.DEPOT,
+    DepotMove.ON_BENCH: UnitLocation.DEPOT,
+    DepotMove.REPAIRED: UnitLocation.DEPOT,
+    DepotMove.RETURNED: UnitLocation.CUSTOMER,
 }

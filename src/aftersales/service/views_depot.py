@@ -31,8 +31,8 @@ def _register_page(request: HttpRequest, actor: Actor, *, error: DomainError | N
         request,
         "service/depot_register.html",
         {
-            "rows": depot.depot_register(actor),
-            "waiting": depot.depot_waiting_requests(actor)[:100],
+            "rows": selectors.depot_register(actor),
+            "waiting": selectors.depot_waiting_requests(actor)[:100],
             "move_labels": dict(DepotMove.choices),
             "error": error,
         },
@@ -157,7 +157,7 @@ def request_repair_order_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def depot_receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """用户产品领取收据 (S13), by receipt or tag number."""
-    job = depot.access_depot_job(actor_for(request.user), number)  # type: ignore[arg-type]
+    job = selectors.access_depot_job(actor_for(request.user), number)  # type: ignore[arg-type]
     return _pdf(documents.pickup_receipt_pdf(job), f"receipt-{job.receipt_number}")
 
 
@@ -165,7 +165,7 @@ def depot_receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def depot_tag_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """维修卡 (S13), by tag or receipt number."""
-    job = depot.access_depot_job(actor_for(request.user), number)  # type: ignore[arg-type]
+    job = selectors.access_depot_job(actor_for(request.user), number)  # type: ignore[arg-type]
     return _pdf(documents.repair_tag_pdf(job), f"tag-{job.tag_number}")
 
 
@@ -173,5 +173,5 @@ def depot_tag_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def quote_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """报价单 (B1); a portal user gets those of their own organisation's requests."""
-    quote = documents.access_quote(actor_for(request.user), number)  # type: ignore[arg-type]
+    quote = selectors.access_quote(actor_for(request.user), number)  # type: ignore[arg-type]
     return _pdf(documents.quotation_pdf(quote), f"quote-{quote.number}")

@@ -12,118 +12,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.access import Actor
-from aftersales.core.errors import NotFound, ValidationFailed, full_clean
+from aftersales.core.errors import ValidationFailed, full_clean
 from aftersales.core.events import event_record
 from aftersales.core.numbering import number_next
 from aftersales.service import events
-from aftersales.service.choices import DepotMove, RequestState, UnitLocation
+from aftersales.service.choices import DepotMove, RequestState
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import DepotJob, DepotMovement, PartUsed, ServiceRequest
-from aftersales.service.selectors import service_request_scope
+from aftersales.service.selectors import access_depot_job
 from aftersales.service.services.common import request_lock, request_save
+from aftersales.service.transitions import DEPOT_NEXT_MOVE, LOCATION_AFTER
 
 DEPOT_PERM = "service.depot_servicerequest"
-# The in/out register is written in this order only (S13); None: the job is finished.
-DEPOT_NEXT_MOVE: dict[str, str | None] = {
-    DepotMove.PICKED_UP: DepotMove.RECEIVED,
-    DepotMove.RECEIVED: DepotMove.ON_BENCH,
-    DepotMove.ON_BENCH: DepotMove.REPAIRED,
-    DepotMove.REPAIRED: DepotMove.RETURNED,
-    DepotMove.RETURNED: None,
-}
-# Where the unit is after each register line.
-LOCATION_AFTER: dict[str, str] = {
-    DepotMove.PICKED_UP: UnitLocation.IN_TRANSIT,
-    DepotMove.RECEIVED: UnitLocation.DEPOT,
-    DepotMove.ON_BENCH: UnitLocation.DEPOT,
-    DepotMove.REPAIRED: UnitLocation.DEPOT,
-    DepotMove.RETURNED: UnitLocation.CUSTOMER,
-}
 MAX_LABOUR_MINUTES = 60 * 24 * 30
 
 
 def _field_error(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, fields={field: [message]})
-
-
-# --- reads (the depot page) --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DepotRow:
-    """One line of the depot page: the job, its last register line, where the unit is, what may come next."""
-
-    job: DepotJob
-    last_move: str
-    next_move: str | None
-    location: str
-
-
-def depot_job_scope(actor: Actor) -> QuerySet[DepotJob]:
-    """Depot jobs of the requests the actor may see (same scope as the requests)."""
-    return DepotJob.objects.filter(request__in=service_request_scope(actor))
-
-
-def access_depot_job(actor: Actor, number: str) -> DepotJob:
-    """A depot job by its tag or receipt number; NotFound for missing and out of scope alike."""
-    key = str(number or "").strip().upper()
-    job = (
-        depot_job_scope(actor)
-        .select_related("request__customer", "request__unit__product", "request__engineer")
-        .filter(tag_number=key)
-        .first()
-    ) or (
-        depot_job_scope(actor)
-        .select_related("request__customer", "request__unit__product", "request__engineer")
-        .filter(receipt_number=key)
-        .first()
-    )
-    if job is None:
-        raise NotFound()
-    return job
-
-
-def depot_register(actor: Actor, *, open_only: bool = False, limit: int = 200) -> list[DepotRow]:
-    """S13 用户产品进出登记本: the depot jobs, newest first, each with its last line and the unit's location."""
-    qs = depot_job_scope(actor).select_related("request__customer", "request__unit__product")
-    if open_only:
-        qs = qs.filter(returned_at__isnull=True)
-    jobs = list(qs.order_by("-created_at", "-id")[:limit])
-    last: dict[int, str] = {}
-    for job_id, move in (
-        DepotMovement.objects.filter(job__in=[j.pk for j in jobs]).order_by("at", "id").values_list("job_id", "move")
-    ):
-        last[job_id] = move
-    return [
-        DepotRow(
-            job=j,
-            last_move=last.get(j.pk, ""),
-            next_move=DEPOT_NEXT_MOVE.get(last.get(j.pk, "")),
-            location=j.request.unit_location,
-        )
-        for j in jobs
-    ]
-
-
-def depot_waiting_requests(actor: Actor) -> QuerySet[ServiceRequest]:
-    """Requests sent to the depot (state in_depot) whose unit has no open depot job yet: to be received."""
-    return (
-        service_request_scope(actor)
-        .filter(open=True, state=RequestState.IN_DEPOT)
-        .exclude(Exists(DepotJob.objects.filter(request=OuterRef("pk"), returned_at__isnull=True)))
-        .select_related("customer", "unit__product")
-        .order_by("received_at")
-    )
 
 
 # --- writes ------------------------------------------------------------------------------------

@@ -14,17 +14,22 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import ServicePointKind
-from aftersales.accounts.models import ServicePoint
+from aftersales.accounts.models import ServicePoint, User
 from aftersales.clocks.choices import ClockKind
 from aftersales.core.access import SYSTEM, Actor
-from aftersales.core.events import event_record, register_action_labels
+from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed
+from aftersales.core.events import event_record
+from aftersales.core.models import Event
+from aftersales.notifications.services import notify_users
 from aftersales.policies.selectors import policy_get
 from aftersales.service import events
 from aftersales.service.choices import RequestState
+from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import RepairOrderHandIn, ServiceRequest, ServiceTask
+from aftersales.service.selectors import service_request_scope
 
 
 def request_escalated(escalation: Any) -> None:
@@ -65,11 +70,6 @@ def task_raise(*, request: ServiceRequest, kind: str, rule: str) -> ServiceTask 
 @transaction.atomic
 def service_task_done(*, actor: Actor, task_id: int, note: str = "") -> ServiceTask:
     """Mark a follow-up task done (e.g. the substitute loan was made). Rule: S10."""
-    from django.utils.translation import gettext as _
-
-    from aftersales.core.errors import NotFound
-    from aftersales.service.errors import ServiceConflict, ServiceErrorCode
-    from aftersales.service.selectors import service_request_scope
 
     actor.require_perm("service.dispatch_servicerequest")
     task = (
@@ -127,9 +127,6 @@ def handin_due_on(period: str, day: int) -> dt.date:
 
 # --- S14: repair points hand in their repair orders monthly ------------------------------------
 
-HANDIN_OVERDUE = "repairorderhandin.overdue"  # recorded once per hand-in when the managers were told
-HANDIN_ALREADY_SUBMITTED = "handin_already_submitted"  # error code (409)
-register_action_labels({HANDIN_OVERDUE: gettext_lazy("Repair orders overdue, managers told")})
 MANAGER_ROLE = "cs_manager"
 
 
@@ -139,10 +136,6 @@ def _period_bounds(period: str) -> tuple[dt.datetime, dt.datetime]:
         year, month = (int(x) for x in period.split("-"))
         first = dt.date(year, month, 1)
     except (ValueError, TypeError):
-        from django.utils.translation import gettext as _
-
-        from aftersales.core.errors import ValidationFailed
-
         message = _("Give the month as YYYY-MM.")
         raise ValidationFailed(message, fields={"period": [message]}) from None
     after = dt.date(year + month // 12, month % 12 + 1, 1)
@@ -184,10 +177,6 @@ def handin_submit(*, actor: Actor, service_point_code: str, period: str) -> Repa
     Raises: PermissionDenied, NotFound, ValidationFailed, ServiceConflict(handin_already_submitted).
     Events: repairorderhandin.submitted.
     """
-    from django.utils.translation import gettext as _
-
-    from aftersales.core.errors import NotFound, PermissionDenied
-    from aftersales.service.errors import ServiceConflict
 
     start, end = _period_bounds(period)
     point = ServicePoint.objects.filter(
@@ -208,7 +197,7 @@ def handin_submit(*, actor: Actor, service_point_code: str, period: str) -> Repa
     if handin.handed_in_at is not None:
         raise ServiceConflict(
             _("The repair orders of %(period)s were already handed in.") % {"period": period},
-            code=HANDIN_ALREADY_SUBMITTED,
+            code=ServiceErrorCode.HANDIN_ALREADY_SUBMITTED,
         )
     handin.order_count = ServiceRequest.objects.filter(
         service_point=point, completed_at__gte=start, completed_at__lt=end
@@ -241,11 +230,6 @@ def handins_overdue_notify(*, now: dt.datetime | None = None) -> list[RepairOrde
     Idempotent: each overdue hand-in is reported once (event repairorderhandin.overdue).
     Returns the hand-ins reported now.
     """
-    from django.utils.translation import gettext as _
-
-    from aftersales.accounts.models import User
-    from aftersales.core.models import Event
-    from aftersales.notifications.services import notify_users
 
     now = now or timezone.now()
     today = timezone.localtime(now).date()
@@ -260,7 +244,7 @@ def handins_overdue_notify(*, now: dt.datetime | None = None) -> list[RepairOrde
         Event.objects.filter(
             subject_type=RepairOrderHandIn._meta.label_lower,
             subject_id__in=[str(h.pk) for h in overdue],
-            action=HANDIN_OVERDUE,
+            action=events.HANDIN_OVERDUE,
         ).values_list("subject_id", flat=True)
     )
     fresh = [h for h in overdue if str(h.pk) not in told]
@@ -281,7 +265,7 @@ def handins_overdue_notify(*, now: dt.datetime | None = None) -> list[RepairOrde
     for h in fresh:
         event_record(
             subject=h,
-            action=HANDIN_OVERDUE,
+            action=events.HANDIN_OVERDUE,
             actor=SYSTEM,
             rule="S14",
             data={"point": h.service_point.code, "period": h.period, "due_on": h.due_on.isoformat()},
