@@ -39,7 +39,7 @@ def access_service_request(actor: Actor, number: str, *, for_update: bool = Fals
     """The request by number if the actor may see it; NotFound for missing and out of scope alike."""
     qs = service_request_scope(actor)
     if for_update:
-        qs = qs & service_request_qs_for_update()
+        qs = service_request_qs_for_update(qs)
     request = (
         qs.select_related("customer", "unit__product", "engineer", "service_point", "received_by")
         .filter(number=str(number or "").strip().upper())
