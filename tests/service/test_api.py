@@ -506,6 +506,29 @@ def test_s7_stale_version_is_409_and_changes_nothing(clients, new_request):
     assert (sr.state, sr.version, sr.engineer.username, Event.objects.count()) == ("dispatched", 2, "eng1", events)
 
 
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("step", {"text": "清洁主轴"}),
+        ("parts", {"part_code": "BRG-6205", "part_name": "主轴轴承", "quantity": 1, "unit_price": "85.50"}),
+        ("request-approval", {"kind": "support", "reason": "需要技术部支持"}),
+    ],
+)
+def test_s9_a_record_added_from_a_stale_page_is_409_and_adds_nothing(clients, new_request, action, body):
+    sr = new_request()
+    clients["team_lead"].post(f"service-requests/{sr.number}/dispatch", {"engineer": "eng1"})
+    clients["engineer"].post(f"service-requests/{sr.number}/arrive", {})
+    events = Event.objects.count()
+
+    response = clients["engineer"].post(f"service-requests/{sr.number}/{action}", {**body, "version": 2})
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "version_conflict"
+    sr.refresh_from_db()
+    assert (sr.version, sr.steps.count(), sr.parts.count(), sr.approvals.count()) == (3, 0, 0, 0)
+    assert Event.objects.count() == events
+
+
 def test_s7_dispatch_to_someone_who_is_not_an_engineer_is_422(clients, new_request):
     sr = new_request()
 

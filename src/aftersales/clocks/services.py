@@ -8,6 +8,8 @@ segments with the current calendar and policy; stopped clocks keep the versions 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -21,24 +23,26 @@ from aftersales.clocks import events
 from aftersales.clocks.choices import ClockOutcome, ClockState, SegmentKind
 from aftersales.clocks.errors import ClockErrorCode, ClockStateConflict
 from aftersales.clocks.models import Clock, ClockSegment
-from aftersales.clocks.schedule import Measure, schedule, target_seconds
+from aftersales.clocks.schedule import Measure, Span, schedule, target_seconds
 from aftersales.clocks.selectors import clock_spans, subject_ref
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import NotFound
-from aftersales.core.events import event_record
-from aftersales.policies.selectors import policy_get
+from aftersales.core.events import EventDraft, event_record, events_record
+from aftersales.policies.selectors import PolicySnapshot, policy_get, policy_snapshot
 
 WARN_SHARE_KEY = "X2.warn_share"
 LADDER_KEY = "X2.escalation"
 
 
-def policy_target(policy_key: str, *, at: dt.datetime | None = None) -> tuple[int, int]:
+def policy_target(
+    policy_key: str, *, at: dt.datetime | None = None, policies: PolicySnapshot | None = None
+) -> tuple[int, int]:
     """(target, policy version) from "KEY" (an integer policy) or "KEY:field" (a field of a structured one).
 
-    E.g. "S6.respond_minutes" → 30; "C9.tiers:remote" → 7.
+    E.g. "S6.respond_minutes" → 30; "C9.tiers:remote" → 7. `policies`: read from this snapshot (no query).
     """
     key, _sep, field = policy_key.partition(":")
-    value = policy_get(key, at=at)
+    value = policies.get(key) if policies is not None else policy_get(key, at=at)
     return int(value.value[field] if field else value.value), value.version
 
 
@@ -102,8 +106,13 @@ def _notify_calendar_missing(clock: Clock) -> None:
     notify_users(users=_admins(), title=title, body=body, rule="X1")
 
 
-def _apply_schedule(clock: Clock, cal: CompiledCalendar | None, *, now: dt.datetime) -> None:
-    """Set due_at, warn_at, paused_seconds, data_missing_year and next_check_at from the segments."""
+def _apply_schedule(
+    clock: Clock, cal: CompiledCalendar | None, *, now: dt.datetime, spans: list[Span] | None = None
+) -> None:
+    """Set due_at, warn_at, paused_seconds, data_missing_year and next_check_at from the segments.
+
+    `spans`: the clock's segments when the caller already knows them (a clock being started).
+    """
     if cal is None:
         clock.due_at = clock.warn_at = clock.next_check_at = None
         return
@@ -113,7 +122,11 @@ def _apply_schedule(clock: Clock, cal: CompiledCalendar | None, *, now: dt.datet
         if not clock.target_seconds:
             clock.target_seconds = target_seconds(cal, clock.started_at, clock.target_amount, clock.target_unit)
         result = schedule(
-            measure, clock_spans(clock), target=clock.target_seconds, warn_share=clock.warn_share, now=now
+            measure,
+            clock_spans(clock) if spans is None else spans,
+            target=clock.target_seconds,
+            warn_share=clock.warn_share,
+            now=now,
         )
     except CalendarDataMissing as exc:
         if clock.data_missing_year != exc.year:
@@ -144,6 +157,18 @@ def _now(at: dt.datetime | None) -> dt.datetime:
     return (at or timezone.now()).replace(microsecond=0)
 
 
+@dataclass(frozen=True)
+class ClockSpec:
+    """One clock for clocks_start: `target` `unit`, or the value of `policy_key` in `unit`."""
+
+    kind: str
+    rule: str
+    policy_key: str = ""
+    target: int | None = None
+    unit: str = "working_hours"
+    owner: Any = None
+
+
 @transaction.atomic
 def clock_start(
     *,
@@ -163,47 +188,94 @@ def clock_start(
 
     Rule: X2 (and `rule`). Events: clock.started.
     """
+    spec = ClockSpec(kind=kind, rule=rule, policy_key=policy_key, target=target, unit=unit, owner=owner)
+    return clocks_start(
+        subject=subject, specs=[spec], calendar_code=calendar_code, actor=actor, url=url, started_at=started_at
+    )[0]
+
+
+@transaction.atomic(savepoint=False)
+def clocks_start(
+    *,
+    subject: models.Model,
+    specs: Sequence[ClockSpec],
+    calendar_code: str,
+    actor: Actor | None = None,
+    url: str = "",
+    started_at: dt.datetime | None = None,
+    events_before: Sequence[EventDraft] = (),
+) -> list[Clock]:
+    """Start several clocks on one record, on one calendar, from one reading of the policies.
+
+    Each clock is inserted once with its due time; the segments and events are written in bulk,
+    after the caller's `events_before` (e.g. the record's own "registered" event) in the same batch.
+    No savepoint: an error here fails the caller's transaction.
+    Rule: X2 (and each spec's rule). Events: clock.started per clock (clock.data_missing before it
+    when the calendar lacks a year's data).
+    """
     now = _now(started_at)
-    policy_version = 0
-    if policy_key:
-        target, policy_version = policy_target(policy_key, at=now)
-    if target is None:
-        raise ValueError("clock_start needs policy_key or target")
-    warn = policy_get(WARN_SHARE_KEY, at=now)
+    policies = policy_snapshot(now)
+    for spec in specs:
+        if not spec.policy_key and spec.target is None:
+            raise ValueError("clock_start needs policy_key or target")
+    warn = policies.get(WARN_SHARE_KEY)
     subject_type, subject_id = subject_ref(subject)
+    label = str(subject)[:200]
     cal = _compiled(calendar_code)
-    clock = Clock(
-        subject_type=subject_type,
-        subject_id=subject_id,
-        subject_label=str(subject)[:200],
-        url=url,
-        kind=kind,
-        rule=rule,
-        policy_key=policy_key,
-        policy_version=max(policy_version, warn.version),
-        calendar_code=calendar_code,
-        target_amount=target,
-        target_unit=unit,
-        warn_share=float(warn.value),
-        owner=owner,
-        started_at=now,
-        state=ClockState.RUNNING,
+    running = [Span(kind=SegmentKind.RUNNING, start=now, end=None)]
+    clocks: list[Clock] = []
+    for spec in specs:
+        target, policy_version = spec.target, 0
+        if spec.policy_key:
+            target, policy_version = policy_target(spec.policy_key, policies=policies)
+        clock = Clock(
+            subject_type=subject_type,
+            subject_id=subject_id,
+            subject_label=label,
+            url=url,
+            kind=spec.kind,
+            rule=spec.rule,
+            policy_key=spec.policy_key,
+            policy_version=max(policy_version, warn.version),
+            calendar_code=calendar_code,
+            target_amount=target,
+            target_unit=spec.unit,
+            warn_share=float(warn.value),
+            owner=spec.owner,
+            started_at=now,
+            state=ClockState.RUNNING,
+        )
+        _apply_schedule(clock, cal, now=now, spans=running)
+        if cal is None:
+            _notify_calendar_missing(clock)
+        clocks.append(clock)
+    Clock.objects.bulk_create(clocks)
+    ClockSegment.objects.bulk_create(
+        [ClockSegment(clock=clock, kind=SegmentKind.RUNNING, started_at=now) for clock in clocks]
     )
-    clock.save()
-    ClockSegment.objects.create(clock=clock, kind=SegmentKind.RUNNING, started_at=now)
-    _apply_schedule(clock, cal, now=now)
-    if cal is None:
-        _notify_calendar_missing(clock)
-    clock.save()
-    event_record(
-        subject=clock,
-        action=events.CLOCK_STARTED,
-        actor=actor or SYSTEM,
-        rule=rule,
-        policy_version=clock.policy_version,
-        data=_event_data(clock),
-    )
-    return clock
+    drafts = list(events_before)
+    for clock in clocks:
+        if clock.data_missing_year is not None:  # _apply_schedule told the admins; record it now the clock has an id
+            drafts.append(
+                EventDraft(
+                    subject=clock,
+                    action=events.CLOCK_DATA_MISSING,
+                    rule="X1",
+                    data={"calendar": clock.calendar_code, "year": clock.data_missing_year},
+                )
+            )
+        drafts.append(
+            EventDraft(
+                subject=clock,
+                action=events.CLOCK_STARTED,
+                actor=actor or SYSTEM,
+                rule=clock.rule,
+                policy_version=clock.policy_version,
+                data=_event_data(clock),
+            )
+        )
+    events_record(drafts)
+    return clocks
 
 
 def _event_data(clock: Clock, **extra: Any) -> dict[str, Any]:

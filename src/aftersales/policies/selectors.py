@@ -36,14 +36,30 @@ def _default(key: str) -> Any:
     return policy_def(key).validate(policy_def(key).default)
 
 
+@dataclass(frozen=True)
+class PolicySnapshot:
+    """The policy version in force at one instant, read once: `.get(key)` as policy_get, without a query."""
+
+    current: PolicyVersion | None
+
+    def get(self, key: str) -> PolicyValue:
+        policy_def(key)  # KeyError for an undeclared key, even while the defaults are in force
+        version = self.current
+        if version is None or key not in version.values:
+            # A copy: callers may edit what they read (e.g. to build the next version) without touching the default.
+            return PolicyValue(key=key, value=copy.deepcopy(_default(key)), version=version.number if version else 0)
+        return PolicyValue(key=key, value=version.values[key], version=version.number)
+
+
+def policy_snapshot(at: dt.datetime | None = None) -> PolicySnapshot:
+    """The policies in force at `at` (default now), for a service that reads several keys (one query)."""
+    return PolicySnapshot(current=policy_version_current(at))
+
+
 def policy_get(key: str, *, at: dt.datetime | None = None) -> PolicyValue:
     """The value of `key` in force at `at` (default now), with the version it comes from."""
-    policy_def(key)  # KeyError for an undeclared key, even while the defaults are in force
-    version = policy_version_current(at)
-    if version is None or key not in version.values:
-        # A copy: callers may edit what they read (e.g. to build the next version) without touching the default.
-        return PolicyValue(key=key, value=copy.deepcopy(_default(key)), version=version.number if version else 0)
-    return PolicyValue(key=key, value=version.values[key], version=version.number)
+    policy_def(key)  # KeyError for an undeclared key, before the query
+    return policy_snapshot(at).get(key)
 
 
 def policy_table(*, at: dt.datetime | None = None) -> list[tuple[Any, PolicyValue]]:

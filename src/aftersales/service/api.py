@@ -106,6 +106,13 @@ def service_request_create(request: HttpRequest, payload: ServiceRequestCreateIn
     return Status(201, created)
 
 
+def _with_version(payload: VersionIn) -> dict[str, Any]:
+    """The payload as service arguments, its `version` passed as `expected_version`."""
+    data = payload.model_dump()
+    data["expected_version"] = data.pop("version")
+    return data
+
+
 @router.get("/service-requests/{number}", response=REQUEST, url_name="service_request_detail")
 def service_request_detail(request: HttpRequest, number: Number) -> Any:
     return selectors.access_service_request(_actor(request), number)
@@ -143,13 +150,15 @@ def service_request_arrive(request: HttpRequest, number: Number, payload: Versio
 
 @router.post("/service-requests/{number}/step", response=REQUEST, url_name="service_request_step")
 def service_request_step(request: HttpRequest, number: Number, payload: StepIn) -> Any:
-    step = services.service_request_step_add(actor=_actor(request), number=number, text=payload.text)
+    step = services.service_request_step_add(
+        actor=_actor(request), number=number, text=payload.text, expected_version=payload.version
+    )
     return step.request
 
 
 @router.post("/service-requests/{number}/parts", response=REQUEST, url_name="service_request_parts")
 def service_request_parts(request: HttpRequest, number: Number, payload: PartIn) -> Any:
-    part = services.service_request_part_add(actor=_actor(request), number=number, **payload.model_dump())
+    part = services.service_request_part_add(actor=_actor(request), number=number, **_with_version(payload))
     return part.request
 
 
@@ -178,7 +187,7 @@ def service_request_to_depot(request: HttpRequest, number: Number, payload: Reas
     "/service-requests/{number}/request-approval", response=REQUEST, url_name="service_request_request_approval"
 )
 def service_request_approval(request: HttpRequest, number: Number, payload: ApprovalRequestIn) -> Any:
-    approval = services.approval_request(actor=_actor(request), number=number, **payload.model_dump())
+    approval = services.approval_request(actor=_actor(request), number=number, **_with_version(payload))
     return approval.request
 
 
@@ -252,19 +261,19 @@ def service_request_quote(request: HttpRequest, number: Number, payload: QuoteIn
 
 @router.post("/service-requests/{number}/accept-quote", response=REQUEST, url_name="service_request_accept_quote")
 def service_request_accept_quote(request: HttpRequest, number: Number, payload: QuoteAcceptIn) -> Any:
-    quote = quotes.quote_accept(actor=_actor(request), number=number, **payload.model_dump())
+    quote = quotes.quote_accept(actor=_actor(request), number=number, **_with_version(payload))
     return quote.request
 
 
 @router.post("/service-requests/{number}/decline-quote", response=REQUEST, url_name="service_request_decline_quote")
 def service_request_decline_quote(request: HttpRequest, number: Number, payload: QuoteDeclineIn) -> Any:
-    quote = quotes.quote_decline(actor=_actor(request), number=number, **payload.model_dump())
+    quote = quotes.quote_decline(actor=_actor(request), number=number, **_with_version(payload))
     return quote.request
 
 
 @router.post("/service-requests/{number}/payment", response=REQUEST, url_name="service_request_payment")
 def service_request_payment(request: HttpRequest, number: Number, payload: PaymentIn) -> Any:
-    quote = quotes.quote_payment_record(actor=_actor(request), number=number, **payload.model_dump())
+    quote = quotes.quote_payment_record(actor=_actor(request), number=number, **_with_version(payload))
     return quote.request
 
 

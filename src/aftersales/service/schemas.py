@@ -140,15 +140,11 @@ class BookIn(VersionIn):
     confirmed_fault: str = Field(default="", max_length=4000)
 
 
-# No `version` yet on step, parts, request-approval, accept-quote, decline-quote and payment: their
-# services take no expected_version, and a version the server would ignore is worse than a 422.
-
-
-class StepIn(StrictIn):
+class StepIn(VersionIn):
     text: str = Field(min_length=1, max_length=4000)
 
 
-class PartIn(StrictIn):
+class PartIn(VersionIn):
     part_code: str = Field(min_length=1, max_length=32)
     part_name: str = Field(min_length=1, max_length=100)
     quantity: int = Field(ge=1, le=100_000)
@@ -168,7 +164,7 @@ class RequiredReasonIn(VersionIn):
     reason: Reason
 
 
-class ApprovalRequestIn(StrictIn):
+class ApprovalRequestIn(VersionIn):
     kind: ApprovalKindCode
     reason: str = Field(min_length=1, max_length=4000)
     cost: Money | None = None
@@ -208,7 +204,7 @@ class QuoteIn(VersionIn):
     note: str = Field(default="", max_length=4000)
 
 
-class QuoteAcceptIn(StrictIn):
+class QuoteAcceptIn(VersionIn):
     decided_by_name: str = Field(min_length=1, max_length=64)
     via: Literal["portal", "onsite", "phone"]
     agreed_price: Money | None = None
@@ -216,13 +212,13 @@ class QuoteAcceptIn(StrictIn):
     signature: str = Field(default="", max_length=800_000)
 
 
-class QuoteDeclineIn(StrictIn):
+class QuoteDeclineIn(VersionIn):
     reason: Reason
     decided_by_name: str = Field(default="", max_length=64)
     via: Literal["portal", "onsite", "phone"] = "phone"
 
 
-class PaymentIn(StrictIn):
+class PaymentIn(VersionIn):
     state: Literal["collected", "invoiced"]
     amount: Money
     invoice_number: str = Field(default="", max_length=40)

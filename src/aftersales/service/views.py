@@ -200,7 +200,7 @@ ACTIONS: dict[str, RequestAction] = {
     "step": RequestAction(
         StepForm,
         "service.work_servicerequest",
-        lambda a, n, d: services.service_request_step_add(actor=a, number=n, text=d["text"]),
+        lambda a, n, d: services.service_request_step_add(actor=a, number=n, text=d["text"], expected_version=_v(d)),
         gettext_lazy("Work step recorded."),
     ),
     "part": RequestAction(
@@ -214,6 +214,7 @@ ACTIONS: dict[str, RequestAction] = {
             quantity=d["quantity"],
             unit_price=d["unit_price"] if d["unit_price"] is not None else 0,
             return_required=d["return_required"],
+            expected_version=_v(d),
         ),
         gettext_lazy("Part recorded."),
     ),
@@ -237,7 +238,7 @@ ACTIONS: dict[str, RequestAction] = {
         ApprovalRequestForm,
         "service.work_servicerequest",
         lambda a, n, d: services.approval_request(
-            actor=a, number=n, kind=d["kind"], reason=d["reason"], cost=d["cost"]
+            actor=a, number=n, kind=d["kind"], reason=d["reason"], cost=d["cost"], expected_version=_v(d)
         ),
         gettext_lazy("Sent to a manager for approval."),
     ),

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.choices import RegionTier
 from aftersales.accounts.models import ServicePoint
 from aftersales.clocks.choices import ClockKind
-from aftersales.clocks.services import clock_start
+from aftersales.clocks.services import ClockSpec, clocks_start
 from aftersales.core.access import Actor
 from aftersales.core.errors import ValidationFailed, full_clean
-from aftersales.core.events import event_record, snapshot
+from aftersales.core.events import EventDraft, event_record, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.customers.selectors import access_customer
 from aftersales.installed_base.choices import ChargingType
@@ -192,41 +192,33 @@ def service_request_create(
     day = timezone.localtime(now).strftime("%Y%m%d")
     request.number = f"FW{day}{number_next(key='service_request', period=day):04d}"
     request.save()
-    event_record(
+    registered = EventDraft(
         subject=request,
         action=events.REQUEST_REGISTERED,
         actor=actor,
         rule="S1",
         data={"number": request.number, **snapshot(request, REGISTER_FIELDS), "basis": basis},
     )
-    _start_clocks(request, actor)
+    _start_clocks(request, actor, events_before=[registered])
     _flag_repeat(request, actor)
     return request
 
 
-def _start_clocks(request: ServiceRequest, actor: Actor) -> None:
-    url = request.get_absolute_url()
-    common = {"subject": request, "calendar_code": request.calendar_code, "actor": actor, "url": url}
-    clock_start(
-        kind=ClockKind.RESPOND,
-        rule="S6",
-        policy_key="S6.respond_minutes",
-        unit="working_minutes",
-        started_at=request.received_at,
-        **common,
-    )
+def _start_clocks(request: ServiceRequest, actor: Actor, *, events_before: list[EventDraft]) -> None:
+    """S6, S10: the response, arrival (on-site kinds) and solution clocks, written after `events_before`."""
+    specs = [ClockSpec(kind=ClockKind.RESPOND, rule="S6", policy_key="S6.respond_minutes", unit="working_minutes")]
     if request.kind in ON_SITE_KINDS:
         key, unit = _arrive_target(request.priority, request.in_warranty, request.region_tier)
-        clock_start(
-            kind=ClockKind.ARRIVE, rule="S6", policy_key=key, unit=unit, started_at=request.received_at, **common
-        )
-    clock_start(
-        kind=ClockKind.SOLVE,
-        rule="S10",
-        policy_key="S10.substitute_after_days",
-        unit="days",
+        specs.append(ClockSpec(kind=ClockKind.ARRIVE, rule="S6", policy_key=key, unit=unit))
+    specs.append(ClockSpec(kind=ClockKind.SOLVE, rule="S10", policy_key="S10.substitute_after_days", unit="days"))
+    clocks_start(
+        subject=request,
+        specs=specs,
+        calendar_code=request.calendar_code,
+        actor=actor,
+        url=request.get_absolute_url(),
         started_at=request.received_at,
-        **common,
+        events_before=events_before,
     )
 
 

@@ -322,15 +322,15 @@ def _quote_of(request: ServiceRequest, number: str, state: str) -> Quote | None:
     return qs.order_by("-created_at", "-id").first()
 
 
-def _lock_for_quote(actor: Actor, number: str) -> ServiceRequest:
+def _lock_for_quote(actor: Actor, number: str, expected_version: int | None = None) -> ServiceRequest:
     """The request of a quotation number (BJ…) or a request number (FW…), row-locked and in scope."""
     text = str(number or "").strip().upper()
     if text.startswith("BJ"):
         request_number = Quote.objects.filter(number=text).values_list("request__number", flat=True).first()
         if request_number is None:
             raise NotFound()
-        return request_lock(actor, request_number)
-    return request_lock(actor, text)
+        return request_lock(actor, request_number, expected_version)
+    return request_lock(actor, text, expected_version)
 
 
 def _offered(request: ServiceRequest, number: str) -> Quote:
@@ -352,6 +352,7 @@ def quote_accept(
     agreed_price: Decimal | None = None,
     payment_date: dt.date | None = None,
     signature: str = "",
+    expected_version: int | None = None,
 ) -> Quote:
     """The customer accepts the quotation and confirms the price and the payment date; work resumes.
 
@@ -362,7 +363,7 @@ def quote_accept(
     not_your_job, invalid_transition). Events: quote.accepted, servicerequest.<state resumed>,
     quote.decided.
     """
-    request = _lock_for_quote(actor, number)
+    request = _lock_for_quote(actor, number, expected_version)
     via = _decision_actor(actor, request, via)
     quote = _offered(request, number)
     name = (decided_by_name or "").strip()
@@ -419,14 +420,22 @@ def quote_accept(
 
 
 @transaction.atomic
-def quote_decline(*, actor: Actor, number: str, reason: str, decided_by_name: str = "", via: str = "phone") -> Quote:
+def quote_decline(
+    *,
+    actor: Actor,
+    number: str,
+    reason: str,
+    decided_by_name: str = "",
+    via: str = "phone",
+    expected_version: int | None = None,
+) -> Quote:
     """The customer declines the quotation: the request ends ("quote declined"), nothing is charged.
 
     Same deciders as quote_accept. Every clock of the request stops.
     Rule: B1. Raises: PermissionDenied, NotFound, ValidationFailed, Conflict(quote_not_offered,
     not_your_job). Events: quote.declined, servicerequest.declined, quote.decided.
     """
-    request = _lock_for_quote(actor, number)
+    request = _lock_for_quote(actor, number, expected_version)
     via = _decision_actor(actor, request, via)
     quote = _offered(request, number)
     reason = (reason or "").strip()
@@ -478,7 +487,15 @@ def quote_decline(*, actor: Actor, number: str, reason: str, decided_by_name: st
 
 
 @transaction.atomic
-def quote_payment_record(*, actor: Actor, number: str, state: str, amount: Decimal, invoice_number: str = "") -> Quote:
+def quote_payment_record(
+    *,
+    actor: Actor,
+    number: str,
+    state: str,
+    amount: Decimal,
+    invoice_number: str = "",
+    expected_version: int | None = None,
+) -> Quote:
     """Record the fee: collected on site (small amounts) or handed to finance with the invoice number.
 
     Only for an accepted quotation; cash collected on site may be invoiced afterwards.
@@ -486,7 +503,7 @@ def quote_payment_record(*, actor: Actor, number: str, state: str, amount: Decim
     payment_already_recorded). Events: quote.<collected|invoiced>, quote.paid.
     """
     actor.require_perm("service.charge_servicerequest")
-    request = _lock_for_quote(actor, number)
+    request = _lock_for_quote(actor, number, expected_version)
     quote = _quote_of(request, number, QuoteState.ACCEPTED)
     if quote is None:
         raise ServiceConflict(_("There is no accepted quotation to charge."), code=ServiceErrorCode.QUOTE_NOT_ACCEPTED)

@@ -132,10 +132,10 @@ def service_request_arrive(*, actor: Actor, number: str, expected_version: int |
 
 
 @transaction.atomic
-def service_request_step_add(*, actor: Actor, number: str, text: str) -> WorkStep:
+def service_request_step_add(*, actor: Actor, number: str, text: str, expected_version: int | None = None) -> WorkStep:
     """Record one work step (clean, inspect, replace, test, confirm). Rule: S9. Events: servicerequest.step."""
     actor.require_perm("service.work_servicerequest")
-    request = request_lock(actor, number)
+    request = request_lock(actor, number, expected_version)
     require_own_job(actor, request)
     if not request.open:
         raise ServiceConflict(_("This request has ended."), code=ServiceErrorCode.INVALID_TRANSITION)
@@ -158,10 +158,11 @@ def service_request_part_add(
     quantity: int,
     unit_price: Decimal = Decimal("0"),
     return_required: bool = False,
+    expected_version: int | None = None,
 ) -> PartUsed:
     """Record a spare part used on the job. Rule: P3 (P4: major parts flagged for return)."""
     actor.require_perm("service.work_servicerequest")
-    request = request_lock(actor, number)
+    request = request_lock(actor, number, expected_version)
     require_own_job(actor, request)
     if not request.open:
         raise ServiceConflict(_("This request has ended."), code=ServiceErrorCode.INVALID_TRANSITION)
@@ -257,10 +258,18 @@ def service_request_to_depot(
 
 
 @transaction.atomic
-def approval_request(*, actor: Actor, number: str, kind: str, reason: str, cost: Decimal | None = None) -> Approval:
+def approval_request(
+    *,
+    actor: Actor,
+    number: str,
+    kind: str,
+    reason: str,
+    cost: Decimal | None = None,
+    expected_version: int | None = None,
+) -> Approval:
     """The engineer asks a manager: off-site trip (S8), support (S9), leaving unsolved (S9)."""
     actor.require_perm("service.work_servicerequest")
-    request = request_lock(actor, number)
+    request = request_lock(actor, number, expected_version)
     require_own_job(actor, request)
     if kind not in ApprovalKind.values:
         raise _field_error("kind", _("Unknown kind of approval."))
