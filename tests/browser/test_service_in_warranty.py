@@ -8,6 +8,8 @@ customer signs on the canvas), the manager closes it; every state is read in Chi
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -28,7 +30,9 @@ def _switch_user(page: Page, live_server, username: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_s1_s11_in_warranty_request_from_hotline_to_countersignature(live_server, page: Page, make_user) -> None:
+def test_s1_s11_in_warranty_request_from_hotline_to_countersignature(
+    live_server, page: Page, make_user, tmp_path: Path
+) -> None:
     from aftersales.accounts.models import Region, ServicePoint
     from aftersales.accounts.selectors import actor_for
     from aftersales.customers.services import customer_create
@@ -168,12 +172,36 @@ def test_s1_s11_in_warranty_request_from_hotline_to_countersignature(live_server
     screenshot(page, "service-6-closed")
     assert ServiceRequest.objects.get(pk=sr.pk).state == "closed"
 
-    # 6. The customer's portal user sees it closed, where the portal already lists requests.
+    # 6. The customer's portal user sees it closed and downloads the signed repair order.
     make_user("customer", username="portal1", customer_id=customer.pk)
     _switch_user(page, live_server, "portal1")
-    response = page.goto(f"{live_server.url}/portal/requests/")
-    if response is None or response.status != 200:
-        return  # the portal requests page is not built yet
+    page.goto(f"{live_server.url}/portal/requests/{sr.number}/")
+    expect(page.locator("#portal-request-state")).to_have_text("已关闭")
     screenshot(page, "service-7-portal")
-    if page.get_by_text(sr.number).count():
-        expect(page.locator("body")).to_contain_text("已关闭")
+    href = page.locator("#portal-repair-order-pdf").get_attribute("href")
+    response = page.request.get(f"{live_server.url}{href}")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert_signed_repair_order(tmp_path, response.body(), sr.number)
+
+
+def assert_signed_repair_order(tmp_path: Path, pdf: bytes, number: str) -> None:
+    """The PDF's text is Chinese and complete, the signature is embedded, and a page image shows it."""
+    path = tmp_path / "repair-order.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    for expected in ("产品维修单", number, "王工", "更换主轴轴承"):
+        assert expected in text, expected
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(images.splitlines()[2:]) >= 1  # the customer's signature
+    # An image of page 1 is a real page (text and signature), and the embedded signature has ink.
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True
+    )
+    subprocess.run(["pdfimages", "-png", str(path), str(tmp_path / "img")], check=True)
+    from PIL import Image
+
+    page_image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    assert sum(page_image.histogram()[:128]) > 1000
+    signature = Image.open(sorted(tmp_path.glob("img-*.png"))[0]).convert("L")  # [1] is its alpha mask
+    assert sum(signature.histogram()[:128]) > 50  # the strokes drawn on the canvas

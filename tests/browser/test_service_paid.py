@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import io
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,7 +54,7 @@ def case(make_user: Any, actor_of: Any) -> dict[str, Any]:
 
 
 def test_b1_v3_quote_offered_accepted_on_the_portal_completed_and_rated(
-    live_server: Any, page: Page, case: dict[str, Any]
+    live_server: Any, page: Page, case: dict[str, Any], tmp_path: Path
 ) -> None:
     staff, customer, old_unit = case, case["customer"], case["unit"]
     fee = fee_standard_create(actor=staff["cs_manager"], labour_rate=Decimal("200.00"), callout_fee=Decimal("100.00"))
@@ -138,6 +140,13 @@ def test_b1_v3_quote_offered_accepted_on_the_portal_completed_and_rated(
     expect(page.locator(".alert-success")).to_contain_text("感谢您对我们服务的评价。")
     expect(page.locator("#portal-rating")).to_contain_text("您对工程师的评价")
     screenshot(page, "service-paid-3-rated")
+    # The customer downloads the accepted quotation and the signed repair order from the portal.
+    quotation = _pdf_text(page, live_server, "#portal-quote-pdf", tmp_path)
+    for expected in ("报价单", quote.number, "接受"):
+        assert expected in quotation, expected
+    repair_order = _pdf_text(page, live_server, "#portal-repair-order-pdf", tmp_path)
+    for expected in ("产品维修单", request.number):
+        assert expected in repair_order, expected
     rating = ServiceRating.objects.get()
     assert (rating.engineer_id, rating.attitude, rating.arrival_time, rating.channel) == (
         staff["engineer"].pk,
@@ -145,3 +154,13 @@ def test_b1_v3_quote_offered_accepted_on_the_portal_completed_and_rated(
         "satisfied",
         "portal",
     )
+
+
+def _pdf_text(page: Page, live_server: Any, link: str, tmp_path: Path) -> str:
+    """Fetch the PDF behind a link of the current page with the browser's session; its text."""
+    response = page.request.get(f"{live_server.url}{page.locator(link).get_attribute('href')}")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    path = tmp_path / "document.pdf"
+    path.write_bytes(response.body())
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout

@@ -32,7 +32,7 @@ from aftersales.installed_base.warranty import (
     coverage_on,
     warranty_for,
 )
-from aftersales.policies.selectors import policy_get
+from aftersales.policies.selectors import PolicySnapshot, policy_snapshot
 
 if TYPE_CHECKING:
     from aftersales.accounts.models import ServicePoint
@@ -242,10 +242,12 @@ def unit_in_warranty_q(on: dt.date, terms: WarrantyTerms) -> Q:
 # --- warranty and coverage (A3, S4) ----------------------------------------------------------
 
 
-def warranty_terms() -> WarrantyTerms:
-    """The A3 policy values in force now, with their policy version. Rule: A3."""
-    months = policy_get("A3.warranty_months")
-    offset = policy_get("A3.production_offset_months")
+def warranty_terms(policies: PolicySnapshot | None = None) -> WarrantyTerms:
+    """The A3 policy values in force now (or in `policies`), with their policy version (one policy read). Rule: A3."""
+    if policies is None:
+        policies = policy_snapshot()
+    months = policies.get("A3.warranty_months")
+    offset = policies.get("A3.production_offset_months")
     return WarrantyTerms(
         default_months=months.value, production_offset_months=offset.value, policy_version=months.version
     )

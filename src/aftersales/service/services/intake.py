@@ -25,8 +25,8 @@ from aftersales.core.numbering import number_next
 from aftersales.customers.selectors import access_customer
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.models import ServiceContract, Unit
-from aftersales.installed_base.selectors import service_calendar_code, unit_coverage
-from aftersales.policies.selectors import policy_get
+from aftersales.installed_base.selectors import service_calendar_code, unit_coverage, warranty_terms
+from aftersales.policies.selectors import PolicySnapshot, policy_snapshot
 from aftersales.service import events
 from aftersales.service.choices import Channel, Priority, ServiceKind
 from aftersales.service.models import ServiceRequest
@@ -94,10 +94,12 @@ def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     return value
 
 
-def _charging(actor: Actor, unit: Unit | None, on: dt.date, override: str, reason: str) -> tuple[str, bool, str, str]:
+def _charging(
+    actor: Actor, unit: Unit | None, on: dt.date, override: str, reason: str, policies: PolicySnapshot
+) -> tuple[str, bool, str, str]:
     """(charging type, in warranty, contract number, basis) per S4, with the recorded override."""
     if unit is not None:
-        coverage = unit_coverage(unit, on)
+        coverage = unit_coverage(unit, on, warranty_terms(policies))
         derived, in_warranty = coverage.charging_type, coverage.in_warranty
         contract = coverage.contract.number if coverage.contract else ""
         basis = coverage.explanation
@@ -161,7 +163,10 @@ def service_request_create(
     if unit is None and not (model or "").strip():
         raise _field_error("serial", _("Give the unit's serial number, or its model when it is not registered."))
     local_day = timezone.localtime(received).date()
-    charge, in_warranty, contract_number, basis = _charging(actor, unit, local_day, charging_type, charging_reason)
+    policies = policy_snapshot(now)  # A3 (warranty) and S15 (repeat window), read once
+    charge, in_warranty, contract_number, basis = _charging(
+        actor, unit, local_day, charging_type, charging_reason, policies
+    )
     point = _service_point(service_point_code, customer)
     contract = ServiceContract.objects.filter(number=contract_number).first() if contract_number else None
     request = ServiceRequest(
@@ -200,7 +205,7 @@ def service_request_create(
         data={"number": request.number, **snapshot(request, REGISTER_FIELDS), "basis": basis},
     )
     _start_clocks(request, actor, events_before=[registered])
-    _flag_repeat(request, actor)
+    _flag_repeat(request, actor, policies)
     return request
 
 
@@ -222,9 +227,9 @@ def _start_clocks(request: ServiceRequest, actor: Actor, *, events_before: list[
     )
 
 
-def _flag_repeat(request: ServiceRequest, actor: Actor) -> None:
+def _flag_repeat(request: ServiceRequest, actor: Actor, policies: PolicySnapshot) -> None:
     """S15: the same symptom on the same unit, repaired within the policy window."""
-    window = policy_get("S15.repeat_window_days")
+    window = policies.get("S15.repeat_window_days")
     previous = repeat_candidate(
         unit_id=request.unit_id, symptom=request.symptom, received_at=request.received_at, window_days=window.value
     )
