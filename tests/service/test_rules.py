@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.clocks.sweep import clock_sweep
@@ -197,3 +198,35 @@ def test_s14_overdue_task_runs_the_service(staff, repair_points):
 
     result = handins_overdue_task.call()
     assert set(result) == {"overdue_reported"}
+
+
+def test_s14_handins_page_lists_and_submits_once(staff, repair_points):
+    from django.test import Client
+
+    rules.handin_plan(period="2026-02")
+    client = Client()
+    client.force_login(staff["team_lead"].user)
+    url = reverse("service:handins")
+
+    page = client.get(url).content.decode()
+    assert page.count('data-period="2026-02"') == 2
+    assert "北区维修点" in page
+
+    response = client.post(url, {"service_point": "RP-N", "period": "2026-02"})
+    assert response.status_code == 302
+    handin = RepairOrderHandIn.objects.get(service_point__code="RP-N", period="2026-02")
+    assert handin.handed_in_at is not None
+    events = Event.objects.count()
+
+    again = client.post(url, {"service_point": "RP-N", "period": "2026-02"})
+    assert again.status_code == 409
+    assert "已上交" in again.content.decode()
+    assert Event.objects.count() == events
+
+
+def test_s14_handins_page_is_closed_to_roles_without_service_work(make_user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user("finance", username="fin1"))
+    assert client.get(reverse("service:handins")).status_code == 403

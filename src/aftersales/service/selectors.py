@@ -18,7 +18,16 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.service.choices import ApprovalState, RequestState
 from aftersales.service.locks import service_request_qs_for_update
-from aftersales.service.models import Approval, DepotJob, DepotMovement, FeeStandard, Quote, ServiceRequest, ServiceTask
+from aftersales.service.models import (
+    Approval,
+    DepotJob,
+    DepotMovement,
+    FeeStandard,
+    Quote,
+    RepairOrderHandIn,
+    ServiceRequest,
+    ServiceTask,
+)
 from aftersales.service.transitions import DEPOT_NEXT_MOVE
 
 ENGINEER_ROLE = "engineer"
@@ -282,3 +291,17 @@ def depot_waiting_requests(actor: Actor) -> QuerySet[ServiceRequest]:
         .select_related("customer", "unit__product")
         .order_by("received_at")
     )
+
+
+# --- S14: monthly hand-in of repair orders -------------------------------------------------------
+
+
+def handin_list(actor: Actor, *, limit: int = 120) -> QuerySet[RepairOrderHandIn]:
+    """Hand-ins the actor may see: every point's for dispatchers, their own point's for its staff."""
+    qs = RepairOrderHandIn.objects.select_related("service_point", "handed_in_by").order_by("-period", "service_point")
+    if actor.has_perm("service.dispatch_servicerequest"):
+        return qs[:limit]
+    point_id = getattr(actor.user, "service_point_id", None)
+    if point_id and actor.has_perm("service.work_servicerequest"):
+        return qs.filter(service_point_id=point_id)[:limit]
+    return RepairOrderHandIn.objects.none()

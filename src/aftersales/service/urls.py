@@ -14,6 +14,7 @@ urlpatterns = [
     path("engineer/<str:number>/", views.engineer_job, name="engineer_job"),
     # --- depot (S13) ---
     path("depot/", views_depot.depot_register, name="depot_register"),
+    path("hand-ins/", views_depot.handins, name="handins"),
     path("depot/receive/", views_depot.depot_receive, name="depot_receive"),
     path("depot/<str:tag>/move/", views_depot.depot_move, name="depot_move"),
     path("depot/<str:tag>/report/", views_depot.depot_report, name="depot_report"),

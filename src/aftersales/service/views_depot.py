@@ -15,15 +15,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, PermissionDenied
 from aftersales.service import documents, selectors
 from aftersales.service.choices import DepotMove
-from aftersales.service.services import depot
+from aftersales.service.services import depot, rules
 
 
 def _register_page(request: HttpRequest, actor: Actor, *, error: DomainError | None = None) -> HttpResponse:
@@ -175,3 +176,34 @@ def quote_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """报价单 (B1); a portal user gets those of their own organisation's requests."""
     quote = selectors.access_quote(actor_for(request.user), number)  # type: ignore[arg-type]
     return _pdf(documents.quotation_pdf(quote), f"quote-{quote.number}")
+
+
+@login_required
+def handins(request: HttpRequest) -> HttpResponse:
+    """S14: the repair points' monthly hand-ins of repair orders, due by the policy day; submit one."""
+    actor = actor_for(request.user)  # type: ignore[arg-type]
+    if not (actor.has_perm("service.dispatch_servicerequest") or actor.has_perm("service.work_servicerequest")):
+        raise PermissionDenied()
+    error: DomainError | None = None
+    if request.method == "POST":
+        try:
+            handin = rules.handin_submit(
+                actor=actor,
+                service_point_code=request.POST.get("service_point", ""),
+                period=request.POST.get("period", ""),
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("Repair orders of %(period)s handed in: %(count)s.")
+                % {"period": handin.period, "count": handin.order_count},
+            )
+            return redirect("service:handins")
+    return render(
+        request,
+        "service/handins.html",
+        {"handins": selectors.handin_list(actor), "error": error, "today": timezone.localdate()},
+        status=error.status if error else 200,
+    )

@@ -32,6 +32,7 @@ STAFF_MENU = [
     NavItem(_("Dispatch board"), "service:board", "kanban", perm="service.dispatch_servicerequest"),
     NavItem(_("My jobs"), "service:engineer_jobs", "phone", perm="service.work_servicerequest"),
     NavItem(_("Depot register"), "service:depot_register", "tools", perm="service.depot_servicerequest"),
+    NavItem(_("Repair order hand-ins"), "service:handins", "inboxes", perm="service.dispatch_servicerequest"),
     NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard"),
     NavItem(_("Customers"), "customers:list", "people", perm="customers.view_customer"),
     NavItem(_("Access requests"), "customers:access_requests", "shield-lock", perm="customers.view_customer"),
