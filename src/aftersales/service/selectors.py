@@ -14,9 +14,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from aftersales.accounts.models import User
+from aftersales.clocks.choices import ClockState
+from aftersales.clocks.models import Clock
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.service.choices import ApprovalState, RequestState
+from aftersales.service.dispatch_scoring import rank_engineers
 from aftersales.service.locks import service_request_qs_for_update
 from aftersales.service.models import (
     Approval,
@@ -94,9 +97,6 @@ def service_request_list(
 
 
 def _overdue_ids(now: dt.datetime) -> list[int]:
-    from aftersales.clocks.choices import ClockState
-    from aftersales.clocks.models import Clock
-
     ids = Clock.objects.filter(
         subject_type="service.servicerequest", state=ClockState.RUNNING, due_at__lte=now
     ).values_list("subject_id", flat=True)
@@ -138,8 +138,6 @@ def engineer_suggestions(request: ServiceRequest, *, limit: int = 5) -> list[dic
 
     Returns [{"user", "open_jobs", "same_point", "score"}], best first.
     """
-    from aftersales.service.dispatch_scoring import rank_engineers
-
     engineers = list(
         User.objects.filter(is_active=True, groups__name=ENGINEER_ROLE)
         .annotate(open_jobs=Count("service_jobs", filter=Q(service_jobs__open=True)))

@@ -19,7 +19,7 @@ from aftersales.accounts.models import User
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.services import clock_owner_set_for, clock_pause_for, clock_resume_for, clock_stop_for
 from aftersales.core.access import Actor
-from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import event_record
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service import events
@@ -179,8 +179,6 @@ def service_request_part_add(
         return_required=return_required,
         recorded_by=actor.user,
     )
-    from aftersales.core.errors import full_clean
-
     full_clean(part)
     part.save()
     request_save(request, [])
@@ -299,8 +297,6 @@ def approval_decide(*, actor: Actor, approval_id: int, approve: bool, note: str 
     actor.require_perm("service.approve_servicerequest")
     approval = Approval.objects.select_for_update(of=("self",)).select_related("request").filter(pk=approval_id).first()
     if approval is None:
-        from aftersales.core.errors import NotFound
-
         raise NotFound()
     if approval.state != ApprovalState.PENDING:
         raise ServiceConflict(_("This approval has already been decided."), code=ServiceErrorCode.APPROVAL_DECIDED)
