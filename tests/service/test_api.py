@@ -906,3 +906,20 @@ def test_s7_dispatch_board_ranks_requests_and_engineers(clients, new_request, st
     assert [c["kind"] for c in rows[0]["clocks"]] == ["respond", "arrive", "solve"]
     for role in ("agent", "engineer"):
         assert clients[role].get("service-board").status_code == 403
+
+
+def test_s1_a_portal_user_gets_no_internal_notes_or_costs(clients, new_request, staff, customer, make_user, api_as):
+    sr = new_request()
+    services.service_request_dispatch(actor=staff["team_lead"], number=sr.number, engineer="eng1")
+    services.service_request_arrive(actor=staff["engineer"], number=sr.number)
+    services.approval_request(
+        actor=staff["engineer"], number=sr.number, kind="offsite", reason="去外地取配件", cost=Decimal("350.00")
+    )
+    portal = api_as(make_user("customer", username="portal9", customer_id=customer.pk))
+
+    staff_body = clients["team_lead"].get(f"service-requests/{sr.number}").json()
+    portal_body = portal.get(f"service-requests/{sr.number}").json()
+
+    assert [a["cost"] for a in staff_body["approvals"]] == ["350.00"]
+    assert portal_body["approvals"] == []
+    assert portal_body["number"] == sr.number

@@ -383,6 +383,13 @@ class ServiceRequestSummaryOut(Out):
         return obj.service_point.code if obj.service_point_id else None
 
 
+def _for_customer(context: Any) -> bool:
+    """The body goes to a customer's portal user: internal notes and costs stay out (as on the portal pages)."""
+    request = (context or {}).get("request")
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    return bool(user is not None and getattr(user, "customer_id", None))
+
+
 class ServiceRequestOut(ServiceRequestSummaryOut):
     """GET /service-requests/{number} and the answer of every action on it."""
 
@@ -440,12 +447,24 @@ class ServiceRequestOut(ServiceRequestSummaryOut):
         return list(obj.parts.select_related("recorded_by"))
 
     @staticmethod
-    def resolve_approvals(obj: ServiceRequest) -> list[Approval]:
+    def resolve_approvals(obj: ServiceRequest, context: Any = None) -> list[Approval]:
+        if _for_customer(context):  # internal: travel costs, support requests (the portal never shows them)
+            return []
         return list(obj.approvals.select_related("request", "requested_by", "decided_by"))
 
     @staticmethod
-    def resolve_tasks(obj: ServiceRequest) -> list[ServiceTask]:
+    def resolve_tasks(obj: ServiceRequest, context: Any = None) -> list[ServiceTask]:
+        if _for_customer(context):
+            return []
         return list(obj.tasks.select_related("request", "done_by"))
+
+    @staticmethod
+    def resolve_charging_override_reason(obj: ServiceRequest, context: Any = None) -> str:
+        return "" if _for_customer(context) else obj.charging_override_reason
+
+    @staticmethod
+    def resolve_end_reason(obj: ServiceRequest, context: Any = None) -> str:
+        return "" if _for_customer(context) else obj.end_reason
 
     @staticmethod
     def resolve_quote(obj: ServiceRequest) -> Quote | None:
