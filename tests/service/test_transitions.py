@@ -121,8 +121,6 @@ REFUSAL_CODE: dict[tuple[str, str], str] = {
     **{("payment", s): "quote_not_accepted" for s in ("registered", "dispatched", "booked", "quoted")},
     **{("payment", s): "quote_not_accepted" for s in ("declined", "cancelled")},
 }
-# Moves the services let through although the case forbids them (strict xfail: fixed ones fail loudly).
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 def body(action: str) -> dict[str, Any]:
@@ -255,17 +253,11 @@ def _snapshot(number: str) -> tuple[str, int, int]:
     return request.state, request.version, Event.objects.count()
 
 
-CASES = [(action, state) for action in ACTION_ROLES for state in STATES]
-
-
-def _case(action: str, state: str) -> Any:
-    gap = KNOWN_GAPS.get((action, state))
-    marks = [pytest.mark.xfail(strict=True, reason=f"services gap: {gap}")] if gap else []
-    return pytest.param(action, state, id=f"{action}-from-{state}", marks=marks)
+CASES = [pytest.param(action, state, id=f"{action}-from-{state}") for action in ACTION_ROLES for state in STATES]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("action", "state"), [_case(a, s) for a, s in CASES])
+@pytest.mark.parametrize(("action", "state"), CASES)
 def test_s1_s16_b1_action_from_state_by_role(action: str, state: str, table_world: dict[str, Any]) -> None:
     # given a request in `state`
     request = build(table_world, state)

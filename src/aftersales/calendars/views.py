@@ -18,22 +18,11 @@ from aftersales.calendars import selectors, services
 from aftersales.calendars.forms import DayForm, YearNoticeForm, days_as_lines
 from aftersales.calendars.models import FIRST_YEAR, LAST_YEAR, WorkCalendar
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import form_errors_from
 from aftersales.core.selectors import event_list_for
 
 VIEW = selectors.VIEW_PERM
 CHANGE = selectors.CHANGE_PERM
-
-
-def _form_error(form: DayForm | YearNoticeForm, exc: DomainError) -> None:
-    """A service's error next to the field it names, else at the top of the form."""
-    placed = False
-    for field, messages_ in exc.fields.items():
-        if field in form.fields:
-            for message in messages_ if isinstance(messages_, list | tuple) else [messages_]:
-                form.add_error(field, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _check_month(year: int, month: int) -> None:
@@ -108,7 +97,7 @@ def calendar_month(request: HttpRequest, code: str, year: int, month: int) -> Ht
                     name=form.cleaned_data["name"],
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_errors_from(form, exc)
             else:
                 day = form.cleaned_data["date"]
                 messages.success(request, _("%(date)s saved.") % {"date": day.isoformat()})
@@ -165,7 +154,7 @@ def statutory_year_notice(request: HttpRequest, code: str, year: int) -> HttpRes
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("The official holidays of %(year)s are saved.") % {"year": year})
             return redirect("calendars:month", calendar.code, year, 1)

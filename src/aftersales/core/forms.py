@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+
+from aftersales.core.errors import DomainError
 
 
 class StyledFormMixin:
@@ -37,3 +40,30 @@ class StyledForm(StyledFormMixin, forms.Form):
 
 class StyledModelForm(StyledFormMixin, forms.ModelForm):
     pass
+
+
+def form_errors_from(
+    form: forms.Form,
+    exc: DomainError,
+    *,
+    aliases: Mapping[str, str | None] | None = None,
+    code_fields: Mapping[str, str] | None = None,
+) -> None:
+    """Show a service's error next to the visible fields it names, anything else above the form (habit 8).
+
+    `aliases` maps a service's field name to the form's (None: never a field); `code_fields` names
+    the field for an error code that carries no fields. A message for a hidden field (the
+    `version` of a version conflict) goes above the form, where it can be read.
+    """
+    fields = dict(exc.fields)
+    if not fields and code_fields and exc.code in code_fields:
+        fields = {code_fields[exc.code]: [exc.message]}
+    placed = False
+    for name, value in fields.items():
+        field = (aliases or {}).get(name, name)
+        if field in form.fields and not form.fields[field].widget.is_hidden:
+            for message in value if isinstance(value, list | tuple) else [value]:
+                form.add_error(field, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))

@@ -8,27 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.selectors import region_list
-from aftersales.core.errors import DomainError
 from aftersales.core.forms import StyledForm
 from aftersales.customers.choices import CreditRating, CustomerKind
 from aftersales.customers.selectors import customer_owner_choices
 from aftersales.customers.services import ContactData
 
 # Service field names (customer_update / customer_create keywords) → form field names.
-_FIELD_ALIASES = {"region_id": "region", "owner_id": "owner", "customer": None, "__all__": None}
-
-
-def domain_error_to_form(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's error next to the field it names, else above the form (habit 8)."""
-    placed = False
-    for key, messages in exc.fields.items():
-        name = _FIELD_ALIASES.get(key, key)
-        if name in form.fields:
-            for message in messages if isinstance(messages, list | tuple) else [messages]:
-                form.add_error(name, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
+FIELD_ALIASES = {"region_id": "region", "owner_id": "owner", "customer": None, "__all__": None}
 
 
 class CustomerForm(StyledForm):

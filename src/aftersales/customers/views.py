@@ -20,12 +20,14 @@ from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import Conflict, DomainError, NotFound
 from aftersales.core.errors import PermissionDenied as DomainPermissionDenied
+from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
 from aftersales.core.selectors import event_list_for
 from aftersales.customers import selectors, services
 from aftersales.customers.choices import AccessRequestStatus, CustomerKind
 from aftersales.customers.errors import ConfidentialFile, CustomerErrorCode
 from aftersales.customers.forms import (
+    FIELD_ALIASES,
     AccessDecisionForm,
     AccessRequestForm,
     ContactForm,
@@ -33,7 +35,6 @@ from aftersales.customers.forms import (
     CustomerEditForm,
     CustomerFilterForm,
     ImportForm,
-    domain_error_to_form,
 )
 from aftersales.installed_base import services as installed_base_services
 from aftersales.installed_base.selectors import unit_list_with_coverage
@@ -210,7 +211,7 @@ def customer_request_access(request: HttpRequest, pk: int) -> HttpResponse:
         except (NotFound, DomainPermissionDenied) as exc:
             _raise_http(exc)
         except DomainError as exc:
-            domain_error_to_form(form, exc)
+            form_errors_from(form, exc, aliases=FIELD_ALIASES)
         else:
             messages.success(request, _("Your request was sent to the file's owner and the managers."))
             return redirect("customers:detail", pk=pk)
@@ -224,7 +225,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         try:
             customer = services.customer_create(actor=_actor(request), **form.service_values())
         except DomainError as exc:
-            domain_error_to_form(form, exc)
+            form_errors_from(form, exc, aliases=FIELD_ALIASES)
         else:
             messages.success(request, _("Customer file %(code)s created.") % {"code": customer.code})
             return redirect("customers:detail", pk=customer.pk)
@@ -277,7 +278,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict, status = True, 409
         except DomainError as exc:
             _raise_http(exc)
-            domain_error_to_form(form, exc)
+            form_errors_from(form, exc, aliases=FIELD_ALIASES)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("customers:detail", pk=pk)
@@ -302,7 +303,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.contact_add(actor=actor, customer_id=pk, contact=form.contact_data())
         except DomainError as exc:
             _raise_http(exc)
-            domain_error_to_form(form, exc)
+            form_errors_from(form, exc, aliases=FIELD_ALIASES)
         else:
             messages.success(request, _("Contact added."))
             return redirect("customers:detail", pk=pk)

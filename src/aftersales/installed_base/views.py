@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
 from aftersales.core.selectors import event_list_for
 from aftersales.core.timeutils import today
@@ -38,22 +38,6 @@ PAGE_SIZE = 25
 
 def _actor(request: HttpRequest) -> Actor:
     return actor_for(request.user)  # type: ignore[arg-type]
-
-
-def form_errors_from(form: forms.Form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's error next to the visible fields it names; anything else above the form.
-
-    (A version conflict names the hidden `version` field: its message goes above the form.)
-    """
-    placed = False
-    for name, value in exc.fields.items():
-        field = (aliases or {}).get(name, name)
-        if field in form.fields and not form.fields[field].widget.is_hidden:
-            for message in value if isinstance(value, list | tuple) else [value]:
-                form.add_error(field, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:

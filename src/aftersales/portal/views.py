@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import form_errors_from
 from aftersales.customers.selectors import access_customer
 from aftersales.followup.selectors import rating_for_request, rating_pending
 from aftersales.followup.services import rating_create
@@ -40,17 +40,6 @@ def _customer_actor(request: HttpRequest) -> Actor:
     if not actor.has_role("customer"):
         raise PermissionDenied
     return actor
-
-
-def _errors(form: forms.Form, exc: DomainError) -> None:
-    placed = False
-    for name, value in exc.fields.items():
-        if name in form.fields:
-            for message in value if isinstance(value, list | tuple) else [value]:
-                form.add_error(name, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 @login_required
@@ -92,7 +81,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
             )
         except DomainError as exc:
-            _errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request,
@@ -146,7 +135,7 @@ def quote_accept(request: HttpRequest, number: str) -> HttpResponse:
                 payment_date=form.cleaned_data["payment_date"],
             )
         except DomainError as exc:
-            _errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request, _("You accepted quotation %(number)s. Work continues.") % {"number": quote.number}
@@ -168,7 +157,7 @@ def quote_decline(request: HttpRequest, number: str) -> HttpResponse:
                 actor=actor, number=sr.number, reason=form.cleaned_data["reason"], via="portal"
             )
         except DomainError as exc:
-            _errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request, _("You declined quotation %(number)s. Nothing is charged.") % {"number": quote.number}
@@ -188,7 +177,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
         try:
             rating_create(actor=actor, number=sr.number, **form.cleaned_data)
         except DomainError as exc:
-            _errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Thank you for rating our service."))
             return redirect("portal:request_detail", number=sr.number)

@@ -303,6 +303,7 @@ def service_board(request: HttpRequest) -> Any:
     actor = _actor(request)
     actor.require_perm("service.dispatch_servicerequest")
     rows = selectors.dispatch_board(actor)
+    engineers = selectors.engineer_candidates()
     clocks = clocks_for_subjects("service.servicerequest", [row.pk for row in rows])
     return [
         {
@@ -317,7 +318,7 @@ def service_board(request: HttpRequest) -> Any:
                     "same_point": s["same_point"],
                     "score": s["score"],
                 }
-                for s in selectors.engineer_suggestions(row)
+                for s in selectors.engineer_suggestions(row, engineers=engineers)
             ],
             "clocks": clocks.get(str(row.pk), []),
         }

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from aftersales.accounts.models import User
@@ -92,15 +93,18 @@ def service_request_list(
             | Q(phone__contains=text)
         )
     if overdue:
-        qs = qs.filter(pk__in=_overdue_ids(now or timezone.now()))
+        qs = qs.filter(Exists(_overdue_clocks(now or timezone.now())))
     return qs.order_by("-received_at", "-id")
 
 
-def _overdue_ids(now: dt.datetime) -> list[int]:
-    ids = Clock.objects.filter(
-        subject_type="service.servicerequest", state=ClockState.RUNNING, due_at__lte=now
-    ).values_list("subject_id", flat=True)
-    return [int(i) for i in ids]
+def _overdue_clocks(now: dt.datetime) -> QuerySet[Clock]:
+    """The request's running clocks past due (correlated: one index probe per request, no id list)."""
+    return Clock.objects.filter(
+        subject_type="service.servicerequest",
+        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
+        state=ClockState.RUNNING,
+        due_at__lte=now,
+    )
 
 
 def dispatch_board_queries(actor: Actor) -> tuple[QuerySet[ServiceRequest], QuerySet[ServiceRequest]]:
@@ -133,19 +137,26 @@ def dispatch_board(actor: Actor, *, limit: int = 200) -> list[ServiceRequest]:
     return rows
 
 
-def engineer_suggestions(request: ServiceRequest, *, limit: int = 5) -> list[dict[str, Any]]:
-    """S7: engineers ranked by region (same service point first), open load, then name.
-
-    Returns [{"user", "open_jobs", "same_point", "score"}], best first.
-    """
-    engineers = list(
+def engineer_candidates() -> list[User]:
+    """Active engineers with their open load and service point (one query; rank them per request)."""
+    return list(
         User.objects.filter(is_active=True, groups__name=ENGINEER_ROLE)
         .annotate(open_jobs=Count("service_jobs", filter=Q(service_jobs__open=True)))
         .select_related("service_point")
         .order_by("username")
         .distinct()
     )
-    return rank_engineers(request, engineers)[:limit]
+
+
+def engineer_suggestions(
+    request: ServiceRequest, *, limit: int = 5, engineers: list[User] | None = None
+) -> list[dict[str, Any]]:
+    """S7: engineers ranked by region (same service point first), open load, then name.
+
+    Pass `engineers` (engineer_candidates()) when ranking for many requests, e.g. the board.
+    Returns [{"user", "open_jobs", "same_point", "score"}], best first.
+    """
+    return rank_engineers(request, engineer_candidates() if engineers is None else engineers)[:limit]
 
 
 def engineer_jobs(actor: Actor, *, day: dt.date | None = None) -> QuerySet[ServiceRequest]:

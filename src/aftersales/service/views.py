@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -28,6 +27,7 @@ from aftersales.accounts.choices import RegionTier
 from aftersales.accounts.selectors import actor_for, service_point_list, user_list_with_role
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import form_errors_from
 from aftersales.core.selectors import event_list_for
 from aftersales.customers.selectors import access_customer, customer_lookup, customer_primary_contact
 from aftersales.installed_base.choices import ChargingType
@@ -83,22 +83,6 @@ def staff_page(perm: str) -> Callable[[Callable[..., HttpResponse]], Any]:
 
 def _actor(request: HttpRequest) -> Actor:
     return actor_for(request.user)  # type: ignore[arg-type]
-
-
-def form_errors_from(form: forms.Form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's error next to the visible fields it names; anything else above the form."""
-    placed = False
-    fields = dict(exc.fields)
-    if not fields and exc.code in CODE_FIELDS:
-        fields = {CODE_FIELDS[exc.code]: [exc.message]}
-    for name, value in fields.items():
-        field = (aliases or {}).get(name, name)
-        if field in form.fields and not form.fields[field].widget.is_hidden:
-            for message in value if isinstance(value, list | tuple) else [value]:
-                form.add_error(field, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _pdf_links(number: str) -> bool:
@@ -347,7 +331,7 @@ def _request_actions(
     try:
         spec.call(actor, sr.number, form.cleaned_data)
     except DomainError as exc:
-        form_errors_from(form, exc)
+        form_errors_from(form, exc, code_fields=CODE_FIELDS)
         outcome.status = exc.status
         outcome.error = str(exc.message)
         return outcome
@@ -439,7 +423,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 try:
                     sr = services.service_request_create(actor=actor, **form.service_values())
                 except DomainError as exc:
-                    form_errors_from(form, exc, aliases={"serial": "unit", "customer_id": "customer"})
+                    form_errors_from(
+                        form, exc, aliases={"serial": "unit", "customer_id": "customer"}, code_fields=CODE_FIELDS
+                    )
                     status = exc.status
                 else:
                     messages.success(request, _("Service request %(number)s registered.") % {"number": sr.number})
@@ -507,7 +493,7 @@ def _board_post(request: HttpRequest, actor: Actor) -> tuple[Any, int, str]:
         try:
             ACTIONS["dispatch"].call(actor, sr.number, form.cleaned_data)
         except DomainError as exc:
-            form_errors_from(form, exc)
+            form_errors_from(form, exc, code_fields=CODE_FIELDS)
             return form, exc.status, str(exc.message)
         messages.success(
             request,
@@ -555,6 +541,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
         if status == 0:
             return redirect("service:board")
     page = Paginator(selectors.dispatch_board(actor), BOARD_SIZE).get_page(request.GET.get("page"))
+    engineers = selectors.engineer_candidates()
     rows = []
     for sr in page.object_list:
         if posted_form is not None and getattr(posted_form, "number", None) == sr.number:
@@ -563,7 +550,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
             form = DispatchForm(
                 initial={"version": sr.version},
                 auto_id=f"id_{sr.number}_%s",
-                suggestions=selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES),
+                suggestions=selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES, engineers=engineers),
             )
         rows.append({"sr": sr, "form": form, "charging_label": _charging_label(sr.charging_type)})
     return render(

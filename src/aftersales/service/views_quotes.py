@@ -6,6 +6,7 @@ again with the error at its field. (Forms live here while service/forms.py is ed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError, PermissionDenied
-from aftersales.core.forms import StyledForm
+from aftersales.core.forms import StyledForm, form_errors_from
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service import selectors
 from aftersales.service.choices import PaymentState, QuoteState, RequestState
@@ -122,17 +123,6 @@ def _staff(actor: Actor) -> None:
         raise PermissionDenied()
 
 
-def _errors(form: forms.Form, exc: DomainError) -> None:
-    placed = False
-    for name, value in exc.fields.items():
-        if name in form.fields and not form.fields[name].widget.is_hidden:
-            for message in value if isinstance(value, list | tuple) else [value]:
-                form.add_error(name, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
-
 def quote_panel_context(actor: Actor, sr: ServiceRequest, **bound: Any) -> dict[str, Any]:
     """Everything the quotation panel shows: the quotations and the forms this actor may use now.
 
@@ -216,7 +206,7 @@ def quote_offer(request: HttpRequest, number: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
-            _errors(form, exc)
+            form_errors_from(form, exc)
         else:
             return _done(
                 request,
@@ -226,80 +216,78 @@ def quote_offer(request: HttpRequest, number: str) -> HttpResponse:
     return _page(request, actor, sr, offer_form=form, line_formset=formset, show="offer")
 
 
-@login_required
-@require_POST
-def quote_accept(request: HttpRequest, number: str) -> HttpResponse:
+def _quote_decision(
+    request: HttpRequest,
+    number: str,
+    form_class: type[forms.Form],
+    show: str,
+    call: Callable[[Actor, str, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """Parse one of the quotation's forms, call its service, go back to the request or show the errors."""
     actor = _actor(request)
     _staff(actor)
     sr = selectors.access_service_request(actor, number)
-    form = QuoteAcceptForm(request.POST, prefix="accept")
+    form = form_class(request.POST, prefix=show)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            quote = quote_services.quote_accept(
-                actor=actor,
-                number=sr.number,
-                decided_by_name=data["decided_by_name"],
-                via=data["via"],
-                agreed_price=data["agreed_price"],
-                payment_date=data["payment_date"],
-                signature=data["signature"],
-            )
+            quote = call(actor, sr.number, form.cleaned_data)
         except DomainError as exc:
-            _errors(form, exc)
+            form_errors_from(form, exc)
         else:
-            return _done(request, sr, _("Quotation %(number)s accepted.") % {"number": quote.number})
-    return _page(request, actor, sr, accept_form=form, show="accept")
+            return _done(request, sr, done % {"number": quote.number})
+    return _page(request, actor, sr, **{f"{show}_form": form}, show=show)
+
+
+@login_required
+@require_POST
+def quote_accept(request: HttpRequest, number: str) -> HttpResponse:
+    return _quote_decision(
+        request,
+        number,
+        QuoteAcceptForm,
+        "accept",
+        lambda actor, n, d: quote_services.quote_accept(
+            actor=actor,
+            number=n,
+            decided_by_name=d["decided_by_name"],
+            via=d["via"],
+            agreed_price=d["agreed_price"],
+            payment_date=d["payment_date"],
+            signature=d["signature"],
+        ),
+        _("Quotation %(number)s accepted."),
+    )
 
 
 @login_required
 @require_POST
 def quote_decline(request: HttpRequest, number: str) -> HttpResponse:
-    actor = _actor(request)
-    _staff(actor)
-    sr = selectors.access_service_request(actor, number)
-    form = QuoteDeclineForm(request.POST, prefix="decline")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            quote = quote_services.quote_decline(
-                actor=actor,
-                number=sr.number,
-                reason=data["reason"],
-                decided_by_name=data["decided_by_name"],
-                via=data["via"],
-            )
-        except DomainError as exc:
-            _errors(form, exc)
-        else:
-            return _done(
-                request, sr, _("Quotation %(number)s declined; the request has ended.") % {"number": quote.number}
-            )
-    return _page(request, actor, sr, decline_form=form, show="decline")
+    return _quote_decision(
+        request,
+        number,
+        QuoteDeclineForm,
+        "decline",
+        lambda actor, n, d: quote_services.quote_decline(
+            actor=actor, number=n, reason=d["reason"], decided_by_name=d["decided_by_name"], via=d["via"]
+        ),
+        _("Quotation %(number)s declined; the request has ended."),
+    )
 
 
 @login_required
 @require_POST
 def quote_payment(request: HttpRequest, number: str) -> HttpResponse:
-    actor = _actor(request)
-    _staff(actor)
-    sr = selectors.access_service_request(actor, number)
-    form = QuotePaymentForm(request.POST, prefix="payment")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            quote = quote_services.quote_payment_record(
-                actor=actor,
-                number=sr.number,
-                state=data["state"],
-                amount=data["amount"],
-                invoice_number=data["invoice_number"],
-            )
-        except DomainError as exc:
-            _errors(form, exc)
-        else:
-            return _done(request, sr, _("Fee of %(number)s recorded.") % {"number": quote.number})
-    return _page(request, actor, sr, payment_form=form, show="payment")
+    return _quote_decision(
+        request,
+        number,
+        QuotePaymentForm,
+        "payment",
+        lambda actor, n, d: quote_services.quote_payment_record(
+            actor=actor, number=n, state=d["state"], amount=d["amount"], invoice_number=d["invoice_number"]
+        ),
+        _("Fee of %(number)s recorded."),
+    )
 
 
 @login_required
@@ -314,7 +302,7 @@ def fee_standards(request: HttpRequest) -> HttpResponse:
             try:
                 standard = quote_services.fee_standard_create(actor=actor, **form.cleaned_data)
             except DomainError as exc:
-                _errors(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Fee standard v%(version)s drafted.") % {"version": standard.version})
                 return redirect("service:fee_standards")
