@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.inclusion_tag("service/quote_panel.html", takes_context=True)
 def quote_panel(context: Any, sr: Any) -> dict[str, Any]:
-    from aftersales.service.views_quotes import quote_panel_context
+    from aftersales.service.views.quotes import quote_panel_context
 
     request = context.get("request")
     actor = actor_for(getattr(request, "user", None))
