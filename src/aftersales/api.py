@@ -92,9 +92,12 @@ def _mount() -> None:
     from aftersales.accounts.api import router as accounts_router
     from aftersales.calendars.api import router as calendars_router
     from aftersales.clocks.api import router as clocks_router
+    from aftersales.complaints.api import router as complaints_router
     from aftersales.customers.api import router as customers_router
     from aftersales.installed_base.api import router as installed_base_router
+    from aftersales.knowledge.api import router as knowledge_router
     from aftersales.policies.api import router as policies_router
+    from aftersales.returns.api import router as returns_router
     from aftersales.service.api import router as service_router
 
     api.add_router("", accounts_router)
@@ -104,6 +107,9 @@ def _mount() -> None:
     api.add_router("", calendars_router)
     api.add_router("", clocks_router)
     api.add_router("", service_router)
+    api.add_router("", complaints_router)
+    api.add_router("", knowledge_router)
+    api.add_router("", returns_router)
 
 
 _mount()

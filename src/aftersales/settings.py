@@ -30,7 +30,10 @@ INSTALLED_APPS = [
     "aftersales.notifications",
     "aftersales.clocks",
     "aftersales.service",
+    "aftersales.complaints",
+    "aftersales.returns",
     "aftersales.followup",
+    "aftersales.knowledge",
     "aftersales.portal",
     "aftersales.web",
     "django.contrib.admin",
@@ -153,6 +156,7 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.clocks.tasks.clock_sweep_task": 60,
     "aftersales.service.tasks.carry_over_task": "5 0 * * *",  # S7 day-end carry-over, 00:05
     "aftersales.service.tasks.handins_overdue_task": "10 0 * * *",  # S14 overdue hand-ins, 00:10
+    "aftersales.complaints.tasks.responsibility_review_task": "20 0 1 * *",  # K8 monthly review, 1st 00:20
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.sqlite_checkpoint_task"] = 60

@@ -9,15 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.permissions import ROLE_PERMISSIONS
+from aftersales.complaints.models import Approval as AmountApproval
+from aftersales.complaints.models import Complaint, CorrectiveAction, FollowUpTask, ResponsibilityReview
 from aftersales.core.models import Event
 from aftersales.customers.models import Customer, CustomerAccessRequest
 from aftersales.installed_base.models import Product, ServiceContract, SubstituteLoan, Unit
+from aftersales.knowledge.models import Article
+from aftersales.returns.models import DiscountCertificate, ReturnRequest
 from aftersales.service.models import Approval, FeeStandard, Quote, ServiceRequest, ServiceTask
 from tests.installed_base.factories import (
     ContractFactory,
@@ -69,6 +74,22 @@ SERVICE_OUT_OF_SCOPE = {**dict.fromkeys(STAFF - SERVICE_VIEWERS, 404), Role.ENGI
 # The engineer's own moves: only an engineer holds the right, and the world's request is nobody's job.
 ENGINEER_ONLY = dict.fromkeys(holders("service.work_servicerequest"), 404)
 SR = "service-requests/{service_request}"
+# Returns (R1–R4): staff without returns.view_returnrequest and a portal user of another organisation meet 404.
+RETURN_VIEWERS = perm("returns.view_returnrequest")
+RETURN_OUT_OF_SCOPE = {**dict.fromkeys(STAFF - RETURN_VIEWERS, 404), Role.CUSTOMER: 404}
+# Complaints (K1–K11): every member of staff registers (K2); staff without complaints.view_complaint and a
+# portal user of another organisation meet 404; moves check the right first (403), then the state (409:
+# the world's complaint is only registered). K7 approvals: only approvers see them (others 404).
+COMPLAINT_VIEWERS = perm("complaints.view_complaint")
+COMPLAINT_OUT_OF_SCOPE = {**dict.fromkeys(STAFF - COMPLAINT_VIEWERS, 404), Role.CUSTOMER: 404}
+COMPLAINT_HANDLERS = perm("complaints.handle_complaint")
+CP = "complaints/{complaint}"
+
+
+def _complaint_move(action: str, body: dict[str, Any], allowed: frozenset[str] = COMPLAINT_HANDLERS) -> Endpoint:
+    return Endpoint(
+        f"complaint_{action.replace('-', '_')}", "post", f"{CP}/{action}", allowed, 409, body=lambda w: body
+    )
 
 
 def _engineer_action(name: str, action: str, body: dict[str, Any]) -> Endpoint:
@@ -320,6 +341,221 @@ ENDPOINTS = [
         body=lambda w: {"note": "已借出"},
     ),
     Endpoint("service_board", "get", "service-board", perm("service.dispatch_servicerequest")),
+    # --- returns and exchanges (R1–R4, K7) ---
+    # Every action checks its right first (403); the world's return waits for approval (409 for moves
+    # that need another state) and is worth 500 yuan, within every approver's K7 limit.
+    Endpoint("return_request_list", "get", "returns", frozenset(Role.values), scoped_list=True),
+    Endpoint(
+        "return_request_create",
+        "post",
+        "returns",
+        perm("returns.add_returnrequest"),
+        201,
+        body=lambda w: {
+            "customer": w["customer"],
+            "kind": "exchange",
+            "condition": "wrong_model_unopened",
+            "model": "XK-1",
+            "wanted_model": "XK-2",
+            "order_number": "SO-1",
+            "ship_date": dt.date.today().isoformat(),
+            "quantity": 1,
+            "unit_price": "100.00",
+            "reason": "型号订错",
+            "unopened": True,
+        },
+    ),
+    Endpoint(
+        "return_request_detail",
+        "get",
+        "returns/{return_request}",
+        RETURN_VIEWERS,
+        denied=RETURN_OUT_OF_SCOPE,
+    ),
+    Endpoint(
+        "return_request_detail_own",
+        "get",
+        "returns/{own_return_request}",
+        RETURN_VIEWERS | {Role.CUSTOMER},
+        denied=RETURN_OUT_OF_SCOPE,
+    ),
+    Endpoint(
+        "return_request_approve",
+        "post",
+        "returns/{return_request}/approve",
+        perm("returns.approve_returnrequest"),
+        body=lambda w: {"disposition": "restock", "version": 1},
+    ),
+    Endpoint(
+        "return_request_refuse",
+        "post",
+        "returns/{return_request}/refuse",
+        perm("returns.approve_returnrequest"),
+        body=lambda w: {"note": "不符合退货条件"},
+    ),
+    Endpoint(
+        "return_receive",
+        "post",
+        "returns/{return_request}/receive",
+        perm("returns.receive_returnrequest"),
+        409,  # not approved yet
+        body=lambda w: {"quantity": 1},
+    ),
+    Endpoint(
+        "return_book",
+        "post",
+        "returns/{return_request}/book",
+        perm("returns.book_returnrequest"),
+        409,
+        body=lambda w: {},
+    ),
+    Endpoint(
+        "return_reissue",
+        "post",
+        "returns/{return_request}/reissue",
+        perm("returns.receive_returnrequest"),
+        409,
+        body=lambda w: {},
+    ),
+    Endpoint(
+        "discount_certificate_issue",
+        "post",
+        "discount-certificates",
+        perm("returns.add_discountcertificate"),
+        201,
+        body=lambda w: {"customer": w["customer"], "amount": "200.00", "reason": "运输破损补偿"},
+    ),
+    Endpoint(
+        "discount_certificate_detail",
+        "get",
+        "discount-certificates/{certificate}",
+        perm("returns.view_discountcertificate"),
+        denied={**dict.fromkeys(STAFF - perm("returns.view_discountcertificate"), 404), Role.CUSTOMER: 404},
+    ),
+    # --- complaints (K1–K11) and K7 approvals ---
+    Endpoint("complaint_list", "get", "complaints", frozenset(Role.values), scoped_list=True),
+    Endpoint(
+        "complaint_create",
+        "post",
+        "complaints",
+        perm("complaints.add_complaint"),
+        201,
+        body=lambda w: {"customer": w["customer"], "class": "quality", "channel": "phone", "description": "开裂"},
+        denied={Role.CUSTOMER: 404},  # a portal user registers for their own organisation only
+    ),
+    Endpoint("complaint_detail", "get", CP, COMPLAINT_VIEWERS, denied=COMPLAINT_OUT_OF_SCOPE),
+    Endpoint(
+        "complaint_detail_own",
+        "get",
+        "complaints/{own_complaint}",
+        COMPLAINT_VIEWERS | {Role.CUSTOMER},
+        denied=COMPLAINT_OUT_OF_SCOPE,
+    ),
+    Endpoint("complaint_contact", "post", f"{CP}/contact", COMPLAINT_HANDLERS, body=lambda w: {"version": 1}),
+    _complaint_move("report", {}),  # not a major complaint
+    _complaint_move("decide", {"disposition": "guidance", "decision": "指导"}),
+    _complaint_move("escalate", {"reason": "超出权限"}),
+    _complaint_move("approve", {"disposition": "guidance", "decision": "指导"}, perm("complaints.head_complaint")),
+    _complaint_move("reply", {"public_reply": "已答复"}),
+    _complaint_move("implement", {}),
+    _complaint_move("close", {}),
+    _complaint_move("reject-conclusion", {"reason": "不接受"}),
+    # complaint follow-up (K8, K12–K15): the world's callback task is the complaint agent's; its CAPA
+    # "capa" is planned, "capa_done" carried out by the engineer; reviews: 2025-10 submitted, 2025-08 draft
+    Endpoint("complaint_task_list", "get", "complaint-tasks?mine=true", frozenset(Role.values)),
+    Endpoint(
+        "complaint_task_done",
+        "post",
+        "complaint-tasks/{complaint_task}/done",
+        perm("complaints.change_followuptask") & COMPLAINT_HANDLERS,  # finance and quality: not their task
+        body=lambda w: {"note": "已回访"},
+    ),
+    Endpoint(
+        "complaint_supplier", "post", f"{CP}/supplier", COMPLAINT_HANDLERS, body=lambda w: {"supplier_name": "轴承厂"}
+    ),
+    Endpoint("complaint_capa_list", "get", f"{CP}/capa", COMPLAINT_VIEWERS, denied=COMPLAINT_OUT_OF_SCOPE),
+    Endpoint(
+        "complaint_capa_plan",
+        "post",
+        f"{CP}/capa",
+        perm("complaints.add_correctiveaction"),
+        201,
+        body=lambda w: {"measures": "增加跌落测试"},
+    ),
+    Endpoint(
+        "complaint_capa_done",
+        "post",
+        f"{CP}/capa/{{capa}}/done",
+        perm("complaints.change_correctiveaction"),
+        body=lambda w: {},
+    ),
+    Endpoint(
+        "complaint_capa_verify",
+        "post",
+        f"{CP}/capa/{{capa_done}}/verify",
+        perm("complaints.verify_correctiveaction"),
+        body=lambda w: {},
+    ),
+    Endpoint(
+        "responsibility_review_detail",
+        "get",
+        "responsibility-reviews/2025-10",
+        perm("complaints.view_responsibilityreview"),
+        denied={**dict.fromkeys(STAFF - perm("complaints.view_responsibilityreview"), 404), Role.CUSTOMER: 404},
+    ),
+    Endpoint(
+        "responsibility_review_prepare",
+        "post",
+        "responsibility-reviews/2025-09/prepare",
+        perm("complaints.submit_responsibilityreview"),
+    ),
+    Endpoint(
+        "responsibility_review_submit",
+        "post",
+        "responsibility-reviews/2025-08/submit",
+        perm("complaints.submit_responsibilityreview"),
+        body=lambda w: {},
+    ),
+    Endpoint(
+        "responsibility_review_approve",
+        "post",
+        "responsibility-reviews/2025-10/approve",
+        perm("complaints.approve_responsibilityreview"),
+        body=lambda w: {},
+    ),
+    # Knowledge base (T1): all staff read published articles and get suggestions; editors write.
+    Endpoint("knowledge_suggestions", "get", "knowledge/suggestions?fault=E-21", perm("knowledge.view_article")),
+    Endpoint(
+        "knowledge_article_detail",
+        "get",
+        "knowledge/articles/{article}",
+        perm("knowledge.view_article"),
+        denied={Role.CUSTOMER: 404},
+    ),
+    Endpoint(
+        "knowledge_article_create",
+        "post",
+        "knowledge/articles",
+        perm("knowledge.add_article"),
+        201,
+        body=lambda w: {"kind": "faq", "title": "报警 E-21", "body": "检查刀架电机。"},
+    ),
+    Endpoint(
+        "knowledge_article_update",
+        "patch",
+        "knowledge/articles/{article}",
+        perm("knowledge.change_article"),
+        body=lambda w: {"title": "刀架报警 E-21", "version": 1},
+    ),
+    Endpoint("k7_approval_list", "get", "approvals", frozenset(Role.values)),
+    Endpoint(
+        "k7_approval_decide",
+        "post",
+        "approvals/{k7_approval}/decide",
+        perm("complaints.view_approval"),  # 500 yuan: within every approver's limit
+        body=lambda w: {"approve": True},
+        denied={**dict.fromkeys(STAFF - perm("complaints.view_approval"), 404), Role.CUSTOMER: 404},
+    ),
 ]
 
 CASES = [(endpoint, role) for endpoint in ENDPOINTS for role in ROLES]
@@ -354,6 +590,17 @@ def world(make_user: Callable[..., Any]) -> dict[str, Any]:
         "pending_request": pending.pk,
         "owner": owner,
     }
+
+
+@pytest.fixture
+def knowledge_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The world, plus one published article (version 1) for the knowledge endpoints."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.knowledge.services import article_create
+
+    author = actor_for(make_user("trainer", username="kb_author"))
+    article = article_create(actor=author, kind="diagnosis", title="报警 E-21", body="检查刀架。", published=True)
+    return {**world, "article": article.pk}
 
 
 @pytest.fixture
@@ -400,6 +647,79 @@ def service_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[
     }
 
 
+@pytest.fixture
+def returns_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The world, plus for the returns endpoints only: a requested return (500 yuan) of the staff's
+    customer, one of the portal user's, and a discount certificate."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.returns import services
+
+    sales = actor_for(make_user("sales", username="returns_sales"))
+    vp = actor_for(make_user("vp", username="returns_vp"))
+
+    def _return(customer: int) -> str:
+        return services.return_request_create(
+            actor=sales,
+            customer_id=customer,
+            kind="exchange",
+            condition="wrong_model_unopened",
+            model="XK-1",
+            wanted_model="XK-2",
+            order_number="SO-1",
+            ship_date=dt.date.today(),
+            quantity=5,
+            unit_price=Decimal("100.00"),
+            reason="型号订错",
+            unopened=True,
+        ).number
+
+    certificate = services.discount_certificate_issue(
+        actor=vp, customer_id=world["customer"], amount=Decimal("100.00"), reason="补偿"
+    )
+    return {
+        **world,
+        "return_request": _return(world["customer"]),
+        "own_return_request": _return(world["own_customer"]),
+        "certificate": certificate.number,
+    }
+
+
+@pytest.fixture
+def complaints_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The world, plus for the complaint endpoints only: a registered complaint of the staff's
+    customer, one of the portal user's, and a pending 500-yuan approval asked by an agent."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.complaints import services
+
+    agent = actor_for(make_user("agent", username="complaint_agent"))
+
+    def _complaint(customer: int) -> Any:
+        return services.complaint_register(
+            actor=agent, customer_id=customer, complaint_class="quality", channel="phone", description="开裂"
+        )
+
+    complaint = _complaint(world["customer"])
+    approval = services.approval_request(actor=agent, subject=complaint, purpose="compensation", amount=Decimal("500"))
+    task = FollowUpTask.objects.create(complaint=complaint, kind="callback", rule="K15", assignee=agent.user)
+    engineer = make_user("engineer", username="capa_engineer")
+    capa = CorrectiveAction.objects.create(complaint=complaint, measures="改包装", owner=engineer, planned_by=engineer)
+    capa_done = CorrectiveAction.objects.create(
+        complaint=complaint, measures="改工艺", owner=engineer, planned_by=engineer, state="done"
+    )
+    due = dt.datetime(2025, 11, 11, tzinfo=dt.UTC)
+    ResponsibilityReview.objects.create(period="2025-10", state="submitted", due_at=due)
+    ResponsibilityReview.objects.create(period="2025-08", state="draft", due_at=due)
+    return {
+        **world,
+        "complaint": complaint.number,
+        "own_complaint": _complaint(world["own_customer"]).number,
+        "k7_approval": approval.pk,
+        "complaint_task": task.pk,
+        "capa": capa.pk,
+        "capa_done": capa_done.pk,
+    }
+
+
 def _state() -> dict[str, Any]:
     """What a denied call must not change."""
     return {
@@ -414,6 +734,14 @@ def _state() -> dict[str, Any]:
         "approvals": list(Approval.objects.order_by("pk").values_list("pk", "state")),
         "tasks": list(ServiceTask.objects.order_by("pk").values_list("pk", "done_at")),
         "quotes": Quote.objects.count(),
+        "returns": list(ReturnRequest.objects.order_by("pk").values_list("pk", "state", "version")),
+        "certificates": DiscountCertificate.objects.count(),
+        "complaints": list(Complaint.objects.order_by("pk").values_list("pk", "state", "version")),
+        "k7_approvals": list(AmountApproval.objects.order_by("pk").values_list("pk", "state")),
+        "complaint_tasks": list(FollowUpTask.objects.order_by("pk").values_list("pk", "done_at")),
+        "capas": list(CorrectiveAction.objects.order_by("pk").values_list("pk", "state")),
+        "reviews": list(ResponsibilityReview.objects.order_by("pk").values_list("pk", "state", "version")),
+        "articles": list(Article.objects.order_by("pk").values_list("pk", "version")),
     }
 
 
@@ -422,6 +750,12 @@ def _state() -> dict[str, Any]:
 def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], make_user, api_as, request) -> None:
     if endpoint.name.startswith("service"):
         world = request.getfixturevalue("service_world")
+    if endpoint.name.startswith(("return", "discount")):
+        world = request.getfixturevalue("returns_world")
+    if endpoint.name.startswith(("complaint", "k7_approval", "responsibility_review")):
+        world = request.getfixturevalue("complaints_world")
+    if endpoint.name.startswith("knowledge"):
+        world = request.getfixturevalue("knowledge_world")
     if role == ANON:
         client = api_as(None)
     elif role == Role.SALES:

@@ -127,4 +127,87 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.CUSTOMER: set(),
 }
 
+# Returns and exchanges (R1–R4), merged into the roles above. Sales and customer service ask;
+# the sales manager, VP and GM decide, each up to their K7 limit (checked by the returns services);
+# the warehouse receives (and ships an exchange's replacement), finance books (R3); only the VP
+# signs a sales discount certificate (R4).
+RETURNS_READ = {"returns.view_returnrequest", "returns.view_discountcertificate"}
+RETURNS_REQUEST = RETURNS_READ | {"returns.add_returnrequest"}
+RETURNS_APPROVE = RETURNS_READ | {"returns.approve_returnrequest"}
+RETURNS_ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.AGENT: RETURNS_REQUEST,
+    Role.TEAM_LEAD: RETURNS_REQUEST,
+    Role.CS_MANAGER: RETURNS_REQUEST,
+    Role.SALES: RETURNS_REQUEST,
+    Role.SALES_MANAGER: RETURNS_REQUEST | RETURNS_APPROVE,
+    Role.VP: RETURNS_APPROVE | {"returns.add_discountcertificate"},
+    Role.GM: RETURNS_APPROVE,
+    Role.WAREHOUSE: RETURNS_READ | {"returns.receive_returnrequest"},
+    Role.FINANCE: RETURNS_READ | {"returns.book_returnrequest"},
+    Role.QUALITY: RETURNS_READ,
+    Role.ANALYST: RETURNS_READ,
+    Role.ADMIN: RETURNS_READ,
+}
+for _role, _perms in RETURNS_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+# Knowledge base (T1): every member of staff reads it (the hotline suggests answers, S1); those who
+# write manuals, FAQ and diagnosis guides edit it. Portal users do not see it.
+KNOWLEDGE_READ = {"knowledge.view_article"}
+KNOWLEDGE_EDIT = KNOWLEDGE_READ | {"knowledge.add_article", "knowledge.change_article"}
+KNOWLEDGE_EDITORS = {Role.CS_MANAGER, Role.TEAM_LEAD, Role.RND, Role.TRAINER, Role.ADMIN}
+for _role in set(Role) - {Role.CUSTOMER}:
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | (
+        KNOWLEDGE_EDIT if _role in KNOWLEDGE_EDITORS else KNOWLEDGE_READ
+    )
+
+# Complaints (K1–K16), merged into the roles above. Whoever receives a complaint registers it (K2:
+# first-responder rule), so every member of staff may add one. Customer service and sales handle
+# them; the department head (cs_manager) decides escalated ones; the sales manager, VP and GM
+# decide amounts up to their K7 limit (checked by complaints.services.approvals).
+COMPLAINTS_READ = {"complaints.view_complaint"}
+COMPLAINTS_HANDLE = COMPLAINTS_READ | {"complaints.handle_complaint"}
+COMPLAINTS_HEAD = COMPLAINTS_HANDLE | {"complaints.head_complaint"}
+K7_APPROVALS = {"complaints.view_approval"}
+COMPLAINTS_ROLE_PERMISSIONS: dict[str, set[str]] = {
+    **{role: {"complaints.add_complaint"} for role in Role if role != Role.CUSTOMER},
+}
+for _role, _perms in {
+    Role.AGENT: COMPLAINTS_HANDLE,
+    Role.TEAM_LEAD: COMPLAINTS_HANDLE,
+    Role.CS_MANAGER: COMPLAINTS_HEAD,
+    Role.SALES: COMPLAINTS_HANDLE,
+    Role.SALES_MANAGER: COMPLAINTS_HANDLE | K7_APPROVALS,
+    Role.VP: COMPLAINTS_HEAD | K7_APPROVALS,
+    Role.GM: COMPLAINTS_READ | K7_APPROVALS,
+    Role.QUALITY: COMPLAINTS_READ,
+    Role.ANALYST: COMPLAINTS_READ,
+    Role.MGMT_REP: COMPLAINTS_READ,
+    Role.ADMIN: COMPLAINTS_READ,
+}.items():
+    COMPLAINTS_ROLE_PERMISSIONS[_role] = COMPLAINTS_ROLE_PERMISSIONS[_role] | _perms
+# Complaint follow-up (K8, K12–K15): handlers, finance (K13 receivables) and quality (K14, which it
+# verifies) work the follow-up tasks; handlers and quality plan corrective actions; the department head
+# prepares and submits the monthly responsibility review, the VP (sanctions) and GM (notices) approve it.
+FOLLOWUP_TASKS = {"complaints.view_followuptask", "complaints.change_followuptask"}
+CAPA_WORK = {"complaints.add_correctiveaction", "complaints.change_correctiveaction"}
+REVIEW_READ = {"complaints.view_responsibilityreview"}
+for _role, _perms in {
+    Role.AGENT: FOLLOWUP_TASKS | CAPA_WORK,
+    Role.TEAM_LEAD: FOLLOWUP_TASKS | CAPA_WORK,
+    Role.CS_MANAGER: FOLLOWUP_TASKS | CAPA_WORK | REVIEW_READ | {"complaints.submit_responsibilityreview"},
+    Role.SALES: FOLLOWUP_TASKS | CAPA_WORK,
+    Role.SALES_MANAGER: FOLLOWUP_TASKS | CAPA_WORK,
+    Role.VP: FOLLOWUP_TASKS | CAPA_WORK | REVIEW_READ | {"complaints.approve_responsibilityreview"},
+    Role.GM: {"complaints.view_followuptask"} | REVIEW_READ | {"complaints.approve_responsibilityreview"},
+    Role.FINANCE: FOLLOWUP_TASKS,
+    Role.QUALITY: FOLLOWUP_TASKS | CAPA_WORK | {"complaints.verify_correctiveaction"},
+    Role.ANALYST: {"complaints.view_followuptask"},
+    Role.MGMT_REP: {"complaints.view_followuptask"} | REVIEW_READ,
+    Role.ADMIN: {"complaints.view_followuptask"} | REVIEW_READ,
+}.items():
+    COMPLAINTS_ROLE_PERMISSIONS[_role] = COMPLAINTS_ROLE_PERMISSIONS[_role] | _perms
+for _role, _perms in COMPLAINTS_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
 STAFF_ROLES = frozenset(role for role in Role if role != Role.CUSTOMER)

@@ -52,6 +52,28 @@ def transition(
     return rule
 
 
+def expect_version(obj: models.Model, expected: int | None, message: str, *, code: str) -> None:
+    """Optimistic locking: 409 `code` when the caller acted on an older version than the stored one.
+
+    `message` (each app words it for its records) may name %(theirs)s (= %(version)s, the stored
+    version) and %(yours)s; `fields` carries the stored version for API clients. The caller holds
+    the row lock, so the stored version cannot move between this check and its save.
+    """
+    current = obj.version  # type: ignore[attr-defined]
+    if expected is not None and expected != current:
+        raise Conflict(
+            message % {"theirs": current, "version": current, "yours": expected},
+            code=code,
+            fields={"version": [str(current)]},
+        )
+
+
+def versioned_transition(obj: models.Model, *, fields: tuple[str, ...] = (), **kwargs: Any) -> str:
+    """transition() that also bumps the record's `version` and saves `fields` with it."""
+    obj.version += 1  # type: ignore[attr-defined]
+    return transition(obj, extra_update_fields=("version", *fields), **kwargs)
+
+
 def _state_label(obj: models.Model, field: str, value: str) -> str:
     choices = dict(obj._meta.get_field(field).flatchoices)
     return str(choices.get(value, value))

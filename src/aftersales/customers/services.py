@@ -26,6 +26,7 @@ from aftersales.core.events import changes, event_record, snapshot
 from aftersales.core.imports import ImportReport, cell_text, xlsx_rows
 from aftersales.core.numbering import number_next
 from aftersales.core.phones import MIN_LOOKUP_DIGITS, phone_digits
+from aftersales.core.workflow import expect_version
 from aftersales.customers import events
 from aftersales.customers.choices import AccessRequestStatus, CreditRating, CustomerKind
 from aftersales.customers.errors import CustomerErrorCode
@@ -161,12 +162,12 @@ def customer_update(*, actor: Actor, customer_id: int, expected_version: int | N
     """
     actor.require_perm("customers.change_customer")
     customer = access_customer(actor, customer_id, for_update=True)
-    if expected_version is not None and expected_version != customer.version:
-        raise Conflict(
-            _("Someone else changed this customer file meanwhile. Reload it and make your change again."),
-            code=CustomerErrorCode.VERSION_CONFLICT,
-            fields={"version": [str(customer.version)]},
-        )
+    expect_version(
+        customer,
+        expected_version,
+        _("Someone else changed this customer file meanwhile. Reload it and make your change again."),
+        code=CustomerErrorCode.VERSION_CONFLICT,
+    )
     unknown = set(values) - UPDATABLE_FIELDS
     if unknown:
         raise ValidationFailed(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})

@@ -19,6 +19,7 @@ from aftersales.core.events import changes, event_record, snapshot
 from aftersales.core.imports import ImportReport, cell_date, cell_text, xlsx_rows
 from aftersales.core.numbering import number_next
 from aftersales.core.timeutils import today
+from aftersales.core.workflow import expect_version
 from aftersales.customers.models import Customer
 from aftersales.installed_base import events
 from aftersales.installed_base.choices import ContractCover
@@ -102,12 +103,12 @@ def _warranty_date_required() -> ValidationFailed:
 
 
 def _check_version(obj: Any, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != obj.version:
-        raise Conflict(
-            _("Someone else changed this record meanwhile. Reload it and make your change again."),
-            code=InstalledBaseErrorCode.VERSION_CONFLICT,
-            fields={"version": [str(obj.version)]},
-        )
+    expect_version(
+        obj,
+        expected_version,
+        _("Someone else changed this record meanwhile. Reload it and make your change again."),
+        code=InstalledBaseErrorCode.VERSION_CONFLICT,
+    )
 
 
 # --- products (A1) ---------------------------------------------------------------------------

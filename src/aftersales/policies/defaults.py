@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 
 class RegionTierDays(BaseModel):
@@ -48,6 +48,34 @@ class EscalationLadders(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid")
     ladders: dict[str, list[EscalationStep]]
+
+
+ApproverRole = Literal["sales_manager", "vp", "gm"]
+
+
+class ApprovalRoles(BaseModel):
+    """K7: who decides below the lower limit, between the limits (both inclusive), above the upper."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    below: ApproverRole = "sales_manager"
+    between: ApproverRole = "vp"
+    above: ApproverRole = "gm"
+
+
+class ApprovalLimits(BaseModel):
+    """K7 (001 §27): amounts in whole yuan; lower ≤ upper. `roles` nests so that readers which take
+    "the two numbers of K7.limits" (returns) keep working."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    lower: int = Field(ge=0, le=1_000_000_000)
+    upper: int = Field(ge=0, le=1_000_000_000)
+    roles: ApprovalRoles = Field(default_factory=ApprovalRoles)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ApprovalLimits:
+        if self.lower > self.upper:
+            raise ValueError("lower must not exceed upper")
+        return self
 
 
 @dataclass(frozen=True)
@@ -193,6 +221,41 @@ POLICIES: dict[str, PolicyDef] = {
                         },
                         {"at": "breach", "after_minutes": 240, "notify": ["role:vp"], "raise_level": True},
                     ],
+                    # K5: the first contact is late → the team leads, then the department head.
+                    "contact": [
+                        {
+                            "at": "warning",
+                            "after_minutes": 0,
+                            "notify": ["owner", "role:team_lead"],
+                            "raise_level": False,
+                        },
+                        {
+                            "at": "breach",
+                            "after_minutes": 0,
+                            "notify": ["owner", "role:cs_manager"],
+                            "raise_level": True,
+                        },
+                    ],
+                    # K5: the whole case beyond 5 working days → the department head, a day later the VP (K16).
+                    "close": [
+                        {"at": "warning", "after_minutes": 0, "notify": ["owner"], "raise_level": False},
+                        {
+                            "at": "breach",
+                            "after_minutes": 0,
+                            "notify": ["owner", "role:cs_manager"],
+                            "raise_level": True,
+                        },
+                        {"at": "breach", "after_minutes": 1440, "notify": ["role:vp"], "raise_level": True},
+                    ],
+                    # K6: a major complaint not reported in time goes straight to the department head.
+                    "report_desk": [
+                        {
+                            "at": "breach",
+                            "after_minutes": 0,
+                            "notify": ["owner", "role:cs_manager"],
+                            "raise_level": True,
+                        },
+                    ],
                     # S10: the breach raises the task to lend substitute equipment (service app's handler).
                     "solve": [
                         {
@@ -271,6 +334,173 @@ POLICIES: dict[str, PolicyDef] = {
             label=_("Repair points hand in the month's repair orders by day"),
             help=_("Day of the month by which each repair point hands in its repair orders (002 §5.1.8)."),
             unit=_("day of the month"),
+        ),
+        PolicyDef(
+            key="R1.fresh_days",
+            rule="R1",
+            adapter=_days(),
+            default=30,
+            label=_("A return counts as “just shipped” within"),
+            help=_(
+                "Calendar days after shipment within which unopened goods may be exchanged for another model, "
+                "and within which a quality defect must be verified by a manager (002 §5.5 says only "
+                "“just shipped” / “shortly after shipment”)."
+            ),
+            unit=_("days"),
+        ),
+        # --- complaints (K5–K8); units and reasons: docs/decisions/0005-complaints.md ---
+        PolicyDef(
+            key="K5.contact_hours",
+            rule="K5",
+            adapter=_hours(),
+            default=4,
+            label=_("Contact the complainant within"),
+            help=_(
+                "Working hours on the complaint calendar from receipt to the first contact with the customer (000)."
+            ),
+            unit=_("working hours"),
+        ),
+        PolicyDef(
+            key="K5.solution_hours",
+            rule="K5",
+            adapter=_hours(),
+            default=24,
+            label=_("Solution to the customer within"),
+            help=_(
+                "Hours, around the clock, from the first contact until the customer has the solution when it is "
+                "within the handler's authority, or until the case is with the department head when it is not (000)."
+            ),
+            unit=_("hours"),
+        ),
+        PolicyDef(
+            key="K5.head_hours",
+            rule="K5",
+            adapter=_hours(),
+            default=24,
+            label=_("Beyond authority, to the department head within"),
+            help=_(
+                "Hours, around the clock, from the first contact until a case beyond authority reaches the department head (000)."
+            ),
+            unit=_("hours"),
+        ),
+        PolicyDef(
+            key="K5.decide_hours",
+            rule="K5",
+            adapter=_hours(),
+            default=24,
+            label=_("The department head decides within"),
+            help=_("Hours, around the clock, from the escalation until the department head decides (000)."),
+            unit=_("hours"),
+        ),
+        PolicyDef(
+            key="K5.reply_hours",
+            rule="K5",
+            adapter=_hours(),
+            default=24,
+            label=_("Reply to the customer after the head's decision within"),
+            help=_(
+                "Hours, around the clock, from the department head's decision until the customer is replied to (000)."
+            ),
+            unit=_("hours"),
+        ),
+        PolicyDef(
+            key="K5.implement_days",
+            rule="K5",
+            adapter=_days(),
+            default=2,
+            label=_("The responsible person carries out the solution within"),
+            help=_("Working days from the reply to the customer until the solution is carried out (000)."),
+            unit=_("working days"),
+        ),
+        PolicyDef(
+            key="K5.close_working_days",
+            rule="K5",
+            adapter=_days(),
+            default=5,
+            label=_("Close a complaint within"),
+            help=_("Working days from receipt until the whole case is closed (000; 001 §25 says 6 days)."),
+            unit=_("working days"),
+        ),
+        PolicyDef(
+            key="K6.major_loss_yuan",
+            rule="K6",
+            adapter=TypeAdapter(Annotated[int, Field(ge=0, le=1_000_000_000)]),
+            default=5000,
+            label=_("A customer loss of at least this much makes a complaint major"),
+            help=_("Yuan; with industry inspection or media exposure the complaint is a major complaint (000)."),
+            unit=_("yuan"),
+        ),
+        PolicyDef(
+            key="K6.report_desk_hours",
+            rule="K6",
+            adapter=_hours(),
+            default=4,
+            label=_("Report a major complaint to the complaint desk within"),
+            help=_("Hours, around the clock, from receipt (000)."),
+            unit=_("hours"),
+        ),
+        PolicyDef(
+            key="K6.report_head_hours",
+            rule="K6",
+            adapter=_hours(),
+            default=2,
+            label=_("The complaint desk reports a major complaint to the department head within"),
+            help=_("Hours, around the clock, from the report to the complaint desk (000)."),
+            unit=_("hours"),
+        ),
+        PolicyDef(
+            key="K7.limits",
+            rule="K7",
+            adapter=TypeAdapter(ApprovalLimits),
+            default={"lower": 1000, "upper": 5000, "roles": {"below": "sales_manager", "between": "vp", "above": "gm"}},
+            label=_("Approval authority by amount"),
+            help=_(
+                "Yuan: below the lower limit the sales manager, from the lower up to and including the upper "
+                "limit the vice-president, above it the general manager (001 §27)."
+            ),
+            unit=_("yuan"),
+        ),
+        PolicyDef(
+            key="K8.negligence_points",
+            rule="K8",
+            adapter=TypeAdapter(Annotated[int, Field(ge=0, le=100)]),
+            default=3,
+            label=_("Penalty points for negligence per case"),
+            help=_("Given to the responsible person when a human factor caused the complaint (000)."),
+            unit=_("points"),
+        ),
+        PolicyDef(
+            key="K8.review_day",
+            rule="K8",
+            adapter=_day_of_month(),
+            default=10,
+            label=_("Review last month's closed complaints by day"),
+            help=_(
+                "Day of the month by which the previous month's closed complaints are reviewed for sanctions (001 §28)."
+            ),
+            unit=_("day of the month"),
+        ),
+        PolicyDef(
+            key="K13.collect_days",
+            rule="K13",
+            adapter=_days(),
+            default=30,
+            label=_("Collect the receivables of an unfounded complaint within"),
+            help=_(
+                "Calendar days from closing an unfounded complaint until finance has collected what is owed (001 §25.8)."
+            ),
+            unit=_("days"),
+        ),
+        PolicyDef(
+            key="K15.callback_days",
+            rule="K15",
+            adapter=_days(),
+            default=3,
+            label=_("Call the complainant back after closing within"),
+            help=_(
+                "Working days on the complaint calendar from closing until the callback that confirms the result (004)."
+            ),
+            unit=_("working days"),
         ),
     ]
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.portal import views
+from aftersales.portal import complaints, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("requests/<str:number>/quote/accept/", views.quote_accept, name="quote_accept"),
     path("requests/<str:number>/quote/decline/", views.quote_decline, name="quote_decline"),
     path("requests/<str:number>/rate/", views.rate, name="rate"),
+    path("complaints/", complaints.complaint_list_page, name="complaint_list"),
+    path("complaints/new/", complaints.complaint_create, name="complaint_create"),
+    path("complaints/<str:number>/", complaints.complaint_detail, name="complaint_detail"),
+    path("complaints/<str:number>/reply-letter.pdf", complaints.complaint_reply_pdf, name="complaint_reply_pdf"),
 ]

@@ -34,6 +34,10 @@ STAFF_MENU = [
     NavItem(_("Depot register"), "service:depot_register", "tools", perm="service.depot_servicerequest"),
     NavItem(_("Repair order hand-ins"), "service:handins", "inboxes", perm="service.dispatch_servicerequest"),
     NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard"),
+    NavItem(_("Complaints"), "complaints:complaint_list", "megaphone", perm="complaints.view_complaint"),
+    NavItem(_("Approvals"), "complaints:approval_queue", "check2-square", perm="complaints.view_approval"),
+    NavItem(_("Returns"), "returns:return_list", "arrow-return-left", perm="returns.view_returnrequest"),
+    NavItem(_("Knowledge base"), "knowledge:article_list", "book", perm="knowledge.view_article"),
     NavItem(_("Customers"), "customers:list", "people", perm="customers.view_customer"),
     NavItem(_("Access requests"), "customers:access_requests", "shield-lock", perm="customers.view_customer"),
     NavItem(_("Units"), "installed_base:unit_list", "cpu", perm="installed_base.view_unit"),
@@ -56,6 +60,7 @@ PORTAL_MENU = [
     NavItem(_("My equipment"), "portal:home", "cpu", roles=frozenset({"customer"})),
     NavItem(_("My service requests"), "portal:request_list", "tools", roles=frozenset({"customer"})),
     NavItem(_("Report a fault"), "portal:request_create", "plus-circle", roles=frozenset({"customer"})),
+    NavItem(_("My complaints"), "portal:complaint_list", "megaphone", roles=frozenset({"customer"})),
 ]
 
 

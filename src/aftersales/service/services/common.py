@@ -7,8 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from aftersales.core.access import Actor
-from aftersales.core.errors import Conflict
-from aftersales.core.workflow import transition
+from aftersales.core.workflow import expect_version, versioned_transition
 from aftersales.service.choices import ENDED_STATES
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import ServiceRequest
@@ -21,12 +20,12 @@ REQUEST_URL_KIND = "service.servicerequest"
 def request_lock(actor: Actor, number: str, expected_version: int | None = None) -> ServiceRequest:
     """The request, row-locked, if the actor may see it and nobody changed it since `expected_version`."""
     request = access_service_request(actor, number, for_update=True)
-    if expected_version is not None and expected_version != request.version:
-        raise Conflict(
-            _("Someone else changed this request in the meantime (version %(theirs)s, yours %(yours)s). Reload it.")
-            % {"theirs": request.version, "yours": expected_version},
-            code=ServiceErrorCode.VERSION_CONFLICT,
-        )
+    expect_version(
+        request,
+        expected_version,
+        _("Someone else changed this request in the meantime (version %(theirs)s, yours %(yours)s). Reload it."),
+        code=ServiceErrorCode.VERSION_CONFLICT,
+    )
     return request
 
 
@@ -41,16 +40,15 @@ def request_move(
     fields: tuple[str, ...] = (),
 ) -> str:
     """Apply one move of `action` (service.transitions), bump the version, save `fields` with it; one event."""
-    request.version += 1
     request.open = to not in ENDED_STATES
-    return transition(
+    return versioned_transition(
         request,
         to=to,
         table=ACTION_TRANSITIONS[action],
         actor=actor,
         reason=reason,
         data=data,
-        extra_update_fields=("version", "open", *fields),
+        fields=("open", *fields),
     )
 
 

@@ -99,6 +99,65 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞"]
 TITLES = ["设备科科长", "生产部经理", "采购主管", "设备管理员", "厂长", "技术员"]
 KINDS = ["end_user"] * 7 + ["dealer", "retailer", "agent"]
+KNOWLEDGE_ARTICLES = [
+    # kind, product model ("" = every product), title, symptoms (one per line), text
+    (
+        "diagnosis",
+        "",
+        "主轴异响、加工表面振纹的排查",
+        "主轴异响\n主轴噪音\n加工表面振纹\n主轴发热",
+        "1. 空运转主轴，从低速到最高转速逐级升速，判断异响是否随转速变化。\n"
+        "2. 检查主轴皮带张紧度与皮带轮跳动；皮带打滑多为尖叫声。\n"
+        "3. 用百分表测主轴径向跳动，超过 0.01 mm 时检查主轴轴承预紧和润滑。\n"
+        "4. 轴承损坏需返厂更换主轴单元，提前向客户报价并申请备件。",
+    ),
+    (
+        "diagnosis",
+        "XK-714",
+        "XK-714 开机报警 ALM 401、无法回零",
+        "ALM 401\n系统报警\n无法回零\n伺服未就绪",
+        "ALM 401 表示伺服放大器未就绪（VRDY OFF）。\n"
+        "1. 检查急停按钮是否复位、电柜内伺服电源接触器是否吸合。\n"
+        "2. 查看伺服放大器数码管报警号，按手册第 7 章处理。\n"
+        "3. 回零前确认各轴离开零点减速挡块至少 20 mm，再执行回零。",
+    ),
+    (
+        "faq",
+        "",
+        "液压站压力不足，夹具夹不紧怎么办",
+        "液压压力低\n夹具夹不紧\n液压站压力不足\n液压油温高",
+        "先请客户查看液压站压力表：正常工作压力 4–5 MPa。\n"
+        "压力偏低时：检查油箱液位和滤油器是否堵塞，再调整溢流阀；"
+        "油温超过 55 ℃ 时检查冷却器。仍不正常请安排工程师上门。",
+    ),
+    (
+        "faq",
+        "",
+        "冷却液泵不出水的电话排查",
+        "冷却泵故障\n冷却液泵不出水\n冷却液不出",
+        "1. 请客户确认冷却液箱液位高于吸液口。\n"
+        "2. 在操作面板上按冷却开关，听冷却泵电机是否运转；不转则检查热继电器是否跳闸。\n"
+        "3. 电机运转但不出水：检查泵的转向（三相电源换相后常见）和吸液滤网。",
+    ),
+    (
+        "manual",
+        "VMC850",
+        "VMC850 定位精度检测与反向间隙补偿",
+        "定位超差\n定位误差\n反向间隙\n精度下降",
+        "用激光干涉仪按 GB/T 17421.2 测定各轴定位精度。\n"
+        "反向间隙超过 0.02 mm 时，先检查丝杠支撑轴承和联轴器，再在系统参数 1851 中补偿。\n"
+        "补偿后重新检测并把结果记入维修单。",
+    ),
+    (
+        "diagnosis",
+        "LC-2000",
+        "LC-2000 激光功率下降、切不透",
+        "功率下降\n激光器功率下降\n切不透\n切割断面挂渣",
+        "1. 检查保护镜片是否污染或烧蚀，必要时更换。\n"
+        "2. 检查焦点位置和喷嘴是否对中。\n"
+        "3. 用功率计测量激光器出光功率，低于额定值 90% 时联系激光器厂家。",
+    ),
+]
 
 
 class Command(BaseCommand):
@@ -122,9 +181,30 @@ class Command(BaseCommand):
         self._customers_and_units(rng, users, options["customers"], options["units"])
         self._fee_standard(users["cs_manager"])  # B2: 200.00 yuan/h, call-out 100.00, approved
         self._service_requests(rng, users)
+        self._knowledge_articles(users["trainer"])  # T1: suggested at intake for the demo faults
         self.stdout.write(self.style.SUCCESS(f"demo data ready. Users (password {DEMO_PASSWORD}):"))
         for role in [*ROLE_PEOPLE, "customer"]:
             self.stdout.write(f"  {role}")
+
+    @staticmethod
+    def _knowledge_articles(author: Any) -> None:
+        """T1: six published articles matching the demo faults, for one model or for every product."""
+        from aftersales.accounts.selectors import actor_for
+        from aftersales.installed_base.models import Product
+        from aftersales.knowledge.services import article_create
+
+        actor = actor_for(author)
+        products = dict(Product.objects.values_list("model", "pk"))
+        for kind, model, title, symptoms, body in KNOWLEDGE_ARTICLES:
+            article_create(
+                actor=actor,
+                kind=kind,
+                title=title,
+                symptoms=symptoms,
+                body=body,
+                product_id=products.get(model) if model else None,
+                published=True,
+            )
 
     @staticmethod
     def _fee_standard(manager: Any) -> None:

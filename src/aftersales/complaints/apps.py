@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintsConfig(AppConfig):
+    name = "aftersales.complaints"
+    label = "complaints"
+    verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from aftersales.clocks.sweep import register_escalation_handler
+        from aftersales.complaints import events  # noqa: F401 — registers the timeline labels
+        from aftersales.complaints.services.approvals import register_approval_handler
+        from aftersales.complaints.services.complaints import complaint_approval_decided, complaint_clock_escalated
+
+        register_approval_handler("complaints.complaint", complaint_approval_decided)
+        register_escalation_handler("complaints.complaint", complaint_clock_escalated)

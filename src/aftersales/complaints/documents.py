@@ -1,0 +1,73 @@
+"""Printable forms of a complaint as A4 PDFs (K4–K11), rendered with WeasyPrint.
+
+客户投诉处理表 (the internal handling form: registration, clocks and whether they were met, the
+decision, the K7 approval with its explanation, responsibility, signature lines) and 客户答复函
+(the reply letter: the public reply only, never the internal handling, K11). Drawn in the active
+language (Chinese by default) with the company header, like the service forms.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from aftersales.clocks.selectors import clock_list_for, clock_status
+from aftersales.complaints.models import Complaint
+from aftersales.complaints.selectors import approvals_for
+from aftersales.complaints.services.approvals import approval_level, role_label
+from aftersales.core.documents import render_pdf
+
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal | None) -> str:
+    return "" if value is None else f"¥{Decimal(value).quantize(CENT):,}"
+
+
+def _status_label(status: str) -> str:
+    return {
+        "ok": _("On time"),
+        "warning": _("Due soon"),
+        "breached": _("Overdue"),
+        "paused": _("Paused"),
+        "met": _("Met"),
+        "missed": _("Missed"),
+    }.get(status, _("Calendar data missing"))
+
+
+def _clocks(complaint: Complaint) -> list[dict[str, Any]]:
+    rows = []
+    for clock in clock_list_for(complaint):
+        status = clock_status(clock)
+        rows.append({"clock": clock, "status": status, "status_label": _status_label(status)})
+    return rows
+
+
+def handling_form_pdf(complaint: Complaint) -> bytes:
+    """客户投诉处理表: every registration field, clocks, decision, approvals, responsibility (internal)."""
+    claimed_role, claimed = approval_level(complaint.amount_claimed)
+    granted = approval_level(complaint.decision_amount)[1] if complaint.decision_amount else None
+    approvals = [
+        {"approval": a, "role": role_label(a.required_role), "amount": money(a.amount)}
+        for a in approvals_for(complaint)
+    ]
+    return render_pdf(
+        "complaints/pdf/handling_form.html",
+        {
+            "c": complaint,
+            "clocks": _clocks(complaint),
+            "claimed": claimed,
+            "granted": granted,
+            "approvals": approvals,
+            "amount_claimed": money(complaint.amount_claimed),
+            "loss_amount": money(complaint.loss_amount),
+            "decision_amount": money(complaint.decision_amount),
+        },
+    )
+
+
+def reply_letter_pdf(complaint: Complaint) -> bytes:
+    """客户答复函: the reply to the customer and nothing of the internal handling (K11)."""
+    return render_pdf("complaints/pdf/reply_letter.html", {"c": complaint})

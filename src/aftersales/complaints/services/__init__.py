@@ -1,0 +1,63 @@
+"""Writes of complaints and amount approvals (K1–K15), re-exported here."""
+
+from aftersales.complaints.services.approvals import (
+    approval_decide,
+    approval_level,
+    approval_request,
+    register_approval_handler,
+)
+from aftersales.complaints.services.complaints import (
+    complaint_approve,
+    complaint_close,
+    complaint_contact,
+    complaint_decide,
+    complaint_escalate,
+    complaint_implement,
+    complaint_is_major,
+    complaint_register,
+    complaint_reject_conclusion,
+    complaint_reply,
+    complaint_report,
+)
+from aftersales.complaints.services.followup import (
+    capa_done,
+    capa_plan,
+    capa_verify,
+    complaint_supplier_set,
+    task_done,
+    task_raise,
+)
+from aftersales.complaints.services.reviews import (
+    review_approve,
+    review_prepare,
+    review_prepare_due,
+    review_submit,
+)
+
+__all__ = [
+    "capa_done",
+    "capa_plan",
+    "capa_verify",
+    "complaint_supplier_set",
+    "review_approve",
+    "review_prepare",
+    "review_prepare_due",
+    "review_submit",
+    "task_done",
+    "task_raise",
+    "approval_decide",
+    "approval_level",
+    "approval_request",
+    "complaint_approve",
+    "complaint_close",
+    "complaint_contact",
+    "complaint_decide",
+    "complaint_escalate",
+    "complaint_implement",
+    "complaint_is_major",
+    "complaint_register",
+    "complaint_reject_conclusion",
+    "complaint_reply",
+    "complaint_report",
+    "register_approval_handler",
+]

@@ -1,0 +1,721 @@
+"""Writes of complaints (K1–K13, K15): register, contact, decide, escalate, approve, reply,
+implement, close, reject the conclusion, report a major complaint.
+
+Each service runs in one transaction, checks the right, moves the state through the action's
+table (complaints.transitions) with one event, and stops or starts the K5/K6 clocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.accounts.selectors import user_list_with_role
+from aftersales.calendars.selectors import CN
+from aftersales.clocks.choices import ClockKind
+from aftersales.clocks.selectors import clock_list_for
+from aftersales.clocks.services import ClockSpec, clock_stop_for, clocks_start
+from aftersales.complaints import events
+from aftersales.complaints.choices import ApprovalPurpose, ApprovalState, ComplaintChannel, ComplaintState, Disposition
+from aftersales.complaints.errors import ComplaintConflict, ComplaintErrorCode
+from aftersales.complaints.models import Approval, Complaint
+from aftersales.complaints.services.approvals import actor_may_decide, approval_level, approval_request
+from aftersales.complaints.services.common import complaint_lock, complaint_move
+from aftersales.complaints.services.followup import tasks_raise_on_close
+from aftersales.complaints.transitions import ACTION_TRANSITIONS
+from aftersales.core.access import SYSTEM, Actor
+from aftersales.core.errors import ValidationFailed, full_clean
+from aftersales.core.events import EventDraft, event_record, snapshot
+from aftersales.core.numbering import number_next
+from aftersales.customers.selectors import access_customer
+from aftersales.policies.selectors import policy_get
+from aftersales.service.models import ServiceRequest
+
+# Complaint deadlines run on China's statutory calendar (docs/decisions/0005-complaints.md).
+CALENDAR = CN
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+REGISTER_FIELDS = [
+    "customer",
+    "complaint_class",
+    "channel",
+    "description",
+    "order_number",
+    "batch_number",
+    "ship_date",
+    "quantity",
+    "defective_quantity",
+    "customer_request",
+    "amount_claimed",
+    "loss_amount",
+    "media_exposure",
+    "industry_inspection",
+    "samples",
+    "received_at",
+    "registered_by",
+    "service_request",
+    "parent",
+]
+# Every K5/K6 clock kind: a complaint that ends stops whichever still run.
+COMPLAINT_CLOCKS = [
+    ClockKind.CONTACT,
+    ClockKind.SOLUTION,
+    ClockKind.HEAD_DECISION,
+    ClockKind.REPLY,
+    ClockKind.IMPLEMENT,
+    ClockKind.CLOSE,
+    ClockKind.REPORT_DESK,
+    ClockKind.REPORT_HEAD,
+]
+PURPOSE_BY_DISPOSITION = {
+    Disposition.COMPENSATION: ApprovalPurpose.COMPENSATION,
+    Disposition.RETURN: ApprovalPurpose.RETURN,
+    Disposition.EXCHANGE: ApprovalPurpose.RETURN,
+}
+
+
+def _field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={field: [message]})
+
+
+def _check_move(complaint: Complaint, action: str) -> None:
+    """409 before any other work when the action cannot start from the complaint's state."""
+    if complaint.state not in ACTION_TRANSITIONS[action]:
+        raise ComplaintConflict(
+            _("This complaint is “%(state)s”; this step is not possible now.")
+            % {"state": complaint.get_state_display()},
+            code=ComplaintErrorCode.INVALID_TRANSITION,
+        )
+
+
+def _start(complaint: Complaint, actor: Any, specs: list[ClockSpec], **kwargs: Any) -> None:
+    clocks_start(subject=complaint, specs=specs, calendar_code=CALENDAR, actor=actor, **kwargs)
+
+
+def _stop(complaint: Complaint, actor: Any, *kinds: str) -> None:
+    for kind in kinds:
+        clock_stop_for(subject=complaint, kind=kind, actor=actor)
+
+
+def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    if value is None:
+        return now
+    if timezone.is_naive(value):
+        raise _field_error("received_at", _("Give the time with its time zone."))
+    if value > now + FUTURE_TOLERANCE:
+        raise _field_error("received_at", _("The time received cannot be in the future."))
+    return value
+
+
+def complaint_is_major(
+    *, loss_amount: Decimal | None, media_exposure: bool, industry_inspection: bool, at: dt.datetime | None = None
+) -> tuple[bool, dict[str, Any]]:
+    """K6: industry inspection, media exposure or a customer loss of at least K6.major_loss_yuan.
+
+    Rule: K6. Returns (major, explanation). Raises: nothing.
+    """
+    threshold = policy_get("K6.major_loss_yuan", at=at)
+    reasons = []
+    if industry_inspection:
+        reasons.append("industry_inspection")
+    if media_exposure:
+        reasons.append("media_exposure")
+    if loss_amount is not None and loss_amount >= Decimal(threshold.value):
+        reasons.append("loss_amount")
+    return bool(reasons), {
+        "rule": "K6",
+        "policy_version": threshold.version,
+        "major_loss_yuan": threshold.value,
+        "loss_amount": str(loss_amount) if loss_amount is not None else None,
+        "reasons": reasons,
+    }
+
+
+def _first_user(role: str) -> User | None:
+    return user_list_with_role(role).first()
+
+
+def _service_request(number: str, customer_id: int) -> ServiceRequest | None:
+    number = (number or "").strip().upper()
+    if not number:
+        return None
+    found = ServiceRequest.objects.filter(number=number, customer_id=customer_id).first()
+    if found is None:
+        raise _field_error("service_request", _("No service request %(number)s of this customer.") % {"number": number})
+    return found
+
+
+@transaction.atomic
+def complaint_register(
+    *,
+    actor: Actor,
+    customer_id: int,
+    complaint_class: str,
+    channel: str,
+    description: str,
+    amount_claimed: Decimal = Decimal(0),
+    loss_amount: Decimal | None = None,
+    media_exposure: bool = False,
+    industry_inspection: bool = False,
+    received_at: dt.datetime | None = None,
+    service_request: str = "",
+    order_number: str = "",
+    batch_number: str = "",
+    ship_date: dt.date | None = None,
+    quantity: int | None = None,
+    defective_quantity: int | None = None,
+    customer_request: str = "",
+    samples: str = "",
+    parent: Complaint | None = None,
+) -> Complaint:
+    """Register a complaint and start its clocks; flag and route a major complaint.
+
+    Rule: K1 (number TS<yyyymm><seq>), K2 (whoever receives it registers it: every member of staff;
+    a portal user for their own organisation, channel "web"), K4, K5 (contact and whole-case clocks),
+    K6 (major: team lead owns, department head supervises, report clock).
+    Raises: PermissionDenied, NotFound (customer), ValidationFailed.
+    Events: complaint.registered, complaint.major, clock.started per clock.
+    """
+    is_portal = actor.has_role("customer")
+    if not is_portal:
+        actor.require_perm("complaints.add_complaint")
+    customer = access_customer(actor, customer_id)
+    now = timezone.now()
+    if is_portal:
+        channel, received_at = ComplaintChannel.WEB, None
+    received = _received_at(received_at, now)
+    if quantity is not None and defective_quantity is not None and defective_quantity > quantity:
+        raise _field_error("defective_quantity", _("The defective quantity cannot exceed the quantity."))
+    major, why = complaint_is_major(
+        loss_amount=loss_amount, media_exposure=media_exposure, industry_inspection=industry_inspection, at=now
+    )
+    owner = _first_user("team_lead") if major else (None if is_portal else actor.user)
+    complaint = Complaint(
+        number="TS-PENDING",
+        customer=customer,
+        complaint_class=complaint_class,
+        channel=channel,
+        description=(description or "").strip(),
+        order_number=(order_number or "").strip(),
+        batch_number=(batch_number or "").strip(),
+        ship_date=ship_date,
+        quantity=quantity,
+        defective_quantity=defective_quantity,
+        customer_request=(customer_request or "").strip(),
+        amount_claimed=amount_claimed,
+        loss_amount=loss_amount,
+        media_exposure=media_exposure,
+        industry_inspection=industry_inspection,
+        samples=(samples or "").strip(),
+        received_at=received,
+        registered_by=actor.user,
+        owner=owner,
+        supervisor=_first_user("cs_manager") if major else None,
+        service_request=_service_request(service_request, customer.pk),
+        parent=parent,
+        major=major,
+    )
+    full_clean(complaint, exclude=["number", "registered_by"])
+    month = timezone.localtime(now).strftime("%Y%m")
+    complaint.number = f"TS{month}{number_next(key='complaint', period=month):04d}"
+    complaint.save()
+    drafts = [
+        EventDraft(
+            subject=complaint,
+            action=events.COMPLAINT_REGISTERED,
+            actor=actor,
+            rule="K1",
+            data={"number": complaint.number, **snapshot(complaint, REGISTER_FIELDS)},
+        )
+    ]
+    if major:
+        drafts.append(
+            EventDraft(
+                subject=complaint,
+                action=events.COMPLAINT_MAJOR,
+                actor=actor,
+                rule="K6",
+                policy_version=why["policy_version"],
+                data={**why, "owner": owner.pk if owner else None, "supervisor": complaint.supervisor_id},
+            )
+        )
+    specs = [
+        ClockSpec(kind=ClockKind.CONTACT, rule="K5", policy_key="K5.contact_hours", unit="working_hours", owner=owner),
+        ClockSpec(
+            kind=ClockKind.CLOSE, rule="K5", policy_key="K5.close_working_days", unit="working_days", owner=owner
+        ),
+    ]
+    if major:
+        specs.append(
+            ClockSpec(
+                kind=ClockKind.REPORT_DESK, rule="K6", policy_key="K6.report_desk_hours", unit="hours", owner=owner
+            )
+        )
+    _start(complaint, actor, specs, started_at=received, events_before=drafts)
+    return complaint
+
+
+@transaction.atomic
+def complaint_report(*, actor: Actor, number: str, note: str = "", expected_version: int | None = None) -> Complaint:
+    """K6: record that a major complaint reached the complaint desk, then (second call) the department head.
+
+    Rule: K6. Raises: NotFound, PermissionDenied, Conflict (already_reported, version_conflict).
+    Events: complaint.reported, clock.stopped, clock.started.
+    """
+    actor.require_perm("complaints.handle_complaint")
+    complaint = complaint_lock(actor, number, expected_version)
+    ended = complaint.state in (ComplaintState.CLOSED, ComplaintState.REJECTED)
+    if not complaint.major or complaint.head_reported_at is not None or ended:
+        raise ComplaintConflict(
+            _("Nothing is left to report for this complaint."), code=ComplaintErrorCode.ALREADY_REPORTED
+        )
+    now = timezone.now()
+    if complaint.desk_reported_at is None:
+        complaint.desk_reported_at, to, field = now, "desk", "desk_reported_at"
+        _stop(complaint, actor, ClockKind.REPORT_DESK)
+    else:
+        complaint.head_reported_at, to, field = now, "head", "head_reported_at"
+        _stop(complaint, actor, ClockKind.REPORT_HEAD)
+    complaint.version += 1
+    complaint.save(update_fields=[field, "version", "updated_at"])
+    event_record(
+        subject=complaint, action=events.COMPLAINT_REPORTED, actor=actor, rule="K6", data={"to": to, "note": note}
+    )
+    if to == "desk":
+        spec = ClockSpec(
+            kind=ClockKind.REPORT_HEAD,
+            rule="K6",
+            policy_key="K6.report_head_hours",
+            unit="hours",
+            owner=complaint.owner,
+        )
+        _start(complaint, actor, [spec], started_at=now)
+    return complaint
+
+
+def _append(text: str, note: str) -> str:
+    note = (note or "").strip()
+    return f"{text}\n{note}".strip() if note else text
+
+
+@transaction.atomic
+def complaint_contact(*, actor: Actor, number: str, note: str = "", expected_version: int | None = None) -> Complaint:
+    """K5: the customer has been contacted; the solution clock starts.
+
+    Rule: K5. Raises: NotFound, PermissionDenied, Conflict. Events: complaint.contacted, clocks.
+    """
+    actor.require_perm("complaints.handle_complaint")
+    complaint = complaint_lock(actor, number, expected_version)
+    _check_move(complaint, "contact")
+    complaint.internal_handling = _append(complaint.internal_handling, note)
+    complaint_move(complaint, action="contact", to=ComplaintState.CONTACTED, actor=actor, fields=("internal_handling",))
+    _stop(complaint, actor, ClockKind.CONTACT)
+    spec = ClockSpec(
+        kind=ClockKind.SOLUTION, rule="K5", policy_key="K5.solution_hours", unit="hours", owner=complaint.owner
+    )
+    _start(complaint, actor, [spec])
+    return complaint
+
+
+def _decide(
+    complaint: Complaint,
+    *,
+    actor: Actor,
+    action: str,
+    disposition: str,
+    decision: str,
+    amount: Decimal,
+    internal_handling: str,
+) -> bool:
+    """Fix the decision; an amount beyond the actor's authority asks for an approval instead (K7, K11).
+
+    Returns True when decided, False when it waits for the approval.
+    """
+    if disposition not in Disposition.values:
+        raise _field_error("disposition", _("Unknown disposition."))
+    if not (decision or "").strip():
+        raise _field_error("decision", _("Describe the solution."))
+    if amount < 0:
+        raise _field_error("amount", _("The amount cannot be negative."))
+    complaint.disposition = disposition
+    complaint.decision = decision.strip()
+    complaint.decision_amount = amount
+    complaint.internal_handling = _append(complaint.internal_handling, internal_handling)
+    fields = ("disposition", "decision", "decision_amount", "internal_handling", "within_authority")
+    role, explanation = approval_level(amount)
+    if amount > 0 and not actor_may_decide(actor, role):
+        complaint.within_authority = False
+        complaint_move(
+            complaint,
+            action=action,
+            to=ComplaintState.AWAITING_APPROVAL,
+            actor=actor,
+            data={"approval_role": role, "amount": str(amount)},
+            fields=fields,
+            policy_version=explanation["policy_version"],
+        )
+        approval_request(
+            actor=actor,
+            subject=complaint,
+            purpose=PURPOSE_BY_DISPOSITION.get(disposition, ApprovalPurpose.OTHER),
+            amount=amount,
+            note=complaint.decision,
+        )
+        return False
+    if complaint.within_authority is None:
+        complaint.within_authority = True
+    complaint_move(
+        complaint,
+        action=action,
+        to=ComplaintState.DECIDED,
+        actor=actor,
+        data={"disposition": disposition, "amount": str(amount)},
+        fields=fields,
+    )
+    return True
+
+
+@transaction.atomic
+def complaint_decide(
+    *,
+    actor: Actor,
+    number: str,
+    disposition: str,
+    decision: str,
+    amount: Decimal = Decimal(0),
+    internal_handling: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """Decide a complaint within one's authority; an amount beyond it waits for the K7 approver.
+
+    Rule: K5, K7, K9, K11 (sales may not promise beyond its authority).
+    Raises: NotFound, PermissionDenied, ValidationFailed, Conflict.
+    Events: complaint.decided, or complaint.awaiting_approval and approval.requested.
+    """
+    actor.require_perm("complaints.handle_complaint")
+    complaint = complaint_lock(actor, number, expected_version)
+    _check_move(complaint, "decide")
+    _decide(
+        complaint,
+        actor=actor,
+        action="decide",
+        disposition=disposition,
+        decision=decision,
+        amount=amount,
+        internal_handling=internal_handling,
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_escalate(
+    *, actor: Actor, number: str, reason: str = "", expected_version: int | None = None
+) -> Complaint:
+    """Beyond authority: the case goes to the department head, who decides within K5.decide_hours.
+
+    Rule: K5, K16. Raises: NotFound, PermissionDenied, Conflict.
+    Events: complaint.escalated, clock.stopped (solution), clock.started (head_decision).
+    """
+    actor.require_perm("complaints.handle_complaint")
+    complaint = complaint_lock(actor, number, expected_version)
+    _check_move(complaint, "escalate")
+    complaint.escalated_to_head = True
+    complaint.within_authority = False
+    fields = ["escalated_to_head", "within_authority"]
+    if complaint.supervisor_id is None:
+        complaint.supervisor = _first_user("cs_manager")
+        fields.append("supervisor")
+    complaint_move(
+        complaint,
+        action="escalate",
+        to=ComplaintState.ESCALATED,
+        actor=actor,
+        reason=reason,
+        fields=tuple(fields),
+        data=_head_reached(complaint),
+    )
+    _stop(complaint, actor, ClockKind.SOLUTION)
+    spec = ClockSpec(
+        kind=ClockKind.HEAD_DECISION, rule="K5", policy_key="K5.decide_hours", unit="hours", owner=complaint.supervisor
+    )
+    _start(complaint, actor, [spec])
+    return complaint
+
+
+def _head_reached(complaint: Complaint) -> dict[str, Any]:
+    """K5.head_hours: did the case reach the department head within that many hours (around the clock)
+    of the first contact? Measured from the solution clock's start; recorded on the escalation event."""
+    policy = policy_get("K5.head_hours")
+    started = [c.started_at for c in clock_list_for(complaint) if c.kind == ClockKind.SOLUTION]
+    if not started:
+        return {}
+    elapsed = timezone.now() - started[-1]
+    return {
+        "head_hours": policy.value,
+        "head_hours_policy_version": policy.version,
+        "hours_since_contact": round(elapsed.total_seconds() / 3600, 2),
+        "within_head_hours": elapsed <= dt.timedelta(hours=policy.value),
+    }
+
+
+def _start_reply(complaint: Complaint, actor: Any) -> None:
+    spec = ClockSpec(kind=ClockKind.REPLY, rule="K5", policy_key="K5.reply_hours", unit="hours", owner=complaint.owner)
+    _start(complaint, actor, [spec])
+
+
+@transaction.atomic
+def complaint_approve(
+    *,
+    actor: Actor,
+    number: str,
+    disposition: str,
+    decision: str,
+    amount: Decimal = Decimal(0),
+    internal_handling: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """The department head decides an escalated complaint; an amount still needs its K7 approver.
+
+    Rule: K5, K7. Raises: NotFound, PermissionDenied, ValidationFailed, Conflict.
+    Events: complaint.decided or complaint.awaiting_approval, clocks.
+    """
+    actor.require_perm("complaints.head_complaint")
+    complaint = complaint_lock(actor, number, expected_version)
+    _check_move(complaint, "approve")
+    decided = _decide(
+        complaint,
+        actor=actor,
+        action="approve",
+        disposition=disposition,
+        decision=decision,
+        amount=amount,
+        internal_handling=internal_handling,
+    )
+    _stop(complaint, actor, ClockKind.HEAD_DECISION)
+    if decided:
+        _start_reply(complaint, actor)
+    return complaint
+
+
+def complaint_approval_decided(approval: Approval) -> None:
+    """Approval handler (inside approval_decide's transaction): approved → decided; refused → back to
+    "contacted", to be decided again or escalated.
+
+    Rule: K7. Raises: nothing. Events: complaint.decided / complaint.contacted, clock.started (reply).
+    """
+    complaint = Complaint.objects.select_for_update().filter(pk=approval.subject_id).first()
+    if complaint is None or complaint.state != ComplaintState.AWAITING_APPROVAL:
+        return
+    approved = approval.state == ApprovalState.APPROVED
+    complaint_move(
+        complaint,
+        action="approval_approved" if approved else "approval_refused",
+        to=ComplaintState.DECIDED if approved else ComplaintState.CONTACTED,
+        actor=approval.decided_by,
+        reason=approval.decision_note,
+        data={"approval": approval.pk},
+        policy_version=approval.policy_version,
+    )
+    if approved and complaint.escalated_to_head:
+        _start_reply(complaint, approval.decided_by)
+
+
+@transaction.atomic
+def complaint_reply(*, actor: Actor, number: str, public_reply: str, expected_version: int | None = None) -> Complaint:
+    """The customer gets the reply (letter or call); the internal form stays internal (K11).
+
+    Rule: K5, K11. Raises: NotFound, PermissionDenied, ValidationFailed, Conflict.
+    Events: complaint.replied, clocks.
+    """
+    actor.require_perm("complaints.handle_complaint")
+    complaint = complaint_lock(actor, number, expected_version)
+    _check_move(complaint, "reply")
+    if not (public_reply or "").strip():
+        raise _field_error("public_reply", _("Write the reply to the customer."))
+    complaint.public_reply = public_reply.strip()
+    complaint.replied_at = timezone.now()
+    complaint_move(
+        complaint, action="reply", to=ComplaintState.REPLIED, actor=actor, fields=("public_reply", "replied_at")
+    )
+    _stop(complaint, actor, ClockKind.SOLUTION, ClockKind.REPLY)
+    spec = ClockSpec(
+        kind=ClockKind.IMPLEMENT, rule="K5", policy_key="K5.implement_days", unit="working_days", owner=complaint.owner
+    )
+    _start(complaint, actor, [spec])
+    return complaint
+
+
+@transaction.atomic
+def complaint_implement(
+    *,
+    actor: Actor,
+    number: str,
+    note: str = "",
+    human_factor: bool = False,
+    responsible_department: str = "",
+    responsible_person: str = "",
+    loss_amount: Decimal | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """The responsible person has carried out the solution; responsibility is recorded (K8).
+
+    Rule: K5, K8 (negligence costs K8.negligence_points). Raises: NotFound, PermissionDenied,
+    ValidationFailed, Conflict. Events: complaint.implemented, clock.stopped.
+    """
+    actor.require_perm("complaints.handle_complaint")
+    complaint = complaint_lock(actor, number, expected_version)
+    _check_move(complaint, "implement")
+    person = None
+    if (responsible_person or "").strip():
+        person = User.objects.filter(username=responsible_person.strip(), is_active=True).first()
+        if person is None:
+            raise _field_error("responsible_person", _("No active user %(name)s.") % {"name": responsible_person})
+    points = policy_get("K8.negligence_points")
+    complaint.human_factor = human_factor
+    complaint.responsible_department = (responsible_department or "").strip()
+    complaint.responsible_person = person
+    complaint.penalty_points = points.value if human_factor else 0
+    if loss_amount is not None:
+        complaint.loss_amount = loss_amount
+    complaint.internal_handling = _append(complaint.internal_handling, note)
+    complaint_move(
+        complaint,
+        action="implement",
+        to=ComplaintState.IMPLEMENTED,
+        actor=actor,
+        data={"penalty_points": complaint.penalty_points},
+        policy_version=points.version,
+        fields=(
+            "human_factor",
+            "responsible_department",
+            "responsible_person",
+            "penalty_points",
+            "loss_amount",
+            "internal_handling",
+        ),
+    )
+    _stop(complaint, actor, ClockKind.IMPLEMENT)
+    return complaint
+
+
+@transaction.atomic
+def complaint_close(
+    *,
+    actor: Actor,
+    number: str,
+    unfounded: bool = False,
+    receivables: Decimal | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """Close the case; a callback to confirm the result becomes due (K15: a task for the owner); an
+    unfounded complaint's receivables are collected on schedule (K13: a task for finance with
+    `receivables`, by default the amount claimed).
+
+    Rule: K5, K13, K15. Raises: NotFound, PermissionDenied, ValidationFailed, Conflict.
+    Events: complaint.closed, clock.stopped, complaint.callback_due, complaint.receivables_due,
+    complaint.task_raised (with its clock.started).
+    """
+    actor.require_perm("complaints.handle_complaint")
+    complaint = complaint_lock(actor, number, expected_version)
+    _check_move(complaint, "close")
+    if receivables is not None and receivables < 0:
+        raise _field_error("receivables", _("The amount cannot be negative."))
+    complaint.closed_at = timezone.now()
+    complaint.unfounded = unfounded
+    complaint_move(complaint, action="close", to=ComplaintState.CLOSED, actor=actor, fields=("closed_at", "unfounded"))
+    _stop(complaint, actor, *COMPLAINT_CLOCKS)
+    event_record(
+        subject=complaint,
+        action=events.COMPLAINT_CALLBACK_DUE,
+        actor=actor,
+        rule="K15",
+        data={"customer": complaint.customer_id, "closed_at": complaint.closed_at.isoformat()},
+    )
+    if unfounded:
+        event_record(
+            subject=complaint,
+            action=events.COMPLAINT_RECEIVABLES_DUE,
+            actor=actor,
+            rule="K13",
+            data={"customer": complaint.customer_id},
+        )
+    tasks_raise_on_close(complaint, actor, receivables)
+    return complaint
+
+
+@transaction.atomic
+def complaint_reject_conclusion(
+    *, actor: Actor, number: str, reason: str, expected_version: int | None = None
+) -> Complaint:
+    """The customer rejects the conclusion: the form ends as "rejected" and a new one, linked to it,
+    is registered and handled again. Returns the new complaint.
+
+    Rule: K10. Raises: NotFound, PermissionDenied, ValidationFailed, Conflict.
+    Events: complaint.rejected, complaint.reopened (on the original), the new complaint's registration.
+    """
+    actor.require_perm("complaints.handle_complaint")
+    original = complaint_lock(actor, number, expected_version)
+    _check_move(original, "reject_conclusion")
+    if not (reason or "").strip():
+        raise _field_error("reason", _("Say what the customer does not accept."))
+    complaint_move(original, action="reject_conclusion", to=ComplaintState.REJECTED, actor=actor, reason=reason.strip())
+    _stop(original, actor, *COMPLAINT_CLOCKS)
+    follower = complaint_register(
+        actor=actor,
+        customer_id=original.customer_id,
+        complaint_class=original.complaint_class,
+        channel=original.channel,
+        description=_("The customer rejects the conclusion of %(number)s: %(reason)s")
+        % {"number": original.number, "reason": reason.strip()},
+        amount_claimed=original.amount_claimed,
+        loss_amount=original.loss_amount,
+        media_exposure=original.media_exposure,
+        industry_inspection=original.industry_inspection,
+        service_request=original.service_request.number if original.service_request_id else "",
+        order_number=original.order_number,
+        batch_number=original.batch_number,
+        ship_date=original.ship_date,
+        quantity=original.quantity,
+        defective_quantity=original.defective_quantity,
+        customer_request=original.customer_request,
+        samples=original.samples,
+        parent=original,
+    )
+    event_record(
+        subject=original, action=events.COMPLAINT_REOPENED, actor=actor, rule="K10", data={"follower": follower.number}
+    )
+    return follower
+
+
+def complaint_clock_escalated(escalation: Any) -> None:
+    """Escalation handler (clocks.sweep, inside its transaction): a K5/K6 ladder step on a complaint's
+    clock is recorded on the complaint, and a reassignment makes the new user its owner.
+
+    Rule: K5, K6, X2. Raises: nothing. Events: complaint.clock_escalated.
+    """
+    clock = escalation.clock
+    complaint = Complaint.objects.filter(pk=int(clock.subject_id)).first()
+    if complaint is None:
+        return
+    reassigned = escalation.reassigned_to
+    if reassigned is not None and complaint.owner_id != reassigned.pk:
+        complaint.owner = reassigned
+        complaint.save(update_fields=["owner", "updated_at"])
+    event_record(
+        subject=complaint,
+        action=events.COMPLAINT_CLOCK_ESCALATED,
+        actor=SYSTEM,
+        rule=clock.rule,
+        policy_version=clock.policy_version,
+        data={
+            "clock": clock.kind,
+            "at": escalation.at,
+            "level": escalation.level,
+            "reassigned_to": getattr(reassigned, "username", None),
+        },
+    )

@@ -1,0 +1,288 @@
+"""K8: the monthly responsibility review of last month's closed complaints (001 §25, §28).
+
+By K8.review_day of each month the department head reviews the previous month's closed complaints
+whose cause was a human factor. Each case costs the responsible person K8.negligence_points; the
+review lists them as the sanction list (人事公布单: points per person), approved by the VP, and the
+reward/penalty notice (奖罚通知单: the loss amounts deducted per person), approved by the GM.
+Two explicit decisions on the review, not K7 amount approvals: the SPEC names the approvers by role,
+whatever the amount (docs/decisions/0005-complaints.md, "Decisions (follow-up)").
+
+draft (prepared, again and again) → submitted (cs_manager) → approved (VP and GM both approved);
+a refusal sends it back to draft. The due date is a clock (kind responsibility_review, rule K8)
+from the first of the next month, K8.review_day calendar days: due at the end of that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.calendars.selectors import CN
+from aftersales.clocks.choices import ClockKind
+from aftersales.clocks.services import ClockSpec, clock_stop_for, clocks_start
+from aftersales.complaints import events
+from aftersales.complaints.choices import ComplaintState, ReviewState
+from aftersales.complaints.errors import ComplaintConflict, ComplaintErrorCode
+from aftersales.complaints.models import Complaint, ResponsibilityReview
+from aftersales.complaints.selectors import access_review
+from aftersales.core.access import SYSTEM, Actor
+from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.events import event_record
+from aftersales.policies.selectors import policy_get
+
+SANCTION_APPROVER = "vp"  # 人事公布单 (K8: sanctions approved by the VP)
+NOTICE_APPROVER = "gm"  # 奖罚通知单 (K8: approved by the GM)
+
+
+def _period_error() -> ValidationFailed:
+    message = _("Give the month as YYYY-MM.")
+    return ValidationFailed(message, fields={"period": [message]})
+
+
+def period_bounds(period: str) -> tuple[dt.datetime, dt.datetime]:
+    """[first instant, first instant of the next month) of "YYYY-MM" in the local time zone. Raises: ValidationFailed."""
+    try:
+        year_text, month_text = period.split("-")
+        if len(year_text) != 4 or len(month_text) != 2:
+            raise ValueError(period)
+        first = dt.date(int(year_text), int(month_text), 1)
+    except (ValueError, TypeError, AttributeError):
+        raise _period_error() from None
+    after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    zone = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(dt.datetime.combine(first, dt.time.min), zone),
+        timezone.make_aware(dt.datetime.combine(after, dt.time.min), zone),
+    )
+
+
+def previous_period(now: dt.datetime | None = None) -> str:
+    today = timezone.localtime(now or timezone.now()).date()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{last.year:04d}-{last.month:02d}"
+
+
+def _person(complaint: Complaint) -> tuple[str, str]:
+    user = complaint.responsible_person
+    if user is None:
+        return "", ""
+    return user.username, (user.get_full_name() or user.username)
+
+
+def review_lines(period: str) -> dict[str, Any]:
+    """The period's closed human-factor complaints as review lines, the sanction list and the notice.
+
+    Rule: K8. Raises: ValidationFailed (period). Reads K8.negligence_points in force at the month's end.
+    """
+    start, end = period_bounds(period)
+    points = policy_get("K8.negligence_points", at=end)
+    cases = (
+        Complaint.objects.filter(
+            state=ComplaintState.CLOSED, human_factor=True, closed_at__gte=start, closed_at__lt=end
+        )
+        .select_related("responsible_person")
+        .order_by("closed_at", "id")
+    )
+    lines: list[dict[str, Any]] = []
+    people: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+    for complaint in cases:
+        username, name = _person(complaint)
+        loss = complaint.loss_amount or Decimal("0.00")
+        lines.append(
+            {
+                "complaint": complaint.number,
+                "closed_at": complaint.closed_at.isoformat(),
+                "responsible_person": username,
+                "responsible_name": name,
+                "department": complaint.responsible_department,
+                "points": points.value,
+                "loss_amount": str(loss),
+            }
+        )
+        row = people.setdefault(
+            (username, complaint.responsible_department),
+            {
+                "responsible_person": username,
+                "responsible_name": name,
+                "department": complaint.responsible_department,
+                "cases": [],
+                "points": 0,
+                "deduction": Decimal("0.00"),
+            },
+        )
+        row["cases"].append(complaint.number)
+        row["points"] += points.value
+        row["deduction"] += loss
+    sanctions = [{k: v for k, v in row.items() if k != "deduction"} for row in people.values()]
+    notices = [{**row, "deduction": str(row["deduction"])} for row in people.values()]
+    return {
+        "lines": lines,
+        "sanctions": sanctions,
+        "notices": notices,
+        "total_points": sum(line["points"] for line in lines),
+        "total_deductions": sum((Decimal(line["loss_amount"]) for line in lines), Decimal("0.00")),
+        "policy_version": points.version,
+    }
+
+
+def _check_state(review: ResponsibilityReview, *states: str) -> None:
+    if review.state not in states:
+        raise ComplaintConflict(
+            _("This review is “%(state)s”; this step is not possible now.") % {"state": review.get_state_display()},
+            code=ComplaintErrorCode.REVIEW_STATE,
+        )
+
+
+def _fill(review: ResponsibilityReview, built: dict[str, Any]) -> None:
+    for field in ("lines", "sanctions", "notices", "total_points", "total_deductions", "policy_version"):
+        setattr(review, field, built[field])
+    review.prepared_at = timezone.now()
+
+
+def _create(period: str, actor: Any) -> ResponsibilityReview:
+    _start, end = period_bounds(period)
+    review = ResponsibilityReview(period=period, due_at=end)
+    _fill(review, review_lines(period))
+    review.save()
+    spec = ClockSpec(kind=ClockKind.REVIEW, rule="K8", policy_key="K8.review_day", unit="days")
+    clock = clocks_start(subject=review, specs=[spec], calendar_code=CN, actor=actor, started_at=end)[0]
+    review.due_at = clock.due_at or end
+    review.save(update_fields=["due_at", "updated_at"])
+    return review
+
+
+def _prepared(review: ResponsibilityReview, actor: Any) -> ResponsibilityReview:
+    event_record(
+        subject=review,
+        action=events.REVIEW_PREPARED,
+        actor=actor,
+        rule="K8",
+        policy_version=review.policy_version,
+        data={
+            "period": review.period,
+            "cases": [line["complaint"] for line in review.lines],
+            "total_points": review.total_points,
+            "total_deductions": str(review.total_deductions),
+        },
+    )
+    return review
+
+
+def _check_period_over(period: str) -> None:
+    _start, end = period_bounds(period)
+    if end > timezone.now():
+        message = _("The month is not over yet.")
+        raise ValidationFailed(message, fields={"period": [message]})
+
+
+@transaction.atomic
+def review_prepare(*, actor: Actor, period: str) -> ResponsibilityReview:
+    """Prepare (or prepare again, while a draft) the review of a past month.
+
+    Rule: K8. Raises: PermissionDenied, ValidationFailed (period), Conflict (submitted or approved).
+    Events: responsibility_review.prepared, clock.started (first time).
+    """
+    actor.require_perm("complaints.submit_responsibilityreview")
+    _check_period_over(period)
+    review = ResponsibilityReview.objects.select_for_update().filter(period=period).first()
+    if review is None:
+        return _prepared(_create(period, actor), actor)
+    _check_state(review, ReviewState.DRAFT)
+    _fill(review, review_lines(period))
+    review.version += 1
+    review.save()
+    return _prepared(review, actor)
+
+
+@transaction.atomic
+def review_prepare_due(*, now: dt.datetime | None = None) -> ResponsibilityReview | None:
+    """Periodic (1st of the month, 00:20): prepare last month's review unless it exists already.
+
+    Idempotent: returns None when the review exists. Rule: K8. Events: as review_prepare.
+    """
+    period = previous_period(now)
+    if ResponsibilityReview.objects.filter(period=period).exists():
+        return None
+    return _prepared(_create(period, SYSTEM), SYSTEM)
+
+
+@transaction.atomic
+def review_submit(*, actor: Actor, period: str, note: str = "") -> ResponsibilityReview:
+    """The department head submits the draft for the VP's and the GM's approval.
+
+    Rule: K8. Raises: PermissionDenied, NotFound, Conflict. Events: responsibility_review.submitted.
+    """
+    actor.require_perm("complaints.submit_responsibilityreview")
+    review = access_review(actor, period, for_update=True)
+    _check_state(review, ReviewState.DRAFT)
+    review.state = ReviewState.SUBMITTED
+    review.submitted_by, review.submitted_at = actor.user, timezone.now()
+    review.note = (note or "").strip()
+    review.version += 1
+    review.save(update_fields=["state", "submitted_by", "submitted_at", "note", "version", "updated_at"])
+    event_record(
+        subject=review,
+        action=events.REVIEW_SUBMITTED,
+        actor=actor,
+        rule="K8",
+        data={"period": review.period, "note": review.note},
+    )
+    return review
+
+
+@transaction.atomic
+def review_approve(*, actor: Actor, period: str, approve: bool = True, note: str = "") -> ResponsibilityReview:
+    """The VP approves the sanctions, the GM the reward/penalty notice; both approved → approved (the
+    clock stops). A refusal by either sends the review back to draft and clears both approvals.
+
+    Rule: K8. Raises: PermissionDenied (neither VP nor GM), NotFound, Conflict (not submitted, or the
+    actor's part already approved). Events: responsibility_review.approved / .refused, clock.stopped.
+    """
+    actor.require_perm("complaints.approve_responsibilityreview")
+    review = access_review(actor, period, for_update=True)
+    _check_state(review, ReviewState.SUBMITTED)
+    parts = [p for p, role in (("sanctions", SANCTION_APPROVER), ("notices", NOTICE_APPROVER)) if actor.has_role(role)]
+    if not parts:
+        raise PermissionDenied(_("The VP approves the sanctions and the GM the reward and penalty notice."))
+    pending = [p for p in parts if getattr(review, f"{p}_approved_by_id") is None]
+    if not pending:
+        raise ComplaintConflict(_("You have already approved this review."), code=ComplaintErrorCode.REVIEW_STATE)
+    now = timezone.now()
+    note = (note or "").strip()
+    fields = ["state", "version", "note", "updated_at"]
+    for part in ("sanctions", "notices"):
+        fields += [f"{part}_approved_by", f"{part}_approved_at"]
+    if approve:
+        for part in pending:
+            setattr(review, f"{part}_approved_by", actor.user)
+            setattr(review, f"{part}_approved_at", now)
+        if review.sanctions_approved_by_id and review.notices_approved_by_id:
+            review.state = ReviewState.APPROVED
+    else:
+        if not note:
+            message = _("Say why the review goes back.")
+            raise ValidationFailed(message, fields={"note": [message]})
+        review.state = ReviewState.DRAFT
+        for part in ("sanctions", "notices"):
+            setattr(review, f"{part}_approved_by", None)
+            setattr(review, f"{part}_approved_at", None)
+    if note:
+        review.note = note
+    review.version += 1
+    review.save(update_fields=fields)
+    event_record(
+        subject=review,
+        action=events.REVIEW_APPROVED if approve else events.REVIEW_REFUSED,
+        actor=actor,
+        rule="K8",
+        data={"period": review.period, "parts": pending, "state": review.state, "note": note},
+    )
+    if review.state == ReviewState.APPROVED:
+        clock_stop_for(subject=review, kind=ClockKind.REVIEW, actor=actor)
+    return review

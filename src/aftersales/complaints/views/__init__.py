@@ -1,0 +1,5 @@
+"""Pages of complaints (K1–K16): parse → one selector or service → render.
+
+complaints: registration, list, the complaint page with its action forms, the two PDFs;
+approvals: the K7 queue of the sales manager, VP and GM.
+"""

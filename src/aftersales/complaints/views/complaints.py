@@ -1,0 +1,396 @@
+"""Staff pages of a complaint (K1–K16): registration, list, the complaint page, the two PDFs.
+
+The complaint page shows the registration, the K5/K6 clocks with their explanation, the K7
+approval level of the amount, the internal handling (staff only) apart from the reply to the
+customer (K11), the K10 chain, the timeline, and one version-checked form per move the user may
+make now. A refused move re-renders the page with the error (in Chinese) and its status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aftersales.accounts.selectors import actor_for
+from aftersales.complaints import documents, selectors, services
+from aftersales.complaints.choices import ENDED_STATES, ApprovalState
+from aftersales.complaints.forms import (
+    ActionForm,
+    ApprovalDecideForm,
+    CloseForm,
+    ComplaintFilterForm,
+    ComplaintRegisterForm,
+    CustomerSearchForm,
+    DecideForm,
+    EscalateForm,
+    ImplementForm,
+    NoteForm,
+    RejectForm,
+    ReplyForm,
+)
+from aftersales.complaints.models import Complaint
+from aftersales.complaints.services.approvals import approval_level
+from aftersales.complaints.transitions import ACTION_TRANSITIONS
+from aftersales.core.access import Actor
+from aftersales.core.errors import DomainError
+from aftersales.core.forms import form_errors_from
+from aftersales.core.selectors import event_list_for
+from aftersales.customers.selectors import access_customer, customer_lookup
+
+PAGE_SIZE = 25
+VIEW = "complaints.view_complaint"
+HANDLE = "complaints.handle_complaint"
+HEAD = "complaints.head_complaint"
+
+
+def staff_page(perm: str) -> Callable[[Callable[..., HttpResponse]], Any]:
+    """Log in first (anonymous → login page), then hold `perm` (else 403)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Any:
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorate
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return actor_for(request.user)  # type: ignore[arg-type]
+
+
+def _v(data: dict[str, Any]) -> int | None:
+    return data.get("version")
+
+
+# --- actions on one complaint ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplaintAction:
+    """One form on the complaint page: who may use it, when it is shown, which service it calls.
+
+    Shown when the actor holds `perm` and the move is allowed from the current state (`visible`
+    narrows it further). The service checks everything again: a stale page gets its Conflict.
+    """
+
+    form: type[ActionForm]
+    perm: str
+    call: Callable[[Actor, str, dict[str, Any]], Any]
+    done: Promise
+    label: Promise
+    move: str = ""
+    visible_when: Callable[[Complaint], bool] | None = None
+
+    def visible(self, actor: Actor, complaint: Complaint) -> bool:
+        if not actor.has_perm(self.perm):
+            return False
+        if self.visible_when is not None and not self.visible_when(complaint):
+            return False
+        return not self.move or complaint.state in ACTION_TRANSITIONS[self.move]
+
+
+def _reportable(complaint: Complaint) -> bool:
+    return complaint.major and complaint.head_reported_at is None and complaint.state not in ENDED_STATES
+
+
+def _implement(a: Actor, n: str, d: dict[str, Any]) -> Any:
+    return services.complaint_implement(
+        actor=a,
+        number=n,
+        note=d["note"],
+        human_factor=d["human_factor"],
+        responsible_department=d["responsible_department"],
+        responsible_person=d["responsible_person"],
+        loss_amount=d["loss_amount"],
+        expected_version=_v(d),
+    )
+
+
+ACTIONS: dict[str, ComplaintAction] = {
+    "report": ComplaintAction(
+        NoteForm,
+        HANDLE,
+        lambda a, n, d: services.complaint_report(actor=a, number=n, note=d["note"], expected_version=_v(d)),
+        gettext_lazy("Report recorded."),
+        gettext_lazy("Record the report"),
+        visible_when=_reportable,
+    ),
+    "contact": ComplaintAction(
+        NoteForm,
+        HANDLE,
+        lambda a, n, d: services.complaint_contact(actor=a, number=n, note=d["note"], expected_version=_v(d)),
+        gettext_lazy("Customer contacted."),
+        gettext_lazy("Customer contacted"),
+        move="contact",
+    ),
+    "decide": ComplaintAction(
+        DecideForm,
+        HANDLE,
+        lambda a, n, d: services.complaint_decide(actor=a, number=n, expected_version=_v(d), **_decision(d)),
+        gettext_lazy("Decision saved."),
+        gettext_lazy("Decide"),
+        move="decide",
+    ),
+    "escalate": ComplaintAction(
+        EscalateForm,
+        HANDLE,
+        lambda a, n, d: services.complaint_escalate(actor=a, number=n, reason=d["reason"], expected_version=_v(d)),
+        gettext_lazy("Escalated to the department head."),
+        gettext_lazy("Escalate to the department head"),
+        move="escalate",
+    ),
+    "approve": ComplaintAction(
+        DecideForm,
+        HEAD,
+        lambda a, n, d: services.complaint_approve(actor=a, number=n, expected_version=_v(d), **_decision(d)),
+        gettext_lazy("Decision saved."),
+        gettext_lazy("Decide as department head"),
+        move="approve",
+    ),
+    "reply": ComplaintAction(
+        ReplyForm,
+        HANDLE,
+        lambda a, n, d: services.complaint_reply(
+            actor=a, number=n, public_reply=d["public_reply"], expected_version=_v(d)
+        ),
+        gettext_lazy("Reply recorded."),
+        gettext_lazy("Send the reply"),
+        move="reply",
+    ),
+    "implement": ComplaintAction(
+        ImplementForm,
+        HANDLE,
+        _implement,
+        gettext_lazy("Recorded as carried out."),
+        gettext_lazy("Carried out"),
+        move="implement",
+    ),
+    "close": ComplaintAction(
+        CloseForm,
+        HANDLE,
+        lambda a, n, d: services.complaint_close(actor=a, number=n, unfounded=d["unfounded"], expected_version=_v(d)),
+        gettext_lazy("Complaint closed."),
+        gettext_lazy("Close the complaint"),
+        move="close",
+    ),
+    "reject": ComplaintAction(
+        RejectForm,
+        HANDLE,
+        lambda a, n, d: services.complaint_reject_conclusion(
+            actor=a, number=n, reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("A new complaint continues the case."),
+        gettext_lazy("The customer rejects the conclusion"),
+        move="reject_conclusion",
+    ),
+}
+
+
+def _decision(d: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "disposition": d["disposition"],
+        "decision": d["decision"],
+        "amount": d["amount"] if d["amount"] is not None else Decimal(0),
+        "internal_handling": d["internal_handling"],
+    }
+
+
+@dataclass
+class ActionOutcome:
+    forms: dict[str, ActionForm]
+    result: Any = None
+    done: bool = False
+    status: int = 200
+    error: str = ""
+
+
+def _complaint_actions(request: HttpRequest, actor: Actor, complaint: Complaint) -> ActionOutcome:
+    """The forms shown for `complaint`; on POST run the posted one through its service."""
+    posted = request.POST.get("action", "") if request.method == "POST" else ""
+    outcome = ActionOutcome(forms={})
+    for name, spec in ACTIONS.items():
+        if name == posted:
+            if not actor.has_perm(spec.perm):
+                raise DjangoPermissionDenied
+            form = spec.form(request.POST, prefix=name)
+        elif spec.visible(actor, complaint):
+            form = spec.form(initial={"version": complaint.version}, prefix=name)
+        else:
+            continue
+        outcome.forms[name] = form
+    if not posted:
+        return outcome
+    if posted not in outcome.forms:
+        outcome.status, outcome.error = 400, _("Unknown action.")
+        return outcome
+    form = outcome.forms[posted]
+    if not form.is_valid():
+        outcome.status = 422
+        return outcome
+    try:
+        outcome.result = ACTIONS[posted].call(actor, complaint.number, form.cleaned_data)
+    except DomainError as exc:
+        form_errors_from(form, exc)
+        outcome.status, outcome.error = exc.status, str(exc.message)
+        return outcome
+    messages.success(request, str(ACTIONS[posted].done))
+    outcome.done = True
+    return outcome
+
+
+# --- registration (K2, K4, K6) ---------------------------------------------------------------
+
+
+def _customer(actor: Actor, raw: Any) -> Any:
+    raw = str(raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    return access_customer(actor, int(raw))
+
+
+@staff_page("complaints.add_complaint")
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    """K2 first responder: find the customer, then register what they complain about."""
+    actor = _actor(request)
+    search = CustomerSearchForm(request.GET or None)
+    q = request.GET.get("q", "").strip()[:100]
+    results = customer_lookup(actor, q) if q and not request.GET.get("customer") else []
+    customer = _customer(actor, request.POST.get("customer") if request.method == "POST" else None)
+    if customer is None:
+        customer = _customer(actor, request.GET.get("customer"))
+    form, status = None, 200
+    if customer is not None:
+        form = ComplaintRegisterForm(
+            request.POST if request.method == "POST" else None, initial={"customer": customer.pk}
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    created = services.complaint_register(actor=actor, **form.service_values())
+                except DomainError as exc:
+                    form_errors_from(form, exc, aliases={"customer_id": "customer"})
+                    status = exc.status
+                else:
+                    messages.success(request, _("Complaint %(number)s registered.") % {"number": created.number})
+                    if not actor.has_perm(VIEW):  # a first responder outside complaint handling
+                        return redirect("complaints:complaint_create")
+                    return redirect("complaints:complaint_detail", number=created.number)
+            else:
+                status = 422
+    elif request.method == "POST":
+        status = 422
+    return render(
+        request,
+        "complaints/complaint_create.html",
+        {"search": search, "q": q, "results": results, "customer": customer, "form": form},
+        status=status,
+    )
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+@staff_page(VIEW)
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = ComplaintFilterForm(request.GET or None)
+    filters = form.selector_filters() if (not form.is_bound or form.is_valid()) else None
+    queryset = selectors.complaint_list(actor, **filters) if filters is not None else Complaint.objects.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/complaint_list.html",
+        {"form": form, "page_obj": page, "can_add": actor.has_perm("complaints.add_complaint")},
+    )
+
+
+# --- the complaint page ----------------------------------------------------------------------
+
+
+def _approval_rows(actor: Actor, complaint: Complaint) -> list[dict[str, Any]]:
+    may_decide = actor.has_perm("complaints.view_approval")
+    return [
+        {"approval": a, "can_decide": may_decide and a.state == ApprovalState.PENDING}
+        for a in selectors.approvals_for(complaint)
+    ]
+
+
+def _tasks(complaint: Complaint) -> list[Any]:
+    """K13–K15 follow-up tasks raised on the complaint (the callback after closing), if any."""
+    related = getattr(complaint, "tasks", None)
+    return list(related.select_related("assignee").order_by("id")) if related is not None else []
+
+
+@staff_page(VIEW)
+def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    complaint = selectors.access_complaint(actor, number)
+    outcome = _complaint_actions(request, actor, complaint)
+    if outcome.done:
+        target = outcome.result if isinstance(outcome.result, Complaint) else complaint
+        return redirect("complaints:complaint_detail", number=target.number)
+    claimed_role, claimed = approval_level(complaint.amount_claimed)
+    granted = approval_level(complaint.decision_amount)[1] if complaint.decision_amount else None
+    return render(
+        request,
+        "complaints/complaint_detail.html",
+        {
+            "c": complaint,
+            "events": event_list_for(complaint),
+            "claimed_explanation": claimed,
+            "granted_explanation": granted,
+            "approvals": _approval_rows(actor, complaint),
+            "approval_form": ApprovalDecideForm(),
+            "followers": list(complaint.followers.order_by("received_at", "id")),
+            "tasks": _tasks(complaint),
+            "action_forms": outcome.forms,
+            "action_rows": [
+                {
+                    "name": name,
+                    "form": form,
+                    "label": ACTIONS[name].label,
+                    "btn": "btn-outline-danger" if name == "reject" else "btn-primary",
+                }
+                for name, form in outcome.forms.items()
+            ],
+            "action_error": outcome.error,
+            "report_to": _("department head") if complaint.desk_reported_at else _("complaint desk"),
+        },
+        status=outcome.status,
+    )
+
+
+# --- printable forms (PDF) -------------------------------------------------------------------
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_page(VIEW)
+def handling_form_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """客户投诉处理表: the internal handling form (staff only, K11)."""
+    complaint = selectors.access_complaint(_actor(request), number)
+    return pdf_response(documents.handling_form_pdf(complaint), f"complaint-{complaint.number}")
+
+
+@staff_page(VIEW)
+def reply_letter_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """客户答复函: the public reply only; none before the reply is written."""
+    complaint = selectors.access_complaint(_actor(request), number)
+    if not complaint.public_reply:
+        raise Http404
+    return pdf_response(documents.reply_letter_pdf(complaint), f"reply-{complaint.number}")

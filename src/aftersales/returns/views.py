@@ -1,0 +1,383 @@
+"""Pages of returns and exchanges (R1–R4): parse → one selector or service → render.
+
+The list (filters: state, text), the request form (退库产品申请单), the return page with its
+approval level (K7), the three copies of the return note and the action forms each holder may use
+(approve/refuse, receive, book, reissue), the discount certificate form for the VP and its page,
+and the printable forms (产品退货单, 销货折扣证明单) as PDFs. Every action form carries the
+return's version, passed to the service as expected_version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from aftersales.accounts.selectors import actor_for
+from aftersales.core.access import Actor
+from aftersales.core.errors import DomainError, NotFound
+from aftersales.core.forms import form_errors_from
+from aftersales.core.selectors import event_list_for
+from aftersales.customers.selectors import customer_lookup
+from aftersales.returns import documents, selectors, services
+from aftersales.returns.choices import ReturnKind, ReturnState
+from aftersales.returns.forms import (
+    ActionForm,
+    ApproveForm,
+    BookForm,
+    CertificateForm,
+    ReceiveForm,
+    RefuseForm,
+    ReissueForm,
+    ReturnCreateForm,
+    ReturnFilterForm,
+)
+from aftersales.returns.models import ReturnRequest
+from aftersales.returns.services.common import actor_may_decide, return_approval_level, role_label
+from aftersales.returns.transitions import ACTION_TRANSITIONS
+
+PAGE_SIZE = 25
+VIEW_PERM = "returns.view_returnrequest"
+CERTIFICATE_VIEW_PERM = "returns.view_discountcertificate"
+
+
+def staff_page(perm: str) -> Callable[[Callable[..., HttpResponse]], Any]:
+    """Log in first (anonymous → login page), then hold `perm` (else 403)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Any:
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorate
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return actor_for(request.user)  # type: ignore[arg-type]
+
+
+def _customer_id(actor: Actor, text: str) -> int | None:
+    """The customer named by number (exact) or by a name that matches exactly one file; None otherwise."""
+    text = (text or "").strip()
+    found = customer_lookup(actor, text, limit=2) if text else []
+    exact = [c for c in found if c.code == text.upper()]
+    if exact:
+        return int(exact[0].pk)
+    return int(found[0].pk) if len(found) == 1 else None
+
+
+def _no_customer(form: Any, actor: Actor) -> None:
+    text = form.cleaned_data.get("customer", "")
+    many = len(customer_lookup(actor, text, limit=2)) > 1
+    form.add_error(
+        "customer",
+        _("Several customers match: give the customer number.") if many else _("No customer matches."),
+    )
+
+
+# --- list and request form (R1, R2) ----------------------------------------------------------
+
+
+@staff_page(VIEW_PERM)
+def return_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = ReturnFilterForm(request.GET or None)
+    data = form.cleaned_data if (form.is_bound and form.is_valid()) else {}
+    if form.is_bound and not form.is_valid():
+        queryset = ReturnRequest.objects.none()
+    else:
+        queryset = selectors.return_request_list(actor, state=data.get("state", ""), q=data.get("q", ""))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "returns/return_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "can_add": actor.has_perm("returns.add_returnrequest"),
+            "can_issue": actor.has_perm("returns.add_discountcertificate") and actor.has_role("vp"),
+            "certificates": list(selectors.discount_certificate_scope(actor).select_related("customer")[:20]),
+        },
+    )
+
+
+@staff_page("returns.add_returnrequest")
+def return_create(request: HttpRequest) -> HttpResponse:
+    """退库产品申请单: R1's refusal is shown on the fields of the conditions that failed."""
+    actor = _actor(request)
+    status = 200
+    if request.method == "POST":
+        form = ReturnCreateForm(request.POST)
+        if form.is_valid():
+            customer_id = _customer_id(actor, form.cleaned_data["customer"])
+            if customer_id is None:
+                _no_customer(form, actor)
+                status = 422
+            else:
+                try:
+                    found = services.return_request_create(actor=actor, **form.service_values(customer_id))
+                except DomainError as exc:
+                    form_errors_from(form, exc, aliases={"customer_id": "customer"})
+                    status = exc.status
+                else:
+                    messages.success(request, _("Return request %(number)s registered.") % {"number": found.number})
+                    return redirect("returns:return_detail", number=found.number)
+        else:
+            status = 422
+    else:
+        form = ReturnCreateForm(initial={"customer": request.GET.get("customer", "")[:100]})
+    return render(request, "returns/return_create.html", {"form": form}, status=status)
+
+
+# --- actions on one return (K7, R2, R3) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnAction:
+    """One form on the return page: who may use it, when it is shown, which service it calls.
+
+    Shown when the actor holds `perm`, the move is allowed from the current state and `allowed`
+    (if given) agrees. The service checks everything again: a stale page gets its message.
+    """
+
+    form: type[ActionForm]
+    perm: str
+    move: str
+    call: Callable[[Actor, str, dict[str, Any]], Any]
+    done: Promise
+    allowed: Callable[[Actor, ReturnRequest], bool] | None = None
+
+    def visible(self, actor: Actor, found: ReturnRequest) -> bool:
+        if not actor.has_perm(self.perm) or found.state not in ACTION_TRANSITIONS[self.move]:
+            return False
+        return self.allowed is None or self.allowed(actor, found)
+
+
+def _may_decide(actor: Actor, found: ReturnRequest) -> bool:
+    return actor_may_decide(actor, return_approval_level(found.value))
+
+
+def _v(data: dict[str, Any]) -> int | None:
+    return data.get("version")
+
+
+ACTIONS: dict[str, ReturnAction] = {
+    "approve": ReturnAction(
+        ApproveForm,
+        "returns.approve_returnrequest",
+        "approve",
+        lambda a, n, d: services.return_request_approve(
+            actor=a,
+            number=n,
+            approved_quantity=d["approved_quantity"],
+            disposition=d["disposition"],
+            basis=d["basis"],
+            note=d["note"],
+            expected_version=_v(d),
+        ),
+        gettext_lazy("Return approved: the return note goes to the warehouse, finance and sales."),
+        _may_decide,
+    ),
+    "refuse": ReturnAction(
+        RefuseForm,
+        "returns.approve_returnrequest",
+        "refuse",
+        lambda a, n, d: services.return_request_refuse(actor=a, number=n, note=d["note"], expected_version=_v(d)),
+        gettext_lazy("Return refused."),
+        _may_decide,
+    ),
+    "receive": ReturnAction(
+        ReceiveForm,
+        "returns.receive_returnrequest",
+        "receive",
+        lambda a, n, d: services.return_receive(
+            actor=a, number=n, quantity=d["quantity"], note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("Received quantity recorded."),
+    ),
+    "book": ReturnAction(
+        BookForm,
+        "returns.book_returnrequest",
+        "book",
+        lambda a, n, d: services.return_book(actor=a, number=n, expected_version=_v(d)),
+        gettext_lazy("Return booked."),
+    ),
+    "reissue": ReturnAction(
+        ReissueForm,
+        "returns.receive_returnrequest",
+        "reissue",
+        lambda a, n, d: services.return_reissue(actor=a, number=n, note=d["note"], expected_version=_v(d)),
+        gettext_lazy("Replacement shipped."),
+        lambda a, f: f.kind == ReturnKind.EXCHANGE,
+    ),
+}
+
+
+@dataclass
+class ActionOutcome:
+    forms: dict[str, ActionForm]
+    done: bool = False
+    status: int = 200
+    error: str = ""
+
+
+def _return_actions(request: HttpRequest, actor: Actor, found: ReturnRequest) -> ActionOutcome:
+    """Build the action forms shown for `found`; on POST run the posted one through its service."""
+    posted = request.POST.get("action", "") if request.method == "POST" else ""
+    outcome = ActionOutcome(forms={})
+    for name, spec in ACTIONS.items():
+        if name == posted:
+            if not actor.has_perm(spec.perm):
+                raise DjangoPermissionDenied
+            form = spec.form(request.POST, prefix=name)
+        elif spec.visible(actor, found):
+            form = spec.form(initial={"version": found.version}, prefix=name)
+        else:
+            continue
+        outcome.forms[name] = form
+    if not posted:
+        return outcome
+    if posted not in outcome.forms:
+        outcome.status = 400
+        outcome.error = _("Unknown action.")
+        return outcome
+    form = outcome.forms[posted]
+    if not form.is_valid():
+        outcome.status = 422
+        return outcome
+    try:
+        ACTIONS[posted].call(actor, found.number, form.cleaned_data)
+    except DomainError as exc:
+        form_errors_from(form, exc)
+        outcome.status = exc.status
+        outcome.error = str(exc.message)
+        return outcome
+    messages.success(request, str(ACTIONS[posted].done))
+    outcome.done = True
+    return outcome
+
+
+@staff_page(VIEW_PERM)
+def return_detail(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    found = selectors.access_return_request(actor, number)
+    outcome = _return_actions(request, actor, found)
+    if outcome.done:
+        return redirect("returns:return_detail", number=found.number)
+    level = return_approval_level(found.value)
+    approved = found.state not in (ReturnState.REQUESTED, ReturnState.REFUSED)
+    return render(
+        request,
+        "returns/return_detail.html",
+        {
+            "r": found,
+            "level": level,
+            "level_label": role_label(level.role),
+            "decided_role_label": role_label(found.approval_role) if found.approval_role else "",
+            "approved": approved,
+            "copies": documents.note_copies(found),
+            "quantities_match": found.received_quantity == found.approved_quantity,
+            "action_forms": outcome.forms,
+            "action_error": outcome.error,
+            "events": event_list_for(found),
+            "certificates": list(found.discount_certificates.all()),
+        },
+        status=outcome.status,
+    )
+
+
+# --- R4: the sales discount certificate ------------------------------------------------------
+
+
+@staff_page("returns.add_discountcertificate")
+def certificate_create(request: HttpRequest) -> HttpResponse:
+    """销货折扣证明单: the VP signs it by issuing it (the service refuses anyone else)."""
+    actor = _actor(request)
+    status = 200
+    if request.method == "POST":
+        form = CertificateForm(request.POST)
+        if form.is_valid():
+            customer_id = _customer_id(actor, form.cleaned_data["customer"])
+            if customer_id is None:
+                _no_customer(form, actor)
+                status = 422
+            else:
+                try:
+                    certificate = services.discount_certificate_issue(actor=actor, **form.service_values(customer_id))
+                except DomainError as exc:
+                    form_errors_from(form, exc, aliases={"customer_id": "customer"})
+                    status = exc.status
+                else:
+                    messages.success(
+                        request,
+                        _("Sales discount certificate %(number)s issued.") % {"number": certificate.number},
+                    )
+                    return redirect("returns:certificate_detail", number=certificate.number)
+        else:
+            status = 422
+    else:
+        related = request.GET.get("return", "")[:20]
+        initial: dict[str, Any] = {"return_number": related}
+        if related:
+            try:
+                initial["customer"] = selectors.access_return_request(actor, related).customer.code
+            except NotFound:
+                initial["return_number"] = ""
+        form = CertificateForm(initial=initial)
+    return render(request, "returns/certificate_create.html", {"form": form}, status=status)
+
+
+@staff_page(CERTIFICATE_VIEW_PERM)
+def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    certificate = selectors.access_discount_certificate(actor, number)
+    return render(
+        request,
+        "returns/certificate_detail.html",
+        {"c": certificate, "events": event_list_for(certificate)},
+    )
+
+
+# --- printable forms -------------------------------------------------------------------------
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _staff_actor(request: HttpRequest, perm: str) -> Actor:
+    """Staff holding `perm`; anyone else (a portal user included) meets the 404 of a missing form."""
+    actor = _actor(request)
+    if actor.has_role("customer") or not actor.has_perm(perm):
+        raise NotFound()
+    return actor
+
+
+@login_required
+@require_GET
+def return_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """产品退货单 (R2): printed once the return is approved; before that there is no note (404)."""
+    found = selectors.access_return_request(_staff_actor(request, VIEW_PERM), number)
+    if found.state in (ReturnState.REQUESTED, ReturnState.REFUSED):
+        raise NotFound()
+    return _pdf(documents.return_note_pdf(found), f"return-note-{found.number}")
+
+
+@login_required
+@require_GET
+def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """销货折扣证明单 (R4)."""
+    certificate = selectors.access_discount_certificate(_staff_actor(request, CERTIFICATE_VIEW_PERM), number)
+    return _pdf(documents.discount_certificate_pdf(certificate), f"discount-certificate-{certificate.number}")

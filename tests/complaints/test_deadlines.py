@@ -1,0 +1,130 @@
+"""K5, K6: every complaint deadline, on a working day, a weekend, a holiday and a 调休 make-up day.
+
+Units (docs/decisions/0005-complaints.md): contact in working hours and the whole case in working
+days on the CN calendar (Mon–Fri 09:00–18:00, holidays and make-up days); the "24 h" steps and the
+major-complaint reports in hours around the clock; carrying out in working days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from aftersales.clocks.models import Clock
+from aftersales.complaints import services
+from aftersales.core.models import Event
+from tests.complaints.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def _clock(complaint, kind):
+    return Clock.objects.get(subject_type="complaints.complaint", subject_id=str(complaint.pk), kind=kind)
+
+
+@pytest.mark.parametrize(
+    ("received", "contact_due", "close_due"),
+    [
+        # a working day (Tuesday): 4 working hours later the same day; 5 working days counting the
+        # make-up Sunday 2025-09-28
+        ("2025-09-23 10:00", "2025-09-23 14:00", "2025-09-29 10:00"),
+        # an ordinary weekend (Saturday): from Monday 09:00
+        ("2025-11-22 10:00", "2025-11-24 13:00", "2025-11-28 18:00"),
+        # National Day (holiday 2025-10-01..08): from Thursday 2025-10-09 09:00; the days count the
+        # make-up Saturday 2025-10-11 and end at the close of business
+        ("2025-10-01 10:00", "2025-10-09 13:00", "2025-10-14 18:00"),
+        # the make-up working Sunday 2025-09-28: 2 hours that day, 2 on Monday
+        ("2025-09-28 16:00", "2025-09-29 11:00", "2025-10-11 16:00"),
+    ],
+    ids=["working_day", "weekend", "holiday", "make_up_day"],
+)
+def test_k5_contact_and_close_deadlines_follow_the_cn_calendar(new_complaint, received, contact_due, close_due):
+    # given a complaint received at that time
+    complaint = new_complaint(received_at=at(received))
+
+    # then the contact clock counts 4 working hours and the whole case 5 working days
+    contact = _clock(complaint, "contact")
+    close = _clock(complaint, "close")
+    assert (contact.rule, contact.policy_key, contact.target_amount, contact.target_unit) == (
+        "K5",
+        "K5.contact_hours",
+        4,
+        "working_hours",
+    )
+    assert contact.due_at == at(contact_due)
+    assert (close.policy_key, close.target_amount, close.target_unit) == ("K5.close_working_days", 5, "working_days")
+    assert close.due_at == at(close_due)
+
+
+def test_k5_step_clocks_of_a_case_beyond_authority(new_complaint, staff):
+    # given a complaint contacted, escalated to the head, decided by the head, replied to
+    complaint = new_complaint(received_at=at("2025-09-23 10:00"))
+    services.complaint_contact(actor=staff["agent"], number=complaint.number)
+    solution = _clock(complaint, "solution")
+    services.complaint_escalate(actor=staff["agent"], number=complaint.number, reason="超出权限")
+    head = _clock(complaint, "head_decision")
+    services.complaint_approve(
+        actor=staff["cs_manager"], number=complaint.number, disposition="explanation", decision="向客户解释使用方法"
+    )
+    reply = _clock(complaint, "reply")
+    services.complaint_reply(actor=staff["agent"], number=complaint.number, public_reply="已电话答复")
+    implement = _clock(complaint, "implement")
+
+    # then each "24 h" step runs 24 hours around the clock, carrying out 2 working days
+    solution.refresh_from_db()
+    head.refresh_from_db()
+    reply.refresh_from_db()
+    for clock, key in [(solution, "K5.solution_hours"), (head, "K5.decide_hours"), (reply, "K5.reply_hours")]:
+        assert (clock.policy_key, clock.target_amount, clock.target_unit) == (key, 24, "hours")
+        assert clock.due_at - clock.started_at == dt.timedelta(hours=24)
+        assert clock.state == "stopped"
+        assert clock.outcome == "met"
+    assert (implement.policy_key, implement.target_amount, implement.target_unit, implement.state) == (
+        "K5.implement_days",
+        2,
+        "working_days",
+        "running",
+    )
+    assert _clock(complaint, "contact").outcome == "breached"  # contacted long after 2025-09-23 14:00
+    escalated = Event.objects.get(action="complaint.escalated", subject_id=str(complaint.pk))
+    assert (escalated.data["head_hours"], escalated.data["within_head_hours"]) == (24, True)  # K5.head_hours
+
+
+def test_k6_report_clocks_four_hours_then_two(new_complaint, staff):
+    # given a major complaint (media exposure) received on a holiday
+    complaint = new_complaint(received_at=at("2025-10-01 10:00"), media_exposure=True)
+    desk = _clock(complaint, "report_desk")
+    assert (desk.rule, desk.target_amount, desk.target_unit, desk.due_at) == ("K6", 4, "hours", at("2025-10-01 14:00"))
+
+    # when it is reported to the desk, then to the department head
+    services.complaint_report(actor=staff["team_lead"], number=complaint.number)
+    head = _clock(complaint, "report_head")
+    assert head.due_at - head.started_at == dt.timedelta(hours=2)
+    services.complaint_report(actor=staff["team_lead"], number=complaint.number)
+
+    # then both clocks are stopped and the times recorded
+    complaint.refresh_from_db()
+    head.refresh_from_db()
+    assert complaint.desk_reported_at is not None
+    assert complaint.head_reported_at is not None
+    assert head.state == "stopped"
+
+
+def test_k5_late_contact_escalates_on_the_ladder(new_complaint, staff):
+    from aftersales.clocks.sweep import clock_sweep
+
+    # given a complaint received Tuesday 10:00 (contact due 14:00, warning at 13:00)
+    complaint = new_complaint(received_at=at("2025-09-23 10:00"))
+
+    # when the sweep runs at 15:00 and nobody has called the customer
+    clock_sweep(now=at("2025-09-23 15:00"))
+
+    # then the warning and the breach steps are recorded on the complaint
+    steps = Event.objects.filter(
+        action="complaint.clock_escalated", subject_type="complaints.complaint", subject_id=str(complaint.pk)
+    ).order_by("id")
+    assert [(e.data["clock"], e.data["at"], e.rule) for e in steps] == [
+        ("contact", "warning", "K5"),
+        ("contact", "breach", "K5"),
+    ]

@@ -1,0 +1,162 @@
+"""K8 monthly responsibility review: last month's closed human-factor complaints become review lines,
+the sanction list (points per person, VP) and the reward/penalty notice (deductions, GM); the
+department head submits; both approvals make it approved; the periodic task prepares it once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+
+from aftersales.clocks.models import Clock
+from aftersales.complaints import services
+from aftersales.complaints.models import Complaint, ResponsibilityReview
+from aftersales.core.errors import Conflict, PermissionDenied, ValidationFailed
+from aftersales.core.models import Event
+from tests.complaints.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def closed(new_complaint, staff, *, on, human_factor=True, person="engineer", department="安装部", loss=None):
+    complaint = new_complaint(amount_claimed=Decimal("0.00"))
+    agent = staff["agent"]
+    services.complaint_contact(actor=agent, number=complaint.number)
+    services.complaint_decide(actor=agent, number=complaint.number, disposition="guidance", decision="指导")
+    services.complaint_reply(actor=agent, number=complaint.number, public_reply="已指导")
+    services.complaint_implement(
+        actor=agent,
+        number=complaint.number,
+        human_factor=human_factor,
+        responsible_department=department if human_factor else "",
+        responsible_person=person if human_factor else "",
+        loss_amount=loss,
+    )
+    if on is None:
+        return complaint
+    services.complaint_close(actor=agent, number=complaint.number)
+    Complaint.objects.filter(pk=complaint.pk).update(closed_at=at(on))
+    return complaint
+
+
+@pytest.fixture
+def october(new_complaint, staff):
+    """Three human-factor cases closed in October 2025 (Beijing time) and four that do not count."""
+    cases = [
+        closed(new_complaint, staff, on="2025-10-01 00:00", loss=Decimal("100.00")),
+        closed(new_complaint, staff, on="2025-10-31 23:59", loss=Decimal("200.50")),
+        closed(new_complaint, staff, on="2025-10-15 10:00", person="sales", department="营销部"),
+    ]
+    closed(new_complaint, staff, on="2025-10-15 10:00", human_factor=False)  # no human factor
+    closed(new_complaint, staff, on="2025-09-30 23:59")  # September
+    closed(new_complaint, staff, on="2025-11-01 00:00")  # November
+    closed(new_complaint, staff, on=None)  # not closed
+    return cases
+
+
+def test_k8_review_lines_points_and_deductions(october, staff):
+    review = services.review_prepare(actor=staff["cs_manager"], period="2025-10")
+
+    assert [line["complaint"] for line in review.lines] == [october[0].number, october[2].number, october[1].number]
+    assert {line["points"] for line in review.lines} == {3}  # K8.negligence_points per case
+    assert [(s["responsible_person"], s["department"], s["points"], len(s["cases"])) for s in review.sanctions] == [
+        ("engineer", "安装部", 6, 2),
+        ("sales", "营销部", 3, 1),
+    ]
+    assert [(n["responsible_person"], n["deduction"]) for n in review.notices] == [
+        ("engineer", "300.50"),
+        ("sales", "0.00"),
+    ]
+    assert (review.total_points, review.total_deductions) == (9, Decimal("300.50"))
+    # due by the end of K8.review_day (10) of the next month: a clock with rule K8
+    assert review.due_at == at("2025-11-11 00:00")
+    clock = Clock.objects.get(subject_type="complaints.responsibilityreview", subject_id=str(review.pk))
+    assert (clock.kind, clock.rule, clock.policy_key) == ("responsibility_review", "K8", "K8.review_day")
+    assert Event.objects.filter(action="responsibility_review.prepared", rule="K8").count() == 1
+
+
+def test_k8_submit_then_vp_and_gm_approve(october, staff):
+    head, vp, gm = staff["cs_manager"], staff["vp"], staff["gm"]
+    services.review_prepare(actor=head, period="2025-10")
+    with pytest.raises(Conflict):  # not submitted yet
+        services.review_approve(actor=vp, period="2025-10")
+    with pytest.raises(PermissionDenied):
+        services.review_submit(actor=staff["agent"], period="2025-10")
+    review = services.review_submit(actor=head, period="2025-10", note="请审批")
+    assert review.state == "submitted"
+    with pytest.raises(Conflict):  # no longer a draft
+        services.review_prepare(actor=head, period="2025-10")
+    for role in ("cs_manager", "admin", "sales_manager"):
+        with pytest.raises(PermissionDenied):
+            services.review_approve(actor=staff[role], period="2025-10")
+
+    review = services.review_approve(actor=vp, period="2025-10")  # the sanctions
+    assert (review.state, review.sanctions_approved_by.username, review.notices_approved_by) == (
+        "submitted",
+        "vp",
+        None,
+    )
+    with pytest.raises(Conflict):
+        services.review_approve(actor=vp, period="2025-10")
+    review = services.review_approve(actor=gm, period="2025-10")  # the reward/penalty notice
+    assert (review.state, review.notices_approved_by.username) == ("approved", "gm")
+    clock = Clock.objects.get(subject_type="complaints.responsibilityreview", subject_id=str(review.pk))
+    assert clock.state == "stopped"
+
+
+def test_k8_a_refusal_sends_the_review_back_to_draft(october, staff):
+    head, vp, gm = staff["cs_manager"], staff["vp"], staff["gm"]
+    services.review_prepare(actor=head, period="2025-10")
+    services.review_submit(actor=head, period="2025-10")
+    services.review_approve(actor=vp, period="2025-10")
+    with pytest.raises(ValidationFailed):
+        services.review_approve(actor=gm, period="2025-10", approve=False)
+    review = services.review_approve(actor=gm, period="2025-10", approve=False, note="扣款金额需复核")
+    assert (review.state, review.sanctions_approved_by, review.note) == ("draft", None, "扣款金额需复核")
+    assert services.review_prepare(actor=head, period="2025-10").version == review.version + 1
+
+
+def test_k8_review_periods(staff):
+    head = staff["cs_manager"]
+    for bad in ("2025-13", "2025-1", "abc"):
+        with pytest.raises(ValidationFailed):
+            services.review_prepare(actor=head, period=bad)
+    with pytest.raises(ValidationFailed):  # this month is not over
+        services.review_prepare(actor=head, period=dt.date.today().strftime("%Y-%m"))
+    empty = services.review_prepare(actor=head, period="2025-01")
+    assert (empty.lines, empty.total_points, empty.total_deductions) == ([], 0, Decimal(0))
+
+
+def test_k8_periodic_task_prepares_last_month_once(october):
+    assert settings.AFTERSALES_PERIODIC_JOBS["aftersales.complaints.tasks.responsibility_review_task"] == "20 0 1 * *"
+    first = services.review_prepare_due(now=at("2025-11-01 00:20"))
+    assert (first.period, first.state, first.total_points) == ("2025-10", "draft", 9)
+    assert services.review_prepare_due(now=at("2025-11-01 00:20")) is None
+    assert services.review_prepare_due(now=at("2025-11-15 08:00")) is None
+    assert ResponsibilityReview.objects.count() == 1
+    assert Clock.objects.filter(kind="responsibility_review").count() == 1
+    assert Event.objects.filter(action="responsibility_review.prepared").count() == 1
+
+    from aftersales.complaints.tasks import responsibility_review_task
+
+    prepared = responsibility_review_task.call()["prepared"]  # last month of today
+    assert prepared is not None
+    assert responsibility_review_task.call() == {"prepared": None}
+
+
+def test_k8_reviews_through_the_api(october, staff, api_as):
+    head, vp, gm = (api_as(staff[r].user) for r in ("cs_manager", "vp", "gm"))
+    path = "responsibility-reviews/2025-10"
+    assert head.get(path).status_code == 404
+    prepared = head.post(f"{path}/prepare")
+    assert prepared.status_code == 200, prepared.content
+    assert prepared.json()["total_points"] == 9
+    assert api_as(staff["agent"].user).get(path).status_code == 404  # not a reader
+    assert vp.post(f"{path}/prepare").status_code == 403
+    assert head.post(f"{path}/submit", {}).json()["state"] == "submitted"
+    assert vp.post(f"{path}/approve", {}).json()["state"] == "submitted"
+    body = gm.post(f"{path}/approve", {"note": "同意"}).json()
+    assert (body["state"], body["notices_approved_by"]["username"]) == ("approved", "gm")
+    assert head.get("responsibility-reviews/2025-1").status_code in (400, 422)
