@@ -2,7 +2,8 @@
 
 客户投诉处理表 (the internal handling form: registration, clocks and whether they were met, the
 decision, the K7 approval with its explanation, responsibility, signature lines) and 客户答复函
-(the reply letter: the public reply only, never the internal handling, K11). Drawn in the active
+(the reply letter: the public reply only, never the internal handling, K11); for the K8 review
+人事公布单 (sanction list) and 奖罚通知单 (reward/penalty notice). Drawn in the active
 language (Chinese by default) with the company header, like the service forms.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from aftersales.clocks.selectors import clock_list_for, clock_status
-from aftersales.complaints.models import Complaint
+from aftersales.complaints.models import Complaint, ResponsibilityReview
 from aftersales.complaints.selectors import approvals_for
 from aftersales.complaints.services.approvals import approval_level, role_label
 from aftersales.core.documents import render_pdf
@@ -71,3 +72,31 @@ def handling_form_pdf(complaint: Complaint) -> bytes:
 def reply_letter_pdf(complaint: Complaint) -> bytes:
     """客户答复函: the reply to the customer and nothing of the internal handling (K11)."""
     return render_pdf("complaints/pdf/reply_letter.html", {"c": complaint})
+
+
+# --- K8 monthly responsibility review -----------------------------------------------------------
+
+
+def review_lines_display(review: ResponsibilityReview) -> list[dict[str, Any]]:
+    """The frozen review lines with the loss as money."""
+    return [{**line, "loss": money(Decimal(line.get("loss_amount") or 0))} for line in review.lines]
+
+
+def _review_context(review: ResponsibilityReview) -> dict[str, Any]:
+    return {
+        "review": review,
+        "lines": review_lines_display(review),
+        "sanctions": review.sanctions,
+        "notices": [{**n, "deduction_text": money(Decimal(n.get("deduction") or 0))} for n in review.notices],
+        "total_deductions": money(review.total_deductions),
+    }
+
+
+def sanction_list_pdf(review: ResponsibilityReview) -> bytes:
+    """人事公布单: penalty points per responsible person, with the VP's approval (K8)."""
+    return render_pdf("complaints/pdf/sanction_list.html", _review_context(review))
+
+
+def notice_pdf(review: ResponsibilityReview) -> bytes:
+    """奖罚通知单: the loss amounts deducted per responsible person, with the GM's approval (K8)."""
+    return render_pdf("complaints/pdf/notice.html", _review_context(review))

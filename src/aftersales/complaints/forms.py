@@ -214,3 +214,44 @@ class RejectForm(ActionForm):
 
 class ApprovalDecideForm(StyledForm):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+# --- follow-up (K8, K13–K15) ---------------------------------------------------------------------
+
+
+class ReviewPeriodForm(StyledForm):
+    """K8: the month whose review is prepared."""
+
+    period = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7)
+
+
+class ReviewNoteForm(ActionForm):
+    """K8: prepare again, submit, approve or refuse the review (version-checked)."""
+
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=_text(2))
+
+
+class TaskDoneForm(StyledForm):
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class CapaPlanForm(StyledForm):
+    """K14: is improvement needed; the measures, their owner and due date."""
+
+    needed = forms.BooleanField(label=_("Improvement needed"), required=False, initial=True)
+    measures = forms.CharField(label=_("Measures"), widget=_text(2), max_length=4000, required=False)
+    owner = forms.CharField(
+        label=_("Owner (user name)"), max_length=150, required=False, help_text=_("Empty: yourself.")
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput)
+
+
+class CapaDoneForm(StyledForm):
+    capa = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("What was done"), max_length=2000, required=False)
+
+
+class CapaVerifyForm(StyledForm):
+    capa = forms.IntegerField(widget=forms.HiddenInput)
+    effective = forms.BooleanField(label=_("Effective"), required=False, initial=True)
+    note = forms.CharField(label=_("Verification"), max_length=2000, required=False)

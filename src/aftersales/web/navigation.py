@@ -36,6 +36,13 @@ STAFF_MENU = [
     NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard"),
     NavItem(_("Complaints"), "complaints:complaint_list", "megaphone", perm="complaints.view_complaint"),
     NavItem(_("Approvals"), "complaints:approval_queue", "check2-square", perm="complaints.view_approval"),
+    NavItem(_("Follow-up tasks"), "complaints:task_list", "list-check", perm="complaints.view_followuptask"),
+    NavItem(
+        _("Responsibility review"),
+        "complaints:review_list",
+        "clipboard-check",
+        perm="complaints.view_responsibilityreview",
+    ),
     NavItem(_("Returns"), "returns:return_list", "arrow-return-left", perm="returns.view_returnrequest"),
     NavItem(_("Knowledge base"), "knowledge:article_list", "book", perm="knowledge.view_article"),
     NavItem(_("Customers"), "customers:list", "people", perm="customers.view_customer"),

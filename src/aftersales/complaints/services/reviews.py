@@ -34,6 +34,7 @@ from aftersales.complaints.selectors import access_review
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.core.events import event_record
+from aftersales.core.workflow import expect_version
 from aftersales.policies.selectors import policy_get
 
 SANCTION_APPROVER = "vp"  # 人事公布单 (K8: sanctions approved by the VP)
@@ -131,6 +132,15 @@ def review_lines(period: str) -> dict[str, Any]:
     }
 
 
+def _check_version(review: ResponsibilityReview, expected_version: int | None) -> None:
+    expect_version(
+        review,
+        expected_version,
+        _("Someone else changed this review in the meantime (version %(theirs)s, yours %(yours)s). Reload it."),
+        code=ComplaintErrorCode.VERSION_CONFLICT,
+    )
+
+
 def _check_state(review: ResponsibilityReview, *states: str) -> None:
     if review.state not in states:
         raise ComplaintConflict(
@@ -182,7 +192,7 @@ def _check_period_over(period: str) -> None:
 
 
 @transaction.atomic
-def review_prepare(*, actor: Actor, period: str) -> ResponsibilityReview:
+def review_prepare(*, actor: Actor, period: str, expected_version: int | None = None) -> ResponsibilityReview:
     """Prepare (or prepare again, while a draft) the review of a past month.
 
     Rule: K8. Raises: PermissionDenied, ValidationFailed (period), Conflict (submitted or approved).
@@ -193,6 +203,7 @@ def review_prepare(*, actor: Actor, period: str) -> ResponsibilityReview:
     review = ResponsibilityReview.objects.select_for_update().filter(period=period).first()
     if review is None:
         return _prepared(_create(period, actor), actor)
+    _check_version(review, expected_version)
     _check_state(review, ReviewState.DRAFT)
     _fill(review, review_lines(period))
     review.version += 1
@@ -213,13 +224,16 @@ def review_prepare_due(*, now: dt.datetime | None = None) -> ResponsibilityRevie
 
 
 @transaction.atomic
-def review_submit(*, actor: Actor, period: str, note: str = "") -> ResponsibilityReview:
+def review_submit(
+    *, actor: Actor, period: str, note: str = "", expected_version: int | None = None
+) -> ResponsibilityReview:
     """The department head submits the draft for the VP's and the GM's approval.
 
     Rule: K8. Raises: PermissionDenied, NotFound, Conflict. Events: responsibility_review.submitted.
     """
     actor.require_perm("complaints.submit_responsibilityreview")
     review = access_review(actor, period, for_update=True)
+    _check_version(review, expected_version)
     _check_state(review, ReviewState.DRAFT)
     review.state = ReviewState.SUBMITTED
     review.submitted_by, review.submitted_at = actor.user, timezone.now()
@@ -237,7 +251,9 @@ def review_submit(*, actor: Actor, period: str, note: str = "") -> Responsibilit
 
 
 @transaction.atomic
-def review_approve(*, actor: Actor, period: str, approve: bool = True, note: str = "") -> ResponsibilityReview:
+def review_approve(
+    *, actor: Actor, period: str, approve: bool = True, note: str = "", expected_version: int | None = None
+) -> ResponsibilityReview:
     """The VP approves the sanctions, the GM the reward/penalty notice; both approved → approved (the
     clock stops). A refusal by either sends the review back to draft and clears both approvals.
 
@@ -246,6 +262,7 @@ def review_approve(*, actor: Actor, period: str, approve: bool = True, note: str
     """
     actor.require_perm("complaints.approve_responsibilityreview")
     review = access_review(actor, period, for_update=True)
+    _check_version(review, expected_version)
     _check_state(review, ReviewState.SUBMITTED)
     parts = [p for p, role in (("sanctions", SANCTION_APPROVER), ("notices", NOTICE_APPROVER)) if actor.has_role(role)]
     if not parts:

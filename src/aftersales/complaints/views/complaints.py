@@ -25,10 +25,13 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.complaints import documents, selectors, services
-from aftersales.complaints.choices import ENDED_STATES, ApprovalState
+from aftersales.complaints.choices import ENDED_STATES, ApprovalState, CapaState
 from aftersales.complaints.forms import (
     ActionForm,
     ApprovalDecideForm,
+    CapaDoneForm,
+    CapaPlanForm,
+    CapaVerifyForm,
     CloseForm,
     ComplaintFilterForm,
     ComplaintRegisterForm,
@@ -248,6 +251,88 @@ def _complaint_actions(request: HttpRequest, actor: Actor, complaint: Complaint)
     return outcome
 
 
+# --- K14 corrective and preventive action (CAPA) on the complaint page ---------------------------
+
+CAPA_PLAN = "complaints.add_correctiveaction"
+CAPA_DONE = "complaints.change_correctiveaction"
+CAPA_VERIFY = "complaints.verify_correctiveaction"
+CAPA_MOVES: dict[str, tuple[str, type[Any], Promise]] = {
+    "capa_plan": (CAPA_PLAN, CapaPlanForm, gettext_lazy("Corrective action planned.")),
+    "capa_done": (CAPA_DONE, CapaDoneForm, gettext_lazy("Corrective action carried out.")),
+    "capa_verify": (CAPA_VERIFY, CapaVerifyForm, gettext_lazy("Verification recorded.")),
+}
+
+
+@dataclass
+class CapaOutcome:
+    plan_form: Any = None
+    rows: list[dict[str, Any]] | None = None
+    done: bool = False
+    status: int = 200
+    error: str = ""
+
+
+def _capa_call(actor: Actor, number: str, move: str, data: dict[str, Any]) -> Any:
+    if move == "capa_plan":
+        return services.capa_plan(
+            actor=actor,
+            number=number,
+            needed=data["needed"],
+            measures=data["measures"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+        )
+    if move == "capa_done":
+        return services.capa_done(actor=actor, number=number, capa_id=data["capa"], note=data["note"])
+    return services.capa_verify(
+        actor=actor, number=number, capa_id=data["capa"], effective=data["effective"], note=data["note"]
+    )
+
+
+def _capa_panel(request: HttpRequest, actor: Actor, complaint: Complaint) -> CapaOutcome:
+    """The K14 panel: the corrective actions with a form per possible step; on POST run the posted one."""
+    posted = request.POST.get("action", "") if request.method == "POST" else ""
+    bound: Any = None
+    outcome = CapaOutcome()
+    if posted in CAPA_MOVES:
+        perm, form_class, done = CAPA_MOVES[posted]
+        if not actor.has_perm(perm):
+            raise DjangoPermissionDenied
+        bound = form_class(request.POST, prefix=posted)
+        if not bound.is_valid():
+            outcome.status = 422
+        else:
+            try:
+                _capa_call(actor, complaint.number, posted, bound.cleaned_data)
+            except DomainError as exc:
+                form_errors_from(bound, exc)
+                outcome.status, outcome.error = exc.status, str(exc.message)
+            else:
+                messages.success(request, str(done))
+                outcome.done = True
+                return outcome
+    bound_capa = bound.data.get(f"{posted}-capa", "") if bound is not None and posted != "capa_plan" else ""
+    if actor.has_perm(CAPA_PLAN):
+        outcome.plan_form = bound if posted == "capa_plan" else CapaPlanForm(prefix="capa_plan")
+    rows = []
+    for capa in selectors.capas_for(complaint):
+        row: dict[str, Any] = {"capa": capa, "done_form": None, "verify_form": None}
+        mine = str(capa.pk) == str(bound_capa)
+        if capa.state == CapaState.PLANNED and actor.has_perm(CAPA_DONE):
+            row["done_form"] = (
+                bound if mine and posted == "capa_done" else CapaDoneForm(initial={"capa": capa.pk}, prefix="capa_done")
+            )
+        if capa.state == CapaState.DONE and actor.has_perm(CAPA_VERIFY):
+            row["verify_form"] = (
+                bound
+                if mine and posted == "capa_verify"
+                else CapaVerifyForm(initial={"capa": capa.pk}, prefix="capa_verify")
+            )
+        rows.append(row)
+    outcome.rows = rows
+    return outcome
+
+
 # --- registration (K2, K4, K6) ---------------------------------------------------------------
 
 
@@ -335,7 +420,12 @@ def _tasks(complaint: Complaint) -> list[Any]:
 def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
     complaint = selectors.access_complaint(actor, number)
+    capa = _capa_panel(request, actor, complaint)
+    if capa.done:
+        return redirect("complaints:complaint_detail", number=complaint.number)
     outcome = _complaint_actions(request, actor, complaint)
+    if request.method == "POST" and request.POST.get("action", "") in CAPA_MOVES:
+        outcome.status, outcome.error = capa.status, ""
     if outcome.done:
         target = outcome.result if isinstance(outcome.result, Complaint) else complaint
         return redirect("complaints:complaint_detail", number=target.number)
@@ -353,6 +443,9 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
             "approval_form": ApprovalDecideForm(),
             "followers": list(complaint.followers.order_by("received_at", "id")),
             "tasks": _tasks(complaint),
+            "capa_plan_form": capa.plan_form,
+            "capa_rows": capa.rows,
+            "capa_error": capa.error,
             "action_forms": outcome.forms,
             "action_rows": [
                 {
