@@ -137,7 +137,7 @@ def test_portal_user_sees_own_returns_without_internal_notes(
 
 def test_discount_certificate_endpoints(api_as: Any, customer: Any) -> None:
     payload = {"customer": customer.pk, "amount": "300.00", "reason": "运输破损补偿", "complaint_number": "KS1"}
-    assert api_as("gm").post("discount-certificates", payload).status_code == 403
+    assert api_as("sales_manager").post("discount-certificates", payload).status_code == 403
     created = api_as("vp").post("discount-certificates", payload)
     assert created.status_code == 201, created.content
     number = created.json()["number"]

@@ -295,9 +295,26 @@ def test_staff_without_the_view_right_meet_not_found(new_return: Any, staff: dic
 # --- R4 ------------------------------------------------------------------------------------------
 
 
+def test_r4_k7_a_discount_above_the_vps_limit_is_signed_by_the_gm(customer: Any, staff: dict[str, Any]) -> None:
+    with pytest.raises(PermissionDenied) as caught:
+        services.discount_certificate_issue(
+            actor=staff["vp"], customer_id=customer.pk, amount=Decimal("5000.01"), reason="质量索赔"
+        )
+    assert caught.value.code == "approval_limit_exceeded"
+    assert "总经理" in str(caught.value.message)
+    assert DiscountCertificate.objects.count() == 0
+    at_limit = services.discount_certificate_issue(
+        actor=staff["vp"], customer_id=customer.pk, amount=Decimal("5000.00"), reason="质量索赔"
+    )
+    above = services.discount_certificate_issue(
+        actor=staff["gm"], customer_id=customer.pk, amount=Decimal("5000.01"), reason="质量索赔"
+    )
+    assert (at_limit.signed_by_vp, above.signed_by_vp) == (staff["vp"].user, staff["gm"].user)
+
+
 def test_r4_only_the_vp_signs_a_discount_certificate(customer: Any, staff: dict[str, Any], new_return: Any) -> None:
     found = new_return()
-    for role in ("gm", "sales_manager", "sales", "finance"):
+    for role in ("sales_manager", "sales", "finance"):
         with pytest.raises(PermissionDenied):
             services.discount_certificate_issue(
                 actor=staff[role], customer_id=customer.pk, amount=Decimal("300.00"), reason="补偿"

@@ -141,7 +141,7 @@ RETURNS_ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.SALES: RETURNS_REQUEST,
     Role.SALES_MANAGER: RETURNS_REQUEST | RETURNS_APPROVE,
     Role.VP: RETURNS_APPROVE | {"returns.add_discountcertificate"},
-    Role.GM: RETURNS_APPROVE,
+    Role.GM: RETURNS_APPROVE | {"returns.add_discountcertificate"},  # above the VP's K7 limit
     Role.WAREHOUSE: RETURNS_READ | {"returns.receive_returnrequest"},
     Role.FINANCE: RETURNS_READ | {"returns.book_returnrequest"},
     Role.QUALITY: RETURNS_READ,

@@ -1,5 +1,5 @@
 """R4: discounts and compensation are given by a sales discount certificate (销货折扣证明单),
-signed by the sales VP and the customer."""
+signed by the sales VP and the customer; above the VP's K7 limit by the general manager."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from aftersales.core.events import event_record
 from aftersales.core.numbering import number_next
 from aftersales.customers.selectors import customer_get_for_request
 from aftersales.returns import events
+from aftersales.returns.errors import ReturnsErrorCode
 from aftersales.returns.models import DiscountCertificate, ReturnRequest
+from aftersales.returns.services.common import actor_may_decide, return_approval_level, role_label
 
 MAX_AMOUNT = Decimal("9999999999.99")
 
@@ -32,18 +34,26 @@ def discount_certificate_issue(
     return_number: str = "",
     complaint_number: str = "",
 ) -> DiscountCertificate:
-    """The VP signs and issues a sales discount certificate, numbered ZK<yyyymm><seq:04d>.
+    """The VP signs and issues a sales discount certificate, numbered ZK<yyyymm><seq:04d>; a
+    discount above the VP's K7 limit is decided, and so signed, by the general manager.
 
-    Rule: R4. Raises: PermissionDenied (only the VP signs), NotFound, ValidationFailed.
-    Events: discountcertificate.issued.
+    Rule: R4, K7. Raises: PermissionDenied (only the VP or, above the VP's limit, the GM signs;
+    approval_limit_exceeded), NotFound, ValidationFailed. Events: discountcertificate.issued.
     """
     actor.require_perm("returns.add_discountcertificate")
-    if not actor.has_role("vp"):
+    if not (actor.has_role("vp") or actor.has_role("gm")):
         raise PermissionDenied(_("R4: only the vice-president signs a sales discount certificate."))
     customer = customer_get_for_request(actor, customer_id)
     if not Decimal("0") < amount <= MAX_AMOUNT:
         message = _("Give an amount greater than zero.")
         raise ValidationFailed(message, fields={"amount": [message]})
+    level = return_approval_level(amount)
+    if not actor_may_decide(actor, level):
+        raise PermissionDenied(
+            _("K7: a discount of %(amount)s yuan is decided by the %(role)s, above your authority.")
+            % {"amount": amount, "role": role_label(level.role)},
+            code=ReturnsErrorCode.APPROVAL_LIMIT,
+        )
     related = None
     if return_number:
         related = ReturnRequest.objects.filter(number=return_number.strip().upper(), customer=customer).first()
