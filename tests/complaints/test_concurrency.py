@@ -1,8 +1,9 @@
 """K1 under real transactions: several agents register complaints at the same moment.
 
 Transactional tests empty every table afterwards, so they live in this file alone (see
-tests/service/test_concurrency.py). On SQLite writers are serialised anyway; the race that
-matters is PostgreSQL's (AFTERSALES_DATABASE_URL=postgres://…).
+tests/service/test_concurrency.py). Runs on both databases: PostgreSQL's row lock on the counter
+and SQLite's IMMEDIATE transactions (file database, real concurrent connections) must each give
+six distinct, consecutive numbers.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from aftersales.complaints.models import Complaint
@@ -21,8 +22,6 @@ THREADS = 6
 
 @pytest.mark.django_db(transaction=True)
 def test_k1_simultaneous_registrations_get_distinct_consecutive_numbers(make_user, api_as, customer):
-    if connection.vendor != "postgresql":
-        pytest.skip("the concurrent numbering race is PostgreSQL's; SQLite serialises writers")
     clients = [api_as(make_user("agent", username=f"agent_{i}")) for i in range(THREADS)]
     barrier = threading.Barrier(THREADS)
     results: list[tuple[int, Any]] = []
