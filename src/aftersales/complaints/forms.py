@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.complaints.choices import ComplaintChannel, ComplaintClass, ComplaintState, Disposition
 from aftersales.core.forms import StyledForm
+from aftersales.policies.selectors import policy_get
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # The staff channels (K2); "web" is the portal's own.
@@ -76,9 +77,7 @@ class ComplaintRegisterForm(_RegistrationFields):
 
     customer = forms.IntegerField(widget=forms.HiddenInput)
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=ComplaintChannel.PHONE)
-    loss_amount = _money(
-        _("Loss (yuan)"), help_text=_("The customer's loss; 5000 yuan or more makes a major complaint (K6).")
-    )
+    loss_amount = _money(_("Loss (yuan)"))
     media_exposure = forms.BooleanField(label=_("Media exposure"), required=False)
     industry_inspection = forms.BooleanField(label=_("Industry inspection"), required=False)
     service_request = forms.CharField(
@@ -93,6 +92,13 @@ class ComplaintRegisterForm(_RegistrationFields):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("Only when registering a complaint received earlier; empty = now."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # K6: the threshold is policy, so the hint reads it rather than repeating the SPEC default.
+        self.fields["loss_amount"].help_text = _(
+            "The customer's loss; %(amount)s yuan or more makes a major complaint (K6)."
+        ) % {"amount": policy_get("K6.major_loss_yuan").value}
 
     field_order = [
         "customer",
