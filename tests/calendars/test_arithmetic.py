@@ -268,7 +268,12 @@ def test_x1_calendar_without_any_working_time_says_so():
 
 
 def test_x1_duration_unit_choices_match_the_arithmetic_units():
+    from typing import get_args
+
+    from aftersales.policies.defaults import DurationUnitCode
+
     assert set(DurationUnit.values) == {u.value for u in Unit}
+    assert set(get_args(DurationUnitCode)) == {u.value for u in Unit}  # the units a deadline policy may name
 
 
 # --- days and explanations ----------------------------------------------------------------------

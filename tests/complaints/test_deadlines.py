@@ -48,12 +48,12 @@ def test_k5_contact_and_close_deadlines_follow_the_cn_calendar(new_complaint, re
     close = _clock(complaint, "close")
     assert (contact.rule, contact.policy_key, contact.target_amount, contact.target_unit) == (
         "K5",
-        "K5.contact_hours",
+        "K5.contact",
         4,
         "working_hours",
     )
     assert contact.due_at == at(contact_due)
-    assert (close.policy_key, close.target_amount, close.target_unit) == ("K5.close_working_days", 5, "working_days")
+    assert (close.policy_key, close.target_amount, close.target_unit) == ("K5.close", 5, "working_days")
     assert close.due_at == at(close_due)
 
 
@@ -75,20 +75,20 @@ def test_k5_step_clocks_of_a_case_beyond_authority(new_complaint, staff):
     solution.refresh_from_db()
     head.refresh_from_db()
     reply.refresh_from_db()
-    for clock, key in [(solution, "K5.solution_hours"), (head, "K5.decide_hours"), (reply, "K5.reply_hours")]:
+    for clock, key in [(solution, "K5.solution"), (head, "K5.decide"), (reply, "K5.reply")]:
         assert (clock.policy_key, clock.target_amount, clock.target_unit) == (key, 24, "hours")
         assert clock.due_at - clock.started_at == dt.timedelta(hours=24)
         assert clock.state == "stopped"
         assert clock.outcome == "met"
     assert (implement.policy_key, implement.target_amount, implement.target_unit, implement.state) == (
-        "K5.implement_days",
+        "K5.implement",
         2,
         "working_days",
         "running",
     )
     assert _clock(complaint, "contact").outcome == "breached"  # contacted long after 2025-09-23 14:00
     escalated = Event.objects.get(action="complaint.escalated", subject_id=str(complaint.pk))
-    assert (escalated.data["head_hours"], escalated.data["within_head_hours"]) == (24, True)  # K5.head_hours
+    assert (escalated.data["head_deadline"], escalated.data["within_head_deadline"]) == ("24 hours", True)  # K5.head
 
 
 def test_k6_report_clocks_four_hours_then_two(new_complaint, staff):
@@ -128,3 +128,64 @@ def test_k5_late_contact_escalates_on_the_ladder(new_complaint, staff):
         ("contact", "warning", "K5"),
         ("contact", "breach", "K5"),
     ]
+
+
+def _set_policy(staff, key, value, *, effective_from=None):
+    from aftersales.policies.services import policy_set
+
+    return policy_set(actor=staff["admin"], key=key, value=value, note="K5 备选规定", effective_from=effective_from)
+
+
+def test_k5_alternatives_are_a_policy_change_away(new_complaint, staff):
+    from aftersales.calendars.selectors import calendar_add, calendar_for_code
+
+    # given the alternatives of 001 §25 (close within 6 days) and 002 §5.1.18 (solution within 8
+    # working hours) in force since before the complaint was received
+    since = at("2025-01-01 00:00")
+    _set_policy(staff, "K5.close", {"amount": 6, "unit": "days"}, effective_from=since)
+    _set_policy(staff, "K5.solution", {"amount": 8, "unit": "working_hours"}, effective_from=since)
+
+    # when a complaint is received on a Saturday and contacted
+    complaint = new_complaint(received_at=at("2025-11-22 10:00"))
+    services.complaint_contact(actor=staff["agent"], number=complaint.number)
+
+    # then the whole case runs 6 calendar days, weekend included
+    close = _clock(complaint, "close")
+    assert (close.policy_key, close.target_amount, close.target_unit) == ("K5.close", 6, "days")
+    assert close.due_at == at("2025-11-28 10:00")
+    # and the solution 8 working hours on the CN calendar
+    solution = _clock(complaint, "solution")
+    assert (solution.target_amount, solution.target_unit, solution.policy_version) == (8, "working_hours", 2)
+    expected = calendar_add(calendar_for_code("CN"), start=solution.started_at, amount=8, unit="working_hours")
+    assert solution.due_at == expected.result
+
+
+def test_k5_a_unit_change_reaches_running_clocks(new_complaint, staff):
+    from aftersales.clocks.services import clock_recompute
+
+    # given a complaint received on a Saturday under the defaults (5 working days: Friday 18:00)
+    complaint = new_complaint(received_at=at("2025-11-22 10:00"))
+    assert _clock(complaint, "close").due_at == at("2025-11-28 18:00")
+
+    # when the administrator changes K5.close to 6 days around the clock
+    version = _set_policy(staff, "K5.close", {"amount": 6, "unit": "days"})
+
+    # then the running clock is recomputed in the new unit from its start
+    close = clock_recompute(clock=_clock(complaint, "close"))
+    assert (close.target_amount, close.target_unit, close.policy_version) == (6, "days", version.number)
+    assert close.due_at == at("2025-11-28 10:00")
+    assert Event.objects.filter(action="clock.recomputed", subject_id=str(close.pk)).count() == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    [6, {"amount": 6, "unit": "weeks"}, {"amount": 0, "unit": "days"}, {"amount": 6}, {"amount": "6", "unit": "days"}],
+    ids=["bare_number", "unknown_unit", "zero", "no_unit", "text_amount"],
+)
+def test_k5_a_deadline_needs_an_amount_and_a_known_unit(staff, value):
+    from aftersales.core.errors import ValidationFailed
+    from aftersales.policies.selectors import policy_get
+
+    with pytest.raises(ValidationFailed):
+        _set_policy(staff, "K5.close", value)
+    assert policy_get("K5.close").value == {"amount": 5, "unit": "working_days"}

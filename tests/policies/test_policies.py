@@ -82,3 +82,26 @@ def test_policy_api_read_and_change(api_as):
     refused = api_as("agent").put("policies/A3.warranty_months", {"value": 12})
     assert refused.status_code == 403
     assert policy_get("A3.warranty_months").value == 30
+
+
+@pytest.mark.django_db
+def test_policy_page_changes_a_deadline_unit_and_shows_it_in_chinese(client, make_user):
+    import json
+
+    from tests.conftest import PASSWORD
+
+    make_user("admin", username="boss")
+    client.login(username="boss", password=PASSWORD)
+    assert "5 工作日" in client.get("/policies/").content.decode()  # K5.close default
+
+    bad = client.post("/policies/K5.close/edit/", {"value": '{"amount": 6, "unit": "weeks"}', "note": "001 §25"})
+    assert bad.status_code == 200
+    assert "参数值无效" in bad.content.decode()
+    assert PolicyVersion.objects.count() == 0
+
+    ok = client.post(
+        "/policies/K5.close/edit/", {"value": json.dumps({"amount": 6, "unit": "days"}), "note": "001 §25"}
+    )
+    assert ok.status_code == 302
+    assert policy_get("K5.close").value == {"amount": 6, "unit": "days"}
+    assert "6 天" in client.get("/policies/").content.decode()

@@ -23,14 +23,14 @@ class ClockKind(models.TextChoices):
     ARRIVE = "arrive", _("Arrival on site")  # S6: on site by priority and region tier (S6/C9)
     SOLVE = "solve", _("Solution")  # S10: not solved within S10.substitute_after_days → lend equipment
     # Complaints (K5, K6)
-    CONTACT = "contact", _("Contact the complainant")  # K5: first contact within K5.contact_hours
-    SOLUTION = "solution", _("Complaint solution")  # K5: solution (or escalation to the head) within K5.solution_hours
-    HEAD_DECISION = "head_decision", _("Department head's decision")  # K5: within K5.decide_hours
-    REPLY = "reply", _("Reply to the complainant")  # K5: after the head's decision, within K5.reply_hours
-    IMPLEMENT = "implement", _("Carry out the solution")  # K5: within K5.implement_days
-    CLOSE = "close", _("Close the complaint")  # K5: the whole case within K5.close_working_days
-    REPORT_DESK = "report_desk", _("Report to the complaint desk")  # K6: major, within K6.report_desk_hours
-    REPORT_HEAD = "report_head", _("Report to the department head")  # K6: major, within K6.report_head_hours
+    CONTACT = "contact", _("Contact the complainant")  # K5: first contact within K5.contact
+    SOLUTION = "solution", _("Complaint solution")  # K5: solution (or escalation to the head) within K5.solution
+    HEAD_DECISION = "head_decision", _("Department head's decision")  # K5: within K5.decide
+    REPLY = "reply", _("Reply to the complainant")  # K5: after the head's decision, within K5.reply
+    IMPLEMENT = "implement", _("Carry out the solution")  # K5: within K5.implement
+    CLOSE = "close", _("Close the complaint")  # K5: the whole case within K5.close
+    REPORT_DESK = "report_desk", _("Report to the complaint desk")  # K6: major, within K6.report_desk
+    REPORT_HEAD = "report_head", _("Report to the department head")  # K6: major, within K6.report_head
     # Complaint follow-up (K8, K13, K15)
     CALLBACK = "callback", _("Callback after closing")  # K15: within K15.callback_days
     COLLECT = "collect", _("Collect the receivables")  # K13: unfounded complaint, within K13.collect_days

@@ -36,14 +36,19 @@ LADDER_KEY = "X2.escalation"
 
 def policy_target(
     policy_key: str, *, at: dt.datetime | None = None, policies: PolicySnapshot | None = None
-) -> tuple[int, int]:
-    """(target, policy version) from "KEY" (an integer policy) or "KEY:field" (a field of a structured one).
+) -> tuple[int, str | None, int]:
+    """(target, unit, policy version) from "KEY" or "KEY:field" (a field of a structured policy).
 
-    E.g. "S6.respond_minutes" → 30; "C9.tiers:remote" → 7. `policies`: read from this snapshot (no query).
+    A number is a target in the unit the caller asks for (unit None): "S6.respond_minutes" → 30,
+    "C9.tiers:remote" → 7. A duration (policies.defaults.Duration) brings its own unit:
+    "K5.contact" → (4, "working_hours"). `policies`: read from this snapshot (no query).
     """
     key, _sep, field = policy_key.partition(":")
     value = policies.get(key) if policies is not None else policy_get(key, at=at)
-    return int(value.value[field] if field else value.value), value.version
+    raw = value.value[field] if field else value.value
+    if isinstance(raw, dict):
+        return int(raw["amount"]), str(raw["unit"]), value.version
+    return int(raw), None, value.version
 
 
 def _after_breach_minutes(kind: str, ladders: dict[str, Any] | None = None) -> list[int]:
@@ -159,7 +164,8 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 
 @dataclass(frozen=True)
 class ClockSpec:
-    """One clock for clocks_start: `target` `unit`, or the value of `policy_key` in `unit`."""
+    """One clock for clocks_start: `target` `unit`, or the value of `policy_key` (in its own unit when the
+    policy is a duration, else in `unit`)."""
 
     kind: str
     rule: str
@@ -225,9 +231,9 @@ def clocks_start(
     running = [Span(kind=SegmentKind.RUNNING, start=now, end=None)]
     clocks: list[Clock] = []
     for spec in specs:
-        target, policy_version = spec.target, 0
+        target, unit, policy_version = spec.target, None, 0
         if spec.policy_key:
-            target, policy_version = policy_target(spec.policy_key, policies=policies)
+            target, unit, policy_version = policy_target(spec.policy_key, policies=policies)
         clock = Clock(
             subject_type=subject_type,
             subject_id=subject_id,
@@ -239,7 +245,7 @@ def clocks_start(
             policy_version=max(policy_version, warn.version),
             calendar_code=calendar_code,
             target_amount=target,
-            target_unit=spec.unit,
+            target_unit=unit or spec.unit,
             warn_share=float(warn.value),
             owner=spec.owner,
             started_at=now,
@@ -455,9 +461,17 @@ def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
     clock = _lock(clock)
     if clock.state == ClockState.STOPPED:
         return clock
-    before = (clock.due_at, clock.warn_at, clock.calendar_version, clock.policy_version, clock.target_seconds)
+    before = (
+        clock.due_at,
+        clock.warn_at,
+        clock.calendar_version,
+        clock.policy_version,
+        clock.target_seconds,
+        clock.target_unit,
+    )
     if clock.policy_key:
-        clock.target_amount, clock.policy_version = policy_target(clock.policy_key)
+        clock.target_amount, unit, clock.policy_version = policy_target(clock.policy_key)
+        clock.target_unit = unit or clock.target_unit
     warn = policy_get(WARN_SHARE_KEY)
     clock.warn_share = float(warn.value)
     clock.policy_version = max(clock.policy_version, warn.version)
@@ -465,7 +479,14 @@ def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
     if cal is not None and _can(cal, clock):
         clock.target_seconds = target_seconds(cal, clock.started_at, clock.target_amount, clock.target_unit)
     _apply_schedule(clock, cal, now=now)
-    after = (clock.due_at, clock.warn_at, clock.calendar_version, clock.policy_version, clock.target_seconds)
+    after = (
+        clock.due_at,
+        clock.warn_at,
+        clock.calendar_version,
+        clock.policy_version,
+        clock.target_seconds,
+        clock.target_unit,
+    )
     clock.save()
     if before != after:
         event_record(

@@ -50,6 +50,21 @@ class EscalationLadders(BaseModel):
     ladders: dict[str, list[EscalationStep]]
 
 
+DurationUnitCode = Literal["working_minutes", "working_hours", "working_days", "hours", "days"]
+
+
+class Duration(BaseModel):
+    """X2: a deadline with its unit (calendars.choices.DurationUnit), e.g. {"amount": 4, "unit": "working_hours"}.
+
+    A clock started from such a policy takes both from it, so "8 working hours instead of 24 hours"
+    is one policy change; running clocks are recomputed with the new unit by the sweep.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    amount: int = Field(ge=1, le=100_000)
+    unit: DurationUnitCode
+
+
 ApproverRole = Literal["sales_manager", "vp", "gm"]
 
 
@@ -121,6 +136,10 @@ def _minutes() -> TypeAdapter[Any]:
     from typing import Annotated
 
     return TypeAdapter(Annotated[int, Field(ge=1, le=60 * 24 * 30)])
+
+
+def _duration() -> TypeAdapter[Any]:
+    return TypeAdapter(Duration)
 
 
 def _day_of_month() -> TypeAdapter[Any]:
@@ -350,76 +369,70 @@ POLICIES: dict[str, PolicyDef] = {
         ),
         # --- complaints (K5–K8); units and reasons: docs/decisions/0005-complaints.md ---
         PolicyDef(
-            key="K5.contact_hours",
+            key="K5.contact",
             rule="K5",
-            adapter=_hours(),
-            default=4,
+            adapter=_duration(),
+            default={"amount": 4, "unit": "working_hours"},
             label=_("Contact the complainant within"),
             help=_(
-                "Working hours on the complaint calendar from receipt to the first contact with the customer (000)."
+                "From receipt to the first contact with the customer, on the complaint calendar (000: 4 h; working hours, since the hotline is staffed in office hours)."
             ),
-            unit=_("working hours"),
         ),
         PolicyDef(
-            key="K5.solution_hours",
+            key="K5.solution",
             rule="K5",
-            adapter=_hours(),
-            default=24,
+            adapter=_duration(),
+            default={"amount": 24, "unit": "hours"},
             label=_("Solution to the customer within"),
             help=_(
-                "Hours, around the clock, from the first contact until the customer has the solution when it is "
-                "within the handler's authority, or until the case is with the department head when it is not (000)."
+                "From the first contact until the customer has the solution when it is within the handler's authority, or until the case is with the department head when it is not (000: 24 h around the clock; 002 §5.1.18: 8 working hours)."
             ),
-            unit=_("hours"),
         ),
         PolicyDef(
-            key="K5.head_hours",
+            key="K5.head",
             rule="K5",
-            adapter=_hours(),
-            default=24,
+            adapter=_duration(),
+            default={"amount": 24, "unit": "hours"},
             label=_("Beyond authority, to the department head within"),
             help=_(
-                "Hours, around the clock, from the first contact until a case beyond authority reaches the department head (000)."
+                "From the first contact until a case beyond authority reaches the department head (000: 24 h around the clock)."
             ),
-            unit=_("hours"),
         ),
         PolicyDef(
-            key="K5.decide_hours",
+            key="K5.decide",
             rule="K5",
-            adapter=_hours(),
-            default=24,
+            adapter=_duration(),
+            default={"amount": 24, "unit": "hours"},
             label=_("The department head decides within"),
-            help=_("Hours, around the clock, from the escalation until the department head decides (000)."),
-            unit=_("hours"),
+            help=_("From the escalation until the department head decides (000: 24 h around the clock)."),
         ),
         PolicyDef(
-            key="K5.reply_hours",
+            key="K5.reply",
             rule="K5",
-            adapter=_hours(),
-            default=24,
+            adapter=_duration(),
+            default={"amount": 24, "unit": "hours"},
             label=_("Reply to the customer after the head's decision within"),
             help=_(
-                "Hours, around the clock, from the department head's decision until the customer is replied to (000)."
+                "From the department head's decision until the customer is replied to (000: 24 h around the clock)."
             ),
-            unit=_("hours"),
         ),
         PolicyDef(
-            key="K5.implement_days",
+            key="K5.implement",
             rule="K5",
-            adapter=_days(),
-            default=2,
+            adapter=_duration(),
+            default={"amount": 2, "unit": "working_days"},
             label=_("The responsible person carries out the solution within"),
-            help=_("Working days from the reply to the customer until the solution is carried out (000)."),
-            unit=_("working days"),
+            help=_(
+                "From the reply to the customer until the solution is carried out (000: 2 days, as working days; 002 §5.1.18: 8 working hours for human-factor remedies)."
+            ),
         ),
         PolicyDef(
-            key="K5.close_working_days",
+            key="K5.close",
             rule="K5",
-            adapter=_days(),
-            default=5,
+            adapter=_duration(),
+            default={"amount": 5, "unit": "working_days"},
             label=_("Close a complaint within"),
-            help=_("Working days from receipt until the whole case is closed (000; 001 §25 says 6 days)."),
-            unit=_("working days"),
+            help=_("From receipt until the whole case is closed (000: 5 working days; 001 §25: 6 days)."),
         ),
         PolicyDef(
             key="K6.major_loss_yuan",
@@ -431,22 +444,20 @@ POLICIES: dict[str, PolicyDef] = {
             unit=_("yuan"),
         ),
         PolicyDef(
-            key="K6.report_desk_hours",
+            key="K6.report_desk",
             rule="K6",
-            adapter=_hours(),
-            default=4,
+            adapter=_duration(),
+            default={"amount": 4, "unit": "hours"},
             label=_("Report a major complaint to the complaint desk within"),
-            help=_("Hours, around the clock, from receipt (000)."),
-            unit=_("hours"),
+            help=_("From receipt, around the clock (000: 4 h)."),
         ),
         PolicyDef(
-            key="K6.report_head_hours",
+            key="K6.report_head",
             rule="K6",
-            adapter=_hours(),
-            default=2,
+            adapter=_duration(),
+            default={"amount": 2, "unit": "hours"},
             label=_("The complaint desk reports a major complaint to the department head within"),
-            help=_("Hours, around the clock, from the report to the complaint desk (000)."),
-            unit=_("hours"),
+            help=_("From the report to the complaint desk, around the clock (000: 2 h)."),
         ),
         PolicyDef(
             key="K7.limits",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -11,16 +12,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.selectors import actor_for
+from aftersales.calendars.choices import DurationUnit
 from aftersales.core.errors import DomainError
 from aftersales.policies import selectors, services
 from aftersales.policies.defaults import POLICIES
 from aftersales.policies.forms import PolicyValueForm
 
 
+def _readable(value: Any) -> str:
+    """A deadline policy ({"amount": 4, "unit": "working_hours"}) as "4 工作小时"; other values as nothing."""
+    if isinstance(value, dict) and set(value) == {"amount", "unit"} and value["unit"] in DurationUnit.values:
+        return f"{value['amount']} {DurationUnit(value['unit']).label}"
+    return ""
+
+
 @permission_required("policies.view_policyversion", raise_exception=True)
 def policy_list(request: HttpRequest) -> HttpResponse:
     rows = [
-        {"definition": d, "current": v, "json": json.dumps(v.value, ensure_ascii=False)}
+        {"definition": d, "current": v, "json": json.dumps(v.value, ensure_ascii=False), "readable": _readable(v.value)}
         for d, v in selectors.policy_table()
     ]
     can_change = actor_for(request.user).has_perm("policies.add_policyversion")

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.selectors import user_list_with_role
-from aftersales.calendars.selectors import CN
+from aftersales.calendars.selectors import CN, calendar_add, calendar_for_code
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.selectors import clock_list_for
-from aftersales.clocks.services import ClockSpec, clock_stop_for, clocks_start
+from aftersales.clocks.services import ClockSpec, clock_stop_for, clocks_start, policy_target
 from aftersales.complaints import events
 from aftersales.complaints.choices import ApprovalPurpose, ApprovalState, ComplaintChannel, ComplaintState, Disposition
 from aftersales.complaints.errors import ComplaintConflict, ComplaintErrorCode
@@ -30,7 +30,7 @@ from aftersales.complaints.services.common import complaint_lock, complaint_move
 from aftersales.complaints.services.followup import tasks_raise_on_close
 from aftersales.complaints.transitions import ACTION_TRANSITIONS
 from aftersales.core.access import SYSTEM, Actor
-from aftersales.core.errors import ValidationFailed, full_clean
+from aftersales.core.errors import DomainError, ValidationFailed, full_clean
 from aftersales.core.events import EventDraft, event_record, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.customers.selectors import access_customer
@@ -91,6 +91,25 @@ def _check_move(complaint: Complaint, action: str) -> None:
             % {"state": complaint.get_state_display()},
             code=ComplaintErrorCode.INVALID_TRANSITION,
         )
+
+
+# Clock kind → (rule, policy key). Each policy is a duration with its own unit (K5/K6 defaults and the
+# alternatives of 001 and 002 are one policy change apart; docs/decisions/0005).
+DEADLINES: dict[str, tuple[str, str]] = {
+    ClockKind.CONTACT: ("K5", "K5.contact"),
+    ClockKind.SOLUTION: ("K5", "K5.solution"),
+    ClockKind.HEAD_DECISION: ("K5", "K5.decide"),
+    ClockKind.REPLY: ("K5", "K5.reply"),
+    ClockKind.IMPLEMENT: ("K5", "K5.implement"),
+    ClockKind.CLOSE: ("K5", "K5.close"),
+    ClockKind.REPORT_DESK: ("K6", "K6.report_desk"),
+    ClockKind.REPORT_HEAD: ("K6", "K6.report_head"),
+}
+
+
+def _spec(kind: str, owner: Any) -> ClockSpec:
+    rule, key = DEADLINES[kind]
+    return ClockSpec(kind=kind, rule=rule, policy_key=key, owner=owner)
 
 
 def _start(complaint: Complaint, actor: Any, specs: list[ClockSpec], **kwargs: Any) -> None:
@@ -244,18 +263,9 @@ def complaint_register(
                 data={**why, "owner": owner.pk if owner else None, "supervisor": complaint.supervisor_id},
             )
         )
-    specs = [
-        ClockSpec(kind=ClockKind.CONTACT, rule="K5", policy_key="K5.contact_hours", unit="working_hours", owner=owner),
-        ClockSpec(
-            kind=ClockKind.CLOSE, rule="K5", policy_key="K5.close_working_days", unit="working_days", owner=owner
-        ),
-    ]
+    specs = [_spec(ClockKind.CONTACT, owner), _spec(ClockKind.CLOSE, owner)]
     if major:
-        specs.append(
-            ClockSpec(
-                kind=ClockKind.REPORT_DESK, rule="K6", policy_key="K6.report_desk_hours", unit="hours", owner=owner
-            )
-        )
+        specs.append(_spec(ClockKind.REPORT_DESK, owner))
     _start(complaint, actor, specs, started_at=received, events_before=drafts)
     return complaint
 
@@ -287,14 +297,7 @@ def complaint_report(*, actor: Actor, number: str, note: str = "", expected_vers
         subject=complaint, action=events.COMPLAINT_REPORTED, actor=actor, rule="K6", data={"to": to, "note": note}
     )
     if to == "desk":
-        spec = ClockSpec(
-            kind=ClockKind.REPORT_HEAD,
-            rule="K6",
-            policy_key="K6.report_head_hours",
-            unit="hours",
-            owner=complaint.owner,
-        )
-        _start(complaint, actor, [spec], started_at=now)
+        _start(complaint, actor, [_spec(ClockKind.REPORT_HEAD, complaint.owner)], started_at=now)
     return complaint
 
 
@@ -315,10 +318,7 @@ def complaint_contact(*, actor: Actor, number: str, note: str = "", expected_ver
     complaint.internal_handling = _append(complaint.internal_handling, note)
     complaint_move(complaint, action="contact", to=ComplaintState.CONTACTED, actor=actor, fields=("internal_handling",))
     _stop(complaint, actor, ClockKind.CONTACT)
-    spec = ClockSpec(
-        kind=ClockKind.SOLUTION, rule="K5", policy_key="K5.solution_hours", unit="hours", owner=complaint.owner
-    )
-    _start(complaint, actor, [spec])
+    _start(complaint, actor, [_spec(ClockKind.SOLUTION, complaint.owner)])
     return complaint
 
 
@@ -440,32 +440,33 @@ def complaint_escalate(
         data=_head_reached(complaint),
     )
     _stop(complaint, actor, ClockKind.SOLUTION)
-    spec = ClockSpec(
-        kind=ClockKind.HEAD_DECISION, rule="K5", policy_key="K5.decide_hours", unit="hours", owner=complaint.supervisor
-    )
-    _start(complaint, actor, [spec])
+    _start(complaint, actor, [_spec(ClockKind.HEAD_DECISION, complaint.supervisor)])
     return complaint
 
 
 def _head_reached(complaint: Complaint) -> dict[str, Any]:
-    """K5.head_hours: did the case reach the department head within that many hours (around the clock)
-    of the first contact? Measured from the solution clock's start; recorded on the escalation event."""
-    policy = policy_get("K5.head_hours")
+    """K5.head: did the case reach the department head within that duration of the first contact
+    (the solution clock's start), on the complaint calendar? Recorded on the escalation event."""
     started = [c.started_at for c in clock_list_for(complaint) if c.kind == ClockKind.SOLUTION]
     if not started:
         return {}
-    elapsed = timezone.now() - started[-1]
+    amount, unit, version = policy_target("K5.head")
+    now = timezone.now()
+    try:
+        due = calendar_add(calendar_for_code(CALENDAR), start=started[-1], amount=amount, unit=unit or "hours").result
+    except DomainError:  # the calendar cannot say (a year without statutory data): record what is known
+        due = None
     return {
-        "head_hours": policy.value,
-        "head_hours_policy_version": policy.version,
-        "hours_since_contact": round(elapsed.total_seconds() / 3600, 2),
-        "within_head_hours": elapsed <= dt.timedelta(hours=policy.value),
+        "head_deadline": f"{amount} {unit}",
+        "head_policy_version": version,
+        "head_due_at": due.isoformat() if due else None,
+        "hours_since_contact": round((now - started[-1]).total_seconds() / 3600, 2),
+        "within_head_deadline": None if due is None else now <= due,
     }
 
 
 def _start_reply(complaint: Complaint, actor: Any) -> None:
-    spec = ClockSpec(kind=ClockKind.REPLY, rule="K5", policy_key="K5.reply_hours", unit="hours", owner=complaint.owner)
-    _start(complaint, actor, [spec])
+    _start(complaint, actor, [_spec(ClockKind.REPLY, complaint.owner)])
 
 
 @transaction.atomic
@@ -543,10 +544,7 @@ def complaint_reply(*, actor: Actor, number: str, public_reply: str, expected_ve
         complaint, action="reply", to=ComplaintState.REPLIED, actor=actor, fields=("public_reply", "replied_at")
     )
     _stop(complaint, actor, ClockKind.SOLUTION, ClockKind.REPLY)
-    spec = ClockSpec(
-        kind=ClockKind.IMPLEMENT, rule="K5", policy_key="K5.implement_days", unit="working_days", owner=complaint.owner
-    )
-    _start(complaint, actor, [spec])
+    _start(complaint, actor, [_spec(ClockKind.IMPLEMENT, complaint.owner)])
     return complaint
 
 
