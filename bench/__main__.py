@@ -26,6 +26,7 @@ AREAS: dict[str, str] = {
     "clocks": "bench.clocks",
     "deadlines": "bench.deadlines",
     "service": "bench.service",
+    "complaints": "bench.complaints",
 }
 RESULT_MARK = "BENCH-RESULT "
 

@@ -1,7 +1,7 @@
 """Service case (S1, S7): requests registered per second through the HTTP API of a real
 `aftersales serve`, next to the same rows inserted with raw SQL; the dispatch board at 1M requests.
 
-(a) `aftersales serve` is started as a subprocess on a free 127.0.0.1 port against the bench
+(a) `aftersales serve` is started as a subprocess (bench.http) on a free 127.0.0.1 port against the bench
     database (AFTERSALES_PERIODIC=off: no sweep or daily job runs in it while we measure), an
     API token is made for the bench agent, and 2 client threads × AFTERSALES_BENCH_HTTP_REQUESTS
     (default 250) POST /api/v1/service-requests with keep-alive connections. Each request is the
@@ -17,24 +17,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import json
 import os
 import random
-import socket
-import subprocess
-import sys
-import threading
 import time
 from typing import Any
 
 from bench.context import BENCH_USER, Context
-from bench.database import REPO_ROOT, analyze, insert_rows, log, reset_sequences
+from bench.database import analyze, insert_rows, log, reset_sequences
+from bench.http import database_url, post_each, run_clients, serve
 from bench.report import Figure, Samples, percentile
 
 AREA = "service"
 LOAD_PREFIX = "BN"  # numbers of the loaded rows: BN + 9 digits
 RAW_PREFIX = "RW"  # the raw-SQL comparison rows, deleted after the run
+PATH = "/api/v1/service-requests"
 MANAGER = "bench_manager"
 CLIENT_THREADS = 2
 STATES_OPEN = [  # (state, weight) of the open 5%: ~2% of all rows wait for dispatch
@@ -179,52 +176,6 @@ def _board(ctx: Context, total: int) -> list[Figure]:
 # --- (a) HTTP intake against a real server ------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "AFTERSALES_DATABASE_URL": url,
-        "AFTERSALES_PERIODIC": "off",
-        "DJANGO_SETTINGS_MODULE": "aftersales.settings",
-        "PYTHONUNBUFFERED": "1",
-    }
-    proc = subprocess.Popen(  # noqa: S603 — our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "aftersales", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"aftersales serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/openapi.json")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("aftersales serve did not answer within 60 s")
-
-
-def _stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()  # SIGTERM: gunicorn finishes the requests in flight and exits
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def _payloads(count: int, seed: int) -> list[bytes]:
     from aftersales.installed_base.models import Unit
 
@@ -252,20 +203,6 @@ def _payloads(count: int, seed: int) -> list[bytes]:
     return bodies
 
 
-def _client(port: int, token: str, bodies: list[bytes], latencies: list[float], errors: list[str]) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    for body in bodies:
-        start = time.perf_counter()
-        conn.request("POST", "/api/v1/service-requests", body=body, headers=headers)
-        response = conn.getresponse()
-        data = response.read()
-        latencies.append(time.perf_counter() - start)
-        if response.status != 201:
-            errors.append(f"{response.status} {data[:200]!r}")
-    conn.close()
-
-
 def _forget_created(after_id: int) -> None:
     """Delete the requests the HTTP run registered, with their clocks: running clocks would be swept
     by the clocks area of later runs. (Their audit events stay: the chain is append-only.)"""
@@ -290,37 +227,22 @@ def _http_intake(ctx: Context, url: str) -> tuple[list[Figure], int]:
     per_thread = _per_thread()
     before = ServiceRequest.objects.aggregate(m=Max("pk"))["m"] or 0
     _token, clear = api_token_create(actor=ctx.actor, name="bench")
-    port = _free_port()
-    log(f"service: starting aftersales serve on 127.0.0.1:{port} …")
-    proc = _start_server(url, port)
     try:
-        warm_errors: list[str] = []
-        _client(port, clear, _payloads(20, 1), [], warm_errors)  # both workers import and connect
-        if warm_errors:
-            raise RuntimeError(f"POST /api/v1/service-requests failed: {warm_errors[0]}")
-        per_client: list[list[float]] = [[] for _ in range(CLIENT_THREADS)]
-        errors: list[str] = []
-        bodies = [_payloads(per_thread, 100 + i) for i in range(CLIENT_THREADS)]
-        threads = [
-            threading.Thread(target=_client, args=(port, clear, bodies[i], per_client[i], errors))
-            for i in range(CLIENT_THREADS)
-        ]
-        start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - start
+        with serve(url, area=AREA) as port:
+            warm_errors: list[str] = []
+            post_each(port, clear, PATH, _payloads(20, 1), [], warm_errors)  # both workers import and connect
+            if warm_errors:
+                raise RuntimeError(f"POST {PATH} failed: {warm_errors[0]}")
+            bodies = [_payloads(per_thread, 100 + i) for i in range(CLIENT_THREADS)]
+            latencies, errors, wall = run_clients(port, clear, PATH, bodies)
     finally:
-        _stop_server(proc)
         _forget_created(before)
-    latencies = [x * 1000 for lat in per_client for x in lat]
     done = len(latencies)
     rate = done / wall
     return [
         Figure(
             AREA,
-            f"HTTP intake, {CLIENT_THREADS} clients × {per_thread} POST /api/v1/service-requests",
+            f"HTTP intake, {CLIENT_THREADS} clients × {per_thread} POST {PATH}",
             rate,
             "/s",
             goal="≥ 200 /s",
@@ -365,16 +287,10 @@ def _raw_insert(ctx: Context, count: int) -> float:
 
 
 def run(ctx: Context) -> list[Figure]:
-    from django.conf import settings
-
     total = _total()
     load_seconds = _load(total, ctx)
     figures = _board(ctx, total)
-    db = settings.DATABASES["default"]
-    url = os.environ.get("AFTERSALES_DATABASE_URL", "")
-    if db["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{db['NAME']}"
-    http_figures, done = _http_intake(ctx, url)
+    http_figures, done = _http_intake(ctx, database_url())
     raw_rate = _raw_insert(ctx, done)
     figures += http_figures
     figures.append(

@@ -125,6 +125,9 @@ class Complaint(BaseModel):
             models.Index(fields=["state", "received_at"], name="complaint_state_idx"),
             models.Index(fields=["major", "state"], name="complaint_major_idx"),
             models.Index(fields=["customer", "received_at"], name="complaint_customer_idx"),
+            # K8 monthly review: a month's closed complaints by closed_at (not partial: SQLite cannot
+            # match a partial index's state = 'closed' against the bound parameter Django sends).
+            models.Index(fields=["state", "closed_at"], name="complaint_review_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_claimed__gte=0), name="complaint_amount_not_negative"),

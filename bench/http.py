@@ -1,0 +1,136 @@
+"""HTTP figures against a real `aftersales serve`: the server as a subprocess, keep-alive clients.
+
+`serve(url)` starts `aftersales serve` on a free 127.0.0.1 port against the bench database
+(AFTERSALES_PERIODIC=off: no sweep or daily job runs in it while we measure) and stops it again;
+`run_clients` POSTs with one keep-alive connection per client thread and returns the latencies,
+the error lines and the wall time of the whole run.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from bench.database import REPO_ROOT, log
+
+
+def database_url() -> str:
+    """The URL of the database this process is set up on, for the server to use the same one."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return os.environ.get("AFTERSALES_DATABASE_URL", "")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    """`aftersales serve` on 127.0.0.1:port, once it answers GET /api/v1/openapi.json (≤ 60 s)."""
+    env = {
+        **os.environ,
+        "AFTERSALES_DATABASE_URL": url,
+        "AFTERSALES_PERIODIC": "off",
+        "DJANGO_SETTINGS_MODULE": "aftersales.settings",
+        "PYTHONUNBUFFERED": "1",
+    }
+    proc = subprocess.Popen(  # noqa: S603 — our own interpreter and module, fixed arguments
+        [sys.executable, "-m", "aftersales", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"aftersales serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/openapi.json")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("aftersales serve did not answer within 60 s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()  # SIGTERM: gunicorn finishes the requests in flight and exits
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def serve(url: str, *, area: str) -> Iterator[int]:
+    """A running `aftersales serve` on the database at `url`; yields its port, stops it on exit."""
+    port = free_port()
+    log(f"{area}: starting aftersales serve on 127.0.0.1:{port} …")
+    proc = start_server(url, port)
+    try:
+        yield port
+    finally:
+        stop_server(proc)
+
+
+def post_each(
+    port: int,
+    token: str,
+    path: str,
+    bodies: list[bytes],
+    latencies: list[float],
+    errors: list[str],
+    *,
+    expect: int = 201,
+) -> None:
+    """POST each body to `path` on one keep-alive connection; appends each latency (seconds) and,
+    for an answer other than `expect`, "status body…" to errors."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    for body in bodies:
+        start = time.perf_counter()
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        latencies.append(time.perf_counter() - start)
+        if response.status != expect:
+            errors.append(f"{response.status} {data[:200]!r}")
+    conn.close()
+
+
+def run_clients(
+    port: int, token: str, path: str, bodies_per_client: list[list[bytes]], *, expect: int = 201
+) -> tuple[list[float], list[str], float]:
+    """One thread per list of bodies, all started together. Returns (latencies in ms, errors, wall seconds)."""
+    per_client: list[list[float]] = [[] for _ in bodies_per_client]
+    errors: list[str] = []
+    threads = [
+        threading.Thread(
+            target=post_each, args=(port, token, path, bodies, per_client[i], errors), kwargs={"expect": expect}
+        )
+        for i, bodies in enumerate(bodies_per_client)
+    ]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    return [x * 1000 for lat in per_client for x in lat], errors, wall
