@@ -23,14 +23,49 @@ def subject_ref(subject: models.Model) -> tuple[str, str]:
     return subject._meta.label_lower, str(subject.pk)
 
 
+# Attributes a clock or record may carry so that answers need no query (set by the services that know).
+_KNOWN_CLOCKS = "_clocks_known"
+_KNOWN_CALENDARS = "_clock_calendars"  # {calendar code: CompiledCalendar | None}, shared by a record's clocks
+
+
+def clocks_known(subject: models.Model, clocks: list[Clock]) -> None:
+    """`clocks` are all the clocks of `subject` (a record just registered): clock_list_for answers with them."""
+    setattr(subject, _KNOWN_CLOCKS, sorted(clocks, key=lambda c: (c.started_at, c.pk or 0)))
+
+
+def clock_calendar_known(clock: Clock, calendar: CompiledCalendar | None) -> None:
+    """The compiled calendar of `clock`, already read: clock_explain uses it instead of reading it again."""
+    if calendar is not None:
+        setattr(clock, _KNOWN_CALENDARS, {clock.calendar_code: calendar})
+
+
 def clock_list_for(subject: models.Model) -> list[Clock]:
-    """Every clock of one record, oldest first, with segments prefetched (one indexed query each)."""
+    """Every clock of one record, oldest first, with segments prefetched (one indexed query each).
+
+    The clocks share one calendar memo, so explaining all of them reads each calendar once."""
+    known = getattr(subject, _KNOWN_CLOCKS, None)
+    if known is not None:
+        return list(known)
     subject_type, subject_id = subject_ref(subject)
-    return list(
+    clocks = list(
         Clock.objects.filter(subject_type=subject_type, subject_id=subject_id)
         .prefetch_related("segments")
         .order_by("started_at", "id")
     )
+    memo: dict[str, CompiledCalendar | None] = {}
+    for clock in clocks:
+        setattr(clock, _KNOWN_CALENDARS, memo)
+    return clocks
+
+
+def _explain_calendar(clock: Clock) -> CompiledCalendar | None:
+    memo: dict[str, CompiledCalendar | None] = getattr(clock, _KNOWN_CALENDARS, None) or {}
+    if clock.calendar_code not in memo:
+        try:
+            memo[clock.calendar_code] = calendar_compiled_for_code(clock.calendar_code)
+        except Exception:  # calendar deleted: show what is stored
+            memo[clock.calendar_code] = None
+    return memo[clock.calendar_code]
 
 
 def clocks_for_subjects(subject_type: str, ids: list[Any]) -> dict[str, list[Clock]]:
@@ -80,10 +115,7 @@ def clock_explain(clock: Clock, *, now: dt.datetime | None = None) -> dict[str, 
         "makeup_days_counted": [],
         "data_missing_year": clock.data_missing_year,
     }
-    try:
-        cal: CompiledCalendar | None = calendar_compiled_for_code(clock.calendar_code)
-    except Exception:  # calendar deleted: show what is stored
-        cal = None
+    cal = _explain_calendar(clock)
     if cal is not None:
         out["timezone"] = cal.timezone_name
     measure = Measure(cal, clock.target_unit) if cal is not None else None

@@ -24,10 +24,11 @@ from aftersales.clocks.choices import ClockOutcome, ClockState, SegmentKind
 from aftersales.clocks.errors import ClockErrorCode, ClockStateConflict
 from aftersales.clocks.models import Clock, ClockSegment
 from aftersales.clocks.schedule import Measure, Span, schedule, target_seconds
-from aftersales.clocks.selectors import clock_spans, subject_ref
+from aftersales.clocks.selectors import clock_calendar_known, clock_spans, subject_ref
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.events import EventDraft, event_record, events_record
+from aftersales.core.prefetch import prefetched_set
 from aftersales.policies.selectors import PolicySnapshot, policy_get, policy_snapshot
 
 WARN_SHARE_KEY = "X2.warn_share"
@@ -93,8 +94,10 @@ def _notify_data_missing(clock: Clock, year: int) -> None:
     notify_users(users=_admins(), title=title, body=body, url="", rule="X1")
 
 
-def _compiled(code: str) -> CompiledCalendar | None:
-    """The compiled calendar, or None when it does not exist (the clock then waits, admins are told)."""
+def clock_calendar(code: str) -> CompiledCalendar | None:
+    """The compiled calendar, or None when it does not exist (the clock then waits, admins are told).
+
+    For callers that read it before their transaction (clocks_start(calendar=…))."""
     try:
         return calendar_compiled_for_code(code)
     except NotFound:
@@ -148,8 +151,9 @@ def _apply_schedule(
         clock.next_check_at = None
         return
     clock.data_missing_year = None
-    clock.due_at = result.due_at
-    clock.warn_at = result.warn_at
+    # In UTC, as the database gives them back: a clock's answer is the same before and after a reload.
+    clock.due_at = result.due_at.astimezone(dt.UTC) if result.due_at else None
+    clock.warn_at = result.warn_at.astimezone(dt.UTC) if result.warn_at else None
     clock.paused_seconds = result.paused_seconds
     clock.next_check_at = next_check(clock)
 
@@ -210,24 +214,27 @@ def clocks_start(
     url: str = "",
     started_at: dt.datetime | None = None,
     events_before: Sequence[EventDraft] = (),
+    policies: PolicySnapshot | None = None,
+    calendar: CompiledCalendar | None = None,
 ) -> list[Clock]:
     """Start several clocks on one record, on one calendar, from one reading of the policies.
 
     Each clock is inserted once with its due time; the segments and events are written in bulk,
     after the caller's `events_before` (e.g. the record's own "registered" event) in the same batch.
-    No savepoint: an error here fails the caller's transaction.
+    No savepoint: an error here fails the caller's transaction. `policies` (in force at
+    `started_at`) and `calendar` (clock_calendar(calendar_code)): already read by the caller.
     Rule: X2 (and each spec's rule). Events: clock.started per clock (clock.data_missing before it
     when the calendar lacks a year's data).
     """
-    now = _now(started_at)
-    policies = policy_snapshot(now)
+    now = _now(started_at).astimezone(dt.UTC)
+    policies = policies or policy_snapshot(now)
     for spec in specs:
         if not spec.policy_key and spec.target is None:
             raise ValueError("clock_start needs policy_key or target")
     warn = policies.get(WARN_SHARE_KEY)
     subject_type, subject_id = subject_ref(subject)
     label = str(subject)[:200]
-    cal = _compiled(calendar_code)
+    cal = calendar if calendar is not None and calendar.code == calendar_code else clock_calendar(calendar_code)
     running = [Span(kind=SegmentKind.RUNNING, start=now, end=None)]
     clocks: list[Clock] = []
     for spec in specs:
@@ -256,9 +263,12 @@ def clocks_start(
             _notify_calendar_missing(clock)
         clocks.append(clock)
     Clock.objects.bulk_create(clocks)
-    ClockSegment.objects.bulk_create(
+    segments = ClockSegment.objects.bulk_create(
         [ClockSegment(clock=clock, kind=SegmentKind.RUNNING, started_at=now) for clock in clocks]
     )
+    for clock, segment in zip(clocks, segments, strict=True):
+        prefetched_set(clock, "segments", [segment])  # explained in the caller's answer without a query
+        clock_calendar_known(clock, cal)
     drafts = list(events_before)
     for clock in clocks:
         if clock.data_missing_year is not None:  # _apply_schedule told the admins; record it now the clock has an id
@@ -309,7 +319,7 @@ def clock_pause(*, clock: Clock, actor: Actor | None = None, reason: str = "", a
     ClockSegment.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=now)
     ClockSegment.objects.create(clock=clock, kind=SegmentKind.PAUSED, started_at=now, reason=(reason or "")[:200])
     clock.state = ClockState.PAUSED
-    _apply_schedule(clock, _compiled(clock.calendar_code), now=now)
+    _apply_schedule(clock, clock_calendar(clock.calendar_code), now=now)
     clock.save()
     event_record(
         subject=clock,
@@ -334,7 +344,7 @@ def clock_resume(*, clock: Clock, actor: Actor | None = None, at: dt.datetime | 
     ClockSegment.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=now)
     ClockSegment.objects.create(clock=clock, kind=SegmentKind.RUNNING, started_at=now)
     clock.state = ClockState.RUNNING
-    _apply_schedule(clock, _compiled(clock.calendar_code), now=now)
+    _apply_schedule(clock, clock_calendar(clock.calendar_code), now=now)
     clock.save()
     event_record(
         subject=clock, action=events.CLOCK_RESUMED, actor=actor or SYSTEM, rule=clock.rule, data=_event_data(clock)
@@ -353,7 +363,7 @@ def clock_stop(*, clock: Clock, actor: Actor | None = None, at: dt.datetime | No
     if clock.state == ClockState.STOPPED:
         raise ClockStateConflict(_("This clock has already stopped."), code=ClockErrorCode.STOPPED)
     ClockSegment.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=now)
-    cal = _compiled(clock.calendar_code)
+    cal = clock_calendar(clock.calendar_code)
     try:
         if cal is None:
             raise CalendarDataMissing(0, clock.calendar_code)
@@ -475,7 +485,7 @@ def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
     warn = policy_get(WARN_SHARE_KEY)
     clock.warn_share = float(warn.value)
     clock.policy_version = max(clock.policy_version, warn.version)
-    cal = _compiled(clock.calendar_code)
+    cal = clock_calendar(clock.calendar_code)
     if cal is not None and _can(cal, clock):
         clock.target_seconds = target_seconds(cal, clock.started_at, clock.target_amount, clock.target_unit)
     _apply_schedule(clock, cal, now=now)

@@ -17,6 +17,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field, field_validator
 
 from aftersales.clocks.schemas import ClockOut, clocks_out
+from aftersales.core.prefetch import prefetched_rows
 from aftersales.installed_base.schemas import IsoDate, StrictIn
 from aftersales.service.models import Approval, PartUsed, Quote, ServiceRequest, ServiceTask, WorkStep
 from aftersales.service.selectors import quote_current
@@ -390,6 +391,12 @@ def _for_customer(context: Any) -> bool:
     return bool(user is not None and getattr(user, "customer_id", None))
 
 
+def _rows(obj: ServiceRequest, relation: str, *related: str) -> list[Any]:
+    """The request's rows of `relation`: as prefetched (a request just registered has none), else queried."""
+    rows = prefetched_rows(obj, relation)
+    return rows if rows is not None else list(getattr(obj, relation).select_related(*related))
+
+
 class ServiceRequestOut(ServiceRequestSummaryOut):
     """GET /service-requests/{number} and the answer of every action on it."""
 
@@ -440,23 +447,23 @@ class ServiceRequestOut(ServiceRequestSummaryOut):
 
     @staticmethod
     def resolve_steps(obj: ServiceRequest) -> list[WorkStep]:
-        return list(obj.steps.select_related("author"))
+        return _rows(obj, "steps", "author")
 
     @staticmethod
     def resolve_parts(obj: ServiceRequest) -> list[PartUsed]:
-        return list(obj.parts.select_related("recorded_by"))
+        return _rows(obj, "parts", "recorded_by")
 
     @staticmethod
     def resolve_approvals(obj: ServiceRequest, context: Any = None) -> list[Approval]:
         if _for_customer(context):  # internal: travel costs, support requests (the portal never shows them)
             return []
-        return list(obj.approvals.select_related("request", "requested_by", "decided_by"))
+        return _rows(obj, "approvals", "request", "requested_by", "decided_by")
 
     @staticmethod
     def resolve_tasks(obj: ServiceRequest, context: Any = None) -> list[ServiceTask]:
         if _for_customer(context):
             return []
-        return list(obj.tasks.select_related("request", "done_by"))
+        return _rows(obj, "tasks", "request", "done_by")
 
     @staticmethod
     def resolve_charging_override_reason(obj: ServiceRequest, context: Any = None) -> str:

@@ -19,6 +19,7 @@ from aftersales.clocks.choices import ClockState
 from aftersales.clocks.models import Clock
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
+from aftersales.core.prefetch import prefetched_rows
 from aftersales.service.choices import ApprovalState, RequestState
 from aftersales.service.dispatch_scoring import rank_engineers
 from aftersales.service.locks import service_request_qs_for_update
@@ -185,6 +186,10 @@ def fee_standard_current() -> FeeStandard | None:
 
 
 def quote_current(request: ServiceRequest) -> Quote | None:
+    """B1: the request's newest quotation (from the prefetched quotes when it has them)."""
+    rows = prefetched_rows(request, "quotes")
+    if rows is not None:
+        return max(rows, key=lambda q: (q.created_at, q.pk), default=None)
     return request.quotes.order_by("-created_at", "-id").first()
 
 

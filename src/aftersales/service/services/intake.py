@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.choices import RegionTier
 from aftersales.accounts.models import ServicePoint
 from aftersales.clocks.choices import ClockKind
-from aftersales.clocks.services import ClockSpec, clocks_start
+from aftersales.clocks.selectors import clocks_known
+from aftersales.clocks.services import ClockSpec, clock_calendar, clocks_start
 from aftersales.core.access import Actor
 from aftersales.core.errors import ValidationFailed, full_clean
-from aftersales.core.events import EventDraft, event_record, snapshot
+from aftersales.core.events import EventDraft, snapshot
 from aftersales.core.numbering import number_next
+from aftersales.core.prefetch import prefetched_set
 from aftersales.customers.selectors import access_customer
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.models import ServiceContract, Unit
@@ -91,7 +93,7 @@ def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
         raise _field_error("received_at", _("Give the time with its time zone."))
     if value > now + FUTURE_TOLERANCE:
         raise _field_error("received_at", _("The time received cannot be in the future."))
-    return value
+    return value.astimezone(dt.UTC)  # as the database gives it back
 
 
 def _charging(
@@ -124,7 +126,6 @@ def _arrive_target(priority: str, in_warranty: bool, tier: str) -> tuple[str, st
     return f"C9.tiers:{tier or RegionTier.SAME_PROVINCE}", "working_days"
 
 
-@transaction.atomic
 def service_request_create(
     *,
     actor: Actor,
@@ -149,7 +150,11 @@ def service_request_create(
     Rule: S1 (register), S2 (the receiving user owns registration), S4 (charging type), S6 (clocks
     by priority and region tier C9, on the contract's or service point's calendar), S10 (solution
     clock), S15 (repeat flag). A portal user registers for their own organisation, channel "web".
-    Raises: PermissionDenied, NotFound (customer), ValidationFailed. Events: servicerequest.registered.
+    Raises: PermissionDenied, NotFound (customer), ValidationFailed. Events: servicerequest.registered,
+    clock.started, servicerequest.repeat.
+
+    Everything is read and checked first; only the writes (number, request, clocks, events) run
+    in the transaction, which on SQLite holds the database's one write lock (docs/decisions/0004).
     """
     is_portal = actor.has_role("customer")
     if not is_portal:
@@ -193,51 +198,68 @@ def service_request_create(
         charging_override_reason=(charging_reason or "").strip() if charging_type else "",
         calendar_code=service_calendar_code(contract=contract, service_point=point),
     )
-    full_clean(request, exclude=["number", "received_by"])
+    # The related rows were loaded above: no query to check they exist.
+    full_clean(request, exclude=["number", "received_by", "customer", "unit", "service_point"])
+    repeat = _repeat_of(request, actor, policies)
+    specs = _clock_specs(request)
+    calendar = clock_calendar(request.calendar_code)
+    clock_policies = policies if received == now else policy_snapshot(received)
     day = timezone.localtime(now).strftime("%Y%m%d")
-    request.number = f"FW{day}{number_next(key='service_request', period=day):04d}"
-    request.save()
-    registered = EventDraft(
-        subject=request,
-        action=events.REQUEST_REGISTERED,
-        actor=actor,
-        rule="S1",
-        data={"number": request.number, **snapshot(request, REGISTER_FIELDS), "basis": basis},
-    )
-    _start_clocks(request, actor, events_before=[registered])
-    _flag_repeat(request, actor, policies)
+    with transaction.atomic():
+        request.number = f"FW{day}{number_next(key='service_request', period=day):04d}"
+        request.repeat_of = repeat[0] if repeat else None
+        request.save()
+        drafts = [
+            EventDraft(
+                subject=request,
+                action=events.REQUEST_REGISTERED,
+                actor=actor,
+                rule="S1",
+                data={"number": request.number, **snapshot(request, REGISTER_FIELDS), "basis": basis},
+            )
+        ]
+        if repeat:
+            drafts.append(repeat[1])
+        clocks = clocks_start(
+            subject=request,
+            specs=specs,
+            calendar_code=request.calendar_code,
+            actor=actor,
+            url=request.get_absolute_url(),
+            started_at=request.received_at,
+            events_before=drafts,
+            policies=clock_policies,
+            calendar=calendar,
+        )
+    # The API body of a request just registered: no steps, parts, approvals, tasks or quotes yet,
+    # and the clocks are the ones just started.
+    for relation in ("steps", "parts", "approvals", "tasks", "quotes"):
+        prefetched_set(request, relation)
+    clocks_known(request, clocks)
     return request
 
 
-def _start_clocks(request: ServiceRequest, actor: Actor, *, events_before: list[EventDraft]) -> None:
-    """S6, S10: the response, arrival (on-site kinds) and solution clocks, written after `events_before`."""
+def _clock_specs(request: ServiceRequest) -> list[ClockSpec]:
+    """S6, S10: the response, arrival (on-site kinds) and solution clocks."""
     specs = [ClockSpec(kind=ClockKind.RESPOND, rule="S6", policy_key="S6.respond_minutes", unit="working_minutes")]
     if request.kind in ON_SITE_KINDS:
         key, unit = _arrive_target(request.priority, request.in_warranty, request.region_tier)
         specs.append(ClockSpec(kind=ClockKind.ARRIVE, rule="S6", policy_key=key, unit=unit))
     specs.append(ClockSpec(kind=ClockKind.SOLVE, rule="S10", policy_key="S10.substitute_after_days", unit="days"))
-    clocks_start(
-        subject=request,
-        specs=specs,
-        calendar_code=request.calendar_code,
-        actor=actor,
-        url=request.get_absolute_url(),
-        started_at=request.received_at,
-        events_before=events_before,
-    )
+    return specs
 
 
-def _flag_repeat(request: ServiceRequest, actor: Actor, policies: PolicySnapshot) -> None:
-    """S15: the same symptom on the same unit, repaired within the policy window."""
+def _repeat_of(
+    request: ServiceRequest, actor: Actor, policies: PolicySnapshot
+) -> tuple[ServiceRequest, EventDraft] | None:
+    """S15: the same symptom on the same unit, repaired within the policy window: (previous, event)."""
     window = policies.get("S15.repeat_window_days")
     previous = repeat_candidate(
         unit_id=request.unit_id, symptom=request.symptom, received_at=request.received_at, window_days=window.value
     )
-    if previous is None or previous.pk == request.pk:
-        return
-    request.repeat_of = previous
-    request.save(update_fields=["repeat_of", "updated_at"])
-    event_record(
+    if previous is None:
+        return None
+    return previous, EventDraft(
         subject=request,
         action=events.REQUEST_REPEAT,
         actor=actor,
