@@ -23,7 +23,8 @@ def _clock(complaint, kind):
     return Clock.objects.get(subject_type="complaints.complaint", subject_id=str(complaint.pk), kind=kind)
 
 
-@pytest.mark.parametrize(
+# Received at, contact due (4 working hours), close due (5 working days) on the CN calendar.
+DAYS = pytest.mark.parametrize(
     ("received", "contact_due", "close_due"),
     [
         # a working day (Tuesday): 4 working hours later the same day; 5 working days counting the
@@ -39,6 +40,9 @@ def _clock(complaint, kind):
     ],
     ids=["working_day", "weekend", "holiday", "make_up_day"],
 )
+
+
+@DAYS
 def test_k5_contact_and_close_deadlines_follow_the_cn_calendar(new_complaint, received, contact_due, close_due):
     # given a complaint received at that time
     complaint = new_complaint(received_at=at(received))
@@ -91,15 +95,26 @@ def test_k5_step_clocks_of_a_case_beyond_authority(new_complaint, staff):
     assert (escalated.data["head_deadline"], escalated.data["within_head_deadline"]) == ("24 hours", True)  # K5.head
 
 
-def test_k6_report_clocks_four_hours_then_two(new_complaint, staff):
-    # given a major complaint (media exposure) received on a holiday
-    complaint = new_complaint(received_at=at("2025-10-01 10:00"), media_exposure=True)
+@DAYS
+def test_k6_major_complaint_reports_run_around_the_clock(new_complaint, staff, received, contact_due, close_due):
+    # given a major complaint (media exposure) received at that time
+    complaint = new_complaint(received_at=at(received), media_exposure=True)
+
+    # then it is major, owned by a team lead and supervised by the department head
+    complaint.refresh_from_db()
+    assert complaint.major is True
+    assert (complaint.owner.username, complaint.supervisor.username) == ("team_lead", "cs_manager")
+    # and the desk report is due 4 hours later whatever the day, beside the K5 working-time clocks
     desk = _clock(complaint, "report_desk")
-    assert (desk.rule, desk.target_amount, desk.target_unit, desk.due_at) == ("K6", 4, "hours", at("2025-10-01 14:00"))
+    assert (desk.rule, desk.policy_key, desk.target_amount, desk.target_unit) == ("K6", "K6.report_desk", 4, "hours")
+    assert desk.due_at == at(received) + dt.timedelta(hours=4)
+    assert _clock(complaint, "contact").due_at == at(contact_due)
+    assert _clock(complaint, "close").due_at == at(close_due)
 
     # when it is reported to the desk, then to the department head
     services.complaint_report(actor=staff["team_lead"], number=complaint.number)
     head = _clock(complaint, "report_head")
+    assert (head.policy_key, head.target_amount, head.target_unit) == ("K6.report_head", 2, "hours")
     assert head.due_at - head.started_at == dt.timedelta(hours=2)
     services.complaint_report(actor=staff["team_lead"], number=complaint.number)
 
