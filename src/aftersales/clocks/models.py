@@ -42,7 +42,8 @@ class Clock(BaseModel):
         related_name="+",
     )
     started_at = models.DateTimeField(_("started at"))
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    # Indexed as (state, due_at), clock_state_due_idx: every due_at query also asks for running clocks.
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     warn_at = models.DateTimeField(_("warn at"), null=True, blank=True, db_index=True)
     next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
