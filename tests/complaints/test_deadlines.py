@@ -204,3 +204,96 @@ def test_k5_a_deadline_needs_an_amount_and_a_known_unit(staff, value):
     with pytest.raises(ValidationFailed):
         _set_policy(staff, "K5.close", value)
     assert policy_get("K5.close").value == {"amount": 5, "unit": "working_days"}
+
+
+# Every step of a case beyond authority taken on one kind of day, an hour apart from 10:00:
+# registered 10:00, contacted 11:00, escalated 12:00, decided by the head 13:00, replied 14:00.
+# (day, contact due, close due, implement due): the "24 h" steps are wall-clock, so they fall due
+# the next day at the same hour whatever the day; contact, close and carrying out follow CN.
+STEPS_BY_DAY = pytest.mark.parametrize(
+    ("day", "contact_due", "close_due", "implement_due"),
+    [
+        # Tuesday: 2 working days from 14:00 keep the time of day
+        ("2025-09-23", "2025-09-23 14:00", "2025-09-29 10:00", "2025-09-25 14:00"),
+        # Saturday: counting starts at Monday's opening; the 2nd working day ends at the close of business
+        ("2025-11-22", "2025-11-24 13:00", "2025-11-28 18:00", "2025-11-25 18:00"),
+        # National Day: from Thursday 2025-10-09
+        ("2025-10-01", "2025-10-09 13:00", "2025-10-14 18:00", "2025-10-10 18:00"),
+        # the make-up working Sunday: a working day like any other; 5 working days skip National Day
+        # and end on the make-up Saturday 2025-10-11
+        ("2025-09-28", "2025-09-28 14:00", "2025-10-11 10:00", "2025-09-30 14:00"),
+    ],
+    ids=["working_day", "weekend", "holiday", "make_up_day"],
+)
+
+
+@STEPS_BY_DAY
+def test_k5_every_deadline_of_a_case_beyond_authority(new_complaint, staff, day, contact_due, close_due, implement_due):
+    import time_machine
+
+    def step(hour):
+        return time_machine.travel(at(f"{day} {hour:02d}:00"), tick=False)
+
+    # given a complaint taken through every step on that day
+    with step(10):
+        complaint = new_complaint(received_at=at(f"{day} 10:00"))
+    with step(11):
+        services.complaint_contact(actor=staff["agent"], number=complaint.number)
+    with step(12):
+        services.complaint_escalate(actor=staff["agent"], number=complaint.number, reason="超出权限")
+    with step(13):
+        services.complaint_approve(
+            actor=staff["cs_manager"], number=complaint.number, disposition="explanation", decision="向客户解释"
+        )
+    with step(14):
+        services.complaint_reply(actor=staff["agent"], number=complaint.number, public_reply="已电话答复")
+
+    # then each clock is due as K5 says, from the moment its step was taken
+    next_day = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    expected = {
+        "contact": ("K5.contact", at(contact_due)),
+        "close": ("K5.close", at(close_due)),
+        "solution": ("K5.solution", at(f"{next_day} 11:00")),
+        "head_decision": ("K5.decide", at(f"{next_day} 12:00")),
+        "reply": ("K5.reply", at(f"{next_day} 13:00")),
+        "implement": ("K5.implement", at(implement_due)),
+    }
+    for kind, (key, due) in expected.items():
+        clock = _clock(complaint, kind)
+        assert (kind, clock.policy_key, clock.due_at) == (kind, key, due)
+    # and the steps taken in time are met, the ones still open run
+    assert {k: _clock(complaint, k).state for k in expected} == {
+        "contact": "stopped",
+        "close": "running",
+        "solution": "stopped",
+        "head_decision": "stopped",
+        "reply": "stopped",
+        "implement": "running",
+    }
+    assert _clock(complaint, "solution").outcome == "met"
+    escalated = Event.objects.get(action="complaint.escalated", subject_id=str(complaint.pk))
+    assert (escalated.data["head_due_at"], escalated.data["within_head_deadline"]) == (
+        at(f"{next_day} 11:00").isoformat(),
+        True,
+    )
+
+
+@STEPS_BY_DAY
+def test_k6_reports_of_a_major_complaint_on_every_kind_of_day(
+    new_complaint, staff, day, contact_due, close_due, implement_due
+):
+    import time_machine
+
+    # given a major complaint (industry inspection) received at 10:00, reported to the desk at 11:00
+    with time_machine.travel(at(f"{day} 10:00"), tick=False):
+        complaint = new_complaint(received_at=at(f"{day} 10:00"), industry_inspection=True)
+    with time_machine.travel(at(f"{day} 11:00"), tick=False):
+        services.complaint_report(actor=staff["team_lead"], number=complaint.number)
+
+    # then the desk report was due at 14:00 and met, the report to the head is due at 13:00,
+    # around the clock, while the K5 clocks follow the calendar
+    desk, head = _clock(complaint, "report_desk"), _clock(complaint, "report_head")
+    assert (desk.due_at, desk.state, desk.outcome) == (at(f"{day} 14:00"), "stopped", "met")
+    assert (head.policy_key, head.due_at, head.state) == ("K6.report_head", at(f"{day} 13:00"), "running")
+    assert _clock(complaint, "contact").due_at == at(contact_due)
+    assert _clock(complaint, "close").due_at == at(close_due)

@@ -1,6 +1,6 @@
-"""K8 monthly responsibility review: last month's closed human-factor complaints become review lines,
-the sanction list (points per person, VP) and the reward/penalty notice (deductions, GM); the
-department head submits; both approvals make it approved; the periodic task prepares it once."""
+"""K8 monthly responsibility review: last month's closed complaints become review lines; the human-factor
+ones make the sanction list (points per person, VP) and the reward/penalty notice (deductions, GM);
+the department head submits; both approvals make it approved; the periodic task prepares it once."""
 
 from __future__ import annotations
 
@@ -43,13 +43,14 @@ def closed(new_complaint, staff, *, on, human_factor=True, person="engineer", de
 
 @pytest.fixture
 def october(new_complaint, staff):
-    """Three human-factor cases closed in October 2025 (Beijing time) and four that do not count."""
+    """Four cases closed in October 2025 (Beijing time), three with a human factor, and three outside it."""
     cases = [
         closed(new_complaint, staff, on="2025-10-01 00:00", loss=Decimal("100.00")),
         closed(new_complaint, staff, on="2025-10-31 23:59", loss=Decimal("200.50")),
         closed(new_complaint, staff, on="2025-10-15 10:00", person="sales", department="营销部"),
+        # listed, without points or deduction: no human factor (its loss is not the staff's)
+        closed(new_complaint, staff, on="2025-10-15 10:00", human_factor=False, loss=Decimal("50.00")),
     ]
-    closed(new_complaint, staff, on="2025-10-15 10:00", human_factor=False)  # no human factor
     closed(new_complaint, staff, on="2025-09-30 23:59")  # September
     closed(new_complaint, staff, on="2025-11-01 00:00")  # November
     closed(new_complaint, staff, on=None)  # not closed
@@ -59,8 +60,13 @@ def october(new_complaint, staff):
 def test_k8_review_lines_points_and_deductions(october, staff):
     review = services.review_prepare(actor=staff["cs_manager"], period="2025-10")
 
-    assert [line["complaint"] for line in review.lines] == [october[0].number, october[2].number, october[1].number]
-    assert {line["points"] for line in review.lines} == {3}  # K8.negligence_points per case
+    # every complaint closed in October, in closing order; points only where a human factor was found
+    assert [(line["complaint"], line["human_factor"], line["points"]) for line in review.lines] == [
+        (october[0].number, True, 3),  # K8.negligence_points per case
+        (october[2].number, True, 3),
+        (october[3].number, False, 0),
+        (october[1].number, True, 3),
+    ]
     assert [(s["responsible_person"], s["department"], s["points"], len(s["cases"])) for s in review.sanctions] == [
         ("engineer", "安装部", 6, 2),
         ("sales", "营销部", 3, 1),

@@ -10,6 +10,7 @@ from aftersales.core.events import register_action_labels
 COMPLAINT_REGISTERED = "complaint.registered"
 COMPLAINT_MAJOR = "complaint.major"
 COMPLAINT_REPORTED = "complaint.reported"
+COMPLAINT_VP_INFORMED = "complaint.vp_informed"
 COMPLAINT_CALLBACK_DUE = "complaint.callback_due"
 COMPLAINT_RECEIVABLES_DUE = "complaint.receivables_due"
 COMPLAINT_REOPENED = "complaint.reopened"
@@ -32,6 +33,7 @@ register_action_labels(
         COMPLAINT_REGISTERED: _("Complaint registered"),
         COMPLAINT_MAJOR: _("Marked as a major complaint"),
         COMPLAINT_REPORTED: _("Major complaint reported"),
+        COMPLAINT_VP_INFORMED: _("Reported to the vice-president"),
         COMPLAINT_CALLBACK_DUE: _("Callback due"),
         COMPLAINT_RECEIVABLES_DUE: _("Receivables to be collected"),
         COMPLAINT_REOPENED: _("Reopened as a new complaint"),

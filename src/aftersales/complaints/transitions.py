@@ -14,7 +14,8 @@ ACTION_TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "approve": {C.ESCALATED: {C.DECIDED: "K5", C.AWAITING_APPROVAL: "K7"}},
     # the approval decided (complaints.services.complaints.complaint_approval_decided)
     "approval_approved": {C.AWAITING_APPROVAL: {C.DECIDED: "K7"}},
-    "approval_refused": {C.AWAITING_APPROVAL: {C.CONTACTED: "K7"}},
+    # refused: back to whoever decided (the handler, or the department head of an escalated case)
+    "approval_refused": {C.AWAITING_APPROVAL: {C.CONTACTED: "K7", C.ESCALATED: "K7"}},
     "reply": {C.DECIDED: {C.REPLIED: "K11"}},
     "implement": {C.REPLIED: {C.IMPLEMENTED: "K5"}},
     "close": {C.IMPLEMENTED: {C.CLOSED: "K5"}},

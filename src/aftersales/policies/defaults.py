@@ -275,6 +275,15 @@ POLICIES: dict[str, PolicyDef] = {
                             "raise_level": True,
                         },
                     ],
+                    # K6: the desk's 2 h report on to the department head; missed → the head and the VP (K16).
+                    "report_head": [
+                        {
+                            "at": "breach",
+                            "after_minutes": 0,
+                            "notify": ["owner", "role:cs_manager", "role:vp"],
+                            "raise_level": True,
+                        },
+                    ],
                     # S10: the breach raises the task to lend substitute equipment (service app's handler).
                     "solve": [
                         {

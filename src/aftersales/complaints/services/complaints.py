@@ -267,7 +267,32 @@ def complaint_register(
     if major:
         specs.append(_spec(ClockKind.REPORT_DESK, owner))
     _start(complaint, actor, specs, started_at=received, events_before=drafts)
+    if major:
+        _inform_vp(complaint, actor)
     return complaint
+
+
+def _inform_vp(complaint: Complaint, actor: Actor) -> None:
+    """K16: a serious (major) complaint goes to the vice-president: in the bell and by e-mail, recorded."""
+    from django.urls import reverse
+
+    from aftersales.notifications.services import notify_users
+
+    vps = list(user_list_with_role("vp"))
+    notify_users(
+        users=vps,
+        title=_("Major complaint %(number)s") % {"number": complaint.number},
+        body=complaint.description[:300],
+        url=reverse("complaints:complaint_detail", args=[complaint.number]),
+        rule="K16",
+    )
+    event_record(
+        subject=complaint,
+        action=events.COMPLAINT_VP_INFORMED,
+        actor=actor,
+        rule="K16",
+        data={"vp": [user.username for user in vps]},
+    )
 
 
 @transaction.atomic
@@ -342,6 +367,9 @@ def _decide(
         raise _field_error("decision", _("Describe the solution."))
     if amount < 0:
         raise _field_error("amount", _("The amount cannot be negative."))
+    if disposition == Disposition.COMPENSATION and amount <= 0:
+        # K7/K11: a compensation or discount is approved by its amount, so it must have one.
+        raise _field_error("amount", _("Give the amount of the compensation or discount."))
     complaint.disposition = disposition
     complaint.decision = decision.strip()
     complaint.decision_amount = amount
@@ -374,8 +402,10 @@ def _decide(
         action=action,
         to=ComplaintState.DECIDED,
         actor=actor,
-        data={"disposition": disposition, "amount": str(amount)},
+        # K7: who was entitled to decide this amount, and why (the policy's limits and version)
+        data={"disposition": disposition, "amount": str(amount), "approval_role": role, "k7": explanation},
         fields=fields,
+        policy_version=explanation["policy_version"],
     )
     return True
 
@@ -505,18 +535,24 @@ def complaint_approve(
 
 def complaint_approval_decided(approval: Approval) -> None:
     """Approval handler (inside approval_decide's transaction): approved → decided; refused → back to
-    "contacted", to be decided again or escalated.
+    whoever decided: "contacted" (the handler decides again or escalates), or "escalated" for a case
+    with the department head, who decides again on a new head-decision clock.
 
-    Rule: K7. Raises: nothing. Events: complaint.decided / complaint.contacted, clock.started (reply).
+    Rule: K5, K7. Raises: nothing. Events: complaint.decided / complaint.contacted / complaint.escalated,
+    clock.started (reply or head decision).
     """
     complaint = Complaint.objects.select_for_update().filter(pk=approval.subject_id).first()
     if complaint is None or complaint.state != ComplaintState.AWAITING_APPROVAL:
         return
     approved = approval.state == ApprovalState.APPROVED
+    if approved:
+        to = ComplaintState.DECIDED
+    else:
+        to = ComplaintState.ESCALATED if complaint.escalated_to_head else ComplaintState.CONTACTED
     complaint_move(
         complaint,
         action="approval_approved" if approved else "approval_refused",
-        to=ComplaintState.DECIDED if approved else ComplaintState.CONTACTED,
+        to=to,
         actor=approval.decided_by,
         reason=approval.decision_note,
         data={"approval": approval.pk},
@@ -524,6 +560,8 @@ def complaint_approval_decided(approval: Approval) -> None:
     )
     if approved and complaint.escalated_to_head:
         _start_reply(complaint, approval.decided_by)
+    elif to == ComplaintState.ESCALATED:
+        _start(complaint, approval.decided_by, [_spec(ClockKind.HEAD_DECISION, complaint.supervisor)])
 
 
 @transaction.atomic
@@ -573,6 +611,12 @@ def complaint_implement(
         person = User.objects.filter(username=responsible_person.strip(), is_active=True).first()
         if person is None:
             raise _field_error("responsible_person", _("No active user %(name)s.") % {"name": responsible_person})
+    if human_factor and (person is None or not (responsible_department or "").strip()):
+        # K8: the sanction list names a department and a person for every human-factor case.
+        raise _field_error(
+            "responsible_person" if person is None else "responsible_department",
+            _("A human-factor case needs the responsible department and person (K8)."),
+        )
     points = policy_get("K8.negligence_points")
     complaint.human_factor = human_factor
     complaint.responsible_department = (responsible_department or "").strip()

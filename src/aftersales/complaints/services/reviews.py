@@ -19,7 +19,7 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,55 +69,61 @@ def previous_period(now: dt.datetime | None = None) -> str:
     return f"{last.year:04d}-{last.month:02d}"
 
 
-def _person(complaint: Complaint) -> tuple[str, str]:
-    user = complaint.responsible_person
-    if user is None:
-        return "", ""
-    return user.username, (user.get_full_name() or user.username)
-
-
 def review_lines(period: str) -> dict[str, Any]:
-    """The period's closed human-factor complaints as review lines, the sanction list and the notice.
+    """The period's closed complaints as review lines; the human-factor ones make the sanction list
+    (points per person) and the reward/penalty notice (deductions per person).
 
     Rule: K8. Raises: ValidationFailed (period). Reads K8.negligence_points in force at the month's end.
+    One query over complaint_review_idx (state, closed_at), plain rows (make bench: 1M complaints).
     """
     start, end = period_bounds(period)
     points = policy_get("K8.negligence_points", at=end)
-    cases = (
-        Complaint.objects.filter(
-            state=ComplaintState.CLOSED, human_factor=True, closed_at__gte=start, closed_at__lt=end
-        )
-        .select_related("responsible_person")
+    rows = (
+        Complaint.objects.filter(state=ComplaintState.CLOSED, closed_at__gte=start, closed_at__lt=end)
         .order_by("closed_at", "id")
+        .values_list(
+            "number",
+            "closed_at",
+            "human_factor",
+            "responsible_person__username",
+            "responsible_person__first_name",
+            "responsible_person__last_name",
+            "responsible_department",
+            "loss_amount",
+        )
     )
     lines: list[dict[str, Any]] = []
     people: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
-    for complaint in cases:
-        username, name = _person(complaint)
-        loss = complaint.loss_amount or Decimal("0.00")
+    for number, closed_at, human, username, first, last, department, loss_amount in rows:
+        username = username or ""
+        name = f"{first or ''} {last or ''}".strip() or username
+        loss = (loss_amount or Decimal("0.00")) if human else Decimal("0.00")
         lines.append(
             {
-                "complaint": complaint.number,
-                "closed_at": complaint.closed_at.isoformat(),
-                "responsible_person": username,
-                "responsible_name": name,
-                "department": complaint.responsible_department,
-                "points": points.value,
+                "complaint": number,
+                "closed_at": closed_at.isoformat(),
+                "human_factor": human,
+                "responsible_person": username if human else "",
+                "responsible_name": name if human else "",
+                "department": department if human else "",
+                "points": points.value if human else 0,
                 "loss_amount": str(loss),
             }
         )
+        if not human:
+            continue
         row = people.setdefault(
-            (username, complaint.responsible_department),
+            (username, department),
             {
                 "responsible_person": username,
                 "responsible_name": name,
-                "department": complaint.responsible_department,
+                "department": department,
                 "cases": [],
                 "points": 0,
                 "deduction": Decimal("0.00"),
             },
         )
-        row["cases"].append(complaint.number)
+        row["cases"].append(number)
         row["points"] += points.value
         row["deduction"] += loss
     sanctions = [{k: v for k, v in row.items() if k != "deduction"} for row in people.values()]
@@ -159,7 +165,15 @@ def _create(period: str, actor: Any) -> ResponsibilityReview:
     _start, end = period_bounds(period)
     review = ResponsibilityReview(period=period, due_at=end)
     _fill(review, review_lines(period))
-    review.save()
+    try:
+        with transaction.atomic():  # a savepoint: the period is unique
+            review.save()
+    except IntegrityError:
+        raise ComplaintConflict(
+            _("The review of %(period)s was prepared by someone else at the same time; open it again.")
+            % {"period": period},
+            code=ComplaintErrorCode.REVIEW_STATE,
+        ) from None
     spec = ClockSpec(kind=ClockKind.REVIEW, rule="K8", policy_key="K8.review_day", unit="days")
     clock = clocks_start(subject=review, specs=[spec], calendar_code=CN, actor=actor, started_at=end)[0]
     review.due_at = clock.due_at or end
@@ -220,7 +234,11 @@ def review_prepare_due(*, now: dt.datetime | None = None) -> ResponsibilityRevie
     period = previous_period(now)
     if ResponsibilityReview.objects.filter(period=period).exists():
         return None
-    return _prepared(_create(period, SYSTEM), SYSTEM)
+    try:
+        review = _create(period, SYSTEM)
+    except ComplaintConflict:  # prepared by someone else meanwhile
+        return None
+    return _prepared(review, SYSTEM)
 
 
 @transaction.atomic

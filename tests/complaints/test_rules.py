@@ -1,0 +1,162 @@
+"""K7, K8, K16 and the K6 ladder: rules that a careless path could slip past.
+
+- a compensation is approved by its amount, so it must have one (K7/K11);
+- a decision within authority records who was entitled to take it (K7);
+- a refused approval of an escalated case goes back to the department head, with a new clock (K5);
+- a human-factor case names its department and person (K8);
+- a major complaint reaches the vice-president (K16), and so does a missed report to the head (K6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from aftersales.clocks.models import Clock
+from aftersales.complaints import services
+from aftersales.complaints.models import Approval
+from aftersales.core.errors import ValidationFailed
+from aftersales.core.models import Event
+from aftersales.notifications.models import Notification
+from tests.complaints.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def _clocks(complaint, kind):
+    return list(
+        Clock.objects.filter(subject_type="complaints.complaint", subject_id=str(complaint.pk), kind=kind).order_by(
+            "id"
+        )
+    )
+
+
+def test_k7_a_compensation_without_an_amount_is_refused(staff, new_complaint):
+    # given a contacted complaint
+    complaint = new_complaint()
+    services.complaint_contact(actor=staff["sales"], number=complaint.number)
+    events = Event.objects.count()
+
+    # when sales settles it as a compensation of 0 yuan
+    with pytest.raises(ValidationFailed) as caught:
+        services.complaint_decide(
+            actor=staff["sales"], number=complaint.number, disposition="compensation", decision="赔偿 8000 元"
+        )
+
+    # then it is refused, naming the amount, and nothing changes
+    assert "amount" in caught.value.fields
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.decision) == ("contacted", "")
+    assert Event.objects.count() == events
+    assert Approval.objects.count() == 0
+
+
+def test_k7_a_decision_within_authority_records_who_was_entitled(staff, new_complaint):
+    complaint = new_complaint()
+    services.complaint_contact(actor=staff["sales_manager"], number=complaint.number)
+
+    services.complaint_decide(
+        actor=staff["sales_manager"],
+        number=complaint.number,
+        disposition="compensation",
+        decision="赔偿 800 元",
+        amount=Decimal("800"),
+    )
+
+    decided = Event.objects.get(action="complaint.decided", subject_id=str(complaint.pk))
+    assert decided.data["approval_role"] == "sales_manager"
+    assert (decided.data["k7"]["rule"], decided.data["k7"]["band"], decided.data["k7"]["amount"]) == (
+        "K7",
+        "below",
+        "800.00",
+    )
+    assert decided.policy_version == decided.data["k7"]["policy_version"]
+
+
+def test_k5_a_refused_approval_of_an_escalated_case_goes_back_to_the_head(staff, new_complaint):
+    # given an escalated complaint the department head settles with 8000 yuan (beyond the head's authority)
+    complaint = new_complaint()
+    services.complaint_contact(actor=staff["agent"], number=complaint.number)
+    services.complaint_escalate(actor=staff["agent"], number=complaint.number, reason="金额较大")
+    services.complaint_approve(
+        actor=staff["cs_manager"],
+        number=complaint.number,
+        disposition="compensation",
+        decision="赔偿 8000 元",
+        amount=Decimal("8000"),
+    )
+    approval = Approval.objects.get()
+    assert approval.required_role == "gm"
+
+    # when the general manager refuses it
+    services.approval_decide(actor=staff["gm"], approval_id=approval.pk, approve=False, note="金额过高")
+
+    # then the case is with the department head again, on a new decision clock
+    complaint.refresh_from_db()
+    assert complaint.state == "escalated"
+    first, second = _clocks(complaint, "head_decision")
+    assert (first.state, second.state, second.owner) == ("stopped", "running", complaint.supervisor)
+
+    # and when the head decides again, the reply clock starts
+    services.complaint_approve(
+        actor=staff["cs_manager"], number=complaint.number, disposition="explanation", decision="向客户解释"
+    )
+    complaint.refresh_from_db()
+    assert complaint.state == "decided"
+    assert [c.state for c in _clocks(complaint, "reply")] == ["running"]
+
+
+def test_k8_a_human_factor_case_needs_its_department_and_person(staff, new_complaint):
+    complaint = new_complaint()
+    services.complaint_contact(actor=staff["agent"], number=complaint.number)
+    services.complaint_decide(actor=staff["agent"], number=complaint.number, disposition="guidance", decision="指导")
+    services.complaint_reply(actor=staff["agent"], number=complaint.number, public_reply="已答复")
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.complaint_implement(
+            actor=staff["agent"], number=complaint.number, human_factor=True, responsible_department="装配车间"
+        )
+
+    assert "responsible_person" in caught.value.fields
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.human_factor, complaint.penalty_points) == ("replied", False, 0)
+
+
+def test_k16_a_major_complaint_reaches_the_vice_president(staff, new_complaint):
+    complaint = new_complaint(media_exposure=True)
+
+    informed = Event.objects.get(action="complaint.vp_informed", subject_id=str(complaint.pk))
+    assert (informed.rule, informed.data["vp"]) == ("K16", ["vp"])
+    bell = Notification.objects.get(user=staff["vp"].user, rule="K16")
+    assert complaint.number in bell.title
+
+
+def test_k16_an_ordinary_complaint_stays_with_the_department(staff, new_complaint):
+    complaint = new_complaint()
+
+    assert not Event.objects.filter(action="complaint.vp_informed", subject_id=str(complaint.pk)).exists()
+    assert not Notification.objects.filter(user=staff["vp"].user).exists()
+
+
+def test_k6_a_missed_report_to_the_head_climbs_the_ladder(staff, new_complaint):
+    import time_machine
+
+    from aftersales.clocks.sweep import clock_sweep
+
+    # given a major complaint reported to the desk at 11:00 (the head report is due at 13:00)
+    with time_machine.travel(at("2025-09-23 10:00"), tick=False):
+        complaint = new_complaint(received_at=at("2025-09-23 10:00"), industry_inspection=True)
+    with time_machine.travel(at("2025-09-23 11:00"), tick=False):
+        services.complaint_report(actor=staff["team_lead"], number=complaint.number)
+
+    # when the sweep runs at 13:30 and nobody has reported to the head
+    clock_sweep(now=at("2025-09-23 13:30"))
+
+    # then the breach is escalated on the complaint, and the head and the VP are told
+    steps = Event.objects.filter(action="complaint.clock_escalated", subject_id=str(complaint.pk))
+    assert [e.data["at"] for e in steps if e.data["clock"] == "report_head"] == ["breach"]
+    told = set(Notification.objects.filter(rule="K6").values_list("user__username", flat=True))
+    assert {"cs_manager", "vp"} <= told
+    assert _clocks(complaint, "report_head")[0].breached_at == at("2025-09-23 13:00").astimezone(dt.UTC)
