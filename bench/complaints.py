@@ -29,9 +29,9 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from bench.context import BENCH_USER, Context
+from bench.context import Context
 from bench.database import analyze, insert_rows, log, reset_sequences
-from bench.http import database_url, post_each, run_clients, serve
+from bench.http import register_run
 from bench.report import Figure, Samples, percentile
 
 AREA = "complaints"
@@ -320,40 +320,20 @@ def _payloads(count: int, seed: int) -> list[bytes]:
     return bodies
 
 
-def _forget_created(after_id: int) -> None:
-    """Delete the complaints the HTTP run registered, with their clocks: running clocks would be
-    swept by the clocks area of later runs. (Their audit events stay: the chain is append-only.)"""
-    from aftersales.clocks.models import Clock
-    from aftersales.complaints.models import Complaint
-
-    ids = list(
-        Complaint.objects.filter(pk__gt=after_id, registered_by__username=BENCH_USER).values_list("pk", flat=True)
-    )
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        Clock.objects.filter(subject_type=Complaint._meta.label_lower, subject_id__in=[str(x) for x in chunk]).delete()
-        Complaint.objects.filter(pk__in=chunk).delete()
-
-
-def _http_intake(ctx: Context, url: str) -> tuple[list[Figure], int]:
-    from django.db.models import Max
-
-    from aftersales.accounts.services import api_token_create
+def _http_intake(ctx: Context) -> tuple[list[Figure], int]:
     from aftersales.complaints.models import Complaint
 
     per_thread = _per_thread()
-    before = Complaint.objects.aggregate(m=Max("pk"))["m"] or 0
-    _token, clear = api_token_create(actor=ctx.actor, name="bench")
-    try:
-        with serve(url, area=AREA) as port:
-            warm_errors: list[str] = []
-            post_each(port, clear, PATH, _payloads(20, 1), [], warm_errors)  # both workers import and connect
-            if warm_errors:
-                raise RuntimeError(f"POST {PATH} as {BENCH_USER} failed: {warm_errors[0]}")
-            bodies = [_payloads(per_thread, 100 + i) for i in range(CLIENT_THREADS)]
-            latencies, errors, wall = run_clients(port, clear, PATH, bodies)
-    finally:
-        _forget_created(before)
+    latencies, errors, wall = register_run(
+        ctx,
+        area=AREA,
+        model=Complaint,
+        registered_by="registered_by",
+        path=PATH,
+        payloads=_payloads,
+        clients=CLIENT_THREADS,
+        per_client=per_thread,
+    )
     done = len(latencies)
     rate = done / wall
     return [
@@ -396,7 +376,7 @@ def run(ctx: Context) -> list[Figure]:
     total = _total()
     load_seconds = _load(total, ctx)
     figures = _review(total)
-    http_figures, done = _http_intake(ctx, database_url())
+    http_figures, done = _http_intake(ctx)
     raw_rate = _raw_insert(ctx, done)
     figures += http_figures
     figures.append(

@@ -15,8 +15,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from bench.database import REPO_ROOT, log
 
@@ -134,3 +135,46 @@ def run_clients(
         t.join()
     wall = time.perf_counter() - start
     return [x * 1000 for lat in per_client for x in lat], errors, wall
+
+
+def register_run(
+    ctx: Any,
+    *,
+    area: str,
+    model: Any,
+    registered_by: str,
+    path: str,
+    payloads: Callable[[int, int], list[bytes]],
+    clients: int,
+    per_client: int,
+) -> tuple[list[float], list[str], float]:
+    """Records registered through the API of a real server as the bench actor: 20 warm-up POSTs
+    (both workers import and connect; the run stops on an error), then `clients` threads ×
+    `per_client` (payloads(count, seed)). Afterwards the records created are deleted with their
+    clocks, which the clocks area of a later run would otherwise sweep (their audit events stay:
+    the chain is append-only). Returns (latencies in ms, errors, wall seconds)."""
+    from django.db.models import Max
+
+    from aftersales.accounts.services import api_token_create
+
+    before = model.objects.aggregate(m=Max("pk"))["m"] or 0
+    _token, clear = api_token_create(actor=ctx.actor, name="bench")
+    try:
+        with serve(database_url(), area=area) as port:
+            warm_errors: list[str] = []
+            post_each(port, clear, path, payloads(20, 1), [], warm_errors)
+            if warm_errors:
+                raise RuntimeError(f"POST {path} as {ctx.actor.user.username} failed: {warm_errors[0]}")
+            return run_clients(port, clear, path, [payloads(per_client, 100 + i) for i in range(clients)])
+    finally:
+        _forget_created(model, before, registered_by, ctx.actor.pk)
+
+
+def _forget_created(model: Any, after_id: int, registered_by: str, user_id: int) -> None:
+    from aftersales.clocks.models import Clock
+
+    ids = list(model.objects.filter(pk__gt=after_id, **{registered_by: user_id}).values_list("pk", flat=True))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        Clock.objects.filter(subject_type=model._meta.label_lower, subject_id__in=[str(x) for x in chunk]).delete()
+        model.objects.filter(pk__in=chunk).delete()

@@ -425,6 +425,22 @@ ENDPOINTS = [
         201,
         body=lambda w: {"customer": w["customer"], "amount": "200.00", "reason": "运输破损补偿"},
     ),
+    Endpoint(  # the world's certificate is issued (within the VP's limit): nothing waits to be decided
+        "discount_certificate_approve",
+        "post",
+        "discount-certificates/{certificate}/approve",
+        perm("returns.add_discountcertificate"),
+        409,
+        body=lambda w: {"note": "同意"},
+    ),
+    Endpoint(
+        "discount_certificate_refuse",
+        "post",
+        "discount-certificates/{certificate}/refuse",
+        perm("returns.add_discountcertificate"),
+        409,
+        body=lambda w: {"note": "不同意"},
+    ),
     Endpoint(
         "discount_certificate_detail",
         "get",

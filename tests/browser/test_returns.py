@@ -1,7 +1,7 @@
 """R1–R3, K7 in real Chromium (zh-CN): a return walked through its pages with reconciliation.
 
 Sales registers the return request (退库产品申请单); the approver of the level its value needs (K7)
-approves it; the warehouse records a wrong quantity, finance is refused (R3) until the warehouse
+finds it in the approval queue and approves it on its page; the warehouse records a wrong quantity, finance is refused (R3) until the warehouse
 recounts, then books; the return note (产品退货单) PDF downloads with its three copies.
 """
 
@@ -68,6 +68,7 @@ def test_return_with_reconciliation(live_server: Any, page: Page, people: dict[s
     expect(page.locator("#return-number")).to_have_text(found.number)
     expect(page.locator("#approval-role")).to_have_text("副总经理")
     expect(page.locator("#approval-explanation")).to_contain_text("1500.00")
+    expect(page.locator("#approval-pending")).to_contain_text("副总经理")
     expect(page.locator("#action-approve")).to_have_count(0)
     screenshot(page, "returns-1-requested")
 
@@ -76,8 +77,13 @@ def test_return_with_reconciliation(live_server: Any, page: Page, people: dict[s
     page.goto(f"{live_server.url}/returns/{found.number}/")
     expect(page.locator("#return-state")).to_contain_text("已申请")
     expect(page.locator("#action-approve")).to_have_count(0)
+    # The VP finds it in the approval queue (K7 engine), which links the return's page.
     _as(page, live_server, "fuzong1")
-    page.goto(f"{live_server.url}/returns/{found.number}/")
+    page.goto(f"{live_server.url}/complaints/approvals/")
+    row = page.locator("#approval-queue tr", has_text=found.number)
+    expect(row).to_contain_text("1500.00")
+    row.locator(f'a:has-text("{found.number}")').click()
+    expect(page.locator("#return-number")).to_have_text(found.number)
     page.locator("#id_approve-disposition").select_option("restock")
     page.locator("#id_approve-basis").fill("未拆封，符合 R1")
     page.locator("#submit-approve").click()

@@ -188,3 +188,163 @@ def test_list_filters(api_as, staff, customer):
     assert len(agent.get("complaints", state="registered").json()["items"]) == 2
     assert agent.get("complaints", state="closed").json()["items"] == []
     assert Decimal(agent.get(f"complaints/{plain}").json()["amount_claimed"]) == Decimal("1000")
+
+
+# --- K11: the portal's body is the public state and the reply, nothing of the handling ------------
+
+PUBLIC_BODY = {
+    "number",
+    "customer",
+    "public_state",
+    "public_state_label",
+    "class",
+    "channel",
+    "received_at",
+    "description",
+    "order_number",
+    "batch_number",
+    "ship_date",
+    "quantity",
+    "defective_quantity",
+    "customer_request",
+    "amount_claimed",
+    "samples",
+    "service_request",
+    "parent",
+    "public_reply",
+    "replied_at",
+    "closed_at",
+    "reopened_as",
+}
+# what the portal must never carry, as keys or values (internal states, clock kinds, escalation, K6)
+NEVER_ON_THE_PORTAL = INTERNAL | {
+    "state",
+    "version",
+    "clocks",
+    "major",
+    "media_exposure",
+    "industry_inspection",
+    "desk_reported_at",
+    "head_reported_at",
+    "escalated_to_head",
+    "within_authority",
+    "disposition",
+    "registered_by",
+    "escalation_level",
+    "explanation",
+}
+INTERNAL_WORDS = [
+    "contacted",
+    "awaiting_approval",
+    "escalated",
+    "decided",
+    "implemented",
+    "rejected",
+    "head_decision",
+    "report_desk",
+    "report_head",
+    "escalation",
+    "explanation",
+    "待审批",
+    "已上报部长",
+    "已联系客户",
+    "已决定",
+    "已落实",
+    "重大投诉",
+    "部长决定",
+    "上报客服管理员",
+    "内部",
+]
+
+
+def _portal_body(portal, number):
+    response = portal.get(f"complaints/{number}")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert set(body) == PUBLIC_BODY, set(body) ^ PUBLIC_BODY
+    assert not NEVER_ON_THE_PORTAL & set(body)
+    text = response.content.decode()
+    for word in INTERNAL_WORDS:
+        assert word not in text, (word, text)
+    # the list row is the same public body (times rendered to the millisecond there)
+    (row,) = [r for r in portal.get("complaints").json()["items"] if r["number"] == number]
+    times = {"received_at", "replied_at", "closed_at"}
+    assert {k: v for k, v in row.items() if k not in times} == {k: v for k, v in body.items() if k not in times}
+    assert all((row[k] is None) == (body[k] is None) for k in times)
+    return body
+
+
+def test_k11_portal_body_follows_the_public_state_only(api_as, staff, customer, make_user):
+    from aftersales.complaints.choices import PublicState
+    from aftersales.complaints.schemas import PublicStateCode
+
+    assert set(PublicStateCode.__args__) == set(PublicState.values)
+    lead, head, gm = api_as(staff["team_lead"].user), api_as(staff["cs_manager"].user), api_as(staff["gm"].user)
+    portal = api_as(make_user("customer", customer_id=customer.pk))
+    # K6 major (report clocks), a claim beyond every decider below the GM (K7)
+    created = lead.post("complaints", _body(customer, loss_amount="5000.00", amount_claimed="6000.00")).json()
+    number, path = created["number"], f"complaints/{created['number']}"
+    assert created["major"] is True
+    assert {"report_desk"} <= {c["kind"] for c in created["clocks"]}
+
+    def stage(internal, public, label):
+        assert lead.get(path).json()["state"] == internal
+        body = _portal_body(portal, number)
+        assert (body["public_state"], body["public_state_label"]) == (public, label), (internal, body)
+        return body
+
+    body = stage("registered", "received", "已受理")
+    assert (body["public_reply"], body["replied_at"], body["reopened_as"]) == ("", None, None)
+    lead.post(f"{path}/contact", {"note": "内部：客户情绪激动"})
+    stage("contacted", "in_progress", "处理中")
+    lead.post(f"{path}/escalate", {"reason": "超出权限"})
+    assert "head_decision" in {c["kind"] for c in lead.get(path).json()["clocks"]}
+    stage("escalated", "in_progress", "处理中")
+    decided = {"disposition": "compensation", "decision": "赔偿 6000 元", "amount": "6000"}
+    head.post(f"{path}/approve", {**decided, "internal_handling": "内部：责任在包装班组"})
+    stage("awaiting_approval", "in_progress", "处理中")
+    approval_id = gm.get("approvals").json()["items"][0]["id"]
+    assert gm.post(f"approvals/{approval_id}/decide", {"approve": True}).status_code == 200
+    stage("decided", "in_progress", "处理中")
+    lead.post(f"{path}/reply", {"public_reply": "我司同意赔偿 6000 元。"})
+    body = stage("replied", "replied", "已答复")
+    assert body["public_reply"] == "我司同意赔偿 6000 元。"
+    assert body["replied_at"]
+    lead.post(f"{path}/implement", {"responsible_department": "仓储部", "loss_amount": "5000.00"})
+    stage("implemented", "replied", "已答复")
+    lead.post(f"{path}/close", {})
+    body = stage("closed", "closed", "已结案")
+    assert body["closed_at"]
+    follower = lead.post(f"{path}/reject-conclusion", {"reason": "客户不接受赔偿金额"}).json()["number"]
+    body = stage("rejected", "reopened", "重新处理")
+    assert body["reopened_as"] == follower
+    new = _portal_body(portal, follower)
+    assert (new["public_state"], new["parent"], new["reopened_as"]) == ("received", number, None)
+
+
+def test_k6_k11_portal_user_may_not_set_what_staff_judge(api_as, customer, make_user):
+    portal = api_as(make_user("customer", customer_id=customer.pk))
+    for field, value in [
+        ("media_exposure", True),
+        ("media_exposure", False),
+        ("industry_inspection", True),
+        ("loss_amount", "5000.00"),
+    ]:
+        response = portal.post("complaints", _body(customer, **{field: value}))
+        assert response.status_code == 422, (field, response.content)
+        body = response.json()
+        assert (set(body), body["code"], list(body["fields"])) == (
+            {"code", "message", "fields"},
+            "validation_failed",
+            [field],
+        )
+        assert body["fields"][field] == ["客户门户不提供此项。"]
+    assert Complaint.objects.count() == 0
+    # nor filter by the internal state or the major flag
+    for params in [{"state": "escalated"}, {"major": "true"}]:
+        response = portal.get("complaints", **params)
+        assert (response.status_code, list(response.json()["fields"])) == (422, list(params))
+    created = portal.post("complaints", _body(customer))
+    assert created.status_code == 201
+    assert created.json()["public_state"] == "received"
+    assert Complaint.objects.get().major is False

@@ -313,6 +313,63 @@ def test_portal_files_and_follows_a_complaint_without_the_internal_handling(
     assert portal.get(reverse("complaints:handling_form_pdf", args=[c.number])).status_code == 403
 
 
+def test_k11_portal_pages_show_the_public_state_and_the_reply_only(staff, new_complaint, portal):
+    # a major complaint (K6 report clocks), escalated to the head (head's decision clock)
+    c = new_complaint(amount_claimed=Decimal("6000"), loss_amount=Decimal("5000"))
+    services.complaint_contact(actor=staff["team_lead"], number=c.number)
+    services.complaint_escalate(actor=staff["team_lead"], number=c.number, reason="超出权限")
+    page, listing = reverse("portal:complaint_detail", args=[c.number]), reverse("portal:complaint_list")
+    hidden = [
+        "已上报部长",  # the internal state
+        "待审批",
+        "已联系客户",
+        "重大投诉",
+        "服务时限",  # the clocks panel, its clocks and their explanations
+        "部长决定",
+        "上报客服管理员",
+        "客诉结案",
+        "为什么在此时到期",
+        "data-clock=",
+        INTERNAL_TEXT,
+    ]
+
+    def shown(url: str, public: str) -> str:
+        html = portal.get(url).content.decode()
+        assert public in html
+        for secret in hidden:
+            assert secret not in html, (secret, url)
+        return html
+
+    html = shown(page, "处理中")
+    assert 'id="portal-complaint-state" data-state="in_progress">处理中<' in html
+    assert "我们正在处理您的投诉" in html
+    shown(listing, 'data-state="in_progress">处理中<')
+    services.complaint_approve(
+        actor=staff["cs_manager"],
+        number=c.number,
+        disposition="compensation",
+        decision="赔偿 6000 元",
+        amount=Decimal("6000"),
+        internal_handling=INTERNAL_TEXT,
+    )
+    assert Complaint.objects.get(pk=c.pk).state == "awaiting_approval"
+    shown(page, 'data-state="in_progress">处理中<')
+    services.approval_decide(actor=staff["gm"], approval_id=Approval.objects.get().pk, approve=True)
+    services.complaint_reply(actor=staff["team_lead"], number=c.number, public_reply=REPLY_TEXT)
+    html = shown(page, 'data-state="replied">已答复<')
+    assert REPLY_TEXT in html
+    shown(listing, 'data-state="replied">已答复<')
+    services.complaint_implement(actor=staff["team_lead"], number=c.number)
+    services.complaint_close(actor=staff["team_lead"], number=c.number)
+    html = shown(page, 'data-state="closed">已结案<')
+    assert "结案时间" in html
+    follower = services.complaint_reject_conclusion(actor=staff["team_lead"], number=c.number, reason="金额不足")
+    html = shown(page, 'data-state="reopened">重新处理<')
+    assert f"投诉已转为 {follower.number} 重新处理" in html
+    assert reverse("portal:complaint_detail", args=[follower.number]) in html
+    shown(reverse("portal:complaint_detail", args=[follower.number]), 'data-state="received">已受理<')
+
+
 def test_portal_error_in_chinese_and_other_organisations_are_404(staff, portal, make_user, actor_of):
     from tests.installed_base.factories import CustomerFactory
 

@@ -107,7 +107,8 @@ def test_full_flow_with_roles_and_versions(api_as: Any, customer: Any, make_user
 def test_k7_limit_through_the_api(api_as: Any, customer: Any) -> None:
     number = api_as("sales").post("returns", body(customer, quantity=1, unit_price="5000.01")).json()["number"]
     refused = api_as("vp").post(f"returns/{number}/approve", {"disposition": "restock"})
-    assert (refused.status_code, refused.json()["code"]) == (403, "approval_limit_exceeded")
+    assert (refused.status_code, refused.json()["code"]) == (403, "beyond_authority")
+    assert "总经理" in refused.json()["message"]
     assert api_as("gm").post(f"returns/{number}/refuse", {"note": "不符合退货条件"}).json()["state"] == "refused"
 
 
@@ -142,6 +143,10 @@ def test_discount_certificate_endpoints(api_as: Any, customer: Any) -> None:
     assert created.status_code == 201, created.content
     number = created.json()["number"]
     assert created.json()["signed_by_vp"]["username"].startswith("vp")
+    assert (created.json()["state"], created.json()["requested_by"]["username"]) == (
+        "issued",
+        created.json()["signed_by_vp"]["username"],
+    )
     assert api_as("finance").get(f"discount-certificates/{number}").json()["amount"] == "300.00"
     assert api_as("engineer").get(f"discount-certificates/{number}").status_code == 404
     assert Event.objects.filter(action="discountcertificate.issued").count() == 1
@@ -184,5 +189,7 @@ def test_the_openapi_document_lists_the_endpoints(api_as: Any) -> None:
         "/api/v1/returns/{number}/reissue",
         "/api/v1/discount-certificates",
         "/api/v1/discount-certificates/{number}",
+        "/api/v1/discount-certificates/{number}/approve",
+        "/api/v1/discount-certificates/{number}/refuse",
     ]:
         assert path in paths, path

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
+from aftersales.complaints.selectors import approval_for
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied
 from aftersales.core.models import Event
 from aftersales.returns import services
@@ -41,8 +42,10 @@ def test_r1_wrong_model_unopened_within_fresh_days_is_allowed(new_return: Any, s
     assert len(found.number) == 12
     assert found.value == Decimal("200.00")
     assert found.requested_by == staff["sales"].user
-    event = Event.objects.get(subject_type="returns.returnrequest", subject_id=str(found.pk))
-    assert (event.action, event.rule, event.data["fresh_days"]) == ("returnrequest.requested", "R1", 30)
+    event = Event.objects.get(
+        subject_type="returns.returnrequest", subject_id=str(found.pk), action="returnrequest.requested"
+    )
+    assert (event.rule, event.data["fresh_days"]) == ("R1", 30)
 
 
 def test_r1_numbers_are_consecutive(new_return: Any) -> None:
@@ -163,9 +166,10 @@ def test_k7_approval_by_amount(
     if refused:
         with pytest.raises(PermissionDenied) as caught:
             services.return_request_approve(actor=staff[refused], number=found.number, disposition="restock")
-        assert caught.value.code == "approval_limit_exceeded"
+        assert (caught.value.code, caught.value.status) == ("beyond_authority", 403)
         found.refresh_from_db()
         assert (found.state, found.version, found.decided_by) == (ReturnState.REQUESTED, 1, None)
+        assert approval_for(found).state == "pending"
     approved = services.return_request_approve(actor=staff[allowed], number=found.number, disposition="restock")
     assert (approved.state, approved.approval_role, approved.approved_quantity) == (ReturnState.APPROVED, allowed, 1)
     event = Event.objects.filter(subject_id=str(found.pk), action="returnrequest.approved").get()
@@ -239,6 +243,8 @@ def test_r3_match_is_booked(new_return: Any, staff: dict[str, Any]) -> None:
     )
     assert actions == [
         ("returnrequest.requested", "R1"),
+        ("approval.requested", "K7"),
+        ("approval.decided", "K7"),
         ("returnrequest.approved", "K7"),
         ("returnrequest.received", "R2"),
         ("returnrequest.received", "R2"),
@@ -295,21 +301,75 @@ def test_staff_without_the_view_right_meet_not_found(new_return: Any, staff: dic
 # --- R4 ------------------------------------------------------------------------------------------
 
 
-def test_r4_k7_a_discount_above_the_vps_limit_is_signed_by_the_gm(customer: Any, staff: dict[str, Any]) -> None:
-    with pytest.raises(PermissionDenied) as caught:
-        services.discount_certificate_issue(
-            actor=staff["vp"], customer_id=customer.pk, amount=Decimal("5000.01"), reason="质量索赔"
-        )
-    assert caught.value.code == "approval_limit_exceeded"
-    assert "总经理" in str(caught.value.message)
-    assert DiscountCertificate.objects.count() == 0
+def test_r4_k7_a_discount_above_the_vps_limit_waits_for_the_gm(customer: Any, staff: dict[str, Any]) -> None:
     at_limit = services.discount_certificate_issue(
         actor=staff["vp"], customer_id=customer.pk, amount=Decimal("5000.00"), reason="质量索赔"
     )
+    assert (at_limit.state, at_limit.signed_by_vp) == ("issued", staff["vp"].user)
+    assert approval_for(at_limit) is None  # within the VP's authority: no approval to ask
     above = services.discount_certificate_issue(
-        actor=staff["gm"], customer_id=customer.pk, amount=Decimal("5000.01"), reason="质量索赔"
+        actor=staff["vp"], customer_id=customer.pk, amount=Decimal("5000.01"), reason="质量索赔"
     )
-    assert (at_limit.signed_by_vp, above.signed_by_vp) == (staff["vp"].user, staff["gm"].user)
+    assert (above.state, above.signed_by_vp, above.signed_at, above.requested_by) == (
+        "awaiting_approval",
+        None,
+        None,
+        staff["vp"].user,
+    )
+    approval = approval_for(above)
+    assert (approval.purpose, approval.amount, approval.required_role, approval.requested_by) == (
+        "discount",
+        Decimal("5000.01"),
+        "gm",
+        staff["vp"].user,
+    )
+    assert "总经理" in approval.explanation["text"]  # who must approve comes from K7, and the explanation says so
+    # The VP cannot decide it (beyond his authority, and his own request); nothing changes.
+    with pytest.raises(PermissionDenied) as caught:
+        services.discount_certificate_approve(actor=staff["vp"], number=above.number)
+    assert (caught.value.code, caught.value.status) == ("beyond_authority", 403)
+    assert "总经理" in str(caught.value.message)
+    above.refresh_from_db()
+    assert above.state == "awaiting_approval"
+    assert approval_for(above).state == "pending"
+    # The GM approves: he signs it.
+    signed = services.discount_certificate_approve(actor=staff["gm"], number=above.number, note="同意")
+    assert (signed.state, signed.signed_by_vp) == ("issued", staff["gm"].user)
+    assert signed.signed_at is not None
+    assert approval_for(above).state == "approved"
+    actions = list(
+        Event.objects.filter(subject_type="returns.discountcertificate", subject_id=str(above.pk))
+        .order_by("id")
+        .values_list("action", "rule")
+    )
+    assert actions == [
+        ("discountcertificate.awaiting_approval", "K7"),
+        ("approval.requested", "K7"),
+        ("approval.decided", "K7"),
+        ("discountcertificate.issued", "K7"),
+    ]
+    # The GM, higher in K7, signs a large one at once.
+    direct = services.discount_certificate_issue(
+        actor=staff["gm"], customer_id=customer.pk, amount=Decimal("8000.00"), reason="质量索赔"
+    )
+    assert (direct.state, direct.signed_by_vp) == ("issued", staff["gm"].user)
+
+
+def test_r4_a_refused_certificate_ends(customer: Any, staff: dict[str, Any]) -> None:
+    above = services.discount_certificate_issue(
+        actor=staff["vp"], customer_id=customer.pk, amount=Decimal("6000.00"), reason="质量索赔"
+    )
+    refused = services.discount_certificate_refuse(actor=staff["gm"], number=above.number, note="金额过高")
+    assert (refused.state, refused.signed_by_vp) == ("refused", None)
+    with pytest.raises(Conflict) as caught:
+        services.discount_certificate_approve(actor=staff["gm"], number=above.number)
+    assert caught.value.code == "invalid_transition"
+    issued = services.discount_certificate_issue(
+        actor=staff["vp"], customer_id=customer.pk, amount=Decimal("100.00"), reason="补偿"
+    )
+    with pytest.raises(Conflict) as caught:  # an issued one has nothing to decide
+        services.discount_certificate_refuse(actor=staff["gm"], number=issued.number)
+    assert caught.value.code == "invalid_transition"
 
 
 def test_r4_only_the_vp_signs_a_discount_certificate(customer: Any, staff: dict[str, Any], new_return: Any) -> None:

@@ -308,3 +308,35 @@ def test_certificate_error_is_shown_on_its_field(as_role: Any, customer: Any):
     assert response.status_code == 422
     assert _field_errors(response.content.decode(), "customer_signed_by_name")
     assert DiscountCertificate.objects.count() == 0
+
+
+def test_a_certificate_above_the_vps_limit_waits_and_the_gm_signs_it_on_its_page(
+    as_role: Any, customer: Any, staff: Any
+):
+    vp, gm = as_role("vp"), as_role("gm")
+    response = vp.post(CERTIFICATE_CREATE, {"customer": customer.code, "amount": "6000.00", "reason": "质量索赔"})
+    assert response.status_code == 302
+    certificate = DiscountCertificate.objects.get()
+    assert (certificate.state, certificate.signed_by_vp) == ("awaiting_approval", None)
+    page = vp.get(response["Location"]).content.decode()
+    assert "超出您的核决权限" in page
+    assert re.search(r'id="approval-role">总经理<', page)
+    assert 'id="certificate-decide"' not in page  # beyond the VP's authority, and his own request
+    assert 'id="certificate-pdf"' not in page
+    assert vp.get(reverse("returns:certificate_pdf", args=[certificate.number])).status_code == 404
+    refused = vp.post(response["Location"], {"action": "approve"})
+    assert refused.status_code == 403
+    assert "总经理" in refused.content.decode()
+    assert DiscountCertificate.objects.get().state == "awaiting_approval"
+    assert 'id="certificate-decide"' in gm.get(response["Location"]).content.decode()
+    assert gm.post(response["Location"], {"action": "approve", "note": "同意"}).status_code == 302
+    certificate.refresh_from_db()
+    assert (certificate.state, certificate.signed_by_vp) == ("issued", staff["gm"].user)
+    assert gm.get(reverse("returns:certificate_pdf", args=[certificate.number])).status_code == 200
+
+
+def test_the_return_page_says_who_must_approve_in_the_queue(as_role: Any, new_return: Any):
+    found = new_return(quantity=3, unit_price="500.00")
+    page = as_role("sales").get(_detail(found.number)).content.decode()
+    assert 'id="approval-pending"' in page
+    assert "副总经理" in page

@@ -471,14 +471,7 @@ def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
     clock = _lock(clock)
     if clock.state == ClockState.STOPPED:
         return clock
-    before = (
-        clock.due_at,
-        clock.warn_at,
-        clock.calendar_version,
-        clock.policy_version,
-        clock.target_seconds,
-        clock.target_unit,
-    )
+    before = _computed(clock)
     if clock.policy_key:
         clock.target_amount, unit, clock.policy_version = policy_target(clock.policy_key)
         clock.target_unit = unit or clock.target_unit
@@ -489,14 +482,7 @@ def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
     if cal is not None and _can(cal, clock):
         clock.target_seconds = target_seconds(cal, clock.started_at, clock.target_amount, clock.target_unit)
     _apply_schedule(clock, cal, now=now)
-    after = (
-        clock.due_at,
-        clock.warn_at,
-        clock.calendar_version,
-        clock.policy_version,
-        clock.target_seconds,
-        clock.target_unit,
-    )
+    after = _computed(clock)
     clock.save()
     if before != after:
         event_record(
@@ -507,6 +493,18 @@ def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
             data=_event_data(clock, previous_due_at=before[0].isoformat() if before[0] else None),
         )
     return clock
+
+
+def _computed(clock: Clock) -> tuple[Any, ...]:
+    """What a recompute may change: compared before and after to record clock.recomputed only on a change."""
+    return (
+        clock.due_at,
+        clock.warn_at,
+        clock.calendar_version,
+        clock.policy_version,
+        clock.target_seconds,
+        clock.target_unit,
+    )
 
 
 def _can(cal: CompiledCalendar, clock: Clock) -> bool:

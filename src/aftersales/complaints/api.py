@@ -1,14 +1,17 @@
 """Complaints API: the register, one endpoint per move, and the K7 approval queue (K1–K11).
 
 Each endpoint parses its input, calls one selector or service, and renders. Staff get the whole
-complaint (ComplaintOut); a portal user gets ComplaintPublicOut, without the internal handling,
-approvals or responsibility (K11). No `from __future__ import annotations`: Ninja reads the
-parameter annotations at import.
+complaint (ComplaintOut); a portal user gets ComplaintPublicOut (the public state and the reply),
+in the list too, and may neither set nor filter by what only staff judge (K6, K11). No
+`from __future__ import annotations`: Ninja reads the parameter annotations at import.
 """
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
+from django.db.models import BooleanField, Value
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
@@ -27,16 +30,17 @@ from aftersales.complaints.schemas import (
     ComplaintDecideIn,
     ComplaintEscalateIn,
     ComplaintImplementIn,
+    ComplaintListRowOut,
     ComplaintNoteIn,
     ComplaintOut,
     ComplaintPublicOut,
     ComplaintRejectIn,
     ComplaintReplyIn,
     ComplaintStateCode,
-    ComplaintSummaryOut,
 )
 from aftersales.complaints.services.approvals import approval_roles_within
 from aftersales.core.access import Actor
+from aftersales.core.errors import ValidationFailed
 from aftersales.service.schemas import MAX_ID
 
 router = Router(tags=["complaints"])
@@ -47,6 +51,8 @@ Number = Annotated[str, Path(min_length=1, max_length=20)]
 COMPLAINT = {200: ComplaintOut | ComplaintPublicOut, **ERRORS}
 C = "/complaints/{number}"
 PAGE_SIZE = 50
+# K6: staff judge whether a complaint is major; a portal user may not send these.
+STAFF_ONLY_FIELDS = ("loss_amount", "media_exposure", "industry_inspection")
 
 
 class Pagination(PageNumberPagination):
@@ -72,6 +78,14 @@ def _render(actor: Actor, complaint: Complaint, status: int = 200) -> JsonRespon
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def _refuse_on_portal(actor: Actor, names: Iterable[str]) -> None:
+    """K6, K11: a portal user sent a field or filter that only staff use → 422, nothing done."""
+    names = list(names)
+    if names and actor.has_role("customer"):
+        message = _("Not available on the customer portal.")
+        raise ValidationFailed(message, fields=dict.fromkeys(names, message))
+
+
 def _version(payload: Any) -> dict[str, Any]:
     data = payload.model_dump()
     data["expected_version"] = data.pop("version")
@@ -79,7 +93,7 @@ def _version(payload: Any) -> dict[str, Any]:
 
 
 @router.get(
-    "/complaints", response={200: list[ComplaintSummaryOut], **ERRORS}, url_name="complaint_list", by_alias=True
+    "/complaints", response={200: list[ComplaintListRowOut], **ERRORS}, url_name="complaint_list", by_alias=True
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def complaint_list(
@@ -87,8 +101,15 @@ def complaint_list(
     state: Annotated[ComplaintStateCode | None, Query()] = None,
     major: Annotated[bool | None, Query()] = None,
 ) -> Any:
-    """Complaints in the caller's scope, newest first."""
-    return selectors.complaint_list(_actor(request), state=state or "", major=major)
+    """Complaints in the caller's scope, newest first; a portal user's rows are the public body."""
+    actor = _actor(request)
+    _refuse_on_portal(actor, [name for name, value in (("state", state), ("major", major)) if value is not None])
+    rows = selectors.complaint_list(actor, state=state or "", major=major)
+    if actor.has_role("customer"):  # K11: ComplaintListRowOut picks ComplaintPublicOut by this mark
+        rows = rows.select_related("service_request", "parent").annotate(
+            public_view=Value(True, output_field=BooleanField())
+        )
+    return rows
 
 
 @router.post(
@@ -99,6 +120,7 @@ def complaint_list(
 )
 def complaint_create(request: HttpRequest, payload: ComplaintCreateIn) -> Any:
     actor = _actor(request)
+    _refuse_on_portal(actor, [name for name in STAFF_ONLY_FIELDS if name in payload.model_fields_set])
     data = payload.model_dump()
     created = services.complaint_register(actor=actor, customer_id=data.pop("customer"), **data)
     return _render(actor, created, 201)

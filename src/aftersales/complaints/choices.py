@@ -22,6 +22,34 @@ class ComplaintState(models.TextChoices):
 ENDED_STATES = frozenset({ComplaintState.CLOSED, ComplaintState.REJECTED})
 
 
+class PublicState(models.TextChoices):
+    """K11: what the complainant sees of the state (the portal and its API), never the internal one."""
+
+    RECEIVED = "received", pgettext_lazy("complaint public state", "Received")  # 已受理
+    IN_PROGRESS = "in_progress", pgettext_lazy("complaint public state", "In progress")  # 处理中
+    REPLIED = "replied", pgettext_lazy("complaint public state", "Replied")  # 已答复
+    CLOSED = "closed", pgettext_lazy("complaint public state", "Closed")  # 已结案
+    REOPENED = "reopened", pgettext_lazy("complaint public state", "Handled again")  # 重新处理: see the new complaint
+
+
+PUBLIC_STATES = {
+    ComplaintState.REGISTERED: PublicState.RECEIVED,
+    ComplaintState.CONTACTED: PublicState.IN_PROGRESS,
+    ComplaintState.ESCALATED: PublicState.IN_PROGRESS,
+    ComplaintState.AWAITING_APPROVAL: PublicState.IN_PROGRESS,
+    ComplaintState.DECIDED: PublicState.IN_PROGRESS,
+    ComplaintState.REPLIED: PublicState.REPLIED,
+    ComplaintState.IMPLEMENTED: PublicState.REPLIED,
+    ComplaintState.CLOSED: PublicState.CLOSED,
+    ComplaintState.REJECTED: PublicState.REOPENED,  # K10: a new linked complaint continues
+}
+
+
+def public_state(state: str) -> PublicState:
+    """The public state of an internal one (K11); the only place the two are mapped."""
+    return PUBLIC_STATES[ComplaintState(state)]
+
+
 class ComplaintClass(models.TextChoices):
     """K3."""
 

@@ -1,20 +1,22 @@
 """API schemas of complaints and amount approvals: strict pydantic inputs, Ninja outputs (K1–K11).
 
 The complaint's class travels as `class` (a Python keyword, hence the alias). A portal user gets
-ComplaintPublicOut: never the internal handling, approvals or responsibility (K11).
+ComplaintPublicOut: the public state and the reply, never the internal state, clocks, major flag,
+handling, approvals or responsibility (K11).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, RootModel, Tag
 
 from aftersales.clocks.schemas import ClockOut, clocks_out
+from aftersales.complaints.choices import public_state
 from aftersales.complaints.models import Approval, Complaint
-from aftersales.complaints.selectors import approvals_for
+from aftersales.complaints.selectors import approvals_for, complaint_reopened_as
 from aftersales.complaints.services.approvals import approval_level
 from aftersales.installed_base.schemas import IsoDate, StrictIn
 from aftersales.service.schemas import MAX_ID, AwareDateTime, CustomerRefOut, Money, Out, UserRefOut, Version
@@ -34,6 +36,7 @@ ComplaintStateCode = Literal[
     "rejected",
 ]
 ApprovalStateCode = Literal["pending", "approved", "refused"]
+PublicStateCode = Literal["received", "in_progress", "replied", "closed", "reopened"]  # choices.PublicState
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -135,7 +138,7 @@ class ApprovalOut(Out):
 
 
 class ComplaintSummaryOut(Out):
-    """One row of the complaint list (no internal field: safe for the portal)."""
+    """One row of the staff's complaint list (a portal user's rows are ComplaintPublicOut, K11)."""
 
     number: str
     state: str
@@ -148,8 +151,8 @@ class ComplaintSummaryOut(Out):
     closed_at: dt.datetime | None
 
 
-class ComplaintPublicOut(ComplaintSummaryOut):
-    """What the complainant sees on the portal (K11): registration, state, the reply and clocks."""
+class ComplaintRegistrationOut(Out):
+    """K4, K11: what the customer told us and our public reply (in the staff and the portal body)."""
 
     description: str
     order_number: str
@@ -164,7 +167,6 @@ class ComplaintPublicOut(ComplaintSummaryOut):
     parent: str | None
     public_reply: str
     replied_at: dt.datetime | None
-    clocks: list[ClockOut]
 
     @staticmethod
     def resolve_service_request(obj: Complaint) -> str | None:
@@ -174,14 +176,59 @@ class ComplaintPublicOut(ComplaintSummaryOut):
     def resolve_parent(obj: Complaint) -> str | None:
         return obj.parent.number if obj.parent_id else None
 
+
+class ComplaintPublicOut(ComplaintRegistrationOut):
+    """What the complainant sees on the portal and its API (K11): what they told us, the public
+    state (choices.public_state) and the reply. No internal state, clock, major flag or handling.
+    `reopened_as`: the new complaint when they rejected the conclusion (K10)."""
+
+    number: str
+    customer: CustomerRefOut  # their own organisation
+    public_state: PublicStateCode
+    public_state_label: str
+    complaint_class: str = Field(serialization_alias="class")
+    channel: str
+    received_at: dt.datetime
+    closed_at: dt.datetime | None
+    reopened_as: str | None
+
     @staticmethod
-    def resolve_clocks(obj: Complaint) -> list[Any]:
-        return clocks_out(obj)
+    def resolve_public_state(obj: Complaint) -> str:
+        return public_state(obj.state).value
+
+    @staticmethod
+    def resolve_public_state_label(obj: Complaint) -> str:
+        return str(public_state(obj.state).label)
+
+    @staticmethod
+    def resolve_reopened_as(obj: Complaint) -> str | None:
+        follower = complaint_reopened_as(obj)
+        return follower.number if follower is not None else None
 
 
-class ComplaintOut(ComplaintPublicOut):
+def _list_row_kind(row: Any) -> str:
+    """The API marks a portal user's rows (`public_view`); every other row is a staff row.
+    (Serializing, the row is the validated schema itself.)"""
+    if isinstance(row, ComplaintPublicOut) or getattr(row, "public_view", False):
+        return "public"
+    return "staff"
+
+
+class ComplaintListRowOut(
+    RootModel[
+        Annotated[
+            Annotated[ComplaintSummaryOut, Tag("staff")] | Annotated[ComplaintPublicOut, Tag("public")],
+            Discriminator(_list_row_kind),
+        ]
+    ]
+):
+    """GET /complaints: a staff row, or the public body for a portal user (K11)."""
+
+
+class ComplaintOut(ComplaintSummaryOut, ComplaintRegistrationOut):
     """GET /complaints/{number} and every action's answer, for staff."""
 
+    clocks: list[ClockOut]
     registered_by: UserRefOut
     owner: UserRefOut | None
     supervisor: UserRefOut | None
@@ -209,6 +256,10 @@ class ComplaintOut(ComplaintPublicOut):
     approvals: list[ApprovalOut]
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_clocks(obj: Complaint) -> list[Any]:
+        return clocks_out(obj)
 
     @staticmethod
     def resolve_approval_role(obj: Complaint) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from aftersales.clocks.choices import ClockState
 from aftersales.clocks.models import Clock
-from aftersales.complaints.choices import ApprovalState
+from aftersales.complaints.choices import ApprovalState, ComplaintState
 from aftersales.complaints.locks import qs_for_update
 from aftersales.complaints.models import Approval, Complaint, CorrectiveAction, FollowUpTask, ResponsibilityReview
 from aftersales.core.access import Actor
@@ -49,6 +49,13 @@ def access_complaint(actor: Actor, number: str, *, for_update: bool = False) -> 
     if found is None:
         raise NotFound()
     return found
+
+
+def complaint_reopened_as(complaint: Complaint) -> Complaint | None:
+    """K10: the newest complaint opened when the customer rejected this one's conclusion, or None."""
+    if complaint.state != ComplaintState.REJECTED:
+        return None
+    return complaint.followers.order_by("-received_at", "-id").first()
 
 
 def complaint_list(

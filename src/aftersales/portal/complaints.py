@@ -1,8 +1,9 @@
 """Portal pages of complaints (K2, K4, K11): a customer's user files a complaint for their own
 organisation, follows its public state and reads the reply, and downloads the reply letter.
 
-Never shown here (K11): the internal handling, the decision and its amount, approvals,
-responsibility. Another organisation's complaint number is a 404 like a missing one.
+Never shown here (K11): the internal state, the clocks, the major flag, the internal handling, the
+decision and its amount, approvals, responsibility; the public state is choices.public_state.
+Another organisation's complaint number is a 404 like a missing one.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from aftersales.complaints.choices import public_state
 from aftersales.complaints.documents import reply_letter_pdf
 from aftersales.complaints.forms import PortalComplaintForm
-from aftersales.complaints.selectors import access_complaint, complaint_list
+from aftersales.complaints.selectors import access_complaint, complaint_list, complaint_reopened_as
 from aftersales.complaints.services import complaint_register
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
@@ -28,7 +30,7 @@ PAGE_SIZE = 50
 def complaint_list_page(request: HttpRequest) -> HttpResponse:
     """My organisation's complaints, newest first, with their public state."""
     actor = _customer_actor(request)
-    rows = list(complaint_list(actor)[:PAGE_SIZE])
+    rows = [(c, public_state(c.state)) for c in complaint_list(actor)[:PAGE_SIZE]]
     return render(request, "portal/complaint_list.html", {"rows": rows})
 
 
@@ -64,10 +66,15 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """The public state, what we registered and the reply (K11)."""
+    """The public state, what we registered and the reply (K11); K10: the complaint it continues in."""
     actor = _customer_actor(request)
     complaint = access_complaint(actor, number)
-    return render(request, "portal/complaint_detail.html", {"c": complaint})
+    context = {
+        "c": complaint,
+        "public_state": public_state(complaint.state),
+        "reopened_as": complaint_reopened_as(complaint),
+    }
+    return render(request, "portal/complaint_detail.html", context)
 
 
 @login_required

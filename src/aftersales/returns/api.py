@@ -16,6 +16,7 @@ from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.returns import selectors, services
 from aftersales.returns.schemas import (
+    CertificateDecideIn,
     DiscountCertificateIssueIn,
     DiscountCertificateOut,
     ReturnActionIn,
@@ -75,6 +76,8 @@ def return_request_detail(request: HttpRequest, number: Number) -> Any:
 
 @router.post("/returns/{number}/approve", response=RETURN, url_name="return_request_approve")
 def return_request_approve(request: HttpRequest, number: Number, payload: ReturnApproveIn) -> Any:
+    """Decide the return's K7 approval (also in GET /approvals): 403 beyond_authority above the caller's
+    authority, 403 own_approval for the caller's own request."""
     return services.return_request_approve(
         actor=_actor(request),
         number=number,
@@ -125,6 +128,25 @@ def discount_certificate_issue(request: HttpRequest, payload: DiscountCertificat
     data = payload.model_dump()
     data["customer_id"] = data.pop("customer")
     return Status(201, services.discount_certificate_issue(actor=_actor(request), **data))
+
+
+@router.post(
+    "/discount-certificates/{number}/approve",
+    response={200: DiscountCertificateOut, **ERRORS},
+    url_name="discount_certificate_approve",
+)
+def discount_certificate_approve(request: HttpRequest, number: Number, payload: CertificateDecideIn) -> Any:
+    """Approve (and so sign) a certificate waiting for its K7 approval: the approvals engine decides who may."""
+    return services.discount_certificate_approve(actor=_actor(request), number=number, note=payload.note)
+
+
+@router.post(
+    "/discount-certificates/{number}/refuse",
+    response={200: DiscountCertificateOut, **ERRORS},
+    url_name="discount_certificate_refuse",
+)
+def discount_certificate_refuse(request: HttpRequest, number: Number, payload: CertificateDecideIn) -> Any:
+    return services.discount_certificate_refuse(actor=_actor(request), number=number, note=payload.note)
 
 
 @router.get(

@@ -1,4 +1,4 @@
-"""Choices of returns and exchanges (R1–R4): kinds, the R1 condition, states, dispositions."""
+"""Choices of returns and exchanges (R1–R4): kinds, the R1 condition, states, dispositions, certificate states."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,14 @@ class ReturnState(models.TextChoices):
     RECEIVED = "received", _("Received")  # 已收货: the warehouse counted what came back (R2)
     BOOKED = "booked", _("Booked")  # 已入账: finance booked the return, quantities matched (R3)
     REISSUED = "reissued", _("Replacement shipped")  # 已换发: exchange only, the replacement went out
+
+
+class CertificateState(models.TextChoices):
+    """R4, K7: a certificate above the signer's K7 limit waits for the approval of the level it needs."""
+
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")  # 待审批: above the VP's limit (K7)
+    ISSUED = "issued", _("Issued")  # 已签发: signed by the VP (or the GM)
+    REFUSED = "refused", _("Refused")  # 已拒绝: the approver refused it; ends
 
 
 class ReturnDisposition(models.TextChoices):

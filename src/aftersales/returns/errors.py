@@ -8,7 +8,6 @@ class ReturnsErrorCode:
     VERSION_CONFLICT = "version_conflict"
     INVALID_TRANSITION = "invalid_transition"
     QUANTITY_MISMATCH = "quantity_mismatch"  # R3: received ≠ approved
-    APPROVAL_LIMIT = "approval_limit_exceeded"  # K7: the amount is above the approver's authority
     NOT_AN_EXCHANGE = "not_an_exchange"  # only an exchange ships a replacement
 
 

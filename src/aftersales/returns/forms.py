@@ -163,3 +163,9 @@ class CertificateForm(StyledForm):
             "customer_signed": data["customer_signed"],
             "customer_signed_by_name": data["customer_signed_by_name"],
         }
+
+
+class CertificateDecideForm(StyledForm):
+    """Approve or refuse a certificate waiting for its K7 approval (the button names the action)."""
+
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -28,6 +28,7 @@ from aftersales.service.schemas import (
 ReturnKindCode = Literal["return", "exchange"]
 ReturnConditionCode = Literal["wrong_model_unopened", "verified_quality_defect"]
 ReturnStateCode = Literal["requested", "approved", "refused", "received", "booked", "reissued"]
+CertificateStateCode = Literal["awaiting_approval", "issued", "refused"]
 DispositionCode = Literal["restock", "rework", "scrap", "to_supplier"]
 MAX_QUANTITY = 1_000_000
 
@@ -97,6 +98,12 @@ class DiscountCertificateIssueIn(StrictIn):
     customer_signed_by_name: str = Field(default="", max_length=64)
     return_number: str = Field(default="", max_length=20)
     complaint_number: str = Field(default="", max_length=20)
+
+
+class CertificateDecideIn(StrictIn):
+    """Approve or refuse a certificate waiting for its K7 approval."""
+
+    note: str = Field(default="", max_length=200)
 
 
 # --- outputs ---------------------------------------------------------------------------------
@@ -222,11 +229,13 @@ class DiscountCertificateOut(Out):
     """R4: 销货折扣证明单."""
 
     number: str
+    state: str  # issued, or awaiting_approval above the signer's K7 limit, then issued or refused
     customer: CustomerRefOut
     amount: Decimal
     reason: str
-    signed_by_vp: UserRefOut
-    signed_at: dt.datetime
+    requested_by: UserRefOut | None
+    signed_by_vp: UserRefOut | None  # the signer: the VP, or the approver of the level the amount needs
+    signed_at: dt.datetime | None
     customer_signed: bool
     customer_signed_by_name: str
     return_number: str | None

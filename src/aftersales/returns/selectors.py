@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from aftersales.complaints.models import Approval
+from aftersales.complaints.selectors import approval_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.returns.models import DiscountCertificate, ReturnRequest
@@ -68,14 +70,21 @@ def discount_certificate_scope(actor: Actor) -> QuerySet[DiscountCertificate]:
     return DiscountCertificate.objects.all()
 
 
-def access_discount_certificate(actor: Actor, number: str) -> DiscountCertificate:
+def access_discount_certificate(actor: Actor, number: str, *, for_update: bool = False) -> DiscountCertificate:
     """The certificate by number if the actor may see it; NotFound otherwise."""
+    qs = discount_certificate_scope(actor)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
     found = (
-        discount_certificate_scope(actor)
-        .select_related("customer", "signed_by_vp", "return_request")
+        qs.select_related("customer", "requested_by", "signed_by_vp", "return_request")
         .filter(number=str(number or "").strip().upper())
         .first()
     )
     if found is None:
         raise NotFound()
     return found
+
+
+def approval_of(record: ReturnRequest | DiscountCertificate) -> Approval | None:
+    """The record's latest K7 approval (any state), from the approvals engine; None when it never asked."""
+    return approval_for(record)

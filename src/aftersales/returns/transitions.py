@@ -1,8 +1,10 @@
-"""Allowed moves of a return request, per action: {action: {from_state: {to_state: rule id}}} (R2–R3).
+"""Allowed moves of a return request, per action: {action: {from_state: {to_state: rule id}}} (R2–R3),
+and of a discount certificate waiting for its K7 approval (R4).
 
 An exchange ships its replacement after finance has booked the return (booked → reissued).
 """
 
+from aftersales.returns.choices import CertificateState as C
 from aftersales.returns.choices import ReturnState as S
 
 ACTION_TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
@@ -24,3 +26,11 @@ def _union() -> dict[str, dict[str, str]]:
 
 
 RETURN_TRANSITIONS: dict[str, dict[str, str]] = _union()
+
+
+# R4: a certificate issued above the signer's K7 limit waits; the approval's handler moves it.
+CERTIFICATE_TRANSITIONS: dict[str, dict[str, str]] = {
+    C.AWAITING_APPROVAL: {C.ISSUED: "K7", C.REFUSED: "K7"},
+    C.ISSUED: {},
+    C.REFUSED: {},
+}

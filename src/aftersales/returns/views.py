@@ -1,10 +1,11 @@
 """Pages of returns and exchanges (R1–R4): parse → one selector or service → render.
 
 The list (filters: state, text), the request form (退库产品申请单), the return page with its
-approval level (K7), the three copies of the return note and the action forms each holder may use
-(approve/refuse, receive, book, reissue), the discount certificate form for the VP and its page,
-and the printable forms (产品退货单, 销货折扣证明单) as PDFs. Every action form carries the
-return's version, passed to the service as expected_version.
+approval level (K7, from its Approval in the approvals engine), the three copies of the return note
+and the action forms each holder may use (approve/refuse, receive, book, reissue), the discount
+certificate form for the VP and its page (approve/refuse when it waits for its K7 approval), and the
+printable forms (产品退货单, 销货折扣证明单) as PDFs. Every action form carries the return's version,
+passed to the service as expected_version.
 """
 
 from __future__ import annotations
@@ -25,17 +26,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from aftersales.accounts.selectors import actor_for
+from aftersales.complaints.choices import ApprovalState
+from aftersales.complaints.models import Approval
+from aftersales.complaints.services.approvals import actor_may_decide, role_label
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.forms import form_errors_from
 from aftersales.core.selectors import event_list_for
 from aftersales.customers.selectors import customer_lookup
 from aftersales.returns import documents, selectors, services
-from aftersales.returns.choices import ReturnKind, ReturnState
+from aftersales.returns.choices import CertificateState, ReturnKind, ReturnState
 from aftersales.returns.forms import (
     ActionForm,
     ApproveForm,
     BookForm,
+    CertificateDecideForm,
     CertificateForm,
     ReceiveForm,
     RefuseForm,
@@ -43,8 +48,8 @@ from aftersales.returns.forms import (
     ReturnCreateForm,
     ReturnFilterForm,
 )
-from aftersales.returns.models import ReturnRequest
-from aftersales.returns.services.common import actor_may_decide, return_approval_level, role_label
+from aftersales.returns.models import DiscountCertificate, ReturnRequest
+from aftersales.returns.services.common import return_approval_level
 from aftersales.returns.transitions import ACTION_TRANSITIONS
 
 PAGE_SIZE = 25
@@ -162,8 +167,26 @@ class ReturnAction:
         return self.allowed is None or self.allowed(actor, found)
 
 
-def _may_decide(actor: Actor, found: ReturnRequest) -> bool:
-    return actor_may_decide(actor, return_approval_level(found.value))
+def _approval(record: ReturnRequest | DiscountCertificate) -> Approval | None:
+    """The record's latest K7 approval, read once per request."""
+    if not hasattr(record, "_k7_approval"):
+        record._k7_approval = selectors.approval_of(record)  # type: ignore[union-attr]
+    return record._k7_approval  # type: ignore[union-attr]
+
+
+def _may_decide(actor: Actor, found: ReturnRequest | DiscountCertificate) -> bool:
+    """The approve/refuse forms are shown to whom the approvals engine would let decide: authority
+    reaching the level (K7), not the one who asked. The service checks again."""
+    approval = _approval(found)
+    if approval is not None and approval.state != ApprovalState.PENDING:
+        return False
+    if approval is None:  # a return registered before returns asked the engine (a certificate always asks)
+        if not isinstance(found, ReturnRequest):
+            return False
+        role, requester = return_approval_level(found.value).role, found.requested_by_id
+    else:
+        role, requester = approval.required_role, approval.requested_by_id
+    return actor_may_decide(actor, role) and requester != actor.pk
 
 
 def _v(data: dict[str, Any]) -> int | None:
@@ -273,15 +296,23 @@ def return_detail(request: HttpRequest, number: str) -> HttpResponse:
     outcome = _return_actions(request, actor, found)
     if outcome.done:
         return redirect("returns:return_detail", number=found.number)
-    level = return_approval_level(found.value)
+    approval = _approval(found)
+    if approval is not None:
+        level_role, explanation = approval.required_role, approval.explanation.get("text", "")
+    else:
+        level = return_approval_level(found.value)
+        level_role, explanation = level.role, level.explanation
     approved = found.state not in (ReturnState.REQUESTED, ReturnState.REFUSED)
     return render(
         request,
         "returns/return_detail.html",
         {
             "r": found,
-            "level": level,
-            "level_label": role_label(level.role),
+            "approval": approval,
+            "explanation": explanation,
+            "level_label": role_label(level_role),
+            "own_request": found.state == ReturnState.REQUESTED
+            and actor.pk == (approval.requested_by_id if approval else found.requested_by_id),
             "decided_role_label": role_label(found.approval_role) if found.approval_role else "",
             "approved": approved,
             "copies": documents.note_copies(found),
@@ -317,10 +348,14 @@ def certificate_create(request: HttpRequest) -> HttpResponse:
                     form_errors_from(form, exc, aliases={"customer_id": "customer"})
                     status = exc.status
                 else:
-                    messages.success(
-                        request,
-                        _("Sales discount certificate %(number)s issued.") % {"number": certificate.number},
-                    )
+                    if certificate.state == CertificateState.ISSUED:
+                        text = _("Sales discount certificate %(number)s issued.")
+                    else:
+                        text = _(
+                            "Sales discount certificate %(number)s is above your authority (K7): it waits for "
+                            "the approval of the level its amount needs."
+                        )
+                    messages.success(request, text % {"number": certificate.number})
                     return redirect("returns:certificate_detail", number=certificate.number)
         else:
             status = 422
@@ -338,12 +373,55 @@ def certificate_create(request: HttpRequest) -> HttpResponse:
 
 @staff_page(CERTIFICATE_VIEW_PERM)
 def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The certificate; one waiting for its K7 approval offers approve/refuse to whom may decide it
+    (the service, through the approvals engine, checks again: beyond_authority, own request)."""
     actor = _actor(request)
     certificate = selectors.access_discount_certificate(actor, number)
+    may_decide = (
+        certificate.state == CertificateState.AWAITING_APPROVAL
+        and actor.has_perm("returns.add_discountcertificate")
+        and _may_decide(actor, certificate)
+    )
+    form = CertificateDecideForm()
+    status, error = 200, ""
+    if request.method == "POST":
+        if not actor.has_perm("returns.add_discountcertificate"):
+            raise DjangoPermissionDenied
+        form = CertificateDecideForm(request.POST)
+        action = request.POST.get("action", "")
+        if action not in ("approve", "refuse"):
+            status, error = 400, _("Unknown action.")
+        elif not form.is_valid():
+            status = 422
+        else:
+            decide = (
+                services.discount_certificate_approve if action == "approve" else services.discount_certificate_refuse
+            )
+            try:
+                decide(actor=actor, number=certificate.number, note=form.cleaned_data["note"])
+            except DomainError as exc:
+                form_errors_from(form, exc)
+                status, error = exc.status, str(exc.message)
+            else:
+                messages.success(request, _("Approved.") if action == "approve" else _("Refused."))
+                return redirect("returns:certificate_detail", number=certificate.number)
+    approval = _approval(certificate)
     return render(
         request,
         "returns/certificate_detail.html",
-        {"c": certificate, "events": event_list_for(certificate)},
+        {
+            "c": certificate,
+            "approval": approval,
+            "approval_role_label": role_label(approval.required_role) if approval else "",
+            "may_decide": may_decide,
+            "own_request": approval is not None
+            and approval.state == ApprovalState.PENDING
+            and approval.requested_by_id == actor.pk,
+            "form": form,
+            "action_error": error,
+            "events": event_list_for(certificate),
+        },
+        status=status,
     )
 
 
@@ -380,4 +458,6 @@ def return_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """销货折扣证明单 (R4)."""
     certificate = selectors.access_discount_certificate(_staff_actor(request, CERTIFICATE_VIEW_PERM), number)
+    if certificate.state != CertificateState.ISSUED:  # not signed: there is no certificate to print
+        raise NotFound()
     return _pdf(documents.discount_certificate_pdf(certificate), f"discount-certificate-{certificate.number}")

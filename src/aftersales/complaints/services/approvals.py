@@ -33,11 +33,23 @@ LIMITS_KEY = "K7.limits"
 AUTHORITY_ORDER = ("sales_manager", "vp", "gm")
 
 APPROVAL_HANDLERS: dict[str, Callable[[Approval], None]] = {}
+APPROVAL_LINKS: dict[str, Callable[[Approval], str]] = {}
 
 
-def register_approval_handler(subject_type: str, fn: Callable[[Approval], None]) -> None:
-    """Let the app owning `subject_type` ("app_label.model") records follow each decision (call from ready())."""
+def register_approval_handler(
+    subject_type: str, fn: Callable[[Approval], None], *, link: Callable[[Approval], str] | None = None
+) -> None:
+    """Let the app owning `subject_type` ("app_label.model") records follow each decision (call from ready());
+    `link` gives the page of an approval's record, for the approval queue."""
     APPROVAL_HANDLERS[subject_type] = fn
+    if link is not None:
+        APPROVAL_LINKS[subject_type] = link
+
+
+def approval_link(approval: Approval) -> str:
+    """The page of the approval's record when its app registered one, else ""."""
+    fn = APPROVAL_LINKS.get(approval.subject_type)
+    return fn(approval) if fn is not None else ""
 
 
 def role_label(role: str) -> str:

@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST
 
 from aftersales.complaints import selectors, services
 from aftersales.complaints.forms import ApprovalDecideForm
-from aftersales.complaints.services.approvals import actor_authority, approval_roles_within, role_label
+from aftersales.complaints.services.approvals import (
+    actor_authority,
+    approval_link,
+    approval_roles_within,
+    role_label,
+)
 from aftersales.complaints.views.complaints import _actor, staff_page
 from aftersales.core.errors import DomainError
 
@@ -27,6 +32,8 @@ def _queue_page(request: HttpRequest, *, error: DomainError | None = None) -> Ht
     actor = _actor(request)
     rows = list(selectors.approval_queue(actor, roles=approval_roles_within(actor))[:QUEUE_SIZE])
     numbers = {a.subject_label for a in rows if a.subject_type == "complaints.complaint"}
+    for row in rows:  # other apps' records (returns, certificates) link to the page their app registered
+        row.link = approval_link(row)  # type: ignore[attr-defined]
     return render(
         request,
         "complaints/approval_queue.html",

@@ -1,18 +1,23 @@
-"""What every service of returns shares: the K7 approval level, locking with the version check, state moves."""
+"""What every service of returns shares: the K7 approval level and the record's pending approval (the
+approvals engine's), locking with the version check, state moves."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
-from aftersales.complaints.services.approvals import actor_may_decide as engine_may_decide
-from aftersales.complaints.services.approvals import approval_level, role_label
+from aftersales.complaints.choices import ApprovalState
+from aftersales.complaints.locks import qs_for_update
+from aftersales.complaints.models import Approval
+from aftersales.complaints.services.approvals import approval_level
 from aftersales.core.access import Actor
 from aftersales.core.workflow import expect_version, versioned_transition
-from aftersales.returns.errors import ReturnsErrorCode
+from aftersales.returns.errors import ReturnsConflict, ReturnsErrorCode
 from aftersales.returns.models import ReturnRequest
 from aftersales.returns.selectors import access_return_request
 from aftersales.returns.transitions import ACTION_TRANSITIONS
@@ -36,12 +41,16 @@ def return_approval_level(amount: Decimal) -> ApprovalLevel:
     return ApprovalLevel(role=role, explanation=why["text"], policy_version=why["policy_version"])
 
 
-def actor_may_decide(actor: Actor, level: ApprovalLevel) -> bool:
-    """The actor's K7 authority reaches the level's role (a higher level may decide smaller amounts)."""
-    return engine_may_decide(actor, level.role)
+def pending_approval_lock(subject: models.Model) -> Approval | None:
+    """The record's pending K7 approval, row-locked, or None.
 
-
-__all__ = ["ApprovalLevel", "actor_may_decide", "return_approval_level", "role_label"]
+    Lock it before the record itself: approval_decide locks the approval and then its handler the
+    record, so every path takes the two locks in the same order.
+    """
+    qs = Approval.objects.filter(
+        subject_type=subject._meta.label_lower, subject_id=str(subject.pk), state=ApprovalState.PENDING
+    )
+    return qs_for_update(qs).order_by("-created_at", "-id").first()
 
 
 def return_lock(actor: Actor, number: str, expected_version: int | None = None) -> ReturnRequest:
@@ -56,12 +65,25 @@ def return_lock(actor: Actor, number: str, expected_version: int | None = None) 
     return found
 
 
+def expect_move(obj: models.Model, *, table: Mapping[str, Mapping[str, str]], to: str) -> None:
+    """409 invalid_transition, before anything is decided, when `table` has no move of `obj` to `to`
+    (the words of core.workflow.transition, which makes the move itself)."""
+    current = obj.state  # type: ignore[attr-defined]
+    if to not in table.get(current, {}):
+        labels = dict(obj._meta.get_field("state").flatchoices)
+        raise ReturnsConflict(
+            _("Cannot change the state from “%(current)s” to “%(target)s”.")
+            % {"current": labels.get(current, current), "target": labels.get(to, to)},
+            code=ReturnsErrorCode.INVALID_TRANSITION,
+        )
+
+
 def return_move(
     found: ReturnRequest,
     *,
     action: str,
     to: str,
-    actor: Actor,
+    actor: Any,
     reason: str = "",
     data: dict[str, Any] | None = None,
     fields: tuple[str, ...] = (),

@@ -1,12 +1,17 @@
-"""R1–R3: a return request is checked against R1, decided by amount (K7), received by the warehouse,
-booked by finance when the quantities match (R3); an exchange then ships its replacement.
+"""R1–R3: a return request is checked against R1, decided by amount (K7) through the approvals engine
+(complaints.services.approvals: every return asks for an approval, in the queue of the level its value
+needs), received by the warehouse, booked by finance when the quantities match (R3); an exchange then
+ships its replacement.
 
-Every write locks the return first (common.return_lock) and checks the caller's `version` when given.
+Every write locks the return (common.return_lock) and checks the caller's `version` when given; deciding
+locks the return's pending approval first, in the order approval_decide and its handler take them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,8 +20,12 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import MANAGER_ROLES, Role
 from aftersales.accounts.models import User
+from aftersales.accounts.selectors import actor_for
+from aftersales.complaints.choices import ApprovalPurpose, ApprovalState
+from aftersales.complaints.models import Approval
+from aftersales.complaints.services.approvals import approval_decide, approval_request
 from aftersales.core.access import Actor
-from aftersales.core.errors import PermissionDenied, ValidationFailed, full_clean
+from aftersales.core.errors import ValidationFailed, full_clean
 from aftersales.core.events import event_record
 from aftersales.core.numbering import number_next
 from aftersales.customers.selectors import customer_get_for_request
@@ -26,14 +35,9 @@ from aftersales.returns import events
 from aftersales.returns.choices import ReturnCondition, ReturnDisposition, ReturnKind, ReturnState
 from aftersales.returns.errors import ReturnNotAllowed, ReturnsConflict, ReturnsErrorCode
 from aftersales.returns.models import ReturnRequest
-from aftersales.returns.services.common import (
-    ApprovalLevel,
-    actor_may_decide,
-    return_approval_level,
-    return_lock,
-    return_move,
-    role_label,
-)
+from aftersales.returns.selectors import access_return_request
+from aftersales.returns.services.common import expect_move, pending_approval_lock, return_lock, return_move
+from aftersales.returns.transitions import ACTION_TRANSITIONS
 
 CENT = Decimal("0.01")
 MAX_VALUE = Decimal("9999999999.99")
@@ -207,19 +211,117 @@ def return_request_create(
             "complaint_number": found.complaint_number,
         },
     )
+    _ask_approval(actor, found)
     return found
 
 
-def _require_authority(actor: Actor, found: ReturnRequest) -> ApprovalLevel:
-    """K7: the level the return's value needs, reached by the actor's role."""
-    level = return_approval_level(found.value)
-    if not actor_may_decide(actor, level):
-        raise PermissionDenied(
-            _("K7: a return of %(amount)s yuan is decided by the %(role)s, above your authority.")
-            % {"amount": found.value, "role": role_label(level.role)},
-            code=ReturnsErrorCode.APPROVAL_LIMIT,
+def _ask_approval(actor: Actor, found: ReturnRequest) -> Approval:
+    """R2, K7: the return waits for the approver its value needs, in the approval queue."""
+    return approval_request(
+        actor=actor, subject=found, purpose=ApprovalPurpose.RETURN, amount=found.value, note=found.reason[:500]
+    )
+
+
+@dataclass(frozen=True)
+class ApprovalTerms:
+    """What the approver gave with the decision on the return's page or API: the return note's terms.
+    Approving from the approval queue gives none: the whole quantity, the disposition and basis asked for."""
+
+    approved_quantity: int | None = None
+    disposition: str = ""
+    basis: str = ""
+
+
+# The terms of the decision being made in this context, read by the approval handler below.
+_TERMS: ContextVar[ApprovalTerms | None] = ContextVar("return_approval_terms", default=None)
+
+
+def _decide(actor: Actor, found: ReturnRequest, approval: Approval | None, *, approve: bool, note: str) -> None:
+    """Decide the return's K7 approval through the engine (level, authority order, nobody decides their
+    own request); its handler moves the return in this transaction, with `_TERMS` set by the caller."""
+    if approval is None:  # a return registered before returns asked the engine: ask on the requester's behalf
+        approval = _ask_approval(actor_for(found.requested_by), found)
+    approval_decide(actor=actor, approval_id=approval.pk, approve=approve, note=note)
+
+
+def return_approval_decided(approval: Approval) -> None:
+    """Approval handler (inside approval_decide's transaction): approved → the return note (approved);
+    refused → refused. The decider, the level and the note come from the approval.
+
+    Rule: K7, R2. Raises: ValidationFailed (no disposition, a refusal without its reason), which
+    undoes the decision. Events: returnrequest.approved / returnrequest.refused.
+    """
+    found = ReturnRequest.objects.select_for_update(of=("self",)).filter(pk=approval.subject_id).first()
+    if found is None or found.state != ReturnState.REQUESTED:
+        return
+    note = approval.decision_note[:200]
+    found.approval_role = approval.required_role
+    found.decided_by = approval.decided_by
+    found.decided_at = approval.decided_at
+    found.decision_note = note
+    data = {"approval": approval.pk, "level": approval.required_role, "explanation": approval.explanation.get("text")}
+    if approval.state == ApprovalState.REFUSED:
+        if not note:
+            raise _field_error("note", _("Give the reason for the refusal."))
+        return_move(
+            found,
+            action="refuse",
+            to=ReturnState.REFUSED,
+            actor=approval.decided_by,
+            reason=note,
+            policy_version=approval.policy_version,
+            data=data,
+            fields=("approval_role", "decided_by", "decided_at", "decision_note"),
         )
-    return level
+        return
+    terms = _TERMS.get() or ApprovalTerms()
+    quantity = found.quantity_requested if terms.approved_quantity is None else terms.approved_quantity
+    if not 1 <= quantity <= found.quantity_requested:
+        raise _field_error(
+            "approved_quantity",
+            _("Approve between 1 and %(requested)s (the quantity requested).")
+            % {"requested": found.quantity_requested},
+        )
+    if terms.disposition and terms.disposition not in ReturnDisposition.values:
+        raise _field_error("disposition", _("Unknown disposition."))
+    found.disposition = terms.disposition or found.disposition
+    if not found.disposition:
+        raise _field_error(
+            "disposition",
+            _("R2: the return note states the disposition. Choose it on the return's page and approve it there."),
+        )
+    found.basis = terms.basis.strip() or found.basis
+    found.approved_quantity = quantity
+    return_move(
+        found,
+        action="approve",
+        to=ReturnState.APPROVED,
+        actor=approval.decided_by,
+        reason=note,
+        policy_version=approval.policy_version,
+        data={"approved_quantity": quantity, **data},
+        fields=(
+            "approved_quantity",
+            "approval_role",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "disposition",
+            "basis",
+        ),
+    )
+
+
+def _lock_for_decision(
+    actor: Actor, number: str, expected_version: int | None, *, action: str, to: str
+) -> tuple[ReturnRequest, Approval | None]:
+    """The return's pending approval and then the return, both locked (approval_decide's order), after
+    the version and state checks."""
+    seen = access_return_request(actor, number)
+    approval = pending_approval_lock(seen)
+    found = return_lock(actor, number, expected_version)
+    expect_move(found, table=ACTION_TRANSITIONS[action], to=to)
+    return found, approval
 
 
 @transaction.atomic
@@ -235,48 +337,21 @@ def return_request_approve(
 ) -> ReturnRequest:
     """Approve a return: it becomes the return note (产品退货单) with its three copies.
 
-    Rule: K7, R2. Raises: NotFound, PermissionDenied(approval_limit_exceeded), Conflict,
-    ValidationFailed. Events: returnrequest.approved.
+    The decision is the return's K7 approval, decided through the approvals engine: the actor's
+    authority must reach the level its value needs, and nobody decides their own request.
+    Rule: K7, R2. Raises: NotFound, PermissionDenied (own_approval), BeyondAuthority (403
+    beyond_authority), Conflict, ValidationFailed. Events: approval.decided, returnrequest.approved.
     """
     actor.require_perm("returns.approve_returnrequest")
-    found = return_lock(actor, number, expected_version)
-    level = _require_authority(actor, found)
-    quantity = found.quantity_requested if approved_quantity is None else approved_quantity
-    if not 1 <= quantity <= found.quantity_requested:
-        raise _field_error(
-            "approved_quantity",
-            _("Approve between 1 and %(requested)s (the quantity requested).")
-            % {"requested": found.quantity_requested},
-        )
-    if disposition and disposition not in ReturnDisposition.values:
-        raise _field_error("disposition", _("Unknown disposition."))
-    found.disposition = disposition or found.disposition
-    if not found.disposition:
-        raise _field_error("disposition", _("R2: the return note states the disposition."))
-    found.basis = (basis or "").strip() or found.basis
-    found.approved_quantity = quantity
-    found.approval_role = level.role
-    found.decided_by = actor.user
-    found.decided_at = timezone.now()
-    found.decision_note = (note or "").strip()
-    return_move(
-        found,
-        action="approve",
-        to=ReturnState.APPROVED,
-        actor=actor,
-        reason=found.decision_note,
-        policy_version=level.policy_version,
-        data={"approved_quantity": quantity, "level": level.role, "explanation": level.explanation},
-        fields=(
-            "approved_quantity",
-            "approval_role",
-            "decided_by",
-            "decided_at",
-            "decision_note",
-            "disposition",
-            "basis",
-        ),
+    found, approval = _lock_for_decision(actor, number, expected_version, action="approve", to=ReturnState.APPROVED)
+    token = _TERMS.set(
+        ApprovalTerms(approved_quantity=approved_quantity, disposition=disposition, basis=(basis or "").strip())
     )
+    try:
+        _decide(actor, found, approval, approve=True, note=note)
+    finally:
+        _TERMS.reset(token)
+    found.refresh_from_db()
     return found
 
 
@@ -284,30 +359,15 @@ def return_request_approve(
 def return_request_refuse(
     *, actor: Actor, number: str, note: str, expected_version: int | None = None
 ) -> ReturnRequest:
-    """Refuse a return; it ends. The same authority by amount as approving.
+    """Refuse a return; it ends. Decided through the approvals engine like approving (same authority).
 
-    Rule: K7. Raises: NotFound, PermissionDenied(approval_limit_exceeded), Conflict, ValidationFailed.
-    Events: returnrequest.refused.
+    Rule: K7. Raises: NotFound, PermissionDenied (own_approval), BeyondAuthority (403 beyond_authority),
+    Conflict, ValidationFailed. Events: approval.decided, returnrequest.refused.
     """
     actor.require_perm("returns.approve_returnrequest")
-    found = return_lock(actor, number, expected_version)
-    level = _require_authority(actor, found)
-    if not (note or "").strip():
-        raise _field_error("note", _("Give the reason for the refusal."))
-    found.approval_role = level.role
-    found.decided_by = actor.user
-    found.decided_at = timezone.now()
-    found.decision_note = note.strip()
-    return_move(
-        found,
-        action="refuse",
-        to=ReturnState.REFUSED,
-        actor=actor,
-        reason=found.decision_note,
-        policy_version=level.policy_version,
-        data={"level": level.role, "explanation": level.explanation},
-        fields=("approval_role", "decided_by", "decided_at", "decision_note"),
-    )
+    found, approval = _lock_for_decision(actor, number, expected_version, action="refuse", to=ReturnState.REFUSED)
+    _decide(actor, found, approval, approve=False, note=(note or "").strip())
+    found.refresh_from_db()
     return found
 
 
