@@ -255,3 +255,52 @@ def test_capa_panel_plan_done_verify_by_quality(staff, new_complaint, make_user,
     capa.refresh_from_db()
     assert (capa.state, capa.verified_by.username) == ("verified", "quality")
     assert FollowUpTask.objects.get(corrective_action=capa, kind="capa_verify").done_at is not None
+
+
+def test_k2_a_complaint_heard_on_the_callback_is_registered_from_it(staff, new_complaint, api_as, customer):
+    # given a closed complaint with its K15 callback task
+    complaint = _closed(staff, new_complaint, on=None)
+    task = FollowUpTask.objects.get(complaint=complaint, kind="callback")
+    agent = _client(staff["agent"])
+
+    # when the agent follows the task's link, the registration form carries the callback
+    html = agent.get(TASKS).content.decode()
+    link = unescape(re.search(r'class="small new-complaint-from-callback" href="([^"]+)"', html).group(1))
+    form = agent.get(link).content.decode()
+    assert f'name="callback" value="{task.pk}"' in form
+
+    # and registering it links the new complaint to the callback, shown on its page and in the API
+    response = agent.post(
+        reverse("complaints:complaint_create"),
+        {
+            "customer": complaint.customer_id,
+            "callback": task.pk,
+            "complaint_class": "quality",
+            "channel": "phone",
+            "description": "回访时客户反映仍有异响",
+            "amount_claimed": "0",
+        },
+    )
+    assert response.status_code == 302
+    new = Complaint.objects.exclude(pk=complaint.pk).get()
+    assert new.callback == task
+    page = agent.get(_detail(new.number)).content.decode()
+    assert complaint.number in re.search(r'id="complaint-callback">(.*?)</dd>', page).group(1)
+    assert api_as("agent").get(f"complaints/{new.number}").json()["callback"] == task.pk
+
+
+def test_k2_a_callback_of_another_customer_is_refused(staff, new_complaint, api_as):
+    from tests.installed_base.factories import CustomerFactory
+
+    complaint = _closed(staff, new_complaint, on=None)
+    task = FollowUpTask.objects.get(complaint=complaint, kind="callback")
+    other = CustomerFactory()
+
+    response = api_as("agent").post(
+        "complaints",
+        {"customer": other.pk, "class": "quality", "channel": "phone", "description": "x", "callback": task.pk},
+    )
+
+    assert response.status_code == 422
+    assert "callback" in response.json()["fields"]
+    assert Complaint.objects.count() == 1

@@ -51,8 +51,8 @@ Number = Annotated[str, Path(min_length=1, max_length=20)]
 COMPLAINT = {200: ComplaintOut | ComplaintPublicOut, **ERRORS}
 C = "/complaints/{number}"
 PAGE_SIZE = 50
-# K6: staff judge whether a complaint is major; a portal user may not send these.
-STAFF_ONLY_FIELDS = ("loss_amount", "media_exposure", "industry_inspection")
+# K6: staff judge whether a complaint is major, K2: staff make the callbacks; a portal user may not send these.
+STAFF_ONLY_FIELDS = ("loss_amount", "media_exposure", "industry_inspection", "callback")
 
 
 class Pagination(PageNumberPagination):

@@ -86,6 +86,7 @@ class ComplaintRegisterForm(_RegistrationFields):
         required=False,
         help_text=_("Optional: a service request of this customer the complaint is about."),
     )
+    callback = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     received_at = forms.DateTimeField(
         label=_("Received at"),
         required=False,
@@ -117,6 +118,7 @@ class ComplaintRegisterForm(_RegistrationFields):
         "industry_inspection",
         "samples",
         "service_request",
+        "callback",
         "received_at",
     ]
 
@@ -130,6 +132,7 @@ class ComplaintRegisterForm(_RegistrationFields):
             "media_exposure": data["media_exposure"],
             "industry_inspection": data["industry_inspection"],
             "service_request": data["service_request"],
+            "callback": data["callback"],
             "received_at": data["received_at"],
         }
 

@@ -55,6 +55,7 @@ class ComplaintCreateIn(StrictIn):
     industry_inspection: bool = False
     received_at: AwareDateTime | None = None
     service_request: str = Field(default="", max_length=20)
+    callback: int | None = Field(default=None, ge=1, le=2**63 - 1)  # K2: the K15 callback task it was raised on
     order_number: str = Field(default="", max_length=40)
     batch_number: str = Field(default="", max_length=40)
     ship_date: IsoDate | None = None
@@ -230,6 +231,7 @@ class ComplaintOut(ComplaintSummaryOut, ComplaintRegistrationOut):
 
     clocks: list[ClockOut]
     registered_by: UserRefOut
+    callback: int | None  # K2: the K15 callback task it was raised on (staff only)
     owner: UserRefOut | None
     supervisor: UserRefOut | None
     loss_amount: Decimal | None
@@ -256,6 +258,10 @@ class ComplaintOut(ComplaintSummaryOut, ComplaintRegistrationOut):
     approvals: list[ApprovalOut]
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_callback(obj: Complaint) -> int | None:
+        return obj.callback_id
 
     @staticmethod
     def resolve_clocks(obj: Complaint) -> list[Any]:

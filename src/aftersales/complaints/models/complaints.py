@@ -64,6 +64,14 @@ class Complaint(BaseModel):
         on_delete=models.PROTECT,
         related_name="complaints",
     )
+    callback = models.ForeignKey(  # K2: a complaint heard on a callback (K15) is registered from it
+        "complaints.FollowUpTask",
+        verbose_name=_("raised on the callback"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_raised",
+    )
     # K6 major complaints
     media_exposure = models.BooleanField(_("media exposure"), default=False)
     industry_inspection = models.BooleanField(_("industry inspection"), default=False)

@@ -22,9 +22,16 @@ from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.selectors import clock_list_for
 from aftersales.clocks.services import ClockSpec, clock_stop_for, clocks_start, policy_target
 from aftersales.complaints import events
-from aftersales.complaints.choices import ApprovalPurpose, ApprovalState, ComplaintChannel, ComplaintState, Disposition
+from aftersales.complaints.choices import (
+    ApprovalPurpose,
+    ApprovalState,
+    ComplaintChannel,
+    ComplaintState,
+    Disposition,
+    FollowUpKind,
+)
 from aftersales.complaints.errors import ComplaintConflict, ComplaintErrorCode
-from aftersales.complaints.models import Approval, Complaint
+from aftersales.complaints.models import Approval, Complaint, FollowUpTask
 from aftersales.complaints.services.approvals import actor_may_decide, approval_level, approval_request
 from aftersales.complaints.services.common import complaint_lock, complaint_move
 from aftersales.complaints.services.followup import tasks_raise_on_close
@@ -59,6 +66,7 @@ REGISTER_FIELDS = [
     "received_at",
     "registered_by",
     "service_request",
+    "callback",
     "parent",
 ]
 # Every K5/K6 clock kind: a complaint that ends stops whichever still run.
@@ -169,6 +177,18 @@ def _service_request(number: str, customer_id: int) -> ServiceRequest | None:
     return found
 
 
+def _callback(task_id: int | None, customer_id: int) -> FollowUpTask | None:
+    """K2: the callback task (K15) on which the customer raised this complaint, one of theirs."""
+    if task_id is None:
+        return None
+    task = FollowUpTask.objects.filter(
+        pk=task_id, kind=FollowUpKind.CALLBACK, complaint__customer_id=customer_id
+    ).first()
+    if task is None:
+        raise _field_error("callback", _("No callback %(id)s of this customer.") % {"id": task_id})
+    return task
+
+
 @transaction.atomic
 def complaint_register(
     *,
@@ -190,12 +210,14 @@ def complaint_register(
     defective_quantity: int | None = None,
     customer_request: str = "",
     samples: str = "",
+    callback: int | None = None,
     parent: Complaint | None = None,
 ) -> Complaint:
     """Register a complaint and start its clocks; flag and route a major complaint.
 
     Rule: K1 (number TS<yyyymm><seq>), K2 (whoever receives it registers it: every member of staff;
-    a portal user for their own organisation, channel "web"), K4, K5 (contact and whole-case clocks),
+    a portal user for their own organisation, channel "web"; optionally from a service request or
+    a callback task of the same customer), K4, K5 (contact and whole-case clocks),
     K6 (major: team lead owns, department head supervises, report clock).
     Raises: PermissionDenied, NotFound (customer), ValidationFailed.
     Events: complaint.registered, complaint.major, clock.started per clock.
@@ -236,6 +258,7 @@ def complaint_register(
         owner=owner,
         supervisor=_first_user("cs_manager") if major else None,
         service_request=_service_request(service_request, customer.pk),
+        callback=None if is_portal else _callback(callback, customer.pk),
         parent=parent,
         major=major,
     )

@@ -355,8 +355,11 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
         customer = _customer(actor, request.GET.get("customer"))
     form, status = None, 200
     if customer is not None:
+        # K2: "register a complaint" from a callback task passes its id along (?callback=…)
+        callback = request.GET.get("callback", "")
         form = ComplaintRegisterForm(
-            request.POST if request.method == "POST" else None, initial={"customer": customer.pk}
+            request.POST if request.method == "POST" else None,
+            initial={"customer": customer.pk, "callback": int(callback) if callback.isdigit() else None},
         )
         if request.method == "POST":
             if form.is_valid():
