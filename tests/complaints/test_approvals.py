@@ -186,3 +186,46 @@ def test_k7_decide_within_authority_needs_no_approval(staff, new_complaint):
     complaint.refresh_from_db()
     assert (complaint.state, complaint.within_authority) == ("decided", True)
     assert Approval.objects.count() == 0
+
+
+def test_k7_engine_serves_another_rule_with_its_own_limits_policy(staff, customer, monkeypatch):
+    """A later rule that approves by amount (here a made-up gift rule "Z1") declares its limits as
+    policy and passes the key: the approver and the explanation come from that policy."""
+    from django.utils.translation import gettext_lazy
+    from pydantic import TypeAdapter
+
+    from aftersales.policies.defaults import POLICIES, ApprovalLimits, PolicyDef
+    from aftersales.policies.services import policy_set
+
+    monkeypatch.setitem(
+        POLICIES,
+        "Z1.gift_limits",
+        PolicyDef(
+            key="Z1.gift_limits",
+            rule="Z1",
+            adapter=TypeAdapter(ApprovalLimits),
+            default={"lower": 200, "upper": 800, "roles": {"below": "sales_manager", "between": "vp", "above": "gm"}},
+            label=gettext_lazy("Gift approval"),
+            help=gettext_lazy("Gift approval"),
+        ),
+    )
+    policy_set(
+        actor=staff["admin"],
+        key="Z1.gift_limits",
+        value={"lower": 200, "upper": 500, "roles": {"below": "sales_manager", "between": "vp", "above": "gm"}},
+        note="礼品",
+    )
+
+    approval = services.approval_request(
+        actor=staff["agent"], subject=customer, purpose="other", amount=Decimal("600"), policy_key="Z1.gift_limits"
+    )
+
+    # 600 is above Z1's upper limit of 500 (K7 would send it to the sales manager)
+    assert (approval.required_role, approval.rule) == ("gm", "Z1")
+    assert (approval.explanation["policy_key"], approval.explanation["rule"]) == ("Z1.gift_limits", "Z1")
+    assert approval.explanation["text"].startswith("Z1")
+    with pytest.raises(BeyondAuthority) as refused:
+        services.approval_decide(actor=staff["vp"], approval_id=approval.pk, approve=True)
+    assert "Z1" in str(refused.value.message)
+    requested = Event.objects.get(action="approval.requested", data__approval=approval.pk)
+    assert requested.rule == "Z1"

@@ -25,6 +25,7 @@ from aftersales.complaints.selectors import access_approval
 from aftersales.core.access import Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import Subject, event_record
+from aftersales.policies.defaults import policy_def
 from aftersales.policies.selectors import policy_get
 
 LIMITS_KEY = "K7.limits"
@@ -78,14 +79,19 @@ def approval_roles_within(actor: Actor) -> list[str]:
     return list(AUTHORITY_ORDER[:rank])
 
 
-def approval_level(amount: Decimal, *, at: dt.datetime | None = None) -> tuple[str, dict[str, Any]]:
+def approval_level(
+    amount: Decimal, *, at: dt.datetime | None = None, policy_key: str = LIMITS_KEY
+) -> tuple[str, dict[str, Any]]:
     """Who decides this amount, and why: (role code, explanation).
 
     Below the lower limit the sales manager; from it up to and including the upper limit the VP;
-    above it the general manager (K7.limits of the policy version in force at `at`).
-    Rule: K7. Raises: nothing.
+    above it the general manager (K7.limits of the policy version in force at `at`). Another rule
+    that approves by amount (off-site trips, gifts …) declares its own policy of the same shape
+    (policies.defaults.ApprovalLimits) and passes its key: the explanation then names that rule.
+    Rule: K7 (or the rule of `policy_key`). Raises: nothing.
     """
-    policy = policy_get(LIMITS_KEY, at=at)
+    policy = policy_get(policy_key, at=at)
+    rule = policy_def(policy_key).rule
     limits = policy.value
     lower, upper = Decimal(limits["lower"]), Decimal(limits["upper"])
     roles = limits["roles"]
@@ -97,9 +103,11 @@ def approval_level(amount: Decimal, *, at: dt.datetime | None = None) -> tuple[s
     else:
         role, band = roles["above"], "above"
     text = _(
-        "K7 (version %(version)s): %(amount)s yuan. Below %(lower)s yuan the %(below)s decides, from %(lower)s up "
-        "to and including %(upper)s yuan the %(between)s, above %(upper)s yuan the %(above)s; so the %(role)s decides."
+        "%(rule)s (version %(version)s): %(amount)s yuan. Below %(lower)s yuan the %(below)s decides, from "
+        "%(lower)s up to and including %(upper)s yuan the %(between)s, above %(upper)s yuan the %(above)s; "
+        "so the %(role)s decides."
     ) % {
+        "rule": rule,
         "version": policy.version,
         "amount": amount,
         "lower": lower,
@@ -110,7 +118,8 @@ def approval_level(amount: Decimal, *, at: dt.datetime | None = None) -> tuple[s
         "role": role_label(role),
     }
     explanation = {
-        "rule": "K7",
+        "rule": rule,
+        "policy_key": policy_key,
         "policy_version": policy.version,
         "amount": str(amount),
         "thresholds": [str(lower), str(upper)],
@@ -122,8 +131,16 @@ def approval_level(amount: Decimal, *, at: dt.datetime | None = None) -> tuple[s
 
 
 @transaction.atomic
-def approval_request(*, actor: Actor, subject: models.Model, purpose: str, amount: Decimal, note: str = "") -> Approval:
-    """Ask the approver the amount needs (K7) to grant `amount` for `subject`.
+def approval_request(
+    *,
+    actor: Actor,
+    subject: models.Model,
+    purpose: str,
+    amount: Decimal,
+    note: str = "",
+    policy_key: str = LIMITS_KEY,
+) -> Approval:
+    """Ask the approver the amount needs (K7, or the limits policy `policy_key`) to grant `amount` for `subject`.
 
     Runs inside the caller's transaction or its own; the caller has checked the actor's right to ask.
     Rule: K7. Raises: PermissionDenied (portal or anonymous), ValidationFailed. Events: approval.requested
@@ -137,7 +154,7 @@ def approval_request(*, actor: Actor, subject: models.Model, purpose: str, amoun
     if amount < 0:
         message = _("The amount cannot be negative.")
         raise ValidationFailed(message, fields={"amount": [message]})
-    role, explanation = approval_level(amount)
+    role, explanation = approval_level(amount, policy_key=policy_key)
     approval = Approval(
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
@@ -145,7 +162,7 @@ def approval_request(*, actor: Actor, subject: models.Model, purpose: str, amoun
         purpose=purpose,
         amount=amount,
         required_role=role,
-        rule="K7",
+        rule=explanation["rule"],
         policy_version=explanation["policy_version"],
         requested_by=actor.user,
         note=(note or "").strip(),
@@ -157,7 +174,7 @@ def approval_request(*, actor: Actor, subject: models.Model, purpose: str, amoun
         subject=subject,
         action=events.APPROVAL_REQUESTED,
         actor=actor,
-        rule="K7",
+        rule=approval.rule,
         policy_version=approval.policy_version,
         data={"approval": approval.pk, "purpose": purpose, "amount": str(amount), "required_role": role},
     )
@@ -177,8 +194,8 @@ def approval_decide(*, actor: Actor, approval_id: int, approve: bool, note: str 
         raise ComplaintConflict(_("This approval has already been decided."), code=ComplaintErrorCode.APPROVAL_DECIDED)
     if not actor_may_decide(actor, approval.required_role):
         raise BeyondAuthority(
-            _("%(amount)s yuan is beyond your authority: the %(role)s decides it (K7).")
-            % {"amount": approval.amount, "role": role_label(approval.required_role)}
+            _("%(amount)s yuan is beyond your authority: the %(role)s decides it (%(rule)s).")
+            % {"amount": approval.amount, "role": role_label(approval.required_role), "rule": approval.rule}
         )
     if approval.requested_by_id == actor.pk:
         raise PermissionDenied(_("Nobody decides their own request."), code=ComplaintErrorCode.OWN_APPROVAL)
@@ -191,7 +208,7 @@ def approval_decide(*, actor: Actor, approval_id: int, approve: bool, note: str 
         subject=_subject_of(approval),
         action=events.APPROVAL_DECIDED,
         actor=actor,
-        rule="K7",
+        rule=approval.rule,
         policy_version=approval.policy_version,
         data={
             "approval": approval.pk,
