@@ -32,7 +32,7 @@ from typing import Any
 from bench.context import Context
 from bench.database import analyze, insert_rows, log, reset_sequences
 from bench.http import register_run
-from bench.report import Figure, Samples, percentile
+from bench.report import Figure, Samples
 
 AREA = "complaints"
 LOAD_PREFIX = "BK"  # numbers of the loaded rows: BK + 9 digits (max_length 20)
@@ -323,8 +323,7 @@ def _payloads(count: int, seed: int) -> list[bytes]:
 def _http_intake(ctx: Context) -> tuple[list[Figure], int]:
     from aftersales.complaints.models import Complaint
 
-    per_thread = _per_thread()
-    latencies, errors, wall = register_run(
+    return register_run(
         ctx,
         area=AREA,
         model=Complaint,
@@ -332,28 +331,10 @@ def _http_intake(ctx: Context) -> tuple[list[Figure], int]:
         path=PATH,
         payloads=_payloads,
         clients=CLIENT_THREADS,
-        per_client=per_thread,
+        per_client=_per_thread(),
+        label="HTTP registration",
+        work="access check, validation, K6 check, TS number, event, 2 clocks",
     )
-    done = len(latencies)
-    rate = done / wall
-    return [
-        Figure(
-            AREA,
-            f"HTTP registration, {CLIENT_THREADS} clients × {per_thread} POST {PATH}",
-            rate,
-            "/s",
-            goal="no errors",
-            ok=not errors,
-            note=(
-                f"p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
-                f"{len(errors)} errors{f' (first: {errors[0]})' if errors else ''}; aftersales serve "
-                "(gunicorn gthread, default workers/threads), each request = access check, validation, "
-                "K6 check, TS number, event, 2 clocks"
-            ),
-        ),
-        Figure(AREA, "HTTP registration p50 latency", percentile(latencies, 50), "ms"),
-        Figure(AREA, "HTTP registration p99 latency", percentile(latencies, 99), "ms"),
-    ], done
 
 
 def _raw_insert(ctx: Context, count: int) -> float:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bench.database import REPO_ROOT, log
+from bench.report import Figure, percentile
 
 
 def database_url() -> str:
@@ -147,12 +148,16 @@ def register_run(
     payloads: Callable[[int, int], list[bytes]],
     clients: int,
     per_client: int,
-) -> tuple[list[float], list[str], float]:
+    label: str,
+    work: str,
+    min_rate: float | None = None,
+) -> tuple[list[Figure], int]:
     """Records registered through the API of a real server as the bench actor: 20 warm-up POSTs
     (both workers import and connect; the run stops on an error), then `clients` threads ×
     `per_client` (payloads(count, seed)). Afterwards the records created are deleted with their
     clocks, which the clocks area of a later run would otherwise sweep (their audit events stay:
-    the chain is append-only). Returns (latencies in ms, errors, wall seconds)."""
+    the chain is append-only). Returns the figures (requests/s against `min_rate` when given, else
+    "no errors"; p50, p99) and how many requests were made. `work`: what one request does."""
     from django.db.models import Max
 
     from aftersales.accounts.services import api_token_create
@@ -165,9 +170,30 @@ def register_run(
             post_each(port, clear, path, payloads(20, 1), [], warm_errors)
             if warm_errors:
                 raise RuntimeError(f"POST {path} as {ctx.actor.user.username} failed: {warm_errors[0]}")
-            return run_clients(port, clear, path, [payloads(per_client, 100 + i) for i in range(clients)])
+            latencies, errors, wall = run_clients(
+                port, clear, path, [payloads(per_client, 100 + i) for i in range(clients)]
+            )
     finally:
         _forget_created(model, before, registered_by, ctx.actor.pk)
+    rate = len(latencies) / wall
+    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    first = f" (first: {errors[0]})" if errors else ""
+    return [
+        Figure(
+            area,
+            f"{label}, {clients} clients × {per_client} POST {path}",
+            rate,
+            "/s",
+            goal=f"≥ {min_rate:g} /s" if min_rate is not None else "no errors",
+            ok=(min_rate is None or rate >= min_rate) and not errors,
+            note=(
+                f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, {len(errors)} errors{first}; aftersales serve "
+                f"(gunicorn gthread, default workers/threads), each request = {work}"
+            ),
+        ),
+        Figure(area, f"{label} p50 latency", p50, "ms"),
+        Figure(area, f"{label} p99 latency", p99, "ms"),
+    ], len(latencies)
 
 
 def _forget_created(model: Any, after_id: int, registered_by: str, user_id: int) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 from bench.context import Context
 from bench.database import analyze, insert_rows, log, reset_sequences
 from bench.http import register_run
-from bench.report import Figure, Samples, percentile
+from bench.report import Figure, Samples
 
 AREA = "service"
 LOAD_PREFIX = "BN"  # numbers of the loaded rows: BN + 9 digits
@@ -206,8 +206,7 @@ def _payloads(count: int, seed: int) -> list[bytes]:
 def _http_intake(ctx: Context) -> tuple[list[Figure], int]:
     from aftersales.service.models import ServiceRequest
 
-    per_thread = _per_thread()
-    latencies, errors, wall = register_run(
+    return register_run(
         ctx,
         area=AREA,
         model=ServiceRequest,
@@ -215,27 +214,11 @@ def _http_intake(ctx: Context) -> tuple[list[Figure], int]:
         path=PATH,
         payloads=_payloads,
         clients=CLIENT_THREADS,
-        per_client=per_thread,
+        per_client=_per_thread(),
+        label="HTTP intake",
+        work="validation, S4, number, event, 3 clocks, S15 check",
+        min_rate=200,
     )
-    done = len(latencies)
-    rate = done / wall
-    return [
-        Figure(
-            AREA,
-            f"HTTP intake, {CLIENT_THREADS} clients × {per_thread} POST {PATH}",
-            rate,
-            "/s",
-            goal="≥ 200 /s",
-            ok=rate >= 200 and not errors,
-            note=(
-                f"p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
-                f"{len(errors)} errors; aftersales serve (gunicorn gthread, default workers/threads), "
-                "each request = validation, S4, number, event, 3 clocks, S15 check"
-            ),
-        ),
-        Figure(AREA, "HTTP intake p50 latency", percentile(latencies, 50), "ms"),
-        Figure(AREA, "HTTP intake p99 latency", percentile(latencies, 99), "ms"),
-    ], done
 
 
 def _raw_insert(ctx: Context, count: int) -> float:
