@@ -81,3 +81,20 @@ def new_return(staff: dict[str, Any], customer: Any) -> Any:
         return return_request_create(**values)
 
     return _make
+
+
+@pytest.fixture
+def complaint(staff: dict[str, Any], customer: Any) -> Any:
+    """A complaint of `customer` that a return or a discount certificate settles (K9, R4)."""
+    from decimal import Decimal
+
+    from aftersales.complaints.services import complaint_register
+
+    return complaint_register(
+        actor=staff["agent"],
+        customer_id=customer.pk,
+        complaint_class="quality",
+        channel="phone",
+        description="运输破损",
+        amount_claimed=Decimal("300.00"),
+    )

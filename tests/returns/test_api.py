@@ -136,8 +136,14 @@ def test_portal_user_sees_own_returns_without_internal_notes(
     assert portal.post(f"returns/{own}/book", {}).status_code == 403
 
 
-def test_discount_certificate_endpoints(api_as: Any, customer: Any) -> None:
-    payload = {"customer": customer.pk, "amount": "300.00", "reason": "运输破损补偿", "complaint_number": "KS1"}
+def test_discount_certificate_endpoints(api_as: Any, customer: Any, complaint: Any, other_customer: Any) -> None:
+    # R4, K9: the complaint it settles must be one of the customer's
+    unknown = {"customer": customer.pk, "amount": "300.00", "reason": "运输破损补偿", "complaint_number": "TS1"}
+    refused = api_as("vp").post("discount-certificates", unknown)
+    assert (refused.status_code, list(refused.json()["fields"])) == (422, ["complaint_number"])
+    foreign = {**unknown, "customer": other_customer.pk, "complaint_number": complaint.number}
+    assert api_as("vp").post("discount-certificates", foreign).status_code == 422
+    payload = {**unknown, "complaint_number": complaint.number}
     assert api_as("sales_manager").post("discount-certificates", payload).status_code == 403
     created = api_as("vp").post("discount-certificates", payload)
     assert created.status_code == 201, created.content

@@ -372,7 +372,9 @@ def test_r4_a_refused_certificate_ends(customer: Any, staff: dict[str, Any]) -> 
     assert caught.value.code == "invalid_transition"
 
 
-def test_r4_only_the_vp_signs_a_discount_certificate(customer: Any, staff: dict[str, Any], new_return: Any) -> None:
+def test_r4_only_the_vp_signs_a_discount_certificate(
+    customer: Any, staff: dict[str, Any], new_return: Any, complaint: Any
+) -> None:
     found = new_return()
     for role in ("sales_manager", "sales", "finance"):
         with pytest.raises(PermissionDenied):
@@ -387,12 +389,12 @@ def test_r4_only_the_vp_signs_a_discount_certificate(customer: Any, staff: dict[
         customer_signed=True,
         customer_signed_by_name="王经理",
         return_number=found.number,
-        complaint_number="ks2026110001",
+        complaint_number=complaint.number.lower(),
     )
     assert certificate.number.startswith("ZK" + timezone.localtime().strftime("%Y%m"))
     assert (certificate.signed_by_vp, certificate.return_request, certificate.complaint_number) == (
         staff["vp"].user,
         found,
-        "KS2026110001",
+        complaint.number,
     )
     assert DiscountCertificate.objects.count() == 1

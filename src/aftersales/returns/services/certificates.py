@@ -26,7 +26,7 @@ from aftersales.returns import events
 from aftersales.returns.choices import CertificateState
 from aftersales.returns.models import DiscountCertificate, ReturnRequest
 from aftersales.returns.selectors import access_discount_certificate
-from aftersales.returns.services.common import expect_move, pending_approval_lock
+from aftersales.returns.services.common import complaint_number_of, expect_move, pending_approval_lock
 from aftersales.returns.transitions import CERTIFICATE_TRANSITIONS
 
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -86,7 +86,7 @@ def discount_certificate_issue(
         customer_signed=customer_signed,
         customer_signed_by_name=(customer_signed_by_name or "").strip(),
         return_request=related,
-        complaint_number=(complaint_number or "").strip().upper(),
+        complaint_number=complaint_number_of(customer, complaint_number),
     )
     full_clean(certificate, exclude=["number", "requested_by", "signed_by_vp", "customer"])
     month = timezone.localtime().strftime("%Y%m")

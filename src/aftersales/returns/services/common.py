@@ -100,3 +100,16 @@ def return_move(
         policy_version=policy_version,
         fields=fields,
     )
+
+
+def complaint_number_of(customer: Any, number: str) -> str:
+    """The complaint a return or a discount certificate settles (K9, R4), by its number: one of the
+    customer's complaints, or "" when none is given. Raises: ValidationFailed (complaint_number)."""
+    from aftersales.complaints.models import Complaint
+    from aftersales.core.errors import ValidationFailed
+
+    number = (number or "").strip().upper()
+    if number and not Complaint.objects.filter(number=number, customer=customer).exists():
+        message = _("No complaint with this number belongs to the customer.")
+        raise ValidationFailed(message, fields={"complaint_number": [message]})
+    return number

@@ -36,7 +36,13 @@ from aftersales.returns.choices import ReturnCondition, ReturnDisposition, Retur
 from aftersales.returns.errors import ReturnNotAllowed, ReturnsConflict, ReturnsErrorCode
 from aftersales.returns.models import ReturnRequest
 from aftersales.returns.selectors import access_return_request
-from aftersales.returns.services.common import expect_move, pending_approval_lock, return_lock, return_move
+from aftersales.returns.services.common import (
+    complaint_number_of,
+    expect_move,
+    pending_approval_lock,
+    return_lock,
+    return_move,
+)
 from aftersales.returns.transitions import ACTION_TRANSITIONS
 
 CENT = Decimal("0.01")
@@ -188,7 +194,7 @@ def return_request_create(
         verified_at=verified_at if condition == ReturnCondition.VERIFIED_QUALITY_DEFECT else None,
         disposition=disposition,
         basis=(basis or "").strip(),
-        complaint_number=(complaint_number or "").strip().upper(),
+        complaint_number=complaint_number_of(customer, complaint_number),
         internal_note=(internal_note or "").strip(),
         requested_by=actor.user,
     )
