@@ -160,3 +160,29 @@ def test_k6_a_missed_report_to_the_head_climbs_the_ladder(staff, new_complaint):
     told = set(Notification.objects.filter(rule="K6").values_list("user__username", flat=True))
     assert {"cs_manager", "vp"} <= told
     assert _clocks(complaint, "report_head")[0].breached_at == at("2025-09-23 13:00").astimezone(dt.UTC)
+
+
+def test_x2_a_ladder_reassignment_makes_a_new_owner_and_a_new_version(staff, new_complaint):
+    from aftersales.clocks.sweep import clock_sweep
+    from aftersales.policies.selectors import policy_get
+    from aftersales.policies.services import policy_set
+
+    # given a ladder that hands a complaint not contacted in time to the team lead
+    ladders = policy_get("X2.escalation").value
+    ladders["ladders"]["contact"] = [
+        {"at": "breach", "after_minutes": 0, "notify": ["owner"], "raise_level": False, "reassign_to": "role:team_lead"}
+    ]
+    policy_set(
+        actor=staff["admin"], key="X2.escalation", value=ladders, note="转交", effective_from=at("2025-01-01 00:00")
+    )
+    complaint = new_complaint(received_at=at("2025-09-23 10:00"))
+    assert (complaint.owner.username, complaint.version) == ("agent", 1)
+
+    # when the sweep finds the contact deadline (14:00) missed
+    clock_sweep(now=at("2025-09-23 14:30"))
+
+    # then the team lead owns it, as a new version (a form opened before is refused), recorded once
+    complaint.refresh_from_db()
+    assert (complaint.owner.username, complaint.version) == ("team_lead", 2)
+    step = Event.objects.get(action="complaint.clock_escalated", subject_id=str(complaint.pk), data__at="breach")
+    assert step.data["reassigned_to"] == "team_lead"

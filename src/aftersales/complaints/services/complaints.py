@@ -769,8 +769,11 @@ def complaint_clock_escalated(escalation: Any) -> None:
         return
     reassigned = escalation.reassigned_to
     if reassigned is not None and complaint.owner_id != reassigned.pk:
+        # Locked and versioned like any change: a form opened before the reassignment is refused.
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         complaint.owner = reassigned
-        complaint.save(update_fields=["owner", "updated_at"])
+        complaint.version += 1
+        complaint.save(update_fields=["owner", "version", "updated_at"])
     event_record(
         subject=complaint,
         action=events.COMPLAINT_CLOCK_ESCALATED,
