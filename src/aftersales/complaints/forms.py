@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.complaints.choices import ComplaintChannel, ComplaintClass, ComplaintState, Disposition
-from aftersales.core.forms import StyledForm
+from aftersales.core.forms import ActionForm, StyledForm
 from aftersales.policies.selectors import policy_get
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -158,10 +158,6 @@ class ComplaintFilterForm(StyledForm):
 
 
 # --- actions on one complaint ---------------------------------------------------------------
-
-
-class ActionForm(StyledForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class NoteForm(ActionForm):

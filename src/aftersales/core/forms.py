@@ -42,6 +42,13 @@ class StyledModelForm(StyledFormMixin, forms.ModelForm):
     pass
 
 
+class ActionForm(StyledForm):
+    """The form of one move on a record's page: it carries the version the page was rendered with,
+    so a stale page gets the service's conflict message instead of overwriting (core.actions)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 def form_errors_from(
     form: forms.Form,
     exc: DomainError,

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.forms import StyledForm
+from aftersales.core.forms import ActionForm, StyledForm
 from aftersales.returns.choices import ReturnCondition, ReturnDisposition, ReturnKind, ReturnState
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -100,10 +100,6 @@ class ReturnCreateForm(StyledForm):
 
 
 # --- actions on a return ---------------------------------------------------------------------
-
-
-class ActionForm(StyledForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ApproveForm(ActionForm):

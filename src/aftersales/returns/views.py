@@ -30,6 +30,7 @@ from aftersales.complaints.choices import ApprovalState
 from aftersales.complaints.models import Approval
 from aftersales.complaints.services.approvals import actor_may_decide, role_label
 from aftersales.core.access import Actor
+from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.forms import form_errors_from
 from aftersales.core.selectors import event_list_for
@@ -245,55 +246,11 @@ ACTIONS: dict[str, ReturnAction] = {
 }
 
 
-@dataclass
-class ActionOutcome:
-    forms: dict[str, ActionForm]
-    done: bool = False
-    status: int = 200
-    error: str = ""
-
-
-def _return_actions(request: HttpRequest, actor: Actor, found: ReturnRequest) -> ActionOutcome:
-    """Build the action forms shown for `found`; on POST run the posted one through its service."""
-    posted = request.POST.get("action", "") if request.method == "POST" else ""
-    outcome = ActionOutcome(forms={})
-    for name, spec in ACTIONS.items():
-        if name == posted:
-            if not actor.has_perm(spec.perm):
-                raise DjangoPermissionDenied
-            form = spec.form(request.POST, prefix=name)
-        elif spec.visible(actor, found):
-            form = spec.form(initial={"version": found.version}, prefix=name)
-        else:
-            continue
-        outcome.forms[name] = form
-    if not posted:
-        return outcome
-    if posted not in outcome.forms:
-        outcome.status = 400
-        outcome.error = _("Unknown action.")
-        return outcome
-    form = outcome.forms[posted]
-    if not form.is_valid():
-        outcome.status = 422
-        return outcome
-    try:
-        ACTIONS[posted].call(actor, found.number, form.cleaned_data)
-    except DomainError as exc:
-        form_errors_from(form, exc)
-        outcome.status = exc.status
-        outcome.error = str(exc.message)
-        return outcome
-    messages.success(request, str(ACTIONS[posted].done))
-    outcome.done = True
-    return outcome
-
-
 @staff_page(VIEW_PERM)
 def return_detail(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
     found = selectors.access_return_request(actor, number)
-    outcome = _return_actions(request, actor, found)
+    outcome = actions_run(request, actor, found, ACTIONS)
     if outcome.done:
         return redirect("returns:return_detail", number=found.number)
     approval = _approval(found)

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.forms import StyledForm
+from aftersales.core.forms import ActionForm, StyledForm
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service.choices import ApprovalKind, Channel, Priority, RequestState, Resolution, ServiceKind
 
@@ -121,10 +121,6 @@ class RequestFilterForm(StyledForm):
 
 
 # --- actions on a request --------------------------------------------------------------------
-
-
-class ActionForm(StyledForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DispatchForm(ActionForm):

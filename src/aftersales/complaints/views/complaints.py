@@ -47,6 +47,7 @@ from aftersales.complaints.models import Complaint
 from aftersales.complaints.services.approvals import approval_level
 from aftersales.complaints.transitions import ACTION_TRANSITIONS
 from aftersales.core.access import Actor
+from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.core.selectors import event_list_for
@@ -206,49 +207,6 @@ def _decision(d: dict[str, Any]) -> dict[str, Any]:
         "amount": d["amount"] if d["amount"] is not None else Decimal(0),
         "internal_handling": d["internal_handling"],
     }
-
-
-@dataclass
-class ActionOutcome:
-    forms: dict[str, ActionForm]
-    result: Any = None
-    done: bool = False
-    status: int = 200
-    error: str = ""
-
-
-def _complaint_actions(request: HttpRequest, actor: Actor, complaint: Complaint) -> ActionOutcome:
-    """The forms shown for `complaint`; on POST run the posted one through its service."""
-    posted = request.POST.get("action", "") if request.method == "POST" else ""
-    outcome = ActionOutcome(forms={})
-    for name, spec in ACTIONS.items():
-        if name == posted:
-            if not actor.has_perm(spec.perm):
-                raise DjangoPermissionDenied
-            form = spec.form(request.POST, prefix=name)
-        elif spec.visible(actor, complaint):
-            form = spec.form(initial={"version": complaint.version}, prefix=name)
-        else:
-            continue
-        outcome.forms[name] = form
-    if not posted:
-        return outcome
-    if posted not in outcome.forms:
-        outcome.status, outcome.error = 400, _("Unknown action.")
-        return outcome
-    form = outcome.forms[posted]
-    if not form.is_valid():
-        outcome.status = 422
-        return outcome
-    try:
-        outcome.result = ACTIONS[posted].call(actor, complaint.number, form.cleaned_data)
-    except DomainError as exc:
-        form_errors_from(form, exc)
-        outcome.status, outcome.error = exc.status, str(exc.message)
-        return outcome
-    messages.success(request, str(ACTIONS[posted].done))
-    outcome.done = True
-    return outcome
 
 
 # --- K14 corrective and preventive action (CAPA) on the complaint page ---------------------------
@@ -426,7 +384,7 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
     capa = _capa_panel(request, actor, complaint)
     if capa.done:
         return redirect("complaints:complaint_detail", number=complaint.number)
-    outcome = _complaint_actions(request, actor, complaint)
+    outcome = actions_run(request, actor, complaint, ACTIONS)
     if request.method == "POST" and request.POST.get("action", "") in CAPA_MOVES:
         outcome.status, outcome.error = capa.status, ""
     if outcome.done:

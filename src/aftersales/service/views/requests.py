@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from aftersales.accounts.choices import RegionTier
 from aftersales.accounts.selectors import actor_for, service_point_list, user_list_with_role
 from aftersales.core.access import Actor
+from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.core.selectors import event_list_for
@@ -285,61 +286,6 @@ ENGINEER_ACTIONS = (
 )
 
 
-@dataclass
-class ActionOutcome:
-    forms: dict[str, ActionForm]
-    done: bool = False
-    status: int = 200
-    error: str = ""
-
-
-def _request_actions(
-    request: HttpRequest,
-    actor: Actor,
-    sr: ServiceRequest,
-    names: tuple[str, ...],
-    form_kwargs: dict[str, dict[str, Any]] | None = None,
-) -> ActionOutcome:
-    """Build the action forms shown for `sr`; on POST run the posted one through its service."""
-    posted = request.POST.get("action", "") if request.method == "POST" else ""
-    outcome = ActionOutcome(forms={})
-    for name in names:
-        spec = ACTIONS[name]
-        kwargs = {"prefix": name, **(form_kwargs or {}).get(name, {})}
-        if name == posted:
-            if not actor.has_perm(spec.perm):
-                from django.core.exceptions import PermissionDenied
-
-                raise PermissionDenied
-            form = spec.form(request.POST, **kwargs)
-        elif spec.visible(actor, sr):
-            form = spec.form(initial={"version": sr.version}, **kwargs)
-        else:
-            continue
-        outcome.forms[name] = form
-    if not posted:
-        return outcome
-    if posted not in outcome.forms:
-        outcome.status = 400
-        outcome.error = _("Unknown action.")
-        return outcome
-    form = outcome.forms[posted]
-    if not form.is_valid():
-        outcome.status = 422
-        return outcome
-    spec = ACTIONS[posted]
-    try:
-        spec.call(actor, sr.number, form.cleaned_data)
-    except DomainError as exc:
-        form_errors_from(form, exc, code_fields=CODE_FIELDS)
-        outcome.status = exc.status
-        outcome.error = str(exc.message)
-        return outcome
-    messages.success(request, str(spec.done))
-    outcome.done = True
-    return outcome
-
-
 def _signature_data_url(sr: ServiceRequest) -> str:
     if not sr.signature_png:
         return ""
@@ -577,7 +523,9 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     form_kwargs = {}
     if ACTIONS["dispatch"].visible(actor, sr) or request.POST.get("action") == "dispatch":
         form_kwargs["dispatch"] = {"suggestions": selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES)}
-    outcome = _request_actions(request, actor, sr, DETAIL_ACTIONS, form_kwargs)
+    outcome = actions_run(
+        request, actor, sr, ACTIONS, names=DETAIL_ACTIONS, form_kwargs=form_kwargs, code_fields=CODE_FIELDS
+    )
     if outcome.done:
         return redirect("service:request_detail", number=sr.number)
     if "charging" in outcome.forms and not outcome.forms["charging"].is_bound:
@@ -649,7 +597,7 @@ def engineer_jobs(request: HttpRequest) -> HttpResponse:
 def engineer_job(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
     sr = selectors.access_service_request(actor, number)
-    outcome = _request_actions(request, actor, sr, ENGINEER_ACTIONS)
+    outcome = actions_run(request, actor, sr, ACTIONS, names=ENGINEER_ACTIONS, code_fields=CODE_FIELDS)
     if outcome.done:
         return redirect("service:engineer_job", number=sr.number)
     return render(
