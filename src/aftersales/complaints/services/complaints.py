@@ -40,13 +40,13 @@ from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import DomainError, ValidationFailed, full_clean
 from aftersales.core.events import EventDraft, event_record, snapshot
 from aftersales.core.numbering import number_next
+from aftersales.core.timeutils import received_time
 from aftersales.customers.selectors import access_customer
 from aftersales.policies.selectors import policy_get
 from aftersales.service.models import ServiceRequest
 
 # Complaint deadlines run on China's statutory calendar (docs/decisions/0005-complaints.md).
 CALENDAR = CN
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 REGISTER_FIELDS = [
     "customer",
     "complaint_class",
@@ -127,16 +127,6 @@ def _start(complaint: Complaint, actor: Any, specs: list[ClockSpec], **kwargs: A
 def _stop(complaint: Complaint, actor: Any, *kinds: str) -> None:
     for kind in kinds:
         clock_stop_for(subject=complaint, kind=kind, actor=actor)
-
-
-def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
-    if value is None:
-        return now
-    if timezone.is_naive(value):
-        raise _field_error("received_at", _("Give the time with its time zone."))
-    if value > now + FUTURE_TOLERANCE:
-        raise _field_error("received_at", _("The time received cannot be in the future."))
-    return value
 
 
 def complaint_is_major(
@@ -229,7 +219,7 @@ def complaint_register(
     now = timezone.now()
     if is_portal:
         channel, received_at = ComplaintChannel.WEB, None
-    received = _received_at(received_at, now)
+    received = received_time(received_at, now)
     if quantity is not None and defective_quantity is not None and defective_quantity > quantity:
         raise _field_error("defective_quantity", _("The defective quantity cannot exceed the quantity."))
     major, why = complaint_is_major(

@@ -24,6 +24,7 @@ from aftersales.core.errors import ValidationFailed, full_clean
 from aftersales.core.events import EventDraft, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.core.prefetch import prefetched_set
+from aftersales.core.timeutils import received_time
 from aftersales.customers.selectors import access_customer
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.models import ServiceContract, Unit
@@ -57,8 +58,6 @@ REGISTER_FIELDS = [
 ]
 # Kinds that need someone on site, so an arrival clock (S6) runs.
 ON_SITE_KINDS = frozenset({ServiceKind.REPAIR, ServiceKind.INSTALLATION})
-# How far ahead of the server clock a received time may be (a phone's clock running fast).
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 def _field_error(field: str, message: str) -> ValidationFailed:
@@ -84,16 +83,6 @@ def _service_point(code: str, customer: Any) -> ServicePoint | None:
             raise _field_error("service_point", _("Unknown service point %(code)s.") % {"code": code})
         return point
     return ServicePoint.objects.filter(region_id=customer.region_id).order_by("code").first()
-
-
-def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
-    if value is None:
-        return now
-    if timezone.is_naive(value):
-        raise _field_error("received_at", _("Give the time with its time zone."))
-    if value > now + FUTURE_TOLERANCE:
-        raise _field_error("received_at", _("The time received cannot be in the future."))
-    return value.astimezone(dt.UTC)  # as the database gives it back
 
 
 def _charging(
@@ -163,7 +152,7 @@ def service_request_create(
     now = timezone.now()
     if is_portal:
         channel, received_at, service_point_code = Channel.WEB, None, ""
-    received = _received_at(received_at, now)
+    received = received_time(received_at, now).astimezone(dt.UTC)  # as the database gives it back
     unit = _unit(customer.pk, serial)
     if unit is None and not (model or "").strip():
         raise _field_error("serial", _("Give the unit's serial number, or its model when it is not registered."))
