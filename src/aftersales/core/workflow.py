@@ -32,13 +32,7 @@ def transition(
     Raises: Conflict(code="invalid_transition").
     """
     current = getattr(obj, field)
-    rule = table.get(current, {}).get(to)
-    if rule is None:
-        raise Conflict(
-            _("Cannot change the state from “%(current)s” to “%(target)s”.")
-            % {"current": _state_label(obj, field, current), "target": _state_label(obj, field, to)},
-            code="invalid_transition",
-        )
+    rule = expect_transition(obj, to=to, table=table, field=field)
     setattr(obj, field, to)
     obj.save(update_fields=[field, "updated_at", *extra_update_fields])
     event_record(
@@ -49,6 +43,20 @@ def transition(
         policy_version=policy_version,
         data={field: [current, to], **({"reason": reason} if reason else {}), **(data or {})},
     )
+    return rule
+
+
+def expect_transition(obj: models.Model, *, to: str, table: Transitions, field: str = "state") -> str:
+    """The rule id of the move of `obj` to `to` in `table`; for a service that checks the move before
+    other work (the move itself is `transition`). Raises: Conflict(code="invalid_transition")."""
+    current = getattr(obj, field)
+    rule = table.get(current, {}).get(to)
+    if rule is None:
+        raise Conflict(
+            _("Cannot change the state from “%(current)s” to “%(target)s”.")
+            % {"current": _state_label(obj, field, current), "target": _state_label(obj, field, to)},
+            code="invalid_transition",
+        )
     return rule
 
 

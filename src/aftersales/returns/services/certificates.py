@@ -20,13 +20,13 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import event_record
 from aftersales.core.numbering import number_next
-from aftersales.core.workflow import transition
+from aftersales.core.workflow import expect_transition, transition
 from aftersales.customers.selectors import customer_get_for_request
 from aftersales.returns import events
 from aftersales.returns.choices import CertificateState
 from aftersales.returns.models import DiscountCertificate, ReturnRequest
 from aftersales.returns.selectors import access_discount_certificate
-from aftersales.returns.services.common import complaint_number_of, expect_move, pending_approval_lock
+from aftersales.returns.services.common import complaint_number_of, pending_approval_lock
 from aftersales.returns.transitions import CERTIFICATE_TRANSITIONS
 
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -129,7 +129,7 @@ def _decide(actor: Actor, number: str, *, approve: bool, note: str) -> DiscountC
     seen = access_discount_certificate(actor, number)
     approval = pending_approval_lock(seen)
     certificate = access_discount_certificate(actor, number, for_update=True)
-    expect_move(
+    expect_transition(
         certificate,
         table=CERTIFICATE_TRANSITIONS,
         to=CertificateState.ISSUED if approve else CertificateState.REFUSED,

@@ -3,7 +3,6 @@ approvals engine's), locking with the version check, state moves."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +16,7 @@ from aftersales.complaints.models import Approval
 from aftersales.complaints.services.approvals import approval_level
 from aftersales.core.access import Actor
 from aftersales.core.workflow import expect_version, versioned_transition
-from aftersales.returns.errors import ReturnsConflict, ReturnsErrorCode
+from aftersales.returns.errors import ReturnsErrorCode
 from aftersales.returns.models import ReturnRequest
 from aftersales.returns.selectors import access_return_request
 from aftersales.returns.transitions import ACTION_TRANSITIONS
@@ -63,19 +62,6 @@ def return_lock(actor: Actor, number: str, expected_version: int | None = None) 
         code=ReturnsErrorCode.VERSION_CONFLICT,
     )
     return found
-
-
-def expect_move(obj: models.Model, *, table: Mapping[str, Mapping[str, str]], to: str) -> None:
-    """409 invalid_transition, before anything is decided, when `table` has no move of `obj` to `to`
-    (the words of core.workflow.transition, which makes the move itself)."""
-    current = obj.state  # type: ignore[attr-defined]
-    if to not in table.get(current, {}):
-        labels = dict(obj._meta.get_field("state").flatchoices)
-        raise ReturnsConflict(
-            _("Cannot change the state from “%(current)s” to “%(target)s”.")
-            % {"current": labels.get(current, current), "target": labels.get(to, to)},
-            code=ReturnsErrorCode.INVALID_TRANSITION,
-        )
 
 
 def return_move(

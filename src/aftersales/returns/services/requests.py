@@ -28,6 +28,7 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import ValidationFailed, full_clean
 from aftersales.core.events import event_record
 from aftersales.core.numbering import number_next
+from aftersales.core.workflow import expect_transition
 from aftersales.customers.selectors import customer_get_for_request
 from aftersales.installed_base.models import Unit
 from aftersales.policies.selectors import policy_get
@@ -38,7 +39,6 @@ from aftersales.returns.models import ReturnRequest
 from aftersales.returns.selectors import access_return_request
 from aftersales.returns.services.common import (
     complaint_number_of,
-    expect_move,
     pending_approval_lock,
     return_lock,
     return_move,
@@ -326,7 +326,7 @@ def _lock_for_decision(
     seen = access_return_request(actor, number)
     approval = pending_approval_lock(seen)
     found = return_lock(actor, number, expected_version)
-    expect_move(found, table=ACTION_TRANSITIONS[action], to=to)
+    expect_transition(found, table=ACTION_TRANSITIONS[action], to=to)
     return found, approval
 
 
