@@ -186,3 +186,13 @@ def test_x2_a_ladder_reassignment_makes_a_new_owner_and_a_new_version(staff, new
     assert (complaint.owner.username, complaint.version) == ("team_lead", 2)
     step = Event.objects.get(action="complaint.clock_escalated", subject_id=str(complaint.pk), data__at="breach")
     assert step.data["reassigned_to"] == "team_lead"
+
+
+def test_k6_the_service_refuses_what_only_staff_judge_from_a_portal_user(new_complaint, make_user, actor_of, customer):
+    portal = actor_of(make_user("customer", customer_id=customer.pk))
+
+    with pytest.raises(ValidationFailed) as caught:
+        new_complaint(actor=portal, media_exposure=True, loss_amount=Decimal("9000"))
+
+    assert set(caught.value.fields) == {"media_exposure", "loss_amount"}
+    assert not Event.objects.filter(action="complaint.registered").exists()

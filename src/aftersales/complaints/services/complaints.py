@@ -219,6 +219,17 @@ def complaint_register(
     now = timezone.now()
     if is_portal:
         channel, received_at = ComplaintChannel.WEB, None
+        # K6, K2: staff judge whether a complaint is major, and make the callbacks
+        judged = {
+            "loss_amount": loss_amount,
+            "media_exposure": media_exposure or None,
+            "industry_inspection": industry_inspection or None,
+            "callback": callback,
+        }
+        refused = [name for name, value in judged.items() if value is not None]
+        if refused:
+            message = _("Not available on the customer portal.")
+            raise ValidationFailed(message, fields=dict.fromkeys(refused, message))
     received = received_time(received_at, now)
     if quantity is not None and defective_quantity is not None and defective_quantity > quantity:
         raise _field_error("defective_quantity", _("The defective quantity cannot exceed the quantity."))
@@ -248,7 +259,7 @@ def complaint_register(
         owner=owner,
         supervisor=_first_user("cs_manager") if major else None,
         service_request=_service_request(service_request, customer.pk),
-        callback=None if is_portal else _callback(callback, customer.pk),
+        callback=_callback(callback, customer.pk),
         parent=parent,
         major=major,
     )
