@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,7 @@ from aftersales.core.events import EventDraft, event_record, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.core.timeutils import received_time
 from aftersales.customers.selectors import access_customer
+from aftersales.notifications.services import notify_users
 from aftersales.policies.selectors import policy_get
 from aftersales.service.models import ServiceRequest
 
@@ -298,10 +300,6 @@ def complaint_register(
 
 def _inform_vp(complaint: Complaint, actor: Actor) -> None:
     """K16: a serious (major) complaint goes to the vice-president: in the bell and by e-mail, recorded."""
-    from django.urls import reverse
-
-    from aftersales.notifications.services import notify_users
-
     vps = list(user_list_with_role("vp"))
     notify_users(
         users=vps,

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from aftersales.complaints.choices import ApprovalState
 from aftersales.complaints.locks import qs_for_update
-from aftersales.complaints.models import Approval
+from aftersales.complaints.models import Approval, Complaint
 from aftersales.complaints.services.approvals import approval_level
 from aftersales.core.access import Actor
+from aftersales.core.errors import ValidationFailed
 from aftersales.core.workflow import expect_version, versioned_transition
 from aftersales.returns.errors import ReturnsErrorCode
 from aftersales.returns.models import ReturnRequest
@@ -91,9 +92,6 @@ def return_move(
 def complaint_number_of(customer: Any, number: str) -> str:
     """The complaint a return or a discount certificate settles (K9, R4), by its number: one of the
     customer's complaints, or "" when none is given. Raises: ValidationFailed (complaint_number)."""
-    from aftersales.complaints.models import Complaint
-    from aftersales.core.errors import ValidationFailed
-
     number = (number or "").strip().upper()
     if number and not Complaint.objects.filter(number=number, customer=customer).exists():
         message = _("No complaint with this number belongs to the customer.")
