@@ -69,12 +69,15 @@ def _explain_calendar(clock: Clock) -> CompiledCalendar | None:
 
 
 def clocks_for_subjects(subject_type: str, ids: list[Any]) -> dict[str, list[Clock]]:
-    """Clocks of many records of one type (list pages): {subject_id: [clock, …]}."""
+    """Clocks of many records of one type (list pages): {subject_id: [clock, …]}; like clock_list_for,
+    they share one calendar memo."""
     out: dict[str, list[Clock]] = {}
     qs = Clock.objects.filter(subject_type=subject_type, subject_id__in=[str(i) for i in ids]).prefetch_related(
         "segments"
     )
+    memo: dict[str, CompiledCalendar | None] = {}
     for clock in qs.order_by("started_at", "id"):
+        setattr(clock, _KNOWN_CALENDARS, memo)
         out.setdefault(clock.subject_id, []).append(clock)
     return out
 
