@@ -72,3 +72,20 @@ def test_api_token_of_someone_else_cannot_be_revoked(make_user, actor_of):
     with pytest.raises(NotFound):
         api_token_revoke(actor=actor_of(other), token_id=token.pk)
     assert api_token_authenticate(clear) == owner
+
+
+@pytest.mark.django_db
+def test_api_token_of_an_inactive_user_or_past_its_expiry_is_refused(make_user, actor_of):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    user = make_user("agent")
+    token, clear = api_token_create(actor=actor_of(user), name="erp")
+    assert api_token_authenticate(clear) == user
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert api_token_authenticate(clear) is None
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + dt.timedelta(days=1))
+    assert api_token_authenticate(clear) == user
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert api_token_authenticate(clear) is None

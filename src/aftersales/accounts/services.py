@@ -18,6 +18,7 @@ from aftersales.accounts.permissions import ROLE_PERMISSIONS
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.events import event_record
+from aftersales.core.rows import row_get
 
 TOKEN_PREFIX = "as_"
 
@@ -136,14 +137,14 @@ def api_token_authenticate(clear: str) -> User | None:
     if not clear or not clear.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=_hash(clear), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None or (token.expires_at is not None and token.expires_at <= now):
+    # By key with core.rows (every API call comes here; docs/decisions/0004).
+    token = row_get(ApiToken, token_hash=_hash(clear))
+    if token is None or token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
+        return None
+    user = row_get(User, pk=token.user_id)
+    if user is None or not user.is_active:
         return None
     # Touch at most once a minute so a busy integration does not write on every call.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return user

@@ -37,6 +37,7 @@ from aftersales.calendars.errors import CalendarErrorCode, CalendarYearMissing
 from aftersales.calendars.models import CalendarDay, StatutoryYear, WorkCalendar, WorkingInterval
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, ValidationFailed
+from aftersales.core.rows import row_get
 
 VIEW_PERM = "calendars.view_workcalendar"
 CHANGE_PERM = "calendars.change_workcalendar"
@@ -76,10 +77,10 @@ def access_calendar(actor: Actor, code: str, *, for_update: bool = False) -> Wor
 
 def calendar_for_code(code: str, *, for_update: bool = False) -> WorkCalendar:
     """The calendar with this code, for domain code (no actor). Raises: NotFound."""
-    qs = WorkCalendar.objects.select_related("base")
     if for_update:
-        qs = qs.select_for_update(of=("self",))
-    calendar = qs.filter(code=code).first()
+        calendar = WorkCalendar.objects.select_related("base").select_for_update(of=("self",)).filter(code=code).first()
+    else:  # by key with core.rows: every clock started reads its calendar (docs/decisions/0004)
+        calendar = row_get(WorkCalendar, code=code)
     if calendar is None:
         raise NotFound(_("Unknown calendar “%(code)s”.") % {"code": code})
     return calendar
@@ -93,7 +94,9 @@ def calendar_chain(calendar: WorkCalendar) -> list[WorkCalendar]:
     while current.base_id is not None and len(chain) < MAX_CHAIN:
         base = current.base if "base" in current._state.fields_cache else None
         if base is None:
-            base = WorkCalendar.objects.select_related("base").get(pk=current.base_id)
+            base = row_get(WorkCalendar, pk=current.base_id)
+            if base is None:  # deleted under us (PROTECT forbids it): the chain ends here
+                break
         if base.pk in seen:
             break
         chain.append(base)

@@ -29,6 +29,7 @@ from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.events import EventDraft, event_record, events_record
 from aftersales.core.prefetch import prefetched_set
+from aftersales.core.rows import rows_insert
 from aftersales.policies.selectors import PolicySnapshot, policy_get, policy_snapshot
 
 WARN_SHARE_KEY = "X2.warn_share"
@@ -262,10 +263,9 @@ def clocks_start(
         if cal is None:
             _notify_calendar_missing(clock)
         clocks.append(clock)
-    Clock.objects.bulk_create(clocks)
-    segments = ClockSegment.objects.bulk_create(
-        [ClockSegment(clock=clock, kind=SegmentKind.RUNNING, started_at=now) for clock in clocks]
-    )
+    rows_insert(clocks)  # bulk_create without its per-call SQL compilation (docs/decisions/0004)
+    segments = [ClockSegment(clock=clock, kind=SegmentKind.RUNNING, started_at=now) for clock in clocks]
+    rows_insert(segments)
     for clock, segment in zip(clocks, segments, strict=True):
         prefetched_set(clock, "segments", [segment])  # explained in the caller's answer without a query
         clock_calendar_known(clock, cal)

@@ -76,10 +76,13 @@ class Event(models.Model):
         raise TypeError("Events are append-only")
 
 
+GENESIS_HASH = "0" * 64  # the "previous hash" of the first event
+
+
 class EventChainHead(models.Model):
     """The single row that serialises appends to the chain (locked FOR UPDATE by each writer)."""
 
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     count = models.BigIntegerField(default=0)
 
 

@@ -15,8 +15,15 @@ from typing import Any
 from django.db import models
 
 
+def _cache_name(manager: Any) -> str:
+    """Where prefetch_related keeps a relation's rows: a many-to-many manager names it, a reverse
+    foreign key's is its field's."""
+    return getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+
+
 def prefetched_set(instance: models.Model, relation: str, rows: Iterable[models.Model] = ()) -> None:
-    """Make `instance.<relation>` (a reverse foreign key) answer with `rows`, in that order, without a query.
+    """Make `instance.<relation>` (a reverse foreign key or a many-to-many) answer with `rows`, in that
+    order, without a query.
 
     `.all()` answers from them; anything chained on it (`.filter`, `.select_related`) is a new
     query, filtered on `instance` as usual: readers that want the rows use `prefetched_rows`.
@@ -25,7 +32,7 @@ def prefetched_set(instance: models.Model, relation: str, rows: Iterable[models.
     queryset = manager.get_queryset()
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[manager.field.remote_field.cache_name] = queryset
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[_cache_name(manager)] = queryset
 
 
 def prefetched_rows(instance: models.Model, relation: str) -> list[Any] | None:
@@ -33,5 +40,5 @@ def prefetched_rows(instance: models.Model, relation: str) -> list[Any] | None:
     cache = getattr(instance, "_prefetched_objects_cache", None)
     if not cache:
         return None
-    name = getattr(instance, relation).field.remote_field.cache_name
+    name = _cache_name(getattr(instance, relation))
     return list(cache[name]) if name in cache else None

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from aftersales.core.rows import row_get
 from aftersales.policies.defaults import POLICIES, policy_def
 from aftersales.policies.models import PolicyVersion
 
@@ -27,7 +28,9 @@ class PolicyValue:
 
 
 def policy_version_current(at: dt.datetime | None = None) -> PolicyVersion | None:
-    return PolicyVersion.objects.filter(effective_from__lte=at or timezone.now()).order_by("-number").first()
+    """The version in force at `at` (default now). With core.rows: most services read the policies
+    once a call (docs/decisions/0004)."""
+    return row_get(PolicyVersion, effective_from__lte=at or timezone.now(), order_by="-number")
 
 
 @functools.cache

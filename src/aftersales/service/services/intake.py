@@ -24,10 +24,11 @@ from aftersales.core.errors import ValidationFailed, full_clean
 from aftersales.core.events import EventDraft, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.core.prefetch import prefetched_set
+from aftersales.core.rows import row_get, rows_insert, rows_list
 from aftersales.core.timeutils import received_time
 from aftersales.customers.selectors import access_customer
 from aftersales.installed_base.choices import ChargingType
-from aftersales.installed_base.models import ServiceContract, Unit
+from aftersales.installed_base.models import Product, ServiceContract, Unit
 from aftersales.installed_base.selectors import service_calendar_code, unit_coverage, warranty_terms
 from aftersales.policies.selectors import PolicySnapshot, policy_snapshot
 from aftersales.service import events
@@ -68,21 +69,26 @@ def _unit(customer_id: int, serial: str) -> Unit | None:
     serial = (serial or "").strip()
     if not serial:
         return None
-    unit = Unit.objects.select_related("product").filter(serial=serial).first()
+    unit = row_get(Unit, serial=serial)
     if unit is None:
         raise _field_error("serial", _("No unit with serial number %(serial)s is registered.") % {"serial": serial})
     if unit.customer_id != customer_id:
         raise _field_error("serial", _("Unit %(serial)s belongs to another customer.") % {"serial": serial})
+    unit.product = row_get(Product, pk=unit.product_id)
+    links = rows_list(ServiceContract.units.through, unit_id=unit.pk)
+    prefetched_set(unit, "contracts", [row_get(ServiceContract, pk=link.servicecontract_id) for link in links])
     return unit
 
 
 def _service_point(code: str, customer: Any) -> ServicePoint | None:
     if code:
-        point = ServicePoint.objects.filter(code=code.strip().upper()).first()
+        point = row_get(ServicePoint, code=code.strip().upper())
         if point is None:
             raise _field_error("service_point", _("Unknown service point %(code)s.") % {"code": code})
         return point
-    return ServicePoint.objects.filter(region_id=customer.region_id).order_by("code").first()
+    if customer.region_id is None:
+        return None
+    return row_get(ServicePoint, region_id=customer.region_id, order_by="code")
 
 
 def _charging(
@@ -162,7 +168,7 @@ def service_request_create(
         actor, unit, local_day, charging_type, charging_reason, policies
     )
     point = _service_point(service_point_code, customer)
-    contract = ServiceContract.objects.filter(number=contract_number).first() if contract_number else None
+    contract = row_get(ServiceContract, number=contract_number) if contract_number else None
     request = ServiceRequest(
         number="FW-PENDING",
         customer=customer,
@@ -197,7 +203,7 @@ def service_request_create(
     with transaction.atomic():
         request.number = f"FW{day}{number_next(key='service_request', period=day):04d}"
         request.repeat_of = repeat[0] if repeat else None
-        request.save()
+        rows_insert([request])  # save() without its per-call SQL compilation (docs/decisions/0004)
         drafts = [
             EventDraft(
                 subject=request,

@@ -1,0 +1,123 @@
+"""core.rows: rows by key with SQL built once give what the ORM gives (docs/decisions/0004)."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from aftersales.accounts.models import ApiToken, Region, ServicePoint, User
+from aftersales.calendars.models import WorkCalendar
+from aftersales.core.events import event_record
+from aftersales.core.models import GENESIS_HASH, Event, EventChainHead
+from aftersales.core.rows import row_get, rows_insert, rows_list
+from aftersales.policies.models import PolicyVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(obj: Model) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@pytest.fixture
+def varied_rows(make_user):
+    """Rows of models with text, numbers, booleans, foreign keys, JSON, nullable and aware times."""
+    user = make_user("admin")
+    region = Region.objects.create(code="SH", name="上海", province="上海市")
+    ServicePoint.objects.create(code="SH01", name="上海办事处", region=region)
+    PolicyVersion.objects.create(
+        number=7, effective_from=timezone.now(), values={"A3.warranty_months": 18}, created_by=user
+    )
+    return user
+
+
+@pytest.mark.parametrize("model", [User, Region, ServicePoint, WorkCalendar, PolicyVersion, Event])
+def test_row_get_gives_every_column_as_the_orm_does(model, varied_rows):
+    rows = list(model.objects.order_by("pk")[:20])
+    assert rows
+    for orm in rows:
+        fast = row_get(model, pk=orm.pk)
+        assert type(fast) is model
+        assert _values(fast) == _values(orm)
+        assert fast._state.adding is False
+        assert fast._state.db == orm._state.db
+
+
+def test_row_get_and_rows_list_filter_and_order(make_user):
+    users = [make_user(role, username=role) for role in ("agent", "engineer", "analyst")]
+    first, last = min(u.pk for u in users), max(u.pk for u in users)
+    assert row_get(User, pk__gte=first).pk == first
+    assert row_get(User, pk__gte=first, order_by="-pk").pk == last
+    assert row_get(User, username="engineer").pk == users[1].pk
+    assert [u.username for u in rows_list(User, pk__gte=first, order_by="-username")] == [
+        "engineer",
+        "analyst",
+        "agent",
+    ]
+    assert [u.pk for u in rows_list(User, pk__gt=first, pk__lt=last)] == [users[1].pk]
+    assert row_get(User, username="nobody") is None
+    assert rows_list(User, username="nobody") == []
+    assert row_get(User, pk=2**70) is None  # too large for the database: no row, as the ORM answers
+
+
+def test_row_get_reads_times_in_utc_and_json(make_user):
+    user = make_user("admin")
+    at = timezone.now() - dt.timedelta(hours=1)
+    version = PolicyVersion.objects.create(
+        number=99, effective_from=at, values={"S6.respond_minutes": 45, "名称": ["上海"]}, created_by=user
+    )
+    fast = row_get(PolicyVersion, effective_from__lte=timezone.now(), order_by="-number")
+    assert fast.pk == version.pk
+    assert fast.values == {"S6.respond_minutes": 45, "名称": ["上海"]}
+    assert fast.effective_from == at.replace(microsecond=at.microsecond)
+    assert fast.effective_from.utcoffset() == dt.timedelta(0)
+    assert row_get(PolicyVersion, effective_from__lte=at - dt.timedelta(seconds=1), number=99) is None
+
+
+def test_row_get_refuses_what_it_cannot_do():
+    with pytest.raises(ValueError, match="unsupported lookup"):
+        row_get(User, username__icontains="a")
+    with pytest.raises(ValueError, match="not a column"):
+        row_get(User, groups=1)
+
+
+def test_rows_insert_writes_what_save_writes(make_user):
+    user = make_user("admin")
+    before = timezone.now()
+    tokens = [
+        ApiToken(user=user, name="one", prefix="as_1", token_hash="a" * 64),
+        ApiToken(user=user, name="two", prefix="as_2", token_hash="b" * 64),
+    ]
+    with transaction.atomic():
+        rows_insert(tokens)
+    assert tokens[0].pk is not None
+    assert tokens[1].pk > tokens[0].pk
+    for token in tokens:
+        stored = ApiToken.objects.get(pk=token.pk)
+        assert _values(stored) == _values(token)
+        assert before <= stored.created_at <= stored.updated_at  # auto_now_add, auto_now: as save() sets them
+        assert token._state.adding is False
+    assert ApiToken.objects.get(pk=tokens[1].pk).name == "two"
+
+
+def test_rows_insert_refuses_saved_rows_and_unsaved_relations(make_user):
+    user = make_user("admin")
+    with pytest.raises(ValueError, match="unsaved instances"):
+        rows_insert([user])
+    with pytest.raises(ValueError, match="unsaved related object"):
+        rows_insert([ApiToken(user=User(username="ghost"), name="x", prefix="as_x", token_hash="c" * 64)])
+    assert not ApiToken.objects.filter(name="x").exists()
+
+
+def test_x3_the_first_event_ever_makes_the_chain_head(make_user):
+    user = make_user("admin")
+    EventChainHead.objects.all().delete()  # as in a database no event was written to yet
+    with transaction.atomic():
+        first = event_record(subject=user, action="test.first", actor=user)
+        second = event_record(subject=user, action="test.second", actor=user)
+    assert first.prev_hash == GENESIS_HASH
+    assert second.prev_hash == first.hash
+    head = EventChainHead.objects.get(pk=1)
+    assert (head.last_hash, head.count) == (second.hash, 2)
