@@ -85,7 +85,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60, conn_health_checks=True)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    # Django's backend with writers queued on a lock file instead of SQLite's sleeping busy handler.
+    DATABASES["default"]["ENGINE"] = "aftersales.core.sqlite"
     # WAL + IMMEDIATE: readers never block the writer, and a write transaction takes the lock at
     # BEGIN, so two writers queue instead of failing with "database is locked" half-way.
     # Connections are kept (CONN_MAX_AGE from the URL, 60 s): opening one and running the PRAGMAs
@@ -158,7 +161,7 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.service.tasks.handins_overdue_task": "10 0 * * *",  # S14 overdue hand-ins, 00:10
     "aftersales.complaints.tasks.responsibility_review_task": "20 0 1 * *",  # K8 monthly review, 1st 00:20
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if SQLITE:
     AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.sqlite_checkpoint_task"] = 60
 if not CONFIG.periodic:
     AFTERSALES_PERIODIC_JOBS = {}

@@ -102,13 +102,14 @@ def test_rows_insert_writes_what_save_writes(make_user):
     assert ApiToken.objects.get(pk=tokens[1].pk).name == "two"
 
 
-def test_rows_insert_refuses_saved_rows_and_unsaved_relations(make_user):
-    user = make_user("admin")
+def test_rows_insert_refuses_saved_rows_and_unsaved_relations(db):
     with pytest.raises(ValueError, match="unsaved instances"):
-        rows_insert([user])
+        rows_insert([Region.objects.create(code="BJ", name="北京")])
     with pytest.raises(ValueError, match="unsaved related object"):
         rows_insert([ApiToken(user=User(username="ghost"), name="x", prefix="as_x", token_hash="c" * 64)])
     assert not ApiToken.objects.filter(name="x").exists()
+    with pytest.raises(ValueError, match="save"):
+        rows_insert([User(username="new")])  # its save() handles the password
 
 
 def test_x3_the_first_event_ever_makes_the_chain_head(make_user):

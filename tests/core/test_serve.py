@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -25,7 +27,9 @@ def _run(args: list[str], env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "aftersales", *args], env=env, check=True, capture_output=True, timeout=180)
 
 
-def test_serve_answers_login_static_and_api_in_every_worker(tmp_path: Path) -> None:
+def _serve(tmp_path: Path, *, log: Path | None = None) -> tuple[subprocess.Popen[bytes], str, str]:
+    """A migrated install in tmp_path with user hotline, served by 2 workers: (server, base URL,
+    login page). The access log goes to `log` when given."""
     env = {**os.environ, "AFTERSALES_VAR_DIR": str(tmp_path), "AFTERSALES_DATABASE_URL": ""}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     _run(["migrate", "--noinput", "-v", "0"], env)
@@ -34,21 +38,29 @@ def test_serve_answers_login_static_and_api_in_every_worker(tmp_path: Path) -> N
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "aftersales", "serve", "--port", str(port), "--workers", "2"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("wb") if log else subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5) as response:  # noqa: S310
+                return server, base, response.read().decode()
+        except OSError:
+            time.sleep(0.2)
+    _stop(server)
+    pytest.fail("aftersales serve did not answer within 20 s")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=40)
+
+
+def test_serve_answers_login_static_and_api_in_every_worker(tmp_path: Path) -> None:
+    server, base, page = _serve(tmp_path)
     try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5) as response:  # noqa: S310
-                    page = response.read().decode()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("aftersales serve did not answer within 20 s")
         assert "登录" in page
         with urllib.request.urlopen(f"{base}/static/vendor/bootstrap/bootstrap.min.css", timeout=5) as response:  # noqa: S310
             assert response.status == 200
@@ -63,5 +75,37 @@ def test_serve_answers_login_static_and_api_in_every_worker(tmp_path: Path) -> N
                 assert response.status == 201
                 assert json.loads(response.read())["token"].startswith("as_")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=40)
+        _stop(server)
+
+
+def test_serve_gives_a_new_connection_to_a_worker_holding_none(tmp_path: Path) -> None:
+    """docs/decisions/0004: with keep-alive a connection stays with the worker that accepted it, so
+    a second client must not join the first one's worker while the other has none (one worker would
+    serve both from one core). Ten rounds: gunicorn's own gthread worker picks either worker."""
+    log = tmp_path / "access.log"
+    server, base, _page = _serve(tmp_path, log=log)
+    port = int(base.rsplit(":", 1)[1])
+    try:
+        for round_ in range(10):
+            connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(2)]
+            for n in range(3):
+                for i, connection in enumerate(connections):
+                    connection.request("GET", f"/static/vendor/bootstrap/bootstrap.min.css?r={round_}&c={i}&n={n}")
+                    connection.getresponse().read()
+            for connection in connections:
+                connection.close()
+            time.sleep(0.3)  # the workers see the connections closed before the next round
+        time.sleep(0.5)
+        pids: dict[tuple[str, str], set[str]] = {}
+        for line in log.read_text().splitlines():
+            found = re.search(r"\?r=(\d)&c=(\d)&n=\d .* pid=<(\d+)>", line)
+            if found:
+                pids.setdefault((found[1], found[2]), set()).add(found[3])
+        assert len(pids) == 20
+        for round_ in "0123456789":
+            first, second = pids[(round_, "0")], pids[(round_, "1")]
+            assert len(first) == 1  # keep-alive: one worker per connection
+            assert len(second) == 1
+            assert first != second
+    finally:
+        _stop(server)

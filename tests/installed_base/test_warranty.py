@@ -342,3 +342,29 @@ def test_s4_unit_list_with_coverage_takes_the_same_queries_for_any_number_of_uni
         rows = selectors.unit_list_with_coverage(actor, customer.pk, D(2025, 6, 1))
     assert [u.serial for u, _cov in rows] == sorted(u.serial for u in units)
     assert {(cov.charging_type, cov.contract.number) for _u, cov in rows} == {("B", contract.number)}
+
+
+@pytest.mark.django_db
+def test_s4_unit_with_terms_gives_what_the_orm_gives_and_the_same_coverage(django_assert_num_queries):
+    # given a unit on three contracts (two of them active on the day) and one without any
+    customer = CustomerFactory()
+    unit = UnitFactory(customer=customer, acceptance_date=D(2020, 1, 10))
+    bare = UnitFactory(customer=customer)
+    for number, start, end in [("HT-B", D(2025, 1, 1), D(2025, 12, 31)), ("HT-A", D(2025, 1, 1), D(2026, 6, 30))]:
+        ContractFactory(customer=customer, units=[unit], number=number, start_date=start, end_date=end)
+    ContractFactory(
+        customer=customer, units=[unit], number="HT-OLD", start_date=D(2023, 1, 1), end_date=D(2023, 12, 31)
+    )
+    # then its product and contracts come with it, in the model's order, and nothing more is read
+    loaded = selectors.unit_with_terms(unit.serial)
+    orm = type(unit).objects.select_related("product").get(pk=unit.pk)
+    orm_contracts = [c.number for c in orm.contracts.all()]
+    terms = selectors.warranty_terms()
+    with django_assert_num_queries(0):
+        assert loaded.product == orm.product
+        assert [c.number for c in loaded.contracts.all()] == orm_contracts
+        coverage = selectors.unit_coverage(loaded, D(2025, 6, 1), terms)
+    assert coverage == selectors.unit_coverage(orm, D(2025, 6, 1), terms)
+    assert coverage.contract.number == "HT-A"  # the active one ending last
+    assert list(selectors.unit_with_terms(bare.serial).contracts.all()) == []
+    assert selectors.unit_with_terms("NO-SUCH-SERIAL") is None

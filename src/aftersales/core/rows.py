@@ -148,10 +148,12 @@ def _insert(model: type[Model], count: int, alias: str) -> tuple[str, list[Any]]
 def rows_insert(objs: Sequence[Model]) -> None:
     """Insert unsaved instances of one model (an auto primary key each) in one statement, with the
     values Model.save() would write; sets their primary keys. Raises ValueError for an instance
-    pointing at an unsaved related row, as save() does."""
+    pointing at an unsaved related row, as save() does, and for a model with a save() of its own."""
     if not objs:
         return
     model = type(objs[0])
+    if model.save is not Model.save:
+        raise ValueError(f"rows_insert: {model.__name__} has a save() of its own, which would be skipped")
     alias = router.db_for_write(model)
     connection = connections[alias]
     sql, fields = _insert(model, len(objs), alias)

@@ -24,12 +24,17 @@ from aftersales.core.errors import ValidationFailed, full_clean
 from aftersales.core.events import EventDraft, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.core.prefetch import prefetched_set
-from aftersales.core.rows import row_get, rows_insert, rows_list
+from aftersales.core.rows import row_get, rows_insert
 from aftersales.core.timeutils import received_time
 from aftersales.customers.selectors import access_customer
 from aftersales.installed_base.choices import ChargingType
-from aftersales.installed_base.models import Product, ServiceContract, Unit
-from aftersales.installed_base.selectors import service_calendar_code, unit_coverage, warranty_terms
+from aftersales.installed_base.models import ServiceContract, Unit
+from aftersales.installed_base.selectors import (
+    service_calendar_code,
+    unit_coverage,
+    unit_with_terms,
+    warranty_terms,
+)
 from aftersales.policies.selectors import PolicySnapshot, policy_snapshot
 from aftersales.service import events
 from aftersales.service.choices import Channel, Priority, ServiceKind
@@ -69,14 +74,11 @@ def _unit(customer_id: int, serial: str) -> Unit | None:
     serial = (serial or "").strip()
     if not serial:
         return None
-    unit = row_get(Unit, serial=serial)
+    unit = unit_with_terms(serial)
     if unit is None:
         raise _field_error("serial", _("No unit with serial number %(serial)s is registered.") % {"serial": serial})
     if unit.customer_id != customer_id:
         raise _field_error("serial", _("Unit %(serial)s belongs to another customer.") % {"serial": serial})
-    unit.product = row_get(Product, pk=unit.product_id)
-    links = rows_list(ServiceContract.units.through, unit_id=unit.pk)
-    prefetched_set(unit, "contracts", [row_get(ServiceContract, pk=link.servicecontract_id) for link in links])
     return unit
 
 

@@ -90,7 +90,7 @@ class Command(BaseCommand):
         bind = f"[{host}]:{options['port']}" if ":" in host else f"{host}:{options['port']}"
         return {
             "bind": [bind],
-            "worker_class": "gthread",
+            "worker_class": "aftersales.core.workers.BalancedThreadWorker",
             "workers": max(1, options["workers"]),
             "threads": max(1, options["threads"]),
             "graceful_timeout": options["graceful_timeout"],
@@ -99,6 +99,8 @@ class Command(BaseCommand):
             # The app (Django) is already set up in this process: load it once, before forking.
             "preload_app": True,
             "accesslog": "-",
+            # The default line, with the worker's pid and the time taken (microseconds).
+            "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" pid=%(p)s %(D)sus',
             "errorlog": "-",
             "loglevel": "info",
             "proc_name": "aftersales",
