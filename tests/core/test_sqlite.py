@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError, connections, transaction
 
-from aftersales.core.sqlite.base import CHECKPOINT_EVERY
+from aftersales.core.sqlite.base import CHECKPOINT_EVERY, writer_lock_path
 
 ALIAS = "sqlite_probe"
 
@@ -45,7 +45,7 @@ def probe(tmp_path: Path, django_db_blocker) -> Iterator[Path]:
 
 
 def _lock_is_free(path: Path) -> bool:
-    fd = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT)
+    fd = os.open(writer_lock_path(str(path)), os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -10,8 +10,8 @@ and writes five spent more than half its time there (make bench, service intake)
   write (auto_now, defaults), their primary keys set afterwards.
 
 The SQL of each shape (model, lookups, order, database) is built from the model's _meta once and
-kept. Only the lookups below, on concrete fields, and no signals (none are used here); anything
-else is a queryset.
+kept. Only the lookups below, on concrete fields; no signals are sent (the project connects none)
+and a model with a save() of its own is refused. Anything else is a queryset.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django.db import connections, router
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 _OPERATORS = {"exact": "=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
@@ -52,11 +53,17 @@ def _lookup(model: type[Model], key: str) -> tuple[Any, str]:
     return field, _OPERATORS[operator or "exact"]
 
 
-def _select(model: type[Model], keys: tuple[str, ...], order_by: str, alias: str, limit: str) -> _Select:
-    shape = (model, keys, order_by, alias, limit)
-    built = _SELECTS.get(shape)
-    if built is not None:
-        return built
+def _built(cache: dict[tuple[Any, ...], T], shape: tuple[Any, ...], build: Callable[..., T]) -> T:
+    """cache[shape], built by build(*shape) the first time."""
+    found = cache.get(shape)
+    if found is None:
+        found = build(*shape)
+        with _LOCK:
+            cache[shape] = found
+    return found
+
+
+def _build_select(model: type[Model], keys: tuple[str, ...], order_by: str, alias: str, limit: str) -> _Select:
     connection = connections[alias]
     qn = connection.ops.quote_name
     meta = model._meta
@@ -72,7 +79,7 @@ def _select(model: type[Model], keys: tuple[str, ...], order_by: str, alias: str
         found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if found:
             converters.append((i, col, found))
-    built = _Select(
+    return _Select(
         sql=(
             f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(table)} "  # noqa: S608 — names from _meta
             f"WHERE {where} ORDER BY {qn(order_field.column)} {direction}{limit}"
@@ -81,9 +88,6 @@ def _select(model: type[Model], keys: tuple[str, ...], order_by: str, alias: str
         params=[field for field, _op in lookups],
         converters=converters,
     )
-    with _LOCK:
-        _SELECTS[shape] = built
-    return built
 
 
 def rows_list(model: type[M], *, order_by: str = "pk", **lookups: Any) -> list[M]:
@@ -102,7 +106,7 @@ def row_get(model: type[M], *, order_by: str = "pk", **lookups: Any) -> M | None
 def _rows(model: type[M], order_by: str, lookups: dict[str, Any], limit: str) -> list[M]:
     alias = router.db_for_read(model)
     keys = tuple(sorted(lookups))
-    select = _select(model, keys, order_by, alias, limit)
+    select = _built(_SELECTS, (model, keys, order_by, alias, limit), _build_select)
     connection = connections[alias]
     params = [
         field.get_db_prep_value(lookups[key], connection, prepared=False)
@@ -126,11 +130,7 @@ def _rows(model: type[M], order_by: str, lookups: dict[str, Any], limit: str) ->
     return found
 
 
-def _insert(model: type[Model], count: int, alias: str) -> tuple[str, list[Any]]:
-    shape = (model, count, alias)
-    built = _INSERTS.get(shape)
-    if built is not None:
-        return built
+def _build_insert(model: type[Model], count: int, alias: str) -> tuple[str, list[Any]]:
     connection = connections[alias]
     qn = connection.ops.quote_name
     meta = model._meta
@@ -140,8 +140,6 @@ def _insert(model: type[Model], count: int, alias: str) -> tuple[str, list[Any]]
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 — _meta names
         f"VALUES {', '.join([row] * count)} RETURNING {qn(meta.pk.column)}"
     )
-    with _LOCK:
-        _INSERTS[shape] = (sql, fields)
     return sql, fields
 
 
@@ -156,7 +154,7 @@ def rows_insert(objs: Sequence[Model]) -> None:
         raise ValueError(f"rows_insert: {model.__name__} has a save() of its own, which would be skipped")
     alias = router.db_for_write(model)
     connection = connections[alias]
-    sql, fields = _insert(model, len(objs), alias)
+    sql, fields = _built(_INSERTS, (model, len(objs), alias), _build_insert)
     params: list[Any] = []
     for obj in objs:
         if type(obj) is not model or obj.pk is not None:

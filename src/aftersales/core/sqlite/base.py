@@ -22,10 +22,10 @@ import os
 import sqlite3
 import threading
 import time
-from contextlib import closing
+from contextlib import closing, suppress
 from typing import Any
 
-from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3 import base, creation
 
 # Polling steps (seconds) while another writer holds the lock: short at first, never above 0.5 ms.
 _FIRST_WAIT, _MAX_WAIT = 0.00005, 0.0005
@@ -78,7 +78,21 @@ def _checkpointer(path: str, timeout: float) -> _Checkpointer:
         return found
 
 
+def writer_lock_path(database: str) -> str:
+    return f"{database}-writer.lock"
+
+
+class DatabaseCreation(creation.DatabaseCreation):
+    def _destroy_test_db(self, test_database_name: str, verbosity: int) -> None:
+        super()._destroy_test_db(test_database_name, verbosity)
+        if test_database_name and not self.is_in_memory_db(test_database_name):
+            with suppress(FileNotFoundError):
+                os.remove(writer_lock_path(test_database_name))
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    creation_class = DatabaseCreation
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._writer_fd: int | None = None
@@ -88,7 +102,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         name = str(self.settings_dict["NAME"])
         if self.is_in_memory_db() or not name:
             return None
-        return f"{name}-writer.lock"
+        return writer_lock_path(name)
 
     def _timeout(self) -> float:
         return float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
