@@ -116,17 +116,17 @@ def _prepare(draft: EventDraft, prev: str, now: dt.datetime, now_iso: str) -> di
 
 
 def _chain_sql() -> tuple[str, str, str]:
-    """(lock, create, advance): the head row's statements, written out once. Every write of every
-    service runs lock and advance; compiled by the ORM they cost ~0.6 ms a call on the bench VM
+    """(lock, create, advance): the head row's statements as plain SQL. Every write of every service
+    runs lock and advance; built and compiled by the ORM they cost ~0.6 ms a call on the bench VM
     (docs/decisions/0004)."""
     connection = transaction.get_connection()
     qn = connection.ops.quote_name
-    table, last_hash, count = qn(EventChainHead._meta.db_table), qn("last_hash"), qn("count")
+    table, key, last_hash, count = qn(EventChainHead._meta.db_table), qn("id"), qn("last_hash"), qn("count")
     for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: BEGIN IMMEDIATE
     return (
-        f"SELECT {last_hash} FROM {table} WHERE id = 1{for_update}",  # noqa: S608 — our names
-        f"INSERT INTO {table} (id, {last_hash}, {count}) VALUES (1, %s, 0) ON CONFLICT (id) DO NOTHING",  # noqa: S608
-        f"UPDATE {table} SET {last_hash} = %s, {count} = {count} + %s WHERE id = 1",  # noqa: S608
+        f"SELECT {last_hash} FROM {table} WHERE {key} = 1{for_update}",  # noqa: S608 — our names
+        f"INSERT INTO {table} ({key}, {last_hash}, {count}) VALUES (1, %s, 0) ON CONFLICT ({key}) DO NOTHING",  # noqa: S608
+        f"UPDATE {table} SET {last_hash} = %s, {count} = {count} + %s WHERE {key} = 1",  # noqa: S608
     )
 
 
