@@ -8,7 +8,7 @@ them from one core (its threads share the GIL) while the other worker idled — 
 215 registrations a second. Here a worker that already holds connections waits a moment before
 accepting a new one (ACCEPT_DELAY per connection held, at most ACCEPT_DELAY_MAX), so an idle
 worker takes it first; if none does, it accepts after the wait. Its other connections are served
-meanwhile, as the wait only takes the listening socket out of its poller.
+meanwhile, as the wait only takes the listening socket out of its poller. A lone worker never waits.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class BalancedThreadWorker(ThreadWorker):
 
     def accept(self, listener: Any) -> None:
         now = time.monotonic()
-        if self.nr_conns and now >= self._defer_round_ends:
+        if self.nr_conns and self.cfg.workers > 1 and now >= self._defer_round_ends:
             delay = min(ACCEPT_DELAY * self.nr_conns, ACCEPT_DELAY_MAX)
             self._deferred_until = now + delay
             self._defer_round_ends = now + 2 * delay

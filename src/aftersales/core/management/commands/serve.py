@@ -1,7 +1,8 @@
 """aftersales serve: the production web server of the embedded install.
 
 Gunicorn, started in-process (gunicorn.app.base.BaseApplication), serves
-aftersales.wsgi.application with `gthread` workers: AFTERSALES_WEB_WORKERS processes with
+aftersales.wsgi.application with `gthread` workers (core.workers.BalancedThreadWorker, which leaves
+a new connection to an idle sibling first): AFTERSALES_WEB_WORKERS processes with
 AFTERSALES_WEB_THREADS threads each. Static files (incl. web/static/vendor/) are served by
 WhiteNoise from the middleware, so no other server is needed. Access log on stdout, errors on
 stderr. SIGTERM or Ctrl-C stops gracefully: workers finish the requests in flight (up to
