@@ -31,7 +31,7 @@ from typing import Any
 
 from bench.context import Context
 from bench.database import analyze, insert_rows, log, reset_sequences
-from bench.http import register_run
+from bench.http import raw_figures, register_run
 from bench.report import Figure, Samples
 
 AREA = "complaints"
@@ -360,22 +360,14 @@ def run(ctx: Context) -> list[Figure]:
     http_figures, done = _http_intake(ctx)
     raw_rate = _raw_insert(ctx, done)
     figures += http_figures
-    figures.append(
-        Figure(
-            AREA,
-            f"raw SQL insert of {done:,} complaint rows",
-            raw_rate,
-            "rows/s",
-            note="executemany (COPY on PostgreSQL) of the bare rows, no events/clocks/numbering",
-        )
-    )
-    figures.append(
-        Figure(
-            AREA,
-            "raw SQL ÷ HTTP registration",
-            raw_rate / http_figures[0].value if http_figures[0].value else None,
-            "×",
-        )
+    figures += raw_figures(
+        AREA,
+        rows="complaint rows",
+        done=done,
+        raw_rate=raw_rate,
+        http=http_figures[0],
+        label="HTTP registration",
+        note="executemany (COPY on PostgreSQL) of the bare rows, no events/clocks/numbering",
     )
     if load_seconds:
         figures.append(Figure(AREA, f"bulk insert {total:,} complaints", load_seconds, "s"))

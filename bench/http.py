@@ -207,3 +207,14 @@ def _forget_created(model: Any, after_id: int, registered_by: str, user_id: int)
         chunk = ids[i : i + 500]
         Clock.objects.filter(subject_type=model._meta.label_lower, subject_id__in=[str(x) for x in chunk]).delete()
         model.objects.filter(pk__in=chunk).delete()
+
+
+def raw_figures(
+    area: str, *, rows: str, done: int, raw_rate: float, http: Figure, label: str, note: str
+) -> list[Figure]:
+    """The raw SQL insert of as many bare `rows` as the HTTP run (`http`, its rate figure) made,
+    and the ratio of the two."""
+    return [
+        Figure(area, f"raw SQL insert of {done:,} {rows}", raw_rate, "rows/s", note=note),
+        Figure(area, f"raw SQL ÷ {label}", raw_rate / http.value if http.value else None, "×"),
+    ]

@@ -25,7 +25,7 @@ from typing import Any
 
 from bench.context import Context
 from bench.database import analyze, insert_rows, log, reset_sequences
-from bench.http import register_run
+from bench.http import raw_figures, register_run
 from bench.report import Figure, Samples
 
 AREA = "service"
@@ -262,17 +262,14 @@ def run(ctx: Context) -> list[Figure]:
     http_figures, done = _http_intake(ctx)
     raw_rate = _raw_insert(ctx, done)
     figures += http_figures
-    figures.append(
-        Figure(
-            AREA,
-            f"raw SQL insert of {done:,} request rows",
-            raw_rate,
-            "rows/s",
-            note="executemany of the bare rows, no events/clocks/numbering",
-        )
-    )
-    figures.append(
-        Figure(AREA, "raw SQL ÷ HTTP intake", raw_rate / http_figures[0].value if http_figures[0].value else None, "×")
+    figures += raw_figures(
+        AREA,
+        rows="request rows",
+        done=done,
+        raw_rate=raw_rate,
+        http=http_figures[0],
+        label="HTTP intake",
+        note="executemany of the bare rows, no events/clocks/numbering",
     )
     if load_seconds:
         figures.append(Figure(AREA, f"bulk insert {total:,} service requests", load_seconds, "s"))

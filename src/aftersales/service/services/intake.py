@@ -28,7 +28,7 @@ from aftersales.core.rows import row_get, rows_insert
 from aftersales.core.timeutils import received_time
 from aftersales.customers.selectors import access_customer
 from aftersales.installed_base.choices import ChargingType
-from aftersales.installed_base.models import ServiceContract, Unit
+from aftersales.installed_base.models import Unit
 from aftersales.installed_base.selectors import (
     service_calendar_code,
     unit_coverage,
@@ -170,7 +170,8 @@ def service_request_create(
         actor, unit, local_day, charging_type, charging_reason, policies
     )
     point = _service_point(service_point_code, customer)
-    contract = row_get(ServiceContract, number=contract_number) if contract_number else None
+    # The covering contract is one of the unit's, loaded with it (unit_with_terms).
+    contract = next((c for c in unit.contracts.all() if c.number == contract_number), None) if unit else None
     request = ServiceRequest(
         number="FW-PENDING",
         customer=customer,
