@@ -7,7 +7,7 @@ from aftersales.accounts.models import ApiToken, Department, Region, ServicePoin
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("aftersales", {"fields": ("display_name", "phone", "department", "service_point", "customer")}),
     )
     list_display = ("username", "display_name", "department", "service_point", "is_active")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import QuerySet
@@ -11,9 +11,9 @@ from aftersales.accounts.models import ApiToken, Region, ServicePoint, User
 from aftersales.core.access import Actor
 
 
-def actor_for(user: User | None) -> Actor:
+def actor_for(user: User | AnonymousUser | None) -> Actor:
     """The Actor for a request's user: their role codes come from their groups (cached on the user)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
         return Actor(user=user, roles=frozenset())
     cached = getattr(user, "_aftersales_roles", None)
     if cached is None:

@@ -562,7 +562,7 @@ class CompiledCalendar:
         result = self.add(start, amount, unit)
         ordinal, x, _year = self._local(start)
         local_start = self._aware(ordinal, x)
-        base = {
+        base: dict[str, Any] = {
             "calendar": self.code,
             "calendar_version": self.version,
             "timezone": self.timezone_name,

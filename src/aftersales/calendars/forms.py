@@ -132,7 +132,7 @@ class YearNoticeForm(StyledForm):
 
     def __init__(self, *args: object, year: int, **kwargs: object) -> None:
         self.year = year  # before super(): the styling mixin validates a bound form right away
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for name in ("holidays", "workdays"):
             self.fields[name].widget.attrs["class"] += " font-monospace"
 
@@ -146,7 +146,7 @@ class YearNoticeForm(StyledForm):
         cleaned = super().clean() or {}
         holidays = cleaned.get("holidays") or {}
         workdays = cleaned.get("workdays") or {}
-        both = sorted(set(holidays) & set(workdays))  # type: ignore[arg-type]
+        both = sorted(set(holidays) & set(workdays))
         if both:
             self.add_error(
                 "workdays",

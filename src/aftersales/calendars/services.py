@@ -243,8 +243,8 @@ def calendar_day_set(*, actor: Actor, code: str, date: dt.date, kind: str, name:
     name = (name or "").strip()
     day = CalendarDay.objects.filter(calendar=calendar, date=date).first()
     before = (day.kind, day.name, day.source) if day else (None, None, None)
-    if before == (kind, name, DaySource.ADMIN):
-        return day  # type: ignore[return-value]
+    if day is not None and before == (kind, name, DaySource.ADMIN):
+        return day
     if day is None:
         day = CalendarDay(calendar=calendar, date=date)
     day.kind, day.name, day.source = kind, name, DaySource.ADMIN

@@ -83,6 +83,7 @@ def calendar_month(request: HttpRequest, code: str, year: int, month: int) -> Ht
     actor = actor_for(request.user)
     calendar = selectors.access_calendar(actor, code)
     can_change = actor.has_perm(CHANGE)
+    form: DayForm | None
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -60,7 +60,26 @@ def _after_breach_minutes(kind: str, ladders: dict[str, Any] | None = None) -> l
     return sorted(s["after_minutes"] for s in ladders.get(kind, []) if s["at"] == "breach" and s["after_minutes"] > 0)
 
 
-def next_check(clock: Clock, ladders: dict[str, Any] | None = None) -> dt.datetime | None:
+class ClockTiming(Protocol):
+    """What next_check reads of a clock: a Clock, or the columns the sweep reads (sweep.SweptClock)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def due_at(self) -> dt.datetime | None: ...
+    @property
+    def warn_at(self) -> dt.datetime | None: ...
+    @property
+    def warned_at(self) -> dt.datetime | None: ...
+    @property
+    def breached_at(self) -> dt.datetime | None: ...
+    @property
+    def escalation_steps_done(self) -> int: ...
+
+
+def next_check(clock: ClockTiming, ladders: dict[str, Any] | None = None) -> dt.datetime | None:
     """The one instant the sweep must next look at this clock (None: nothing to do)."""
     if clock.state != ClockState.RUNNING:
         return None
@@ -242,6 +261,7 @@ def clocks_start(
         target, unit, policy_version = spec.target, None, 0
         if spec.policy_key:
             target, unit, policy_version = policy_target(spec.policy_key, policies=policies)
+        assert target is not None  # checked above: a spec has a policy_key or a target
         clock = Clock(
             subject_type=subject_type,
             subject_id=subject_id,
@@ -446,7 +466,7 @@ def clock_owner_set_for(
     """
     changed = list(_unstopped(subject, kinds).exclude(owner=owner).select_related("owner"))
     for clock in changed:
-        before = clock.owner.username if clock.owner_id else None
+        before = clock.owner.username if clock.owner else None
         clock.owner = owner
         clock.save(update_fields=["owner", "updated_at"])
         event_record(

@@ -36,7 +36,9 @@ def bulk_execute(sql: str, params: list[Any], *, fetch: bool = False) -> list[tu
         # Django's timestamptz loader is Python (11 µs a value: 40 ms of a 500-clock read); the
         # session's time zone is UTC, so psycopg's own (C) loader returns the same aware values.
         oid = psycopg.adapters.types["timestamptz"].oid
-        cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
+        loader = psycopg.adapters.get_loader(oid, Format.TEXT)
+        if loader is not None:  # psycopg always has it; without it the cursor keeps Django's
+            cursor.adapters.register_loader(oid, loader)
         cursor.execute(sql, params)
         return cursor.fetchall() if fetch else []
 

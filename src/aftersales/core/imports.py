@@ -15,7 +15,9 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from aftersales.core.errors import ValidationFailed
 
@@ -101,6 +103,7 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
     """A workbook with one sheet: bold header, frozen first row, reasonable column widths."""
     workbook = Workbook(write_only=False)
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet (typed as possibly a chart sheet)
     sheet.title = title[:31]
     sheet.append(list(headers))
     for cell in sheet[1]:
@@ -109,7 +112,7 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
     for row in rows:
         sheet.append([_excel_value(v) for v in row])
     for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
+        sheet.column_dimensions[get_column_letter(index)].width = max(
             10, min(40, len(str(header)) * 2 + 4)
         )
     buffer = io.BytesIO()

@@ -71,7 +71,7 @@ def _build_select(model: type[Model], keys: tuple[str, ...], order_by: str, alia
     fields = list(meta.concrete_fields)
     lookups = [_lookup(model, key) for key in keys]
     where = " AND ".join(f"{qn(field.column)} {operator} %s" for field, operator in lookups) or "1 = 1"
-    order_field = meta.pk if order_by.lstrip("-") in ("", "pk") else meta.get_field(order_by.lstrip("-"))
+    order_field: Any = meta.pk if order_by.lstrip("-") in ("", "pk") else meta.get_field(order_by.lstrip("-"))
     direction = "DESC" if order_by.startswith("-") else "ASC"
     converters = []
     for i, field in enumerate(fields):
@@ -134,7 +134,7 @@ def _build_insert(model: type[Model], count: int, alias: str) -> tuple[str, list
     connection = connections[alias]
     qn = connection.ops.quote_name
     meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if not f.primary_key or not f.db_returning]
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key or not f.db_returning]  # type: ignore[attr-defined]  # Field.db_returning (Django ≥ 3.0) is missing from django-stubs
     row = f"({', '.join(['%s'] * len(fields))})"
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 — _meta names
@@ -159,7 +159,7 @@ def rows_insert(objs: Sequence[Model]) -> None:
     for obj in objs:
         if type(obj) is not model or obj.pk is not None:
             raise ValueError("rows_insert: unsaved instances of one model only")
-        obj._prepare_related_fields_for_save(operation_name="rows_insert")
+        obj._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]  # private Model API, not in django-stubs
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -53,7 +53,8 @@ def _field_label(model: type[models.Model] | None, name: str) -> str:
     if model is None:
         return name
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        found = model._meta.get_field(name)
+        return str(found.verbose_name) if isinstance(found, models.Field) else name
     except Exception:  # noqa: BLE001 — data keys need not be fields
         return name
 

@@ -38,13 +38,13 @@ class BalancedThreadWorker(ThreadWorker):
             return
         super().accept(listener)
 
-    def set_accept_enabled(self, enabled: bool) -> None:
+    def set_accept_enabled(self, enabled: bool | None) -> None:
         if enabled and time.monotonic() < self._deferred_until:
             return  # still giving the other workers their chance
         super().set_accept_enabled(enabled)
 
-    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+    def wait_for_and_dispatch_events(self, timeout: float | None) -> None:
         waiting = self._deferred_until - time.monotonic()
         if waiting > 0:
-            timeout = min(timeout, waiting)
+            timeout = waiting if timeout is None else min(timeout, waiting)
         super().wait_for_and_dispatch_events(timeout)

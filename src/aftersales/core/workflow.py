@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -83,5 +83,5 @@ def versioned_transition(obj: models.Model, *, fields: tuple[str, ...] = (), **k
 
 
 def _state_label(obj: models.Model, field: str, value: str) -> str:
-    choices = dict(obj._meta.get_field(field).flatchoices)
+    choices = dict(cast("models.Field[Any, Any]", obj._meta.get_field(field)).flatchoices)
     return str(choices.get(value, value))

@@ -53,7 +53,7 @@ def staff_view(perm: str = "customers.view_customer") -> Callable[[Callable[...,
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.user)  # type: ignore[arg-type]
+    return actor_for(request.user)
 
 
 def _raise_http(exc: DomainError) -> None:

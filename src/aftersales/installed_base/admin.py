@@ -42,7 +42,7 @@ class ProductAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Product, form: Any, change: bool) -> None:
-        actor = actor_for(request.user)  # type: ignore[arg-type]
+        actor = actor_for(request.user)
         values = {name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS}
         if change:
             saved = services.product_update(actor=actor, product_id=obj.pk, **values)
@@ -65,7 +65,7 @@ class SubstituteEquipmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: SubstituteEquipment, form: Any, change: bool) -> None:
         saved = services.substitute_equipment_create(
-            actor=actor_for(request.user),  # type: ignore[arg-type]
+            actor=actor_for(request.user),
             code=form.cleaned_data["code"],
             product_id=form.cleaned_data["product"].pk,
             serial=form.cleaned_data["serial"],

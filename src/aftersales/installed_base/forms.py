@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +38,7 @@ class CustomerCodeField(forms.CharField):
         kwargs.setdefault("help_text", _("For example KH000001."))
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> int | None:  # type: ignore[override]
+    def clean(self, value: Any) -> int | None:
         code = super().clean(value)
         if not code:
             return None
@@ -62,7 +62,7 @@ class UnitFilterForm(StyledForm):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = selectors.product_list(actor)  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["product"]).queryset = selectors.product_list(actor)
         self.fields["q"].widget.attrs["placeholder"] = _("Serial number, customer number or name")
 
     def selector_filters(self) -> dict[str, Any]:
@@ -103,7 +103,7 @@ class UnitEditForm(StyledForm):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = selectors.product_list(actor)  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["product"]).queryset = selectors.product_list(actor)
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -185,7 +185,7 @@ class LoanForm(StyledForm):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["equipment"].queryset = selectors.equipment_available(actor)  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["equipment"]).queryset = selectors.equipment_available(actor)
 
 
 class LoanReturnForm(StyledForm):
@@ -199,4 +199,4 @@ class EquipmentForm(StyledForm):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = selectors.product_list(actor)  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Any]", self.fields["product"]).queryset = selectors.product_list(actor)

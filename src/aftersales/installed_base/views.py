@@ -37,7 +37,7 @@ PAGE_SIZE = 25
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.user)  # type: ignore[arg-type]
+    return actor_for(request.user)
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:

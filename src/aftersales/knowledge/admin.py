@@ -24,7 +24,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ("version",)
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        actor = actor_for(request.user)  # type: ignore[arg-type]
+        actor = actor_for(request.user)
         values = {name: form.cleaned_data[name] for name in FIELDS}
         product = values.pop("product")
         values["product_id"] = product.pk if product else None

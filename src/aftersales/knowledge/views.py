@@ -23,7 +23,7 @@ PAGE_SIZE = 25
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.user)  # type: ignore[arg-type]
+    return actor_for(request.user)
 
 
 def _article_id(value: str) -> int:

@@ -9,5 +9,5 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["rule"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False

@@ -15,7 +15,7 @@ from aftersales.notifications.services import notification_mark_read
 @require_GET
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    rows = list(notification_list(actor_for(request.user))[:200])  # type: ignore[arg-type]
+    rows = list(notification_list(actor_for(request.user))[:200])
     return render(request, "notifications/list.html", {"notifications": rows})
 
 
@@ -23,5 +23,5 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("id", "")
-    notification_mark_read(actor=actor_for(request.user), notification_id=int(raw) if raw.isdigit() else None)  # type: ignore[arg-type]
+    notification_mark_read(actor=actor_for(request.user), notification_id=int(raw) if raw.isdigit() else None)
     return redirect("notifications:list")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,9 +35,9 @@ class RequestCreateForm(StyledForm):
     contact_name = forms.CharField(label=_("Contact person"), max_length=64, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
-    def __init__(self, *args: Any, units: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, units: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["serial"].choices = [
+        cast("forms.ChoiceField", self.fields["serial"]).choices = [
             (unit.serial, f"{unit.serial} · {unit.product.model} {unit.product.name}") for unit in units
         ]
 

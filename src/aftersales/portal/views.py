@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 
 
 def _customer_actor(request: HttpRequest) -> Actor:
-    actor = actor_for(request.user)  # type: ignore[arg-type]
+    actor = actor_for(request.user)
     if not actor.has_role("customer"):
         raise PermissionDenied
     return actor

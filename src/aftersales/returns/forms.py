@@ -17,7 +17,7 @@ from aftersales.returns.choices import ReturnCondition, ReturnDisposition, Retur
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 MAX_QUANTITY = 1_000_000
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 def _text(rows: int = 2) -> forms.Textarea:

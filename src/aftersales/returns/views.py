@@ -68,7 +68,7 @@ def staff_page(perm: str) -> Callable[[Callable[..., HttpResponse]], Any]:
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.user)  # type: ignore[arg-type]
+    return actor_for(request.user)
 
 
 def _customer_id(actor: Actor, text: str) -> int | None:

@@ -7,7 +7,7 @@ one silently overwriting the other.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -67,7 +67,7 @@ class IntakeForm(StyledForm):
 
     def __init__(self, *args: Any, unit_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("— not registered: type the model —")), *(unit_choices or [])]
+        cast("forms.ChoiceField", self.fields["unit"]).choices = [("", _("— not registered: type the model —")), *(unit_choices or [])]
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -105,8 +105,8 @@ class RequestFilterForm(StyledForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["engineer"].choices = [("", _("All engineers")), *(engineers or [])]
-        self.fields["service_point"].choices = [("", _("All service points")), *(points or [])]
+        cast("forms.ChoiceField", self.fields["engineer"]).choices = [("", _("All engineers")), *(engineers or [])]
+        cast("forms.ChoiceField", self.fields["service_point"]).choices = [("", _("All service points")), *(points or [])]
         self.fields["q"].widget.attrs["placeholder"] = _("Number, customer, serial number or phone")
 
     def selector_filters(self) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def staff_page(perm: str) -> Callable[[Callable[..., HttpResponse]], Any]:
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.user)  # type: ignore[arg-type]
+    return actor_for(request.user)
 
 
 def _v(data: dict[str, Any]) -> int | None:

@@ -84,7 +84,7 @@ def writer_lock_path(database: str) -> str:
 
 class DatabaseCreation(creation.DatabaseCreation):
     def _destroy_test_db(self, test_database_name: str, verbosity: int) -> None:
-        super()._destroy_test_db(test_database_name, verbosity)
+        super()._destroy_test_db(test_database_name, verbosity)  # type: ignore[misc]  # private DatabaseCreation hook, not in django-stubs
         if test_database_name and not self.is_in_memory_db(test_database_name):
             with suppress(FileNotFoundError):
                 os.remove(writer_lock_path(test_database_name))
@@ -122,7 +122,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     with self.wrap_database_errors:  # django.db.OperationalError, as SQLite's own
-                        raise self.Database.OperationalError("database is locked") from None
+                        raise sqlite3.OperationalError("database is locked") from None
                 time.sleep(wait)
                 wait = min(wait * 2, _MAX_WAIT)
         self._writer_held = True
@@ -135,14 +135,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self) -> None:
         self._writer_acquire()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private DatabaseWrapper hook, not in django-stubs
         except BaseException:
             self._writer_release()
             raise
 
     def _commit(self) -> None:
         try:
-            super()._commit()
+            super()._commit()  # type: ignore[misc]  # private DatabaseWrapper hook, not in django-stubs
         finally:
             self._writer_release()
         path = self.settings_dict["NAME"]
@@ -151,13 +151,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]  # private DatabaseWrapper hook, not in django-stubs
         finally:
             self._writer_release()
 
     def _close(self) -> None:
         try:
-            super()._close()
+            super()._close()  # type: ignore[misc]  # private DatabaseWrapper hook, not in django-stubs
         finally:
             self._writer_release()
             if self._writer_fd is not None:

@@ -42,7 +42,7 @@ def _register_page(request: HttpRequest, actor: Actor, *, error: DomainError | N
 
 
 def _depot_actor(request: HttpRequest) -> Actor:
-    actor = actor_for(request.user)  # type: ignore[arg-type]
+    actor = actor_for(request.user)
     actor.require_perm(depot.DEPOT_PERM)
     return actor
 
@@ -142,7 +142,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def request_voucher_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """服务凭证 (S11); a portal user gets those of their own organisation's requests."""
-    sr = selectors.access_service_request(actor_for(request.user), number)  # type: ignore[arg-type]
+    sr = selectors.access_service_request(actor_for(request.user), number)
     return _pdf(documents.voucher_pdf(sr), f"voucher-{sr.number}")
 
 
@@ -150,7 +150,7 @@ def request_voucher_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def request_repair_order_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """产品维修单 (S11)."""
-    sr = selectors.access_service_request(actor_for(request.user), number)  # type: ignore[arg-type]
+    sr = selectors.access_service_request(actor_for(request.user), number)
     return _pdf(documents.repair_order_pdf(sr), f"repair-order-{sr.number}")
 
 
@@ -158,7 +158,7 @@ def request_repair_order_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def depot_receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """用户产品领取收据 (S13), by receipt or tag number."""
-    job = selectors.access_depot_job(actor_for(request.user), number)  # type: ignore[arg-type]
+    job = selectors.access_depot_job(actor_for(request.user), number)
     return _pdf(documents.pickup_receipt_pdf(job), f"receipt-{job.receipt_number}")
 
 
@@ -166,7 +166,7 @@ def depot_receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def depot_tag_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """维修卡 (S13), by tag or receipt number."""
-    job = selectors.access_depot_job(actor_for(request.user), number)  # type: ignore[arg-type]
+    job = selectors.access_depot_job(actor_for(request.user), number)
     return _pdf(documents.repair_tag_pdf(job), f"tag-{job.tag_number}")
 
 
@@ -174,14 +174,14 @@ def depot_tag_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def quote_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """报价单 (B1); a portal user gets those of their own organisation's requests."""
-    quote = selectors.access_quote(actor_for(request.user), number)  # type: ignore[arg-type]
+    quote = selectors.access_quote(actor_for(request.user), number)
     return _pdf(documents.quotation_pdf(quote), f"quote-{quote.number}")
 
 
 @login_required
 def handins(request: HttpRequest) -> HttpResponse:
     """S14: the repair points' monthly hand-ins of repair orders, due by the policy day; submit one."""
-    actor = actor_for(request.user)  # type: ignore[arg-type]
+    actor = actor_for(request.user)
     if not (actor.has_perm("service.dispatch_servicerequest") or actor.has_perm("service.work_servicerequest")):
         raise PermissionDenied()
     error: DomainError | None = None

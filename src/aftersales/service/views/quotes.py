@@ -31,7 +31,7 @@ from aftersales.service.selectors import fee_standard_list, quote_list_for
 from aftersales.service.services import quotes as quote_services
 from aftersales.service.transitions import ACTION_TRANSITIONS
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 VIA_LABELS = {
     "portal": gettext_lazy("on the portal"),
     "onsite": gettext_lazy("signed on site"),
@@ -114,7 +114,7 @@ class FeeStandardForm(StyledForm):
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.user)  # type: ignore[arg-type]
+    return actor_for(request.user)
 
 
 def _staff(actor: Actor) -> None:
