@@ -9,7 +9,6 @@ from django import forms
 
 from aftersales.core.errors import DomainError
 
-
 # A mixin for forms: checked as one, a plain class at run time.
 if TYPE_CHECKING:
     _FormBase = forms.BaseForm

@@ -112,9 +112,7 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
     for row in rows:
         sheet.append([_excel_value(v) for v in row])
     for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(
-            10, min(40, len(str(header)) * 2 + 4)
-        )
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(header)) * 2 + 4))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -67,7 +67,10 @@ class IntakeForm(StyledForm):
 
     def __init__(self, *args: Any, unit_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ChoiceField", self.fields["unit"]).choices = [("", _("— not registered: type the model —")), *(unit_choices or [])]
+        cast("forms.ChoiceField", self.fields["unit"]).choices = [
+            ("", _("— not registered: type the model —")),
+            *(unit_choices or []),
+        ]
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -106,7 +109,10 @@ class RequestFilterForm(StyledForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ChoiceField", self.fields["engineer"]).choices = [("", _("All engineers")), *(engineers or [])]
-        cast("forms.ChoiceField", self.fields["service_point"]).choices = [("", _("All service points")), *(points or [])]
+        cast("forms.ChoiceField", self.fields["service_point"]).choices = [
+            ("", _("All service points")),
+            *(points or []),
+        ]
         self.fields["q"].widget.attrs["placeholder"] = _("Number, customer, serial number or phone")
 
     def selector_filters(self) -> dict[str, Any]:
