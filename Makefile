@@ -37,6 +37,8 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	cd src && ../$(BIN)/lint-imports --config ../pyproject.toml
+	$(BIN)/mypy
+	$(BIN)/python scripts/check_type_ignores.py
 	$(BIN)/aftersales makemigrations --check --dry-run -v 0
 	$(BIN)/python scripts/check_messages.py
 

@@ -46,7 +46,7 @@ api = NinjaAPI(
 
 
 def api_actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]
+    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, fields: Any = None) -> HttpResponse:

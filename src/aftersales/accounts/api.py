@@ -29,7 +29,7 @@ class InvalidCredentials(DomainError):
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return selectors.actor_for(request.auth)  # type: ignore[attr-defined]
+    return selectors.actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 @router.post("/auth/token", auth=None, response={201: TokenObtainOut, **ERRORS}, url_name="auth_token")

@@ -51,9 +51,9 @@ def user_access_load(user: User) -> tuple[frozenset[str], set[str]]:
         rows = cursor.fetchall()
     roles = frozenset(name for kind, _app, name in rows if kind == 0)
     perms = {f"{app}.{codename}" for kind, app, codename in rows if kind == 1}
-    user._aftersales_roles = roles  # type: ignore[attr-defined]
+    user._aftersales_roles = roles  # type: ignore[attr-defined]  # a per-request cache on the instance
     if not user.is_superuser:
-        user._perm_cache = perms  # type: ignore[attr-defined]
+        user._perm_cache = perms  # type: ignore[attr-defined]  # ModelBackend's own per-instance cache
     return roles, perms
 
 

@@ -49,14 +49,14 @@ def _calendar_out(calendar: WorkCalendar) -> dict[str, object]:
 
 @router.get("/calendars", response={200: list[CalendarOut], **ERRORS}, url_name="calendar_list")
 def calendar_list(request: HttpRequest) -> object:
-    actor = actor_for(request.auth)  # type: ignore[attr-defined]
+    actor = actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
     actor.require_perm(selectors.VIEW_PERM)
     return [_calendar_out(c) for c in selectors.calendar_list(actor)]
 
 
 @router.get("/calendars/{code}", response={200: CalendarOut, **ERRORS}, url_name="calendar_detail")
 def calendar_detail(request: HttpRequest, code: str) -> object:
-    return _calendar_out(selectors.access_calendar(actor_for(request.auth), code))  # type: ignore[attr-defined]
+    return _calendar_out(selectors.access_calendar(actor_for(request.auth), code))  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 @router.get("/calendars/{code}/add", response={200: AddOut, **ERRORS}, url_name="calendar_add")
@@ -68,7 +68,7 @@ def calendar_add(
     amount: int = Query(..., ge=0, le=MAX_AMOUNT),
 ) -> object:
     """The due time `start` + `amount` `unit` on the calendar, and why (X2)."""
-    calendar = selectors.access_calendar(actor_for(request.auth), code)  # type: ignore[attr-defined]
+    calendar = selectors.access_calendar(actor_for(request.auth), code)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
     explanation = selectors.calendar_add(calendar, start=parse_instant(start, field="start"), amount=amount, unit=unit)
     return {
         "due": explanation.result,
@@ -86,7 +86,7 @@ def calendar_between(
     end: str = Query(..., description="ISO 8601 with offset"),
 ) -> object:
     """Working seconds from `start` to `end` on the calendar (negative if `end` is earlier)."""
-    calendar = selectors.access_calendar(actor_for(request.auth), code)  # type: ignore[attr-defined]
+    calendar = selectors.access_calendar(actor_for(request.auth), code)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
     first = parse_instant(start, field="start")
     last = parse_instant(end, field="end")
     seconds = selectors.calendar_between(calendar, start=first, end=last)
@@ -102,13 +102,13 @@ def calendar_between(
 @router.get("/calendars/{code}/days", response={200: list[DayOut], **ERRORS}, url_name="calendar_days")
 def calendar_days(request: HttpRequest, code: str, year: int = Query(..., ge=1990, le=2199)) -> object:
     """The holidays and make-up working days in force in `year` (own and inherited)."""
-    calendar = selectors.access_calendar(actor_for(request.auth), code)  # type: ignore[attr-defined]
+    calendar = selectors.access_calendar(actor_for(request.auth), code)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
     return selectors.calendar_days(calendar, year=year)
 
 
 @router.put("/calendars/{code}/days/{day}", response={200: DayOut, **ERRORS}, url_name="calendar_day_set")
 def calendar_day_set(request: HttpRequest, code: str, day: dt.date, payload: DaySetIn) -> object:
-    actor = actor_for(request.auth)  # type: ignore[attr-defined]
+    actor = actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
     calendar = selectors.access_calendar(actor, code)
     row = services.calendar_day_set(actor=actor, code=calendar.code, date=day, kind=payload.kind, name=payload.name)
     return {
@@ -123,7 +123,7 @@ def calendar_day_set(request: HttpRequest, code: str, day: dt.date, payload: Day
 
 @router.delete("/calendars/{code}/days/{day}", response={204: None, **ERRORS}, url_name="calendar_day_remove")
 def calendar_day_remove(request: HttpRequest, code: str, day: dt.date) -> object:
-    actor = actor_for(request.auth)  # type: ignore[attr-defined]
+    actor = actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
     calendar = selectors.access_calendar(actor, code)
     services.calendar_day_remove(actor=actor, code=calendar.code, date=day)
     return Status(204, None)
@@ -134,7 +134,7 @@ def calendar_day_remove(request: HttpRequest, code: str, day: dt.date) -> object
 )
 def calendar_year_enter(request: HttpRequest, code: str, year: int, payload: YearNoticeIn) -> object:
     """Enter a year's official notice: every holiday and make-up working day of that year."""
-    actor = actor_for(request.auth)  # type: ignore[attr-defined]
+    actor = actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
     calendar = selectors.access_calendar(actor, code)
     holidays = {d.date: d.name for d in payload.holidays}
     workdays = {d.date: d.name for d in payload.workdays}

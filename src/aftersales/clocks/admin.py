@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from aftersales.clocks.models import Clock, ClockSegment
 
@@ -19,8 +20,8 @@ class ClockAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Clock._meta.fields]
     inlines = [SegmentInline]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Clock | None = None) -> bool:
         return False

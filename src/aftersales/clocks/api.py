@@ -22,4 +22,4 @@ ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 422}): ErrorOut}
 def clock_list(request: HttpRequest, due_before: dt.datetime) -> Any:
     if due_before.tzinfo is None:
         raise ValidationFailed("due_before needs a UTC offset", fields={"due_before": ["ISO 8601 with offset"]})
-    return clock_due_list(actor_for(request.auth), due_before=due_before)  # type: ignore[attr-defined]
+    return clock_due_list(actor_for(request.auth), due_before=due_before)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth

@@ -64,7 +64,7 @@ class Pagination(PageNumberPagination):
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]
+    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 def _render(actor: Actor, complaint: Complaint, status: int = 200) -> JsonResponse:

@@ -39,7 +39,7 @@ MAX_TASKS = 200
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]
+    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 # --- K13, K14, K15 tasks --------------------------------------------------------------------------

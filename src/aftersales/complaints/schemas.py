@@ -171,11 +171,11 @@ class ComplaintRegistrationOut(Out):
 
     @staticmethod
     def resolve_service_request(obj: Complaint) -> str | None:
-        return obj.service_request.number if obj.service_request_id else None
+        return obj.service_request.number if obj.service_request else None
 
     @staticmethod
     def resolve_parent(obj: Complaint) -> str | None:
-        return obj.parent.number if obj.parent_id else None
+        return obj.parent.number if obj.parent else None
 
 
 class ComplaintPublicOut(ComplaintRegistrationOut):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -40,7 +40,7 @@ class ImportReport:
         self.errors.append({"row": row, "column": column, "message": str(message)})
 
 
-def xlsx_rows(fileobj: IO[bytes], columns: dict[str, Sequence[str]]) -> Iterator[tuple[int, dict[str, Any]]]:
+def xlsx_rows(fileobj: IO[bytes], columns: Mapping[str, Sequence[str]]) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (excel row number, {field: value}) from the first sheet.
 
     `columns` maps a field name to the header titles accepted for it (Chinese and English).

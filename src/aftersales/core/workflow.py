@@ -67,7 +67,7 @@ def expect_version(obj: models.Model, expected: int | None, message: str, *, cod
     version) and %(yours)s; `fields` carries the stored version for API clients. The caller holds
     the row lock, so the stored version cannot move between this check and its save.
     """
-    current = obj.version  # type: ignore[attr-defined]
+    current = obj.version  # type: ignore[attr-defined]  # every versioned model has the field; Model does not
     if expected is not None and expected != current:
         raise Conflict(
             message % {"theirs": current, "version": current, "yours": expected},
@@ -78,7 +78,7 @@ def expect_version(obj: models.Model, expected: int | None, message: str, *, cod
 
 def versioned_transition(obj: models.Model, *, fields: tuple[str, ...] = (), **kwargs: Any) -> str:
     """transition() that also bumps the record's `version` and saves `fields` with it."""
-    obj.version += 1  # type: ignore[attr-defined]
+    obj.version += 1  # type: ignore[attr-defined]  # every versioned model has the field; Model does not
     return transition(obj, extra_update_fields=("version", *fields), **kwargs)
 
 

@@ -43,7 +43,7 @@ class Pagination(PageNumberPagination):
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]
+    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 @router.get("/customers", response={200: list[CustomerSummaryOut], **ERRORS}, url_name="customer_list")
@@ -101,9 +101,7 @@ def customer_update(request: HttpRequest, customer_id: RecordId, payload: Custom
     response={201: AccessRequestOut, **ERRORS},
     url_name="access_request_create",
 )
-def access_request_create(
-    request: HttpRequest, customer_id: RecordId, payload: AccessRequestCreateIn
-) -> tuple[int, Any]:
+def access_request_create(request: HttpRequest, customer_id: RecordId, payload: AccessRequestCreateIn) -> Status[Any]:
     access_request = services.access_request_create(
         actor=_actor(request), customer_id=customer_id, reason=payload.reason
     )

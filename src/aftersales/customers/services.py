@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.db import transaction
 from django.urls import reverse
@@ -375,7 +375,7 @@ def _import_row_parse(
     name = values["name"]
     if not name:
         report.add(number, title["name"], _("The customer name is required."))
-    elif len(name) > Customer._meta.get_field("name").max_length:
+    elif len(name) > cast("int", Customer._meta.get_field("name").max_length):
         report.add(number, title["name"], _("The customer name is longer than 120 characters."))
     kind = _KIND_WORDS.get(values["kind"].lower() or CustomerKind.END_USER)
     if kind is None:
@@ -389,7 +389,7 @@ def _import_row_parse(
             report.add(number, title[field], _("“%(value)s” is not a phone number.") % {"value": values[field]})
         elif len(values[field]) > limit:
             report.add(number, title[field], _("The phone number is too long."))
-    if len(values["address"]) > Customer._meta.get_field("address").max_length:
+    if len(values["address"]) > cast("int", Customer._meta.get_field("address").max_length):
         report.add(number, title["address"], _("The address is longer than 200 characters."))
     region_id = None
     if values["region"]:
@@ -408,7 +408,7 @@ def _import_row_parse(
         report.add(number, title["key_account"], _("Write 是 or 否."))
     if values["contact_phone"] and not values["contact_name"]:
         report.add(number, title["contact_name"], _("A contact phone needs the contact's name."))
-    elif len(values["contact_name"]) > Contact._meta.get_field("name").max_length:
+    elif len(values["contact_name"]) > cast("int", Contact._meta.get_field("name").max_length):
         report.add(number, title["contact_name"], _("The contact name is longer than 64 characters."))
     key = (name, phone_digits(values["phone"]))
     if name and key in seen:
@@ -443,12 +443,12 @@ def _import_known_duplicates(parsed: list[tuple[int, dict[str, Any]]], report: I
     ):
         registered.setdefault((name, phone_digits(phone)), code)
     for number, values in parsed:
-        code = registered.get((values["name"], phone_digits(values["phone"])))
-        if code:
+        registered_as = registered.get((values["name"], phone_digits(values["phone"])))
+        if registered_as:
             report.add(
                 number,
                 IMPORT_COLUMNS["name"][0],
-                _("This customer is registered already as %(code)s.") % {"code": code},
+                _("This customer is registered already as %(code)s.") % {"code": registered_as},
             )
 
 

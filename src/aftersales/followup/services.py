@@ -81,7 +81,7 @@ def rating_create(
         rule="V3",
         data={
             "rating": rating.pk,
-            "engineer": request.engineer.username if request.engineer_id else None,
+            "engineer": request.engineer.username if request.engineer else None,
             "channel": rating.channel,
             **{item: getattr(rating, item) for item in RATING_ITEMS},
             "comment": rating.comment,

@@ -256,7 +256,7 @@ class LoanOut(Schema):
 
     @staticmethod
     def resolve_for_unit(obj: SubstituteLoan) -> str | None:
-        return obj.for_unit.serial if obj.for_unit_id else None
+        return obj.for_unit.serial if obj.for_unit else None
 
     @staticmethod
     def resolve_open(obj: SubstituteLoan) -> bool:

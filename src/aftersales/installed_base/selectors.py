@@ -226,9 +226,10 @@ def unit_in_warranty_q(on: dt.date, terms: WarrantyTerms) -> Q:
     last_production = _first_day(lambda p: add_months(p, offset) > on, add_months(on, -offset)) - dt.timedelta(days=1)
     condition = Q(pk__in=[])
     for months in sorted(lengths):
-        first_start = _first_day(lambda s, m=months: add_months(s, m) > on, add_months(on, -months))
+        first_start = _first_day(lambda s, m=months: add_months(s, m) > on, add_months(on, -months))  # type: ignore[misc]  # mypy cannot infer a lambda with a default argument
         first_production = _first_day(
-            lambda p, s=first_start: add_months(p, offset) >= s, add_months(first_start, -offset)
+            lambda p, s=first_start: add_months(p, offset) >= s,  # type: ignore[misc]  # mypy cannot infer a lambda with a default argument
+            add_months(first_start, -offset),
         )
         products = products_by_months.get(months, [])
         if months == terms.default_months:
@@ -290,9 +291,11 @@ def unit_with_terms(serial: str) -> Unit | None:
     unit = row_get(Unit, serial=serial)
     if unit is None:
         return None
-    unit.product = row_get(Product, pk=unit.product_id)
+    product = row_get(Product, pk=unit.product_id)
+    assert product is not None  # the foreign key holds it
+    unit.product = product
     links = rows_list(ServiceContract.units.through, unit_id=unit.pk)
-    contracts = [row_get(ServiceContract, pk=link.servicecontract_id) for link in links]
+    contracts = [c for link in links if (c := row_get(ServiceContract, pk=link.servicecontract_id)) is not None]
     # In the model's order (newest start first, then number), as unit.contracts.all() gives them.
     contracts.sort(key=lambda c: (-c.start_date.toordinal(), c.number))
     prefetched_set(unit, "contracts", contracts)
@@ -392,18 +395,18 @@ def service_calendar_code(*, contract: ServiceContract | None, service_point: Se
     already (callers select_related("calendar") to make it free).
     Rule: S6, A4, X1. Raises: nothing.
     """
-    if contract is not None and contract.calendar_id is not None:
+    if contract is not None and contract.calendar is not None:
         return contract.calendar.code
     if contract is not None and contract.cover == ContractCover.ALWAYS:
         return ALWAYS
-    if service_point is not None and service_point.calendar_id is not None:
+    if service_point is not None and service_point.calendar is not None:
         return service_point.calendar.code
     return CN
 
 
 def contract_calendar_code(contract: ServiceContract) -> str:
     """The calendar code set on the contract itself, or "" when it follows the default. Rule: A4, X1."""
-    return contract.calendar.code if contract.calendar_id is not None else ""
+    return contract.calendar.code if contract.calendar is not None else ""
 
 
 def calendar_id_for_code(code: str, *, field: str = "calendar") -> int | None:

@@ -22,7 +22,7 @@ ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]
+    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 @router.get("/knowledge/suggestions", response={200: list[SuggestionOut], **ERRORS}, url_name="knowledge_suggestions")

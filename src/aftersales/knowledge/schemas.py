@@ -67,7 +67,7 @@ class ArticleOut(Schema):
 
     @staticmethod
     def resolve_product_model(obj: Article) -> str | None:
-        return obj.product.model if obj.product_id else None
+        return obj.product.model if obj.product else None
 
     @staticmethod
     def resolve_symptoms(obj: Article) -> list[str]:

@@ -9,6 +9,8 @@ from aftersales.notifications.models import Notification
 
 
 def notification_list(actor: Actor) -> QuerySet[Notification]:
+    if actor.pk is None:
+        return Notification.objects.none()
     return Notification.objects.filter(user_id=actor.pk)
 
 

@@ -74,6 +74,8 @@ def notify_users(
 
 def notification_mark_read(*, actor: Actor, notification_id: int | None = None) -> int:
     """Mark one (or, without an id, every) unread notification of the actor as read."""
+    if actor.pk is None:
+        return 0
     qs = Notification.objects.filter(user_id=actor.pk, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from aftersales.policies.models import PolicyVersion
 
@@ -7,8 +8,8 @@ from aftersales.policies.models import PolicyVersion
 class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ("number", "effective_from", "changed_key", "created_by")
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: PolicyVersion | None = None) -> bool:
         return False  # versions are changed only through the policies page (policy_set)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: PolicyVersion | None = None) -> bool:
         return False

@@ -31,7 +31,7 @@ def _row(key: str) -> dict[str, object]:
 
 @router.get("/policies", response={200: list[PolicyOut], **ERRORS}, url_name="policy_list")
 def policy_list(request: HttpRequest) -> object:
-    actor_for(request.auth).require_perm("policies.view_policyversion")  # type: ignore[attr-defined]
+    actor_for(request.auth).require_perm("policies.view_policyversion")  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
     return [_row(key) for key in sorted(POLICIES)]
 
 
@@ -39,4 +39,4 @@ def policy_list(request: HttpRequest) -> object:
 def policy_set(request: HttpRequest, key: str, payload: PolicySetIn) -> object:
     if key not in POLICIES:
         raise NotFound()
-    return services.policy_set(actor=actor_for(request.auth), key=key, value=payload.value, note=payload.note)  # type: ignore[attr-defined]
+    return services.policy_set(actor=actor_for(request.auth), key=key, value=payload.value, note=payload.note)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth

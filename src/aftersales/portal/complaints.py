@@ -21,7 +21,7 @@ from aftersales.complaints.selectors import access_complaint, complaint_list, co
 from aftersales.complaints.services import complaint_register
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
-from aftersales.portal.views import _customer_actor
+from aftersales.portal.views import _customer_actor, _customer_id
 
 PAGE_SIZE = 50
 
@@ -45,7 +45,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             try:
                 created = complaint_register(
                     actor=actor,
-                    customer_id=request.user.customer_id,  # type: ignore[union-attr]
+                    customer_id=_customer_id(request),
                     channel="web",
                     **form.service_values(),
                 )

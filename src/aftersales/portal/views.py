@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.forms import form_errors_from
 from aftersales.customers.selectors import access_customer
 from aftersales.followup.selectors import rating_for_request, rating_pending
@@ -42,10 +42,18 @@ def _customer_actor(request: HttpRequest) -> Actor:
     return actor
 
 
+def _customer_id(request: HttpRequest) -> int:
+    """The portal user's own customer file (accounts require one for the customer role)."""
+    customer_id = getattr(request.user, "customer_id", None)
+    if customer_id is None:
+        raise NotFound()
+    return int(customer_id)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     actor = _customer_actor(request)
-    customer = access_customer(actor, request.user.customer_id)  # type: ignore[union-attr]
+    customer = access_customer(actor, _customer_id(request))
     rows = unit_list_with_coverage(actor, customer.pk, timezone.localdate())
     return render(request, "portal/home.html", {"customer": customer, "rows": rows})
 
@@ -62,7 +70,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_create(request: HttpRequest) -> HttpResponse:
     """S1: report a fault for one of our units (channel: web portal)."""
     actor = _customer_actor(request)
-    customer = access_customer(actor, request.user.customer_id)  # type: ignore[union-attr]
+    customer = access_customer(actor, _customer_id(request))
     units = [unit for unit, _coverage in unit_list_with_coverage(actor, customer.pk)]
     initial = {"serial": request.GET.get("serial", ""), "phone": customer.phone}
     form = RequestCreateForm(request.POST or None, units=units, initial=initial)

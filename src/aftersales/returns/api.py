@@ -46,7 +46,7 @@ class Pagination(PageNumberPagination):
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]
+    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 @router.get("/returns", response={200: list[ReturnRequestSummaryOut], **ERRORS}, url_name="return_request_list")

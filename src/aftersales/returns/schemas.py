@@ -169,7 +169,7 @@ class ReturnRequestOut(ReturnRequestSummaryOut):
 
     @staticmethod
     def resolve_serial(obj: ReturnRequest) -> str | None:
-        return obj.unit.serial if obj.unit_id else None
+        return obj.unit.serial if obj.unit else None
 
     @staticmethod
     def resolve_internal_note(obj: ReturnRequest, context: Any = None) -> str:
@@ -244,4 +244,4 @@ class DiscountCertificateOut(Out):
 
     @staticmethod
     def resolve_return_number(obj: DiscountCertificate) -> str | None:
-        return obj.return_request.number if obj.return_request_id else None
+        return obj.return_request.number if obj.return_request else None

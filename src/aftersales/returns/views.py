@@ -171,8 +171,8 @@ class ReturnAction:
 def _approval(record: ReturnRequest | DiscountCertificate) -> Approval | None:
     """The record's latest K7 approval, read once per request."""
     if not hasattr(record, "_k7_approval"):
-        record._k7_approval = selectors.approval_of(record)  # type: ignore[union-attr]
-    return record._k7_approval  # type: ignore[union-attr]
+        record._k7_approval = selectors.approval_of(record)  # type: ignore[union-attr]  # a memo on the instance, not a field
+    return record._k7_approval  # type: ignore[union-attr]  # the memo set above
 
 
 def _may_decide(actor: Actor, found: ReturnRequest | DiscountCertificate) -> bool:

@@ -65,7 +65,7 @@ class Pagination(PageNumberPagination):
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]
+    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 # --- the service register (S1) ---------------------------------------------------------------

@@ -373,7 +373,7 @@ class ServiceRequestSummaryOut(Out):
 
     @staticmethod
     def resolve_serial(obj: ServiceRequest) -> str | None:
-        return obj.unit.serial if obj.unit_id else None
+        return obj.unit.serial if obj.unit else None
 
     @staticmethod
     def resolve_model(obj: ServiceRequest) -> str:
@@ -381,7 +381,7 @@ class ServiceRequestSummaryOut(Out):
 
     @staticmethod
     def resolve_service_point(obj: ServiceRequest) -> str | None:
-        return obj.service_point.code if obj.service_point_id else None
+        return obj.service_point.code if obj.service_point else None
 
 
 def _for_customer(context: Any) -> bool:
@@ -443,7 +443,7 @@ class ServiceRequestOut(ServiceRequestSummaryOut):
 
     @staticmethod
     def resolve_repeat_of(obj: ServiceRequest) -> str | None:
-        return obj.repeat_of.number if obj.repeat_of_id else None
+        return obj.repeat_of.number if obj.repeat_of else None
 
     @staticmethod
     def resolve_steps(obj: ServiceRequest) -> list[WorkStep]:

@@ -82,7 +82,7 @@ COMPLAINT_CLOCKS = [
     ClockKind.REPORT_DESK,
     ClockKind.REPORT_HEAD,
 ]
-PURPOSE_BY_DISPOSITION = {
+PURPOSE_BY_DISPOSITION: dict[str, ApprovalPurpose] = {
     Disposition.COMPENSATION: ApprovalPurpose.COMPENSATION,
     Disposition.RETURN: ApprovalPurpose.RETURN,
     Disposition.EXCHANGE: ApprovalPurpose.RETURN,
@@ -740,7 +740,7 @@ def complaint_reject_conclusion(
         loss_amount=original.loss_amount,
         media_exposure=original.media_exposure,
         industry_inspection=original.industry_inspection,
-        service_request=original.service_request.number if original.service_request_id else "",
+        service_request=original.service_request.number if original.service_request else "",
         order_number=original.order_number,
         batch_number=original.batch_number,
         ship_date=original.ship_date,

@@ -38,7 +38,7 @@ from aftersales.core.events import event_record
 FINANCE_ROLE = "finance"
 QUALITY_ROLE = "quality"
 # kind → (clock kind, policy key, unit) of the task's deadline
-TASK_CLOCKS = {
+TASK_CLOCKS: dict[str, tuple[ClockKind, str, str]] = {
     FollowUpKind.CALLBACK: (ClockKind.CALLBACK, "K15.callback_days", "working_days"),
     FollowUpKind.RECEIVABLES: (ClockKind.COLLECT, "K13.collect_days", "days"),
 }
@@ -282,7 +282,7 @@ def capa_plan(
             needed=needed,
             measures=measures,
             owner=getattr(capa.owner, "username", None),
-            due_date=due_date.isoformat() if capa.due_date else None,
+            due_date=capa.due_date.isoformat() if capa.due_date else None,
         ),
     )
     return capa

@@ -95,6 +95,7 @@ def review_lines(period: str) -> dict[str, Any]:
     lines: list[dict[str, Any]] = []
     people: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
     for number, closed_at, human, username, first, last, department, loss_amount in rows:
+        assert closed_at is not None  # a closed_at range is in the filter
         username = username or ""
         name = f"{first or ''} {last or ''}".strip() or username
         loss = (loss_amount or Decimal("0.00")) if human else Decimal("0.00")

@@ -33,7 +33,7 @@ def _queue_page(request: HttpRequest, *, error: DomainError | None = None) -> Ht
     rows = list(selectors.approval_queue(actor, roles=approval_roles_within(actor))[:QUEUE_SIZE])
     numbers = {a.subject_label for a in rows if a.subject_type == "complaints.complaint"}
     for row in rows:  # other apps' records (returns, certificates) link to the page their app registered
-        row.link = approval_link(row)  # type: ignore[attr-defined]
+        row.link = approval_link(row)  # type: ignore[attr-defined]  # for the template, not a field
     return render(
         request,
         "complaints/approval_queue.html",

@@ -188,7 +188,7 @@ def service_request_create(
         received_at=received,
         received_by=actor.user,
         service_point=point,
-        region_tier=customer.region.tier if customer.region_id else "",
+        region_tier=customer.region.tier if customer.region else "",
         in_warranty=in_warranty,
         contract_number=contract_number,
         charging_type=charge,

@@ -161,7 +161,7 @@ def _lines(lines: list[dict[str, Any]]) -> list[QuoteLine]:
         if not description:
             raise _field_error("lines", _("Line %(n)s: describe the part.") % {"n": i + 1})
         try:
-            quantity = int(raw.get("quantity"))  # type: ignore[arg-type]
+            quantity = int(raw.get("quantity") or 0)
         except (TypeError, ValueError):
             quantity = 0
         if quantity < 1:

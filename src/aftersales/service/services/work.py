@@ -68,7 +68,7 @@ def service_request_dispatch(
     actor.require_perm("service.dispatch_servicerequest")
     request = request_lock(actor, number, expected_version)
     user = _engineer(engineer)
-    before = request.engineer.username if request.engineer_id else None
+    before = request.engineer.username if request.engineer else None
     to = RequestState.DISPATCHED
     request.engineer = user
     request.dispatched_at = timezone.now()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -197,7 +198,7 @@ ACTIONS: dict[str, RequestAction] = {
             part_code=d["part_code"],
             part_name=d["part_name"],
             quantity=d["quantity"],
-            unit_price=d["unit_price"] if d["unit_price"] is not None else 0,
+            unit_price=d["unit_price"] if d["unit_price"] is not None else Decimal("0"),
             return_required=d["return_required"],
             expected_version=_v(d),
         ),
@@ -433,7 +434,7 @@ def _board_post(request: HttpRequest, actor: Actor) -> tuple[Any, int, str]:
             auto_id=f"id_{sr.number}_%s",
             suggestions=selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES),
         )
-        form.number = sr.number  # type: ignore[attr-defined]
+        form.number = sr.number  # type: ignore[attr-defined]  # for the template: which row the form belongs to
         if not form.is_valid():
             return form, 422, ""
         try:

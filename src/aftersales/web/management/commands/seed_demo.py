@@ -245,7 +245,11 @@ class Command(BaseCommand):
         portal_customer = User.objects.filter(username="customer").values_list("customer_id", flat=True).first()
         ids = sorted(Unit.objects.values_list("pk", flat=True))
         picked = rng.sample(ids, min(11, len(ids)))
-        portal_unit = Unit.objects.filter(customer_id=portal_customer).order_by("pk").first()
+        portal_unit = (
+            Unit.objects.filter(customer_id=portal_customer).order_by("pk").first()
+            if portal_customer is not None
+            else None
+        )
         if portal_unit is not None:
             picked = [portal_unit.pk, *[pk for pk in picked if pk != portal_unit.pk][:10]]
         by_pk = Unit.objects.in_bulk(picked)
