@@ -118,7 +118,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out username before any password is hashed.
-AUTHENTICATION_BACKENDS = ["aftersales.accounts.backends.SigninLockoutBackend", "aftersales.accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "aftersales.accounts.backends.SigninLockoutBackend",
+    "aftersales.accounts.backends.RoleBackend",
+]
 # Every place a password is set (pages, createuser, services) runs these (accounts.services.password_check).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

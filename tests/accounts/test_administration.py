@@ -72,9 +72,12 @@ def test_x4_admin_cannot_make_themselves_superuser_or_vp_gm_in_the_django_admin(
     # nor through the group's own page, nor a bulk action
     group_change = reverse("admin:auth_group_change", args=[vp.pk])
     assert client.post(group_change, {"name": "vp", "permissions": []}).status_code == 403
-    assert client.post(
-        reverse("admin:accounts_user_changelist"), {"action": "delete_selected", "_selected_action": [admin.pk]}
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:accounts_user_changelist"), {"action": "delete_selected", "_selected_action": [admin.pk]}
+        ).status_code
+        == 403
+    )
     assert Group.objects.get(name="vp").permissions.count() > 0
     assert _events(admin) == ["user.created"]
 
@@ -265,7 +268,9 @@ def test_x4_user_page_grants_revokes_deactivates_and_resets(make_user):
     assert client.post(reverse("accounts:user_role_grant", args=[target.pk]), {"role": "team_lead"}).status_code == 302
     assert client.post(reverse("accounts:user_role_revoke", args=[target.pk]), {"role": "agent"}).status_code == 302
     assert client.post(reverse("accounts:user_set_active", args=[target.pk]), {"active": "0"}).status_code == 302
-    weak = client.post(reverse("accounts:user_password_reset", args=[target.pk]), {"password": "password123"}, follow=True)
+    weak = client.post(
+        reverse("accounts:user_password_reset", args=[target.pk]), {"password": "password123"}, follow=True
+    )
     assert "这个密码太常见了。" in weak.content.decode()
     client.post(reverse("accounts:user_password_reset", args=[target.pk]), {"password": "Fresh-start-2026"})
     target.refresh_from_db()

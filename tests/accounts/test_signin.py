@@ -10,7 +10,6 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.services import (
@@ -50,9 +49,7 @@ def _signed_in(client: Client) -> bool:
 # --- Lockout: the login page ---------------------------------------------------------------------
 
 
-def test_x4_login_page_locks_after_three_wrong_passwords_then_refuses_the_right_one_until_cool_off(
-    make_user, lockout
-):
+def test_x4_login_page_locks_after_three_wrong_passwords_then_refuses_the_right_one_until_cool_off(make_user, lockout):
     make_user("agent", username="wang")
     client = Client()
     with time_machine.travel(START, tick=False) as clock:
@@ -217,7 +214,9 @@ def test_x4_a_token_expires_after_the_policy_days_and_the_list_shows_when(make_u
         assert [(t["name"], t["expires_at"]) for t in listed] == [("erp", "2027-02-21T09:00:00Z")]
         client = Client()
         client.force_login(user)
-        assert '<td class="token-expires">2027-02-21 17:00</td>' in client.get(reverse("accounts:tokens")).content.decode()
+        assert (
+            '<td class="token-expires">2027-02-21 17:00</td>' in client.get(reverse("accounts:tokens")).content.decode()
+        )
         clock.shift(dt.timedelta(days=90) - dt.timedelta(seconds=1))
         assert api_token_authenticate(clear) == user
         clock.shift(dt.timedelta(seconds=1))

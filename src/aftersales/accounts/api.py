@@ -33,9 +33,7 @@ def _actor(request: HttpRequest) -> Actor:
     return selectors.actor_for(request.auth)  # type: ignore[attr-defined]
 
 
-@router.post(
-    "/auth/token", auth=None, response={201: TokenObtainOut, **ERRORS, 429: ErrorOut}, url_name="auth_token"
-)
+@router.post("/auth/token", auth=None, response={201: TokenObtainOut, **ERRORS, 429: ErrorOut}, url_name="auth_token")
 def auth_token(request: HttpRequest, payload: TokenObtainIn) -> Status:
     """A token for username + password. Too many wrong passwords for a username lock it for a while:
     429 `too_many_attempts` with Retry-After (accounts.lockout); the token expires after X4.token_days."""

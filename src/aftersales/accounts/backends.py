@@ -31,7 +31,9 @@ class SigninLockoutBackend(AxesStandaloneBackend):
     are not throttled: there is no client to lock out, and axes would raise instead.
     """
 
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)

@@ -77,9 +77,7 @@ def user_list_with_role(role: str) -> QuerySet[User]:
 # --- Administration (issue 12): the user list and a user's page --------------------------------
 
 
-def user_list(
-    actor: Actor, *, q: str = "", role: str = "", active: bool | None = None
-) -> QuerySet[User]:
+def user_list(actor: Actor, *, q: str = "", role: str = "", active: bool | None = None) -> QuerySet[User]:
     """Users for the administration list: search by username, name, e-mail or phone; filter by role
     and by active. Rule: X4. Raises: PermissionDenied (no accounts.view_user)."""
     if not actor.has_perm("accounts.view_user"):
