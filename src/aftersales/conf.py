@@ -41,6 +41,9 @@ class Config:
     web_workers: int
     web_threads: int
     periodic: bool
+    signin_lockout: bool
+    signin_failures: int
+    signin_cooloff_minutes: int
 
 
 def load() -> Config:
@@ -64,4 +67,9 @@ def load() -> Config:
         web_threads=int(os.environ.get("AFTERSALES_WEB_THREADS") or 8),
         # Off only for measurements (bench) that must not run the sweep or daily jobs in the server.
         periodic=_bool("AFTERSALES_PERIODIC", True),
+        # Sign-in throttling (django-axes): security settings, not regulation values. Off only for
+        # fuzzing runs (schemathesis) that send thousands of wrong passwords on purpose.
+        signin_lockout=_bool("AFTERSALES_SIGNIN_LOCKOUT", True),
+        signin_failures=max(1, int(os.environ.get("AFTERSALES_SIGNIN_FAILURES") or 5)),
+        signin_cooloff_minutes=max(1, int(os.environ.get("AFTERSALES_SIGNIN_COOLOFF_MINUTES") or 15)),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -36,7 +37,8 @@ INSTALLED_APPS = [
     "aftersales.knowledge",
     "aftersales.portal",
     "aftersales.web",
-    "django.contrib.admin",
+    # The Django admin with a site that lets only superusers write (accounts.adminsite).
+    "aftersales.accounts.adminsite.AftersalesAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "aftersales.web.middleware.DomainErrorPageMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into a 429 (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aftersales.urls"
@@ -112,10 +117,41 @@ if SQLITE:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["aftersales.accounts.backends.RoleBackend"]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+# django-axes first: it refuses a locked-out username before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "aftersales.accounts.backends.SigninLockoutBackend",
+    "aftersales.accounts.backends.RoleBackend",
 ]
+# Every place a password is set (pages, createuser, services) runs these (accounts.services.password_check).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "aftersales.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2id for new and changed passwords; the others stay to check (and upgrade) existing hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Sign-in throttling (docs/decisions/0008-sign-in-and-administration.md): after AFTERSALES_SIGNIN_FAILURES
+# wrong passwords for one username, that username is locked for AFTERSALES_SIGNIN_COOLOFF_MINUTES on the
+# login page and on POST /api/v1/auth/token alike; the cool-off counts from the lockout, not from the
+# last attempt, so the retry time shown is the real one. AFTERSALES_SIGNIN_LOCKOUT=off disables it.
+AXES_ENABLED = CONFIG.signin_lockout
+AXES_FAILURE_LIMIT = CONFIG.signin_failures
+AXES_COOLOFF_TIME = dt.timedelta(minutes=CONFIG.signin_cooloff_minutes)
+# By username alone: behind the reverse proxy of the production setup every client has the proxy's
+# address, so counting by IP would lock the whole company out after a few typos (axes.W006 warns).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "aftersales.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not logged twice; failures are counted
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -1,4 +1,4 @@
-"""Service points are kept in the Django admin: their calendar (X1) is edited there."""
+"""The Django admin: superusers write (service points' calendars, X1), other staff only read."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_admin(make_user):
+def staff_admin(db):
+    """A superuser: the only one who writes in the Django admin (accounts.adminsite)."""
+    from aftersales.accounts.models import User
+
     client = Client()
-    client.force_login(make_user("admin"))
+    client.force_login(User.objects.create_superuser("root", password="Root-pass-2026!"))
     return client
 
 

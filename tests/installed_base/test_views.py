@@ -396,8 +396,11 @@ def test_a2_unit_import_page_imports_or_shows_the_report(client_as):
     assert (response.status_code, list(Unit.objects.values_list("serial", flat=True))) == (302, ["SN-1"])
 
 
-def test_a1_django_admin_adds_products_through_the_service_and_shows_units_read_only(client_as):
-    client = client_as("admin")
+def test_a1_django_admin_adds_products_through_the_service_and_shows_units_read_only(db):
+    from aftersales.accounts.models import User
+
+    client = Client()  # only a superuser writes in the Django admin (accounts.adminsite)
+    client.force_login(User.objects.create_superuser("root", password="Root-pass-2026!"))
     response = client.post(
         "/django-admin/installed_base/product/add/",
         {"model": "HMC630", "name": "卧式加工中心", "spec": "", "category": "加工中心", "warranty_months": "36"},

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from aftersales.accounts import selectors, services
+from aftersales.accounts.lockout import signin_succeeded
 from aftersales.accounts.schemas import (
     ErrorOut,
     MeOut,
@@ -32,11 +33,14 @@ def _actor(request: HttpRequest) -> Actor:
     return selectors.actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
-@router.post("/auth/token", auth=None, response={201: TokenObtainOut, **ERRORS}, url_name="auth_token")
+@router.post("/auth/token", auth=None, response={201: TokenObtainOut, **ERRORS, 429: ErrorOut}, url_name="auth_token")
 def auth_token(request: HttpRequest, payload: TokenObtainIn) -> Status:
+    """A token for username + password. Too many wrong passwords for a username lock it for a while:
+    429 `too_many_attempts` with Retry-After (accounts.lockout); the token expires after X4.token_days."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise InvalidCredentials(_("The username or password is wrong."))
+    signin_succeeded(payload.username)
     _token, clear = services.api_token_create(actor=selectors.actor_for(user), name=payload.name)
     return Status(201, {"token": clear, "prefix": clear[:10]})
 

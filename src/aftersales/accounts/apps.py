@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Roles are groups whose permissions come from permissions.ROLE_PERMISSIONS; they are
         # brought in line after every migrate, when all permission rows exist.
+        from aftersales.accounts import events  # noqa: F401 — registers the timeline labels
         from aftersales.accounts.services import roles_sync_after_migrate
 
         post_migrate.connect(roles_sync_after_migrate, dispatch_uid="aftersales.roles_sync")

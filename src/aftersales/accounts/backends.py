@@ -1,9 +1,10 @@
-"""The permission backend: Django's ModelBackend, with a user's permissions read in one query."""
+"""Authentication backends: the sign-in lockout (django-axes) and the role permission backend."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
 
@@ -20,3 +21,19 @@ class RoleBackend(ModelBackend):
 
             user_access_load(user_obj)
         return super().get_all_permissions(user_obj, obj)
+
+
+class SigninLockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check (first in AUTHENTICATION_BACKENDS): a username locked after too many
+    wrong passwords is refused before any password is hashed, on the login page and the token endpoint.
+
+    Server-side callers that authenticate without a request (the test client's `login()`, scripts)
+    are not throttled: there is no client to lock out, and axes would raise instead.
+    """
+
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.choices import RegionTier, ServicePointKind
@@ -111,7 +112,11 @@ class User(AbstractUser):
 
 
 class ApiToken(BaseModel):
-    """A personal API token. Only its SHA-256 is stored; the token is shown once at creation."""
+    """A personal API token. Only its SHA-256 is stored; the token is shown once at creation.
+
+    It works until `expires_at` (X4.token_days after issue), its revocation, or the owner's next
+    password change: `password_stamp` is a keyed digest of the password hash it was issued under.
+    """
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=64)
@@ -120,6 +125,7 @@ class ApiToken(BaseModel):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    password_stamp = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("API token")
@@ -128,3 +134,7 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

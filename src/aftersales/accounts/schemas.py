@@ -31,6 +31,7 @@ class TokenOut(Schema):
     prefix: str
     created_at: dt.datetime
     last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
 
 

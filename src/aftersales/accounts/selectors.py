@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from aftersales.accounts.models import ApiToken, Region, ServicePoint, User
 from aftersales.core.access import Actor
+from aftersales.core.errors import NotFound, PermissionDenied
 
 
 def actor_for(user: User | AnonymousUser | None) -> Actor:
@@ -71,3 +72,60 @@ def service_point_list() -> QuerySet[ServicePoint]:
 
 def user_list_with_role(role: str) -> QuerySet[User]:
     return User.objects.filter(groups__name=role, is_active=True).order_by("username")
+
+
+# --- Administration (issue 12): the user list and a user's page --------------------------------
+
+
+def user_list(actor: Actor, *, q: str = "", role: str = "", active: bool | None = None) -> QuerySet[User]:
+    """Users for the administration list: search by username, name, e-mail or phone; filter by role
+    and by active. Rule: X4. Raises: PermissionDenied (no accounts.view_user)."""
+    if not actor.has_perm("accounts.view_user"):
+        raise PermissionDenied()
+    users = User.objects.select_related("department", "service_point").prefetch_related(
+        Prefetch("groups", queryset=Group.objects.order_by("name"))
+    )
+    q = q.strip()
+    if q:
+        users = users.filter(
+            Q(username__icontains=q)
+            | Q(display_name__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(phone__icontains=q)
+        )
+    if role:
+        users = users.filter(groups__name=role)
+    if active is not None:
+        users = users.filter(is_active=active)
+    return users.order_by("username")
+
+
+def access_user(actor: Actor, user_id: int) -> User:
+    """One user for the administration page. Rule: X4. Raises: PermissionDenied, NotFound."""
+    if not actor.has_perm("accounts.view_user"):
+        raise PermissionDenied()
+    user = (
+        User.objects.select_related("department", "service_point", "customer")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
+        .filter(pk=user_id)
+        .first()
+    )
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def user_token_list(actor: Actor, user: User) -> QuerySet[ApiToken]:
+    """Another user's API tokens (no secrets: name, prefix, dates) for their administration page."""
+    if not actor.has_perm("accounts.view_user"):
+        raise PermissionDenied()
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def customer_id_for_code(code: str) -> int | None:
+    """The customer a new portal user belongs to, by the customer number typed on the form."""
+    from aftersales.customers.models import Customer
+
+    return Customer.objects.filter(code=code.strip()).values_list("pk", flat=True).first() if code.strip() else None

@@ -192,6 +192,18 @@ POLICIES: dict[str, PolicyDef] = {
             unit=_("working hours"),
         ),
         PolicyDef(
+            key="X4.token_days",
+            rule="X4",
+            adapter=_days(),
+            default=90,
+            label=_("API tokens expire after"),
+            help=_(
+                "A personal API token stops working this many days after it was issued; a password change or "
+                "deactivation ends every token of the user at once."
+            ),
+            unit=_("days"),
+        ),
+        PolicyDef(
             key="X2.warn_share",
             rule="X2",
             adapter=_share(),

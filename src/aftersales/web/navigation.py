@@ -62,6 +62,7 @@ STAFF_MENU = [
     NavItem(_("Policies"), "policies:list", "sliders", perm="policies.view_policyversion"),
     NavItem(_("Calendars"), "calendars:list", "calendar3", perm="calendars.view_workcalendar"),
     NavItem(_("Audit log"), "web:audit", "journal-check", perm="core.view_event"),
+    NavItem(_("Users"), "accounts:user_list", "person-gear", perm="accounts.view_user"),
 ]
 PORTAL_MENU = [
     NavItem(_("My equipment"), "portal:home", "cpu", roles=frozenset({"customer"})),

@@ -1,4 +1,7 @@
-"""aftersales createuser --username U --password P --role ROLE [--customer ID]: a user with a role, for scripts."""
+"""aftersales createuser --username U --password P --role ROLE [--customer ID]: a user with a role, for scripts.
+
+The password passes Django's validators (AUTH_PASSWORD_VALIDATORS) or nothing is created.
+"""
 
 from __future__ import annotations
 
@@ -34,5 +37,7 @@ class Command(BaseCommand):
                 customer_id=options["customer"],
             )
         except DomainError as exc:
-            raise CommandError(str(exc.message)) from exc
+            # Every validator's message (a weak password may fail several), nothing created.
+            details = [str(m) for messages in exc.as_dict()["fields"].values() for m in messages]
+            raise CommandError(" ".join(dict.fromkeys([str(exc.message), *details]))) from exc
         self.stdout.write(f"created user {user.username} (id {user.pk}) with role {options['role']}")

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "Demo-2026-aftersales"  # passes the password validators (length ≥ 10, not common)
 
 REGIONS = [
     # code, name, province, tier (relative to the Shanghai service centre)
