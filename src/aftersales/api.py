@@ -18,6 +18,7 @@ from aftersales.accounts.selectors import actor_for
 from aftersales.accounts.services import api_token_authenticate
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
+from aftersales.core.versions import etag_view, if_match_operation, openapi_document_versions
 
 
 class UTF8Renderer(JSONRenderer):
@@ -52,7 +53,9 @@ class CachedSchemaAPI(NinjaAPI):
             path_prefix = self.get_root_path(path_params or {})
         key = (path_prefix, get_language() or "")
         if key not in self._schemas:
-            self._schemas[key] = super().get_openapi_schema(path_prefix=path_prefix)
+            document = super().get_openapi_schema(path_prefix=path_prefix)
+            openapi_document_versions(document)
+            self._schemas[key] = document
         return self._schemas[key]
 
 
@@ -65,6 +68,10 @@ api = CachedSchemaAPI(
     auth=[BearerToken(), Session()],
     urls_namespace="api",
 )
+# Versions over HTTP (core/versions.py): If-Match on every write that takes a version, ETag on every
+# record's answer — one mechanism for all endpoints.
+api.add_decorator(if_match_operation, mode="operation")
+api.add_decorator(etag_view, mode="view")
 
 
 def api_actor(request: HttpRequest) -> Actor:
