@@ -157,3 +157,56 @@ def test_openapi_declares_if_match_412_and_etag() -> None:
     assert list(detail["responses"][200]["headers"]) == ["ETag"]
     assert [p["name"] for p in create.get("parameters", []) if p["in"] == "header"] == []
     assert 412 not in create["responses"]
+
+
+# --- pages: every action form carries the version it showed (core.forms.ActionForm) ------------
+
+NO_VERSION = "这张表单没有注明它显示的是记录的哪个版本，请刷新页面。"
+
+
+def _page_client(actor: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(actor.user)
+    return client
+
+
+def test_page_form_shows_the_version_it_was_rendered_with(staff: dict[str, Any], new_request: Any) -> None:
+    sr = new_request()
+
+    html = _page_client(staff["team_lead"]).get(f"/service/requests/{sr.number}/").content.decode()
+
+    assert '<input type="hidden" name="cancel-version" value="1"' in html
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_page_form_without_a_version_is_refused_in_chinese_and_changes_nothing(
+    staff: dict[str, Any], new_request: Any, version: str | None
+) -> None:
+    sr = new_request()
+    events = Event.objects.count()
+    data = {"action": "cancel", "cancel-reason": "客户撤回"}
+    if version is not None:
+        data["cancel-version"] = version
+
+    response = _page_client(staff["team_lead"]).post(f"/service/requests/{sr.number}/", data)
+
+    assert response.status_code == 422
+    assert NO_VERSION in response.content.decode()
+    assert zh("This form does not say which version of the record it was shown; reload the page.") == NO_VERSION
+    sr.refresh_from_db()
+    assert (sr.state, sr.version, Event.objects.count()) == ("registered", 1, events)
+
+
+def test_board_dispatch_without_a_version_is_refused(staff: dict[str, Any], new_request: Any) -> None:
+    sr = new_request()
+
+    response = _page_client(staff["team_lead"]).post(
+        "/service/board/", {"action": "dispatch", "number": sr.number, "engineer": "eng1"}
+    )
+
+    assert response.status_code == 422
+    assert NO_VERSION in response.content.decode()
+    sr.refresh_from_db()
+    assert (sr.state, sr.engineer_id) == ("registered", None)
