@@ -20,6 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = REPO_ROOT / "var" / "bench"
 SQLITE_PATH = BENCH_DIR / "bench.sqlite3"
 META_TABLE = "bench_meta"
+BENCH_SECRET_KEY = "bench-only-secret-key-never-used-in-production-0123456789abcdef"
 
 
 def targets() -> dict[str, str]:
@@ -47,6 +48,9 @@ def setup_django(url: str) -> None:
                 Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
     os.environ["AFTERSALES_DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "aftersales.settings"
+    # The settings refuse the built-in key on PostgreSQL; the bench (and the servers it starts, which
+    # inherit this environment) runs with a bench-only one.
+    os.environ.setdefault("AFTERSALES_SECRET_KEY", BENCH_SECRET_KEY)
     import django
     from django.core.management import call_command
 

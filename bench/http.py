@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bench.database import REPO_ROOT, log
+from bench.database import BENCH_SECRET_KEY, REPO_ROOT, log
 from bench.report import Figure, percentile
 
 
@@ -44,6 +44,7 @@ def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
         **os.environ,
         "AFTERSALES_DATABASE_URL": url,
         "AFTERSALES_PERIODIC": "off",
+        "AFTERSALES_SECRET_KEY": os.environ.get("AFTERSALES_SECRET_KEY") or BENCH_SECRET_KEY,
         "DJANGO_SETTINGS_MODULE": "aftersales.settings",
         "PYTHONUNBUFFERED": "1",
     }

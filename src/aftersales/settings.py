@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from aftersales import conf
@@ -177,6 +179,46 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Deployment: HTTPS, Content-Security-Policy, the secret key (issue 12, point 8) ---------------
+# Embedded default: plain http on 127.0.0.1, none of the HTTPS settings. HTTPS mode (AFTERSALES_HTTPS,
+# on by itself when every AFTERSALES_CSRF_TRUSTED_ORIGINS is https://, as in the README's production
+# environment) turns on HSTS, the redirect to https, secure cookies and the proxy's X-Forwarded-Proto;
+# each has its own AFTERSALES_* variable (conf.py). `aftersales check --deploy` is clean with it.
+if not CONFIG.secret_key_set and not CONFIG.embedded:
+    raise ImproperlyConfigured(
+        "AFTERSALES_SECRET_KEY is not set: the built-in key is only for the embedded default "
+        "(SQLite under var/, plain http). Set it, e.g. "
+        "AFTERSALES_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
+SECURE_HSTS_SECONDS = CONFIG.hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG.hsts_include_subdomains
+SECURE_HSTS_PRELOAD = CONFIG.hsts_preload
+SECURE_SSL_REDIRECT = CONFIG.ssl_redirect
+SECURE_PROXY_SSL_HEADER = CONFIG.proxy_ssl_header
+SESSION_COOKIE_SECURE = CONFIG.secure_cookies
+CSRF_COOKIE_SECURE = CONFIG.secure_cookies
+# CSP (django-csp 4): scripts and styles only from our own static files, or inline with the
+# request's nonce ({{ CSP_NONCE }}); no inline event handlers, style attributes or javascript: URLs.
+# data: images are the customer signatures shown on the record pages.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# --- end of deployment settings ------------------------------------------------------------------
 
 EMAIL_HOST = CONFIG.email_host or "localhost"
 EMAIL_PORT = CONFIG.email_port

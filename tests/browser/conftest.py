@@ -5,6 +5,7 @@ The launch settings (Debian Chromium, zh-CN locale, Asia/Shanghai) live in tests
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,29 @@ expect.set_options(timeout=10_000)
 def _short_page_timeouts(page: Page) -> None:
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
+
+
+# A page that answers 4xx (an invalid form, a refused move) is logged by Chromium as a failed load;
+# that is the test's subject, not a page error.
+EXPECTED_FAILED_LOAD = "Failed to load resource: the server responded with a status of 4"
+
+
+@pytest.fixture(autouse=True)
+def no_page_errors(page: Page) -> Iterator[list[str]]:
+    """Every browser test fails on a console error or an uncaught exception in the page, so a script
+    or style the Content-Security-Policy blocks ("Refused to execute inline script …") is caught."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not message.text.startswith(EXPECTED_FAILED_LOAD)
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    yield errors
+    assert errors == []
 
 
 def login(page: Page, live_server: Any, username: str, password: str = PASSWORD) -> None:

@@ -222,23 +222,30 @@ def test_stale_version_is_refused_and_changes_nothing(as_role: Any, staff: Any, 
 def test_r3_finance_is_refused_while_the_quantities_differ(as_role: Any, staff: Any, new_return: Any):
     found = _approved(staff, new_return)
     warehouse, finance = as_role("warehouse"), as_role("finance")
-    assert warehouse.post(_detail(found.number), {"action": "receive", "receive-quantity": "1"}).status_code == 302
+    receive = {"action": "receive", "receive-quantity": "1", "receive-version": found.version}
+    assert warehouse.post(_detail(found.number), receive).status_code == 302
     page = finance.get(_detail(found.number)).content.decode()
     assert 'id="action-book"' in page
     assert 'id="quantity-warning"' in page
-    response = finance.post(_detail(found.number), {"action": "book"})
+    found.refresh_from_db()
+    response = finance.post(_detail(found.number), {"action": "book", "book-version": found.version})
     assert response.status_code == 409
     html = unescape(response.content.decode())
     assert "R3：实收数量 1 与批准数量 2 不一致" in html
     assert ReturnRequest.objects.get(pk=found.pk).state == "received"
     # The warehouse recounts; finance books.
-    assert warehouse.post(_detail(found.number), {"action": "receive", "receive-quantity": "2"}).status_code == 302
-    assert finance.post(_detail(found.number), {"action": "book"}).status_code == 302
+    receive = {"action": "receive", "receive-quantity": "2", "receive-version": found.version}
+    assert warehouse.post(_detail(found.number), receive).status_code == 302
+    found.refresh_from_db()
+    assert finance.post(_detail(found.number), {"action": "book", "book-version": found.version}).status_code == 302
     found.refresh_from_db()
     assert (found.state, found.received_quantity) == ("booked", 2)
     # An exchange then ships its replacement (the warehouse).
     assert 'id="action-reissue"' in warehouse.get(_detail(found.number)).content.decode()
-    assert warehouse.post(_detail(found.number), {"action": "reissue"}).status_code == 302
+    assert (
+        warehouse.post(_detail(found.number), {"action": "reissue", "reissue-version": found.version}).status_code
+        == 302
+    )
     assert ReturnRequest.objects.get(pk=found.pk).state == "reissued"
 
 

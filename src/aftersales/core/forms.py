@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import DomainError
 
@@ -50,9 +51,22 @@ class StyledModelForm(StyledFormMixin, forms.ModelForm):
 
 class ActionForm(StyledForm):
     """The form of one move on a record's page: it carries the version the page was rendered with,
-    so a stale page gets the service's conflict message instead of overwriting (core.actions)."""
+    so a stale page gets the service's conflict message instead of overwriting (core.actions).
+
+    The version is required: a form posted without it (or with something that is not a version) is
+    refused with a message above the form, and nothing is done. The field is hidden, so its error
+    is shown as the form's own.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "version" in self.errors or cleaned.get("version") is None:
+            self.errors.pop("version", None)
+            cleaned.pop("version", None)
+            self.add_error(None, _("This form does not say which version of the record it was shown; reload the page."))
+        return cleaned
 
 
 def form_errors_from(
