@@ -27,6 +27,7 @@ AREAS: dict[str, str] = {
     "deadlines": "bench.deadlines",
     "service": "bench.service",
     "complaints": "bench.complaints",
+    "share": "bench.share",
 }
 RESULT_MARK = "BENCH-RESULT "
 

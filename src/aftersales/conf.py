@@ -41,6 +41,7 @@ class Config:
     web_workers: int
     web_threads: int
     periodic: bool
+    bench_floor: bool
 
 
 def load() -> Config:
@@ -64,4 +65,7 @@ def load() -> Config:
         web_threads=int(os.environ.get("AFTERSALES_WEB_THREADS") or 8),
         # Off only for measurements (bench) that must not run the sweep or daily jobs in the server.
         periodic=_bool("AFTERSALES_PERIODIC", True),
+        # Bench only: mounts POST /bench/floor (one ORM insert in a transaction), the floor the
+        # bench compares intake with. Never on in production.
+        bench_floor=_bool("AFTERSALES_BENCH_FLOOR", False),
     )

@@ -171,6 +171,7 @@ AFTERSALES_COMPANY_ADDRESS = CONFIG.company_address  # printed on the forms (S11
 AFTERSALES_COMPANY_PHONE = CONFIG.company_phone
 AFTERSALES_WEB_WORKERS = CONFIG.web_workers
 AFTERSALES_WEB_THREADS = CONFIG.web_threads
+AFTERSALES_BENCH_FLOOR = CONFIG.bench_floor
 
 LOGGING = {
     "version": 1,
