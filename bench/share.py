@@ -13,6 +13,7 @@ clients are added on PostgreSQL.
 from __future__ import annotations
 
 import os
+
 from bench.context import Context
 from bench.database import log
 from bench.http import _forget_created, database_url, run_clients, serve
@@ -31,7 +32,9 @@ def _per_client() -> int:
 def _measure(port: int, token: str, path: str, bodies: list[list[bytes]], expect: int) -> tuple[float, str, int]:
     latencies, errors, wall = run_clients(port, token, path, bodies, expect=expect)
     first = f" (first: {errors[0]})" if errors else ""
-    note = f"p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, {len(errors)} errors{first}"
+    note = (
+        f"p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, {len(errors)} errors{first}"
+    )
     return len(latencies) / wall, note, len(errors)
 
 

@@ -42,6 +42,8 @@ class Config:
     web_threads: int
     periodic: bool
     bench_floor: bool
+    audit_key: str
+    audit_chain: str
 
 
 def load() -> Config:
@@ -68,4 +70,10 @@ def load() -> Config:
         # Bench only: mounts POST /bench/floor (one ORM insert in a transaction), the floor the
         # bench compares intake with. Never on in production.
         bench_floor=_bool("AFTERSALES_BENCH_FLOOR", False),
+        # The key of the event chain's HMAC (docs/decisions/0009): kept outside the database. Unset on
+        # the embedded default: generated into var/audit.key (mode 0600); required on PostgreSQL.
+        audit_key=os.environ.get("AFTERSALES_AUDIT_KEY", "").strip(),
+        # "inline" (chained inside the writing transaction) or "deferred" (chained right after its
+        # commit); empty: inline on SQLite, deferred on PostgreSQL (docs/decisions/0009).
+        audit_chain=os.environ.get("AFTERSALES_AUDIT_CHAIN", "").strip().lower(),
     )
