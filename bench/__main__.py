@@ -28,6 +28,7 @@ AREAS: dict[str, str] = {
     "service": "bench.service",
     "complaints": "bench.complaints",
     "share": "bench.share",
+    "audit": "bench.audit",
 }
 RESULT_MARK = "BENCH-RESULT "
 

@@ -47,6 +47,8 @@ def setup_django(url: str) -> None:
                 Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
     os.environ["AFTERSALES_DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "aftersales.settings"
+    # The audit chain's key (required on PostgreSQL), also for the servers the bench starts.
+    os.environ.setdefault("AFTERSALES_AUDIT_KEY", "bench-audit-key-not-a-secret")
     import django
     from django.core.management import call_command
 
