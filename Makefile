@@ -59,7 +59,8 @@ test-sqlite: setup
 test-postgres: setup
 	@if [ -n "$$AFTERSALES_TEST_POSTGRES_URL" ]; then \
 	  echo "== PostgreSQL: $$AFTERSALES_TEST_POSTGRES_URL"; \
-	  AFTERSALES_DATABASE_URL=$$AFTERSALES_TEST_POSTGRES_URL $(BIN)/pytest -q -n 2 --dist loadfile; \
+	  AFTERSALES_DATABASE_URL=$$AFTERSALES_TEST_POSTGRES_URL AFTERSALES_AUDIT_KEY=$${AFTERSALES_AUDIT_KEY:-test-audit-key} \
+	    $(BIN)/pytest -q -n 2 --dist loadfile; \
 	else echo "== PostgreSQL run skipped: AFTERSALES_TEST_POSTGRES_URL is not set (.ci/run sets it)"; fi
 
 # Its own databases (var/bench/, AFTERSALES_BENCH_POSTGRES_URL), built on first use and cached.

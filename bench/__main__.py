@@ -27,6 +27,8 @@ AREAS: dict[str, str] = {
     "deadlines": "bench.deadlines",
     "service": "bench.service",
     "complaints": "bench.complaints",
+    "share": "bench.share",
+    "audit": "bench.audit",
 }
 RESULT_MARK = "BENCH-RESULT "
 

@@ -51,6 +51,8 @@ def setup_django(url: str) -> None:
     # The settings refuse the built-in key on PostgreSQL; the bench (and the servers it starts, which
     # inherit this environment) runs with a bench-only one.
     os.environ.setdefault("AFTERSALES_SECRET_KEY", BENCH_SECRET_KEY)
+    # The audit chain's key (required on PostgreSQL), also for the servers the bench starts.
+    os.environ.setdefault("AFTERSALES_AUDIT_KEY", "bench-audit-key-not-a-secret")
     import django
     from django.core.management import call_command
 

@@ -32,6 +32,8 @@ def _fast_test_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every test Client builds its own middleware; WhiteNoise would index ~900 static files each time.
     settings.WHITENOISE_AUTOREFRESH = True
+    # The audit chain's key (docs/decisions/0009): the suite's own, unless the run sets one.
+    settings.AFTERSALES_AUDIT_KEY = settings.AFTERSALES_AUDIT_KEY or "test-audit-key"
 
 
 @pytest.fixture(autouse=True)

@@ -49,6 +49,9 @@ class Config:
     signin_lockout: bool
     signin_failures: int
     signin_cooloff_minutes: int
+    bench_floor: bool
+    audit_key: str
+    audit_chain: str
     # --- deployment: HTTPS and its headers (issue 12, point 8) ---
     https: bool
     hsts_seconds: int
@@ -118,4 +121,13 @@ def load() -> Config:
         secure_cookies=_bool("AFTERSALES_SECURE_COOKIES", https),
         proxy_ssl_header=_proxy_ssl_header(https),
         secret_key_set=bool(secret_key),
+        # Bench only: mounts POST /bench/floor (one ORM insert in a transaction), the floor the
+        # bench compares intake with. Never on in production.
+        bench_floor=_bool("AFTERSALES_BENCH_FLOOR", False),
+        # The key of the event chain's HMAC (docs/decisions/0009): kept outside the database. Unset on
+        # the embedded default: generated into var/audit.key (mode 0600); required on PostgreSQL.
+        audit_key=os.environ.get("AFTERSALES_AUDIT_KEY", "").strip(),
+        # "inline" (chained inside the writing transaction) or "deferred" (chained right after its
+        # commit); empty: inline on SQLite, deferred on PostgreSQL (docs/decisions/0009).
+        audit_chain=os.environ.get("AFTERSALES_AUDIT_CHAIN", "").strip().lower(),
     )

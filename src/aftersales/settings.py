@@ -239,6 +239,8 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.service.tasks.handins_overdue_task": "10 0 * * *",  # S14 overdue hand-ins, 00:10
     "aftersales.complaints.tasks.responsibility_review_task": "20 0 1 * *",  # K8 monthly review, 1st 00:20
 }
+# Chains the events a crash left unchained between commit and the on-commit hook (docs/decisions/0009).
+AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.audit_chain_task"] = 60
 if SQLITE:
     AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.sqlite_checkpoint_task"] = 60
 if not CONFIG.periodic:
@@ -249,6 +251,20 @@ AFTERSALES_COMPANY_ADDRESS = CONFIG.company_address  # printed on the forms (S11
 AFTERSALES_COMPANY_PHONE = CONFIG.company_phone
 AFTERSALES_WEB_WORKERS = CONFIG.web_workers
 AFTERSALES_WEB_THREADS = CONFIG.web_threads
+AFTERSALES_BENCH_FLOOR = CONFIG.bench_floor
+
+# The event chain (X3, docs/decisions/0009): HMAC key from outside the database; how events are chained.
+AFTERSALES_AUDIT_KEY = CONFIG.audit_key
+AFTERSALES_AUDIT_KEY_FILE = VAR_DIR / "audit.key"  # the embedded default's generated key (mode 0600)
+if not AFTERSALES_AUDIT_KEY and not SQLITE:
+    raise ImproperlyConfigured(
+        "AFTERSALES_AUDIT_KEY is not set. On PostgreSQL the audit chain's key must come from outside the "
+        "database: set AFTERSALES_AUDIT_KEY to a long random secret (e.g. `python -c 'import secrets; "
+        "print(secrets.token_urlsafe(32))'`) and keep it with the deployment's other secrets."
+    )
+if CONFIG.audit_chain not in {"", "inline", "deferred"}:
+    raise ImproperlyConfigured("AFTERSALES_AUDIT_CHAIN must be 'inline' or 'deferred'.")
+AFTERSALES_AUDIT_CHAIN = CONFIG.audit_chain or ("inline" if SQLITE else "deferred")
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,3 +21,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
+
+if settings.AFTERSALES_BENCH_FLOOR:  # bench only (AFTERSALES_BENCH_FLOOR=on): the floor intake is compared with
+    from aftersales.core.floor import floor
+
+    urlpatterns.append(path("bench/floor", floor))

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from aftersales.accounts.models import ApiToken, Region, ServicePoint, User
 from aftersales.calendars.models import WorkCalendar
-from aftersales.core.events import event_record
+from aftersales.core.events import Subject, event_record, events_chain_pending
 from aftersales.core.models import GENESIS_HASH, Event, EventChainHead
 from aftersales.core.rows import row_get, rows_insert, rows_list
 from aftersales.policies.models import PolicyVersion
@@ -112,13 +112,15 @@ def test_rows_insert_refuses_saved_rows_and_unsaved_relations(db):
         rows_insert([User(username="new")])  # its save() handles the password
 
 
-def test_x3_the_first_event_ever_makes_the_chain_head(make_user):
-    user = make_user("admin")
-    EventChainHead.objects.all().delete()  # as in a database no event was written to yet
+def test_x3_the_first_event_ever_makes_the_chain_head(db):
+    assert not Event.objects.exists()  # a fresh database: no event, no head row yet
+    assert not EventChainHead.objects.exists()
+    subject = Subject("core.counter", "1", "counter")
     with transaction.atomic():
-        first = event_record(subject=user, action="test.first", actor=user)
-        second = event_record(subject=user, action="test.second", actor=user)
-    assert first.prev_hash == GENESIS_HASH
-    assert second.prev_hash == first.hash
+        event_record(subject=subject, action="test.first")
+        event_record(subject=subject, action="test.second")
+    events_chain_pending()
+    first, second = Event.objects.order_by("seq")
     head = EventChainHead.objects.get(pk=1)
+    assert (first.seq, first.prev_hash, second.seq, second.prev_hash) == (1, GENESIS_HASH, 2, first.hash)
     assert (head.last_hash, head.count) == (second.hash, 2)

@@ -34,7 +34,7 @@ from aftersales.clocks.models import Clock
 from aftersales.clocks.services import LADDER_KEY, clock_recompute, next_check
 from aftersales.core.access import SYSTEM
 from aftersales.core.bulk import bulk_execute, bulk_update, datetime_adapter, pipelined
-from aftersales.core.events import EventDraft, Subject, events_chain_lock, events_record
+from aftersales.core.events import EventDraft, Subject, events_record
 from aftersales.policies.selectors import policy_get
 
 BATCH = 1000
@@ -234,12 +234,11 @@ def _process_chunk(ids: list[int], now: dt.datetime, ladders: dict[str, Any], re
         for clock in clocks:
             _advance(clock, ladders.get(clock.kind, []), chunk)
             clock.next_check_at = next_check(clock, ladders)
-        # The chain is locked first, so that on PostgreSQL the clock UPDATE runs on the server
-        # while the events are hashed here, and the INSERT follows it without a wait between.
-        head = events_chain_lock() if chunk.events else None
+        # On PostgreSQL the clock UPDATE runs on the server while the event rows are built here;
+        # the events are chained after the commit (docs/decisions/0009), no head lock is held here.
         with pipelined():
             _save(clocks, now)
-            events_record(chunk.events, head=head)
+            events_record(chunk.events)
         result.notified += len(notifications_send(chunk.notifications))
         for escalation in chunk.escalations:
             handler = ESCALATION_HANDLERS.get(escalation.clock.subject_type)

@@ -1,19 +1,38 @@
-"""event_record(): the only writer of core.Event (X3)."""
+"""The event log (X3): event_record()/events_record() are its only writers; the keyed chain.
+
+Chain (docs/decisions/0009): each chained event stores its position `seq`, the previous event's
+hash and HMAC-SHA256(key, canonical JSON of every other column, prev_hash included); the head row
+stores the last hash and the count under its own HMAC. The key comes from outside the database
+(audit_key()). Events are chained either inside the writing transaction ("inline", the default on
+SQLite, where writers are serialised anyway) or, on PostgreSQL, inserted unchained and chained by
+a short transaction right after the commit (on-commit hook), so no business transaction holds the
+head; events_chain_pending() (also the periodic audit_chain_task) chains whatever is left.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
-from collections.abc import Sequence
+import logging
+import os
+import secrets
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C accelerated, not in typeshed
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from aftersales.core.bulk import bulk_insert, datetime_adapter
+from aftersales.core.bulk import bulk_execute, bulk_insert, bulk_update, datetime_adapter
 from aftersales.core.models import GENESIS_HASH, Event, EventChainHead
+
+log = logging.getLogger("aftersales.audit")
 
 # action -> human label, filled by each app's events.py (register_action_labels).
 ACTION_LABELS: dict[str, Any] = {}
@@ -25,7 +44,9 @@ def register_action_labels(labels: dict[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class Subject:
-    """A record named without loading it as a model instance (the sweep's clocks): type, key, label."""
+    """A record named without loading it as a model instance (the sweep's clocks): type, key, label.
+
+    The label is for messages only; events store type and id (names are resolved when read)."""
 
     type: str  # "app_label.model"
     id: str
@@ -41,30 +62,162 @@ def subject_key(obj: models.Model | Subject) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
+# --- the key -------------------------------------------------------------------------------------
+
+_KEYS: dict[tuple[str, str], bytes] = {}
+
+
+def audit_key() -> bytes:
+    """The chain's HMAC key: AFTERSALES_AUDIT_KEY, or on the embedded default (no key set) the key
+    generated into var/audit.key with mode 0600 on first use and reused after."""
+    configured = str(settings.AFTERSALES_AUDIT_KEY or "")
+    path = str(settings.AFTERSALES_AUDIT_KEY_FILE)
+    cached = _KEYS.get((configured, path))
+    if cached is None:
+        cached = configured.encode() if configured else _key_file(Path(path))
+        _KEYS[(configured, path)] = cached
+    return cached
+
+
+def _key_file(path: Path) -> bytes:
+    if path.exists():
+        return path.read_bytes().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48).encode()
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secret + b"\n")
+        os.link(temporary, path)  # atomic, and fails when another process made the key first
+    except FileExistsError:
+        return path.read_bytes().strip()
+    finally:
+        temporary.unlink(missing_ok=True)
+    return secret
+
+
+# --- what is hashed --------------------------------------------------------------------------------
+
 # Encoders made once: json.dumps() with any option builds a new JSONEncoder per call (~2 µs).
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-_PLAIN = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
-def _canonical(payload: dict[str, Any]) -> bytes:
-    return _CANONICAL.encode(payload).encode()
+def _text(value: str) -> str:
+    return encode_basestring(value)  # type: ignore[no-any-return]
 
 
-def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode() + _canonical(payload)).hexdigest()
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
 
 
-def event_payload(event: Event) -> dict[str, Any]:
-    return {
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor": event.actor_id,
-        "subject_type": event.subject_type,
-        "subject_id": event.subject_id,
-        "action": event.action,
-        "rule": event.rule,
-        "policy_version": event.policy_version,
-        "data": event.data,
-    }
+def _iso(value: dt.datetime | str) -> str:
+    """The instant as ISO text in UTC, however the database handed it back."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return value.isoformat()
+
+
+def _data_text(value: Any) -> str:
+    """The data as canonical JSON text (jsonb hands back a parsed value, SQLite the stored text)."""
+    if isinstance(value, str | bytes):
+        value = json.loads(value)
+    return _CANONICAL.encode(value)
+
+
+def event_payload(
+    event_id: int,
+    seq: int,
+    occurred_iso: str,
+    actor_id: int | None,
+    subject_type: str,
+    subject_id: str,
+    action: str,
+    rule: str,
+    policy_version: int | None,
+    data_text: str,
+    prev_hash: str,
+) -> bytes:
+    """Every stored column of an event but its hash, as canonical JSON (sorted keys, no spaces)."""
+    return (
+        f'{{"action":{_text(action)},"actor":{_number(actor_id)},"data":{data_text},"id":{int(event_id)},'
+        f'"occurred_at":{_text(occurred_iso)},"policy_version":{_number(policy_version)},'
+        f'"prev_hash":{_text(prev_hash)},"rule":{_text(rule)},"seq":{int(seq)},'
+        f'"subject_id":{_text(subject_id)},"subject_type":{_text(subject_type)}}}'
+    ).encode()
+
+
+def event_mac(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def head_mac(key: bytes, count: int, last_hash: str) -> str:
+    return hmac.new(key, f"head:{int(count)}:{last_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+# --- the head ------------------------------------------------------------------------------------
+
+
+def _qn(name: str) -> str:
+    return str(transaction.get_connection().ops.quote_name(name))
+
+
+def _head_lock() -> tuple[str, int]:
+    """Lock the head row for this (short) transaction; (last hash, count). Makes it when missing."""
+    connection = transaction.get_connection()
+    table = _qn(EventChainHead._meta.db_table)
+    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: BEGIN IMMEDIATE
+    lock = f"SELECT last_hash, {_qn('count')} FROM {table} WHERE id = 1{for_update}"  # noqa: S608 — our names
+    with connection.cursor() as cursor:
+        cursor.execute(lock)
+        row = cursor.fetchone()
+        if row is None:  # the first event ever: make the head, then lock it
+            cursor.execute(
+                f"INSERT INTO {table} (id, last_hash, {_qn('count')}, mac) VALUES (1, %s, 0, %s) "  # noqa: S608
+                "ON CONFLICT (id) DO NOTHING",
+                [GENESIS_HASH, head_mac(audit_key(), 0, GENESIS_HASH)],
+            )
+            cursor.execute(lock)
+            row = cursor.fetchone()
+    return str(row[0]), int(row[1])
+
+
+def _head_advance(last_hash: str, count: int) -> None:
+    table = _qn(EventChainHead._meta.db_table)
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_hash = %s, {_qn('count')} = %s, mac = %s WHERE id = 1",  # noqa: S608
+            [last_hash, count, head_mac(audit_key(), count, last_hash)],
+        )
+
+
+def _allocate_ids(count: int) -> int:
+    """The first of `count` new event ids (inline chaining hashes the id, so it is known before the
+    insert). SQLite: the table's AUTOINCREMENT counter, under the write lock; PostgreSQL: its sequence."""
+    connection = transaction.get_connection()
+    table = Event._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+                f"COALESCE((SELECT MAX(id) FROM {_qn(table)}), 0))",
+                [table],
+            )
+            return int(cursor.fetchone()[0]) + 1
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+        ids = [int(r[0]) for r in cursor.fetchall()]
+    if ids != list(range(ids[0], ids[0] + count)):  # another writer took some in between: use them one by one
+        raise _Scattered(ids)
+    return ids[0]
+
+
+class _Scattered(Exception):  # noqa: N818 — internal signal
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+
+# --- writing -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -79,153 +232,203 @@ class EventDraft:
     policy_version: int | None = None
 
 
-def _dumps(value: Any) -> str:
-    return _PLAIN.encode(value)
-
-
-def _prepare(draft: EventDraft, prev: str, now: dt.datetime, now_iso: str) -> dict[str, Any]:
-    """The column values of one event, its hash chained to `prev`.
-
-    The hashed text is built from the already canonical data text; it equals
-    `_canonical(event_payload(event))` byte for byte (sorted keys, the same separators), which is
-    what chain_verify() recomputes. Building it this way saves two JSON encodings per event.
-    """
-    subject_type, subject_id = subject_key(draft.subject)
-    user = getattr(draft.actor, "user", draft.actor)
-    actor_id = user.pk if getattr(user, "pk", None) else None
-    data_text = _CANONICAL.encode(draft.data or {})
-    payload = (
-        f'{{"action":{_dumps(draft.action)},"actor":{_dumps(actor_id)},"data":{data_text},'
-        f'"occurred_at":{_dumps(now_iso)},"policy_version":{_dumps(draft.policy_version)},'
-        f'"rule":{_dumps(draft.rule)},"subject_id":{_dumps(subject_id)},"subject_type":{_dumps(subject_type)}}}'
-    )
-    return {
-        "occurred_at": now,
-        "actor_id": actor_id,
-        "actor_label": (getattr(user, "username", "") or "system")[:150],
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "subject_label": str(draft.subject)[:200],
-        "action": draft.action,
-        "rule": draft.rule,
-        "policy_version": draft.policy_version,
-        "data": data_text,  # canonical JSON text
-        "prev_hash": prev,
-        "hash": hashlib.sha256((prev + payload).encode()).hexdigest(),
-    }
-
-
-def _chain_sql() -> tuple[str, str, str]:
-    """(lock, create, advance): the head row's statements as plain SQL. Every write of every service
-    runs lock and advance; built and compiled by the ORM they cost ~0.6 ms a call on the bench VM
-    (docs/decisions/0004)."""
-    connection = transaction.get_connection()
-    qn = connection.ops.quote_name
-    table, key, last_hash, count = qn(EventChainHead._meta.db_table), qn("id"), qn("last_hash"), qn("count")
-    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: BEGIN IMMEDIATE
-    return (
-        f"SELECT {last_hash} FROM {table} WHERE {key} = 1{for_update}",  # noqa: S608 — our names
-        f"INSERT INTO {table} ({key}, {last_hash}, {count}) VALUES (1, %s, 0) ON CONFLICT ({key}) DO NOTHING",  # noqa: S608
-        f"UPDATE {table} SET {last_hash} = %s, {count} = {count} + %s WHERE {key} = 1",  # noqa: S608
-    )
-
-
-def _chain_lock() -> str:
-    lock, create, _advance = _chain_sql()
-    with transaction.get_connection().cursor() as cursor:
-        cursor.execute(lock)
-        row = cursor.fetchone()
-        if row is None:  # the first event ever: make the head, then lock it
-            cursor.execute(create, [GENESIS_HASH])
-            cursor.execute(lock)
-            row = cursor.fetchone()
-        return str(row[0])
-
-
-def _chain_advance(last_hash: str, count: int) -> None:
-    with transaction.get_connection().cursor() as cursor:
-        cursor.execute(_chain_sql()[2], [last_hash, count])
-
-
-# The columns _prepare fills, in its order, with their PostgreSQL types (core.bulk.bulk_insert).
+# The columns of a written event, in order, with their PostgreSQL types (core.bulk.bulk_insert).
 EVENT_COLUMNS = {
+    "id": "bigint",
     "occurred_at": "timestamptz",
     "actor_id": "bigint",
-    "actor_label": "text",
     "subject_type": "text",
     "subject_id": "text",
-    "subject_label": "text",
     "action": "text",
     "rule": "text",
     "policy_version": "integer",
     "data": "jsonb",
+    "seq": "bigint",
     "prev_hash": "text",
     "hash": "text",
 }
+PENDING_COLUMNS = {name: kind for name, kind in EVENT_COLUMNS.items() if name not in {"id", "seq"}}
 
 
-def events_chain_lock() -> str:
-    """Lock the head of the event chain for the caller's transaction; its last hash.
+def _fields(draft: EventDraft) -> tuple[int | None, str, str, str, str, int | None, str]:
+    """(actor id, subject type, subject id, action, rule, policy version, canonical data text)."""
+    subject_type, subject_id = subject_key(draft.subject)
+    user = getattr(draft.actor, "user", draft.actor)
+    actor_id = user.pk if getattr(user, "pk", None) else None
+    return (
+        actor_id,
+        subject_type,
+        subject_id,
+        draft.action,
+        draft.rule,
+        draft.policy_version,
+        _CANONICAL.encode(draft.data or {}),
+    )
 
-    For a writer that wants the lock taken before it starts a pipeline (events_record(head=…)).
-    """
-    return _chain_lock()
+
+def _inline() -> bool:
+    return settings.AFTERSALES_AUDIT_CHAIN == "inline"
 
 
-def events_record(drafts: Sequence[EventDraft], *, head: str | None = None) -> int:
-    """Append events to the chain in order, inside the caller's transaction: one chain lock, one
-    core.bulk.bulk_insert. Returns how many were written.
+def _write(drafts: Sequence[EventDraft]) -> list[tuple[Any, ...]]:
+    """Insert the events; inline: chained (rows in EVENT_COLUMNS order), deferred: unchained, chained
+    after the commit (rows in PENDING_COLUMNS order)."""
+    now = timezone.now()
+    occurred_at = datetime_adapter()(now)
+    fields = [_fields(d) for d in drafts]
+    table = Event._meta.db_table
+    if not _inline():
+        rows = [(occurred_at, *f, "", "") for f in fields]
+        bulk_insert(table, PENDING_COLUMNS, rows)
+        transaction.on_commit(_chain_after_commit)
+        return rows
+    prev, count = _head_lock()
+    try:
+        first = _allocate_ids(len(fields))
+        ids = list(range(first, first + len(fields)))
+    except _Scattered as scattered:
+        ids = scattered.ids
+    key = audit_key()
+    iso = _iso(now)
+    rows = []
+    for event_id, f in zip(ids, fields, strict=True):
+        count += 1
+        digest = event_mac(key, event_payload(event_id, count, iso, *f, prev))
+        rows.append((event_id, occurred_at, *f, count, prev, digest))
+        prev = digest
+    bulk_insert(table, EVENT_COLUMNS, rows)
+    _head_advance(prev, count)
+    return rows
+
+
+def events_record(drafts: Sequence[EventDraft]) -> int:
+    """Append events in order, inside the caller's transaction: one core.bulk.bulk_insert (plus,
+    inline, the head's read and update). Returns how many were written.
 
     Measured (make bench, clock sweep of 1,000 due clocks): bulk_create spent ~150 ms compiling
     the rows into SQLite's 999-variable batches and executemany made one round trip per row on
     PostgreSQL; model instances and three JSON encodings per event cost ~100 ms more.
-    `head`: the chain already locked by events_chain_lock() in this transaction (no query here
-    before the insert, so the insert can follow queued statements without waiting for them).
     Rule: X3. Events: the ones written.
     """
     assert transaction.get_connection().in_atomic_block, "events_record() runs inside a service transaction"
     if not drafts:
         return 0
-    prev = head if head is not None else _chain_lock()
-    now = timezone.now()
-    now_iso = now.isoformat()
-    rows = []
-    for draft in drafts:
-        row = _prepare(draft, prev, now, now_iso)
-        prev = row["hash"]
-        rows.append(row)
-    assert list(rows[0]) == list(EVENT_COLUMNS)
-    occurred_at = datetime_adapter()(now)  # the same instant for every row
-    bulk_insert(
-        Event._meta.db_table,
-        EVENT_COLUMNS,
-        [tuple(occurred_at if c == "occurred_at" else v for c, v in r.items()) for r in rows],
-    )
-    _chain_advance(prev, len(rows))
-    return len(rows)
+    return len(_write(drafts))
 
 
 def event_record(
     *,
-    subject: models.Model,
+    subject: models.Model | Subject,
     action: str,
     actor: Any = None,
     data: dict[str, Any] | None = None,
     rule: str = "",
     policy_version: int | None = None,
 ) -> Event:
-    """Append one event to the chain, inside the caller's transaction.
+    """Append one event, inside the caller's transaction. The Event returned has no `seq` or hash
+    yet when chaining is deferred (they come with the commit).
 
     Rule: X3. Events: the one written.
     """
     assert transaction.get_connection().in_atomic_block, "event_record() runs inside a service transaction"
     draft = EventDraft(subject=subject, action=action, actor=actor, data=data, rule=rule, policy_version=policy_version)
-    now = timezone.now()
-    row = _prepare(draft, _chain_lock(), now, now.isoformat())
-    event = Event(**{**row, "data": json.loads(row["data"])})
+    if _inline():
+        row = dict(zip(EVENT_COLUMNS, _write([draft])[0], strict=True))
+        event = Event(**{**row, "occurred_at": _aware(row["occurred_at"]), "data": json.loads(row["data"])})
+        event._state.adding = False
+        event._state.db = "default"
+        return event
+    actor_id, subject_type, subject_id, action, rule, policy_version, data_text = _fields(draft)
+    event = Event(
+        actor_id=actor_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action=action,
+        rule=rule,
+        policy_version=policy_version,
+        data=json.loads(data_text),
+    )
     event.save()
-    _chain_advance(event.hash, 1)
+    transaction.on_commit(_chain_after_commit)
     return event
+
+
+def _aware(value: Any) -> dt.datetime:
+    return dt.datetime.fromisoformat(_iso(value))
+
+
+# --- chaining after the commit ---------------------------------------------------------------------
+
+CHAIN_BATCH = 5000
+_PENDING_COLUMNS_READ = "id, occurred_at, actor_id, subject_type, subject_id, action, rule, policy_version, data"
+
+
+def _has_pending() -> bool:
+    table = _qn(Event._meta.db_table)
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE seq IS NULL LIMIT 1")  # noqa: S608 — event_pending_idx
+        return cursor.fetchone() is not None
+
+
+def events_chain_pending() -> int:
+    """Chain every event not chained yet, in id order within each batch, each batch in one short
+    transaction that locks the head. Chain order is chaining order. Returns how many were chained.
+
+    Runs after each commit that wrote events (deferred chaining), every minute (audit_chain_task,
+    for a crash between a commit and its hook) and from tests that read the chain. Idempotent.
+    """
+    if not _has_pending():
+        return 0
+    table = _qn(Event._meta.db_table)
+    chained = 0
+    while True:
+        with transaction.atomic():
+            prev, count = _head_lock()
+            rows = bulk_execute(
+                f"SELECT {_PENDING_COLUMNS_READ} FROM {table} WHERE seq IS NULL ORDER BY id LIMIT %s",  # noqa: S608
+                [CHAIN_BATCH],
+                fetch=True,
+            )
+            if not rows:
+                return chained
+            key = audit_key()
+            updates = []
+            for event_id, occurred_at, actor_id, subject_type, subject_id, action, rule, version, data in rows:
+                count += 1
+                payload = event_payload(
+                    event_id,
+                    count,
+                    _iso(occurred_at),
+                    actor_id,
+                    subject_type,
+                    subject_id,
+                    action,
+                    rule,
+                    version,
+                    _data_text(data),
+                    prev,
+                )
+                digest = event_mac(key, payload)
+                updates.append((count, prev, digest, event_id))
+                prev = digest
+            bulk_update(Event._meta.db_table, {"seq": "bigint", "prev_hash": "text", "hash": "text"}, updates)
+            _head_advance(prev, count)
+        chained += len(rows)
+        if len(rows) < CHAIN_BATCH:
+            return chained
+
+
+def _chain_after_commit() -> None:
+    """The on-commit hook: never fails the request that committed; what is left waits for the job."""
+    try:
+        events_chain_pending()
+    except Exception:  # noqa: BLE001 — the periodic audit_chain_task retries
+        log.exception("chaining events after a commit failed; audit_chain_task will retry")
+
+
+def events_pending_count() -> int:
+    """How many events wait to be chained (the lag the audit page shows)."""
+    return Event.objects.filter(seq__isnull=True).count()
 
 
 def changes(obj: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, list[Any]]:
@@ -248,13 +451,134 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return out
 
 
-def chain_verify() -> tuple[bool, int, int | None]:
-    """Recompute every hash in order. Returns (ok, events checked, first broken event id)."""
+@dataclass(frozen=True)
+class ChainReport:
+    """What chain_verify found. When not ok: the first bad event (id, action, time) and why, or,
+    for a fault of the head (edited, or newer events removed), event_id None and the position."""
+
+    ok: bool
+    checked: int
+    pending: int
+    head_count: int
+    event_id: int | None = None
+    action: str = ""
+    occurred_at: dt.datetime | None = None
+    seq: int | None = None
+    reason: str = ""
+
+    def describe(self) -> str:
+        if self.ok:
+            return _("The chain is intact: %(n)s events checked, %(pending)s waiting to be chained.") % {
+                "n": self.checked,
+                "pending": self.pending,
+            }
+        if self.event_id is None:
+            return _("The chain is broken at position %(seq)s: %(reason)s") % {"seq": self.seq, "reason": self.reason}
+        return _("The chain is broken at event %(id)s (%(action)s, %(time)s, position %(seq)s): %(reason)s") % {
+            "id": self.event_id,
+            "action": self.action,
+            "time": self.occurred_at.isoformat() if self.occurred_at else "",
+            "seq": self.seq,
+            "reason": self.reason,
+        }
+
+
+_VERIFY_COLUMNS = (
+    "id, seq, occurred_at, actor_id, subject_type, subject_id, action, rule, policy_version, data, prev_hash, hash"
+)
+
+
+def _chained_rows() -> Iterator[tuple[Any, ...]]:
+    """Every chained event in chain order, streamed (a server-side cursor on PostgreSQL)."""
+    connection = transaction.get_connection()
+    sql = f"SELECT {_VERIFY_COLUMNS} FROM {_qn(Event._meta.db_table)} WHERE seq IS NOT NULL ORDER BY seq"  # noqa: S608
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            while batch := cursor.fetchmany(5000):
+                yield from batch
+        return
+    import psycopg
+    from psycopg.pq import Format
+
+    connection.ensure_connection()
+    with transaction.atomic(), psycopg.ServerCursor(connection.connection, "aftersales_chain_verify") as cursor:
+        oid = psycopg.adapters.types["timestamptz"].oid
+        cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
+        cursor.itersize = 5000
+        cursor.execute(sql)
+        yield from cursor
+
+
+def chain_verify() -> ChainReport:
+    """Recompute every keyed hash in chain order and compare the end with the head.
+
+    Detects: a changed column (the HMAC differs; a chain recomputed with plain SHA-256 or another
+    key too), a removed event (a gap in `seq`, a broken link), removed newest events (the head
+    counts more), an edited head (its HMAC differs). Events not chained yet are counted, not checked.
+    Rule: X3.
+    """
+    key = audit_key()
+    head = EventChainHead.objects.filter(pk=1).values_list("last_hash", "count", "mac").first()
+    pending = events_pending_count()
+    head_count = int(head[1]) if head else 0
     prev = GENESIS_HASH
     checked = 0
-    for event in Event.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != prev or event_hash(prev, event_payload(event)) != event.hash:
-            return False, checked, event.pk
-        prev = event.hash
+
+    def broken(row: tuple[Any, ...] | None, seq: int, reason: str) -> ChainReport:
+        return ChainReport(
+            ok=False,
+            checked=checked,
+            pending=pending,
+            head_count=head_count,
+            event_id=int(row[0]) if row else None,
+            action=str(row[6]) if row else "",
+            occurred_at=_aware(row[2]) if row else None,
+            seq=seq,
+            reason=reason,
+        )
+
+    if head is not None and not hmac.compare_digest(str(head[2]), head_mac(key, head_count, str(head[0]))):
+        return broken(None, head_count, _("the chain head was edited (its keyed hash does not match)"))
+    for row in _chained_rows():
+        (
+            event_id,
+            seq,
+            occurred_at,
+            actor_id,
+            subject_type,
+            subject_id,
+            action,
+            rule,
+            version,
+            data,
+            prev_hash,
+            digest,
+        ) = row
+        if seq != checked + 1:
+            return broken(
+                row, checked + 1, _("an event before it was removed (expected position %(n)s)") % {"n": checked + 1}
+            )
+        if prev_hash != prev:
+            return broken(row, seq, _("it does not link to the event before it"))
+        payload = event_payload(
+            event_id, seq, _iso(occurred_at), actor_id, subject_type, subject_id, action, rule, version,
+            _data_text(data), prev_hash,
+        )  # fmt: skip
+        if not hmac.compare_digest(event_mac(key, payload), str(digest)):
+            return broken(
+                row, seq, _("its content does not match its keyed hash (changed, or rehashed without the key)")
+            )
+        prev = str(digest)
         checked += 1
-    return True, checked, None
+    if head is None:
+        if checked:
+            return broken(None, checked, _("the chain head is missing"))
+    elif checked != head_count or prev != head[0]:
+        return broken(
+            None,
+            checked + 1,
+            _("the chain ends at position %(last)s but its head records %(count)s events: the newest were removed")
+            % {"last": checked, "count": head_count},
+        )
+    return ChainReport(ok=True, checked=checked, pending=pending, head_count=head_count)

@@ -29,8 +29,13 @@ class EventQuerySet(models.QuerySet["Event"]):
 class Event(models.Model):
     """One business action: who, when, on what, what changed (old → new), under which rule.
 
-    Each event stores the hash of the previous one, so any edit or removal breaks the chain
-    (`aftersales audit_verify`). Written only by core.events.event_record().
+    Events keep ids only (actor, subject type + id); the names pages show are resolved when read
+    (core.selectors), so renaming a user or a record never touches the chain. Each chained event
+    stores its position (`seq`), the hash of the previous one and an HMAC-SHA256, keyed from outside
+    the database (AFTERSALES_AUDIT_KEY), over every other column; the head row holds the last hash and
+    count under its own HMAC. So any edit, removal (newest ones included) or recomputed chain
+    fails `aftersales audit verify`. Written only by core.events; chained inside the writing
+    transaction or right after its commit (docs/decisions/0009): `seq` is NULL until then.
     """
 
     occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -42,19 +47,20 @@ class Event(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     subject_type = models.CharField(_("subject type"), max_length=64)
     subject_id = models.CharField(_("subject"), max_length=64)
-    subject_label = models.CharField(_("subject"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=64)
     rule = models.CharField(_("rule"), max_length=32, blank=True)
     policy_version = models.PositiveIntegerField(_("policy version"), null=True, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
+    # The position in the chain (1, 2, …), NULL while the event waits to be chained. Chain order is
+    # chaining order, not id order: ids commit out of order on PostgreSQL.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
     # Not unique, not indexed: the chain (prev_hash → hash, checked by chain_verify) is the
     # integrity check, and an index on random hex made every insert dirty a random page —
     # ~700 of the ~900 pages a 1,000-clock sweep wrote (docs/decisions/0003).
-    hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -62,13 +68,17 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "id"], name="event_subject_idx")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "id"], name="event_subject_idx"),
+            # The events waiting to be chained: a handful at most, found without reading the log.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="event_pending_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if self.pk is not None and not kwargs.get("force_insert"):
             raise TypeError("Events are append-only")
         super().save(*args, **kwargs)
 
@@ -80,10 +90,13 @@ GENESIS_HASH = "0" * 64  # the "previous hash" of the first event
 
 
 class EventChainHead(models.Model):
-    """The single row that serialises appends to the chain (locked FOR UPDATE by each writer)."""
+    """The single row at the end of the chain: last hash, count, and an HMAC over both (`mac`), so
+    removing the newest events is detected even when the head is edited to match. Locked only
+    by the short transaction that chains events (core.events), never for a business transaction."""
 
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     count = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64, blank=True)
 
 
 class Counter(models.Model):

@@ -11,3 +11,11 @@ from aftersales.core.periodic import sqlite_checkpoint
 def sqlite_checkpoint_task() -> None:
     """Every minute on the embedded SQLite install: checkpoint the write-ahead log (see sqlite_checkpoint)."""
     sqlite_checkpoint()
+
+
+@task()
+def audit_chain_task() -> None:
+    """Every minute: chain the events left unchained (a crash between a commit and its on-commit hook)."""
+    from aftersales.core.events import events_chain_pending
+
+    events_chain_pending()

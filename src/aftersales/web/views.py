@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from aftersales.accounts.selectors import actor_for
-from aftersales.core.events import chain_verify
-from aftersales.core.selectors import event_list, event_present
+from aftersales.core.events import chain_verify, events_pending_count
+from aftersales.core.selectors import event_list, events_present
 
 
 @login_required
@@ -29,5 +29,10 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/audit.html",
-        {"page_obj": page, "events": [event_present(e) for e in page.object_list], "verified": verified},
+        {
+            "page_obj": page,
+            "events": events_present(list(page.object_list)),
+            "verified": verified,
+            "pending": events_pending_count(),  # the chaining lag (docs/decisions/0009)
+        },
     )

@@ -1,0 +1,35 @@
+"""aftersales audit verify | chain: the event chain (X3, docs/decisions/0009).
+
+`verify` recomputes every keyed hash in chain order and compares the end with the chain head; it
+exits 1 and names the first bad event (id, action, time, why) when the chain is broken. `chain`
+chains the events waiting to be chained (what the periodic audit_chain_task does).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from aftersales.core.events import chain_verify, events_chain_pending
+
+
+class Command(BaseCommand):
+    help = "Verify the audit event chain (verify), or chain the events waiting for it (chain)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("verify", help="recompute the keyed hash chain; exit 1 at the first bad event")
+        sub.add_parser("chain", help="chain the events not chained yet")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "chain":
+            self.stdout.write(f"{events_chain_pending()} events chained.")
+            return
+        began = time.perf_counter()
+        report = chain_verify()
+        seconds = time.perf_counter() - began
+        if not report.ok:
+            raise CommandError(report.describe(), returncode=1)
+        self.stdout.write(f"{report.describe()} ({seconds:.1f} s)")
