@@ -272,3 +272,14 @@ def test_x4_argon2_is_the_production_hasher_for_new_passwords(settings):
     user = user_create(actor=None, username="wang", password="Kettle-Harbour-77", role="agent")
     assert user.password.startswith("argon2$argon2id$")
     assert User.objects.get(pk=user.pk).check_password("Kettle-Harbour-77")
+
+
+def test_x4_the_demo_password_passes_the_validators_for_every_demo_user():
+    from django.contrib.auth.password_validation import validate_password
+
+    from aftersales.accounts.choices import Role
+    from aftersales.web.management.commands.seed_demo import DEMO_PASSWORD
+
+    assert DEMO_PASSWORD == "Demo-2026-aftersales"  # README's demo-user table names it
+    for role in Role.values:
+        validate_password(DEMO_PASSWORD, User(username=role, email=f"{role}@example.com"))
