@@ -27,7 +27,7 @@ def test_pages_carry_a_policy_without_unsafe_inline(live_server: Any, page: Page
     assert response is not None
     policy = response.headers["content-security-policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
-    assert directives["script-src"] == "'self'"  # + 'nonce-…' on a page that uses {{ CSP_NONCE }}
+    assert directives["script-src"] == "'self'"  # + 'nonce-…' on a page that uses {{ request.csp_nonce }}
     assert directives["style-src"] == "'self'"
     assert directives["img-src"] == "'self' data:"
     assert "unsafe-inline" not in policy
