@@ -144,3 +144,22 @@ def test_proxy_header_off_when_the_server_terminates_tls(clean_environment: pyte
     clean_environment.setenv("AFTERSALES_PROXY_SSL_HEADER", "off")
 
     assert conf.load().proxy_ssl_header is None
+
+
+def test_a_nonce_a_page_uses_is_allowed_by_its_policy() -> None:
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpRequest, HttpResponse
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    def page(request: HttpRequest) -> HttpResponse:
+        template = Template('<script nonce="{{ request.csp_nonce }}">1</script>')
+        return HttpResponse(template.render(Context({"request": request})))
+
+    response = CSPMiddleware(page)(RequestFactory().get("/"))
+
+    nonce = re.search(r'nonce="([^"]+)"', response.content.decode())
+    assert nonce is not None
+    directives = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert directives["script-src"] == f"'self' 'nonce-{nonce.group(1)}'"
+    assert directives["style-src"] == f"'self' 'nonce-{nonce.group(1)}'"

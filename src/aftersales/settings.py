@@ -199,11 +199,10 @@ SECURE_PROXY_SSL_HEADER = CONFIG.proxy_ssl_header
 SESSION_COOKIE_SECURE = CONFIG.secure_cookies
 CSRF_COOKIE_SECURE = CONFIG.secure_cookies
 # CSP (django-csp 4): scripts and styles only from our own static files, or inline with the
-# request's nonce ({{ CSP_NONCE }}); no inline event handlers, style attributes or javascript: URLs.
+# request's nonce ({{ request.csp_nonce }}); no inline event handlers, style attributes or javascript: URLs.
 # data: images are the customer signatures shown on the record pages.
 INSTALLED_APPS += ["csp"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
