@@ -20,7 +20,7 @@ import os
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C accelerated, not in typeshed
+from json.encoder import encode_basestring  # the C encoder of a JSON string
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,7 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str, s
 
 
 def _text(value: str) -> str:
-    return encode_basestring(value)  # type: ignore[no-any-return]
+    return encode_basestring(value)
 
 
 def _number(value: int | None) -> str:
