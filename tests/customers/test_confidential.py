@@ -479,3 +479,32 @@ def test_c3_customer_cards_is_the_one_rule_and_matches_customer_can_read(world, 
         if not card.may_open:
             assert (card.phone, card.address, card.contacts, card.region, card.owner) == ("1234", "", (), None, None)
             assert card.request_access_url == reverse("customers:detail", args=[customer.pk])
+
+
+# --- complaint intake (K2): the same masked hit ----------------------------------------------
+
+
+def test_c3_complaint_intake_registers_for_a_masked_file_without_showing_it(world):
+    from aftersales.complaints.models import Complaint
+
+    create = reverse("complaints:complaint_create")
+    client = login(world["agent"])
+    search = client.get(create, {"q": "+86 21 5555 1234"}).content.decode()
+    page = client.get(create, {"customer": world["customer"].pk})
+    response = client.post(
+        create,
+        {
+            "customer": world["customer"].pk,
+            "complaint_class": "quality",
+            "channel": "phone",
+            "description": "外壳开裂",
+            "service_request": "",
+            "received_at": "",
+        },
+    )
+
+    assert_no_secret(search.replace("+86 21 5555 1234", ""))
+    assert (page.status_code, 'id="complaint-masked"' in page.content.decode()) == (200, True)
+    assert_no_secret(page.content.decode())
+    assert response.status_code == 302
+    assert Complaint.objects.get().customer_id == world["customer"].pk
