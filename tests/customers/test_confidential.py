@@ -329,6 +329,23 @@ def test_c3_unit_export_leaves_out_the_site_of_a_file_the_user_may_not_open(worl
     assert manager_rows[1][site_column] == "上海市机密路8号3号车间"
 
 
+def test_c3_unit_and_contract_pages_leave_out_the_site(world):
+    from tests.installed_base.factories import ContractFactory
+
+    contract = ContractFactory(customer=world["customer"], units=[world["unit"]])
+    for url in (
+        reverse("installed_base:unit_detail", args=[world["unit"].serial]),
+        reverse("installed_base:contract_detail", args=[contract.number]),
+    ):
+        agent_html = login(world["agent"]).get(url).content.decode()
+        manager_html = login(world["manager"]).get(url).content.decode()
+        assert (world["unit"].serial in agent_html, "机密路" in agent_html, "机密路" in manager_html) == (
+            True,
+            False,
+            True,
+        )
+
+
 def test_c3_unit_list_page_leaves_out_the_site(world):
     html = login(world["agent"]).get(reverse("installed_base:unit_list")).content.decode()
     assert (world["unit"].serial in html, "机密路" in html) == (True, False)

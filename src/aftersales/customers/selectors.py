@@ -251,7 +251,9 @@ class CustomerCardList(Sequence[CustomerCard]):
     only the rows of the page are read and passed through customer_cards().
     """
 
-    def __init__(self, actor: Actor, queryset: QuerySet[Customer], *, typed: str = "", with_contacts: bool = False):
+    def __init__(
+        self, actor: Actor, queryset: QuerySet[Customer], *, typed: str = "", with_contacts: bool = False
+    ) -> None:
         self._actor = actor
         self._queryset = queryset
         self._typed = typed

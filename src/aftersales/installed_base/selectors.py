@@ -387,7 +387,7 @@ def unit_contract_list(unit: Unit) -> QuerySet[ServiceContract]:
 
 def contract_units(contract: ServiceContract) -> QuerySet[Unit]:
     """The units a contract covers, by serial number. Rule: A4."""
-    return contract.units.select_related("product").order_by("serial")
+    return contract.units.select_related("product", "customer").order_by("serial")
 
 
 # --- service calendars (S6, X1) --------------------------------------------------------------

@@ -100,6 +100,7 @@ def unit_detail(request: HttpRequest, serial: str) -> HttpResponse:
         "installed_base/unit_detail.html",
         {
             "unit": unit,
+            "site": selectors.unit_sites_shown(actor, [unit])[unit.pk],  # C3
             "coverage": coverage,
             "charging_label": ChargingType(coverage.charging_type).label,
             "contracts": selectors.unit_contract_list(unit),
@@ -375,6 +376,8 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
     contract = selectors.access_contract(actor, number)
+    units = list(selectors.contract_units(contract))
+    sites = selectors.unit_sites_shown(actor, units)  # C3
     day = today()
     return render(
         request,
@@ -383,7 +386,7 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
             "contract": contract,
             "calendar_code": selectors.service_calendar_code(contract=contract, service_point=None),
             "calendar": selectors.contract_calendar(contract),
-            "units": selectors.contract_units(contract),
+            "units": [(unit, sites[unit.pk]) for unit in units],
             "active": contract.start_date <= day <= contract.end_date,
             "today": day,
             "events": event_list_for(contract),
