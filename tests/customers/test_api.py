@@ -52,6 +52,8 @@ def summary(customer, contact=None):
         "owner": user_ref(customer.owner) if customer.owner else None,
         "primary_contact": contact,
         "updated_at": ts(customer.updated_at),
+        "may_open": True,
+        "request_access": None,
     }
 
 

@@ -67,9 +67,12 @@ def test_c6_lookup_finds_a_contacts_phone(make_user, actor_of, hotline_files):
     assert _lookup(agent, "12345678") == ["上海华东机械有限公司"]
 
 
-def test_c6_short_digit_strings_are_not_treated_as_phones(make_user, actor_of, hotline_files):
+def test_c6_the_last_four_to_six_digits_find_a_phone_and_shorter_strings_do_not(make_user, actor_of, hotline_files):
     agent = actor_of(make_user("agent"))
-    assert _lookup(agent, "5678") == []
+    assert _lookup(agent, "5678") == ["北京远大设备厂"]
+    assert _lookup(agent, "4 5678") == ["北京远大设备厂"]
+    assert _lookup(agent, "345678") == ["北京远大设备厂"]
+    assert _lookup(agent, "678") == []
 
 
 def test_c6_lookup_puts_key_accounts_first_and_prefetches_the_primary_contact(
@@ -81,7 +84,7 @@ def test_c6_lookup_puts_key_accounts_first_and_prefetches_the_primary_contact(
     assert agent.has_perm("customers.view_customer")  # loads the permission cache before counting
     with django_assert_num_queries(2):  # the files (phone index as a subquery), their contacts; none per row
         found = selectors.customer_lookup(agent, "800 1234")
-        primary = [getattr(selectors.customer_primary_contact(c), "name", None) for c in found]
+        primary = [getattr(c.primary_contact, "name", None) for c in found]
     assert [c.pk for c in found] == [key.pk, plain.pk]
     assert primary == [None, "赵一"]
 
@@ -147,14 +150,20 @@ def test_c3_portal_user_reads_own_file_only_and_others_are_missing(actor_of, mak
         selectors.access_customer(actor_of(make_user("agent")), 999999)
 
 
-def test_c3_export_list_leaves_out_files_the_actor_may_not_read(actor_of, make_user, confidential_file):
+def test_c3_export_list_masks_files_the_actor_may_not_read(actor_of, make_user, confidential_file):
     visible = CustomerFactory(name="公开客户")
     analyst = actor_of(make_user("analyst"))
-    assert [row.customer.pk for row in selectors.customer_export_list(analyst)] == [visible.pk]
+    rows = list(selectors.customer_export_list(analyst))
+    assert [(row.customer.pk, row.customer.may_open, row.units) for row in rows] == [
+        (confidential_file.pk, False, None),
+        (visible.pk, True, 0),
+    ]
+    assert (rows[0].customer.phone, rows[0].customer.address, rows[0].last_event_at) == ("", "", None)
     manager = actor_of(make_user("cs_manager"))
-    assert [row.customer.pk for row in selectors.customer_export_list(manager)] == sorted(
-        [visible.pk, confidential_file.pk]
-    )
+    assert [(row.customer.pk, row.customer.may_open) for row in selectors.customer_export_list(manager)] == [
+        (confidential_file.pk, True),
+        (visible.pk, True),
+    ]
 
 
 def test_c3_access_request_list_holds_mine_and_those_i_may_decide(actor_of, make_user, confidential_file):
@@ -200,8 +209,9 @@ def test_c2_overview_counts_units_and_active_contracts_in_two_queries(actor_of, 
         end_date=today - dt.timedelta(days=1),
     )
     agent = actor_of(make_user("agent"))
+    cards = selectors.customer_cards(agent, [first, second, empty])
     with django_assert_num_queries(2):
-        rows = selectors.customer_overview(agent, [first, second, empty])
+        rows = selectors.customer_overview(agent, cards)
     assert [(r.customer.pk, r.units, r.contracts) for r in rows] == [
         (first.pk, 2, 1),
         (second.pk, 1, 0),

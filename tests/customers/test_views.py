@@ -68,19 +68,20 @@ def test_c6_lookup_results_partial_accepts_a_phone_with_dashes_spaces_and_plus86
         contacts=[ContactData(name="张三", phone="138 0013 8000")],
     )
     CustomerFactory(name="北京远大设备厂", phone="010-6666 7777")
-    client = login("agent")
-    for query in ("+86 21 6234 5678", "021 6234-5678", "+86 138-0013-8000"):
-        response = client.get(reverse("customers:lookup_results"), {"q": query}, HTTP_HX_REQUEST="true")
-        html = page(response)
-        assert response.status_code == 200
-        assert "<html" not in html
-        assert f'href="{reverse("customers:detail", args=[found.pk])}"' in html
-        assert "北京远大设备厂" not in html
-        assert found.code in html
-        assert "张三" in html
-        assert "上海" in html
-        assert "bi-lock-fill" in html
-        assert "重点客户" in html
+    for who in ("agent", "team_lead"):  # C3: the agent sees the confidential hit masked, a manager whole
+        client = login(who)
+        for query in ("+86 21 6234 5678", "021 6234-5678", "+86 138-0013-8000"):
+            response = client.get(reverse("customers:lookup_results"), {"q": query}, HTTP_HX_REQUEST="true")
+            html = page(response)
+            assert response.status_code == 200
+            assert "<html" not in html
+            assert f'href="{reverse("customers:detail", args=[found.pk])}"' in html
+            assert "北京远大设备厂" not in html
+            assert found.code in html
+            assert "bi-lock-fill" in html
+            may_open = who == "team_lead"
+            assert ("张三" in html, "<td>上海</td>" in html, "重点客户" in html) == (may_open, may_open, may_open)
+            assert (query in html) is not may_open  # the masked row shows the number typed
 
 
 def test_c6_lookup_page_with_q_renders_results_and_an_empty_search_says_so(login):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 _NON_DIGITS = re.compile(r"\D+")
-MIN_LOOKUP_DIGITS = 7  # shorter digit strings are treated as name fragments, not phone numbers
+MIN_LOOKUP_DIGITS = 7  # a full number (or a long suffix) to store and look up
+# The hotline also finds a file by the last few digits the caller's display shows (C6): from this many
+# digits a query of digits only is also matched as a phone suffix (besides a name or number fragment).
+MIN_SUFFIX_DIGITS = 4
 
 
 def phone_digits(raw: str) -> str:
@@ -25,10 +28,9 @@ def phone_digits(raw: str) -> str:
     return digits if digits.startswith(("1", "0")) else "0" + digits
 
 
-def looks_like_phone(query: str) -> bool:
+def looks_like_phone(query: str, *, min_digits: int = MIN_LOOKUP_DIGITS) -> bool:
+    """Only phone characters (digits, spaces, dashes, +, brackets, dots) and at least `min_digits` digits."""
     stripped = (query or "").strip()
     return (
-        bool(stripped)
-        and not re.search(r"[^\d\s\-+()（）.]", stripped)
-        and len(phone_digits(stripped)) >= MIN_LOOKUP_DIGITS
+        bool(stripped) and not re.search(r"[^\d\s\-+()（）.]", stripped) and len(phone_digits(stripped)) >= min_digits
     )

@@ -57,8 +57,10 @@ def customer_list(
     owner: FilterId = None,
 ) -> Any:
     """Customer files in the caller's scope. `q` is the hotline lookup (C6): a phone in any format
-    (dashes, spaces, +86), a suffix of one, a name or contact-name fragment, or a customer number."""
-    return selectors.customer_list(
+    (dashes, spaces, +86), its last digits (4 or more), a name or contact-name fragment, or a customer
+    number. C3: a confidential file the caller may not open shows only its id, number, name and the
+    number typed, with `request_access` to ask for it."""
+    return selectors.customer_card_list(
         _actor(request),
         q=q.strip()[:100],
         kind=kind or "",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.urls import reverse
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.clocks.schemas import ClockOut, clocks_out
 from aftersales.customers.models import Contact, Customer, CustomerAccessRequest
+from aftersales.customers.selectors import CustomerCard
 
 CustomerKindCode = Literal["end_user", "dealer", "retailer", "agent"]
 CreditRatingCode = Literal["A", "B", "C", "D"]
@@ -92,24 +94,32 @@ class CustomerRefOut(Schema):
 
 
 class CustomerSummaryOut(Schema):
-    """One row of GET /customers (the hotline lookup and the list)."""
+    """One row of GET /customers (the hotline lookup and the list), built from a CustomerCard (C3).
+
+    A confidential file the caller may not open has `may_open` false and shows only its id,
+    number, name and the number typed in `q` (`phone`); every other field is null, and
+    `request_access` is the endpoint that asks its owner or a manager for access.
+    """
 
     id: int
     code: str
     name: str
-    kind: str
+    kind: str | None
     phone: str
     region: RegionRefOut | None
-    key_account: bool
+    key_account: bool | None
     confidential: bool
     owner: UserRefOut | None
     primary_contact: ContactOut | None
-    updated_at: dt.datetime
+    updated_at: dt.datetime | None
+    may_open: bool
+    request_access: str | None
 
     @staticmethod
-    def resolve_primary_contact(obj: Customer) -> Contact | None:
-        contacts = list(obj.contacts.all())  # prefetched by customer_list(with_contacts=True)
-        return contacts[0] if contacts else None
+    def resolve_request_access(obj: CustomerCard) -> str | None:
+        if obj.may_open:
+            return None
+        return reverse("api:access_request_create", kwargs={"customer_id": obj.pk})
 
 
 class CustomerOut(Schema):

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.accounts.models import Region, User
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, PermissionDenied
-from aftersales.core.phones import looks_like_phone, phone_digits
+from aftersales.core.phones import MIN_SUFFIX_DIGITS, looks_like_phone, phone_digits
 from aftersales.core.rows import row_get
 from aftersales.customers.choices import AccessRequestStatus
 from aftersales.customers.errors import ConfidentialFile
@@ -33,27 +34,39 @@ def customer_scope(actor: Actor) -> QuerySet[Customer]:
 
 
 def customer_can_read(actor: Actor, customer: Customer) -> bool:
-    """C3: may the actor open this file? Each condition on its own line."""
+    """C3: may the actor open this file? (customer_openable_ids for one file)."""
+    return customer.pk in customer_openable_ids(actor, [customer])
+
+
+def customer_openable_ids(actor: Actor, customers: Iterable[Customer]) -> set[int]:
+    """C3: which of these files the actor may open, with at most one query (the grants).
+
+    A portal user opens their own organisation's file; staff with view_customer open every file
+    that is not confidential, a confidential one when they own it, hold the right to decide access
+    (approve_customer_access: the managers C3 names), or hold an approved grant not yet expired.
+    Rule: C3.
+    """
+    customers = list(customers)
     if actor.has_role("customer"):
-        return getattr(actor.user, "customer_id", None) == customer.pk
+        own = getattr(actor.user, "customer_id", None)
+        return {c.pk for c in customers if own is not None and c.pk == own}
     if not actor.has_perm("customers.view_customer"):
-        return False
-    if not customer.confidential:
-        return True
-    if customer.owner_id is not None and customer.owner_id == actor.pk:
-        return True
+        return set()
     if actor.has_perm("customers.approve_customer_access"):
-        return True
-    return access_grant_active(actor, customer.pk)
-
-
-def access_grant_active(actor: Actor, customer_id: int) -> bool:
-    return CustomerAccessRequest.objects.filter(
-        customer_id=customer_id,
-        requester_id=actor.pk,
-        status=AccessRequestStatus.APPROVED,
-        expires_at__gt=timezone.now(),
-    ).exists()
+        return {c.pk for c in customers}
+    openable = {c.pk for c in customers if not c.confidential}
+    openable |= {c.pk for c in customers if c.owner_id is not None and c.owner_id == actor.pk}
+    asking = [c.pk for c in customers if c.pk not in openable]
+    if asking:
+        openable |= set(
+            CustomerAccessRequest.objects.filter(
+                customer_id__in=asking,
+                requester_id=actor.pk,
+                status=AccessRequestStatus.APPROVED,
+                expires_at__gt=timezone.now(),
+            ).values_list("customer_id", flat=True)
+        )
+    return openable
 
 
 def customer_in_scope(actor: Actor, customer: Customer) -> bool:
@@ -84,6 +97,49 @@ def access_customer(actor: Actor, customer_id: int, *, for_update: bool = False)
     return customer
 
 
+def customer_for_intake(actor: Actor, customer_id: int) -> Customer:
+    """The file a service request is registered for: in the actor's scope, confidential or not.
+
+    C3: registering needs nothing of the file's contents, so the hotline registers a request for a
+    confidential file chosen from a masked hit; what it shows of the file goes through
+    customer_card(). Raises: NotFound (missing or out of scope).
+    """
+    customer = row_get(Customer, pk=customer_id)
+    if customer is None or not customer_in_scope(actor, customer):
+        raise NotFound()
+    customer.region = row_get(Region, pk=customer.region_id) if customer.region_id else None
+    return customer
+
+
+@dataclass(frozen=True)
+class VisitContact:
+    """The contact and the address a visit needs, from the file (C3)."""
+
+    contact_name: str
+    phone: str
+    address: str
+
+
+def customer_visit_contact(
+    actor: Actor, customer: Customer, *, request_engineer_id: int | None, request_open: bool, site: str = ""
+) -> VisitContact | None:
+    """What a visit to this customer needs: the primary contact, their phone, the site or address.
+
+    Shown to whoever may open the file, and to the engineer dispatched to an open request of this
+    customer while it is open (the request's engineer and state are passed in); None for anyone
+    else, whatever the file. Rule: C3.
+    """
+    dispatched = request_open and request_engineer_id is not None and request_engineer_id == actor.pk
+    if not (dispatched or customer_can_read(actor, customer)):
+        return None
+    contact = customer_primary_contact(customer)
+    return VisitContact(
+        contact_name=contact.name if contact else "",
+        phone=(contact.phone if contact and contact.phone else "") or customer.phone,
+        address=site or customer.address,
+    )
+
+
 def customer_get_for_request(actor: Actor, customer_id: int) -> Customer:
     """The file for someone asking for access: they must be staff who can see it in lists."""
     if actor.has_role("customer"):
@@ -92,6 +148,141 @@ def customer_get_for_request(actor: Actor, customer_id: int) -> Customer:
     if customer is None:
         raise NotFound()
     return customer
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    """One file as one actor may see it in a list, lookup, export or intake (C3).
+
+    Built only by customer_cards(), the one masking rule. A file the actor may not open
+    (`may_open` False) shows that it matched, its customer number and name, and the number the
+    actor typed (`phone`), nothing else: no contacts, phones, address, region, owner, rating or
+    counts. `request_access_url` is the existing request-access page for it.
+    """
+
+    pk: int
+    code: str
+    name: str
+    confidential: bool
+    may_open: bool
+    phone: str
+    kind: str | None = None
+    kind_label: str = ""
+    address: str = ""
+    region: Region | None = None
+    credit_rating: str = ""
+    key_account: bool | None = None
+    owner: User | None = None
+    contacts: tuple[Contact, ...] = ()
+    updated_at: dt.datetime | None = None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def primary_contact(self) -> Contact | None:
+        return self.contacts[0] if self.contacts else None
+
+    @property
+    def request_access_url(self) -> str:
+        """The file's page, which offers the access-request form to those who may not open it."""
+        return "" if self.may_open else reverse("customers:detail", args=[self.pk])
+
+
+def customer_cards(
+    actor: Actor, customers: Sequence[Customer], *, typed: str = "", with_contacts: bool = False
+) -> list[CustomerCard]:
+    """The one masking rule (C3) for every way in: lists, the hotline lookup, exports and intake.
+
+    `typed` is the lookup text: when it is a phone number or its last digits, a masked file shows
+    it (the number the actor typed, never the stored one). `with_contacts` loads the contacts of
+    the files the actor may open (one query). Rule: C3.
+    """
+    openable = customer_openable_ids(actor, customers)
+    shown_phone = typed_phone(typed)
+    if with_contacts:
+        prefetch_related_objects([c for c in customers if c.pk in openable], "contacts")
+    cards = []
+    for customer in customers:
+        if customer.pk not in openable:
+            cards.append(
+                CustomerCard(
+                    pk=customer.pk,
+                    code=customer.code,
+                    name=customer.name,
+                    confidential=customer.confidential,
+                    may_open=False,
+                    phone=shown_phone,
+                )
+            )
+            continue
+        cards.append(
+            CustomerCard(
+                pk=customer.pk,
+                code=customer.code,
+                name=customer.name,
+                confidential=customer.confidential,
+                may_open=True,
+                phone=customer.phone,
+                kind=customer.kind,
+                kind_label=str(customer.get_kind_display()),
+                address=customer.address,
+                region=customer.region,
+                credit_rating=customer.credit_rating,
+                key_account=customer.key_account,
+                owner=customer.owner,
+                contacts=tuple(customer.contacts.all()) if with_contacts else (),
+                updated_at=customer.updated_at,
+            )
+        )
+    return cards
+
+
+def customer_card(actor: Actor, customer: Customer, *, typed: str = "", with_contacts: bool = False) -> CustomerCard:
+    """customer_cards() for one file."""
+    return customer_cards(actor, [customer], typed=typed, with_contacts=with_contacts)[0]
+
+
+class CustomerCardList(Sequence[CustomerCard]):
+    """A filtered file list that pages like a queryset and yields masked cards (C3).
+
+    Django's Paginator and Ninja's pagination count it with one query and slice it with another;
+    only the rows of the page are read and passed through customer_cards().
+    """
+
+    def __init__(
+        self, actor: Actor, queryset: QuerySet[Customer], *, typed: str = "", with_contacts: bool = False
+    ) -> None:
+        self._actor = actor
+        self._queryset = queryset
+        self._typed = typed
+        self._with_contacts = with_contacts
+        self._count: int | None = None
+
+    def count(self) -> int:  # type: ignore[override]  # Paginator calls count() without arguments
+        if self._count is None:
+            self._count = self._queryset.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> CustomerCard: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CustomerCard]: ...
+
+    def __getitem__(self, index: int | slice) -> CustomerCard | list[CustomerCard]:
+        rows = list(self._queryset[index]) if isinstance(index, slice) else [self._queryset[index]]
+        cards = customer_cards(self._actor, rows, typed=self._typed, with_contacts=self._with_contacts)
+        return cards if isinstance(index, slice) else cards[0]
+
+
+def customer_card_list(actor: Actor, *, q: str = "", with_contacts: bool = False, **filters: Any) -> CustomerCardList:
+    """customer_list() as masked cards (C2, C3, C6): the overview page and GET /customers."""
+    return CustomerCardList(actor, customer_list(actor, q=q, **filters), typed=q, with_contacts=with_contacts)
 
 
 def customer_list(
@@ -112,6 +303,10 @@ def customer_list(
     qs = customer_scope(actor).select_related("region", "owner")
     if with_contacts:
         qs = qs.prefetch_related("contacts")
+    if kind or region_id or key_account is not None or owner_id:
+        # C3: a filter on what a masked file hides (kind, region, key account, owner) must not tell
+        # it either, so files the actor may not open are left out of such a filtered list.
+        qs = customer_readable(actor, qs)
     if q:
         qs = qs.filter(pk__in=customer_lookup_ids(q))
     if kind:
@@ -127,38 +322,51 @@ def customer_list(
     return qs.order_by("code")
 
 
-def customer_lookup_ids(query: str) -> QuerySet[Any, Any]:
-    """Ids of customers matching a phone (any format, suffix match) or a name/number fragment (C6)."""
+def _phone_suffix_ids(query: str) -> QuerySet[PhoneIndex]:
+    reversed_digits = phone_digits(query)[::-1]
+    return (
+        PhoneIndex.objects.filter(
+            reversed_digits__gte=reversed_digits, reversed_digits__lt=reversed_digits + _PREFIX_END
+        )
+        .values("customer_id")
+        .distinct()
+    )
+
+
+def customer_lookup_ids(query: str) -> QuerySet[Customer] | QuerySet[PhoneIndex]:
+    """Ids of customers matching a phone (any format, suffix match) or a name/number fragment (C6).
+
+    A number with MIN_LOOKUP_DIGITS digits or more is a phone (or a long suffix of one); a shorter
+    one of at least MIN_SUFFIX_DIGITS digits (the last digits of the caller's number) matches as a
+    phone suffix and as a name or number fragment. Contact names match like the file's name.
+    """
     query = (query or "").strip()
     if looks_like_phone(query):
-        reversed_digits = phone_digits(query)[::-1]
-        return (
-            PhoneIndex.objects.filter(
-                reversed_digits__gte=reversed_digits, reversed_digits__lt=reversed_digits + _PREFIX_END
-            )
-            .values("customer_id")
-            .distinct()
-        )
+        return _phone_suffix_ids(query)
     contact_match = Exists(Contact.objects.filter(customer=OuterRef("pk"), name__icontains=query))
     candidates = Customer.objects.all()
     # Narrow by the bigram index first (each bigram is one indexed lookup), then check the text.
     for gram in sorted(name_bigrams(query)):
         candidates = candidates.filter(pk__in=NameIndex.objects.filter(gram=gram).values("customer_id"))
     matched = candidates.filter(Q(name__icontains=query) | contact_match).values("pk")
-    return Customer.objects.filter(Q(pk__in=matched) | Q(code=query.upper())).values("pk")
+    condition = Q(pk__in=matched) | Q(code=query.upper())
+    if looks_like_phone(query, min_digits=MIN_SUFFIX_DIGITS):
+        condition |= Q(pk__in=_phone_suffix_ids(query))
+    return Customer.objects.filter(condition).values("pk")
 
 
-def customer_lookup(actor: Actor, query: str, *, limit: int = 20) -> list[Customer]:
-    """Hotline lookup (C6): at most `limit` files, key accounts first."""
+def typed_phone(query: str) -> str:
+    """The number as the actor typed it when the lookup text is a phone or its last digits, else ""."""
+    query = (query or "").strip()
+    return query if looks_like_phone(query, min_digits=MIN_SUFFIX_DIGITS) else ""
+
+
+def customer_lookup(actor: Actor, query: str, *, limit: int = 20) -> list[CustomerCard]:
+    """Hotline lookup (C6): at most `limit` files, key accounts first, each as the actor may see it (C3)."""
     if not (query or "").strip():
         return []
-    qs = (
-        customer_scope(actor)
-        .filter(pk__in=customer_lookup_ids(query))
-        .select_related("region", "owner")
-        .prefetch_related("contacts")
-    )
-    return list(qs.order_by("-key_account", "code")[:limit])
+    qs = customer_scope(actor).filter(pk__in=customer_lookup_ids(query)).select_related("region", "owner")
+    return customer_cards(actor, list(qs.order_by("-key_account", "code")[:limit]), typed=query, with_contacts=True)
 
 
 def customer_primary_contact(customer: Customer) -> Contact | None:
@@ -169,20 +377,22 @@ def customer_primary_contact(customer: Customer) -> Contact | None:
 
 @dataclass(frozen=True)
 class OverviewRow:
-    customer: Customer
-    units: int
-    contracts: int
-    last_event_at: dt.datetime
+    """One row of the overview and its export; the counts are None for a masked file (C3)."""
+
+    customer: CustomerCard
+    units: int | None
+    contracts: int | None
+    last_event_at: dt.datetime | None
 
 
-def customer_overview(actor: Actor, customers: list[Customer]) -> list[OverviewRow]:
-    """C2 counts for one page of customers (two grouped queries, not one per row).
+def customer_overview(actor: Actor, cards: list[CustomerCard]) -> list[OverviewRow]:
+    """C2 counts for one page of files (two grouped queries, not one per row); none for masked files.
 
-    Rule: C2.
+    Rule: C2, C3.
     """
     from aftersales.installed_base.models import ServiceContract, Unit  # read-only counts
 
-    ids = [c.pk for c in customers]
+    ids = [c.pk for c in cards if c.may_open]
     units = dict(Unit.objects.filter(customer_id__in=ids).values_list("customer_id").annotate(n=Count("id")))
     today = timezone.localdate()
     contracts = dict(
@@ -191,8 +401,13 @@ def customer_overview(actor: Actor, customers: list[Customer]) -> list[OverviewR
         .annotate(n=Count("id"))
     )
     return [
-        OverviewRow(customer=c, units=units.get(c.pk, 0), contracts=contracts.get(c.pk, 0), last_event_at=c.updated_at)
-        for c in customers
+        OverviewRow(
+            customer=c,
+            units=units.get(c.pk, 0) if c.may_open else None,
+            contracts=contracts.get(c.pk, 0) if c.may_open else None,
+            last_event_at=c.updated_at,
+        )
+        for c in cards
     ]
 
 
@@ -213,20 +428,21 @@ def customer_readable(actor: Actor, qs: QuerySet[Customer]) -> QuerySet[Customer
 
 
 def customer_export_list(actor: Actor, **filters: Any) -> Iterator[OverviewRow]:
-    """C2 rows of every file matching the list filters that the actor may read (C3), in chunks.
+    """C2 rows of every file matching the list filters, in chunks, masked as in the list (C3).
 
-    Confidential files the actor may not open are left out of the export.
-    Rule: C2, C3.
+    A confidential file the actor may not open is one row with its number and name (and the
+    number typed in `q`) and nothing else. Rule: C2, C3.
     """
-    qs = customer_readable(actor, customer_list(actor, **filters))
+    q = str(filters.get("q") or "")
+    qs = customer_list(actor, **filters)
     chunk: list[Customer] = []
     for customer in qs.iterator(chunk_size=EXPORT_CHUNK):
         chunk.append(customer)
         if len(chunk) == EXPORT_CHUNK:
-            yield from customer_overview(actor, chunk)
+            yield from customer_overview(actor, customer_cards(actor, chunk, typed=q))
             chunk = []
     if chunk:
-        yield from customer_overview(actor, chunk)
+        yield from customer_overview(actor, customer_cards(actor, chunk, typed=q))
 
 
 def customer_owner_choices() -> QuerySet[User]:

@@ -24,7 +24,7 @@ from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
 from aftersales.core.selectors import event_list_for
 from aftersales.customers import selectors, services
-from aftersales.customers.choices import AccessRequestStatus, CustomerKind
+from aftersales.customers.choices import AccessRequestStatus
 from aftersales.customers.errors import ConfidentialFile, CustomerErrorCode
 from aftersales.customers.forms import (
     FIELD_ALIASES,
@@ -92,7 +92,8 @@ def customer_lookup_results(request: HttpRequest) -> HttpResponse:
 def customer_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = CustomerFilterForm(request.GET)
-    page = Paginator(selectors.customer_list(actor, **form.filters()), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = selectors.customer_card_list(actor, **form.filters())
+    page = Paginator(cards, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.customer_overview(actor, list(page.object_list))
     return render(
         request,
@@ -111,12 +112,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_view("customers.export_customer")
 def customer_export(request: HttpRequest) -> HttpResponse:
-    """The filtered overview as .xlsx (confidential files the user may not open are left out); logged (C3)."""
+    """The filtered overview as .xlsx, masked as the list is (C3); logged (C3)."""
     actor = _actor(request)
     filters = CustomerFilterForm(request.GET).filters()
     rows = list(selectors.customer_export_list(actor, **filters))
     services.customer_export_log(actor=actor, count=len(rows), filters=filters)
-    kinds = dict(CustomerKind.choices)
     headers = [
         _("Customer number"),
         _("Customer name"),
@@ -130,31 +130,35 @@ def customer_export(request: HttpRequest) -> HttpResponse:
         _("Units"),
         _("Active contracts"),
         _("Last change"),
+        _("Access"),
     ]
-    content = xlsx_bytes(
-        _("Customers"),
-        headers,
-        (
-            [
-                row.customer.code,
-                row.customer.name,
-                str(kinds.get(row.customer.kind, row.customer.kind)),
-                row.customer.phone,
-                row.customer.address,
-                row.customer.region.name if row.customer.region else "",
-                row.customer.credit_rating,
-                _("Yes") if row.customer.key_account else _("No"),
-                str(row.customer.owner) if row.customer.owner else "",
-                row.units,
-                row.contracts,
-                timezone.localtime(row.last_event_at),
-            ]
-            for row in rows
-        ),
-    )
+    content = xlsx_bytes(_("Customers"), headers, (_export_row(row) for row in rows))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="customers-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
+
+
+def _export_row(row: selectors.OverviewRow) -> list[Any]:
+    """One sheet row; a masked file (C3) fills only its number, name, the typed number and the access note."""
+    card = row.customer
+    if not card.may_open:
+        note = _("Confidential file: request access in the system")
+        return [card.code, card.name, "", card.phone, "", "", "", "", "", "", "", "", note]
+    return [
+        card.code,
+        card.name,
+        card.kind_label,
+        card.phone,
+        card.address,
+        card.region.name if card.region else "",
+        card.credit_rating,
+        _("Yes") if card.key_account else _("No"),
+        str(card.owner) if card.owner else "",
+        row.units,
+        row.contracts,
+        timezone.localtime(row.last_event_at) if row.last_event_at else "",
+        "",
+    ]
 
 
 # --- The file (C1, C3, C4) -------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -17,6 +17,7 @@ from aftersales.core.prefetch import prefetched_set
 from aftersales.core.rows import row_get, rows_list
 from aftersales.core.timeutils import today
 from aftersales.customers.models import Customer
+from aftersales.customers.selectors import customer_openable_ids
 from aftersales.installed_base.choices import ContractCover
 from aftersales.installed_base.models import (
     Product,
@@ -164,6 +165,15 @@ def unit_search_q(q: str) -> Q:
         condition |= _serial_prefix(q.upper())
     customers = Customer.objects.filter(Q(code=q.upper()) | Q(name__icontains=q)).values("pk")
     return condition | Q(customer_id__in=customers)
+
+
+def unit_sites_shown(actor: Actor, units: Sequence[Unit]) -> dict[int, str]:
+    """Each unit's site (an address of its customer) as the actor may see it in lists and exports:
+    blank when the customer's file is confidential and the actor may not open it (customers'
+    C3 rule, one query for the grants). Rule: C3.
+    """
+    openable = customer_openable_ids(actor, [unit.customer for unit in units])
+    return {unit.pk: (unit.site if unit.customer_id in openable else "") for unit in units}
 
 
 def unit_list(
@@ -380,7 +390,7 @@ def unit_contract_list(unit: Unit) -> QuerySet[ServiceContract]:
 
 def contract_units(contract: ServiceContract) -> QuerySet[Unit]:
     """The units a contract covers, by serial number. Rule: A4."""
-    return contract.units.select_related("product").order_by("serial")
+    return contract.units.select_related("product", "customer").order_by("serial")
 
 
 # --- service calendars (S6, X1) --------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -32,6 +33,7 @@ from aftersales.installed_base.forms import (
     UnitFilterForm,
     UnitImportForm,
 )
+from aftersales.installed_base.models import Unit
 
 PAGE_SIZE = 25
 
@@ -69,7 +71,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     )
     page = _page(request, queryset)
     day = today()
-    rows = [(unit, selectors.unit_warranty(unit, terms)) for unit in page.object_list]
+    units = list(page.object_list)
+    sites = selectors.unit_sites_shown(actor, units)
+    rows = [(unit, selectors.unit_warranty(unit, terms), sites[unit.pk]) for unit in units]
     return render(
         request,
         "installed_base/unit_list.html",
@@ -96,6 +100,7 @@ def unit_detail(request: HttpRequest, serial: str) -> HttpResponse:
         "installed_base/unit_detail.html",
         {
             "unit": unit,
+            "site": selectors.unit_sites_shown(actor, [unit])[unit.pk],  # C3
             "coverage": coverage,
             "charging_label": ChargingType(coverage.charging_type).label,
             "contracts": selectors.unit_contract_list(unit),
@@ -176,6 +181,20 @@ def unit_edit(request: HttpRequest, serial: str) -> HttpResponse:
     )
 
 
+EXPORT_CHUNK = 2000
+
+
+def _chunks(items: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
+    chunk: list[Unit] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 @login_required
 @permission_required("installed_base.export_unit", raise_exception=True)
 def unit_export(request: HttpRequest) -> HttpResponse:
@@ -199,25 +218,28 @@ def unit_export(request: HttpRequest) -> HttpResponse:
         _("In warranty on %(day)s") % {"day": day.isoformat()},
     ]
     rows = []
-    for unit in selectors.unit_list(actor, terms=terms, **filters).iterator(chunk_size=2000):
-        warranty = selectors.unit_warranty(unit, terms)
-        rows.append(
-            [
-                unit.serial,
-                unit.product.model,
-                unit.customer.code,
-                unit.customer.name,
-                unit.production_date,
-                unit.ship_date,
-                unit.purchase_date,
-                unit.purchase_place,
-                unit.acceptance_date,
-                unit.warranty_months,
-                unit.site,
-                warranty.end,
-                _("Yes") if warranty.covers(day) else _("No"),
-            ]
-        )
+    units = selectors.unit_list(actor, terms=terms, **filters)
+    for chunk in _chunks(units.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        sites = selectors.unit_sites_shown(actor, chunk)  # C3: no site of a file the user may not open
+        for unit in chunk:
+            warranty = selectors.unit_warranty(unit, terms)
+            rows.append(
+                [
+                    unit.serial,
+                    unit.product.model,
+                    unit.customer.code,
+                    unit.customer.name,
+                    unit.production_date,
+                    unit.ship_date,
+                    unit.purchase_date,
+                    unit.purchase_place,
+                    unit.acceptance_date,
+                    unit.warranty_months,
+                    sites[unit.pk],
+                    warranty.end,
+                    _("Yes") if warranty.covers(day) else _("No"),
+                ]
+            )
     customer_export_log(
         actor=actor,
         count=len(rows),
@@ -354,6 +376,8 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
     contract = selectors.access_contract(actor, number)
+    units = list(selectors.contract_units(contract))
+    sites = selectors.unit_sites_shown(actor, units)  # C3
     day = today()
     return render(
         request,
@@ -362,7 +386,7 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
             "contract": contract,
             "calendar_code": selectors.service_calendar_code(contract=contract, service_point=None),
             "calendar": selectors.contract_calendar(contract),
-            "units": selectors.contract_units(contract),
+            "units": [(unit, sites[unit.pk]) for unit in units],
             "active": contract.start_date <= day <= contract.end_date,
             "today": day,
             "events": event_list_for(contract),

@@ -20,6 +20,7 @@ from aftersales.clocks.models import Clock
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.prefetch import prefetched_rows
+from aftersales.customers.selectors import VisitContact, customer_visit_contact
 from aftersales.service.choices import ApprovalState, RequestState
 from aftersales.service.dispatch_scoring import rank_engineers
 from aftersales.service.locks import service_request_qs_for_update
@@ -166,6 +167,18 @@ def engineer_jobs(actor: Actor, *, day: dt.date | None = None) -> QuerySet[Servi
         ServiceRequest.objects.filter(engineer_id=actor.pk, open=True)
         .select_related("customer", "unit__product")
         .order_by("visit_at", "received_at")
+    )
+
+
+def request_visit_contact(actor: Actor, request: ServiceRequest) -> VisitContact | None:
+    """The file's contact and address for a visit on this request, as customers' C3 rule allows:
+    the engineer dispatched to it while it is open, or someone who may open the file. Rule: C3."""
+    return customer_visit_contact(
+        actor,
+        request.customer,
+        request_engineer_id=request.engineer_id,
+        request_open=request.open,
+        site=request.unit.site if request.unit_id and request.unit else "",
     )
 
 

@@ -42,7 +42,7 @@ from aftersales.core.errors import DomainError, ValidationFailed, full_clean
 from aftersales.core.events import EventDraft, event_record, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.core.timeutils import received_time
-from aftersales.customers.selectors import access_customer
+from aftersales.customers.selectors import customer_for_intake
 from aftersales.notifications.services import notify_users
 from aftersales.policies.selectors import policy_get
 from aftersales.service.models import ServiceRequest
@@ -217,7 +217,7 @@ def complaint_register(
     is_portal = actor.has_role("customer")
     if not is_portal:
         actor.require_perm("complaints.add_complaint")
-    customer = access_customer(actor, customer_id)
+    customer = customer_for_intake(actor, customer_id)  # C3: a confidential file too; nothing of it is copied
     now = timezone.now()
     if is_portal:
         channel, received_at = ComplaintChannel.WEB, None

@@ -51,7 +51,7 @@ from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.core.selectors import event_list_for
-from aftersales.customers.selectors import access_customer, customer_lookup
+from aftersales.customers.selectors import customer_card, customer_for_intake, customer_lookup
 
 PAGE_SIZE = 25
 VIEW = "complaints.view_complaint"
@@ -295,10 +295,11 @@ def _capa_panel(request: HttpRequest, actor: Actor, complaint: Complaint) -> Cap
 
 
 def _customer(actor: Actor, raw: Any) -> Any:
+    """The chosen file as the actor may see it (C3: a confidential one shows its number and name only)."""
     raw = str(raw or "").strip()
     if not (raw.isascii() and raw.isdigit()):
         return None
-    return access_customer(actor, int(raw))
+    return customer_card(actor, customer_for_intake(actor, int(raw)))
 
 
 @staff_page("complaints.add_complaint")

@@ -26,7 +26,7 @@ from aftersales.core.numbering import number_next
 from aftersales.core.prefetch import prefetched_set
 from aftersales.core.rows import row_get, rows_insert
 from aftersales.core.timeutils import received_time
-from aftersales.customers.selectors import access_customer
+from aftersales.customers.selectors import customer_for_intake
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.selectors import (
@@ -147,7 +147,9 @@ def service_request_create(
     Rule: S1 (register), S2 (the receiving user owns registration), S4 (charging type), S6 (clocks
     by priority and region tier C9, on the contract's or service point's calendar), S10 (solution
     clock), S15 (repeat flag). A portal user registers for their own organisation, channel "web".
-    Raises: PermissionDenied, NotFound (customer), ValidationFailed. Events: servicerequest.registered,
+    C3: a confidential file may be chosen by someone who may not open it; nothing of its contents
+    is copied into the request. Raises: PermissionDenied, NotFound (customer), ValidationFailed.
+    Events: servicerequest.registered,
     clock.started, servicerequest.repeat.
 
     Everything is read and checked first; only the writes (number, request, clocks, events) run
@@ -156,7 +158,7 @@ def service_request_create(
     is_portal = actor.has_role("customer")
     if not is_portal:
         actor.require_perm("service.add_servicerequest")
-    customer = access_customer(actor, customer_id)
+    customer = customer_for_intake(actor, customer_id)  # C3: a confidential file too (nothing of it is shown)
     now = timezone.now()
     if is_portal:
         channel, received_at, service_point_code = Channel.WEB, None, ""
@@ -172,14 +174,19 @@ def service_request_create(
     point = _service_point(service_point_code, customer)
     # The covering contract is one of the unit's, loaded with it (unit_with_terms).
     contract = next((c for c in unit.contracts.all() if c.number == contract_number), None) if unit else None
+    # C3: a confidential file's phone and address are never copied into the request, which every
+    # service user reads; the caller's name and number are typed as given, and the engineer
+    # dispatched to it reads the file's contact and address on the job page.
+    file_phone = "" if customer.confidential else customer.phone
+    file_address = "" if customer.confidential else (unit.site if unit and unit.site else customer.address)
     request = ServiceRequest(
         number="FW-PENDING",
         customer=customer,
         unit=unit,
         model_text=(model or "").strip() or (unit.product.model if unit else ""),
         contact_name=(contact_name or "").strip(),
-        phone=(phone or "").strip() or customer.phone,
-        address=(address or "").strip() or (unit.site if unit and unit.site else customer.address),
+        phone=(phone or "").strip() or file_phone,
+        address=(address or "").strip() or file_address,
         channel=channel,
         priority=priority,
         kind=kind,

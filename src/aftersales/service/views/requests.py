@@ -31,7 +31,7 @@ from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.core.selectors import event_list_for
-from aftersales.customers.selectors import access_customer, customer_lookup, customer_primary_contact
+from aftersales.customers.selectors import CustomerCard, customer_card, customer_for_intake, customer_lookup
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.service import selectors, services
@@ -310,11 +310,12 @@ def _charging_label(value: str) -> str:
 # --- intake (S1–S5) --------------------------------------------------------------------------
 
 
-def _intake_customer(actor: Actor, raw: Any) -> Any:
+def _intake_customer(actor: Actor, raw: Any) -> CustomerCard | None:
+    """The chosen file as the actor may see it (C3: a confidential one shows its number and name only)."""
     raw = str(raw or "").strip()
     if not (raw.isascii() and raw.isdigit()):
         return None
-    return access_customer(actor, int(raw))
+    return customer_card(actor, customer_for_intake(actor, int(raw)), with_contacts=True)
 
 
 def _unit_rows(actor: Actor, customer: Any) -> list[dict[str, Any]]:
@@ -353,13 +354,12 @@ def request_create(request: HttpRequest) -> HttpResponse:
     form = None
     status = 200
     if customer is not None:
-        contact = customer_primary_contact(customer)
-        initial = {
-            "customer": customer.pk,
-            "contact_name": contact.name if contact else "",
-            "phone": (contact.phone if contact and contact.phone else "") or customer.phone,
-            "address": customer.address,
-        }
+        initial: dict[str, Any] = {"customer": customer.pk}
+        if customer.may_open and not customer.confidential:  # C3: a confidential file's contacts are typed
+            contact = customer.primary_contact
+            initial["contact_name"] = contact.name if contact else ""
+            initial["phone"] = (contact.phone if contact and contact.phone else "") or customer.phone
+            initial["address"] = customer.address
         if len(unit_rows) == 1:
             initial["unit"] = unit_rows[0]["unit"].serial
         form = IntakeForm(
@@ -590,7 +590,10 @@ def engineer_jobs(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "service/engineer_jobs.html",
-        {"jobs": list(selectors.engineer_jobs(actor)), "today": timezone.localdate()},
+        {
+            "jobs": [(sr, selectors.request_visit_contact(actor, sr)) for sr in selectors.engineer_jobs(actor)],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -606,6 +609,7 @@ def engineer_job(request: HttpRequest, number: str) -> HttpResponse:
         "service/engineer_job.html",
         {
             "sr": sr,
+            "visit": selectors.request_visit_contact(actor, sr),
             "action_forms": outcome.forms,
             "action_error": outcome.error,
             "steps": list(sr.steps.all()),
