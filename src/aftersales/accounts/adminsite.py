@@ -45,7 +45,7 @@ class AftersalesAdminSite(admin.AdminSite):
         guarded = type(base.__name__, (StaffReadOnlyMixin, base), {"__module__": base.__module__})
         super().register(model_or_iterable, guarded, **options)
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:  # django-stubs types it with a private TypeVar
         """Every admin page: a write (POST …) by anyone but a superuser is refused before the view runs,
         whatever a ModelAdmin's own permission methods say (actions, inlines, password forms)."""
         inner = super().admin_view(view, cacheable)

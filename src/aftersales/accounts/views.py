@@ -4,8 +4,9 @@ the user administration (list, Excel export, a user's page: roles, activation, p
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
@@ -78,7 +79,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_password_change(
-                actor=selectors.actor_for(request.user),  # type: ignore[arg-type]
+                actor=selectors.actor_for(request.user),
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
             )
@@ -102,7 +103,7 @@ def _admin_view(perm: str) -> Callable[[Callable[..., HttpResponse]], Any]:
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return selectors.actor_for(request.user)  # type: ignore[arg-type]
+    return selectors.actor_for(request.user)
 
 
 @require_GET
@@ -206,7 +207,8 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     held = [g.name for g in user.groups.all()]
     roles = dict(Role.choices)
     grant_form = RoleForm()
-    grant_form.fields["role"].choices = [(code, label) for code, label in Role.choices if code not in held]
+    role_field = cast(forms.ChoiceField, grant_form.fields["role"])
+    role_field.choices = [(code, label) for code, label in Role.choices if code not in held]
     may_manage = (
         actor.has_perm("accounts.change_user")
         and user.pk != actor.pk

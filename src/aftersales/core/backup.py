@@ -107,7 +107,7 @@ def _pg_binary(name: str) -> str:
 
 
 def _pg_run(name: str, args: list[str], *, quiet: bool = False) -> None:
-    db: dict[str, Any] = settings.DATABASES["default"]
+    db: Any = settings.DATABASES["default"]  # a DBConfig TypedDict; read with .get()
     env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
     if db.get("HOST"):
         env["PGHOST"] = str(db["HOST"])
