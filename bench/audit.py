@@ -44,7 +44,7 @@ def _rows(count: int, first_id: int, seq: int, prev: str, actor_id: int) -> Iter
         event_id, seq = first_id + i, seq + 1
         action = ACTIONS[i % len(ACTIONS)]
         subject_id = str(1 + i // 4)
-        data_text = f'{{"state":["registered","dispatched"],"n":{i}}}'
+        data_text = f'{{"n":{i},"state":["registered","dispatched"]}}'  # canonical: sorted keys
         digest = event_mac(
             key, event_payload(event_id, seq, iso, actor_id, "service.servicerequest", subject_id, action, "S1", None,
                                data_text, prev),
