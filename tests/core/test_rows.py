@@ -11,7 +11,7 @@ from aftersales.accounts.models import ApiToken, Region, ServicePoint, User
 from aftersales.calendars.models import WorkCalendar
 from aftersales.core.events import Subject, event_record, events_chain_pending
 from aftersales.core.models import GENESIS_HASH, Event, EventChainHead
-from aftersales.core.rows import row_get, rows_insert, rows_list
+from aftersales.core.rows import row_get, rows_insert
 from aftersales.policies.models import PolicyVersion
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,7 @@ def _values(obj: Model) -> dict:
 def varied_rows(make_user):
     """Rows of models with text, numbers, booleans, foreign keys, JSON, nullable and aware times."""
     user = make_user("admin")
+    ApiToken.objects.create(user=user, name="t", prefix="as_t", token_hash="d" * 64, expires_at=timezone.now())
     region = Region.objects.create(code="SH", name="上海", province="上海市")
     ServicePoint.objects.create(code="SH01", name="上海办事处", region=region)
     PolicyVersion.objects.create(
@@ -33,7 +34,26 @@ def varied_rows(make_user):
     return user
 
 
-@pytest.mark.parametrize("model", [User, Region, ServicePoint, WorkCalendar, PolicyVersion, Event])
+@pytest.fixture
+def registered(make_user):
+    """A service request registered through intake: its row, clocks and segments exist."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.service.services import service_request_create
+    from tests.installed_base.factories import CustomerFactory, UnitFactory
+
+    unit = UnitFactory(customer=CustomerFactory())
+    return service_request_create(
+        actor=actor_for(make_user("agent")),
+        customer_id=unit.customer_id,
+        serial=unit.serial,
+        channel="phone",
+        fault="x",
+    )
+
+
+# Every model row_get reads in the code: the API token and its user, the service point, the policy
+# version, the calendar (and Region, Event: other column types).
+@pytest.mark.parametrize("model", [ApiToken, User, Region, ServicePoint, WorkCalendar, PolicyVersion, Event])
 def test_row_get_gives_every_column_as_the_orm_does(model, varied_rows):
     rows = list(model.objects.order_by("pk")[:20])
     assert rows
@@ -45,20 +65,15 @@ def test_row_get_gives_every_column_as_the_orm_does(model, varied_rows):
         assert fast._state.db == orm._state.db
 
 
-def test_row_get_and_rows_list_filter_and_order(make_user):
+def test_row_get_filters_and_orders_as_the_orm_does(make_user):
     users = [make_user(role, username=role) for role in ("agent", "engineer", "analyst")]
     first, last = min(u.pk for u in users), max(u.pk for u in users)
     assert row_get(User, pk__gte=first).pk == first
     assert row_get(User, pk__gte=first, order_by="-pk").pk == last
     assert row_get(User, username="engineer").pk == users[1].pk
-    assert [u.username for u in rows_list(User, pk__gte=first, order_by="-username")] == [
-        "engineer",
-        "analyst",
-        "agent",
-    ]
-    assert [u.pk for u in rows_list(User, pk__gt=first, pk__lt=last)] == [users[1].pk]
+    assert row_get(User, pk__gte=first, order_by="-username").username == "engineer"
+    assert row_get(User, pk__gt=first, pk__lt=last).pk == users[1].pk
     assert row_get(User, username="nobody") is None
-    assert rows_list(User, username="nobody") == []
     assert row_get(User, pk=2**70) is None  # too large for the database: no row, as the ORM answers
 
 
@@ -100,6 +115,53 @@ def test_rows_insert_writes_what_save_writes(make_user):
         assert before <= stored.created_at <= stored.updated_at  # auto_now_add, auto_now: as save() sets them
         assert token._state.adding is False
     assert ApiToken.objects.get(pk=tokens[1].pk).name == "two"
+
+
+def _copies(obj: Model, count: int, **changes) -> list[Model]:
+    model = type(obj)
+    values = {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields if not f.primary_key}
+    return [
+        model(**{**values, **changes, **{k: f"{v}{n}" for k, v in changes.items() if k == "number"}})
+        for n in range(count)
+    ]
+
+
+def _stored(model: type[Model], pks: list[int]) -> list[dict]:
+    skip = {"id", "created_at", "updated_at", "number"}
+    return [
+        {k: v for k, v in _values(row).items() if k not in skip}
+        for row in model.objects.filter(pk__in=pks).order_by("pk")
+    ]
+
+
+def test_rows_insert_stores_what_save_and_bulk_create_store_for_requests_clocks_and_segments(registered):
+    """The models intake writes with rows_insert: ServiceRequest (one), Clock and ClockSegment (several)."""
+    from aftersales.clocks.models import Clock, ClockSegment
+    from aftersales.service.models import ServiceRequest
+
+    before = timezone.now()
+    fast, plain = _copies(registered, 1, number="FWT"), _copies(registered, 1, number="FWP")
+    clock = Clock.objects.filter(subject_id=str(registered.pk)).order_by("pk").first()
+    fast_clocks, plain_clocks = _copies(clock, 3), _copies(clock, 3)
+    with transaction.atomic():
+        rows_insert(fast)
+        plain[0].save()
+        rows_insert(fast_clocks)
+        Clock.objects.bulk_create(plain_clocks)
+        fast_segments = [ClockSegment(clock=c, kind="running", started_at=before) for c in fast_clocks]
+        plain_segments = [ClockSegment(clock=c, kind="running", started_at=before) for c in plain_clocks]
+        rows_insert(fast_segments)
+        ClockSegment.objects.bulk_create(plain_segments)
+    assert _stored(ServiceRequest, [fast[0].pk]) == _stored(ServiceRequest, [plain[0].pk])
+    assert _stored(Clock, [c.pk for c in fast_clocks]) == _stored(Clock, [c.pk for c in plain_clocks])
+    fast_rows = _stored(ClockSegment, [s.pk for s in fast_segments])
+    plain_rows = _stored(ClockSegment, [s.pk for s in plain_segments])
+    assert [{**r, "clock_id": None} for r in fast_rows] == [{**r, "clock_id": None} for r in plain_rows]
+    assert [r["clock_id"] for r in fast_rows] == [c.pk for c in fast_clocks]
+    stored, saved = ServiceRequest.objects.get(pk=fast[0].pk), ServiceRequest.objects.get(pk=plain[0].pk)
+    assert stored.created_at == saved.created_at == registered.created_at  # the value given, as save() keeps it
+    assert stored.updated_at >= before  # auto_now: as save() sets it
+    assert saved.updated_at >= before
 
 
 def test_rows_insert_refuses_saved_rows_and_unsaved_relations(db):

@@ -102,14 +102,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ | RATINGS_READ,
     Role.MGMT_REP: STAFF_READ | EXPORT | AUDIT,
     Role.TRAINER: STAFF_READ,
+    # The administrator keeps the system and its reference data; business decisions are the managers'
+    # (S7 dispatch, S8/S9 approvals, S11 countersignature; C3 access to confidential files).
     Role.ADMIN: STAFF_READ
     | CLOCKS_ALL
-    | SERVICE_MANAGE
+    | SERVICE_READ
     | INTAKE
     | INSTALLED_BASE_ADMIN
     | EXPORT
     | IMPORT
-    | APPROVE_ACCESS
     | AUDIT
     | {
         "policies.add_policyversion",

@@ -92,7 +92,7 @@ def calendar_chain(calendar: WorkCalendar) -> list[WorkCalendar]:
     seen = {calendar.pk}
     current = calendar
     while current.base_id is not None and len(chain) < MAX_CHAIN:
-        base = current.base if "base" in current._state.fields_cache else None
+        base = current.base if WorkCalendar.base.is_cached(current) else None
         if base is None:
             base = row_get(WorkCalendar, pk=current.base_id)
             if base is None:  # deleted under us (PROTECT forbids it): the chain ends here

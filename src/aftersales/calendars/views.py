@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +30,7 @@ def _check_month(year: int, month: int) -> None:
         raise Http404
 
 
+@login_required
 @permission_required(VIEW, raise_exception=True)
 def calendar_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
@@ -48,6 +49,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @permission_required(VIEW, raise_exception=True)
 def calendar_detail(request: HttpRequest, code: str) -> HttpResponse:
     calendar = selectors.access_calendar(actor_for(request.user), code)
@@ -76,6 +78,7 @@ def _month_page(
     )
 
 
+@login_required
 @permission_required(VIEW, raise_exception=True)
 def calendar_month(request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
     """GET: the month grid. POST (administrators): add or correct one exception day."""
@@ -108,6 +111,7 @@ def calendar_month(request: HttpRequest, code: str, year: int, month: int) -> Ht
     return _month_page(request, calendar, year, month, form)
 
 
+@login_required
 @permission_required(CHANGE, raise_exception=True)
 @require_POST
 def calendar_day_remove(request: HttpRequest, code: str, date: str) -> HttpResponse:
@@ -126,6 +130,7 @@ def calendar_day_remove(request: HttpRequest, code: str, date: str) -> HttpRespo
     return redirect("calendars:month", calendar.code, day.year, day.month)
 
 
+@login_required
 @permission_required(CHANGE, raise_exception=True)
 def statutory_year_notice(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """Enter (or correct) a year's official holidays and make-up working days."""

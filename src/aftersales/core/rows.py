@@ -1,13 +1,18 @@
-"""Model rows by key, with their SQL built once per process (docs/decisions/0004).
+"""Model rows by key, with their SQL built once per process (docs/decisions/0004, 0010).
 
 Django builds and compiles the SQL of every queryset anew: 0.4–0.6 ms a query on the bench VM,
 where SQLite runs the query itself in ~0.03 ms. A service registration that reads ten rows by key
 and writes five spent more than half its time there (make bench, service intake). For such paths:
 
-- `rows_list(Model, order_by=…, field=value, field__lte=value …)`: the rows as model instances,
-  with the converters the ORM applies (datetimes, JSON, decimals …); `row_get(…)`: the first or None.
+- `row_get(Model, order_by=…, field=value, field__lte=value …)`: the first matching row as a model
+  instance, with the converters the ORM applies (datetimes, JSON, decimals …), or None.
 - `rows_insert(objs)`: INSERT … RETURNING of unsaved instances, with the values `save()` would
   write (auto_now, defaults), their primary keys set afterwards.
+
+Both reach below the public ORM (`_meta`, `from_db`, a field's converters; `rows_insert` also
+`_prepare_related_fields_for_save` and `_state`), so each is kept only where it pays on PostgreSQL
+(docs/decisions/0010: measured with `python -m bench.orm`) and tests/core/test_rows.py compares it
+with the plain ORM on every model it is used on.
 
 The SQL of each shape (model, lookups, order, database) is built from the model's _meta once and
 kept. Only the lookups below, on concrete fields; no signals are sent (the project connects none)
@@ -90,15 +95,10 @@ def _build_select(model: type[Model], keys: tuple[str, ...], order_by: str, alia
     )
 
 
-def rows_list(model: type[M], *, order_by: str = "pk", **lookups: Any) -> list[M]:
-    """Every row of `model` matching every lookup (field=value, field__lt/lte/gt/gte=value), in
-    `order_by` order ("field" or "-field", default the primary key); [] also for an integer too
-    large for the database, as the ORM answers."""
-    return _rows(model, order_by, lookups, "")
-
-
 def row_get(model: type[M], *, order_by: str = "pk", **lookups: Any) -> M | None:
-    """The first row of rows_list(model, order_by=…, **lookups), or None."""
+    """The first row of `model` matching every lookup (field=value, field__lt/lte/gt/gte=value) in
+    `order_by` order ("field" or "-field", default the primary key), or None; None also for an
+    integer too large for the database, as the ORM answers."""
     rows = _rows(model, order_by, lookups, " LIMIT 1")
     return rows[0] if rows else None
 

@@ -15,7 +15,6 @@ from aftersales.accounts.models import Region, User
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, PermissionDenied
 from aftersales.core.phones import MIN_SUFFIX_DIGITS, looks_like_phone, phone_digits
-from aftersales.core.rows import row_get
 from aftersales.customers.choices import AccessRequestStatus
 from aftersales.customers.errors import ConfidentialFile
 from aftersales.customers.models import Contact, Customer, CustomerAccessRequest, NameIndex, PhoneIndex, name_bigrams
@@ -80,16 +79,14 @@ def access_customer(actor: Actor, customer_id: int, *, for_update: bool = False)
     """The file with its region, if the actor may read it. Raises: NotFound (missing or out of
     scope), ConfidentialFile (exists, confidential, no grant).
 
-    Read by key with core.rows (every registration comes here; docs/decisions/0004)."""
+    Every registration comes here (docs/decisions/0004, 0010)."""
     if for_update:
         qs = customer_scope(actor).select_related("region").select_for_update(of=("self",))
         customer = qs.filter(pk=customer_id).first()
-    else:
-        customer = row_get(Customer, pk=customer_id)
+    else:  # one statement, then the scope check on the row (docs/decisions/0010)
+        customer = Customer.objects.select_related("region").filter(pk=customer_id).first()
         if customer is not None and not customer_in_scope(actor, customer):
             customer = None
-        if customer is not None:
-            customer.region = row_get(Region, pk=customer.region_id) if customer.region_id else None
     if customer is None:
         raise NotFound()
     if not customer_can_read(actor, customer):
@@ -104,10 +101,9 @@ def customer_for_intake(actor: Actor, customer_id: int) -> Customer:
     confidential file chosen from a masked hit; what it shows of the file goes through
     customer_card(). Raises: NotFound (missing or out of scope).
     """
-    customer = row_get(Customer, pk=customer_id)
+    customer = Customer.objects.select_related("region").filter(pk=customer_id).first()
     if customer is None or not customer_in_scope(actor, customer):
         raise NotFound()
-    customer.region = row_get(Region, pk=customer.region_id) if customer.region_id else None
     return customer
 
 

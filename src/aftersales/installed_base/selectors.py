@@ -13,8 +13,6 @@ from aftersales.calendars.models import WorkCalendar
 from aftersales.calendars.selectors import ALWAYS, CN
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, ValidationFailed
-from aftersales.core.prefetch import prefetched_set
-from aftersales.core.rows import row_get, rows_list
 from aftersales.core.timeutils import today
 from aftersales.customers.models import Customer
 from aftersales.customers.selectors import customer_openable_ids
@@ -296,20 +294,8 @@ def unit_coverage(unit: Unit, on: dt.date | None = None, terms: WarrantyTerms | 
 
 def unit_with_terms(serial: str) -> Unit | None:
     """The unit with this serial, with its product and its contracts loaded (what unit_coverage
-    reads), or None. Read by key with core.rows: every service registration comes here
-    (docs/decisions/0004). Rule: A3, A4."""
-    unit = row_get(Unit, serial=serial)
-    if unit is None:
-        return None
-    product = row_get(Product, pk=unit.product_id)
-    assert product is not None  # the foreign key holds it
-    unit.product = product
-    links = rows_list(ServiceContract.units.through, unit_id=unit.pk)
-    contracts = [c for link in links if (c := row_get(ServiceContract, pk=link.servicecontract_id)) is not None]
-    # In the model's order (newest start first, then number), as unit.contracts.all() gives them.
-    contracts.sort(key=lambda c: (-c.start_date.toordinal(), c.number))
-    prefetched_set(unit, "contracts", contracts)
-    return unit
+    reads), or None: two statements. Rule: A3, A4."""
+    return Unit.objects.select_related("product").prefetch_related("contracts").filter(serial=serial).first()
 
 
 def _contracts_prefetch() -> Prefetch:

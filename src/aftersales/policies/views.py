@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ def _readable(value: Any) -> str:
     return ""
 
 
+@login_required
 @permission_required("policies.view_policyversion", raise_exception=True)
 def policy_list(request: HttpRequest) -> HttpResponse:
     rows = [
@@ -40,6 +41,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 @permission_required("policies.add_policyversion", raise_exception=True)
 def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
     definition = POLICIES.get(key)

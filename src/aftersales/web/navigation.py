@@ -18,8 +18,11 @@ class NavItem:
     icon: str
     perm: str = ""
     roles: frozenset[str] = frozenset()
+    any_perm: tuple[str, ...] = ()  # shown to holders of any of these
 
     def visible_to(self, actor: Actor) -> bool:
+        if self.any_perm:
+            return any(actor.has_perm(perm) for perm in self.any_perm)
         if self.roles:
             return actor.has_role(*self.roles)
         return actor.has_perm(self.perm) if self.perm else actor.is_authenticated
@@ -32,7 +35,12 @@ STAFF_MENU = [
     NavItem(_("Dispatch board"), "service:board", "kanban", perm="service.dispatch_servicerequest"),
     NavItem(_("My jobs"), "service:engineer_jobs", "phone", perm="service.work_servicerequest"),
     NavItem(_("Depot register"), "service:depot_register", "tools", perm="service.depot_servicerequest"),
-    NavItem(_("Repair order hand-ins"), "service:handins", "inboxes", perm="service.dispatch_servicerequest"),
+    NavItem(
+        _("Repair order hand-ins"),
+        "service:handins",
+        "inboxes",
+        any_perm=("service.dispatch_servicerequest", "service.work_servicerequest"),  # S14: engineers hand in
+    ),
     NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard"),
     NavItem(_("Complaints"), "complaints:complaint_list", "megaphone", perm="complaints.view_complaint"),
     NavItem(_("Approvals"), "complaints:approval_queue", "check2-square", perm="complaints.view_approval"),

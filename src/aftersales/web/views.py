@@ -20,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {})
 
 
+@login_required
 @permission_required("core.view_event", raise_exception=True)
 def audit(request: HttpRequest) -> HttpResponse:
     page = Paginator(event_list(), 50).get_page(request.GET.get("page"))

@@ -1,0 +1,111 @@
+"""Every page of the menus × every role and an anonymous visitor (habit 13, pages).
+
+One declaration per page: the roles that open it, written out from SPEC.md's roles (never read from
+accounts/permissions.py). An anonymous visitor is sent to the sign-in page, a role not declared gets
+403 or 404 and none of the page, a declared role gets 200. Each role's menu must offer exactly the
+pages declared for it, so a menu entry without a declaration fails too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.selectors import actor_for
+from aftersales.web.navigation import menu_for
+from tests.access.test_matrix import (
+    ANON,
+    COMPLAINT_VIEWERS,
+    EVERYONE,
+    RETURN_VIEWERS,
+    ROLES,
+    SERVICE_VIEWERS,
+    STAFF,
+    roles,
+)
+from tests.installed_base.factories import CustomerFactory
+
+
+@dataclass(frozen=True)
+class Page:
+    url_name: str
+    allowed: frozenset[str]
+
+
+PAGES = [
+    Page("customers:lookup", STAFF),
+    Page("service:request_create", roles("agent team_lead cs_manager")),
+    Page("service:request_list", SERVICE_VIEWERS | roles("engineer")),  # an engineer sees their own jobs
+    Page("service:board", roles("team_lead cs_manager")),
+    Page("service:engineer_jobs", roles("engineer")),
+    Page("service:depot_register", roles("engineer warehouse")),
+    Page("service:handins", roles("team_lead cs_manager engineer")),  # S14: the repair points hand in
+    Page("service:fee_standards", roles("cs_manager finance")),  # B2: approved by the service-centre manager
+    Page("complaints:complaint_list", COMPLAINT_VIEWERS),
+    Page("complaints:approval_queue", roles("sales_manager vp gm")),  # K7
+    Page(
+        "complaints:task_list",
+        roles("agent team_lead cs_manager analyst quality sales sales_manager finance vp gm mgmt_rep admin"),
+    ),
+    Page("complaints:review_list", roles("cs_manager vp gm mgmt_rep admin")),  # K8
+    Page("returns:return_list", RETURN_VIEWERS),
+    Page("knowledge:article_list", STAFF),
+    Page("customers:list", STAFF),
+    Page("customers:access_requests", STAFF),
+    Page("installed_base:unit_list", STAFF),
+    Page("installed_base:product_list", STAFF),
+    Page("installed_base:contract_list", STAFF),
+    Page("installed_base:loan_list", STAFF),
+    Page("customers:import", roles("cs_manager admin")),
+    Page("policies:list", STAFF),
+    Page("calendars:list", STAFF),
+    Page("web:audit", roles("cs_manager vp gm mgmt_rep admin")),  # X3
+    Page("portal:home", roles("customer")),
+    Page("portal:request_list", roles("customer")),
+    Page("portal:request_create", roles("customer")),
+    Page("portal:complaint_list", roles("customer")),
+]
+CASES = [(page, role) for page in PAGES for role in ROLES]
+
+
+def _client(role: str, make_user: Any) -> Client:
+    client = Client()
+    if role == Role.CUSTOMER:
+        client.force_login(make_user(role, customer_id=CustomerFactory().pk))
+    elif role != ANON:
+        client.force_login(make_user(role))
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "role"), CASES, ids=[f"{p.url_name}-{r}" for p, r in CASES])
+def test_page_matrix(page: Page, role: str, make_user: Any) -> None:
+    url = reverse(page.url_name)
+    response = _client(role, make_user).get(url)
+    if role == ANON:
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse(settings.LOGIN_URL)}?next={url}"
+    elif role in page.allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (403, 404)
+        assert f'href="{url}"' not in response.content.decode()  # the menu does not offer it either
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_each_menu_offers_exactly_the_declared_pages(role: str, make_user: Any) -> None:
+    user = make_user(role, customer_id=CustomerFactory().pk) if role == Role.CUSTOMER else make_user(role)
+    offered = [item["name"] for item in menu_for(actor_for(user))]
+    assert offered == [page.url_name for page in PAGES if role in page.allowed]
+
+
+def test_page_declarations_name_known_roles_once() -> None:
+    assert all(page.allowed <= EVERYONE and page.allowed for page in PAGES)
+    assert len({page.url_name for page in PAGES}) == len(PAGES)
