@@ -8,7 +8,6 @@ reference for staff and a repair tool for the superuser.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin

@@ -149,7 +149,11 @@ def api_token_create(*, actor: Actor, name: str, expires_at: dt.datetime | None 
         subject=token,
         action=events.API_TOKEN_CREATED,
         actor=actor,
-        data={"name": token.name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat() if token.expires_at else None},
+        data={
+            "name": token.name,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        },
         rule="X4",
         policy_version=days.version,
     )
