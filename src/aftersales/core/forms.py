@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from aftersales.core.errors import DomainError
+from aftersales.core.inputs import value_problem
 
 
 class StyledFormMixin:
@@ -27,11 +29,38 @@ class StyledFormMixin:
                 widget.format = "%Y-%m-%d"
 
     def full_clean(self) -> None:
+        if self._refuse_unstorable():
+            return
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:  # type: ignore[attr-defined]
             if name in self.fields:  # type: ignore[attr-defined]
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+    def _refuse_unstorable(self) -> bool:
+        """A NUL character or an impossible UTC offset in any submitted field: an error on that field,
+        before any field is cleaned (a lookup with it would fail in PostgreSQL). core.inputs decides."""
+        form: Any = self
+        if not form.is_bound or form.data is None:
+            return False
+        problems: dict[str | None, str] = {}
+        for name, field in form.fields.items():
+            raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+            for value in raw if isinstance(raw, list | tuple) else [raw]:
+                problem = value_problem(value) if isinstance(value, str) else None
+                if problem:
+                    problems[name if not field.widget.is_hidden else None] = problem
+        if not problems:
+            return False
+        form._errors = ErrorDict()
+        form.cleaned_data = {}
+        for name, problem in problems.items():
+            form.add_error(name, problem)
+        for name in form.errors:
+            if name in form.fields:
+                widget = form.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+        return True
 
 
 class StyledForm(StyledFormMixin, forms.Form):

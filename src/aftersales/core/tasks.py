@@ -11,3 +11,13 @@ from aftersales.core.periodic import sqlite_checkpoint
 def sqlite_checkpoint_task() -> None:
     """Every minute on the embedded SQLite install: checkpoint the write-ahead log (see sqlite_checkpoint)."""
     sqlite_checkpoint()
+
+
+@task()
+def idempotency_purge_task() -> None:
+    """Hourly: forget Idempotency-Keys and form tokens older than their window (core.idempotency, core.formtokens)."""
+    from aftersales.core.formtokens import form_token_purge
+    from aftersales.core.idempotency import idempotency_purge
+
+    idempotency_purge()
+    form_token_purge()
