@@ -5,11 +5,13 @@ examples each, no server error and no answer outside the schema (issue 12, point
 PostgreSQL), with a user who holds every staff role, sign-in lockout off and no background jobs;
 schemathesis runs as a subprocess with a fixed seed and no example database, so two runs send the
 same requests. Bounded: AFTERSALES_SCHEMATHESIS_EXAMPLES examples per operation (default 3).
+The NUL/offset cases of every parameter and field are swept separately (test_input_sweep.py).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,6 +28,9 @@ from aftersales.accounts.choices import Role
 
 BIN = Path(sys.executable).parent
 EXAMPLES = os.environ.get("AFTERSALES_SCHEMATHESIS_EXAMPLES", "3")
+# The coverage phase adds ~5,800 boundary cases (4–5 min per database on a loaded 2-core machine);
+# AFTERSALES_SCHEMATHESIS_PHASES=examples,coverage,fuzzing runs it (docs/decisions/0008).
+PHASES = os.environ.get("AFTERSALES_SCHEMATHESIS_PHASES", "examples,fuzzing")
 SEED = "20261207"
 CHECKS = ",".join(
     [
@@ -125,7 +130,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(broad_token:
                 "--checks",
                 CHECKS,
                 "--phases",
-                "examples,coverage,fuzzing",
+                PHASES,
                 "--workers",
                 "2",
                 "--no-color",
@@ -150,4 +155,6 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(broad_token:
     output = run.stdout[-20000:] + run.stderr[-5000:]
     (tmp_path / "schemathesis.txt").write_text(run.stdout + run.stderr)
     assert run.returncode == 0, output
-    assert "No issues found" in run.stdout, output
+    totals = re.search(r"(\d+) generated, (\d+) passed", run.stdout)
+    assert totals is not None, output
+    assert totals[1] == totals[2], output
