@@ -8,8 +8,8 @@
     if (!(form instanceof HTMLFormElement) || event.defaultPrevented) {
       return;
     }
-    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") {
-      return;
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post" || form.hasAttribute("target")) {
+      return;  // a form opening another window (a PDF) leaves this page usable
     }
     var buttons = form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
     window.setTimeout(function () {
@@ -25,6 +25,16 @@
           button.removeAttribute("aria-disabled");
         });
       }, { once: true });
+    }
+  });
+  // Back to a page kept in the browser's cache: its buttons work again (the server still refuses
+  // a second submission of the same form token).
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.querySelectorAll("[aria-disabled=true]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-disabled");
+      });
     }
   });
 })();
