@@ -27,6 +27,21 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
+def _intake_back_registration_unbounded(monkeypatch: Any) -> Any:
+    """The intake scenarios back-register requests and complaints from autumn 2026 as a hotline agent;
+    the S1 lower bound (S1.backdate_days, 30 days by default) has its own tests, which set the policy."""
+    import dataclasses
+
+    from aftersales.policies import defaults, selectors
+
+    key = "S1.backdate_days"
+    monkeypatch.setitem(defaults.POLICIES, key, dataclasses.replace(defaults.POLICIES[key], default=3650))
+    selectors._default.cache_clear()
+    yield
+    selectors._default.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_test_settings(settings: Any) -> None:
     """PBKDF2 at production strength costs ~0.3 s per user; tests create hundreds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

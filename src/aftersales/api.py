@@ -19,6 +19,7 @@ from aftersales.accounts.services import api_token_authenticate
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 from aftersales.core.versions import etag_view, if_match_operation, openapi_document_versions
+from aftersales.core.idempotency import idempotent_creations
 
 
 class UTF8Renderer(JSONRenderer):
@@ -129,16 +130,22 @@ def _mount() -> None:
     from aftersales.returns.api import router as returns_router
     from aftersales.service.api import router as service_router
 
-    api.add_router("", accounts_router)
-    api.add_router("", customers_router)
-    api.add_router("", installed_base_router)
-    api.add_router("", policies_router)
-    api.add_router("", calendars_router)
-    api.add_router("", clocks_router)
-    api.add_router("", service_router)
-    api.add_router("", complaints_router)
-    api.add_router("", knowledge_router)
-    api.add_router("", returns_router)
+    routers = [
+        accounts_router,
+        customers_router,
+        installed_base_router,
+        policies_router,
+        calendars_router,
+        clocks_router,
+        service_router,
+        complaints_router,
+        knowledge_router,
+        returns_router,
+    ]
+    for router in routers:
+        api.add_router("", router)
+    # Every authenticated POST that answers 201 (it creates something) honours Idempotency-Key.
+    api.add_decorator(idempotent_creations, mode="view")
 
 
 _mount()

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: under /api/ a bad Host or an oversized body gets the API's error shape; NUL characters and
+    # impossible UTC offsets are refused everywhere before a view runs (core.inputs).
+    "aftersales.core.inputs.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "aftersales.core.formtokens.FormTokenMiddleware",  # page forms cannot be submitted twice
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "aftersales.web.middleware.DomainErrorPageMiddleware",
@@ -237,6 +241,7 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.service.tasks.carry_over_task": "5 0 * * *",  # S7 day-end carry-over, 00:05
     "aftersales.service.tasks.handins_overdue_task": "10 0 * * *",  # S14 overdue hand-ins, 00:10
     "aftersales.complaints.tasks.responsibility_review_task": "20 0 1 * *",  # K8 monthly review, 1st 00:20
+    "aftersales.core.tasks.idempotency_purge_task": 3600,  # expired Idempotency-Keys and form tokens
 }
 # Chains the events a crash left unchained between commit and the on-commit hook (docs/decisions/0009).
 AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.audit_chain_task"] = 60
@@ -244,6 +249,10 @@ if SQLITE:
     AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.sqlite_checkpoint_task"] = 60
 if not CONFIG.periodic:
     AFTERSALES_PERIODIC_JOBS = {}
+
+# How long an Idempotency-Key answers with the first response (core.idempotency) and a page form
+# token stays spent (core.formtokens).
+AFTERSALES_IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
 
 AFTERSALES_COMPANY_NAME = CONFIG.company_name
 AFTERSALES_COMPANY_ADDRESS = CONFIG.company_address  # printed on the forms (S11, S13, B1)

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.forms.utils import ErrorDict
 
 from aftersales.core.errors import DomainError
+from aftersales.core.inputs import value_problem
 
 # A mixin for forms: checked as one, a plain class at run time.
 if TYPE_CHECKING:
@@ -34,11 +36,38 @@ class StyledFormMixin(_FormBase):
                 widget.format = "%Y-%m-%d"
 
     def full_clean(self) -> None:
+        if self._refuse_unstorable():
+            return
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+    def _refuse_unstorable(self) -> bool:
+        """A NUL character or an impossible UTC offset in any submitted field: an error on that field,
+        before any field is cleaned (a lookup with it would fail in PostgreSQL). core.inputs decides."""
+        form: Any = self
+        if not form.is_bound or form.data is None:
+            return False
+        problems: dict[str | None, str] = {}
+        for name, field in form.fields.items():
+            raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+            for value in raw if isinstance(raw, list | tuple) else [raw]:
+                problem = value_problem(value) if isinstance(value, str) else None
+                if problem:
+                    problems[name if not field.widget.is_hidden else None] = problem
+        if not problems:
+            return False
+        form._errors = ErrorDict()
+        form.cleaned_data = {}
+        for name, problem in problems.items():
+            form.add_error(name, problem)
+        for name in form.errors:
+            if name in form.fields:
+                widget = form.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+        return True
 
 
 class StyledForm(StyledFormMixin, forms.Form):

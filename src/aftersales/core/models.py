@@ -111,3 +111,42 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}/{self.period}={self.value}"
+
+
+class IdempotencyKey(models.Model):
+    """One `Idempotency-Key` a user sent with a creating POST, and the first answer to it.
+
+    The row is reserved (unique per user and key) before the operation runs, so a concurrent
+    duplicate finds it and does not create again; the answer is stored when the operation ends.
+    Written only by core.idempotency.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    body_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    completed = models.BooleanField(default=False)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"
+
+
+class FormSubmission(models.Model):
+    """A one-time form token a page form was submitted with (core.formtokens), and where it led."""
+
+    token = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    completed = models.BooleanField(default=False)
+    redirect_to = models.CharField(max_length=1000, blank=True)
+
+    def __str__(self) -> str:
+        return self.token

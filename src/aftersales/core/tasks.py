@@ -19,3 +19,13 @@ def audit_chain_task() -> None:
     from aftersales.core.events import events_chain_pending
 
     events_chain_pending()
+
+
+@task()
+def idempotency_purge_task() -> None:
+    """Hourly: forget Idempotency-Keys and form tokens older than their window (core.idempotency, core.formtokens)."""
+    from aftersales.core.formtokens import form_token_purge
+    from aftersales.core.idempotency import idempotency_purge
+
+    idempotency_purge()
+    form_token_purge()

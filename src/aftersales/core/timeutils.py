@@ -17,10 +17,12 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def received_time(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+def received_time(value: dt.datetime | None, now: dt.datetime, *, earliest: dt.datetime | None = None) -> dt.datetime:
     """When a call, letter or visit was received: `value` for a back-registered one, else `now`.
 
-    Raises: ValidationFailed (field received_at): a time without its zone, or one in the future.
+    `earliest`: the oldest time the caller may enter (policies.selectors.received_at_earliest, S1).
+    Raises: ValidationFailed (field received_at): a time without its zone, one in the future, or one
+    before `earliest`.
     """
     if value is None:
         return now
@@ -29,5 +31,12 @@ def received_time(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
         raise ValidationFailed(message, fields={"received_at": [message]})
     if value > now + FUTURE_TOLERANCE:
         message = _("The time received cannot be in the future.")
+        raise ValidationFailed(message, fields={"received_at": [message]})
+    if earliest is not None and value < earliest:
+        days = max((now - earliest).days, 0)
+        message = _(
+            "The time received lies more than %(days)s days back; only a team lead or the head of after-sales "
+            "may register it."
+        ) % {"days": days}
         raise ValidationFailed(message, fields={"received_at": [message]})
     return value

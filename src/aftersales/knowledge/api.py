@@ -28,7 +28,9 @@ def _actor(request: HttpRequest) -> Actor:
 @router.get("/knowledge/suggestions", response={200: list[SuggestionOut], **ERRORS}, url_name="knowledge_suggestions")
 def knowledge_suggestions(
     request: HttpRequest,
-    fault: Annotated[str, Query(min_length=1, max_length=4000)],
+    # 200 characters: matching needs the fault's opening words, and the longest percent-encoded query
+    # (12 bytes per character) must fit in the server's request line (4094 bytes), else 414.
+    fault: Annotated[str, Query(min_length=1, max_length=200)],
     serial: Annotated[str, Query(max_length=64)] = "",
     product: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=selectors.SUGGESTION_LIMIT_MAX)] = 5,

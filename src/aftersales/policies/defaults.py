@@ -346,6 +346,18 @@ POLICIES: dict[str, PolicyDef] = {
             unit=_("hours"),
         ),
         PolicyDef(
+            key="S1.backdate_days",
+            rule="S1",
+            adapter=_days(),
+            default=30,
+            label=_("A request or complaint may be registered as received up to this many days ago"),
+            help=_(
+                "The time received entered at intake (service requests and complaints) may lie this many days "
+                "in the past at most; an older one needs a team lead or the head of after-sales."
+            ),
+            unit=_("days"),
+        ),
+        PolicyDef(
             key="S10.substitute_after_days",
             rule="S10",
             adapter=_days(),

@@ -81,3 +81,18 @@ def policy_table(*, at: dt.datetime | None = None) -> list[tuple[Any, PolicyValu
 
 def policy_version_list() -> QuerySet[PolicyVersion]:
     return PolicyVersion.objects.select_related("created_by").order_by("-number")
+
+
+# Roles that may register a request or complaint received longer ago than S1.backdate_days.
+BACKDATE_ROLES = ("team_lead", "cs_manager")
+
+
+def received_at_earliest(actor: Any, *, at: dt.datetime | None = None) -> dt.datetime | None:
+    """The earliest time received `actor` may enter at intake (None: no lower bound).
+
+    Rule: S1 (policy S1.backdate_days; a team lead or the head of after-sales may go further back).
+    """
+    if actor.has_role(*BACKDATE_ROLES):
+        return None
+    now = at or timezone.now()
+    return now - dt.timedelta(days=policy_get("S1.backdate_days", at=now).value)

@@ -44,7 +44,7 @@ from aftersales.core.numbering import number_next
 from aftersales.core.timeutils import received_time
 from aftersales.customers.selectors import customer_for_intake
 from aftersales.notifications.services import notify_users
-from aftersales.policies.selectors import policy_get
+from aftersales.policies.selectors import policy_get, received_at_earliest
 from aftersales.service.models import ServiceRequest
 
 # Complaint deadlines run on China's statutory calendar (docs/decisions/0005-complaints.md).
@@ -232,7 +232,8 @@ def complaint_register(
         if refused:
             message = _("Not available on the customer portal.")
             raise ValidationFailed(message, fields=dict.fromkeys(refused, message))
-    received = received_time(received_at, now)
+    earliest = received_at_earliest(actor, at=now) if received_at is not None else None
+    received = received_time(received_at, now, earliest=earliest)
     if quantity is not None and defective_quantity is not None and defective_quantity > quantity:
         raise _field_error("defective_quantity", _("The defective quantity cannot exceed the quantity."))
     major, why = complaint_is_major(

@@ -35,7 +35,7 @@ from aftersales.installed_base.selectors import (
     unit_with_terms,
     warranty_terms,
 )
-from aftersales.policies.selectors import PolicySnapshot, policy_snapshot
+from aftersales.policies.selectors import PolicySnapshot, policy_snapshot, received_at_earliest
 from aftersales.service import events
 from aftersales.service.choices import Channel, Priority, ServiceKind
 from aftersales.service.models import ServiceRequest
@@ -162,7 +162,8 @@ def service_request_create(
     now = timezone.now()
     if is_portal:
         channel, received_at, service_point_code = Channel.WEB, None, ""
-    received = received_time(received_at, now).astimezone(dt.UTC)  # as the database gives it back
+    earliest = received_at_earliest(actor, at=now) if received_at is not None else None
+    received = received_time(received_at, now, earliest=earliest).astimezone(dt.UTC)  # as the database gives it back
     unit = _unit(customer.pk, serial)
     if unit is None and not (model or "").strip():
         raise _field_error("serial", _("Give the unit's serial number, or its model when it is not registered."))
