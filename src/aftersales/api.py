@@ -18,8 +18,8 @@ from aftersales.accounts.selectors import actor_for
 from aftersales.accounts.services import api_token_authenticate
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
-from aftersales.core.versions import etag_view, if_match_operation, openapi_document_versions
 from aftersales.core.idempotency import idempotent_creations
+from aftersales.core.versions import etag_view, if_match_operation, openapi_document_versions
 
 
 class UTF8Renderer(JSONRenderer):

@@ -107,9 +107,9 @@ def request_problems(request: HttpRequest, *, body: bool) -> dict[str, list[str]
         fields.setdefault(name, []).append(problem)
     for name, values in request.GET.lists():
         for value in [name, *values]:
-            problem = value_problem(value)
-            if problem:
-                fields.setdefault(name.replace("\x00", "") or "query", []).append(problem)
+            found = value_problem(value)
+            if found:
+                fields.setdefault(name.replace("\x00", "") or "query", []).append(found)
                 break
     if body and request.content_type == "application/json" and request.body:
         try:

@@ -318,7 +318,7 @@ def customer_list(
     return qs.order_by("code")
 
 
-def _phone_suffix_ids(query: str) -> QuerySet[PhoneIndex, dict[str, Any]]:
+def _phone_suffix_ids(query: str) -> QuerySet[PhoneIndex, Any]:
     reversed_digits = phone_digits(query)[::-1]
     return (
         PhoneIndex.objects.filter(
@@ -329,7 +329,7 @@ def _phone_suffix_ids(query: str) -> QuerySet[PhoneIndex, dict[str, Any]]:
     )
 
 
-def customer_lookup_ids(query: str) -> QuerySet[Any, dict[str, Any]]:
+def customer_lookup_ids(query: str) -> QuerySet[Any, Any]:
     """Ids of customers matching a phone (any format, suffix match) or a name/number fragment (C6).
 
     A number with MIN_LOOKUP_DIGITS digits or more is a phone (or a long suffix of one); a shorter
