@@ -278,7 +278,7 @@ def _write(drafts: Sequence[EventDraft]) -> list[tuple[Any, ...]]:
     fields = [_fields(d) for d in drafts]
     table = Event._meta.db_table
     if not _inline():
-        rows = [(occurred_at, *f, "", "") for f in fields]
+        rows: list[tuple[Any, ...]] = [(occurred_at, *f, "", "") for f in fields]
         bulk_insert(table, PENDING_COLUMNS, rows)
         transaction.on_commit(_chain_after_commit)
         return rows
@@ -504,7 +504,9 @@ def _chained_rows() -> Iterator[tuple[Any, ...]]:
     connection.ensure_connection()
     with transaction.atomic(), psycopg.ServerCursor(connection.connection, "aftersales_chain_verify") as cursor:
         oid = psycopg.adapters.types["timestamptz"].oid
-        cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
+        loader = psycopg.adapters.get_loader(oid, Format.TEXT)
+        assert loader is not None  # psycopg always has a text loader for timestamptz
+        cursor.adapters.register_loader(oid, loader)
         cursor.itersize = 5000
         cursor.execute(sql)
         yield from cursor
