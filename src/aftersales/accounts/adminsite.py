@@ -26,13 +26,13 @@ class StaffReadOnlyMixin:
     """Mixed into every ModelAdmin registered on the site: add, change and delete for superusers only."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return _superuser(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+        return _superuser(request) and super().has_add_permission(request, *args)  # type: ignore[misc]  # a mixin: ModelAdmin follows it in the MRO
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _superuser(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return _superuser(request) and super().has_change_permission(request, obj)  # type: ignore[misc]  # a mixin: ModelAdmin follows it in the MRO
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _superuser(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return _superuser(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]  # a mixin: ModelAdmin follows it in the MRO
 
 
 class AftersalesAdminSite(admin.AdminSite):
