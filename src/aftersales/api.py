@@ -90,6 +90,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _mount() -> None:
     from aftersales.accounts.api import router as accounts_router
+    from aftersales.approvals.api import router as approvals_router
     from aftersales.calendars.api import router as calendars_router
     from aftersales.clocks.api import router as clocks_router
     from aftersales.complaints.api import router as complaints_router
@@ -108,6 +109,7 @@ def _mount() -> None:
     api.add_router("", clocks_router)
     api.add_router("", service_router)
     api.add_router("", complaints_router)
+    api.add_router("", approvals_router)
     api.add_router("", knowledge_router)
     api.add_router("", returns_router)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
-from aftersales.complaints.selectors import approval_for
+from aftersales.approvals.selectors import approval_for
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied
 from aftersales.core.models import Event
 from aftersales.returns import services

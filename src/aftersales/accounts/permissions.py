@@ -164,11 +164,11 @@ for _role in set(Role) - {Role.CUSTOMER}:
 # Complaints (K1–K16), merged into the roles above. Whoever receives a complaint registers it (K2:
 # first-responder rule), so every member of staff may add one. Customer service and sales handle
 # them; the department head (cs_manager) decides escalated ones; the sales manager, VP and GM
-# decide amounts up to their K7 limit (checked by complaints.services.approvals).
+# decide amounts up to their K7 limit (checked by approvals.services).
 COMPLAINTS_READ = {"complaints.view_complaint"}
 COMPLAINTS_HANDLE = COMPLAINTS_READ | {"complaints.handle_complaint"}
 COMPLAINTS_HEAD = COMPLAINTS_HANDLE | {"complaints.head_complaint"}
-K7_APPROVALS = {"complaints.view_approval"}
+K7_APPROVALS = {"approvals.view_approval"}
 COMPLAINTS_ROLE_PERMISSIONS: dict[str, set[str]] = {
     **{role: {"complaints.add_complaint"} for role in Role if role != Role.CUSTOMER},
 }
@@ -209,5 +209,11 @@ for _role, _perms in {
     COMPLAINTS_ROLE_PERMISSIONS[_role] = COMPLAINTS_ROLE_PERMISSIONS[_role] | _perms
 for _role, _perms in COMPLAINTS_ROLE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+# Approvals (approvals app): whoever decides some kind of approval opens the one approvals queue.
+DECIDING_PERMS = {"service.approve_servicerequest", "service.approve_feestandard", "customers.approve_customer_access"}
+for _role, _perms in ROLE_PERMISSIONS.items():
+    if _perms & DECIDING_PERMS:
+        ROLE_PERMISSIONS[_role] = _perms | {"approvals.view_approval"}
 
 STAFF_ROLES = frozenset(role for role in Role if role != Role.CUSTOMER)

@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
 from django.utils.translation import gettext as _
 
-from aftersales.complaints.choices import ApprovalState
-from aftersales.complaints.locks import qs_for_update
-from aftersales.complaints.models import Approval, Complaint
-from aftersales.complaints.services.approvals import approval_level
+from aftersales.approvals.services import approval_level
+from aftersales.complaints.models import Complaint
 from aftersales.core.access import Actor
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.workflow import expect_version, versioned_transition
@@ -33,24 +30,12 @@ class ApprovalLevel:
 
 
 def return_approval_level(amount: Decimal) -> ApprovalLevel:
-    """K7: who decides a return of this value — the approvals engine's answer (complaints app).
+    """K7: who decides a return of this value — the approvals engine's answer (approvals app).
 
     Rule: K7.
     """
     role, why = approval_level(amount)
     return ApprovalLevel(role=role, explanation=why["text"], policy_version=why["policy_version"])
-
-
-def pending_approval_lock(subject: models.Model) -> Approval | None:
-    """The record's pending K7 approval, row-locked, or None.
-
-    Lock it before the record itself: approval_decide locks the approval and then its handler the
-    record, so every path takes the two locks in the same order.
-    """
-    qs = Approval.objects.filter(
-        subject_type=subject._meta.label_lower, subject_id=str(subject.pk), state=ApprovalState.PENDING
-    )
-    return qs_for_update(qs).order_by("-created_at", "-id").first()
 
 
 def return_lock(actor: Actor, number: str, expected_version: int | None = None) -> ReturnRequest:
