@@ -14,10 +14,10 @@ from decimal import Decimal
 
 import pytest
 
-from aftersales.clocks.models import Clock
-from aftersales.complaints import services
 from aftersales.approvals.models import Approval
 from aftersales.approvals.services import approval_decide
+from aftersales.clocks.models import Clock
+from aftersales.complaints import services
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import Event
 from aftersales.notifications.models import Notification

@@ -18,9 +18,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from aftersales.complaints import services
 from aftersales.approvals.models import Approval
 from aftersales.approvals.services import approval_decide
+from aftersales.complaints import services
 from aftersales.complaints.models import Complaint
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 
 from aftersales.accounts.models import Region, ServicePoint, User
+from aftersales.approvals.models import Approval
 from aftersales.core.models import Event
 from aftersales.service import services
 from aftersales.service.choices import RequestState
-from aftersales.approvals.models import Approval
 from aftersales.service.models import ServiceRequest, ServiceTask
 from aftersales.service.services import quotes
 from tests.installed_base.factories import ContractFactory, CustomerFactory, UnitFactory
