@@ -65,10 +65,12 @@ def clients(staff, api_as) -> dict[str, Any]:
 
 
 @pytest.fixture
-def fee_standard(staff) -> Any:
-    """B2: labour 120.00 yuan an hour, call-out 80.00, approved."""
+def fee_standard(staff, fee_drafter) -> Any:
+    """B2: labour 120.00 yuan an hour, call-out 80.00, drafted by finance, approved by the manager."""
     manager = staff["cs_manager"]
-    standard = quotes.fee_standard_create(actor=manager, labour_rate=Decimal("120.00"), callout_fee=Decimal("80.00"))
+    standard = quotes.fee_standard_create(
+        actor=fee_drafter, labour_rate=Decimal("120.00"), callout_fee=Decimal("80.00")
+    )
     return quotes.fee_standard_approve(actor=manager, version=standard.version)
 
 

@@ -56,6 +56,7 @@ SERVICE_ENGINEER = SERVICE_READ | {
 }
 FEES = {"service.view_feestandard", "service.add_feestandard"}
 FEES_APPROVE = FEES | {"service.approve_feestandard"}  # B2: approved by the service-centre manager
+# B2: nobody approves their own draft, so finance drafts too (the service-centre manager approves it).
 CHARGE = {"service.charge_servicerequest"}  # B1: fee collected, invoice number
 RATINGS_RECORD = {"followup.add_servicerating", "followup.view_servicerating"}  # V3: a rating taken by phone
 RATINGS_READ = {"followup.view_servicerating"}  # V3: monthly appraisal
@@ -96,7 +97,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | APPROVE_ACCESS
     | {"installed_base.add_servicecontract", "installed_base.change_servicecontract"},
     Role.RND: STAFF_READ,
-    Role.FINANCE: STAFF_READ | EXPORT | SERVICE_READ | CHARGE | {"service.view_feestandard"},
+    Role.FINANCE: STAFF_READ | EXPORT | SERVICE_READ | CHARGE | FEES,
     Role.WAREHOUSE: STAFF_READ | SERVICE_READ | {"service.depot_servicerequest"},
     Role.VP: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ | RATINGS_READ,
     Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ | RATINGS_READ,
