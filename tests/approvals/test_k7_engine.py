@@ -45,7 +45,8 @@ def test_k7_approval_level_boundaries(amount, role, band):
 def test_k7_level_reads_the_policy_version_in_force(staff):
     from aftersales.policies.services import policy_set
 
-    policy_set(actor=staff["admin"], key="K7.limits", value={"lower": 2000, "upper": 8000}, note="调整权限")
+    pending = policy_set(actor=staff["admin"], key="K7.limits", value={"lower": 2000, "upper": 8000}, note="调整权限")
+    approvals.approval_decide(actor=staff["gm"], approval_id=pending.pk, approve=True)  # the GM's approval
     role, explanation = approvals.approval_level(Decimal("1500"))
     assert (role, explanation["thresholds"], explanation["policy_version"]) == ("sales_manager", ["2000", "8000"], 1)
 
@@ -221,12 +222,13 @@ def test_k7_engine_serves_another_rule_with_its_own_limits_policy(staff, custome
             help=gettext_lazy("Gift approval"),
         ),
     )
-    policy_set(
+    pending = policy_set(
         actor=staff["admin"],
         key="Z1.gift_limits",
         value={"lower": 200, "upper": 500, "roles": {"below": "sales_manager", "between": "vp", "above": "gm"}},
         note="礼品",
     )
+    approvals.approval_decide(actor=staff["gm"], approval_id=pending.pk, approve=True)  # the GM's approval
 
     approval = approvals.approval_request(
         actor=staff["agent"],

@@ -74,7 +74,7 @@ def _explain(*, rule: str, amount: Decimal | None, role: str, perm_label: str) -
 def approval_request(
     *,
     actor: Actor,
-    subject: models.Model,
+    subject: models.Model | Subject,
     kind: str,
     rule: str = "",
     amount: Decimal | None = None,
@@ -86,7 +86,7 @@ def approval_request(
     approver_label: str = "",
     payload: dict[str, Any] | None = None,
 ) -> Approval:
-    """Ask for a decision on `subject`: by amount (`policy_key`, a limits policy like K7.limits: the band
+    """Ask for a decision on `subject` (a record, or a core.events.Subject): by amount (`policy_key`, a limits policy like K7.limits: the band
     names the approver) or by the `required_role` / `required_perm` the caller names.
 
     Runs inside the caller's transaction or its own; the caller has checked the actor's right to ask.
@@ -117,10 +117,11 @@ def approval_request(
             raise ValidationFailed(_("Unknown kind of approval."))
         explanation = _explain(rule=rule, amount=amount, role=required_role, perm_label=approver_label)
         policy_version = 0
+    subject_type, subject_id, subject_label = _subject_ref(subject)
     approval = Approval(
-        subject_type=subject._meta.label_lower,
-        subject_id=str(subject.pk),
-        subject_label=str(subject)[:200],
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_label=subject_label,
         kind=kind,
         purpose=purpose,
         amount=amount,
@@ -215,6 +216,13 @@ def approval_decide(*, actor: Actor, approval_id: int, approve: bool, note: str 
         handler(approval)
     _notify_requester(approval)
     return approval
+
+
+def _subject_ref(subject: models.Model | Subject) -> tuple[str, str, str]:
+    """(type, id, label) of a record, or of a Subject naming something that is not a row (a policy key)."""
+    if isinstance(subject, Subject):
+        return subject.type, subject.id, subject.label[:200]
+    return subject._meta.label_lower, str(subject.pk), str(subject)[:200]
 
 
 def _url(approval: Approval) -> str:
