@@ -13,7 +13,7 @@ from aftersales.approvals.services import approval_level
 from aftersales.complaints.models import Complaint
 from aftersales.core.access import Actor
 from aftersales.core.errors import ValidationFailed
-from aftersales.core.workflow import expect_version, versioned_transition
+from aftersales.core.workflow import locked_for_change, versioned_transition
 from aftersales.returns.errors import ReturnsErrorCode
 from aftersales.returns.models import ReturnRequest
 from aftersales.returns.selectors import access_return_request
@@ -40,14 +40,14 @@ def return_approval_level(amount: Decimal) -> ApprovalLevel:
 
 def return_lock(actor: Actor, number: str, expected_version: int | None = None) -> ReturnRequest:
     """The return, row-locked, if the actor may see it and nobody changed it since `expected_version`."""
-    found = access_return_request(actor, number, for_update=True)
-    expect_version(
-        found,
+    return locked_for_change(
+        access_return_request,
+        actor,
+        number,
         expected_version,
-        _("Someone else changed this return in the meantime (version %(theirs)s, yours %(yours)s). Reload it."),
+        message=_("Someone else changed this return in the meantime (version %(theirs)s, yours %(yours)s). Reload it."),
         code=ReturnsErrorCode.VERSION_CONFLICT,
     )
-    return found
 
 
 def return_move(
