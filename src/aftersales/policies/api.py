@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from aftersales.accounts.schemas import ErrorOut
 from aftersales.accounts.selectors import actor_for
@@ -48,11 +48,14 @@ def policy_set(request: HttpRequest, key: str, payload: PolicySetIn) -> object:
     result = services.policy_set(actor=actor, key=key, value=payload.value, note=payload.note)
     if isinstance(result, PolicyVersion):
         return result
-    return 202, {
-        "approval": result.pk,
-        "kind": result.kind,
-        "state": result.state,
-        "key": key,
-        "required_role": result.required_role,
-        "explanation": result.explanation.get("text", ""),
-    }
+    return Status(
+        202,
+        {
+            "approval": result.pk,
+            "kind": result.kind,
+            "state": result.state,
+            "key": key,
+            "required_role": result.required_role,
+            "explanation": result.explanation.get("text", ""),
+        },
+    )
