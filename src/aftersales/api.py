@@ -120,6 +120,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _mount() -> None:
     from aftersales.accounts.api import router as accounts_router
+    from aftersales.approvals.api import router as approvals_router
     from aftersales.calendars.api import router as calendars_router
     from aftersales.clocks.api import router as clocks_router
     from aftersales.complaints.api import router as complaints_router
@@ -139,6 +140,7 @@ def _mount() -> None:
         clocks_router,
         service_router,
         complaints_router,
+        approvals_router,
         knowledge_router,
         returns_router,
     ]

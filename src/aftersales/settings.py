@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "aftersales.installed_base",
     "aftersales.calendars",
     "aftersales.notifications",
+    "aftersales.approvals",
     "aftersales.clocks",
     "aftersales.service",
     "aftersales.complaints",

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("knowledge/", include("aftersales.knowledge.urls")),
     path("returns/", include("aftersales.returns.urls")),
     path("complaints/", include("aftersales.complaints.urls")),
+    path("approvals/", include("aftersales.approvals.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

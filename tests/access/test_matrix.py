@@ -20,14 +20,14 @@ import pytest
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ApiToken
 from aftersales.calendars.models import CalendarDay, StatutoryYear
-from aftersales.complaints.models import Approval as AmountApproval
+from aftersales.approvals.models import Approval
 from aftersales.complaints.models import Complaint, CorrectiveAction, FollowUpTask, ResponsibilityReview
 from aftersales.core.models import Event
 from aftersales.customers.models import Customer, CustomerAccessRequest
 from aftersales.installed_base.models import Product, ServiceContract, SubstituteLoan, Unit
 from aftersales.knowledge.models import Article
 from aftersales.returns.models import DiscountCertificate, ReturnRequest
-from aftersales.service.models import Approval, FeeStandard, Quote, ServiceRequest, ServiceTask
+from aftersales.service.models import FeeStandard, Quote, ServiceRequest, ServiceTask
 from tests.conftest import PASSWORD
 from tests.installed_base.factories import (
     ContractFactory,
@@ -391,12 +391,22 @@ ENDPOINTS = [
         409,  # the right is checked first; there is no accepted quotation to charge
         body=lambda w: {"state": "collected", "amount": "100.00"},
     ),
-    Endpoint(  # S8, S9: a manager approves
+    # S8: the service manager decides the engineer's off-site trip in the one approvals engine; an
+    # auditor reads it but may not decide it (403), everyone else does not see it (404).
+    Endpoint(
         "service_approval_decide",
         "post",
-        "service-approvals/{approval}/decide",
+        "approvals/{approval}/decide",
         roles("team_lead cs_manager"),
-        body=lambda w: {"approve": True, "note": "同意"},
+        body=lambda w: {"decision": "approve", "reason": "同意"},
+        denied=not_found(EVERYONE - roles("team_lead cs_manager admin mgmt_rep vp gm")),
+    ),
+    Endpoint(
+        "service_approval_get",
+        "get",
+        "approvals/{approval}",
+        roles("team_lead cs_manager admin mgmt_rep vp gm"),
+        denied=not_found(EVERYONE - roles("team_lead cs_manager admin mgmt_rep vp gm")),
     ),
     Endpoint(
         "service_task_done",
@@ -634,14 +644,16 @@ ENDPOINTS = [
         roles("team_lead cs_manager rnd trainer admin"),
         body=lambda w: {"title": "刀架报警 E-21", "version": 1},
     ),
+    # One approvals API: every signed-in user lists what they may read (a portal user: nothing).
     Endpoint("k7_approval_list", "get", "approvals", EVERYONE),
     Endpoint(  # K7: sales manager, VP, GM; 500 yuan is within every approver's limit
         "k7_approval_decide",
         "post",
         "approvals/{k7_approval}/decide",
         roles("sales_manager vp gm"),
-        body=lambda w: {"approve": True},
-        denied=not_found(EVERYONE - roles("sales_manager vp gm")),
+        body=lambda w: {"decision": "approve"},
+        # auditors read it but hold no K7 authority (403); everyone else: 404
+        denied=not_found(EVERYONE - roles("sales_manager vp gm admin cs_manager mgmt_rep")),
     ),
 ]
 
@@ -720,7 +732,16 @@ def service_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[
         channel="web",
         fault="报警",
     )
-    approval = Approval.objects.create(request=request, kind="offsite", reason="外地服务", requested_by=engineer)
+    approval = Approval.objects.create(
+        subject_type="service.servicerequest",
+        subject_id=str(request.pk),
+        subject_label=request.number,
+        kind="offsite",
+        rule="S8",
+        required_perm="service.approve_servicerequest",
+        note="外地服务",
+        requested_by=engineer,
+    )
     task = services.task_raise(request=request, kind=ServiceTask.Kind.LEND_SUBSTITUTE, rule="S10")
     FeeStandard.objects.create(
         version=1,
@@ -781,6 +802,7 @@ def complaints_world(world: dict[str, Any], make_user: Callable[..., Any]) -> di
     """The world, plus for the complaint endpoints only: a registered complaint of the staff's
     customer, one of the portal user's, and a pending 500-yuan approval asked by an agent."""
     from aftersales.accounts.selectors import actor_for
+    from aftersales.approvals.services import approval_request
     from aftersales.complaints import services
 
     agent = actor_for(make_user("agent", username="complaint_agent"))
@@ -791,7 +813,14 @@ def complaints_world(world: dict[str, Any], make_user: Callable[..., Any]) -> di
         )
 
     complaint = _complaint(world["customer"])
-    approval = services.approval_request(actor=agent, subject=complaint, purpose="compensation", amount=Decimal("500"))
+    approval = approval_request(
+        actor=agent,
+        subject=complaint,
+        kind="complaint",
+        purpose="compensation",
+        amount=Decimal("500"),
+        policy_key="K7.limits",
+    )
     task = FollowUpTask.objects.create(complaint=complaint, kind="callback", rule="K15", assignee=agent.user)
     engineer = make_user("engineer", username="capa_engineer")
     capa = CorrectiveAction.objects.create(complaint=complaint, measures="改包装", owner=engineer, planned_by=engineer)
@@ -826,13 +855,12 @@ def _state() -> dict[str, Any]:
         "contracts": ServiceContract.objects.count(),
         "loans": list(SubstituteLoan.objects.order_by("pk").values_list("pk", "returned_on")),
         "service_requests": list(ServiceRequest.objects.order_by("pk").values_list("pk", "state", "version")),
-        "approvals": list(Approval.objects.order_by("pk").values_list("pk", "state")),
+        "approvals": list(Approval.objects.order_by("pk").values_list("pk", "state", "decided_by_id")),
         "tasks": list(ServiceTask.objects.order_by("pk").values_list("pk", "done_at")),
         "quotes": Quote.objects.count(),
         "returns": list(ReturnRequest.objects.order_by("pk").values_list("pk", "state", "version")),
         "certificates": DiscountCertificate.objects.count(),
         "complaints": list(Complaint.objects.order_by("pk").values_list("pk", "state", "version")),
-        "k7_approvals": list(AmountApproval.objects.order_by("pk").values_list("pk", "state")),
         "complaint_tasks": list(FollowUpTask.objects.order_by("pk").values_list("pk", "done_at")),
         "capas": list(CorrectiveAction.objects.order_by("pk").values_list("pk", "state")),
         "reviews": list(ResponsibilityReview.objects.order_by("pk").values_list("pk", "state", "version")),

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from aftersales.complaints.models import Approval, Complaint
+from aftersales.approvals.models import Approval
+from aftersales.complaints.models import Complaint
 from tests.browser.conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -114,7 +115,7 @@ def test_k6_k7_major_complaint_from_registration_to_callback(
 
     # 4. The VP cannot approve it and is told why, in Chinese.
     _as(page, live_server, "vp1")
-    page.goto(f"{live_server.url}/complaints/approvals/")
+    page.goto(f"{live_server.url}/approvals/")
     expect(page.locator(f'#approval-queue tr[data-approval="{approval.pk}"]')).to_have_count(0)
     page.goto(detail)
     page.locator(f'#complaint-approvals tr[data-approval="{approval.pk}"] .approval-approve').click()
@@ -126,7 +127,7 @@ def test_k6_k7_major_complaint_from_registration_to_callback(
     # 5. The GM approves it from the approval queue.
     _as(page, live_server, "gm1")
     expect(page.locator("nav")).to_contain_text("审批")
-    page.goto(f"{live_server.url}/complaints/approvals/")
+    page.goto(f"{live_server.url}/approvals/")
     row = page.locator(f'#approval-queue tr[data-approval="{approval.pk}"]')
     expect(row).to_contain_text(number)
     row.locator("input[name=note]").fill("同意赔偿")

@@ -49,6 +49,7 @@ def case(make_user: Any, actor_of: Any) -> dict[str, Any]:
         "agent": actor_of(make_user("agent", username="agent1")),
         "team_lead": actor_of(make_user("team_lead", username="lead1")),
         "cs_manager": actor_of(make_user("cs_manager", username="boss1")),
+        "finance": actor_of(make_user("finance", username="fin1")),  # B2: drafts the fee standard
         "engineer": actor_of(make_user("engineer", username="eng1", display_name="张工", service_point_id=point.pk)),
     }
 
@@ -57,7 +58,7 @@ def test_b1_v3_quote_offered_accepted_on_the_portal_completed_and_rated(
     live_server: Any, page: Page, case: dict[str, Any], tmp_path: Path
 ) -> None:
     staff, customer, old_unit = case, case["customer"], case["unit"]
-    fee = fee_standard_create(actor=staff["cs_manager"], labour_rate=Decimal("200.00"), callout_fee=Decimal("100.00"))
+    fee = fee_standard_create(actor=staff["finance"], labour_rate=Decimal("200.00"), callout_fee=Decimal("100.00"))
     fee_standard_approve(actor=staff["cs_manager"], version=fee.version)
     # Registered by the hotline (out of warranty: charging type A) and dispatched to eng1.
     request = services.service_request_create(

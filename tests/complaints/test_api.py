@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from aftersales.complaints.models import Approval, Complaint
+from aftersales.approvals.models import Approval
+from aftersales.complaints.models import Complaint
 from aftersales.core.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -135,18 +136,18 @@ def test_escalated_case_with_an_amount_goes_through_the_approval_queue(api_as, s
 
     # the GM's queue holds it; the VP's does not, and the VP is refused
     gm, vp = api_as(staff["gm"].user), api_as(staff["vp"].user)
-    queue = gm.get("approvals").json()["items"]
+    queue = gm.get("approvals?mine=waiting").json()["items"]
     assert [(a["required_role"], a["amount"]) for a in queue] == [("gm", "6000.00")]
-    assert vp.get("approvals").json()["items"] == []
+    assert vp.get("approvals?mine=waiting").json()["items"] == []
     approval_id = queue[0]["id"]
-    refused = vp.post(f"approvals/{approval_id}/decide", {"approve": True})
+    refused = vp.post(f"approvals/{approval_id}/decide", {"decision": "approve"})
     assert (refused.status_code, refused.json()["code"]) == (403, "beyond_authority")
     assert "总经理" in refused.json()["message"]
-    assert gm.post(f"approvals/{approval_id}/decide", {"approve": True, "note": "同意"}).status_code == 200
+    assert gm.post(f"approvals/{approval_id}/decide", {"decision": "approve", "reason": "同意"}).status_code == 200
     after = agent.get(path).json()
     assert after["state"] == "decided"
     assert "reply" in {c["kind"] for c in after["clocks"]}
-    twice = gm.post(f"approvals/{approval_id}/decide", {"approve": True})
+    twice = gm.post(f"approvals/{approval_id}/decide", {"decision": "approve"})
     assert (twice.status_code, twice.json()["code"]) == (409, "approval_already_decided")
     assert Approval.objects.get().decided_by_id == staff["gm"].pk
 
@@ -304,7 +305,7 @@ def test_k11_portal_body_follows_the_public_state_only(api_as, staff, customer, 
     head.post(f"{path}/approve", {**decided, "internal_handling": "内部：责任在包装班组"})
     stage("awaiting_approval", "in_progress", "处理中")
     approval_id = gm.get("approvals").json()["items"][0]["id"]
-    assert gm.post(f"approvals/{approval_id}/decide", {"approve": True}).status_code == 200
+    assert gm.post(f"approvals/{approval_id}/decide", {"decision": "approve"}).status_code == 200
     stage("decided", "in_progress", "处理中")
     lead.post(f"{path}/reply", {"public_reply": "我司同意赔偿 6000 元。"})
     body = stage("replied", "replied", "已答复")

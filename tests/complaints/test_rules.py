@@ -14,9 +14,10 @@ from decimal import Decimal
 
 import pytest
 
+from aftersales.approvals.models import Approval
+from aftersales.approvals.services import approval_decide
 from aftersales.clocks.models import Clock
 from aftersales.complaints import services
-from aftersales.complaints.models import Approval
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import Event
 from aftersales.notifications.models import Notification
@@ -91,7 +92,7 @@ def test_k5_a_refused_approval_of_an_escalated_case_goes_back_to_the_head(staff,
     assert approval.required_role == "gm"
 
     # when the general manager refuses it
-    services.approval_decide(actor=staff["gm"], approval_id=approval.pk, approve=False, note="金额过高")
+    approval_decide(actor=staff["gm"], approval_id=approval.pk, approve=False, note="金额过高")
 
     # then the case is with the department head again, on a new decision clock
     complaint.refresh_from_db()

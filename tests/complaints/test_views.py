@@ -18,14 +18,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from aftersales.approvals.models import Approval
+from aftersales.approvals.services import approval_decide
 from aftersales.complaints import services
-from aftersales.complaints.models import Approval, Complaint
+from aftersales.complaints.models import Complaint
 
 pytestmark = pytest.mark.django_db
 
 CREATE = reverse("complaints:complaint_create")
 LIST = reverse("complaints:complaint_list")
-QUEUE = reverse("complaints:approval_queue")
+QUEUE = reverse("approvals:approval_queue")
 INTERNAL_TEXT = "内部：责任在包装班组，扣罚三分"
 REPLY_TEXT = "经核实，我司将为贵司补发合格品 20 件。"
 
@@ -113,6 +115,9 @@ def test_pages_for_the_right_roles(staff, new_complaint, make_user, actor_of, cu
     assert _client(staff["agent"]).get(_detail("TS2099019999")).status_code == 404
     for role, status in (("sales_manager", 200), ("vp", 200), ("gm", 200), ("agent", 403), ("engineer", 403)):
         assert _client(staff[role]).get(QUEUE).status_code == status, role
+    # the queue's old address leads to the one approvals queue
+    old = _client(staff["vp"]).get(reverse("complaints:approval_queue"))
+    assert (old.status_code, old["Location"]) == (301, QUEUE)
     portal = _client(actor_of(make_user("customer", username="kehu", customer_id=customer.pk)))
     assert portal.get(LIST).status_code == 403
     assert portal.get(_detail(c.number)).status_code == 403
@@ -121,9 +126,9 @@ def test_pages_for_the_right_roles(staff, new_complaint, make_user, actor_of, cu
 def test_menu_entries(staff):
     html = _client(staff["vp"]).get(LIST).content.decode()
     assert "客户投诉" in html
-    assert reverse("complaints:approval_queue") in html
+    assert QUEUE in html
     html = _client(staff["agent"]).get(LIST).content.decode()
-    assert reverse("complaints:approval_queue") not in html
+    assert QUEUE not in html
 
 
 # --- registration ----------------------------------------------------------------------------
@@ -245,7 +250,9 @@ def test_k7_approval_on_the_page_beyond_authority_in_chinese(staff, new_complain
     approval.refresh_from_db()
     assert approval.state == "pending"
     # the same from the queue: the page re-renders with 403 and the Chinese message
-    response = _client(staff["vp"]).post(url, {"action": "approve"})
+    response = _client(staff["vp"]).post(
+        reverse("approvals:approval_decide", args=[approval.pk]), {"action": "approve"}
+    )
     assert response.status_code == 403
     assert "总经理" in response.content.decode()
     # the GM sees it in the queue and approves it
@@ -354,7 +361,7 @@ def test_k11_portal_pages_show_the_public_state_and_the_reply_only(staff, new_co
     )
     assert Complaint.objects.get(pk=c.pk).state == "awaiting_approval"
     shown(page, 'data-state="in_progress">处理中<')
-    services.approval_decide(actor=staff["gm"], approval_id=Approval.objects.get().pk, approve=True)
+    approval_decide(actor=staff["gm"], approval_id=Approval.objects.get().pk, approve=True)
     services.complaint_reply(actor=staff["team_lead"], number=c.number, public_reply=REPLY_TEXT)
     html = shown(page, 'data-state="replied">已答复<')
     assert REPLY_TEXT in html

@@ -1,3 +1,3 @@
 """Portal tests reuse the service-case data (region, customer, units, staff by role)."""
 
-from tests.service.conftest import city, customer, new_request, old_unit, staff, unit  # noqa: F401
+from tests.service.conftest import city, customer, fee_drafter, new_request, old_unit, staff, unit  # noqa: F401

@@ -46,8 +46,8 @@ def other_portal(make_user, city):
 
 
 @pytest.fixture
-def quoted(staff, new_request, old_unit):
-    fee = fee_standard_create(actor=staff["cs_manager"], labour_rate=Decimal("200.00"), callout_fee=Decimal("100.00"))
+def quoted(staff, new_request, old_unit, fee_drafter):
+    fee = fee_standard_create(actor=fee_drafter, labour_rate=Decimal("200.00"), callout_fee=Decimal("100.00"))
     fee_standard_approve(actor=staff["cs_manager"], version=fee.version)
     request = new_request(serial=old_unit.serial)
     services.service_request_dispatch(actor=staff["team_lead"], number=request.number, engineer="eng1")

@@ -1,4 +1,4 @@
-"""Returns and discount certificates decided through the one K7 approval engine (complaints.services.approvals):
+"""Returns and discount certificates decided through the one K7 approval engine (the approvals app):
 every return asks for an Approval in the queue of the level its value needs; deciding it (on the return,
 through the API or in the generic queue) runs the engine's checks — level, authority order, nobody decides
 their own request — and moves the return in the same transaction."""
@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from aftersales.complaints.models import Approval
-from aftersales.complaints.selectors import approval_for
+from aftersales.approvals.models import Approval
+from aftersales.approvals.selectors import approval_for
 from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.core.models import Event
 from aftersales.returns import services
@@ -33,7 +33,7 @@ def _audited(found: Any) -> dict[str, Any]:
 
 
 def _queue(client: Any) -> list[dict[str, Any]]:
-    response = client.get("approvals")
+    response = client.get("approvals?mine=waiting")
     assert response.status_code == 200, response.content
     return response.json()["items"]
 
@@ -90,7 +90,7 @@ def test_the_return_appears_in_the_queue_of_its_level_and_approving_there_moves_
     )
     if outside:  # a lower level does not see it
         assert found.number not in {item["subject_label"] for item in _queue(api_as(staff[outside].user))}
-    decided = approver.post(f"approvals/{mine[0]['id']}/decide", {"approve": True, "note": "同意"})
+    decided = approver.post(f"approvals/{mine[0]['id']}/decide", {"decision": "approve", "reason": "同意"})
     assert decided.status_code == 200, decided.content
     assert decided.json()["state"] == "approved"
     found.refresh_from_db()
@@ -111,7 +111,7 @@ def test_refusing_in_the_queue_refuses_the_return(new_return: Any, staff: dict[s
     found = new_return()
     approval = approval_for(found)
     response = api_as(staff["sales_manager"].user).post(
-        f"approvals/{approval.pk}/decide", {"approve": False, "note": "不符合条件"}
+        f"approvals/{approval.pk}/decide", {"decision": "refuse", "reason": "不符合条件"}
     )
     assert response.status_code == 200, response.content
     found.refresh_from_db()
@@ -128,7 +128,7 @@ def test_the_queue_cannot_approve_a_return_without_disposition(
     found = new_return()  # no disposition proposed: it is chosen on the return's page (R2)
     manager = api_as(staff["sales_manager"].user)
     before = _audited(found)
-    response = manager.post(f"approvals/{approval_for(found).pk}/decide", {"approve": True})
+    response = manager.post(f"approvals/{approval_for(found).pk}/decide", {"decision": "approve"})
     assert (response.status_code, list(response.json()["fields"])) == (422, ["disposition"])
     assert "处理方式" in response.json()["message"]
     assert _audited(found) == before
@@ -144,14 +144,15 @@ def test_a_sales_manager_cannot_approve_his_own_return(new_return: Any, staff: d
     for path, body in [
         (f"returns/{found.number}/approve", {"disposition": "restock", "version": 1}),
         (f"returns/{found.number}/refuse", {"note": "撤回", "version": 1}),
-        (f"approvals/{approval_for(found).pk}/decide", {"approve": True}),
+        (f"approvals/{approval_for(found).pk}/decide", {"decision": "approve"}),
     ]:
         response = manager.post(path, body)
         assert (response.status_code, response.json()["code"]) == (403, "own_approval"), path
         assert response.json()["message"] == "不能审批自己提出的申请。"
         assert _audited(found) == before
-    # His own request is still in the queue: the VP (higher in K7) decides it.
-    assert found.number in {item["subject_label"] for item in _queue(manager)}
+    # His own request is not waiting for him (it waits for the VP, higher in K7); he still reads it.
+    assert found.number not in {item["subject_label"] for item in _queue(manager)}
+    assert found.number in {item["subject_label"] for item in manager.get("approvals?state=pending").json()["items"]}
     approved = api_as(staff["vp"].user).post(f"returns/{found.number}/approve", {"disposition": "restock"})
     assert approved.status_code == 200, approved.content
     assert (approved.json()["state"], approved.json()["approval_role"]) == ("approved", "sales_manager")
@@ -166,7 +167,7 @@ def test_a_vp_deciding_a_return_above_5000_is_beyond_his_authority(
     for path, body in [
         (f"returns/{found.number}/approve", {"disposition": "restock"}),
         (f"returns/{found.number}/refuse", {"note": "不同意"}),
-        (f"approvals/{approval_for(found).pk}/decide", {"approve": True}),
+        (f"approvals/{approval_for(found).pk}/decide", {"decision": "approve"}),
     ]:
         response = vp.post(path, body)
         assert (response.status_code, response.json()["code"]) == (403, "beyond_authority"), path
@@ -223,10 +224,10 @@ def test_the_approvals_page_lists_the_return_and_approving_there_moves_it(
     found = new_return(disposition="scrap")
     client = Client()
     client.force_login(staff["sales_manager"].user)
-    page = client.get(reverse("complaints:approval_queue")).content.decode()
+    page = client.get(reverse("approvals:approval_queue")).content.decode()
     assert f'href="{reverse("returns:return_detail", args=[found.number])}"' in page
     approval = approval_for(found)
-    response = client.post(reverse("complaints:approval_decide", args=[approval.pk]), {"action": "approve"})
+    response = client.post(reverse("approvals:approval_decide", args=[approval.pk]), {"action": "approve"})
     assert response.status_code == 302
     found.refresh_from_db()
     assert (found.state, found.disposition, found.approved_quantity) == ("approved", "scrap", 2)
@@ -263,7 +264,7 @@ def test_a_certificate_above_the_vps_limit_is_approved_in_the_gms_queue(
     assert (refused.status_code, refused.json()["code"]) == (403, "beyond_authority")
     mine = [item for item in _queue(gm) if item["subject_label"] == number]
     assert [(item["purpose"], item["required_role"]) for item in mine] == [("discount", "gm")]
-    assert gm.post(f"approvals/{mine[0]['id']}/decide", {"approve": True}).status_code == 200
+    assert gm.post(f"approvals/{mine[0]['id']}/decide", {"decision": "approve"}).status_code == 200
     certificate = DiscountCertificate.objects.get(number=number)
     assert (certificate.state, certificate.signed_by_vp) == ("issued", staff["gm"].user)
     assert api_as("finance").get(f"discount-certificates/{number}").json()["state"] == "issued"

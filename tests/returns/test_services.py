@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
-from aftersales.complaints.selectors import approval_for
+from aftersales.approvals.selectors import approval_for
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied
 from aftersales.core.models import Event
 from aftersales.returns import services
@@ -178,11 +178,13 @@ def test_k7_approval_by_amount(
 
 
 def test_k7_limits_come_from_the_policy(make_user: Any, actor_of: Any) -> None:
+    from aftersales.approvals.services import approval_decide
     from aftersales.policies.selectors import policy_get
     from aftersales.policies.services import policy_set
 
     value = {**policy_get("K7.limits").value, "lower": 2000}
-    policy_set(actor=actor_of(make_user("admin")), key="K7.limits", value=value, note="")
+    pending = policy_set(actor=actor_of(make_user("admin")), key="K7.limits", value=value, note="")
+    approval_decide(actor=actor_of(make_user("gm")), approval_id=pending.pk, approve=True)  # the GM's approval
     level = return_approval_level(Decimal("1500"))
     assert (level.role, level.policy_version) == ("sales_manager", 1)
     assert return_approval_level(Decimal("2000")).role == "vp"

@@ -73,3 +73,9 @@ def new_request(staff: dict[str, Any], customer: Any, unit: Any) -> Any:
         return service_request_create(**values)
 
     return _make
+
+
+@pytest.fixture
+def fee_drafter(make_user: Any, actor_of: Any) -> Any:
+    """B2: finance drafts a fee standard; the service-centre manager (never its drafter) approves it."""
+    return actor_of(make_user("finance", username="fee_drafter"))

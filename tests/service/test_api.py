@@ -14,10 +14,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 
 from aftersales.accounts.models import Region, ServicePoint, User
+from aftersales.approvals.models import Approval
 from aftersales.core.models import Event
 from aftersales.service import services
 from aftersales.service.choices import RequestState
-from aftersales.service.models import Approval, ServiceRequest, ServiceTask
+from aftersales.service.models import ServiceRequest, ServiceTask
 from aftersales.service.services import quotes
 from tests.installed_base.factories import ContractFactory, CustomerFactory, UnitFactory
 
@@ -64,10 +65,12 @@ def clients(staff, api_as) -> dict[str, Any]:
 
 
 @pytest.fixture
-def fee_standard(staff) -> Any:
-    """B2: labour 120.00 yuan an hour, call-out 80.00, approved."""
+def fee_standard(staff, fee_drafter) -> Any:
+    """B2: labour 120.00 yuan an hour, call-out 80.00, drafted by finance, approved by the manager."""
     manager = staff["cs_manager"]
-    standard = quotes.fee_standard_create(actor=manager, labour_rate=Decimal("120.00"), callout_fee=Decimal("80.00"))
+    standard = quotes.fee_standard_create(
+        actor=fee_drafter, labour_rate=Decimal("120.00"), callout_fee=Decimal("80.00")
+    )
     return quotes.fee_standard_approve(actor=manager, version=standard.version)
 
 
@@ -525,7 +528,7 @@ def test_s9_a_record_added_from_a_stale_page_is_409_and_adds_nothing(clients, ne
     assert response.status_code == 409
     assert response.json()["code"] == "version_conflict"
     sr.refresh_from_db()
-    assert (sr.version, sr.steps.count(), sr.parts.count(), sr.approvals.count()) == (3, 0, 0, 0)
+    assert (sr.version, sr.steps.count(), sr.parts.count(), Approval.objects.count()) == (3, 0, 0, 0)
     assert Event.objects.count() == events
 
 
@@ -775,23 +778,33 @@ def test_s9_leaving_unsolved_needs_an_approved_request(clients, new_request, sta
         "created_at": ts(approval.created_at),
     }
     assert asked.json()["approvals"] == [expected]
-    assert clients["agent"].post(f"service-approvals/{approval.pk}/decide", {"approve": True}).status_code == 403
-    assert clients["engineer"].post(f"service-approvals/{approval.pk}/decide", {"approve": True}).status_code == 403
+    # the agent may not even see it (404); the engineer sees their own request but may not decide it
+    assert clients["agent"].post(f"approvals/{approval.pk}/decide", {"decision": "approve"}).status_code == 404
+    own = clients["engineer"].post(f"approvals/{approval.pk}/decide", {"decision": "approve"})
+    assert (own.status_code, own.json()["code"]) == (403, "not_decider")
 
-    decided = clients["team_lead"].post(f"service-approvals/{approval.pk}/decide", {"approve": True, "note": "同意"})
+    decided = clients["team_lead"].post(f"approvals/{approval.pk}/decide", {"decision": "approve", "reason": "同意"})
 
     assert decided.status_code == 200, decided.content
     approval.refresh_from_db()
-    assert decided.json() == {
-        **expected,
+    body = decided.json()
+    assert {k: body[k] for k in ("id", "kind", "subject_label", "rule", "amount", "note", "state")} == {
+        "id": approval.pk,
+        "kind": "leave_unsolved",
+        "subject_label": n,
+        "rule": "S9",
+        "amount": "120.00",
+        "note": "需返厂专用工具",
         "state": "approved",
-        "decided_by": user_ref(User.objects.get(username="lead1")),
-        "decided_at": ts(approval.decided_at),
-        "decision_note": "同意",
     }
-    twice = clients["cs_manager"].post(f"service-approvals/{approval.pk}/decide", {"approve": False})
+    assert (body["decided_by"], body["decided_at"], body["decision_note"]) == (
+        user_ref(User.objects.get(username="lead1")),
+        ts(approval.decided_at),
+        "同意",
+    )
+    twice = clients["cs_manager"].post(f"approvals/{approval.pk}/decide", {"decision": "refuse"})
     assert (twice.status_code, twice.json()["code"]) == (409, "approval_already_decided")
-    assert clients["team_lead"].post("service-approvals/999999/decide", {"approve": True}).status_code == 404
+    assert clients["team_lead"].post("approvals/999999/decide", {"decision": "approve"}).status_code == 404
     completed = clients["engineer"].post(f"service-requests/{n}/complete", unsolved)
     assert (completed.status_code, completed.json()["resolution"]) == (200, "unsolved")
 

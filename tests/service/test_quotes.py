@@ -43,8 +43,8 @@ LINES = [
 
 
 @pytest.fixture
-def fee(staff):
-    standard = fee_standard_create(actor=staff["cs_manager"], labour_rate=D("200.00"), callout_fee=D("100.00"))
+def fee(staff, fee_drafter):
+    standard = fee_standard_create(actor=fee_drafter, labour_rate=D("200.00"), callout_fee=D("100.00"))
     return fee_standard_approve(actor=staff["cs_manager"], version=standard.version)
 
 
@@ -75,9 +75,9 @@ def _offer(staff, request, **kwargs):
 # --- B2 fee standards ------------------------------------------------------------------------------
 
 
-def test_b2_fee_standard_versions_count_up_and_only_approved_prices(staff):
-    first = fee_standard_create(actor=staff["cs_manager"], labour_rate=D("180"), callout_fee=D("80.00"), note="2026 版")
-    second = fee_standard_create(actor=staff["cs_manager"], labour_rate=D("200.00"), callout_fee=D("100"))
+def test_b2_fee_standard_versions_count_up_and_only_approved_prices(staff, fee_drafter):
+    first = fee_standard_create(actor=fee_drafter, labour_rate=D("180"), callout_fee=D("80.00"), note="2026 版")
+    second = fee_standard_create(actor=fee_drafter, labour_rate=D("200.00"), callout_fee=D("100"))
     assert (first.version, second.version) == (1, 2)
     assert (second.labour_rate, second.callout_fee, second.approved_at) == (D("200.00"), D("100.00"), None)
     from aftersales.service.selectors import fee_standard_current
@@ -92,7 +92,14 @@ def test_b2_fee_standard_versions_count_up_and_only_approved_prices(staff):
         fee_standard_approve(actor=staff["cs_manager"], version=2)
     assert FeeStandard.objects.get(version=1).approved_at is None
     actions = list(Event.objects.filter(subject_type="service.feestandard").values_list("action", flat=True))
-    assert actions == ["feestandard.created", "feestandard.created", "feestandard.approved"]
+    assert actions == [
+        "feestandard.created",
+        "approval.requested",
+        "feestandard.created",
+        "approval.requested",
+        "approval.decided",
+        "feestandard.approved",
+    ]
 
 
 @pytest.mark.parametrize("role", ["agent", "engineer", "team_lead"])
@@ -140,9 +147,9 @@ def test_b1_offer_prices_by_the_fee_standard_and_pauses_the_clocks(staff, fee, p
     assert offered.rule == "B1"
 
 
-def test_b1_labour_rounds_half_up_to_the_cent(staff, make_user, actor_of, paid_request):
+def test_b1_labour_rounds_half_up_to_the_cent(staff, make_user, actor_of, paid_request, fee_drafter):
     manager = staff["cs_manager"]
-    fee_standard_create(actor=manager, labour_rate=D("33.33"), callout_fee=D("0"))
+    fee_standard_create(actor=fee_drafter, labour_rate=D("33.33"), callout_fee=D("0"))
     fee_standard_approve(actor=manager, version=1)
     quote = _offer(staff, paid_request, labour_hours=D("0.15"), lines=[])  # 4.9995 → 5.00
     assert (quote.labour_amount, quote.total) == (D("5.00"), D("5.00"))
@@ -440,21 +447,25 @@ def test_b1_decline_page(staff, fee, paid_request):
     assert ServiceRequest.objects.get(pk=paid_request.pk).state == "declined"
 
 
-def test_b2_fee_standard_page_for_the_manager_only(staff, make_user):
+def test_b2_fee_standard_page_drafted_by_one_approved_by_the_manager(staff, make_user):
+    finance = _client(make_user("finance"))
+    assert finance.get("/service/fee-standards/").status_code == 200
+    response = finance.post("/service/fee-standards/", {"labour_rate": "200.00", "callout_fee": "100.00", "note": ""})
+    assert response.status_code == 302
+    assert finance.post("/service/fee-standards/1/approve/").status_code == 403
     manager = _client(staff["cs_manager"].user)
     assert manager.get("/service/fee-standards/").status_code == 200
-    response = manager.post("/service/fee-standards/", {"labour_rate": "200.00", "callout_fee": "100.00", "note": ""})
-    assert response.status_code == 302
-    response = manager.post("/service/fee-standards/1/approve/")
-    assert response.status_code == 302
+    assert manager.post("/service/fee-standards/1/approve/").status_code == 302
     assert FeeStandard.objects.get(version=1).approved_by_id == staff["cs_manager"].pk
+    # B2: the manager's own draft is not approved by himself; the page says why and nothing changes
+    manager.post("/service/fee-standards/", {"labour_rate": "210.00", "callout_fee": "100.00", "note": ""})
+    page = manager.post("/service/fee-standards/2/approve/", follow=True).content.decode()
+    assert "不能审批自己提出的申请。" in page
+    assert FeeStandard.objects.get(version=2).approved_at is None
     engineer = _client(staff["engineer"].user)
     assert engineer.get("/service/fee-standards/").status_code == 403
     assert engineer.post("/service/fee-standards/", {"labour_rate": "1", "callout_fee": "1"}).status_code == 403
-    assert FeeStandard.objects.count() == 1
-    finance = _client(make_user("finance"))
-    assert finance.get("/service/fee-standards/").status_code == 200  # view only
-    assert finance.post("/service/fee-standards/1/approve/").status_code == 403
+    assert FeeStandard.objects.count() == 2
 
 
 def test_b1_request_page_shows_the_panel_with_the_forms_for_the_user(staff, fee, paid_request, make_user):

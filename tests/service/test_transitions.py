@@ -170,9 +170,11 @@ def expected_status(action: str, state: str, role: str) -> int:
 
 
 @pytest.fixture
-def table_world(staff, make_user, customer, old_unit, api_as) -> dict[str, Any]:
+def table_world(staff, make_user, customer, old_unit, api_as, fee_drafter) -> dict[str, Any]:
     manager = staff["cs_manager"]
-    standard = quotes.fee_standard_create(actor=manager, labour_rate=Decimal("120.00"), callout_fee=Decimal("80.00"))
+    standard = quotes.fee_standard_create(
+        actor=fee_drafter, labour_rate=Decimal("120.00"), callout_fee=Decimal("80.00")
+    )
     quotes.fee_standard_approve(actor=manager, version=standard.version)
     users = {role: actor.user for role, actor in staff.items()}
     users["engineer_other"] = users.pop("engineer2")

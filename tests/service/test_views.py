@@ -18,8 +18,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from aftersales.approvals.models import Approval
 from aftersales.service import services
-from aftersales.service.models import Approval, ServiceRequest, ServiceTask
+from aftersales.service.models import ServiceRequest, ServiceTask
 
 INTAKE = reverse("service:request_create")
 LIST = reverse("service:request_list")

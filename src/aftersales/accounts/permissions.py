@@ -56,6 +56,7 @@ SERVICE_ENGINEER = SERVICE_READ | {
 }
 FEES = {"service.view_feestandard", "service.add_feestandard"}
 FEES_APPROVE = FEES | {"service.approve_feestandard"}  # B2: approved by the service-centre manager
+# B2: nobody approves their own draft, so finance drafts too (the service-centre manager approves it).
 CHARGE = {"service.charge_servicerequest"}  # B1: fee collected, invoice number
 RATINGS_RECORD = {"followup.add_servicerating", "followup.view_servicerating"}  # V3: a rating taken by phone
 RATINGS_READ = {"followup.view_servicerating"}  # V3: monthly appraisal
@@ -96,7 +97,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | APPROVE_ACCESS
     | {"installed_base.add_servicecontract", "installed_base.change_servicecontract"},
     Role.RND: STAFF_READ,
-    Role.FINANCE: STAFF_READ | EXPORT | SERVICE_READ | CHARGE | {"service.view_feestandard"},
+    Role.FINANCE: STAFF_READ | EXPORT | SERVICE_READ | CHARGE | FEES,
     Role.WAREHOUSE: STAFF_READ | SERVICE_READ | {"service.depot_servicerequest"},
     Role.VP: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ | RATINGS_READ,
     Role.GM: STAFF_READ | EXPORT | APPROVE_ACCESS | AUDIT | CLOCKS_ALL | SERVICE_READ | RATINGS_READ,
@@ -165,11 +166,11 @@ for _role in set(Role) - {Role.CUSTOMER}:
 # Complaints (K1–K16), merged into the roles above. Whoever receives a complaint registers it (K2:
 # first-responder rule), so every member of staff may add one. Customer service and sales handle
 # them; the department head (cs_manager) decides escalated ones; the sales manager, VP and GM
-# decide amounts up to their K7 limit (checked by complaints.services.approvals).
+# decide amounts up to their K7 limit (checked by approvals.services).
 COMPLAINTS_READ = {"complaints.view_complaint"}
 COMPLAINTS_HANDLE = COMPLAINTS_READ | {"complaints.handle_complaint"}
 COMPLAINTS_HEAD = COMPLAINTS_HANDLE | {"complaints.head_complaint"}
-K7_APPROVALS = {"complaints.view_approval"}
+K7_APPROVALS = {"approvals.view_approval"}
 COMPLAINTS_ROLE_PERMISSIONS: dict[str, set[str]] = {
     **{role: {"complaints.add_complaint"} for role in Role if role != Role.CUSTOMER},
 }
@@ -210,5 +211,11 @@ for _role, _perms in {
     COMPLAINTS_ROLE_PERMISSIONS[_role] = COMPLAINTS_ROLE_PERMISSIONS[_role] | _perms
 for _role, _perms in COMPLAINTS_ROLE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+# Approvals (approvals app): whoever decides some kind of approval opens the one approvals queue.
+DECIDING_PERMS = {"service.approve_servicerequest", "service.approve_feestandard", "customers.approve_customer_access"}
+for _role, _perms in ROLE_PERMISSIONS.items():
+    if _perms & DECIDING_PERMS:
+        ROLE_PERMISSIONS[_role] = _perms | {"approvals.view_approval"}
 
 STAFF_ROLES = frozenset(role for role in Role if role != Role.CUSTOMER)

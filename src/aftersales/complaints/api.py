@@ -1,4 +1,4 @@
-"""Complaints API: the register, one endpoint per move, and the K7 approval queue (K1–K11).
+"""Complaints API: the register and one endpoint per move (K1–K11); approvals are /approvals (approvals app).
 
 Each endpoint parses its input, calls one selector or service, and renders. Staff get the whole
 complaint (ComplaintOut); a portal user gets ComplaintPublicOut (the public state and the reply),
@@ -22,9 +22,6 @@ from aftersales.complaints import selectors, services
 from aftersales.complaints.followup_api import router as followup_router
 from aftersales.complaints.models import Complaint
 from aftersales.complaints.schemas import (
-    ApprovalDecideIn,
-    ApprovalOut,
-    ApprovalStateCode,
     ComplaintCloseIn,
     ComplaintCreateIn,
     ComplaintDecideIn,
@@ -38,7 +35,6 @@ from aftersales.complaints.schemas import (
     ComplaintReplyIn,
     ComplaintStateCode,
 )
-from aftersales.complaints.services.approvals import approval_roles_within
 from aftersales.core.access import Actor
 from aftersales.core.errors import ValidationFailed
 from aftersales.service.schemas import MAX_ID
@@ -191,19 +187,3 @@ def complaint_reject_conclusion(request: HttpRequest, number: Number, payload: C
     actor = _actor(request)
     follower = services.complaint_reject_conclusion(actor=actor, number=number, **_version(payload))
     return _render(actor, follower, 201)
-
-
-# --- K7 approvals -----------------------------------------------------------------------------
-
-
-@router.get("/approvals", response={200: list[ApprovalOut], **ERRORS}, url_name="k7_approval_list")
-@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
-def approval_list(request: HttpRequest, state: Annotated[ApprovalStateCode | None, Query()] = "pending") -> Any:
-    """The caller's queue: pending approvals within their authority (other states: all they may read)."""
-    actor = _actor(request)
-    return selectors.approval_queue(actor, roles=approval_roles_within(actor), state=state or "")
-
-
-@router.post("/approvals/{approval_id}/decide", response={200: ApprovalOut, **ERRORS}, url_name="k7_approval_decide")
-def approval_decide(request: HttpRequest, approval_id: RecordId, payload: ApprovalDecideIn) -> Any:
-    return services.approval_decide(actor=_actor(request), approval_id=approval_id, **payload.model_dump())

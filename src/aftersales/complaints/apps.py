@@ -8,10 +8,16 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from django.urls import reverse
+
+        from aftersales.approvals.services import ApprovalKind, register_approval_kind
         from aftersales.clocks.sweep import register_escalation_handler
         from aftersales.complaints import events  # noqa: F401 — registers the timeline labels
-        from aftersales.complaints.services.approvals import register_approval_handler
         from aftersales.complaints.services.complaints import complaint_approval_decided, complaint_clock_escalated
 
-        register_approval_handler("complaints.complaint", complaint_approval_decided)
+        register_approval_kind(
+            ApprovalKind.COMPLAINT,
+            handler=complaint_approval_decided,
+            link=lambda approval: reverse("complaints:complaint_detail", args=[approval.subject_label]),
+        )
         register_escalation_handler("complaints.complaint", complaint_clock_escalated)

@@ -79,22 +79,6 @@ class Disposition(models.TextChoices):
     REPROCESSING = "reprocessing", _("Reprocessing")  # 返工
 
 
-class ApprovalPurpose(models.TextChoices):
-    """What an amount approval (K7) is for."""
-
-    COMPENSATION = "compensation", _("Compensation")  # 赔偿
-    DISCOUNT = "discount", _("Discount")  # 折让
-    RETURN = "return", _("Return")  # 退货
-    SANCTION = "sanction", _("Sanction")  # 处罚 (K8)
-    OTHER = "other", _("Other")  # 其他
-
-
-class ApprovalState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-
-
 class FollowUpKind(models.TextChoices):
     """What a follow-up task of a complaint is for (K13, K14, K15)."""
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from aftersales.approvals.selectors import approvals_for
+from aftersales.approvals.services import approval_level, role_label
 from aftersales.clocks.selectors import clock_list_for, clock_status
 from aftersales.complaints.models import Complaint, ResponsibilityReview
-from aftersales.complaints.selectors import approvals_for
-from aftersales.complaints.services.approvals import approval_level, role_label
 from aftersales.core.documents import render_pdf
 
 CENT = Decimal("0.01")

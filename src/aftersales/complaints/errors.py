@@ -1,14 +1,12 @@
 """Complaint and approval error codes (K5–K11)."""
 
-from aftersales.core.errors import Conflict, PermissionDenied
+from aftersales.core.errors import Conflict
 
 
 class ComplaintErrorCode:
     VERSION_CONFLICT = "version_conflict"
     INVALID_TRANSITION = "invalid_transition"
     BEYOND_AUTHORITY = "beyond_authority"  # K7, K11: the amount is above the actor's authority
-    APPROVAL_DECIDED = "approval_already_decided"
-    OWN_APPROVAL = "own_approval"  # nobody decides their own request
     ALREADY_REPORTED = "already_reported"  # K6
     TASK_DONE = "task_already_done"  # K13, K15
     CAPA_STATE = "capa_invalid_state"  # K14
@@ -18,9 +16,3 @@ class ComplaintErrorCode:
 
 class ComplaintConflict(Conflict):
     """A rule of the complaint forbids the action now (409, nothing changed)."""
-
-
-class BeyondAuthority(PermissionDenied):
-    """K7: the amount needs a higher approver (403)."""
-
-    default_code = ComplaintErrorCode.BEYOND_AUTHORITY

@@ -25,8 +25,6 @@ REVIEW_PREPARED = "responsibility_review.prepared"
 REVIEW_SUBMITTED = "responsibility_review.submitted"
 REVIEW_APPROVED = "responsibility_review.approved"
 REVIEW_REFUSED = "responsibility_review.refused"
-APPROVAL_REQUESTED = "approval.requested"
-APPROVAL_DECIDED = "approval.decided"
 
 register_action_labels(
     {
@@ -56,7 +54,5 @@ register_action_labels(
         REVIEW_SUBMITTED: _("Responsibility review submitted"),
         REVIEW_APPROVED: _("Responsibility review approved"),
         REVIEW_REFUSED: _("Responsibility review sent back"),
-        APPROVAL_REQUESTED: _("Approval requested"),
-        APPROVAL_DECIDED: _("Approval decided"),
     }
 )

@@ -1,4 +1,4 @@
-"""API schemas of complaints and amount approvals: strict pydantic inputs, Ninja outputs (K1–K11).
+"""API schemas of complaints (their amount approvals read through the approvals app): strict pydantic inputs, Ninja outputs (K1–K11).
 
 The complaint's class travels as `class` (a Python keyword, hence the alias). A portal user gets
 ComplaintPublicOut: the public state and the reply, never the internal state, clocks, major flag,
@@ -13,11 +13,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, RootModel, Tag
 
+from aftersales.approvals.selectors import approvals_for
+from aftersales.approvals.services import Approval, approval_level
 from aftersales.clocks.schemas import ClockOut, clocks_out
 from aftersales.complaints.choices import public_state
-from aftersales.complaints.models import Approval, Complaint
-from aftersales.complaints.selectors import approvals_for, complaint_reopened_as
-from aftersales.complaints.services.approvals import approval_level
+from aftersales.complaints.models import Complaint
+from aftersales.complaints.selectors import complaint_reopened_as
 from aftersales.installed_base.schemas import IsoDate, StrictIn
 from aftersales.service.schemas import MAX_ID, AwareDateTime, CustomerRefOut, Money, Out, UserRefOut, Version
 
@@ -35,7 +36,6 @@ ComplaintStateCode = Literal[
     "closed",
     "rejected",
 ]
-ApprovalStateCode = Literal["pending", "approved", "refused"]
 PublicStateCode = Literal["received", "in_progress", "replied", "closed", "reopened"]  # choices.PublicState
 
 
@@ -109,11 +109,6 @@ class ComplaintRejectIn(ComplaintVersionIn):
     reason: str = Field(min_length=1, max_length=200)
 
 
-class ApprovalDecideIn(StrictIn):
-    approve: bool
-    note: str = Field(default="", max_length=200)
-
-
 # --- outputs ---------------------------------------------------------------------------------
 
 
@@ -121,10 +116,11 @@ class ApprovalOut(Out):
     """K7: one amount approval with the rule and numbers that chose its approver."""
 
     id: int
+    kind: str
     subject_type: str
     subject_label: str
     purpose: str
-    amount: Decimal
+    amount: Decimal | None
     required_role: str
     rule: str
     policy_version: int

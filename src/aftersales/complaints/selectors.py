@@ -1,7 +1,7 @@
 """Reads of complaints and approvals, scoped to the actor (K1–K11).
 
 Staff with complaints.view_complaint see every complaint; a portal user sees their own
-organisation's complaints; everyone else none. Approvals: holders of complaints.view_approval.
+organisation's complaints; everyone else none. Approvals are read through the approvals app.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from aftersales.clocks.choices import ClockState
 from aftersales.clocks.models import Clock
-from aftersales.complaints.choices import ApprovalState, ComplaintState
+from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.locks import qs_for_update
-from aftersales.complaints.models import Approval, Complaint, CorrectiveAction, FollowUpTask, ResponsibilityReview
+from aftersales.complaints.models import Complaint, CorrectiveAction, FollowUpTask, ResponsibilityReview
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 
@@ -81,53 +81,6 @@ def _overdue_clocks(now: Any) -> QuerySet[Clock]:
         subject_id=Cast(OuterRef("pk"), output_field=CharField()),
         state=ClockState.RUNNING,
         due_at__lte=now,
-    )
-
-
-def approval_scope(actor: Actor) -> QuerySet[Approval]:
-    """Approvals the actor may read: holders of complaints.view_approval (never a portal user)."""
-    if actor.has_role(CUSTOMER_ROLE) or not actor.has_perm("complaints.view_approval"):
-        return Approval.objects.none()
-    return Approval.objects.all()
-
-
-def access_approval(actor: Actor, approval_id: int, *, for_update: bool = False) -> Approval:
-    """One approval the actor may read. Rule: K7. Raises: NotFound."""
-    qs = approval_scope(actor)
-    if for_update:
-        qs = qs_for_update(qs)
-    found = qs.select_related("requested_by", "decided_by").filter(pk=approval_id).first()
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def approval_queue(actor: Actor, *, roles: list[str], state: str = ApprovalState.PENDING) -> QuerySet[Approval]:
-    """Approvals in `state`; pending ones only when their required role is one of `roles` (the
-    actor's authority and below). Rule: K7."""
-    qs = approval_scope(actor).select_related("requested_by", "decided_by")
-    if state:
-        qs = qs.filter(state=state)
-    if state == ApprovalState.PENDING:
-        qs = qs.filter(required_role__in=roles)
-    return qs.order_by("created_at", "id")
-
-
-def approval_for(subject: models.Model) -> Approval | None:
-    """The latest approval asked for a record (any state), or None. Rule: K7."""
-    return (
-        Approval.objects.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
-def approvals_for(subject: Any) -> list[Approval]:
-    """Every approval asked for a record, oldest first. Rule: K7."""
-    return list(
-        Approval.objects.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
-        .select_related("requested_by", "decided_by")
-        .order_by("created_at", "id")
     )
 
 

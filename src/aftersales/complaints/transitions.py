@@ -3,6 +3,7 @@
 Each service names its action; core.workflow.transition() applies only that action's moves.
 """
 
+from aftersales.complaints.choices import CapaState as A
 from aftersales.complaints.choices import ComplaintState as C
 
 ACTION_TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
@@ -20,4 +21,10 @@ ACTION_TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "implement": {C.REPLIED: {C.IMPLEMENTED: "K5"}},
     "close": {C.IMPLEMENTED: {C.CLOSED: "K5"}},
     "reject_conclusion": {s: {C.REJECTED: "K10"} for s in (C.REPLIED, C.IMPLEMENTED, C.CLOSED)},
+}
+
+# K14: a corrective action is carried out, then verified by quality (not effective: planned again).
+CAPA_TRANSITIONS: dict[str, dict[str, str]] = {
+    A.PLANNED: {A.DONE: "K14"},
+    A.DONE: {A.VERIFIED: "K14", A.PLANNED: "K14"},
 }

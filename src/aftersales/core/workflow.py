@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, cast
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +74,37 @@ def expect_version(obj: models.Model, expected: int | None, message: str, *, cod
             code=code,
             fields={"version": [str(current)]},
         )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def locked_for_change(
+    access: Callable[..., M], actor: Any, key: Any, expected_version: int | None, *, message: str, code: str
+) -> M:
+    """The one locked-move helper: lock the row by its key through the app's guarded read
+    (`access(actor, key, for_update=True)`: the same 404 for missing and not yours), then check the
+    version the caller acted on (409 `code`). The caller then moves it with `versioned_transition`.
+    """
+    obj = access(actor, key, for_update=True)
+    expect_version(obj, expected_version, message, code=code)
+    return obj
+
+
+def locked_transition(
+    access: Callable[..., M],
+    actor: Any,
+    key: Any,
+    expected_version: int | None,
+    *,
+    message: str,
+    code: str,
+    **kwargs: Any,
+) -> M:
+    """Lock by key → check the version → versioned_transition (to=, table=, fields= … as there)."""
+    obj = locked_for_change(access, actor, key, expected_version, message=message, code=code)
+    versioned_transition(obj, actor=actor, **kwargs)
+    return obj
 
 
 def versioned_transition(obj: models.Model, *, fields: tuple[str, ...] = (), **kwargs: Any) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from aftersales.accounts.schemas import ErrorOut
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.errors import NotFound
 from aftersales.policies import selectors, services
 from aftersales.policies.defaults import POLICIES
-from aftersales.policies.schemas import PolicyOut, PolicySetIn, PolicyVersionOut
+from aftersales.policies.models import PolicyVersion
+from aftersales.policies.schemas import PolicyChangePendingOut, PolicyOut, PolicySetIn, PolicyVersionOut
 
 router = Router(tags=["policies"])
 ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
@@ -35,8 +36,26 @@ def policy_list(request: HttpRequest) -> object:
     return [_row(key) for key in sorted(POLICIES)]
 
 
-@router.put("/policies/{key}", response={200: PolicyVersionOut, **ERRORS}, url_name="policy_set")
+@router.put(
+    "/policies/{key}", response={200: PolicyVersionOut, 202: PolicyChangePendingOut, **ERRORS}, url_name="policy_set"
+)
 def policy_set(request: HttpRequest, key: str, payload: PolicySetIn) -> object:
+    """200 with the new version; 202 with the approval when the policy is an approval policy (K7.limits and
+    the like): it changes when the general manager approves (POST /approvals/{approval}/decide)."""
     if key not in POLICIES:
         raise NotFound()
-    return services.policy_set(actor=actor_for(request.auth), key=key, value=payload.value, note=payload.note)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+    actor = actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+    result = services.policy_set(actor=actor, key=key, value=payload.value, note=payload.note)
+    if isinstance(result, PolicyVersion):
+        return result
+    return Status(
+        202,
+        {
+            "approval": result.pk,
+            "kind": result.kind,
+            "state": result.state,
+            "key": key,
+            "required_role": result.required_role,
+            "explanation": result.explanation.get("text", ""),
+        },
+    )

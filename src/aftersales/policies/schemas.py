@@ -22,6 +22,17 @@ class PolicySetIn(BaseModel):
     note: str = Field(default="", max_length=200)
 
 
+class PolicyChangePendingOut(Schema):
+    """An approval policy's change waiting for the general manager (202): the approval to follow."""
+
+    approval: int
+    kind: str
+    state: str
+    key: str
+    required_role: str
+    explanation: str
+
+
 class PolicyVersionOut(Schema):
     number: int
     effective_from: dt.datetime

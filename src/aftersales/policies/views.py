@@ -17,6 +17,7 @@ from aftersales.core.errors import DomainError
 from aftersales.policies import selectors, services
 from aftersales.policies.defaults import POLICIES
 from aftersales.policies.forms import PolicyValueForm
+from aftersales.policies.models import PolicyVersion
 
 
 def _readable(value: Any) -> str:
@@ -58,6 +59,9 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error("value", str(exc.message))
         else:
-            messages.success(request, _("Saved as policy version %(n)s.") % {"n": version.number})
+            if isinstance(version, PolicyVersion):
+                messages.success(request, _("Saved as policy version %(n)s.") % {"n": version.number})
+            else:  # an approval policy: the change waits for the general manager
+                messages.success(request, _("The change waits for the general manager's approval."))
             return redirect("policies:list")
     return render(request, "policies/edit.html", {"form": form, "definition": definition, "current": current})

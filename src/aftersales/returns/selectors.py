@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from aftersales.complaints.models import Approval
-from aftersales.complaints.selectors import approval_for
+from aftersales.approvals.selectors import approval_for
+from aftersales.approvals.services import Approval
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.returns.models import DiscountCertificate, ReturnRequest

@@ -26,9 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from aftersales.accounts.selectors import actor_for
-from aftersales.complaints.choices import ApprovalState
-from aftersales.complaints.models import Approval
-from aftersales.complaints.services.approvals import actor_may_decide, role_label
+from aftersales.approvals.services import Approval, ApprovalState, actor_may_decide, role_label
 from aftersales.core.access import Actor
 from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError, NotFound

@@ -20,8 +20,6 @@ from aftersales.core.access import Actor
 from aftersales.service import selectors, services
 from aftersales.service.schemas import (
     MAX_ID,
-    ApprovalDecideIn,
-    ApprovalOut,
     ApprovalRequestIn,
     BoardRowOut,
     BookIn,
@@ -187,8 +185,9 @@ def service_request_to_depot(request: HttpRequest, number: Number, payload: Reas
     "/service-requests/{number}/request-approval", response=REQUEST, url_name="service_request_request_approval"
 )
 def service_request_approval(request: HttpRequest, number: Number, payload: ApprovalRequestIn) -> Any:
-    approval = services.approval_request(actor=_actor(request), number=number, **_with_version(payload))
-    return approval.request
+    actor = _actor(request)
+    services.approval_request(actor=actor, number=number, **_with_version(payload))
+    return selectors.access_service_request(actor, number)
 
 
 @router.post("/service-requests/{number}/complete", response=REQUEST, url_name="service_request_complete")
@@ -278,15 +277,6 @@ def service_request_payment(request: HttpRequest, number: Number, payload: Payme
 
 
 # --- approvals, tasks, the dispatch board (S7–S10) -------------------------------------------
-
-
-@router.post(
-    "/service-approvals/{approval_id}/decide", response={200: ApprovalOut, **ERRORS}, url_name="service_approval_decide"
-)
-def approval_decide(request: HttpRequest, approval_id: RecordId, payload: ApprovalDecideIn) -> Any:
-    return services.approval_decide(
-        actor=_actor(request), approval_id=approval_id, approve=payload.approve, note=payload.note
-    )
 
 
 @router.post("/service-tasks/{task_id}/done", response={200: TaskOut, **ERRORS}, url_name="service_task_done")

@@ -90,12 +90,6 @@ class ApprovalKind(models.TextChoices):
     LEAVE_UNSOLVED = "leave_unsolved", _("Leave an unsolved job")  # 未解决离开 (S9)
 
 
-class ApprovalState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-
-
 class QuoteState(models.TextChoices):
     """B1: a quotation for chargeable work."""
 

@@ -16,10 +16,13 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator, Field, field_validator
 
+from aftersales.approvals.selectors import approvals_for
+from aftersales.approvals.services import Approval
 from aftersales.clocks.schemas import ClockOut, clocks_out
 from aftersales.core.prefetch import prefetched_rows
 from aftersales.installed_base.schemas import IsoDate, StrictIn
-from aftersales.service.models import Approval, PartUsed, Quote, ServiceRequest, ServiceTask, WorkStep
+from aftersales.service.choices import ApprovalKind
+from aftersales.service.models import PartUsed, Quote, ServiceRequest, ServiceTask, WorkStep
 from aftersales.service.selectors import quote_current
 
 MAX_ID = 2_147_483_647  # larger ids cannot exist, and SQLite overflows on them
@@ -225,11 +228,6 @@ class PaymentIn(VersionIn):
     invoice_number: str = Field(default="", max_length=40)
 
 
-class ApprovalDecideIn(StrictIn):
-    approve: bool
-    note: str = Field(default="", max_length=200)
-
-
 class TaskDoneIn(StrictIn):
     note: str = Field(default="", max_length=200)
 
@@ -293,7 +291,15 @@ class ApprovalOut(Out):
 
     @staticmethod
     def resolve_request(obj: Approval) -> str:
-        return obj.request.number
+        return obj.subject_label
+
+    @staticmethod
+    def resolve_reason(obj: Approval) -> str:
+        return obj.note
+
+    @staticmethod
+    def resolve_cost(obj: Approval) -> Decimal | None:
+        return obj.amount
 
 
 class TaskOut(Out):
@@ -457,7 +463,8 @@ class ServiceRequestOut(ServiceRequestSummaryOut):
     def resolve_approvals(obj: ServiceRequest, context: Any = None) -> list[Approval]:
         if _for_customer(context):  # internal: travel costs, support requests (the portal never shows them)
             return []
-        return _rows(obj, "approvals", "request", "requested_by", "decided_by")
+        known = getattr(obj, "known_approvals", None)  # a request just registered has none
+        return known if known is not None else approvals_for(obj, kinds=tuple(ApprovalKind.values))
 
     @staticmethod
     def resolve_tasks(obj: ServiceRequest, context: Any = None) -> list[ServiceTask]:

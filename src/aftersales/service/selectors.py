@@ -15,17 +15,18 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from aftersales.accounts.models import User
+from aftersales.approvals.selectors import approval_list
+from aftersales.approvals.services import Approval
 from aftersales.clocks.choices import ClockState
 from aftersales.clocks.models import Clock
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.prefetch import prefetched_rows
 from aftersales.customers.selectors import VisitContact, customer_visit_contact
-from aftersales.service.choices import ApprovalState, RequestState
+from aftersales.service.choices import ApprovalKind, RequestState
 from aftersales.service.dispatch_scoring import rank_engineers
 from aftersales.service.locks import service_request_qs_for_update
 from aftersales.service.models import (
-    Approval,
     DepotJob,
     DepotMovement,
     FeeStandard,
@@ -183,9 +184,8 @@ def request_visit_contact(actor: Actor, request: ServiceRequest) -> VisitContact
 
 
 def approval_pending_list(actor: Actor) -> QuerySet[Approval]:
-    if not actor.has_perm("service.approve_servicerequest"):
-        return Approval.objects.none()
-    return Approval.objects.filter(state=ApprovalState.PENDING).select_related("request", "requested_by")
+    """S8, S9: the engineers' requests waiting for the actor's decision (the approvals engine's queue)."""
+    return approval_list(actor, mine="waiting").filter(kind__in=ApprovalKind.values)
 
 
 def task_open_list(actor: Actor) -> QuerySet[ServiceTask]:

@@ -43,7 +43,7 @@ STAFF_MENU = [
     ),
     NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard"),
     NavItem(_("Complaints"), "complaints:complaint_list", "megaphone", perm="complaints.view_complaint"),
-    NavItem(_("Approvals"), "complaints:approval_queue", "check2-square", perm="complaints.view_approval"),
+    NavItem(_("Approvals"), "approvals:approval_queue", "check2-square", perm="approvals.view_approval"),
     NavItem(_("Follow-up tasks"), "complaints:task_list", "list-check", perm="complaints.view_followuptask"),
     NavItem(
         _("Responsibility review"),

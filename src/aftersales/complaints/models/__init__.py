@@ -1,7 +1,6 @@
-"""Models of complaints and amount approvals (K1–K13)."""
+"""Models of complaints (K1–K13); amount approvals live in the approvals app."""
 
-from aftersales.complaints.models.approvals import Approval
 from aftersales.complaints.models.complaints import Complaint
 from aftersales.complaints.models.followup import CorrectiveAction, FollowUpTask, ResponsibilityReview
 
-__all__ = ["Approval", "Complaint", "CorrectiveAction", "FollowUpTask", "ResponsibilityReview"]
+__all__ = ["Complaint", "CorrectiveAction", "FollowUpTask", "ResponsibilityReview"]

@@ -1,11 +1,5 @@
-"""Writes of complaints and amount approvals (K1–K15), re-exported here."""
+"""Writes of complaints (K1–K15), re-exported here; approvals are the approvals app's."""
 
-from aftersales.complaints.services.approvals import (
-    approval_decide,
-    approval_level,
-    approval_request,
-    register_approval_handler,
-)
 from aftersales.complaints.services.complaints import (
     complaint_approve,
     complaint_close,
@@ -45,9 +39,6 @@ __all__ = [
     "review_submit",
     "task_done",
     "task_raise",
-    "approval_decide",
-    "approval_level",
-    "approval_request",
     "complaint_approve",
     "complaint_close",
     "complaint_contact",
@@ -59,5 +50,4 @@ __all__ = [
     "complaint_reject_conclusion",
     "complaint_reply",
     "complaint_report",
-    "register_approval_handler",
 ]

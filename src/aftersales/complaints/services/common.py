@@ -11,19 +11,21 @@ from aftersales.complaints.models import Complaint
 from aftersales.complaints.selectors import access_complaint
 from aftersales.complaints.transitions import ACTION_TRANSITIONS
 from aftersales.core.access import Actor
-from aftersales.core.workflow import expect_version, versioned_transition
+from aftersales.core.workflow import locked_for_change, versioned_transition
 
 
 def complaint_lock(actor: Actor, number: str, expected_version: int | None = None) -> Complaint:
     """The complaint, row-locked, if the actor may see it and nobody changed it since `expected_version`."""
-    complaint = access_complaint(actor, number, for_update=True)
-    expect_version(
-        complaint,
+    return locked_for_change(
+        access_complaint,
+        actor,
+        number,
         expected_version,
-        _("Someone else changed this complaint in the meantime (version %(theirs)s, yours %(yours)s). Reload it."),
+        message=_(
+            "Someone else changed this complaint in the meantime (version %(theirs)s, yours %(yours)s). Reload it."
+        ),
         code=ComplaintErrorCode.VERSION_CONFLICT,
     )
-    return complaint
 
 
 def complaint_move(

@@ -18,22 +18,29 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.selectors import user_list_with_role
+from aftersales.approvals.services import (
+    LIMITS_KEY,
+    Approval,
+    ApprovalKind,
+    ApprovalPurpose,
+    ApprovalState,
+    actor_may_decide,
+    approval_level,
+    approval_request,
+)
 from aftersales.calendars.selectors import CN, calendar_add, calendar_for_code
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.selectors import clock_list_for
 from aftersales.clocks.services import ClockSpec, clock_stop_for, clocks_start, policy_target
 from aftersales.complaints import events
 from aftersales.complaints.choices import (
-    ApprovalPurpose,
-    ApprovalState,
     ComplaintChannel,
     ComplaintState,
     Disposition,
     FollowUpKind,
 )
 from aftersales.complaints.errors import ComplaintConflict, ComplaintErrorCode
-from aftersales.complaints.models import Approval, Complaint, FollowUpTask
-from aftersales.complaints.services.approvals import actor_may_decide, approval_level, approval_request
+from aftersales.complaints.models import Complaint, FollowUpTask
 from aftersales.complaints.services.common import complaint_lock, complaint_move
 from aftersales.complaints.services.followup import tasks_raise_on_close
 from aftersales.complaints.transitions import ACTION_TRANSITIONS
@@ -413,9 +420,11 @@ def _decide(
         approval_request(
             actor=actor,
             subject=complaint,
+            kind=ApprovalKind.COMPLAINT,
             purpose=PURPOSE_BY_DISPOSITION.get(disposition, ApprovalPurpose.OTHER),
             amount=amount,
             note=complaint.decision,
+            policy_key=LIMITS_KEY,
         )
         return False
     if complaint.within_authority is None:

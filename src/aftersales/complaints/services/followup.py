@@ -31,9 +31,11 @@ from aftersales.complaints.errors import ComplaintConflict, ComplaintErrorCode
 from aftersales.complaints.models import Complaint, CorrectiveAction, FollowUpTask
 from aftersales.complaints.selectors import access_capa, access_complaint, access_task
 from aftersales.complaints.services.common import complaint_lock
+from aftersales.complaints.transitions import CAPA_TRANSITIONS
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.core.events import event_record
+from aftersales.core.workflow import transition
 
 FINANCE_ROLE = "finance"
 QUALITY_ROLE = "quality"
@@ -299,10 +301,11 @@ def capa_done(*, actor: Actor, number: str, capa_id: int, note: str = "") -> Cor
     complaint = access_complaint(actor, number)
     capa = access_capa(actor, complaint, capa_id, for_update=True)
     _check_capa(capa, CapaState.PLANNED)
-    capa.state = CapaState.DONE
     capa.done_at = timezone.now()
     capa.done_note = (note or "").strip()
-    capa.save(update_fields=["state", "done_at", "done_note", "updated_at"])
+    transition(
+        capa, to=CapaState.DONE, table=CAPA_TRANSITIONS, actor=actor, extra_update_fields=("done_at", "done_note")
+    )
     event_record(
         subject=complaint, action=events.CAPA_DONE, actor=actor, rule="K14", data=_capa_data(capa, note=capa.done_note)
     )
@@ -337,10 +340,17 @@ def capa_verify(*, actor: Actor, number: str, capa_id: int, effective: bool = Tr
         raise _field_error("note", _("Say why the measures are not effective."))
     capa.verification_note = note
     if effective:
-        capa.state, capa.verified_by, capa.verified_at = CapaState.VERIFIED, actor.user, timezone.now()
+        capa.verified_by, capa.verified_at = actor.user, timezone.now()
     else:
-        capa.state, capa.done_at = CapaState.PLANNED, None
-    capa.save(update_fields=["state", "verified_by", "verified_at", "verification_note", "done_at", "updated_at"])
+        capa.done_at = None
+    transition(
+        capa,
+        to=CapaState.VERIFIED if effective else CapaState.PLANNED,
+        table=CAPA_TRANSITIONS,
+        actor=actor,
+        reason=note,
+        extra_update_fields=("verified_by", "verified_at", "verification_note", "done_at"),
+    )
     event_record(
         subject=complaint,
         action=events.CAPA_VERIFIED,

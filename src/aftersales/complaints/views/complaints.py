@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.selectors import actor_for
+from aftersales.approvals.selectors import approvals_for
+from aftersales.approvals.services import ApprovalState, approval_level
 from aftersales.complaints import documents, selectors, services
-from aftersales.complaints.choices import ENDED_STATES, ApprovalState, CapaState
+from aftersales.complaints.choices import ENDED_STATES, CapaState
 from aftersales.complaints.forms import (
     ActionForm,
     ApprovalDecideForm,
@@ -44,7 +46,6 @@ from aftersales.complaints.forms import (
     ReplyForm,
 )
 from aftersales.complaints.models import Complaint
-from aftersales.complaints.services.approvals import approval_level
 from aftersales.complaints.transitions import ACTION_TRANSITIONS
 from aftersales.core.access import Actor
 from aftersales.core.actions import actions_run
@@ -365,10 +366,13 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 def _approval_rows(actor: Actor, complaint: Complaint) -> list[dict[str, Any]]:
-    may_decide = actor.has_perm("complaints.view_approval")
     return [
-        {"approval": a, "can_decide": may_decide and a.state == ApprovalState.PENDING}
-        for a in selectors.approvals_for(complaint)
+        {
+            "approval": a,
+            # an approver beyond the amount's level sees the form too: the engine answers why not (K7)
+            "can_decide": a.state == ApprovalState.PENDING and actor.has_perm("approvals.view_approval"),
+        }
+        for a in approvals_for(complaint)
     ]
 
 

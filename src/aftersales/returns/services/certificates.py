@@ -13,9 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.selectors import actor_for
-from aftersales.complaints.choices import ApprovalPurpose, ApprovalState
-from aftersales.complaints.models import Approval
-from aftersales.complaints.services.approvals import actor_may_decide, approval_decide, approval_level, approval_request
+from aftersales.approvals.selectors import pending_approval_lock
+from aftersales.approvals.services import (
+    LIMITS_KEY,
+    Approval,
+    ApprovalKind,
+    ApprovalPurpose,
+    ApprovalState,
+    actor_may_decide,
+    approval_decide,
+    approval_level,
+    approval_request,
+)
 from aftersales.core.access import Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import event_record
@@ -26,7 +35,7 @@ from aftersales.returns import events
 from aftersales.returns.choices import CertificateState
 from aftersales.returns.models import DiscountCertificate, ReturnRequest
 from aftersales.returns.selectors import access_discount_certificate
-from aftersales.returns.services.common import complaint_number_of, pending_approval_lock
+from aftersales.returns.services.common import complaint_number_of
 from aftersales.returns.transitions import CERTIFICATE_TRANSITIONS
 
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -118,9 +127,11 @@ def _ask_approval(actor: Actor, certificate: DiscountCertificate) -> Approval:
     return approval_request(
         actor=actor,
         subject=certificate,
+        kind=ApprovalKind.DISCOUNT_CERTIFICATE,
         purpose=ApprovalPurpose.DISCOUNT,
         amount=certificate.amount,
         note=certificate.reason[:500],
+        policy_key=LIMITS_KEY,
     )
 
 

@@ -7,16 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
 from django.utils.translation import gettext as _
 
-from aftersales.complaints.choices import ApprovalState
-from aftersales.complaints.locks import qs_for_update
-from aftersales.complaints.models import Approval, Complaint
-from aftersales.complaints.services.approvals import approval_level
+from aftersales.approvals.services import approval_level
+from aftersales.complaints.models import Complaint
 from aftersales.core.access import Actor
 from aftersales.core.errors import ValidationFailed
-from aftersales.core.workflow import expect_version, versioned_transition
+from aftersales.core.workflow import locked_for_change, versioned_transition
 from aftersales.returns.errors import ReturnsErrorCode
 from aftersales.returns.models import ReturnRequest
 from aftersales.returns.selectors import access_return_request
@@ -33,7 +30,7 @@ class ApprovalLevel:
 
 
 def return_approval_level(amount: Decimal) -> ApprovalLevel:
-    """K7: who decides a return of this value — the approvals engine's answer (complaints app).
+    """K7: who decides a return of this value — the approvals engine's answer (approvals app).
 
     Rule: K7.
     """
@@ -41,28 +38,16 @@ def return_approval_level(amount: Decimal) -> ApprovalLevel:
     return ApprovalLevel(role=role, explanation=why["text"], policy_version=why["policy_version"])
 
 
-def pending_approval_lock(subject: models.Model) -> Approval | None:
-    """The record's pending K7 approval, row-locked, or None.
-
-    Lock it before the record itself: approval_decide locks the approval and then its handler the
-    record, so every path takes the two locks in the same order.
-    """
-    qs = Approval.objects.filter(
-        subject_type=subject._meta.label_lower, subject_id=str(subject.pk), state=ApprovalState.PENDING
-    )
-    return qs_for_update(qs).order_by("-created_at", "-id").first()
-
-
 def return_lock(actor: Actor, number: str, expected_version: int | None = None) -> ReturnRequest:
     """The return, row-locked, if the actor may see it and nobody changed it since `expected_version`."""
-    found = access_return_request(actor, number, for_update=True)
-    expect_version(
-        found,
+    return locked_for_change(
+        access_return_request,
+        actor,
+        number,
         expected_version,
-        _("Someone else changed this return in the meantime (version %(theirs)s, yours %(yours)s). Reload it."),
+        message=_("Someone else changed this return in the meantime (version %(theirs)s, yours %(yours)s). Reload it."),
         code=ReturnsErrorCode.VERSION_CONFLICT,
     )
-    return found
 
 
 def return_move(

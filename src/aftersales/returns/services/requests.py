@@ -21,9 +21,16 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.choices import MANAGER_ROLES, Role
 from aftersales.accounts.models import User
 from aftersales.accounts.selectors import actor_for
-from aftersales.complaints.choices import ApprovalPurpose, ApprovalState
-from aftersales.complaints.models import Approval
-from aftersales.complaints.services.approvals import approval_decide, approval_request
+from aftersales.approvals.selectors import pending_approval_lock
+from aftersales.approvals.services import (
+    LIMITS_KEY,
+    Approval,
+    ApprovalKind,
+    ApprovalPurpose,
+    ApprovalState,
+    approval_decide,
+    approval_request,
+)
 from aftersales.core.access import Actor
 from aftersales.core.errors import ValidationFailed, full_clean
 from aftersales.core.events import event_record
@@ -39,7 +46,6 @@ from aftersales.returns.models import ReturnRequest
 from aftersales.returns.selectors import access_return_request
 from aftersales.returns.services.common import (
     complaint_number_of,
-    pending_approval_lock,
     return_lock,
     return_move,
 )
@@ -224,7 +230,13 @@ def return_request_create(
 def _ask_approval(actor: Actor, found: ReturnRequest) -> Approval:
     """R2, K7: the return waits for the approver its value needs, in the approval queue."""
     return approval_request(
-        actor=actor, subject=found, purpose=ApprovalPurpose.RETURN, amount=found.value, note=found.reason[:500]
+        actor=actor,
+        subject=found,
+        kind=ApprovalKind.RETURN,
+        purpose=ApprovalPurpose.RETURN,
+        amount=found.value,
+        note=found.reason[:500],
+        policy_key=LIMITS_KEY,
     )
 
 

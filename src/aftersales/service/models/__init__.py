@@ -3,10 +3,9 @@
 from aftersales.service.models.depot import DepotJob, DepotMovement
 from aftersales.service.models.handins import RepairOrderHandIn
 from aftersales.service.models.quotes import FeeStandard, Quote, QuoteLine
-from aftersales.service.models.requests import Approval, PartUsed, ServiceRequest, ServiceTask, WorkStep
+from aftersales.service.models.requests import PartUsed, ServiceRequest, ServiceTask, WorkStep
 
 __all__ = [
-    "Approval",
     "DepotJob",
     "DepotMovement",
     "FeeStandard",

@@ -1,4 +1,4 @@
-"""The service request (服务登记) and what hangs on it: work steps, parts used, approvals, tasks."""
+"""The service request (服务登记) and what hangs on it: work steps, parts used, tasks (approvals: approvals app)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import BaseModel
 from aftersales.service.choices import (
-    ApprovalKind,
-    ApprovalState,
     Channel,
     Priority,
     RequestState,
@@ -181,31 +179,6 @@ class PartUsed(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.part_code} × {self.quantity}"
-
-
-class Approval(BaseModel):
-    """S8/S9: an engineer's request a manager approves or refuses (off-site trip, support, leaving unsolved)."""
-
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="approvals")
-    kind = models.CharField(_("kind"), max_length=16, choices=ApprovalKind.choices)
-    state = models.CharField(_("state"), max_length=16, choices=ApprovalState.choices, default=ApprovalState.PENDING)
-    reason = models.TextField(_("reason"))
-    cost = models.DecimalField(_("travel cost (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("approval")
-        verbose_name_plural = _("approvals")
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["state", "created_at"], name="approval_state_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.request.number} {self.kind}"
 
 
 class ServiceTask(BaseModel):

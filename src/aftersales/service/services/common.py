@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from aftersales.core.access import Actor
-from aftersales.core.workflow import expect_version, versioned_transition
+from aftersales.core.workflow import locked_for_change, versioned_transition
 from aftersales.service.choices import ENDED_STATES
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import ServiceRequest
@@ -19,14 +19,16 @@ REQUEST_URL_KIND = "service.servicerequest"
 
 def request_lock(actor: Actor, number: str, expected_version: int | None = None) -> ServiceRequest:
     """The request, row-locked, if the actor may see it and nobody changed it since `expected_version`."""
-    request = access_service_request(actor, number, for_update=True)
-    expect_version(
-        request,
+    return locked_for_change(
+        access_service_request,
+        actor,
+        number,
         expected_version,
-        _("Someone else changed this request in the meantime (version %(theirs)s, yours %(yours)s). Reload it."),
+        message=_(
+            "Someone else changed this request in the meantime (version %(theirs)s, yours %(yours)s). Reload it."
+        ),
         code=ServiceErrorCode.VERSION_CONFLICT,
     )
-    return request
 
 
 def request_move(

@@ -239,8 +239,9 @@ def service_request_create(
         )
     # The API body of a request just registered: no steps, parts, approvals, tasks or quotes yet,
     # and the clocks are the ones just started.
-    for relation in ("steps", "parts", "approvals", "tasks", "quotes"):
+    for relation in ("steps", "parts", "tasks", "quotes"):
         prefetched_set(request, relation)
+    request.known_approvals = []  # type: ignore[attr-defined]  # read by ServiceRequestOut
     clocks_known(request, clocks)
     return request
 

@@ -30,6 +30,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.selectors import actor_for
+from aftersales.approvals.selectors import pending_approval_lock
+from aftersales.approvals.services import Approval, ApprovalKind, ApprovalState, approval_decide, approval_request
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.services import clock_pause_for, clock_resume_for, clock_stop_for
 from aftersales.core.access import Actor
@@ -101,23 +104,52 @@ def fee_standard_create(*, actor: Actor, labour_rate: Decimal, callout_fee: Deci
         rule="B2",
         data={"version": version, "labour_rate": str(rate), "callout_fee": str(callout), "note": standard.note},
     )
+    _ask_fee_approval(actor, standard)
     return standard
+
+
+FEE_APPROVER_PERM = "service.approve_feestandard"  # B2: the service-centre manager
+
+
+def _ask_fee_approval(actor: Actor, standard: FeeStandard) -> Approval:
+    """B2: the draft waits for the service-centre manager in the approvals queue (not its drafter)."""
+    return approval_request(
+        actor=actor,
+        subject=standard,
+        kind=ApprovalKind.FEE_STANDARD,
+        rule="B2",
+        note=standard.note,
+        required_perm=FEE_APPROVER_PERM,
+        approver_label=_("service-centre manager"),
+    )
 
 
 @transaction.atomic
 def fee_standard_approve(*, actor: Actor, version: int) -> FeeStandard:
-    """The service-centre manager approves a drafted version; from now on it prices new quotations.
+    """The service-centre manager approves a version someone else drafted; from now on it prices new
+    quotations. Decided through the approvals engine (nobody approves their own draft).
 
-    Rule: B2. Raises: PermissionDenied, NotFound, Conflict(fee_standard_already_approved).
-    Events: feestandard.approved.
+    Rule: B2. Raises: PermissionDenied (own_approval), NotFound, Conflict(fee_standard_already_approved).
+    Events: approval.approved, approval.decided, feestandard.approved.
     """
-    actor.require_perm("service.approve_feestandard")
-    standard = FeeStandard.objects.select_for_update().filter(version=version).first()
-    if standard is None:
+    actor.require_perm(FEE_APPROVER_PERM)
+    seen = FeeStandard.objects.filter(version=version).first()
+    if seen is None:
         raise NotFound()
+    approval = pending_approval_lock(seen)
+    standard = FeeStandard.objects.select_for_update().get(pk=seen.pk)
+    _expect_approvable(standard)
+    if approval is None:  # a draft from before B2 asked the engine: ask on its drafter's behalf
+        approval = _ask_fee_approval(actor_for(standard.created_by), standard)
+    approval_decide(actor=actor, approval_id=approval.pk, approve=True)
+    standard.refresh_from_db()
+    return standard
+
+
+def _expect_approvable(standard: FeeStandard) -> None:
     if standard.approved_at is not None:
         raise ServiceConflict(
-            _("Fee standard v%(version)s is already approved.") % {"version": version},
+            _("Fee standard v%(version)s is already approved.") % {"version": standard.version},
             code=ServiceErrorCode.FEE_STANDARD_APPROVED,
         )
     current = fee_standard_current()
@@ -126,21 +158,36 @@ def fee_standard_approve(*, actor: Actor, version: int) -> FeeStandard:
             _("A newer fee standard (v%(current)s) is already approved.") % {"current": current.version},
             code=ServiceErrorCode.FEE_STANDARD_APPROVED,
         )
-    standard.approved_by = actor.user
-    standard.approved_at = timezone.now()
+
+
+def fee_standard_approval_decided(approval: Approval) -> None:
+    """Approval handler (inside approval_decide's transaction): approved → the version prices new
+    quotations, approved by the decider; refused → it stays a draft.
+
+    Rule: B2. Raises: Conflict(fee_standard_already_approved) (the whole decision rolls back).
+    Events: feestandard.approved.
+    """
+    if approval.state != ApprovalState.APPROVED:
+        return
+    standard = FeeStandard.objects.select_for_update().filter(pk=approval.subject_id).first()
+    if standard is None:
+        return
+    _expect_approvable(standard)
+    standard.approved_by = approval.decided_by
+    standard.approved_at = approval.decided_at
     standard.save(update_fields=["approved_by", "approved_at", "updated_at"])
     event_record(
         subject=standard,
         action=events.FEE_STANDARD_APPROVED,
-        actor=actor,
+        actor=approval.decided_by,
         rule="B2",
         data={
             "version": standard.version,
             "labour_rate": str(standard.labour_rate),
             "callout_fee": str(standard.callout_fee),
+            "approval": approval.pk,
         },
     )
-    return standard
 
 
 # --- B1 quotations -----------------------------------------------------------------------------

@@ -16,23 +16,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
+from aftersales.approvals.selectors import approval_exists
+from aftersales.approvals.services import Approval, ApprovalState
+from aftersales.approvals.services import approval_decide as approval_engine_decide
+from aftersales.approvals.services import approval_request as approval_ask
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.services import clock_owner_set_for, clock_pause_for, clock_resume_for, clock_stop_for
 from aftersales.core.access import Actor
-from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed, full_clean
+from aftersales.core.errors import PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import event_record
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service import events
 from aftersales.service.choices import (
     ApprovalKind,
-    ApprovalState,
     QuoteState,
     RequestState,
     Resolution,
     UnitLocation,
 )
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
-from aftersales.service.models import Approval, PartUsed, ServiceRequest, WorkStep
+from aftersales.service.models import PartUsed, ServiceRequest, WorkStep
 from aftersales.service.selectors import ENGINEER_ROLE
 from aftersales.service.services.common import request_lock, request_move, request_save, require_own_job
 
@@ -255,6 +258,9 @@ def service_request_to_depot(
     return request
 
 
+SERVICE_APPROVER_PERM = "service.approve_servicerequest"  # S8, S9: the service manager decides
+
+
 @transaction.atomic
 def approval_request(
     *,
@@ -265,7 +271,11 @@ def approval_request(
     cost: Decimal | None = None,
     expected_version: int | None = None,
 ) -> Approval:
-    """The engineer asks a manager: off-site trip (S8), support (S9), leaving unsolved (S9)."""
+    """The engineer asks a manager: off-site trip (S8), support (S9), leaving unsolved (S9); through the
+    approvals engine (one queue, nobody decides their own request).
+
+    Rule: S8, S9. Raises: PermissionDenied, NotFound, Conflict, ValidationFailed. Events: approval.requested.
+    """
     actor.require_perm("service.work_servicerequest")
     request = request_lock(actor, number, expected_version)
     require_own_job(actor, request)
@@ -277,46 +287,34 @@ def approval_request(
         raise _field_error("reason", _("Give a reason."))
     if cost is not None and cost < 0:
         raise _field_error("cost", _("The cost cannot be negative."))
-    approval = Approval.objects.create(
-        request=request, kind=kind, reason=reason.strip(), cost=cost, requested_by=actor.user
+    approval = approval_ask(
+        actor=actor,
+        subject=request,
+        kind=kind,
+        rule="S8" if kind == ApprovalKind.OFFSITE else "S9",
+        amount=cost,
+        note=reason.strip(),
+        required_perm=SERVICE_APPROVER_PERM,
+        approver_label=_("service manager"),
     )
     request_save(request, [])
-    event_record(
-        subject=request,
-        action=events.APPROVAL_REQUESTED,
-        actor=actor,
-        rule="S8" if kind == ApprovalKind.OFFSITE else "S9",
-        data={"approval": approval.pk, "kind": kind, "reason": approval.reason, "cost": str(cost) if cost else None},
-    )
     return approval
 
 
 @transaction.atomic
 def approval_decide(*, actor: Actor, approval_id: int, approve: bool, note: str = "") -> Approval:
-    """A manager approves or refuses. Rule: S8 (travel before approval is not allowed), S9."""
-    actor.require_perm("service.approve_servicerequest")
-    approval = Approval.objects.select_for_update(of=("self",)).select_related("request").filter(pk=approval_id).first()
-    if approval is None:
-        raise NotFound()
-    if approval.state != ApprovalState.PENDING:
-        raise ServiceConflict(_("This approval has already been decided."), code=ServiceErrorCode.APPROVAL_DECIDED)
-    approval.state = ApprovalState.APPROVED if approve else ApprovalState.REFUSED
-    approval.decided_by = actor.user
-    approval.decided_at = timezone.now()
-    approval.decision_note = (note or "").strip()[:200]
-    approval.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"])
-    event_record(
-        subject=approval.request,
-        action=events.APPROVAL_DECIDED,
-        actor=actor,
-        rule="S8" if approval.kind == ApprovalKind.OFFSITE else "S9",
-        data={"approval": approval.pk, "kind": approval.kind, "state": approval.state, "note": approval.decision_note},
-    )
-    return approval
+    """A manager approves or refuses from the board or the request page, through the approvals engine.
+
+    Rule: S8 (travel before approval is not allowed), S9. Raises: NotFound, PermissionDenied
+    (own_approval, not_decider), Conflict (approval_already_decided). Events: approval.approved /
+    approval.refused, approval.decided.
+    """
+    actor.require_perm(SERVICE_APPROVER_PERM)
+    return approval_engine_decide(actor=actor, approval_id=approval_id, approve=approve, note=(note or "")[:200])
 
 
 def _unsolved_allowed(request: ServiceRequest) -> bool:
-    return request.approvals.filter(kind=ApprovalKind.LEAVE_UNSOLVED, state=ApprovalState.APPROVED).exists()
+    return approval_exists(request, kind=ApprovalKind.LEAVE_UNSOLVED, state=ApprovalState.APPROVED)
 
 
 @transaction.atomic

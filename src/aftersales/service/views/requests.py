@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.choices import RegionTier
 from aftersales.accounts.selectors import actor_for, service_point_list, user_list_with_role
+from aftersales.approvals.selectors import approvals_for
 from aftersales.core.access import Actor
 from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError
@@ -35,7 +36,7 @@ from aftersales.customers.selectors import CustomerCard, customer_card, customer
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.service import selectors, services
-from aftersales.service.choices import RequestState
+from aftersales.service.choices import ApprovalKind, RequestState
 from aftersales.service.errors import ServiceErrorCode
 from aftersales.service.forms import (
     ActionForm,
@@ -546,7 +547,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "action_error": outcome.error,
             "steps": list(sr.steps.select_related("author")),
             "parts": list(sr.parts.all()),
-            "approvals": list(sr.approvals.select_related("requested_by", "decided_by")),
+            "approvals": approvals_for(sr, kinds=tuple(ApprovalKind.values)),
             "tasks": list(sr.tasks.all()),
             "can_approve": actor.has_perm("service.approve_servicerequest"),
             "can_work": can_work and sr.open,
@@ -614,7 +615,7 @@ def engineer_job(request: HttpRequest, number: str) -> HttpResponse:
             "action_error": outcome.error,
             "steps": list(sr.steps.all()),
             "parts": list(sr.parts.all()),
-            "approvals": list(sr.approvals.all()),
+            "approvals": approvals_for(sr, kinds=tuple(ApprovalKind.values)),
             "charging_label": _charging_label(sr.charging_type),
             "signature_url": _signature_data_url(sr),
         },

@@ -179,7 +179,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._organisation()
         self._customers_and_units(rng, users, options["customers"], options["units"])
-        self._fee_standard(users["cs_manager"])  # B2: 200.00 yuan/h, call-out 100.00, approved
+        self._fee_standard(users["finance"], users["cs_manager"])  # B2: 200.00 yuan/h, call-out 100.00, approved
         self._service_requests(rng, users)
         self._knowledge_articles(users["trainer"])  # T1: suggested at intake for the demo faults
         self.stdout.write(self.style.SUCCESS(f"demo data ready. Users (password {DEMO_PASSWORD}):"))
@@ -207,15 +207,17 @@ class Command(BaseCommand):
             )
 
     @staticmethod
-    def _fee_standard(manager: Any) -> None:
+    def _fee_standard(drafter: Any, manager: Any) -> None:
         from decimal import Decimal
 
         from aftersales.accounts.selectors import actor_for
         from aftersales.service.services.quotes import fee_standard_approve, fee_standard_create
 
-        actor = actor_for(manager)
-        fee = fee_standard_create(actor=actor, labour_rate=Decimal("200.00"), callout_fee=Decimal("100.00"))
-        fee_standard_approve(actor=actor, version=fee.version)
+        # B2: finance drafts, the service-centre manager approves (nobody approves their own draft)
+        fee = fee_standard_create(
+            actor=actor_for(drafter), labour_rate=Decimal("200.00"), callout_fee=Decimal("100.00")
+        )
+        fee_standard_approve(actor=actor_for(manager), version=fee.version)
 
     @staticmethod
     def _service_requests(rng: random.Random, users: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Approval by amount (核决权限, K7) of any record: one row per request, decided once."""
+"""One approval of any record (审批): K7 amounts, S8/S9, B2, C3 and approval-policy changes; decided once."""
 
 from __future__ import annotations
 
@@ -6,23 +6,24 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.complaints.choices import ApprovalPurpose, ApprovalState
+from aftersales.approvals.choices import ApprovalKind, ApprovalPurpose, ApprovalState
 from aftersales.core.models import BaseModel
 
 
 class Approval(BaseModel):
-    """K7: an amount someone asks to grant (compensation, discount, return, sanction), the role that
-    must decide it by the policy K7.limits of `policy_version`, and the decision.
-
-    The subject is any record, named like clocks.Clock does (type "app_label.model", id, label).
+    """One request for a decision: what (kind, the record, the amount when the kind has one), under which
+    rule, who may decide it (a K7 role of the authority ladder, another role, or a permission), and the
+    decision. The subject is any record, named like clocks.Clock does (type "app_label.model", id, label).
     """
 
     subject_type = models.CharField(_("record type"), max_length=64)
     subject_id = models.CharField(_("record id"), max_length=64)
     subject_label = models.CharField(_("record"), max_length=200)
-    purpose = models.CharField(_("purpose"), max_length=16, choices=ApprovalPurpose.choices)
-    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
-    required_role = models.CharField(_("approver role"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=24, choices=ApprovalKind.choices, default=ApprovalKind.COMPLAINT)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ApprovalPurpose.choices, blank=True)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    required_role = models.CharField(_("approver role"), max_length=32, blank=True)
+    required_perm = models.CharField(_("approver right"), max_length=100, blank=True)
     rule = models.CharField(_("rule"), max_length=16, default="K7")
     policy_version = models.PositiveIntegerField(_("policy version"), default=0)
     state = models.CharField(_("state"), max_length=16, choices=ApprovalState.choices, default=ApprovalState.PENDING)
@@ -34,18 +35,21 @@ class Approval(BaseModel):
     note = models.TextField(_("note"), blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     explanation = models.JSONField(_("explanation"), default=dict)
+    payload = models.JSONField(_("proposal"), default=dict, blank=True)  # what approving applies (policy kind)
 
     class Meta:
-        verbose_name = _("amount approval")
-        verbose_name_plural = _("amount approvals")
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["state", "required_role", "created_at"], name="k7_approval_queue_idx"),
             models.Index(fields=["subject_type", "subject_id", "created_at"], name="k7_approval_subject_idx"),
+            models.Index(fields=["requested_by", "state", "created_at"], name="approval_requester_idx"),
+            models.Index(fields=["state", "required_perm", "created_at"], name="approval_perm_queue_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="k7_approval_amount_not_negative")
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_label} {self.amount}"
+        return f"{self.subject_label} {self.amount}" if self.amount is not None else self.subject_label

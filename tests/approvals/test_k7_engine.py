@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from aftersales.approvals import services as approvals
+from aftersales.approvals.errors import BeyondAuthority
+from aftersales.approvals.models import Approval
+from aftersales.approvals.registry import KINDS
+from aftersales.approvals.selectors import approval_for
 from aftersales.complaints import services
-from aftersales.complaints.errors import BeyondAuthority
-from aftersales.complaints.models import Approval
-from aftersales.complaints.selectors import approval_for
 from aftersales.core.errors import Conflict
 from aftersales.core.models import Event
 from tests.complaints.conftest import at
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_k7_approval_level_boundaries(amount, role, band):
-    got, explanation = services.approval_level(Decimal(amount))
+    got, explanation = approvals.approval_level(Decimal(amount))
     assert got == role
     assert explanation["rule"] == "K7"
     assert explanation["policy_version"] == 0  # the SPEC default, no version stored yet
@@ -43,8 +45,9 @@ def test_k7_approval_level_boundaries(amount, role, band):
 def test_k7_level_reads_the_policy_version_in_force(staff):
     from aftersales.policies.services import policy_set
 
-    policy_set(actor=staff["admin"], key="K7.limits", value={"lower": 2000, "upper": 8000}, note="调整权限")
-    role, explanation = services.approval_level(Decimal("1500"))
+    pending = policy_set(actor=staff["admin"], key="K7.limits", value={"lower": 2000, "upper": 8000}, note="调整权限")
+    approvals.approval_decide(actor=staff["gm"], approval_id=pending.pk, approve=True)  # the GM's approval
+    role, explanation = approvals.approval_level(Decimal("1500"))
     assert (role, explanation["thresholds"], explanation["policy_version"]) == ("sales_manager", ["2000", "8000"], 1)
 
 
@@ -57,8 +60,13 @@ def _approval(staff, customer, amount):
         description="质量问题",
         received_at=at("2025-09-23 10:00"),
     )
-    return services.approval_request(
-        actor=staff["agent"], subject=complaint, purpose="compensation", amount=Decimal(amount)
+    return approvals.approval_request(
+        actor=staff["agent"],
+        subject=complaint,
+        kind="complaint",
+        purpose="compensation",
+        amount=Decimal(amount),
+        policy_key="K7.limits",
     )
 
 
@@ -77,19 +85,17 @@ def _approval(staff, customer, amount):
     ],
 )
 def test_k7_approval_decide_refuses_beyond_authority(staff, customer, amount, decider, allowed):
-    from aftersales.complaints.services.approvals import actor_may_decide
-
     approval = _approval(staff, customer, amount)
-    assert actor_may_decide(staff[decider], approval.required_role) is allowed
-    if not staff[decider].has_perm("complaints.view_approval"):
-        return  # cannot even see the approval (404 through access_approval)
+    assert approvals.actor_may_decide(staff[decider], approval.required_role) is allowed
+    if not allowed and not approvals.actor_authority(staff[decider]):
+        return  # no authority at all: cannot even see the approval (404 through access_approval)
     events_before = Event.objects.count()
     if allowed:
-        decided = services.approval_decide(actor=staff[decider], approval_id=approval.pk, approve=True, note="同意")
+        decided = approvals.approval_decide(actor=staff[decider], approval_id=approval.pk, approve=True, note="同意")
         assert (decided.state, decided.decided_by_id) == ("approved", staff[decider].pk)
     else:
         with pytest.raises(BeyondAuthority) as caught:
-            services.approval_decide(actor=staff[decider], approval_id=approval.pk, approve=True)
+            approvals.approval_decide(actor=staff[decider], approval_id=approval.pk, approve=True)
         assert caught.value.code == "beyond_authority"
         assert caught.value.status == 403
         assert "副总经理" in str(caught.value.message) or "总经理" in str(caught.value.message)
@@ -100,9 +106,9 @@ def test_k7_approval_decide_refuses_beyond_authority(staff, customer, amount, de
 
 def test_k7_an_approval_is_decided_once(staff, customer):
     approval = _approval(staff, customer, "500")
-    services.approval_decide(actor=staff["sales_manager"], approval_id=approval.pk, approve=False, note="不同意")
+    approvals.approval_decide(actor=staff["sales_manager"], approval_id=approval.pk, approve=False, note="不同意")
     with pytest.raises(Conflict) as caught:
-        services.approval_decide(actor=staff["gm"], approval_id=approval.pk, approve=True)
+        approvals.approval_decide(actor=staff["gm"], approval_id=approval.pk, approve=True)
     assert caught.value.code == "approval_already_decided"
     approval.refresh_from_db()
     assert (approval.state, approval.decided_by_id) == ("refused", staff["sales_manager"].pk)
@@ -110,19 +116,26 @@ def test_k7_an_approval_is_decided_once(staff, customer):
 
 def test_k7_handler_runs_inside_the_decision(staff, customer):
     seen = []
-    services.register_approval_handler("customers.customer", lambda approval: seen.append(approval.state))
+    saved = KINDS.get("policy")
+    approvals.register_approval_kind("policy", handler=lambda approval: seen.append(approval.state))
     try:
-        approval = services.approval_request(
-            actor=staff["agent"], subject=customer, purpose="discount", amount=Decimal("3000")
+        approval = approvals.approval_request(
+            actor=staff["agent"],
+            subject=customer,
+            kind="policy",
+            purpose="discount",
+            amount=Decimal("3000"),
+            policy_key="K7.limits",
         )
         assert approval.required_role == "vp"
         assert approval_for(customer) == approval
-        services.approval_decide(actor=staff["vp"], approval_id=approval.pk, approve=True)
+        approvals.approval_decide(actor=staff["vp"], approval_id=approval.pk, approve=True)
         assert seen == ["approved"]
     finally:
-        from aftersales.complaints.services.approvals import APPROVAL_HANDLERS
-
-        APPROVAL_HANDLERS.pop("customers.customer", None)
+        if saved is None:
+            KINDS.pop("policy", None)
+        else:
+            KINDS["policy"] = saved
 
 
 def test_k11_sales_deciding_beyond_authority_asks_for_approval(staff, new_complaint):
@@ -151,7 +164,7 @@ def test_k11_sales_deciding_beyond_authority_asks_for_approval(staff, new_compla
     )
 
     # when the VP approves, the complaint is decided
-    services.approval_decide(actor=staff["vp"], approval_id=approval.pk, approve=True)
+    approvals.approval_decide(actor=staff["vp"], approval_id=approval.pk, approve=True)
     complaint.refresh_from_db()
     assert complaint.state == "decided"
 
@@ -168,7 +181,7 @@ def test_k11_refused_approval_sends_the_complaint_back(staff, new_complaint):
     )
     approval = Approval.objects.get()
     assert approval.required_role == "sales_manager"
-    services.approval_decide(actor=staff["sales_manager"], approval_id=approval.pk, approve=False, note="金额过高")
+    approvals.approval_decide(actor=staff["sales_manager"], approval_id=approval.pk, approve=False, note="金额过高")
     complaint.refresh_from_db()
     assert complaint.state == "contacted"
 
@@ -209,15 +222,21 @@ def test_k7_engine_serves_another_rule_with_its_own_limits_policy(staff, custome
             help=gettext_lazy("Gift approval"),
         ),
     )
-    policy_set(
+    pending = policy_set(
         actor=staff["admin"],
         key="Z1.gift_limits",
         value={"lower": 200, "upper": 500, "roles": {"below": "sales_manager", "between": "vp", "above": "gm"}},
         note="礼品",
     )
+    approvals.approval_decide(actor=staff["gm"], approval_id=pending.pk, approve=True)  # the GM's approval
 
-    approval = services.approval_request(
-        actor=staff["agent"], subject=customer, purpose="other", amount=Decimal("600"), policy_key="Z1.gift_limits"
+    approval = approvals.approval_request(
+        actor=staff["agent"],
+        subject=customer,
+        kind="complaint",
+        purpose="other",
+        amount=Decimal("600"),
+        policy_key="Z1.gift_limits",
     )
 
     # 600 is above Z1's upper limit of 500 (K7 would send it to the sales manager)
@@ -225,7 +244,7 @@ def test_k7_engine_serves_another_rule_with_its_own_limits_policy(staff, custome
     assert (approval.explanation["policy_key"], approval.explanation["rule"]) == ("Z1.gift_limits", "Z1")
     assert approval.explanation["text"].startswith("Z1")
     with pytest.raises(BeyondAuthority) as refused:
-        services.approval_decide(actor=staff["vp"], approval_id=approval.pk, approve=True)
+        approvals.approval_decide(actor=staff["vp"], approval_id=approval.pk, approve=True)
     assert "Z1" in str(refused.value.message)
     requested = Event.objects.get(action="approval.requested", data__approval=approval.pk)
     assert requested.rule == "Z1"
