@@ -1,5 +1,5 @@
 # The K7 approvals taken over from complaints: state only, the table was renamed by
-# complaints.0005 (rows and ids kept; docs/decisions/0008).
+# complaints.0005 (rows and ids kept; docs/decisions/0014).
 
 import django.db.models.deletion
 import django.utils.timezone

@@ -1,5 +1,5 @@
 # One model for every approval: kinds, optional amounts, a deciding right, the proposal; the service
-# approvals (S8/S9) are copied in (new ids; the service table goes in service.0003), docs/decisions/0008.
+# approvals (S8/S9) are copied in (new ids; the service table goes in service.0003), docs/decisions/0014.
 
 from django.db import migrations, models
 

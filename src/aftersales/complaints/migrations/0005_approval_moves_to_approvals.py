@@ -1,5 +1,5 @@
 # The K7 approvals move to the approvals app: the table is renamed (rows and ids kept) and the model
-# leaves this app's state; approvals.0001_initial takes it over (docs/decisions/0008).
+# leaves this app's state; approvals.0001_initial takes it over (docs/decisions/0014).
 
 from django.db import migrations
 
