@@ -19,8 +19,8 @@ import pytest
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ApiToken
-from aftersales.calendars.models import CalendarDay, StatutoryYear
 from aftersales.approvals.models import Approval
+from aftersales.calendars.models import CalendarDay, StatutoryYear
 from aftersales.complaints.models import Complaint, CorrectiveAction, FollowUpTask, ResponsibilityReview
 from aftersales.core.models import Event
 from aftersales.customers.models import Customer, CustomerAccessRequest

@@ -122,10 +122,3 @@ def user_token_list(actor: Actor, user: User) -> QuerySet[ApiToken]:
     if not actor.has_perm("accounts.view_user"):
         raise PermissionDenied()
     return ApiToken.objects.filter(user=user).order_by("-created_at")
-
-
-def customer_id_for_code(code: str) -> int | None:
-    """The customer a new portal user belongs to, by the customer number typed on the form."""
-    from aftersales.customers.models import Customer
-
-    return Customer.objects.filter(code=code.strip()).values_list("pk", flat=True).first() if code.strip() else None

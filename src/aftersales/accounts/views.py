@@ -33,6 +33,7 @@ from aftersales.core.errors import PermissionDenied as DomainPermissionDenied
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
 from aftersales.core.selectors import event_list_for
+from aftersales.customers.selectors import customer_id_for_code
 
 LIST_PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -172,7 +173,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        customer_id = selectors.customer_id_for_code(data["customer"] or "")
+        customer_id = customer_id_for_code(data["customer"] or "")
         if data["customer"] and customer_id is None:
             form.add_error("customer", _("No customer has this number."))
         else:

@@ -38,7 +38,7 @@ class Pagination(PageNumberPagination):
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]
+    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
 @router.get("/approvals", response={200: list[ApprovalOut], **ERRORS}, url_name="approval_list")

@@ -30,7 +30,7 @@ QUEUE_SIZE = 200
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.user)  # type: ignore[arg-type]
+    return actor_for(request.user)
 
 
 def _with_links(rows: list[Any]) -> list[Any]:

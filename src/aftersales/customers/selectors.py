@@ -497,3 +497,9 @@ def customers_with_grant(actor: Actor) -> QuerySet[Customer]:
         expires_at__gt=timezone.now(),
     )
     return customer_scope(actor).filter(Exists(grant))
+
+
+def customer_id_for_code(code: str) -> int | None:
+    """The customer with this number (e.g. the file a new portal user belongs to), or None."""
+    code = (code or "").strip().upper()
+    return Customer.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
