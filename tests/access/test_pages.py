@@ -48,7 +48,8 @@ PAGES = [
     Page("service:handins", roles("team_lead cs_manager engineer")),  # S14: the repair points hand in
     Page("service:fee_standards", roles("cs_manager finance")),  # B2: approved by the service-centre manager
     Page("complaints:complaint_list", COMPLAINT_VIEWERS),
-    Page("complaints:approval_queue", roles("sales_manager vp gm")),  # K7
+    # One queue for every approval: K7 amounts, S8/S9 trips and support, B2 fee standards, C3 access.
+    Page("approvals:approval_queue", roles("team_lead cs_manager sales_manager vp gm")),
     Page(
         "complaints:task_list",
         roles("agent team_lead cs_manager analyst quality sales sales_manager finance vp gm mgmt_rep admin"),
@@ -66,6 +67,7 @@ PAGES = [
     Page("policies:list", STAFF),
     Page("calendars:list", STAFF),
     Page("web:audit", roles("cs_manager vp gm mgmt_rep admin")),  # X3
+    Page("accounts:user_list", roles("admin")),  # user administration
     Page("portal:home", roles("customer")),
     Page("portal:request_list", roles("customer")),
     Page("portal:request_create", roles("customer")),

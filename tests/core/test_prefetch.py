@@ -1,6 +1,6 @@
 """core.prefetch: rows a service holds, handed to Django as prefetched, answer as the ORM would
 (docs/decisions/0004, 0010), on the relations the code hands over: a new service request's steps,
-parts, approvals, tasks and quotes, and a new clock's segments."""
+parts, tasks and quotes (its approvals live in the approvals app), and a new clock's segments."""
 
 import pytest
 
@@ -10,7 +10,7 @@ from aftersales.service.models import ServiceRequest
 
 pytestmark = pytest.mark.django_db
 
-RELATIONS = ("steps", "parts", "approvals", "tasks", "quotes")
+RELATIONS = ("steps", "parts", "tasks", "quotes")
 
 
 @pytest.fixture

@@ -81,9 +81,17 @@ def _document(operation: Any) -> None:
     operation.openapi_extra = extra
 
 
+def _operation_of(run: Callable[..., HttpResponse]) -> Any:
+    """The Ninja operation whose bound `run` this is, under any view decorators applied before ours
+    (they keep it as `__wrapped__`, functools.wraps)."""
+    while getattr(run, "__self__", None) is None and hasattr(run, "__wrapped__"):
+        run = run.__wrapped__
+    return getattr(run, "__self__", None)
+
+
 def idempotent_creations(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """`idempotent` for an operation that creates (an authenticated POST answering 201); others unchanged."""
-    operation = getattr(run, "__self__", None)
+    operation = _operation_of(run)
     creates = (
         operation is not None
         and "POST" in operation.methods
@@ -95,7 +103,7 @@ def idempotent_creations(run: Callable[..., HttpResponse]) -> Callable[..., Http
 
 def idempotent(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Decorate a Ninja operation's run with Idempotency-Key handling (see the module docstring)."""
-    operation = getattr(run, "__self__", None)
+    operation = _operation_of(run)
     if operation is not None:
         _document(operation)
 
