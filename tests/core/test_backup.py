@@ -63,7 +63,8 @@ def test_backup_then_restore_gives_back_the_data_and_a_chain_that_verifies(tmp_p
     try:
         restored = _command(scratch, "restore", str(path), "--no-input")
         assert restored.returncode == 0, restored.stderr
-        assert f"The chain is intact: {len(before)} events checked, 0 waiting to be chained." in restored.stdout
+        # The command speaks the site's language (LANGUAGE_CODE, Simplified Chinese) in a new process.
+        assert f"哈希链完整：已核验 {len(before)} 条事件，0 条等待入链。" in restored.stdout
         verified = _command(scratch, "audit", "verify")
         assert verified.returncode == 0, verified.stderr
     finally:
@@ -86,7 +87,6 @@ def _command(database: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "AFTERSALES_DATABASE_URL": url,
-        "LANGUAGE": "en",
         "DJANGO_SETTINGS_MODULE": "aftersales.settings",
     }
     env["AFTERSALES_AUDIT_KEY"] = settings.AFTERSALES_AUDIT_KEY
