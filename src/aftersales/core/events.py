@@ -551,6 +551,7 @@ def chain_verify() -> ChainReport:
     """
     key = audit_key()
     keyed = hmac.new(key, digestmod=hashlib.sha256)
+    text, iso, data_text = encode_basestring, _iso, _data_text  # locals: looked up 1M times
     head = EventChainHead.objects.filter(pk=1).values_list("last_hash", "count", "mac").first()
     pending = events_pending_count()
     head_count = int(head[1]) if head else 0
@@ -593,10 +594,14 @@ def chain_verify() -> ChainReport:
             )
         if prev_hash != prev:
             return broken(row, seq, _("it does not link to the event before it"))
-        payload = event_payload(
-            event_id, seq, _iso(occurred_at), actor_id, subject_type, subject_id, action, rule, version,
-            _data_text(data), prev_hash,
-        )  # fmt: skip
+        # event_payload() inlined (the same bytes: the tests chain with it and verify with this), the
+        # integer columns as the database gives them: ~0.5 µs an event less.
+        payload = (
+            f'{{"action":{text(action)},"actor":{"null" if actor_id is None else actor_id},'
+            f'"data":{data_text(data)},"id":{event_id},"occurred_at":{text(iso(occurred_at))},'
+            f'"policy_version":{"null" if version is None else version},"prev_hash":{text(prev_hash)},'
+            f'"rule":{text(rule)},"seq":{seq},"subject_id":{text(subject_id)},"subject_type":{text(subject_type)}}}'
+        ).encode()
         mac = keyed.copy()  # == event_mac(key, payload); the key's pads are hashed once, not per event
         mac.update(payload)
         if not hmac.compare_digest(mac.hexdigest(), str(digest)):
