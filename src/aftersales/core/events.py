@@ -131,7 +131,7 @@ def _iso(value: dt.datetime | str) -> str:
 _C_CANONICAL = (
     c_make_encoder(None, str, encode_basestring, None, ":", ",", True, False, True) if c_make_encoder else None
 )
-_SCAN = json.JSONDecoder().scan_once
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, not in the stubs
 
 
 def _data_text(value: Any) -> str:
