@@ -528,14 +528,15 @@ def _chained_rows() -> Iterator[tuple[Any, ...]]:
                 yield from batch
         return
     import psycopg
-    from psycopg.pq import Format
+    from psycopg.types.string import TextLoader
 
     connection.ensure_connection()
     with transaction.atomic(), psycopg.ServerCursor(connection.connection, "aftersales_chain_verify") as cursor:
-        oid = psycopg.adapters.types["timestamptz"].oid
-        loader = psycopg.adapters.get_loader(oid, Format.TEXT)
-        assert loader is not None  # psycopg always has a text loader for timestamptz
-        cursor.adapters.register_loader(oid, loader)
+        # timestamptz and jsonb as their text (str): _iso rewrites the time's text without a
+        # datetime (any zone: an unknown form is parsed), _data_text's scanner parses the data
+        # (psycopg's jsonb loader would decode the bytes and run the full json.loads a row).
+        cursor.adapters.register_loader("timestamptz", TextLoader)
+        cursor.adapters.register_loader("jsonb", TextLoader)
         cursor.itersize = 20000
         cursor.execute(sql)
         yield from cursor
