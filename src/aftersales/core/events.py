@@ -20,7 +20,7 @@ import os
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # the C encoder of a JSON string
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]  # C helpers, untyped
 from pathlib import Path
 from typing import Any
 
@@ -103,26 +103,49 @@ def _key_file(path: Path) -> bytes:
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
-def _text(value: str) -> str:
-    return encode_basestring(value)
-
-
-def _number(value: int | None) -> str:
-    return "null" if value is None else str(int(value))
-
-
 def _iso(value: dt.datetime | str) -> str:
-    """The instant as ISO text in UTC, however the database handed it back."""
+    """The instant as ISO text in UTC, however the database handed it back.
+
+    Text in the two forms the databases give (SQLite "YYYY-MM-DD HH:MM:SS[.ffffff]", naive UTC;
+    PostgreSQL's timestamptz text in a UTC session "YYYY-MM-DD HH:MM:SS[.f…]+00") is rewritten as a
+    string, without a datetime (chain_verify, ~1 µs an event saved); any other form is parsed."""
     if isinstance(value, str):
+        if len(value) > 19 and value[10] == " " and value[19:20] in ("", ".", "+"):
+            if value.endswith("+00"):  # PostgreSQL: trailing zeros of the fraction are dropped
+                body = value[11:-3]
+                if len(body) == 8:
+                    return f"{value[:10]}T{body}+00:00"
+                if len(body) > 9 and body[8] == "." and body[9:].isdigit() and len(body) <= 15:
+                    return f"{value[:10]}T{body[:9]}{body[9:].ljust(6, '0')}+00:00"
+            elif len(value) == 26 and value[19] == "." and value[20:].isdigit():  # SQLite, microseconds
+                return f"{value[:10]}T{value[11:]}+00:00"
+        elif len(value) == 19 and value[10] == " ":  # SQLite, whole seconds
+            return f"{value[:10]}T{value[11:]}+00:00"
         value = dt.datetime.fromisoformat(value)
     value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     return value.isoformat()
 
 
+# The C encoder behind _CANONICAL, made once: JSONEncoder.encode() builds a new one per call. No
+# circular check (markers None): the value always comes from json.loads or the database's JSON.
+_C_CANONICAL = (
+    c_make_encoder(None, str, encode_basestring, None, ":", ",", True, False, True) if c_make_encoder else None
+)
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, not in the stubs
+
+
 def _data_text(value: Any) -> str:
     """The data as canonical JSON text (jsonb hands back a parsed value, SQLite the stored text)."""
-    if isinstance(value, str | bytes):
+    if isinstance(value, str):
+        try:
+            parsed, end = _SCAN(value, 0)
+        except StopIteration:  # leading white space: the full parser (which also reports the error)
+            parsed, end = json.loads(value), len(value)
+        value = parsed if end == len(value) else json.loads(value)
+    elif isinstance(value, bytes):
         value = json.loads(value)
+    if _C_CANONICAL is not None and isinstance(value, dict | list):
+        return "".join(_C_CANONICAL(value, 0))
     return _CANONICAL.encode(value)
 
 
@@ -140,11 +163,14 @@ def event_payload(
     prev_hash: str,
 ) -> bytes:
     """Every stored column of an event but its hash, as canonical JSON (sorted keys, no spaces)."""
+    text = encode_basestring  # the C function directly: this runs once an event, 1M times in verify
+    actor = "null" if actor_id is None else int(actor_id)
+    version = "null" if policy_version is None else int(policy_version)
     return (
-        f'{{"action":{_text(action)},"actor":{_number(actor_id)},"data":{data_text},"id":{int(event_id)},'
-        f'"occurred_at":{_text(occurred_iso)},"policy_version":{_number(policy_version)},'
-        f'"prev_hash":{_text(prev_hash)},"rule":{_text(rule)},"seq":{int(seq)},'
-        f'"subject_id":{_text(subject_id)},"subject_type":{_text(subject_type)}}}'
+        f'{{"action":{text(action)},"actor":{actor},"data":{data_text},"id":{int(event_id)},'
+        f'"occurred_at":{text(occurred_iso)},"policy_version":{version},'
+        f'"prev_hash":{text(prev_hash)},"rule":{text(rule)},"seq":{int(seq)},'
+        f'"subject_id":{text(subject_id)},"subject_type":{text(subject_type)}}}'
     ).encode()
 
 
@@ -491,23 +517,27 @@ _VERIFY_COLUMNS = (
 def _chained_rows() -> Iterator[tuple[Any, ...]]:
     """Every chained event in chain order, streamed (a server-side cursor on PostgreSQL)."""
     connection = transaction.get_connection()
-    sql = f"SELECT {_VERIFY_COLUMNS} FROM {_qn(Event._meta.db_table)} WHERE seq IS NOT NULL ORDER BY seq"  # noqa: S608
+    columns = _VERIFY_COLUMNS
+    if connection.vendor == "sqlite":  # the stored text: an expression has no declared type, no converter
+        columns = columns.replace("occurred_at", "CAST(occurred_at AS TEXT)")
+    sql = f"SELECT {columns} FROM {_qn(Event._meta.db_table)} WHERE seq IS NOT NULL ORDER BY seq"  # noqa: S608
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql)
-            while batch := cursor.fetchmany(5000):
+            while batch := cursor.fetchmany(20000):
                 yield from batch
         return
     import psycopg
-    from psycopg.pq import Format
+    from psycopg.types.string import TextLoader
 
     connection.ensure_connection()
     with transaction.atomic(), psycopg.ServerCursor(connection.connection, "aftersales_chain_verify") as cursor:
-        oid = psycopg.adapters.types["timestamptz"].oid
-        loader = psycopg.adapters.get_loader(oid, Format.TEXT)
-        assert loader is not None  # psycopg always has a text loader for timestamptz
-        cursor.adapters.register_loader(oid, loader)
-        cursor.itersize = 5000
+        # timestamptz and jsonb as their text (str): _iso rewrites the time's text without a
+        # datetime (any zone: an unknown form is parsed), _data_text's scanner parses the data
+        # (psycopg's jsonb loader would decode the bytes and run the full json.loads a row).
+        cursor.adapters.register_loader("timestamptz", TextLoader)
+        cursor.adapters.register_loader("jsonb", TextLoader)
+        cursor.itersize = 20000
         cursor.execute(sql)
         yield from cursor
 
@@ -521,6 +551,8 @@ def chain_verify() -> ChainReport:
     Rule: X3.
     """
     key = audit_key()
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+    text, iso, data_text = encode_basestring, _iso, _data_text  # locals: looked up 1M times
     head = EventChainHead.objects.filter(pk=1).values_list("last_hash", "count", "mac").first()
     pending = events_pending_count()
     head_count = int(head[1]) if head else 0
@@ -563,11 +595,17 @@ def chain_verify() -> ChainReport:
             )
         if prev_hash != prev:
             return broken(row, seq, _("it does not link to the event before it"))
-        payload = event_payload(
-            event_id, seq, _iso(occurred_at), actor_id, subject_type, subject_id, action, rule, version,
-            _data_text(data), prev_hash,
-        )  # fmt: skip
-        if not hmac.compare_digest(event_mac(key, payload), str(digest)):
+        # event_payload() inlined (the same bytes: the tests chain with it and verify with this), the
+        # integer columns as the database gives them: ~0.5 µs an event less.
+        payload = (
+            f'{{"action":{text(action)},"actor":{"null" if actor_id is None else actor_id},'
+            f'"data":{data_text(data)},"id":{event_id},"occurred_at":{text(iso(occurred_at))},'
+            f'"policy_version":{"null" if version is None else version},"prev_hash":{text(prev_hash)},'
+            f'"rule":{text(rule)},"seq":{seq},"subject_id":{text(subject_id)},"subject_type":{text(subject_type)}}}'
+        ).encode()
+        mac = keyed.copy()  # == event_mac(key, payload); the key's pads are hashed once, not per event
+        mac.update(payload)
+        if not hmac.compare_digest(mac.hexdigest(), str(digest)):
             return broken(
                 row, seq, _("its content does not match its keyed hash (changed, or rehashed without the key)")
             )
