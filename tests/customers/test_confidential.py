@@ -525,3 +525,140 @@ def test_c3_complaint_intake_registers_for_a_masked_file_without_showing_it(worl
     assert_no_secret(page.content.decode())
     assert response.status_code == 302
     assert Complaint.objects.get().customer_id == world["customer"].pk
+
+
+# --- the installed-base API (units, contracts, loans) ----------------------------------------
+
+
+def unit_body(world: dict[str, Any], site: str) -> dict[str, Any]:
+    unit, customer = world["unit"], world["customer"]
+    unit.refresh_from_db()
+    return {
+        "serial": unit.serial,
+        "model": unit.product.model,
+        "product_name": unit.product.name,
+        "customer": customer.pk,
+        "customer_code": customer.code,
+        "customer_name": NAME,
+        "site": site,
+        "production_date": ts(unit.production_date) if unit.production_date else None,
+        "ship_date": ts(unit.ship_date) if unit.ship_date else None,
+        "purchase_date": ts(unit.purchase_date) if unit.purchase_date else None,
+        "purchase_place": unit.purchase_place,
+        "acceptance_date": ts(unit.acceptance_date) if unit.acceptance_date else None,
+        "warranty_months": unit.warranty_months,
+        "notes": unit.notes,
+        "version": unit.version,
+    }
+
+
+@pytest.mark.parametrize("who", ["agent", "analyst", "engineer"])
+def test_c3_unit_api_leaves_out_the_site_for_staff_without_access(world, api_as, who):
+    client = api_as(world[who])
+
+    listed = client.get("units")
+    detail = client.get(f"units/{world['unit'].serial}")
+
+    assert (listed.status_code, listed.json()["items"]) == (200, [unit_body(world, "")])
+    assert (detail.status_code, detail.json()) == (200, unit_body(world, ""))
+    assert_no_secret(listed.content.decode() + detail.content.decode())
+
+
+@pytest.mark.parametrize("who", ["owner", "granted", "manager"])
+def test_c3_unit_api_shows_the_site_to_those_who_may_open(world, api_as, who):
+    client = api_as(world[who])
+
+    assert client.get("units").json()["items"] == [unit_body(world, "上海市机密路8号3号车间")]
+    assert client.get(f"units/{world['unit'].serial}").json() == unit_body(world, "上海市机密路8号3号车间")
+
+
+def test_c3_unit_api_page_asks_for_the_grants_once(world, api_as, django_assert_max_num_queries):
+    for _ in range(5):
+        UnitFactory(customer=world["customer"], site="上海市机密路8号另一车间")
+    client = api_as(world["agent"])
+    first = client.get("units")
+    with django_assert_max_num_queries(len(first.json()["items"])) as captured:
+        again = client.get("units")
+    grant_queries = [q for q in captured.captured_queries if "customeraccessrequest" in q["sql"].lower()]
+    assert (again.json()["count"], len(grant_queries)) == (6, 1)
+    assert_no_secret(again.content.decode())
+
+
+def test_c3_contract_and_loan_api_show_the_customer_by_name_only(world, api_as):
+    from tests.installed_base.factories import ContractFactory
+
+    contract = ContractFactory(customer=world["customer"], units=[world["unit"]])
+    client = api_as(world["agent"])
+
+    bodies = [client.get("contracts"), client.get(f"contracts/{contract.number}"), client.get("loans")]
+
+    assert [b.status_code for b in bodies] == [200, 200, 200]
+    assert bodies[1].json()["customer_name"] == NAME
+    assert_no_secret("".join(b.content.decode() for b in bodies))
+
+
+# --- the service request API: visit_contact --------------------------------------------------
+
+VISIT = {"contact_name": "王秘书", "phone": "139 1111 2222", "address": "上海市机密路8号3号车间"}
+
+
+@pytest.mark.parametrize(("who", "expected"), [("engineer", VISIT), ("granted", VISIT), ("manager", VISIT)])
+def test_c3_request_api_carries_the_visit_contact_for_the_engineer_and_those_who_may_open(
+    world, dispatched, api_as, who, expected
+):
+    response = api_as(world[who]).get(f"service-requests/{dispatched.number}")
+
+    assert (response.status_code, response.json()["visit_contact"]) == (200, expected)
+    assert "wang@secret.example" not in response.content.decode()
+
+
+def test_c3_request_api_gives_no_visit_contact_to_the_hotline(world, dispatched, api_as):
+    response = api_as(world["agent"]).get(f"service-requests/{dispatched.number}")
+    listed = api_as(world["agent"]).get("service-requests")
+
+    body = response.json()
+    assert (response.status_code, body["visit_contact"]) == (200, None)
+    assert (body["contact_name"], body["phone"], body["address"]) == ("来电者赵先生", "186 0000 1111", "")
+    assert [row["number"] for row in listed.json()["items"]] == [dispatched.number]
+    assert_no_secret(response.content.decode() + listed.content.decode())
+
+
+def test_c3_request_api_visit_contact_ends_with_the_engineers_dispatch(world, dispatched, api_as, actor_of):
+    from aftersales.service.services import service_request_dispatch
+
+    service_request_dispatch(actor=actor_of(world["manager"]), number=dispatched.number, engineer="eng2")
+
+    old = api_as(world["engineer"]).get(f"service-requests/{dispatched.number}")
+    new = api_as(world["engineer2"]).get(f"service-requests/{dispatched.number}")
+
+    assert (new.status_code, new.json()["visit_contact"]) == (200, VISIT)
+    assert old.status_code == 404  # his scope is his own jobs: the request is no longer one of them
+    assert_no_secret(old.content.decode())
+
+
+def test_c3_unit_edit_form_neither_shows_nor_changes_the_site_of_a_masked_file(world):
+    unit = world["unit"]
+    url = reverse("installed_base:unit_edit", args=[unit.serial])
+    client = login(world["agent"])  # the hotline may change units (intake), not open this file
+
+    form_html = client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "product": unit.product_id,
+            "customer": world["customer"].code,
+            "site": "",
+            "production_date": unit.production_date.isoformat() if unit.production_date else "2026-01-05",
+            "purchase_place": "",
+            "acceptance_date": "",
+            "warranty_months": "",
+            "notes": "电话核对型号",
+            "version": unit.version,
+        },
+    )
+
+    unit.refresh_from_db()
+    assert (response.status_code, unit.notes, unit.site) == (302, "电话核对型号", "上海市机密路8号3号车间")
+    assert ('name="site"' in form_html, unit.serial in form_html) == (False, True)
+    assert_no_secret(form_html)
+    assert 'value="上海市机密路8号3号车间"' in login(world["manager"]).get(url).content.decode()

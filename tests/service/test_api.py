@@ -156,6 +156,8 @@ def test_s1_register_answers_201_with_the_register_entry(clients, customer, unit
         "approvals": [],
         "tasks": [],
         "quote": None,
+        # C3: the agent may open this (open) file, so the file's contact for a visit comes along
+        "visit_contact": {"contact_name": "", "phone": "021-64001234", "address": "上海市闵行区申富路 88 号"},
         "created_at": ts(sr.created_at),
         "updated_at": ts(sr.updated_at),
     }

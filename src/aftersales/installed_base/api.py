@@ -45,6 +45,16 @@ def _actor(request: HttpRequest) -> Actor:
     return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
 
 
+class UnitPagination(Pagination):
+    """Units a page at a time, each page passed through the C3 rule (`selectors.units_shown`: one
+    query for the grants of the page)."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = selectors.units_shown(_actor(request), page[self.items_attribute])
+        return page
+
+
 # --- products (A1) ---------------------------------------------------------------------------
 
 
@@ -63,7 +73,7 @@ def product_create(request: HttpRequest, payload: ProductCreateIn) -> Any:
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS}, url_name="unit_list")
-@paginate(Pagination, page_size=PAGE_SIZE)
+@paginate(UnitPagination, page_size=PAGE_SIZE)
 def unit_list(
     request: HttpRequest,
     q: str = "",
@@ -87,13 +97,15 @@ def unit_create(request: HttpRequest, payload: UnitCreateIn) -> Any:
     data = payload.model_dump()
     product_id = selectors.product_id_for_model(data.pop("model"))
     customer_id = data.pop("customer")
-    unit = services.unit_create(actor=_actor(request), product_id=product_id, customer_id=customer_id, **data)
-    return Status(201, unit)
+    actor = _actor(request)
+    unit = services.unit_create(actor=actor, product_id=product_id, customer_id=customer_id, **data)
+    return Status(201, selectors.units_shown(actor, [unit])[0])
 
 
 @router.get("/units/{serial}", response={200: UnitOut, **ERRORS}, url_name="unit_detail")
 def unit_detail(request: HttpRequest, serial: str) -> Any:
-    return selectors.access_unit(_actor(request), serial)
+    actor = _actor(request)
+    return selectors.units_shown(actor, [selectors.access_unit(actor, serial)])[0]
 
 
 @router.get("/units/{serial}/coverage", response={200: CoverageOut, **ERRORS}, url_name="unit_coverage")

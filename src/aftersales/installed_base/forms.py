@@ -101,16 +101,19 @@ class UnitEditForm(StyledForm):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, show_site: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Any]", self.fields["product"]).queryset = selectors.product_list(actor)
+        if not show_site:  # C3: the site of a file the user may not open is neither shown nor changed
+            del self.fields["site"]
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
+        site = {"site": data["site"]} if "site" in self.fields else {}
         return {
             "product_id": data["product"].pk,
             "customer_id": data["customer"],
-            "site": data["site"],
+            **site,
             "production_date": data["production_date"],
             "ship_date": data["ship_date"],
             "purchase_date": data["purchase_date"],

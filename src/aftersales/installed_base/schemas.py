@@ -137,6 +137,12 @@ class UnitOut(Schema):
     def resolve_customer_name(obj: Unit) -> str:
         return obj.customer.name
 
+    @staticmethod
+    def resolve_site(obj: Unit) -> str:
+        # C3: the site as `selectors.units_shown` decided for the actor; a unit not passed through
+        # it shows no site (fail closed).
+        return str(getattr(obj, "shown_site", ""))
+
 
 class CoverageOut(Schema):
     serial: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -172,6 +172,24 @@ def unit_sites_shown(actor: Actor, units: Sequence[Unit]) -> dict[int, str]:
     """
     openable = customer_openable_ids(actor, [unit.customer for unit in units])
     return {unit.pk: (unit.site if unit.customer_id in openable else "") for unit in units}
+
+
+def unit_site_shown(actor: Actor, unit: Unit) -> bool:
+    """Whether the actor may see (and so edit) the unit's site: its customer's file is one they
+    may open (customers' C3 rule). Rule: C3."""
+    return unit.customer_id in customer_openable_ids(actor, [unit.customer])
+
+
+def units_shown(actor: Actor, units: Iterable[Unit]) -> list[Unit]:
+    """The units as the API shows them to the actor: each carries `shown_site`, its site or ""
+    when the customer's file is confidential and the actor may not open it (one query for the
+    grants of the whole page; the API schema reads only `shown_site`). Rule: C3.
+    """
+    units = list(units)
+    sites = unit_sites_shown(actor, units)
+    for unit in units:
+        unit.shown_site = sites[unit.pk]  # type: ignore[attr-defined]  # per-actor view, not a column
+    return units
 
 
 def unit_list(

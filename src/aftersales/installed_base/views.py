@@ -143,10 +143,11 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 def unit_edit(request: HttpRequest, serial: str) -> HttpResponse:
     actor = _actor(request)
     unit = selectors.access_unit(actor, serial)
+    show_site = selectors.unit_site_shown(actor, unit)  # C3
     initial = {
         "product": unit.product_id,
         "customer": unit.customer.code,
-        "site": unit.site,
+        "site": unit.site if show_site else "",
         "production_date": unit.production_date,
         "ship_date": unit.ship_date,
         "purchase_date": unit.purchase_date,
@@ -156,7 +157,7 @@ def unit_edit(request: HttpRequest, serial: str) -> HttpResponse:
         "notes": unit.notes,
         "version": unit.version,
     }
-    form = UnitEditForm(request.POST or None, actor=actor, initial=initial)
+    form = UnitEditForm(request.POST or None, actor=actor, show_site=show_site, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(

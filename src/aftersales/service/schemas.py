@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator, Field, field_validator
 
+from aftersales.accounts.selectors import actor_for
 from aftersales.approvals.selectors import approvals_for
 from aftersales.approvals.services import Approval
 from aftersales.clocks.schemas import ClockOut, clocks_out
@@ -23,7 +24,7 @@ from aftersales.core.prefetch import prefetched_rows
 from aftersales.installed_base.schemas import IsoDate, StrictIn
 from aftersales.service.choices import ApprovalKind
 from aftersales.service.models import PartUsed, Quote, ServiceRequest, ServiceTask, WorkStep
-from aftersales.service.selectors import quote_current
+from aftersales.service.selectors import quote_current, request_visit_contact
 
 MAX_ID = 2_147_483_647  # larger ids cannot exist, and SQLite overflows on them
 MAX_MONEY = Decimal("9999999999.99")  # max_digits=12, decimal_places=2 on every money field
@@ -397,6 +398,26 @@ def _for_customer(context: Any) -> bool:
     return bool(user is not None and getattr(user, "customer_id", None))
 
 
+class VisitContactOut(Out):
+    """The file's contact and address a visit needs (C3): for the engineer dispatched to the open
+    request and for those who may open the file; null for everyone else."""
+
+    contact_name: str
+    phone: str
+    address: str
+
+
+def _visit_contact(obj: ServiceRequest, context: Any) -> VisitContactOut | None:
+    request = (context or {}).get("request")
+    user = getattr(request, "auth", None)
+    if user is None:
+        return None
+    contact = request_visit_contact(actor_for(user), obj)  # the rule stays in customers' selectors (C3)
+    if contact is None:
+        return None
+    return VisitContactOut(contact_name=contact.contact_name, phone=contact.phone, address=contact.address)
+
+
 def _rows(obj: ServiceRequest, relation: str, *related: str) -> list[Any]:
     """The request's rows of `relation`: as prefetched (a request just registered has none), else queried."""
     rows = prefetched_rows(obj, relation)
@@ -440,8 +461,13 @@ class ServiceRequestOut(ServiceRequestSummaryOut):
     tasks: list[TaskOut]
     quote: QuoteOut | None  # the current quotation (B1)
     clocks: list[ClockOut]  # S6, S10: respond, arrive, solve
+    visit_contact: VisitContactOut | None  # C3: the file's contact for the visit, or null
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_visit_contact(obj: ServiceRequest, context: Any = None) -> VisitContactOut | None:
+        return _visit_contact(obj, context)
 
     @staticmethod
     def resolve_signed(obj: ServiceRequest) -> bool:
