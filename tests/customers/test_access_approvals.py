@@ -36,7 +36,9 @@ def _ask(make_user, actor_of, confidential):
     return requester, request, Approval.objects.get(subject_id=str(request.pk), kind="access")
 
 
-def test_c3_asking_creates_an_access_approval_waiting_for_the_owner_and_managers(make_user, actor_of, confidential, api_as):
+def test_c3_asking_creates_an_access_approval_waiting_for_the_owner_and_managers(
+    make_user, actor_of, confidential, api_as
+):
     requester, request, approval = _ask(make_user, actor_of, confidential)
     assert (
         approval.subject_type,
@@ -82,7 +84,9 @@ def test_c3_owner_approves_in_approvals_and_the_grant_follows(make_user, actor_o
     assert request.expires_at - request.decided_at == dt.timedelta(days=7)
     assert customer_can_read(actor_of(requester), confidential) is True
     (moved,) = Event.objects.filter(
-        subject_type="customers.customeraccessrequest", subject_id=str(request.pk), action="customeraccessrequest.approved"
+        subject_type="customers.customeraccessrequest",
+        subject_id=str(request.pk),
+        action="customeraccessrequest.approved",
     )
     assert (moved.data["status"], moved.rule, moved.actor_id) == (["pending", "approved"], "C3", confidential.owner.pk)
     (decided,) = Event.objects.filter(subject_type="approvals.approval", subject_id=str(approval.pk))
