@@ -664,6 +664,7 @@ CASES = [(endpoint, role) for endpoint in ENDPOINTS for role in ROLES]
 def world(make_user: Callable[..., Any]) -> dict[str, Any]:
     from aftersales.accounts.selectors import actor_for
     from aftersales.accounts.services import api_token_create
+    from aftersales.customers.services import access_request_create
 
     owner = make_user("sales", username="owner_sales")
     customer = CustomerFactory(owner=owner)
@@ -678,7 +679,8 @@ def world(make_user: Callable[..., Any]) -> dict[str, Any]:
     LoanFactory(customer=own_customer, lent_on=dt.date(2025, 3, 1))
     free = EquipmentFactory(product=product)
     requester = make_user("engineer", username="asking_engineer")
-    pending = CustomerAccessRequest.objects.create(customer=confidential, requester=requester, reason="维修需要")
+    # C3: asked through the service, so the approvals engine holds its approval (owner or manager decides).
+    pending = access_request_create(actor=actor_for(requester), customer_id=confidential.pk, reason="维修需要")
     token, _clear = api_token_create(actor=actor_for(owner), name="owner's token")
     return {
         "token": token.pk,

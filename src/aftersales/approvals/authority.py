@@ -53,7 +53,10 @@ def approval_roles_within(actor: Actor) -> list[str]:
 
 def actor_may_decide_approval(actor: Actor, approval: Approval) -> bool:
     """The actor holds what the approval needs: the K7 level (or above), the role, or the right.
-    Whether it is their own request is checked apart (services.approval_decide)."""
+    Whether it is their own request is checked apart (services.approval_decide). The approval's named
+    `decider` (a file's owner, C3) may decide it too."""
+    if approval.decider_id is not None and approval.decider_id == actor.pk:
+        return True
     if approval.required_role in AUTHORITY_ORDER:
         return actor_may_decide(actor, approval.required_role)
     if approval.required_role:

@@ -31,6 +31,16 @@ class Approval(BaseModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The one person who may decide besides the holders of the role or right (a file's owner, C3); the
+    # kind's app names them when it asks. Nobody decides their own request all the same.
+    decider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decider"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)

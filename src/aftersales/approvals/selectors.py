@@ -32,6 +32,8 @@ def _decidable_q(actor: Actor, *, ladder: list[str]) -> Q:
     perms = sorted(perm for perm in deciding_perms() if actor.has_perm(perm))
     if perms:
         q |= Q(required_role="", required_perm__in=perms)
+    if actor.is_authenticated:
+        q |= Q(decider_id=actor.pk)  # the person the approval names (a file's owner, C3)
     return q
 
 
@@ -126,5 +128,7 @@ def approval_deciders(approval: Approval) -> list[Any]:
             groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
         )
     else:
-        return []
+        users = users.none()
+    if approval.decider_id is not None:
+        users = users | get_user_model().objects.filter(is_active=True, pk=approval.decider_id)
     return list(users.exclude(pk=approval.requested_by_id).distinct().order_by("username"))

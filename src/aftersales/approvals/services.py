@@ -85,9 +85,11 @@ def approval_request(
     required_perm: str = "",
     approver_label: str = "",
     payload: dict[str, Any] | None = None,
+    decider: Any = None,
 ) -> Approval:
     """Ask for a decision on `subject` (a record, or a core.events.Subject): by amount (`policy_key`, a limits policy like K7.limits: the band
-    names the approver) or by the `required_role` / `required_perm` the caller names.
+    names the approver) or by the `required_role` / `required_perm` the caller names; `decider` (a user,
+    e.g. the owner of the record, C3) may decide it as well, unless it is their own request.
 
     Runs inside the caller's transaction or its own; the caller has checked the actor's right to ask.
     Rule: K7 (or the caller's). Raises: PermissionDenied (portal or anonymous), ValidationFailed.
@@ -130,6 +132,7 @@ def approval_request(
         rule=rule,
         policy_version=policy_version,
         requested_by=actor.user,
+        decider=decider if decider is not None and getattr(decider, "pk", None) != actor.pk else None,
         note=(note or "").strip(),
         explanation=explanation,
         payload=payload or {},

@@ -446,6 +446,9 @@ def customer_owner_choices() -> QuerySet[User]:
     return User.objects.filter(is_active=True, customer__isnull=True).order_by("username")
 
 
+ACCESS_DECIDING_PERM = "customers.approve_customer_access"  # C3: managers decide every access request
+
+
 def access_request_list(actor: Actor, *, status: str = "") -> QuerySet[CustomerAccessRequest]:
     """Requests the actor made, and those the actor may decide (owner of the file, or a manager).
 
@@ -455,7 +458,7 @@ def access_request_list(actor: Actor, *, status: str = "") -> QuerySet[CustomerA
     qs = CustomerAccessRequest.objects.select_related("customer", "customer__owner", "requester", "decided_by")
     mine = Q(requester_id=actor.pk)
     decidable = Q(customer__owner_id=actor.pk)
-    if actor.has_perm("customers.approve_customer_access"):
+    if actor.has_perm(ACCESS_DECIDING_PERM):
         decidable = Q(pk__isnull=False)
     qs = qs.filter(mine | decidable)
     if status:
@@ -480,7 +483,7 @@ def access_request_can_decide(actor: Actor, request: CustomerAccessRequest) -> b
         return False
     if request.customer.owner_id is not None and request.customer.owner_id == actor.pk:
         return True
-    return actor.has_perm("customers.approve_customer_access")
+    return actor.has_perm(ACCESS_DECIDING_PERM)
 
 
 def customer_has_pending_request(actor: Actor, customer_id: int) -> bool:

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import Region
+from aftersales.approvals.selectors import approval_for
+from aftersales.approvals.services import Approval, ApprovalKind, ApprovalState, approval_decide, approval_request
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.services import clock_start, clock_stop_for
 from aftersales.core.access import Actor
@@ -22,22 +24,24 @@ from aftersales.core.errors import (
     ValidationFailed,
     full_clean,
 )
-from aftersales.core.events import changes, event_record, snapshot
+from aftersales.core.events import Subject, changes, event_record, snapshot
 from aftersales.core.imports import ImportReport, cell_text, xlsx_rows
 from aftersales.core.numbering import number_next
 from aftersales.core.phones import MIN_LOOKUP_DIGITS, phone_digits
-from aftersales.core.workflow import expect_version
+from aftersales.core.workflow import expect_version, transition
 from aftersales.customers import events
 from aftersales.customers.choices import AccessRequestStatus, CreditRating, CustomerKind
 from aftersales.customers.errors import CustomerErrorCode
 from aftersales.customers.models import Contact, Customer, CustomerAccessRequest, NameIndex, PhoneIndex, name_bigrams
 from aftersales.customers.selectors import (
+    ACCESS_DECIDING_PERM,
     access_customer,
     access_customer_access_request,
     access_request_can_decide,
     customer_can_read,
     customer_get_for_request,
 )
+from aftersales.customers.transitions import ACCESS_REQUEST_TRANSITIONS
 from aftersales.policies.selectors import policy_get
 
 CUSTOMER_FIELDS = [
@@ -242,8 +246,12 @@ def customer_export_log(*, actor: Actor, count: int, filters: dict[str, Any], ki
 def access_request_create(*, actor: Actor, customer_id: int, reason: str) -> CustomerAccessRequest:
     """Ask the owner or a manager for access to a confidential file (C3).
 
+    The request asks the approvals engine for an approval of kind `access` (rule C3, no amount),
+    decided by the file's owner (the approval's named decider) or a holder of
+    customers.approve_customer_access; the engine notifies them and its handler
+    (access_approval_decided) follows the decision.
     Rule: C3. Raises: NotFound, ValidationFailed, Conflict(access_already_requested).
-    Events: customeraccessrequest.requested.
+    Events: customeraccessrequest.requested, approval.requested.
     """
     customer = customer_get_for_request(actor, customer_id)
     reason = (reason or "").strip()
@@ -278,62 +286,98 @@ def access_request_create(*, actor: Actor, customer_id: int, reason: str) -> Cus
         rule="C3",
         data={"customer": customer.code, "reason": reason},
     )
-    return request
-
-
-@transaction.atomic
-def access_request_decide(*, actor: Actor, request_id: int, approve: bool) -> CustomerAccessRequest:
-    """The file's owner or a manager approves (for C3.grant_days) or refuses a request.
-
-    Rule: C3. Raises: NotFound (missing, or neither made nor decidable by the actor),
-    PermissionDenied (own request, or a requester who cannot decide), Conflict(access_not_decidable).
-    Events: customeraccessrequest.approved / .refused.
-    """
-    request = access_customer_access_request(actor, request_id, for_update=True)
-    if not access_request_can_decide(actor, request):
-        raise PermissionDenied(_("Only the file's owner or a manager can decide, and not on their own request."))
-    if request.status != AccessRequestStatus.PENDING:
-        raise Conflict(_("This request has already been decided."), code=CustomerErrorCode.NOT_DECIDABLE)
-    now = timezone.now()
-    request.decided_by = actor.user
-    request.decided_at = now
-    if approve:
-        grant = policy_get("C3.grant_days")
-        request.status = AccessRequestStatus.APPROVED
-        request.expires_at = now + dt.timedelta(days=grant.value)
-        request.policy_version = grant.version
-    else:
-        request.status = AccessRequestStatus.REFUSED
-    request.save(update_fields=["status", "decided_by", "decided_at", "expires_at", "policy_version", "updated_at"])
-    clock_stop_for(subject=request, kind=ClockKind.ACCESS_DECISION, actor=actor, at=now)
-    event_record(
-        subject=request,
-        action=events.ACCESS_APPROVED if approve else events.ACCESS_REFUSED,
+    approval_request(
         actor=actor,
+        subject=Subject(type=request._meta.label_lower, id=str(request.pk), label=_access_label(customer)),
+        kind=ApprovalKind.ACCESS,
         rule="C3",
-        policy_version=request.policy_version,
-        data={
-            "status": [AccessRequestStatus.PENDING, request.status],
-            "customer": request.customer.code,
-            **({"expires_at": request.expires_at.isoformat()} if request.expires_at else {}),
-        },
+        note=reason,
+        required_perm=ACCESS_DECIDING_PERM,
+        approver_label=_("file's owner or a manager"),
+        decider=customer.owner,
     )
     return request
 
 
+def _access_label(customer: Customer) -> str:
+    """What the approval queue shows of an access request: the file it opens (no login names)."""
+    return f"{customer.code} {customer.name}"
+
+
+@transaction.atomic
+def access_request_decide(*, actor: Actor, request_id: int, approve: bool, note: str = "") -> CustomerAccessRequest:
+    """The file's owner or a manager approves (for C3.grant_days) or refuses a request: the decision is
+    the approvals engine's (approval_decide), whose handler moves the request.
+
+    Rule: C3. Raises: NotFound (missing, or neither made nor decidable by the actor),
+    PermissionDenied (own request, or a requester who cannot decide), Conflict(access_not_decidable).
+    Events: approval.approved / .refused, customeraccessrequest.approved / .refused (status old → new).
+    """
+    request = access_customer_access_request(actor, request_id)
+    if request.status != AccessRequestStatus.PENDING:
+        raise Conflict(_("This request has already been decided."), code=CustomerErrorCode.NOT_DECIDABLE)
+    if not access_request_can_decide(actor, request):
+        raise PermissionDenied(_("Only the file's owner or a manager can decide, and not on their own request."))
+    approval = approval_for(request, kind=ApprovalKind.ACCESS)
+    if approval is None:  # asked before the engine decided access (the data migration gives each one)
+        raise Conflict(_("This request has already been decided."), code=CustomerErrorCode.NOT_DECIDABLE)
+    approval_decide(actor=actor, approval_id=approval.pk, approve=approve, note=note)
+    request.refresh_from_db()
+    return request
+
+
+def access_approval_decided(approval: Approval) -> None:
+    """Approval handler (inside approval_decide's transaction): approved → the grant for C3.grant_days;
+    refused → refused. The decider comes from the approval.
+
+    Rule: C3. Raises: nothing (a request no longer pending is left alone).
+    Events: customeraccessrequest.approved / .refused (status old → new).
+    """
+    request = (
+        CustomerAccessRequest.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk=approval.subject_id)
+        .first()
+    )
+    if request is None or request.status != AccessRequestStatus.PENDING:
+        return
+    decider = Actor(approval.decided_by) if approval.decided_by is not None else None
+    now = approval.decided_at or timezone.now()
+    request.decided_by = approval.decided_by
+    request.decided_at = now
+    data: dict[str, Any] = {"customer": request.customer.code, "approval": approval.pk}
+    if approval.state == ApprovalState.APPROVED:
+        grant = policy_get("C3.grant_days")
+        to = AccessRequestStatus.APPROVED
+        request.expires_at = now + dt.timedelta(days=grant.value)
+        request.policy_version = grant.version
+        data["expires_at"] = request.expires_at.isoformat()
+    else:
+        to = AccessRequestStatus.REFUSED
+    transition(
+        request,
+        to=to,
+        table=ACCESS_REQUEST_TRANSITIONS,
+        actor=decider,
+        field="status",
+        reason=approval.decision_note,
+        policy_version=request.policy_version,
+        data=data,
+        extra_update_fields=("decided_by", "decided_at", "expires_at", "policy_version"),
+    )
+    clock_stop_for(subject=request, kind=ClockKind.ACCESS_DECISION, actor=decider, at=now)
+
+
 @transaction.atomic
 def access_request_revoke(*, actor: Actor, request_id: int) -> CustomerAccessRequest:
-    """Withdraw an approved grant before it expires. Rule: C3. Events: customeraccessrequest.revoked."""
+    """Withdraw an approved grant before it expires. Rule: C3.
+    Events: customeraccessrequest.revoked (status approved → revoked)."""
     request = access_customer_access_request(actor, request_id, for_update=True)
     if not access_request_can_decide(actor, request):
         raise PermissionDenied()
     if request.status != AccessRequestStatus.APPROVED:
         raise Conflict(_("Only an approved request can be revoked."), code=CustomerErrorCode.NOT_DECIDABLE)
-    request.status = AccessRequestStatus.REVOKED
-    request.save(update_fields=["status", "updated_at"])
-    event_record(
-        subject=request, action=events.ACCESS_REVOKED, actor=actor, rule="C3", data={"status": ["approved", "revoked"]}
-    )
+    transition(request, to=AccessRequestStatus.REVOKED, table=ACCESS_REQUEST_TRANSITIONS, actor=actor, field="status")
     return request
 
 
