@@ -747,6 +747,7 @@ def service_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[
     task = services.task_raise(request=request, kind=ServiceTask.Kind.LEND_SUBSTITUTE, rule="S10")
     FeeStandard.objects.create(
         version=1,
+        state="approved",
         labour_rate=120,
         callout_fee=80,
         created_by=lead,

@@ -9,7 +9,6 @@ import pytest
 from aftersales.calendars.services import calendar_day_set
 from aftersales.clocks import events
 from aftersales.clocks.choices import ClockOutcome, ClockState
-from aftersales.clocks.errors import ClockStateConflict
 from aftersales.clocks.selectors import clock_explain, clock_list_for
 from aftersales.clocks.services import (
     clock_pause,
@@ -20,6 +19,7 @@ from aftersales.clocks.services import (
     clocks_recompute_for_calendar,
 )
 from aftersales.core.access import SYSTEM
+from aftersales.core.errors import Conflict
 from aftersales.core.models import Event
 from tests.clocks.conftest import at
 
@@ -100,13 +100,14 @@ def test_x2_stop_after_the_deadline_is_breached_by_the_working_time_over(subject
 
 def test_x2_state_conflicts(subject, lunch_calendar):
     clock = _start(subject)
-    with pytest.raises(ClockStateConflict):
+    with pytest.raises(Conflict) as exc:
         clock_resume(clock=clock, actor=SYSTEM, at=at("2025-09-30 12:00"))
+    assert exc.value.code == "invalid_transition"
     clock = clock_stop(clock=clock, actor=SYSTEM, at=at("2025-09-30 12:00"))
-    with pytest.raises(ClockStateConflict):
-        clock_pause(clock=clock, actor=SYSTEM, at=at("2025-09-30 12:30"))
-    with pytest.raises(ClockStateConflict):
-        clock_stop(clock=clock, actor=SYSTEM, at=at("2025-09-30 12:30"))
+    for move in (clock_pause, clock_stop, clock_resume):
+        with pytest.raises(Conflict) as exc:
+            move(clock=clock, actor=SYSTEM, at=at("2025-09-30 12:30"))
+        assert exc.value.code == "invalid_transition"
 
 
 def test_x2_several_clocks_per_record(subject, lunch_calendar):

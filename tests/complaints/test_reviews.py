@@ -5,6 +5,7 @@ the department head submits; both approvals make it approved; the periodic task 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import pytest
@@ -166,3 +167,87 @@ def test_k8_reviews_through_the_api(october, staff, api_as):
     body = gm.post(f"{path}/approve", {"note": "同意"}).json()
     assert (body["state"], body["notices_approved_by"]["username"]) == ("approved", "gm")
     assert head.get("responsibility-reviews/2025-1").status_code in (400, 422)
+
+
+# --- K8 moves through core.workflow.transition() (complaints.transitions.REVIEW_TRANSITIONS) ---------
+
+
+def _review_events(review):
+    return list(
+        Event.objects.filter(subject_type="complaints.responsibilityreview", subject_id=str(review.pk))
+        .exclude(action="responsibility_review.prepared")
+        .values_list("action", "rule", "actor__username", "data__state")
+    )
+
+
+def test_k8_review_moves_record_old_to_new_rule_and_actor(october, staff):
+    head, vp, gm = staff["cs_manager"], staff["vp"], staff["gm"]
+    review = services.review_prepare(actor=head, period="2025-10")
+    services.review_submit(actor=head, period="2025-10", note="请审批", expected_version=review.version)
+    services.review_approve(actor=gm, period="2025-10")
+    services.review_approve(actor=vp, period="2025-10", approve=False, note="积分需复核")
+    services.review_submit(actor=head, period="2025-10")
+    services.review_approve(actor=vp, period="2025-10")
+    approved = services.review_approve(actor=gm, period="2025-10", note="同意")
+    assert _review_events(approved) == [
+        ("responsibility_review.submitted", "K8", "cs_manager", ["draft", "submitted"]),
+        ("responsibility_review.approved", "K8", "gm", "submitted"),  # one part approved: no move
+        ("responsibility_review.refused", "K8", "vp", ["submitted", "draft"]),
+        ("responsibility_review.submitted", "K8", "cs_manager", ["draft", "submitted"]),
+        ("responsibility_review.approved", "K8", "vp", "submitted"),
+        ("responsibility_review.approved", "K8", "gm", ["submitted", "approved"]),
+    ]
+    refused = Event.objects.get(action="responsibility_review.refused")
+    assert (refused.data["parts"], refused.data["note"], refused.data["period"]) == (
+        ["sanctions"],
+        "积分需复核",
+        "2025-10",
+    )
+    last = Event.objects.filter(action="responsibility_review.approved").last()
+    assert (last.data["parts"], last.data["note"]) == (["notices"], "同意")
+    stored = ResponsibilityReview.objects.get(pk=approved.pk)
+    assert (stored.state, stored.version, stored.note) == ("approved", review.version + 6, "同意")
+    assert (stored.sanctions_approved_by.username, stored.notices_approved_by.username) == ("vp", "gm")
+
+
+@pytest.mark.parametrize(
+    ("state", "step"),
+    [
+        ("draft", "approve"),
+        ("draft", "refuse"),
+        ("submitted", "submit"),
+        ("approved", "submit"),
+        ("approved", "refuse"),
+    ],
+)
+def test_k8_a_review_move_not_in_the_table_is_refused_and_changes_nothing(october, staff, state, step):
+    head, vp, gm = staff["cs_manager"], staff["vp"], staff["gm"]
+    services.review_prepare(actor=head, period="2025-10")
+    if state in ("submitted", "approved"):
+        services.review_submit(actor=head, period="2025-10")
+    if state == "approved":
+        services.review_approve(actor=vp, period="2025-10")
+        services.review_approve(actor=gm, period="2025-10")
+    before = ResponsibilityReview.objects.filter(period="2025-10").values().get()
+    count = Event.objects.count()
+    if step == "submit":
+        move = functools.partial(services.review_submit, actor=head, period="2025-10")
+    else:
+        move = functools.partial(
+            services.review_approve, actor=vp, period="2025-10", approve=step == "approve", note="退回"
+        )
+    with pytest.raises(Conflict) as exc:
+        move()
+    assert (exc.value.status, exc.value.code) == (409, "invalid_transition")
+    assert ResponsibilityReview.objects.filter(period="2025-10").values().get() == before
+    assert Event.objects.count() == count
+
+
+def test_k8_a_move_not_in_the_table_through_the_api_is_409(october, staff, api_as):
+    head = api_as(staff["cs_manager"].user)
+    path = "responsibility-reviews/2025-10"
+    head.post(f"{path}/prepare")
+    response = api_as(staff["vp"].user).post(f"{path}/approve", {})
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    assert head.get(path).json()["state"] == "draft"

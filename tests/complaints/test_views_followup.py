@@ -138,7 +138,7 @@ def test_review_prepare_submit_and_vp_gm_approve_through_the_pages(tmp_path, sta
     assert (review.state, review.notices_approved_by.username) == ("approved", "gm")
     response = _post(gm, REVIEW, {"action": "approve", "approve-version": _version(), "decision": "approve"})
     assert response.status_code == 409
-    assert "该考核当前为“已批准”，现在不能进行此步骤。" in response.content.decode()
+    assert "无法将状态从“已批准”变更为“已批准”。" in response.content.decode()  # invalid_transition
 
     response = head.get(reverse("complaints:review_sanction_list_pdf", args=[PERIOD]))
     assert response["Content-Type"] == "application/pdf"

@@ -150,8 +150,8 @@ def make_quote(sr: Any, user: Any, *, with_signature: bool = True) -> Any:
     from aftersales.service.models import FeeStandard, Quote, QuoteLine
 
     fee = FeeStandard.objects.create(
-        version=1, labour_rate=Decimal("200.00"), callout_fee=Decimal("150.00"), created_by=user, approved_by=user,
-        approved_at=timezone.now(),
+        version=1, state="approved", labour_rate=Decimal("200.00"), callout_fee=Decimal("150.00"), created_by=user,
+        approved_by=user, approved_at=timezone.now(),
     )  # fmt: skip
     quote = Quote.objects.create(
         number="BJ202611230001",

@@ -95,11 +95,14 @@ def test_b2_fee_standard_versions_count_up_and_only_approved_prices(staff, fee_d
     assert actions == [
         "feestandard.created",
         "approval.requested",
+        "feestandard.submitted",
         "feestandard.created",
         "approval.requested",
+        "feestandard.submitted",
         "approval.decided",
         "feestandard.approved",
     ]
+    assert dict(FeeStandard.objects.values_list("version", "state")) == {1: "pending", 2: "approved"}
 
 
 @pytest.mark.parametrize("role", ["agent", "engineer", "team_lead"])
@@ -122,6 +125,136 @@ def test_b2_drafting_needs_the_permission_and_sane_amounts(staff):
     with pytest.raises(ValidationFailed):
         fee_standard_create(actor=staff["cs_manager"], labour_rate=D("200.005"), callout_fee=D("0"))
     assert not FeeStandard.objects.exists()
+
+
+# --- B2 moves through core.workflow.transition() (service.transitions.FEE_STANDARD_TRANSITIONS) -------
+
+
+def _fee_moves():
+    return list(
+        Event.objects.filter(
+            subject_type="service.feestandard", action__startswith="feestandard.", data__has_key="state"
+        )
+        .order_by("id")
+        .values_list("subject_id", "action", "rule", "actor__username", "data__state")
+    )
+
+
+def _decide(actor, standard, *, approve, note=""):
+    from aftersales.approvals.models import Approval
+    from aftersales.approvals.services import approval_decide
+
+    approval = Approval.objects.get(subject_type="service.feestandard", subject_id=str(standard.pk), state="pending")
+    return approval_decide(actor=actor, approval_id=approval.pk, approve=approve, note=note)
+
+
+def test_b2_fee_standard_moves_record_old_to_new_rule_and_actor(staff, fee_drafter):
+    manager = staff["cs_manager"]
+    first = fee_standard_create(actor=fee_drafter, labour_rate=D("180"), callout_fee=D("80"))
+    fee_standard_approve(actor=manager, version=first.version)
+    second = fee_standard_create(actor=fee_drafter, labour_rate=D("200"), callout_fee=D("100"))
+    _decide(manager, second, approve=False, note="费率过高")
+    assert FeeStandard.objects.get(pk=second.pk).state == "refused"
+    third = fee_standard_create(actor=fee_drafter, labour_rate=D("190"), callout_fee=D("90"))
+    fee_standard_approve(actor=manager, version=third.version)
+    v1, v2, v3 = (str(s.pk) for s in (first, second, third))
+    assert _fee_moves() == [
+        (v1, "feestandard.submitted", "B2", "fee_drafter", ["draft", "pending"]),
+        (v1, "feestandard.approved", "B2", "boss1", ["pending", "approved"]),
+        (v2, "feestandard.submitted", "B2", "fee_drafter", ["draft", "pending"]),
+        (v2, "feestandard.refused", "B2", "boss1", ["pending", "refused"]),
+        (v3, "feestandard.submitted", "B2", "fee_drafter", ["draft", "pending"]),
+        (v1, "feestandard.superseded", "B2", "boss1", ["approved", "superseded"]),
+        (v3, "feestandard.approved", "B2", "boss1", ["pending", "approved"]),
+    ]
+    refused = Event.objects.get(action="feestandard.refused")
+    assert (refused.data["reason"], refused.data["version"]) == ("费率过高", 2)
+    superseded = Event.objects.get(action="feestandard.superseded")
+    assert (superseded.data["version"], superseded.data["superseded_by"]) == (1, 3)
+    assert dict(FeeStandard.objects.values_list("version", "state")) == {1: "superseded", 2: "refused", 3: "approved"}
+    from aftersales.service.selectors import fee_standard_current
+
+    assert fee_standard_current().version == 3
+    # the superseded version keeps who approved it and when
+    assert FeeStandard.objects.get(version=1).approved_by_id == manager.pk
+
+
+def test_b2_a_refused_fee_standard_is_sent_again_and_approved(staff, fee_drafter):
+    manager = staff["cs_manager"]
+    standard = fee_standard_create(actor=fee_drafter, labour_rate=D("200"), callout_fee=D("100"))
+    _decide(manager, standard, approve=False, note="请附说明")
+    approved = fee_standard_approve(actor=manager, version=standard.version)  # asked again for its drafter
+    assert (approved.state, approved.approved_by_id) == ("approved", manager.pk)
+    assert [m[4] for m in _fee_moves()] == [
+        ["draft", "pending"],
+        ["pending", "refused"],
+        ["refused", "pending"],
+        ["pending", "approved"],
+    ]
+
+
+def test_b2_a_fee_standard_move_not_in_the_table_is_refused_and_changes_nothing(staff, fee_drafter):
+    from aftersales.core.workflow import transition
+    from aftersales.service.transitions import FEE_STANDARD_TRANSITIONS
+
+    standard = fee_standard_create(actor=fee_drafter, labour_rate=D("200"), callout_fee=D("100"))
+    fee_standard_approve(actor=staff["cs_manager"], version=standard.version)
+    newer = fee_standard_create(actor=fee_drafter, labour_rate=D("210"), callout_fee=D("100"))
+    before = list(FeeStandard.objects.order_by("version").values())
+    count = Event.objects.count()
+    for row, target in ((standard, "pending"), (standard, "refused"), (newer, "superseded"), (newer, "draft")):
+        with pytest.raises(Conflict) as exc:
+            transition(
+                FeeStandard.objects.get(pk=row.pk),
+                to=target,
+                table=FEE_STANDARD_TRANSITIONS,
+                actor=staff["cs_manager"],
+            )
+        assert (exc.value.status, exc.value.code) == (409, "invalid_transition")
+    assert list(FeeStandard.objects.order_by("version").values()) == before
+    assert Event.objects.count() == count
+
+
+def test_b2_the_fee_standard_state_of_existing_rows_is_derived(staff, fee_drafter):
+    """Migration service.0004: approved_at and the approvals give each existing version its state."""
+    import importlib
+
+    from django.apps import apps
+
+    derive = importlib.import_module("aftersales.service.migrations.0004_fee_standard_state").derive_states
+    manager = staff["cs_manager"]
+    for rate in ("100", "110", "120", "130", "140"):
+        fee_standard_create(actor=fee_drafter, labour_rate=D(rate), callout_fee=D("0"))
+    fee_standard_approve(actor=manager, version=1)
+    fee_standard_approve(actor=manager, version=3)
+    _decide(manager, FeeStandard.objects.get(version=4), approve=False, note="不同意")
+    from aftersales.approvals.models import Approval
+
+    Approval.objects.filter(subject_id=str(FeeStandard.objects.get(version=5).pk)).delete()  # a draft never sent
+    FeeStandard.objects.update(state="draft")  # as right after the column was added
+    derive(apps, None)
+    assert dict(FeeStandard.objects.values_list("version", "state")) == {
+        1: "superseded",
+        2: "pending",
+        3: "approved",
+        4: "refused",
+        5: "draft",
+    }
+
+
+def test_b2_fee_standard_page_shows_each_state(staff, fee_drafter):
+    manager = staff["cs_manager"]
+    fee_standard_create(actor=fee_drafter, labour_rate=D("180"), callout_fee=D("80"))
+    fee_standard_approve(actor=manager, version=1)
+    fee_standard_create(actor=fee_drafter, labour_rate=D("200"), callout_fee=D("100"))
+    fee_standard_approve(actor=manager, version=2)
+    fee_standard_create(actor=fee_drafter, labour_rate=D("210"), callout_fee=D("100"))
+    page = _client(manager.user).get("/service/fee-standards/").content.decode()
+    assert '<td data-state="superseded"><span class="badge text-bg-secondary">已被取代</span>' in page
+    assert '<td data-state="approved"><span class="badge text-bg-success">已批准</span>' in page
+    assert '<td data-state="pending"><span class="badge text-bg-secondary">待审批</span>' in page
+    assert 'id="fee-approve-3"' in page
+    assert 'id="fee-approve-2"' not in page
 
 
 # --- B1 offer ---------------------------------------------------------------------------------------

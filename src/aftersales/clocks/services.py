@@ -21,15 +21,16 @@ from aftersales.calendars.arithmetic import CalendarDataMissing, CompiledCalenda
 from aftersales.calendars.selectors import calendar_compiled_for_code
 from aftersales.clocks import events
 from aftersales.clocks.choices import ClockOutcome, ClockState, SegmentKind
-from aftersales.clocks.errors import ClockErrorCode, ClockStateConflict
 from aftersales.clocks.models import Clock, ClockSegment
 from aftersales.clocks.schedule import Measure, Span, schedule, target_seconds
 from aftersales.clocks.selectors import clock_calendar_known, clock_spans, subject_ref
+from aftersales.clocks.transitions import clock_transitions
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.events import EventDraft, event_record, events_record
 from aftersales.core.prefetch import prefetched_set
 from aftersales.core.rows import rows_insert
+from aftersales.core.workflow import expect_transition, transition
 from aftersales.policies.selectors import PolicySnapshot, policy_get, policy_snapshot
 
 WARN_SHARE_KEY = "X2.warn_share"
@@ -79,9 +80,14 @@ class ClockTiming(Protocol):
     def escalation_steps_done(self) -> int: ...
 
 
-def next_check(clock: ClockTiming, ladders: dict[str, Any] | None = None) -> dt.datetime | None:
-    """The one instant the sweep must next look at this clock (None: nothing to do)."""
-    if clock.state != ClockState.RUNNING:
+def next_check(
+    clock: ClockTiming, ladders: dict[str, Any] | None = None, *, state: str | None = None
+) -> dt.datetime | None:
+    """The one instant the sweep must next look at this clock (None: nothing to do).
+
+    `state`: the state the clock is moving to (its own until the move is saved), else its current one.
+    """
+    if (state or clock.state) != ClockState.RUNNING:
         return None
     if clock.warned_at is None and clock.warn_at is not None and (clock.due_at is None or clock.warn_at < clock.due_at):
         return clock.warn_at
@@ -135,11 +141,17 @@ def _notify_calendar_missing(clock: Clock) -> None:
 
 
 def _apply_schedule(
-    clock: Clock, cal: CompiledCalendar | None, *, now: dt.datetime, spans: list[Span] | None = None
+    clock: Clock,
+    cal: CompiledCalendar | None,
+    *,
+    now: dt.datetime,
+    spans: list[Span] | None = None,
+    state: str | None = None,
 ) -> None:
     """Set due_at, warn_at, paused_seconds, data_missing_year and next_check_at from the segments.
 
     `spans`: the clock's segments when the caller already knows them (a clock being started).
+    `state`: the state the clock is moving to (transition() sets it when it saves the move).
     """
     if cal is None:
         clock.due_at = clock.warn_at = clock.next_check_at = None
@@ -175,11 +187,37 @@ def _apply_schedule(
     clock.due_at = result.due_at.astimezone(dt.UTC) if result.due_at else None
     clock.warn_at = result.warn_at.astimezone(dt.UTC) if result.warn_at else None
     clock.paused_seconds = result.paused_seconds
-    clock.next_check_at = next_check(clock)
+    clock.next_check_at = next_check(clock, state=state)
 
 
 def _lock(clock: Clock) -> Clock:
     return Clock.objects.select_for_update().get(pk=clock.pk)
+
+
+# What a move recomputes besides the state (saved with it by transition()).
+_SCHEDULE_FIELDS = (
+    "due_at",
+    "warn_at",
+    "paused_seconds",
+    "data_missing_year",
+    "next_check_at",
+    "calendar_version",
+    "target_seconds",
+)
+_STOP_FIELDS = (*_SCHEDULE_FIELDS, "margin_seconds", "stopped_at", "outcome")
+
+
+def _move(clock: Clock, to: str, *, actor: Actor | None, action: str, fields: tuple[str, ...], **kwargs: Any) -> None:
+    """The clock's state move through core.workflow.transition(): event `action` with state [old, new]."""
+    transition(
+        clock,
+        to=to,
+        table=clock_transitions(clock.rule),
+        actor=actor or SYSTEM,
+        action=action,
+        extra_update_fields=fields,
+        **kwargs,
+    )
 
 
 def _now(at: dt.datetime | None) -> dt.datetime:
@@ -330,22 +368,20 @@ def _event_data(clock: Clock, **extra: Any) -> dict[str, Any]:
 def clock_pause(*, clock: Clock, actor: Actor | None = None, reason: str = "", at: dt.datetime | None = None) -> Clock:
     """Pause a running clock (waiting for the customer, for parts): nothing counts until resumed.
 
-    Rule: X2. Raises: Conflict(clock_not_running). Events: clock.paused.
+    Rule: X2. Raises: Conflict(invalid_transition). Events: clock.paused.
     """
     now = _now(at)
     clock = _lock(clock)
-    if clock.state != ClockState.RUNNING:
-        raise ClockStateConflict(_("Only a running clock can be paused."), code=ClockErrorCode.NOT_RUNNING)
+    expect_transition(clock, to=ClockState.PAUSED, table=clock_transitions(clock.rule))
     ClockSegment.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=now)
     ClockSegment.objects.create(clock=clock, kind=SegmentKind.PAUSED, started_at=now, reason=(reason or "")[:200])
-    clock.state = ClockState.PAUSED
-    _apply_schedule(clock, clock_calendar(clock.calendar_code), now=now)
-    clock.save()
-    event_record(
-        subject=clock,
+    _apply_schedule(clock, clock_calendar(clock.calendar_code), now=now, state=ClockState.PAUSED)
+    _move(
+        clock,
+        ClockState.PAUSED,
+        actor=actor,
         action=events.CLOCK_PAUSED,
-        actor=actor or SYSTEM,
-        rule=clock.rule,
+        fields=_SCHEDULE_FIELDS,
         data=_event_data(clock, reason=reason),
     )
     return clock
@@ -355,19 +391,21 @@ def clock_pause(*, clock: Clock, actor: Actor | None = None, reason: str = "", a
 def clock_resume(*, clock: Clock, actor: Actor | None = None, at: dt.datetime | None = None) -> Clock:
     """Resume a paused clock; the deadline becomes the remaining working time from now.
 
-    Rule: X2. Raises: Conflict(clock_not_paused). Events: clock.resumed.
+    Rule: X2. Raises: Conflict(invalid_transition). Events: clock.resumed.
     """
     now = _now(at)
     clock = _lock(clock)
-    if clock.state != ClockState.PAUSED:
-        raise ClockStateConflict(_("Only a paused clock can be resumed."), code=ClockErrorCode.NOT_PAUSED)
+    expect_transition(clock, to=ClockState.RUNNING, table=clock_transitions(clock.rule))
     ClockSegment.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=now)
     ClockSegment.objects.create(clock=clock, kind=SegmentKind.RUNNING, started_at=now)
-    clock.state = ClockState.RUNNING
-    _apply_schedule(clock, clock_calendar(clock.calendar_code), now=now)
-    clock.save()
-    event_record(
-        subject=clock, action=events.CLOCK_RESUMED, actor=actor or SYSTEM, rule=clock.rule, data=_event_data(clock)
+    _apply_schedule(clock, clock_calendar(clock.calendar_code), now=now, state=ClockState.RUNNING)
+    _move(
+        clock,
+        ClockState.RUNNING,
+        actor=actor,
+        action=events.CLOCK_RESUMED,
+        fields=_SCHEDULE_FIELDS,
+        data=_event_data(clock),
     )
     return clock
 
@@ -376,12 +414,11 @@ def clock_resume(*, clock: Clock, actor: Actor | None = None, at: dt.datetime | 
 def clock_stop(*, clock: Clock, actor: Actor | None = None, at: dt.datetime | None = None) -> Clock:
     """Stop a clock: met or breached, and by how many seconds of its measure (margin < 0: late).
 
-    Rule: X2. Raises: Conflict(clock_stopped). Events: clock.stopped.
+    Rule: X2. Raises: Conflict(invalid_transition). Events: clock.stopped.
     """
     now = _now(at)
     clock = _lock(clock)
-    if clock.state == ClockState.STOPPED:
-        raise ClockStateConflict(_("This clock has already stopped."), code=ClockErrorCode.STOPPED)
+    expect_transition(clock, to=ClockState.STOPPED, table=clock_transitions(clock.rule))
     ClockSegment.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=now)
     cal = clock_calendar(clock.calendar_code)
     try:
@@ -398,17 +435,16 @@ def clock_stop(*, clock: Clock, actor: Actor | None = None, at: dt.datetime | No
         clock.paused_seconds = result.paused_seconds
     except CalendarDataMissing:
         clock.margin_seconds = None
-    clock.state = ClockState.STOPPED
     clock.stopped_at = now
     clock.next_check_at = None
     late = clock.margin_seconds is not None and clock.margin_seconds < 0
     clock.outcome = ClockOutcome.BREACHED if late or clock.breached_at else ClockOutcome.MET
-    clock.save()
-    event_record(
-        subject=clock,
+    _move(
+        clock,
+        ClockState.STOPPED,
+        actor=actor,
         action=events.CLOCK_STOPPED,
-        actor=actor or SYSTEM,
-        rule=clock.rule,
+        fields=_STOP_FIELDS,
         policy_version=clock.policy_version,
         data=_event_data(clock, outcome=clock.outcome, margin_seconds=clock.margin_seconds),
     )

@@ -1,10 +1,12 @@
-"""Allowed moves of a complaint, per action: {action: {from_state: {to_state: rule id}}} (K5–K11, K15).
+"""Allowed moves of a complaint, per action: {action: {from_state: {to_state: rule id}}} (K5–K11, K15);
+of a corrective action (K14) and of a monthly responsibility review (K8): {from_state: {to_state: rule id}}.
 
 Each service names its action; core.workflow.transition() applies only that action's moves.
 """
 
 from aftersales.complaints.choices import CapaState as A
 from aftersales.complaints.choices import ComplaintState as C
+from aftersales.complaints.choices import ReviewState as R
 
 ACTION_TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "contact": {C.REGISTERED: {C.CONTACTED: "K5"}},
@@ -27,4 +29,12 @@ ACTION_TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
 CAPA_TRANSITIONS: dict[str, dict[str, str]] = {
     A.PLANNED: {A.DONE: "K14"},
     A.DONE: {A.VERIFIED: "K14", A.PLANNED: "K14"},
+}
+
+# K8: the monthly responsibility review is submitted by the department head; approved once the VP
+# (sanctions) and the GM (reward/penalty notice) have both approved; a refusal sends it back to draft.
+REVIEW_TRANSITIONS: dict[str, dict[str, str]] = {
+    R.DRAFT: {R.SUBMITTED: "K8"},
+    R.SUBMITTED: {R.APPROVED: "K8", R.DRAFT: "K8"},
+    R.APPROVED: {},
 }

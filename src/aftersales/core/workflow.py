@@ -25,9 +25,12 @@ def transition(
     policy_version: int | None = None,
     data: dict[str, Any] | None = None,
     extra_update_fields: tuple[str, ...] = (),
+    action: str = "",
 ) -> str:
     """Move obj from its current state to `to` if the table allows it; append one event.
 
+    The event is "<model>.<new state>" unless the app names it (`action`, e.g. "clock.resumed");
+    its data always carry the move, {field: [old, new]}.
     The caller holds the row lock (access_<entity>(..., for_update=True)). Returns the rule id.
     Raises: Conflict(code="invalid_transition").
     """
@@ -37,7 +40,7 @@ def transition(
     obj.save(update_fields=[field, "updated_at", *extra_update_fields])
     event_record(
         subject=obj,
-        action=f"{obj._meta.model_name}.{to}",
+        action=action or f"{obj._meta.model_name}.{to}",
         actor=actor,
         rule=rule,
         policy_version=policy_version,

@@ -90,6 +90,16 @@ class ApprovalKind(models.TextChoices):
     LEAVE_UNSOLVED = "leave_unsolved", _("Leave an unsolved job")  # 未解决离开 (S9)
 
 
+class FeeStandardState(models.TextChoices):
+    """B2: a version of the fee standard (收费标准); only the approved one prices new quotations."""
+
+    DRAFT = "draft", _("Draft")  # 草稿 (saved, not yet sent for approval)
+    PENDING = "pending", _("Waiting for approval")  # 待审批 (the service-centre manager decides)
+    APPROVED = "approved", _("Approved")  # 已批准, in force
+    REFUSED = "refused", _("Refused")  # 已拒绝 (may be sent for approval again)
+    SUPERSEDED = "superseded", _("Superseded")  # 已被新版本取代 (a newer version was approved)
+
+
 class QuoteState(models.TextChoices):
     """B1: a quotation for chargeable work."""
 

@@ -33,7 +33,11 @@ QUOTE_OFFERED = "quote.offered"
 QUOTE_DECIDED = "quote.decided"
 QUOTE_PAID = "quote.paid"
 FEE_STANDARD_CREATED = "feestandard.created"
+# State moves of a fee standard (core.workflow.transition on the FeeStandard, B2).
+FEE_STANDARD_SUBMITTED = "feestandard.submitted"
 FEE_STANDARD_APPROVED = "feestandard.approved"
+FEE_STANDARD_REFUSED = "feestandard.refused"
+FEE_STANDARD_SUPERSEDED = "feestandard.superseded"
 DEPOT_MOVED = "depotjob.moved"
 DEPOT_REPORTED = "depotjob.reported"
 HANDIN_SUBMITTED = "repairorderhandin.submitted"
@@ -72,7 +76,10 @@ register_action_labels(
         QUOTE_DECIDED: _("Quotation decided"),
         QUOTE_PAID: _("Fee recorded"),
         FEE_STANDARD_CREATED: _("Fee standard drafted"),
+        FEE_STANDARD_SUBMITTED: _("Fee standard sent for approval"),
         FEE_STANDARD_APPROVED: _("Fee standard approved"),
+        FEE_STANDARD_REFUSED: _("Fee standard refused"),
+        FEE_STANDARD_SUPERSEDED: _("Fee standard superseded by a newer version"),
         DEPOT_MOVED: _("Depot register entry"),
         DEPOT_REPORTED: _("Repair report written"),
         HANDIN_SUBMITTED: _("Repair orders handed in"),

@@ -23,7 +23,7 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.prefetch import prefetched_rows
 from aftersales.customers.selectors import VisitContact, customer_visit_contact
-from aftersales.service.choices import ApprovalKind, RequestState
+from aftersales.service.choices import ApprovalKind, FeeStandardState, RequestState
 from aftersales.service.dispatch_scoring import rank_engineers
 from aftersales.service.locks import service_request_qs_for_update
 from aftersales.service.models import (
@@ -194,8 +194,8 @@ def task_open_list(actor: Actor) -> QuerySet[ServiceTask]:
 
 
 def fee_standard_current() -> FeeStandard | None:
-    """B2: the newest approved fee standard."""
-    return FeeStandard.objects.filter(approved_at__isnull=False).order_by("-version").first()
+    """B2: the approved fee standard (the newest, should two ever be)."""
+    return FeeStandard.objects.filter(state=FeeStandardState.APPROVED).order_by("-version").first()
 
 
 def quote_current(request: ServiceRequest) -> Quote | None:

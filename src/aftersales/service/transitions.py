@@ -5,7 +5,7 @@ Each service names its action; core.workflow.transition() applies only that acti
 REQUEST_TRANSITIONS is their union (every move the request can make), for docs and diagrams.
 """
 
-from aftersales.service.choices import DepotMove, PaymentState, QuoteState, UnitLocation
+from aftersales.service.choices import DepotMove, FeeStandardState, PaymentState, QuoteState, UnitLocation
 from aftersales.service.choices import RequestState as S
 
 _WORK = (S.ON_SITE, S.IN_DEPOT)  # where a job is being worked on
@@ -50,6 +50,17 @@ def _union() -> dict[str, dict[str, str]]:
 
 
 REQUEST_TRANSITIONS: dict[str, dict[str, str]] = _union()
+
+
+# B2: a fee standard is saved as a draft and sent to the service-centre manager at once; approved, it
+# prices new quotations until a newer version is approved; refused, it may be sent again.
+FEE_STANDARD_TRANSITIONS: dict[str, dict[str, str]] = {
+    FeeStandardState.DRAFT: {FeeStandardState.PENDING: "B2"},
+    FeeStandardState.PENDING: {FeeStandardState.APPROVED: "B2", FeeStandardState.REFUSED: "B2"},
+    FeeStandardState.REFUSED: {FeeStandardState.PENDING: "B2"},
+    FeeStandardState.APPROVED: {FeeStandardState.SUPERSEDED: "B2"},
+    FeeStandardState.SUPERSEDED: {},
+}
 
 
 # Allowed moves of a quotation and of its payment (B1).

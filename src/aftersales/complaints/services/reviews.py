@@ -31,10 +31,11 @@ from aftersales.complaints.choices import ComplaintState, ReviewState
 from aftersales.complaints.errors import ComplaintConflict, ComplaintErrorCode
 from aftersales.complaints.models import Complaint, ResponsibilityReview
 from aftersales.complaints.selectors import access_review
+from aftersales.complaints.transitions import REVIEW_TRANSITIONS
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.core.events import event_record
-from aftersales.core.workflow import expect_version
+from aftersales.core.workflow import expect_transition, expect_version, locked_for_change, versioned_transition
 from aftersales.policies.selectors import policy_get
 
 SANCTION_APPROVER = "vp"  # 人事公布单 (K8: sanctions approved by the VP)
@@ -139,11 +140,22 @@ def review_lines(period: str) -> dict[str, Any]:
     }
 
 
+def _version_message() -> str:
+    return _("Someone else changed this review in the meantime (version %(theirs)s, yours %(yours)s). Reload it.")
+
+
 def _check_version(review: ResponsibilityReview, expected_version: int | None) -> None:
-    expect_version(
-        review,
+    expect_version(review, expected_version, _version_message(), code=ComplaintErrorCode.VERSION_CONFLICT)
+
+
+def _locked(actor: Actor, period: str, expected_version: int | None) -> ResponsibilityReview:
+    """The review locked by its period, at the version the caller acted on (404, 409 version_conflict)."""
+    return locked_for_change(
+        access_review,
+        actor,
+        period,
         expected_version,
-        _("Someone else changed this review in the meantime (version %(theirs)s, yours %(yours)s). Reload it."),
+        message=_version_message(),
         code=ComplaintErrorCode.VERSION_CONFLICT,
     )
 
@@ -156,8 +168,11 @@ def _check_state(review: ResponsibilityReview, *states: str) -> None:
         )
 
 
+_BUILT = ("lines", "sanctions", "notices", "total_points", "total_deductions", "policy_version")
+
+
 def _fill(review: ResponsibilityReview, built: dict[str, Any]) -> None:
-    for field in ("lines", "sanctions", "notices", "total_points", "total_deductions", "policy_version"):
+    for field in _BUILT:
         setattr(review, field, built[field])
     review.prepared_at = timezone.now()
 
@@ -222,7 +237,7 @@ def review_prepare(*, actor: Actor, period: str, expected_version: int | None = 
     _check_state(review, ReviewState.DRAFT)
     _fill(review, review_lines(period))
     review.version += 1
-    review.save()
+    review.save(update_fields=[*_BUILT, "prepared_at", "version", "updated_at"])  # the state is not touched here
     return _prepared(review, actor)
 
 
@@ -248,22 +263,21 @@ def review_submit(
 ) -> ResponsibilityReview:
     """The department head submits the draft for the VP's and the GM's approval.
 
-    Rule: K8. Raises: PermissionDenied, NotFound, Conflict. Events: responsibility_review.submitted.
+    Rule: K8. Raises: PermissionDenied, NotFound, Conflict(invalid_transition, version_conflict).
+    Events: responsibility_review.submitted (state draft → submitted).
     """
     actor.require_perm("complaints.submit_responsibilityreview")
-    review = access_review(actor, period, for_update=True)
-    _check_version(review, expected_version)
-    _check_state(review, ReviewState.DRAFT)
-    review.state = ReviewState.SUBMITTED
+    review = _locked(actor, period, expected_version)
+    expect_transition(review, to=ReviewState.SUBMITTED, table=REVIEW_TRANSITIONS)
     review.submitted_by, review.submitted_at = actor.user, timezone.now()
     review.note = (note or "").strip()
-    review.version += 1
-    review.save(update_fields=["state", "submitted_by", "submitted_at", "note", "version", "updated_at"])
-    event_record(
-        subject=review,
-        action=events.REVIEW_SUBMITTED,
+    versioned_transition(
+        review,
+        to=ReviewState.SUBMITTED,
+        table=REVIEW_TRANSITIONS,
         actor=actor,
-        rule="K8",
+        action=events.REVIEW_SUBMITTED,
+        fields=("submitted_by", "submitted_at", "note"),
         data={"period": review.period, "note": review.note},
     )
     return review
@@ -277,12 +291,14 @@ def review_approve(
     clock stops). A refusal by either sends the review back to draft and clears both approvals.
 
     Rule: K8. Raises: PermissionDenied (neither VP nor GM), NotFound, Conflict (not submitted, or the
-    actor's part already approved). Events: responsibility_review.approved / .refused, clock.stopped.
+    actor's part already approved; invalid_transition: not submitted). Events: responsibility_review.approved
+    (state submitted → approved once both approved; without a move after the first) / .refused (submitted →
+    draft), clock.stopped.
     """
     actor.require_perm("complaints.approve_responsibilityreview")
-    review = access_review(actor, period, for_update=True)
-    _check_version(review, expected_version)
-    _check_state(review, ReviewState.SUBMITTED)
+    review = _locked(actor, period, expected_version)
+    to = ReviewState.APPROVED if approve else ReviewState.DRAFT
+    expect_transition(review, to=to, table=REVIEW_TRANSITIONS)  # only a submitted review is approved or refused
     parts = [p for p, role in (("sanctions", SANCTION_APPROVER), ("notices", NOTICE_APPROVER)) if actor.has_role(role)]
     if not parts:
         raise PermissionDenied(_("The VP approves the sanctions and the GM the reward and penalty notice."))
@@ -291,34 +307,32 @@ def review_approve(
         raise ComplaintConflict(_("You have already approved this review."), code=ComplaintErrorCode.REVIEW_STATE)
     now = timezone.now()
     note = (note or "").strip()
-    fields = ["state", "version", "note", "updated_at"]
+    fields: tuple[str, ...] = ("note",)
     for part in ("sanctions", "notices"):
-        fields += [f"{part}_approved_by", f"{part}_approved_at"]
+        fields += (f"{part}_approved_by", f"{part}_approved_at")
     if approve:
         for part in pending:
             setattr(review, f"{part}_approved_by", actor.user)
             setattr(review, f"{part}_approved_at", now)
-        if review.sanctions_approved_by_id and review.notices_approved_by_id:
-            review.state = ReviewState.APPROVED
     else:
         if not note:
             message = _("Say why the review goes back.")
             raise ValidationFailed(message, fields={"note": [message]})
-        review.state = ReviewState.DRAFT
         for part in ("sanctions", "notices"):
             setattr(review, f"{part}_approved_by", None)
             setattr(review, f"{part}_approved_at", None)
     if note:
         review.note = note
-    review.version += 1
-    review.save(update_fields=fields)
-    event_record(
-        subject=review,
-        action=events.REVIEW_APPROVED if approve else events.REVIEW_REFUSED,
-        actor=actor,
-        rule="K8",
-        data={"period": review.period, "parts": pending, "state": review.state, "note": note},
-    )
+    action = events.REVIEW_APPROVED if approve else events.REVIEW_REFUSED
+    data = {"period": review.period, "parts": pending, "note": note}
+    if not approve or (review.sanctions_approved_by_id and review.notices_approved_by_id):
+        versioned_transition(
+            review, to=to, table=REVIEW_TRANSITIONS, actor=actor, action=action, fields=fields, data=data
+        )
+    else:  # one part approved, the other still waits: no move
+        review.version += 1
+        review.save(update_fields=[*fields, "version", "updated_at"])
+        event_record(subject=review, action=action, actor=actor, rule="K8", data={**data, "state": review.state})
     if review.state == ReviewState.APPROVED:
         clock_stop_for(subject=review, kind=ClockKind.REVIEW, actor=actor)
     return review

@@ -7,14 +7,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import BaseModel
-from aftersales.service.choices import PaymentState, QuoteState
+from aftersales.service.choices import FeeStandardState, PaymentState, QuoteState
 from aftersales.service.models.requests import ServiceRequest
 
 
 class FeeStandard(BaseModel):
-    """B2: 收费标准, versioned; only an approved version prices quotes."""
+    """B2: 收费标准, versioned (`version` is the standard's number, v1, v2 …); only the approved version
+    prices quotes. Its state moves by service.transitions.FEE_STANDARD_TRANSITIONS only."""
 
     version = models.PositiveIntegerField(_("version"), unique=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=FeeStandardState.choices, default=FeeStandardState.DRAFT
+    )
     labour_rate = models.DecimalField(_("labour rate (yuan per hour)"), max_digits=10, decimal_places=2)
     callout_fee = models.DecimalField(_("call-out fee (yuan)"), max_digits=10, decimal_places=2, default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -1,7 +1,8 @@
 """B1–B2: paid service out of warranty — fee standards, quotations, the customer's decision, the fee.
 
-B2: a fee standard (收费标准) is drafted, then approved by the service-centre manager; only the
-newest approved version prices quotations. B1: the engineer (or a dispatcher) offers a quotation
+B2: a fee standard (收费标准) is drafted and sent at once to the service-centre manager (the
+approvals engine); approved, it prices quotations and the version it replaces is superseded; refused,
+it may be sent again (service.transitions.FEE_STANDARD_TRANSITIONS). B1: the engineer (or a dispatcher) offers a quotation
 (labour hours × the rate + the call-out fee + parts); the request waits in "quoted" with its clocks
 paused (the wait is the customer's); the customer accepts on the portal, signs on site or agrees by
 phone, and the work resumes where it stood — or declines, and the request ends with nothing charged.
@@ -39,16 +40,16 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import event_record
 from aftersales.core.numbering import number_next
-from aftersales.core.workflow import transition
+from aftersales.core.workflow import expect_transition, transition
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service import events
-from aftersales.service.choices import PaymentState, QuoteState, RequestState
+from aftersales.service.choices import FeeStandardState, PaymentState, QuoteState, RequestState
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import FeeStandard, Quote, QuoteLine, ServiceRequest
 from aftersales.service.selectors import fee_standard_current
 from aftersales.service.services.common import request_lock, request_move, request_save, require_own_job
 from aftersales.service.services.work import signature_decode
-from aftersales.service.transitions import PAYMENT_TRANSITIONS, QUOTE_TRANSITIONS
+from aftersales.service.transitions import FEE_STANDARD_TRANSITIONS, PAYMENT_TRANSITIONS, QUOTE_TRANSITIONS
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e10")  # the amount fields hold 12 digits, 2 after the point
@@ -84,7 +85,8 @@ def _money(value: Any, field: str, *, allow_zero: bool = True) -> Decimal:
 def fee_standard_create(*, actor: Actor, labour_rate: Decimal, callout_fee: Decimal, note: str = "") -> FeeStandard:
     """Draft the next version of the fee standard (收费标准); it prices nothing until approved.
 
-    Rule: B2. Raises: PermissionDenied, ValidationFailed. Events: feestandard.created.
+    Rule: B2. Raises: PermissionDenied, ValidationFailed.
+    Events: feestandard.created, approval.requested, feestandard.submitted (draft → pending).
     """
     actor.require_perm("service.add_feestandard")
     rate = _money(labour_rate, "labour_rate", allow_zero=False)
@@ -112,8 +114,11 @@ FEE_APPROVER_PERM = "service.approve_feestandard"  # B2: the service-centre mana
 
 
 def _ask_fee_approval(actor: Actor, standard: FeeStandard) -> Approval:
-    """B2: the draft waits for the service-centre manager in the approvals queue (not its drafter)."""
-    return approval_request(
+    """B2: the draft (or a refused version) waits for the service-centre manager in the approvals queue
+    (not its drafter). Raises: Conflict(invalid_transition) when it is approved or superseded."""
+    if standard.state != FeeStandardState.PENDING:
+        expect_transition(standard, to=FeeStandardState.PENDING, table=FEE_STANDARD_TRANSITIONS)
+    approval = approval_request(
         actor=actor,
         subject=standard,
         kind=ApprovalKind.FEE_STANDARD,
@@ -122,6 +127,16 @@ def _ask_fee_approval(actor: Actor, standard: FeeStandard) -> Approval:
         required_perm=FEE_APPROVER_PERM,
         approver_label=_("service-centre manager"),
     )
+    if standard.state != FeeStandardState.PENDING:
+        transition(
+            standard,
+            to=FeeStandardState.PENDING,
+            table=FEE_STANDARD_TRANSITIONS,
+            actor=actor,
+            action=events.FEE_STANDARD_SUBMITTED,
+            data={"version": standard.version, "approval": approval.pk},
+        )
+    return approval
 
 
 @transaction.atomic
@@ -130,7 +145,8 @@ def fee_standard_approve(*, actor: Actor, version: int) -> FeeStandard:
     quotations. Decided through the approvals engine (nobody approves their own draft).
 
     Rule: B2. Raises: PermissionDenied (own_approval), NotFound, Conflict(fee_standard_already_approved).
-    Events: approval.approved, approval.decided, feestandard.approved.
+    Events: (feestandard.submitted when a draft or a refused version is sent again,) approval.approved,
+    approval.decided, feestandard.superseded (the version in force until now), feestandard.approved.
     """
     actor.require_perm(FEE_APPROVER_PERM)
     seen = FeeStandard.objects.filter(version=version).first()
@@ -139,7 +155,7 @@ def fee_standard_approve(*, actor: Actor, version: int) -> FeeStandard:
     approval = pending_approval_lock(seen)
     standard = FeeStandard.objects.select_for_update().get(pk=seen.pk)
     _expect_approvable(standard)
-    if approval is None:  # a draft from before B2 asked the engine: ask on its drafter's behalf
+    if approval is None:  # a draft from before B2 asked the engine, or a refused one: ask on its drafter's behalf
         approval = _ask_fee_approval(actor_for(standard.created_by), standard)
     approval_decide(actor=actor, approval_id=approval.pk, approve=True)
     standard.refresh_from_db()
@@ -147,7 +163,7 @@ def fee_standard_approve(*, actor: Actor, version: int) -> FeeStandard:
 
 
 def _expect_approvable(standard: FeeStandard) -> None:
-    if standard.approved_at is not None:
+    if standard.state in (FeeStandardState.APPROVED, FeeStandardState.SUPERSEDED):
         raise ServiceConflict(
             _("Fee standard v%(version)s is already approved.") % {"version": standard.version},
             code=ServiceErrorCode.FEE_STANDARD_APPROVED,
@@ -162,25 +178,48 @@ def _expect_approvable(standard: FeeStandard) -> None:
 
 def fee_standard_approval_decided(approval: Approval) -> None:
     """Approval handler (inside approval_decide's transaction): approved → the version prices new
-    quotations, approved by the decider; refused → it stays a draft.
+    quotations, approved by the decider, and the version in force until now is superseded;
+    refused → refused (it may be sent again).
 
-    Rule: B2. Raises: Conflict(fee_standard_already_approved) (the whole decision rolls back).
-    Events: feestandard.approved.
+    Rule: B2. Raises: Conflict(fee_standard_already_approved, invalid_transition) (the whole decision
+    rolls back). Events: feestandard.superseded (the previous version), feestandard.approved /
+    feestandard.refused, each with state old → new.
     """
-    if approval.state != ApprovalState.APPROVED:
-        return
     standard = FeeStandard.objects.select_for_update().filter(pk=approval.subject_id).first()
     if standard is None:
         return
+    if approval.state != ApprovalState.APPROVED:
+        transition(
+            standard,
+            to=FeeStandardState.REFUSED,
+            table=FEE_STANDARD_TRANSITIONS,
+            actor=approval.decided_by,
+            action=events.FEE_STANDARD_REFUSED,
+            reason=approval.decision_note,
+            data={"version": standard.version, "approval": approval.pk},
+        )
+        return
     _expect_approvable(standard)
+    expect_transition(standard, to=FeeStandardState.APPROVED, table=FEE_STANDARD_TRANSITIONS)
+    in_force = FeeStandard.objects.select_for_update().filter(state=FeeStandardState.APPROVED).order_by("version")
+    for previous in in_force:
+        transition(
+            previous,
+            to=FeeStandardState.SUPERSEDED,
+            table=FEE_STANDARD_TRANSITIONS,
+            actor=approval.decided_by,
+            action=events.FEE_STANDARD_SUPERSEDED,
+            data={"version": previous.version, "superseded_by": standard.version},
+        )
     standard.approved_by = approval.decided_by
     standard.approved_at = approval.decided_at
-    standard.save(update_fields=["approved_by", "approved_at", "updated_at"])
-    event_record(
-        subject=standard,
-        action=events.FEE_STANDARD_APPROVED,
+    transition(
+        standard,
+        to=FeeStandardState.APPROVED,
+        table=FEE_STANDARD_TRANSITIONS,
         actor=approval.decided_by,
-        rule="B2",
+        action=events.FEE_STANDARD_APPROVED,
+        extra_update_fields=("approved_by", "approved_at"),
         data={
             "version": standard.version,
             "labour_rate": str(standard.labour_rate),
