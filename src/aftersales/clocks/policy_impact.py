@@ -69,7 +69,9 @@ def clocks_policy_preview(key: str, value: Any, at: dt.datetime | None = None) -
             continue
         try:
             seconds = target_seconds(cal, clock.started_at, amount, unit)
-            result = schedule(Measure(cal, unit), clock_spans(clock), target=seconds, warn_share=clock.warn_share, now=now)
+            result = schedule(
+                Measure(cal, unit), clock_spans(clock), target=seconds, warn_share=clock.warn_share, now=now
+            )
         except CalendarDataMissing:
             moved += 1
             continue
@@ -85,7 +87,8 @@ def clocks_policy_preview(key: str, value: Any, at: dt.datetime | None = None) -
 @transaction.atomic
 def clocks_recompute_for_policy_version(*, version: Any, at: dt.datetime | None = None) -> int:
     """Recompute, with the values in force now, the unstopped clocks governed by `version.changed_key` that
-    were computed with an older version; then mark the change applied (once). Returns how many.
+    started before the change took effect (later ones already use it); then mark the change applied
+    (once). Returns how many were looked at (clock.recomputed is written only where a deadline moved).
 
     Rule: X2. Events: clock.recomputed (per clock that changed), policy.clocks_recomputed (on the version).
     """
@@ -96,7 +99,7 @@ def clocks_recompute_for_policy_version(*, version: Any, at: dt.datetime | None 
     if version.clocks_recomputed_at is not None or not version.recompute_clocks or version.effective_from > now:
         return 0
     ids = list(
-        _governed(version.changed_key).filter(policy_version__lt=version.number).values_list("pk", flat=True)
+        _governed(version.changed_key).filter(started_at__lt=version.effective_from).values_list("pk", flat=True)
     )
     for pk in ids:
         clock_recompute(clock=Clock(pk=pk), at=now)

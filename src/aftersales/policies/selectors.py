@@ -58,18 +58,20 @@ def _in_force(rows: list[tuple[int, str, dict[str, Any]]]) -> dict[str, tuple[An
 class PolicySnapshot:
     """The policy values in force at one instant, read once: `.get(key)` as policy_get, without a query.
 
-    `values`: {key: (value, number of the version that set it)} for every key changed so far.
+    `values`: {key: (value, number of the version that set it)} for every key changed so far;
+    `number`: the newest version in force (0: none), the "policy version" records keep as a reference.
     """
 
     values: dict[str, tuple[Any, int]]
+    number: int = 0
 
     def get(self, key: str) -> PolicyValue:
         policy_def(key)  # KeyError for an undeclared key, even while the defaults are in force
         if key not in self.values:
             # A copy: callers may edit what they read (e.g. to build the next version) without touching the default.
-            return PolicyValue(key=key, value=copy.deepcopy(_default(key)), version=0)
-        value, number = self.values[key]
-        return PolicyValue(key=key, value=copy.deepcopy(value), version=number)
+            return PolicyValue(key=key, value=copy.deepcopy(_default(key)), version=self.number)
+        value, _number = self.values[key]
+        return PolicyValue(key=key, value=copy.deepcopy(value), version=self.number)
 
 
 def policy_snapshot(at: dt.datetime | None = None) -> PolicySnapshot:
@@ -83,7 +85,7 @@ def policy_snapshot(at: dt.datetime | None = None) -> PolicySnapshot:
         .order_by("effective_from", "number")
         .values_list("number", "changed_key", "values")
     )
-    return PolicySnapshot(values=_in_force(rows))
+    return PolicySnapshot(values=_in_force(rows), number=max((row[0] for row in rows), default=0))
 
 
 def policy_get(key: str, *, at: dt.datetime | None = None) -> PolicyValue:
