@@ -531,10 +531,10 @@ def clock_recompute(*, clock: Clock, at: dt.datetime | None = None, reread_polic
         return clock
     before = _computed(clock)
     if reread_policy and clock.policy_key:
-        clock.target_amount, unit, clock.policy_version = policy_target(clock.policy_key)
+        clock.target_amount, unit, clock.policy_version = policy_target(clock.policy_key, at=at)
         clock.target_unit = unit or clock.target_unit
     if reread_policy:
-        warn = policy_get(WARN_SHARE_KEY)
+        warn = policy_get(WARN_SHARE_KEY, at=at)
         clock.warn_share = float(warn.value)
         clock.policy_version = max(clock.policy_version, warn.version)
     cal = clock_calendar(clock.calendar_code)

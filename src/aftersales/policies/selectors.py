@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from aftersales.core.rows import row_get
 from aftersales.policies.defaults import POLICIES, policy_def
+from aftersales.policies.impacts import ClockImpact, clock_impact_preview
 from aftersales.policies.models import PolicyVersion
 
 
@@ -120,7 +121,7 @@ def policy_history(key: str, *, at: dt.datetime | None = None) -> list[PolicyCha
     now = at or timezone.now()
     versions = list(
         PolicyVersion.objects.filter(Q(changed_key=key) | Q(changed_key=""))
-        .select_related("created_by")
+        .select_related("created_by", "approval__decided_by")
         .order_by("effective_from", "number")
     )
     changes: list[PolicyChange] = []
@@ -176,3 +177,43 @@ def policy_versions_to_recompute(*, at: dt.datetime | None = None) -> list[Polic
             recompute_clocks=True, clocks_recomputed_at__isnull=True, effective_from__lte=at or timezone.now()
         ).order_by("effective_from", "number")
     )
+
+
+@dataclass(frozen=True)
+class PolicyPreview:
+    """What a change would do, before it is saved: the value now and after, and the running clocks."""
+
+    key: str
+    old: Any
+    new: Any
+    effective_from: dt.datetime | None
+    clocks: ClockImpact | None  # None: no clock takes its deadline from this key
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.old != self.new
+
+
+def policy_change_preview(key: str, value: Any, *, effective_from: dt.datetime | None = None) -> PolicyPreview:
+    """Compare `value` (validated) with the value in force and count the running clocks it would move
+    if they were recomputed (counted as of now; a later effective time may find others)."""
+    old = policy_get(key, at=effective_from).value
+    impact = clock_impact_preview(key, value, timezone.now())
+    return PolicyPreview(
+        key=key,
+        old=old,
+        new=value,
+        effective_from=effective_from,
+        clocks=impact if impact is not None and impact.running else None,
+    )
+
+
+def policy_governs_clocks(key: str) -> bool:
+    """True when running clocks take their deadline from `key` (the editor then offers to recompute them)."""
+    impact = clock_impact_preview(key, None, timezone.now())
+    return bool(impact and impact.running)
+
+
+def policy_default(key: str) -> Any:
+    """The SPEC default of `key`, in the shape of a stored value."""
+    return copy.deepcopy(_default(key))
