@@ -36,7 +36,11 @@ def _clock(subject, when, key="C3.decide_within"):
 @pytest.fixture
 def clocks(subject, lunch_calendar):
     """Three running clocks on C3.decide_within (8 working hours), one stopped, one on another key."""
-    running = [_clock(subject, "2025-11-27 11:00"), _clock(subject, "2025-11-27 13:00"), _clock(subject, "2025-11-27 09:00")]
+    running = [
+        _clock(subject, "2025-11-27 11:00"),
+        _clock(subject, "2025-11-27 13:00"),
+        _clock(subject, "2025-11-27 09:00"),
+    ]
     stopped = clock_stop(clock=_clock(subject, "2025-11-27 09:00"), at=at("2025-11-27 10:00"))
     other = _clock(subject, "2025-11-27 09:00", key="S6.respond_minutes")
     return running, stopped, other
@@ -58,7 +62,8 @@ def test_preview_counts_running_clocks_moved_and_newly_overdue(clocks):
 def test_preview_through_the_policies_selector_shows_old_and_new(clocks):
     preview = policy_change_preview("C3.decide_within", 4)
     assert (preview.old, preview.new) == (8, 4)
-    assert preview.clocks is not None and preview.clocks.running == 3
+    assert preview.clocks is not None
+    assert preview.clocks.running == 3
     assert policy_change_preview("A3.warranty_months", 30).clocks is None  # no clock uses it
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import unescape
-from typing import Annotated, Any
+from typing import Annotated
 
 import pytest
 from django.utils import timezone
@@ -25,7 +25,7 @@ from tests.conftest import PASSWORD
 def _posted(form) -> MultiValueDict:
     """What a browser sends for the form as displayed (its initial values)."""
     data = MultiValueDict()
-    for name, field in form.fields.items():
+    for name, _field in form.fields.items():
         value = form[name].value()
         if isinstance(value, bool):
             if value:
@@ -113,7 +113,13 @@ def test_form_round_trips_booleans_lists_and_the_json_fallback(synthetic, key, s
 def test_form_round_trips_a_changed_ladder_and_limits():
     ladders = policy_default("X2.escalation")
     ladders["ladders"]["respond"].append(
-        {"at": "breach", "after_minutes": 60, "notify": ["role:vp"], "raise_level": True, "reassign_to": "department_head"}
+        {
+            "at": "breach",
+            "after_minutes": 60,
+            "notify": ["role:vp"],
+            "raise_level": True,
+            "reassign_to": "department_head",
+        }
     )
     del ladders["ladders"]["solve"]
     definition = POLICIES["X2.escalation"]
@@ -131,9 +137,11 @@ def test_values_and_defaults_are_shown_formatted_never_as_python():
     assert shapes.value_text(POLICIES["K5.close"], policy_default("K5.close")) == "5 工作日"
     assert shapes.value_text(POLICIES["X2.warn_share"], 0.75) == "75%"
     tiers = shapes.value_text(POLICIES["C9.tiers"], policy_default("C9.tiers"))
-    assert "同城 1 天" in tiers and "{" not in tiers
+    assert "同城 1 天" in tiers
+    assert "{" not in tiers
     limits = shapes.value_text(POLICIES["K7.limits"], policy_default("K7.limits"))
-    assert "副总经理" in limits and "'" not in limits
+    assert "副总经理" in limits
+    assert "'" not in limits
 
 
 # --- effective time per key (regression: a future change was brought forward by the next edit) ---
@@ -162,7 +170,10 @@ def test_a_change_of_another_key_does_not_cancel_a_scheduled_one(make_user, acto
     policy_set(actor=admin, key="A3.production_offset_months", value=6)  # newer number, in force earlier
     policy_set(actor=admin, key="K8.negligence_points", value=5, effective_from=later - dt.timedelta(days=1))
     after = later + dt.timedelta(minutes=1)
-    assert (policy_get("A3.warranty_months", at=after).value, policy_get("A3.production_offset_months", at=after).value) == (
+    assert (
+        policy_get("A3.warranty_months", at=after).value,
+        policy_get("A3.production_offset_months", at=after).value,
+    ) == (
         36,
         6,
     )
@@ -183,10 +194,20 @@ def boss(client, make_user):
 def test_edit_page_shows_plain_language_and_errors_in_chinese_next_to_the_field(client, boss):
     page = client.get("/policies/K7.limits/edit/")
     text = _text(page)
-    assert "核决权限" in text and "K7.limits" not in text and "（第 0 版）" not in text
+    assert "核决权限" in text
+    assert "K7.limits" not in text
+    assert "（第 0 版）" not in text
     bad = client.post(
         "/policies/K7.limits/edit/",
-        {"lower": "9000", "upper": "100", "below": "sales_manager", "between": "vp", "above": "gm", "note": "x", "action": "preview"},
+        {
+            "lower": "9000",
+            "upper": "100",
+            "below": "sales_manager",
+            "between": "vp",
+            "above": "gm",
+            "note": "x",
+            "action": "preview",
+        },
     )
     body = bad.content.decode()
     assert 'data-field-error="upper"' in body
@@ -207,7 +228,8 @@ def test_edit_previews_then_saves_with_effective_time(client, boss):
     assert "5 工作日 → 6 天" in text
     assert PolicyVersion.objects.count() == 0  # a preview changes nothing
     saved = client.post("/policies/K5.close/edit/", {**data, "action": "save"})
-    assert saved.status_code == 302 and saved.url == "/policies/K5.close/history/"
+    assert saved.status_code == 302
+    assert saved.url == "/policies/K5.close/history/"
     version = PolicyVersion.objects.get()
     assert version.effective_from == when
     assert policy_get("K5.close").value == {"amount": 5, "unit": "working_days"}  # not yet
@@ -231,7 +253,9 @@ def test_a_stale_editor_cannot_overwrite_a_change_made_meanwhile(client, boss, a
 def test_history_shows_old_new_who_when_and_the_approval(client, boss, make_user, actor_of):
     from aftersales.approvals.services import approval_decide
 
-    policy_set(actor=actor_of(boss), key="C9.tiers", value={"same_city": 1, "same_province": 2, "remote": 7}, note="省内提速")
+    policy_set(
+        actor=actor_of(boss), key="C9.tiers", value={"same_city": 1, "same_province": 2, "remote": 7}, note="省内提速"
+    )
     pending = policy_set(
         actor=actor_of(boss),
         key="K7.limits",
@@ -243,7 +267,9 @@ def test_history_shows_old_new_who_when_and_the_approval(client, boss, make_user
 
     tiers = _text(client.get("/policies/C9.tiers/history/"))
     assert "省内 : 3 天 → 2 天" in tiers
-    assert "王主管" in tiers and "boss" not in tiers and "省内提速" in tiers
+    assert "王主管" in tiers
+    assert "boss" not in tiers
+    assert "省内提速" in tiers
     limits = _text(client.get("/policies/K7.limits/history/"))
     assert "下限 : 1000 元 → 2000 元" in limits
     assert "上限 : 5000 元 → 8000 元" in limits

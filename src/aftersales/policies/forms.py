@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, cast, get_args
 
 from django import forms
 from django.utils import timezone
@@ -24,7 +24,7 @@ from aftersales.policies.defaults import ApproverRole, PolicyDef
 CONTROL = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 LADDER_BLANK_ROWS = 2
-APPROVER_ROLES = list(ApproverRole.__args__)  # type: ignore[attr-defined]  # Literal's values
+APPROVER_ROLES = list(get_args(ApproverRole))
 
 
 def _int_field(label: Any, schema: dict[str, Any], *, unit: str = "") -> forms.IntegerField:
@@ -128,7 +128,7 @@ def _decimal_form(definition: PolicyDef, *, share: bool) -> type[PolicyChangeFor
 
 def _boolean_form(definition: PolicyDef) -> type[PolicyChangeForm]:
     class Form(PolicyChangeForm):
-        value = forms.BooleanField(label=definition.label, required=False)
+        value = forms.BooleanField(label=cast("Any", definition.label), required=False)
 
     Form.value_fields = ["value"]
     return Form
@@ -189,7 +189,7 @@ def _tiers_form(definition: PolicyDef) -> type[PolicyChangeForm]:
     def initial_of(cls: type, value: Any) -> dict[str, Any]:
         return {name: value.get(name) for name in props}
 
-    form = type(
+    form: type[PolicyChangeForm] = type(
         "TiersForm",
         (PolicyChangeForm,),
         {**attrs, "value_of": value_of, "initial_of": classmethod(initial_of)},
@@ -331,7 +331,7 @@ def _ladders_form(definition: PolicyDef, rows: int) -> type[PolicyChangeForm]:
     def ladder_rows(self: PolicyChangeForm) -> list[list[forms.BoundField]]:
         return [[self[f"step_{i}_{c}"] for c in LADDER_COLUMNS] for i in range(rows)]
 
-    form = type(
+    form: type[PolicyChangeForm] = type(
         "LaddersForm",
         (PolicyChangeForm,),
         {**attrs, "value_of": value_of, "initial_of": classmethod(initial_of), "ladder_rows": ladder_rows},
