@@ -1,6 +1,9 @@
 """Policies: SPEC defaults, versioned changes, validation, the administrator page."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.policies.models import PolicyVersion
@@ -82,6 +85,13 @@ def test_policy_api_read_and_change(api_as):
     refused = api_as("agent").put("policies/A3.warranty_months", {"value": 12})
     assert refused.status_code == 403
     assert policy_get("A3.warranty_months").value == 30
+    later = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    scheduled = admin.put("policies/A3.warranty_months", {"value": 36, "effective_from": later})
+    assert scheduled.status_code == 200
+    assert policy_get("A3.warranty_months").value == 30  # not before its time
+    stale = admin.put("policies/A3.warranty_months", {"value": 12, "expected_version": 1})
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "policy_changed_meanwhile"
 
 
 @pytest.mark.django_db
