@@ -80,3 +80,19 @@ def test_policy_change_with_preview_within_the_tap_budget(live_server, page: Pag
     assert taps <= TAP_BUDGET, taps
     assert {c.target_amount for c in Clock.objects.all()} == {1}
     screenshot(page, "policy-history")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_escalation_ladders_are_edited_as_rows_in_plain_language(live_server, page: Page, make_user) -> None:
+    make_user("admin", username="boss", display_name="王主管")
+    login(page, live_server, "boss")
+    page.goto(f"{live_server.url}/policies/X2.escalation/edit/")
+    table = page.locator("#ladder-table")
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr").first.locator("select").first).to_have_value("access_decision")
+    text = table.inner_text()
+    assert "role:" not in text
+    assert "department_head" not in text
+    expect(page.locator("textarea")).to_have_count(0)  # no raw JSON
+    screenshot(page, "policy-ladders")
