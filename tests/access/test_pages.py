@@ -75,6 +75,13 @@ PAGES = [
 ]
 CASES = [(page, role) for page in PAGES for role in ROLES]
 
+# Pages reached from a menu page (not menu entries themselves), with their URL arguments.
+SUB_PAGES = [
+    (Page("policies:edit", roles("admin")), {"key": "K5.close"}),  # issue 13.6: the policy editor
+    (Page("policies:history", STAFF), {"key": "K7.limits"}),  # a policy's changes, old → new
+]
+SUB_CASES = [(page, kwargs, role) for page, kwargs in SUB_PAGES for role in ROLES]
+
 
 def _client(role: str, make_user: Any) -> Client:
     client = Client()
@@ -98,6 +105,19 @@ def test_page_matrix(page: Page, role: str, make_user: Any) -> None:
     else:
         assert response.status_code in (403, 404)
         assert f'href="{url}"' not in response.content.decode()  # the menu does not offer it either
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "kwargs", "role"), SUB_CASES, ids=[f"{p.url_name}-{r}" for p, _k, r in SUB_CASES])
+def test_sub_page_matrix(page: Page, kwargs: dict[str, str], role: str, make_user: Any) -> None:
+    url = reverse(page.url_name, kwargs=kwargs)
+    response = _client(role, make_user).get(url)
+    if role == ANON:
+        assert response.status_code == 302
+    elif role in page.allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (403, 404)
 
 
 @pytest.mark.django_db

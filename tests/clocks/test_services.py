@@ -151,7 +151,7 @@ def test_x2_a_derived_calendar_change_on_the_base_is_seen_by_the_sweep(subject, 
     assert clocks_recompute_stale(at=at("2025-11-27 12:00")) == 0
 
 
-def test_x2_a_policy_change_reaches_running_clocks_through_the_sweep(subject, lunch_calendar, make_user, actor_of):
+def test_x2_a_policy_change_reaches_running_clocks_only_when_it_asks_to(subject, lunch_calendar, make_user, actor_of):
     from aftersales.clocks.sweep import clocks_recompute_stale
     from aftersales.policies.services import policy_set
 
@@ -177,10 +177,19 @@ def test_x2_a_policy_change_reaches_running_clocks_through_the_sweep(subject, lu
         started_at=at("2025-11-27 11:00"),
     )
     stopped = clock_stop(clock=stopped, at=at("2025-11-27 12:00"))
-    policy_set(actor=actor_of(make_user("admin", username="boss")), key="C3.decide_within", value=4, note="测试")
-    assert clocks_recompute_stale(at=at("2025-11-27 12:00")) == 1
+    boss = actor_of(make_user("admin", username="boss"))
+    # a change that does not ask: the running clock keeps the value it started with (0020)
+    policy_set(actor=boss, key="C3.decide_within", value=6, note="测试")
+    assert clocks_recompute_stale(at=at("2025-11-27 12:00")) == 0
+    clock.refresh_from_db()
+    assert (clock.target_amount, clock.due_at, clock.policy_version) == (8, at("2025-11-28 11:00"), 0)
+    # a change that asks: in force now, so the running clock moves at once
+    version = policy_set(actor=boss, key="C3.decide_within", value=4, note="测试", recompute_clocks=True)
     clock.refresh_from_db()
     assert (clock.target_amount, clock.due_at) == (4, at("2025-11-27 16:00"))
-    assert clock.policy_version == 1
+    assert clock.policy_version == 2
+    version.refresh_from_db()
+    assert version.clocks_recomputed_at is not None
+    assert clocks_recompute_stale(at=at("2025-11-27 12:00")) == 0  # applied once
     stopped.refresh_from_db()
     assert (stopped.target_amount, stopped.policy_version) == (8, 0)

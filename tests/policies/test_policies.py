@@ -1,6 +1,9 @@
 """Policies: SPEC defaults, versioned changes, validation, the administrator page."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.policies.models import PolicyVersion
@@ -24,8 +27,8 @@ def test_a3_change_creates_a_new_version_and_keeps_the_old(make_user, actor_of):
     assert (first.number, second.number) == (1, 2)
     assert policy_get("A3.warranty_months").value == 36
     assert policy_get("A3.warranty_months").version == 2
-    assert PolicyVersion.objects.get(number=1).values["C9.tiers"]["same_province"] == 3
-    assert PolicyVersion.objects.get(number=2).values["A3.warranty_months"] == 36
+    assert PolicyVersion.objects.get(number=1).values == {"A3.warranty_months": 36}
+    assert PolicyVersion.objects.get(number=2).values["C9.tiers"]["same_province"] == 2
 
 
 @pytest.mark.django_db
@@ -62,11 +65,11 @@ def test_policy_page_change_creates_version_and_shows_errors_in_chinese(client, 
     page = client.get("/policies/")
     assert page.status_code == 200
     assert "A3.warranty_months" in page.content.decode()
-    bad = client.post("/policies/A3.warranty_months/edit/", {"value": "abc", "note": "x"})
+    bad = client.post("/policies/A3.warranty_months/edit/", {"value": "abc", "note": "x", "action": "save"})
     assert bad.status_code == 200
-    assert "请输入" in bad.content.decode()
+    assert "整数" in bad.content.decode()
     assert PolicyVersion.objects.count() == 0
-    ok = client.post("/policies/A3.warranty_months/edit/", {"value": "36", "note": "新合同"})
+    ok = client.post("/policies/A3.warranty_months/edit/", {"value": "36", "note": "新合同", "action": "save"})
     assert ok.status_code == 302
     assert policy_get("A3.warranty_months").value == 36
 
@@ -82,26 +85,29 @@ def test_policy_api_read_and_change(api_as):
     refused = api_as("agent").put("policies/A3.warranty_months", {"value": 12})
     assert refused.status_code == 403
     assert policy_get("A3.warranty_months").value == 30
+    later = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    scheduled = admin.put("policies/A3.warranty_months", {"value": 36, "effective_from": later})
+    assert scheduled.status_code == 200
+    assert policy_get("A3.warranty_months").value == 30  # not before its time
+    stale = admin.put("policies/A3.warranty_months", {"value": 12, "expected_version": 1})
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "policy_changed_meanwhile"
 
 
 @pytest.mark.django_db
 def test_policy_page_changes_a_deadline_unit_and_shows_it_in_chinese(client, make_user):
-    import json
-
     from tests.conftest import PASSWORD
 
     make_user("admin", username="boss")
     client.login(username="boss", password=PASSWORD)
     assert "5 工作日" in client.get("/policies/").content.decode()  # K5.close default
 
-    bad = client.post("/policies/K5.close/edit/", {"value": '{"amount": 6, "unit": "weeks"}', "note": "001 §25"})
+    bad = client.post("/policies/K5.close/edit/", {"amount": "6", "unit": "weeks", "note": "001 §25", "action": "save"})
     assert bad.status_code == 200
-    assert "参数值无效" in bad.content.decode()
+    assert 'data-field-error="unit"' in bad.content.decode()
     assert PolicyVersion.objects.count() == 0
 
-    ok = client.post(
-        "/policies/K5.close/edit/", {"value": json.dumps({"amount": 6, "unit": "days"}), "note": "001 §25"}
-    )
+    ok = client.post("/policies/K5.close/edit/", {"amount": "6", "unit": "days", "note": "001 §25", "action": "save"})
     assert ok.status_code == 302
     assert policy_get("K5.close").value == {"amount": 6, "unit": "days"}
     assert "6 天" in client.get("/policies/").content.decode()

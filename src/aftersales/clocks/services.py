@@ -516,10 +516,12 @@ def clock_owner_set_for(
 
 
 @transaction.atomic
-def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
+def clock_recompute(*, clock: Clock, at: dt.datetime | None = None, reread_policy: bool = True) -> Clock:
     """Rebuild due_at/warn_at from the segments with the current calendar and policy values.
 
     Running and paused clocks only; stopped clocks keep the versions they were computed with.
+    `reread_policy=False` (a calendar change): keep the clock's own target and warning share, i.e. the
+    policy version it started with (docs/decisions/0020).
     Deterministic: the same segments, calendar and policy give the same answer twice.
     Rule: X2. Events: clock.recomputed (only when something changed).
     """
@@ -528,12 +530,13 @@ def clock_recompute(*, clock: Clock, at: dt.datetime | None = None) -> Clock:
     if clock.state == ClockState.STOPPED:
         return clock
     before = _computed(clock)
-    if clock.policy_key:
-        clock.target_amount, unit, clock.policy_version = policy_target(clock.policy_key)
+    if reread_policy and clock.policy_key:
+        clock.target_amount, unit, clock.policy_version = policy_target(clock.policy_key, at=at)
         clock.target_unit = unit or clock.target_unit
-    warn = policy_get(WARN_SHARE_KEY)
-    clock.warn_share = float(warn.value)
-    clock.policy_version = max(clock.policy_version, warn.version)
+    if reread_policy:
+        warn = policy_get(WARN_SHARE_KEY, at=at)
+        clock.warn_share = float(warn.value)
+        clock.policy_version = max(clock.policy_version, warn.version)
     cal = clock_calendar(clock.calendar_code)
     if cal is not None and _can(cal, clock):
         clock.target_seconds = target_seconds(cal, clock.started_at, clock.target_amount, clock.target_unit)
@@ -579,7 +582,7 @@ def clocks_recompute_for_calendar(code: str, *, limit: int | None = None) -> int
     )
     ids = list(qs.values_list("pk", flat=True)[:limit] if limit else qs.values_list("pk", flat=True))
     for pk in ids:
-        clock_recompute(clock=Clock(pk=pk))
+        clock_recompute(clock=Clock(pk=pk), reread_policy=False)
     return len(ids)
 
 

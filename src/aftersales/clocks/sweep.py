@@ -12,8 +12,10 @@ Escalation steps may raise the record a level and reassign it (`reassign_to`); t
 the record follows through the handler it registered with `register_escalation_handler`.
 
 Recompute: calendars and policies do not call into clocks; instead every sweep recomputes (in
-bounded batches) unstopped clocks whose calendar_version is older than their calendar's, or
-whose policy_version is older than the current policy version.
+bounded batches) unstopped clocks whose calendar_version is older than their calendar's (keeping
+their own policy values), and applies the policy changes now in force that asked to recompute the
+running clocks (clocks.policy_impact). Without that request running clocks keep the policy value they
+started with (docs/decisions/0020).
 """
 
 from __future__ import annotations
@@ -411,9 +413,9 @@ def _escalate(clock: SweptClock, step: dict[str, Any], chunk: _Chunk) -> None:
 
 
 def clocks_recompute_stale(*, limit: int = RECOMPUTE_BATCH, at: dt.datetime | None = None) -> int:
-    """Recompute up to `limit` unstopped clocks computed with an older calendar or policy version."""
+    """Recompute up to `limit` unstopped clocks computed with an older calendar version, then apply the
+    policy changes in force that asked to recompute the running clocks."""
     from aftersales.calendars.models import WorkCalendar
-    from aftersales.policies.selectors import policy_version_current
 
     live = [ClockState.RUNNING, ClockState.PAUSED]
     ids: list[int] = []
@@ -425,13 +427,10 @@ def clocks_recompute_stale(*, limit: int = RECOMPUTE_BATCH, at: dt.datetime | No
         )
         if len(ids) >= limit:
             break
-    current = policy_version_current()
-    if current is not None and len(ids) < limit:
-        ids += list(
-            Clock.objects.filter(state__in=live, policy_version__lt=current.number)
-            .exclude(pk__in=ids)
-            .values_list("pk", flat=True)[: limit - len(ids)]
-        )
     for pk in ids:
-        clock_recompute(clock=Clock(pk=pk), at=at)
+        clock_recompute(clock=Clock(pk=pk), at=at, reread_policy=False)
+    if len(ids) < limit:
+        from aftersales.clocks.policy_impact import clocks_recompute_policy_changes
+
+        return len(ids) + clocks_recompute_policy_changes(at=at)
     return len(ids)

@@ -45,7 +45,15 @@ def policy_set(request: HttpRequest, key: str, payload: PolicySetIn) -> object:
     if key not in POLICIES:
         raise NotFound()
     actor = actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
-    result = services.policy_set(actor=actor, key=key, value=payload.value, note=payload.note)
+    result = services.policy_set(
+        actor=actor,
+        key=key,
+        value=payload.value,
+        note=payload.note,
+        effective_from=payload.effective_from,
+        recompute_clocks=payload.recompute_clocks,
+        expected_version=payload.expected_version,
+    )
     if isinstance(result, PolicyVersion):
         return result
     return Status(

@@ -57,7 +57,8 @@ class Duration(BaseModel):
     """X2: a deadline with its unit (calendars.choices.DurationUnit), e.g. {"amount": 4, "unit": "working_hours"}.
 
     A clock started from such a policy takes both from it, so "8 working hours instead of 24 hours"
-    is one policy change; running clocks are recomputed with the new unit by the sweep.
+    is one policy change; running clocks keep what they started with unless the change asks to
+    recompute them (docs/decisions/0020).
     """
 
     model_config = ConfigDict(strict=True, extra="forbid")
@@ -102,6 +103,9 @@ class PolicyDef:
     label: Promise
     help: Promise
     unit: Promise | str = ""
+    # The form shape (policies.shapes): "" = inferred from the type's JSON schema, which covers integers,
+    # shares, booleans, lists, durations, tier tables, limit tables and escalation ladders.
+    shape: str = ""
 
     def validate(self, value: Any) -> Any:
         result = self.adapter.validate_python(value, strict=True)

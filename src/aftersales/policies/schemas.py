@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,10 @@ class PolicySetIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
     value: Any
     note: str = Field(default="", max_length=200)
+    # ISO 8601 with offset; absent = now. A later time makes the change take effect then (0020).
+    effective_from: Annotated[dt.datetime | None, Field(strict=False)] = None
+    recompute_clocks: bool = False  # recompute running clocks once the change is in force
+    expected_version: int | None = None  # the key's newest version the caller saw (409 when stale)
 
 
 class PolicyChangePendingOut(Schema):
