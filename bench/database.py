@@ -88,9 +88,7 @@ def meta_write(values: dict[str, Any]) -> None:
 # --- fast inserts ----------------------------------------------------------------------------
 
 
-def insert_rows(
-    model: Any, rows: Iterable[dict[str, Any]], *, batch: int = 10_000, raw: Sequence[str] = ()
-) -> int:
+def insert_rows(model: Any, rows: Iterable[dict[str, Any]], *, batch: int = 10_000, raw: Sequence[str] = ()) -> int:
     """INSERT rows (dicts by field attname, ids included) with executemany (COPY on PostgreSQL),
     bypassing the ORM.
 

@@ -49,7 +49,8 @@ def _chain(make_user: Any) -> list[Event]:
 
 def _second_range_start() -> int:
     ranges = verify_ranges(2, 1)
-    assert len(ranges) == 2 and ranges[1][1] is None
+    assert len(ranges) == 2
+    assert ranges[1][1] is None
     return ranges[1][0]
 
 
@@ -68,7 +69,8 @@ def test_x3_ranges_cover_the_chain_once_the_last_open_ended(make_user):
     events = _chain(make_user)
     total = events[-1].seq
     ranges = verify_ranges(3, 1)
-    assert ranges[0][0] == 1 and ranges[-1][1] is None and len(ranges) == 3
+    assert len(ranges) == 3
+    assert (ranges[0][0], ranges[-1][1]) == (1, None)
     for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False):
         assert start == end + 1
     assert verify_ranges(2, total) == [(1, None)]  # too short for two workers of `total` each
@@ -135,9 +137,10 @@ def test_x3_a_stored_text_in_another_spelling_of_the_same_data_still_verifies(ma
     """The stored canonical text is hashed as it is; other spellings fall back to re-encoding."""
     events = _chain(make_user)
     victim = events[-3]
-    _sql("UPDATE core_event SET data = %s WHERE id = %s", ['{ "note": "备注",  "n": %d }' % victim.data["n"], victim.pk])
+    n = victim.data["n"]
+    _sql("UPDATE core_event SET data = %s WHERE id = %s", [f'{{ "note": "备注",  "n": {n} }}', victim.pk])
     assert _same_as_single_pass().ok
-    _sql("UPDATE core_event SET data = %s WHERE id = %s", ['{"n":%d,"note":"备注 "}' % victim.data["n"], victim.pk])
+    _sql("UPDATE core_event SET data = %s WHERE id = %s", [f'{{"n":{n},"note":"备注 "}}', victim.pk])
     report = _same_as_single_pass()
     assert (report.ok, report.event_id) == (False, victim.pk)
 
