@@ -16,7 +16,7 @@ from django.utils import translation
 from aftersales.accounts.models import Region
 from aftersales.core import events as core_events
 from aftersales.core.events import chain_verify, event_record, events_chain_pending, verify_ranges
-from aftersales.core.models import Event
+from aftersales.core.models import Event, EventChainHead
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +168,16 @@ def test_x3_ranges_verified_in_forked_processes_give_the_single_pass_report(make
     report = _same_as_single_pass(3)
     assert (report.ok, report.event_id, report.seq) == (False, victim.pk, victim.seq)
     assert "does not match its keyed hash" in report.reason
+
+
+@pytest.mark.parametrize("length", [1, 63, 64, 65, 200])
+def test_x3_keys_of_any_length_verify_and_catch_an_edit(make_user, settings, length):
+    """verify computes the HMAC from the key's pads itself: keys shorter, as long as, and longer
+    than SHA-256's block (hashed first) give the chaining side's hmac.new() result."""
+    settings.AFTERSALES_AUDIT_KEY = "k" * length
+    EventChainHead.objects.all().delete()  # chain everything under this key from the start
+    Event.objects.filter(seq__isnull=False)._raw_delete(Event.objects.db)
+    events = _chain(make_user)
+    assert _same_as_single_pass().ok
+    _sql("UPDATE core_event SET action = %s WHERE id = %s", ["test.forged", events[5].pk])
+    assert (_same_as_single_pass().event_id, chain_verify().ok) == (events[5].pk, False)

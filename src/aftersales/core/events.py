@@ -568,6 +568,19 @@ class _Walk:
     fault: tuple[str, tuple[Any, ...]] | None = None  # (kind, (id, action, occurred_at, seq))
 
 
+def _hmac_pads(key: bytes) -> tuple[Any, Any]:
+    """SHA-256 states after the key's inner and outer pads (RFC 2104), for HMACs made by copying them:
+    H(k ^ opad ‖ H(k ^ ipad ‖ m)) is hmac.new(key, m, sha256). Two hashlib copies an event cost about
+    half of hmac's copy(), whose Python wrapper runs per call (measured 3.7 µs against 6–7.5 µs)."""
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    return inner, outer
+
+
 def _walk(first_seq: int, last_seq: int | None) -> _Walk:
     """Recompute the keyed hash of every chained event with first_seq <= seq <= last_seq, in order.
 
@@ -578,8 +591,7 @@ def _walk(first_seq: int, last_seq: int | None) -> _Walk:
     exactly the canonical text that was hashed: every other part of the payload is a fixed-form JSON
     token, so the data text's place in the hashed bytes is fixed. jsonb (PostgreSQL) hands back its
     own spelling (keys by length, spaces), never the canonical one: re-encoded every time."""
-    key = audit_key()
-    keyed = hmac.new(key, digestmod=hashlib.sha256)
+    inner, outer = _hmac_pads(audit_key())
     text, iso, data_text = encode_basestring, _iso, _data_text  # locals: looked up 1M times
     stored_first = transaction.get_connection().vendor != "postgresql"
     compare = hmac.compare_digest
@@ -617,15 +629,20 @@ def _walk(first_seq: int, last_seq: int | None) -> _Walk:
             f'"rule":{text(rule)},"seq":{seq},"subject_id":{text(subject_id)},"subject_type":{text(subject_type)}}}'
         )
         digest = str(digest)
-        mac = keyed.copy()  # == event_mac(key, payload); the key's pads are hashed once, not per event
+        # == event_mac(key, payload): HMAC = H(outer pad ‖ H(inner pad ‖ payload)), both pads hashed once
+        mac = inner.copy()
         if stored_first and isinstance(data, str):
             mac.update(f"{head}{data}{tail}".encode())
-            if not compare(mac.hexdigest(), digest):  # not the canonical text: re-encode, hash again
-                mac = keyed.copy()
+            found = outer.copy()
+            found.update(mac.digest())
+            if not compare(found.hexdigest(), digest):  # not the canonical text: re-encode, hash again
+                mac = inner.copy()
                 mac.update(f"{head}{data_text(data)}{tail}".encode())
         else:
             mac.update(f"{head}{data_text(data)}{tail}".encode())
-        if not compare(mac.hexdigest(), digest):
+        found = outer.copy()
+        found.update(mac.digest())
+        if not compare(found.hexdigest(), digest):
             return _Walk(first, checked, prev, (_MAC, (event_id, action, occurred_at, seq)))
         prev = digest
         expected = seq + 1
