@@ -58,7 +58,7 @@ def _rows(count: int, first_id: int, seq: int, prev: str, actor_id: int) -> Iter
             "action": action,
             "rule": "S1",
             "policy_version": None,
-            "data": {"state": ["registered", "dispatched"], "n": i},
+            "data": data_text,  # stored as core.events writes it: the canonical text
             "seq": seq,
             "prev_hash": prev,
             "hash": digest,
@@ -84,7 +84,7 @@ def _load(total: int, ctx: Context) -> tuple[float, int]:
         head = EventChainHead.objects.select_for_update().filter(pk=1).first()
         prev, count = (head.last_hash, head.count) if head else ("0" * 64, 0)
         first_id = (Event.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-        insert_rows(Event, _rows(total - have, first_id, count, prev, ctx.actor.pk), batch=20_000)
+        insert_rows(Event, _rows(total - have, first_id, count, prev, ctx.actor.pk), batch=20_000, raw=["data"])
         last = _rows.last  # type: ignore[attr-defined]
         EventChainHead.objects.update_or_create(
             pk=1, defaults={"last_hash": last, "count": total, "mac": head_mac(audit_key(), total, last)}

@@ -88,13 +88,14 @@ def meta_write(values: dict[str, Any]) -> None:
 # --- fast inserts ----------------------------------------------------------------------------
 
 
-def insert_rows(model: Any, rows: Iterable[dict[str, Any]], *, batch: int = 10_000) -> int:
+def insert_rows(model: Any, rows: Iterable[dict[str, Any]], *, batch: int = 10_000, raw: Sequence[str] = ()) -> int:
     """INSERT rows (dicts by field attname, ids included) with executemany (COPY on PostgreSQL),
     bypassing the ORM.
 
     Fields a row leaves out get the field's default (callables evaluated once; "" for text
     fields without one, NULL for nullable ones), auto_now fields the current time. Values are converted like the ORM does
-    (get_db_prep_save) for the field types that need it.
+    (get_db_prep_save) for the field types that need it, except the attnames in `raw`, whose
+    values are written as they are (e.g. JSON text already encoded the way the app writes it).
     """
     from django.db import connection, models
     from django.utils import timezone
@@ -107,7 +108,7 @@ def insert_rows(model: Any, rows: Iterable[dict[str, Any]], *, batch: int = 10_0
         defaults[f.attname] = now if auto else f.get_default()  # "" for text, None when nullable
     converted = (models.DateField, models.TimeField, models.DecimalField, models.JSONField, models.UUIDField)
     preps = [
-        (f.attname, f.get_db_prep_save if isinstance(f, converted) else None) for f in fields
+        (f.attname, f.get_db_prep_save if isinstance(f, converted) and f.attname not in raw else None) for f in fields
     ]  # DateTimeField is a DateField
     qn = connection.ops.quote_name
     sql = (
