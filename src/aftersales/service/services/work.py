@@ -37,8 +37,8 @@ from aftersales.service.choices import (
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import PartUsed, ServiceRequest, WorkStep
 from aftersales.service.selectors import ENGINEER_ROLE
-from aftersales.service.services.notices import notice_request_dispatched, notice_request_signed
 from aftersales.service.services.common import request_lock, request_move, request_save, require_own_job
+from aftersales.service.services.notices import notice_request_dispatched, notice_request_signed
 
 # The clocks that stop when the customer has been answered, when the engineer is there, when solved.
 RESPOND_STOPS = (RequestState.BOOKED, RequestState.ON_SITE, RequestState.COMPLETED, RequestState.IN_DEPOT)
