@@ -30,7 +30,11 @@ def test_an_urgent_request_reaches_the_open_board_and_the_bell_without_a_reload(
     make_user("team_lead", username="lead1", display_name="赵组长", service_point_id=point.pk)
     make_user("engineer", username="eng1", display_name="张工", service_point_id=point.pk)
     customer = customer_create(
-        actor=agent, name="上海华东精密机械有限公司", phone="021-64001234", address="上海市闵行区申富路 88 号", region_id=region.pk
+        actor=agent,
+        name="上海华东精密机械有限公司",
+        phone="021-64001234",
+        address="上海市闵行区申富路 88 号",
+        region_id=region.pk,
     )
     unit = UnitFactory(
         customer=customer,

@@ -37,7 +37,8 @@ def test_a_6000_yuan_compensation_waits_in_the_gms_bell_and_the_decision_in_the_
 
     waiting = _told("gm")[before["gm"] :]
     assert len(waiting) == 1
-    assert complaint.number in waiting[0].title and waiting[0].title.startswith("待您审批")
+    assert complaint.number in waiting[0].title
+    assert waiting[0].title.startswith("待您审批")
     assert waiting[0].body.startswith("李部长 请您审批")
     assert waiting[0].url == "/approvals/"
     for other in ("vp", "sales_manager", "agent", "cs_manager"):
@@ -47,7 +48,8 @@ def test_a_6000_yuan_compensation_waits_in_the_gms_bell_and_the_decision_in_the_
     client = Client()
     client.force_login(staff["gm"].user)
     page = client.get("/").content.decode()
-    assert 'data-queue="approvals"' in page and 'data-count="1"' in page
+    assert 'data-queue="approvals"' in page
+    assert 'data-count="1"' in page
 
     from aftersales.approvals.models import Approval
 

@@ -64,7 +64,8 @@ def test_an_urgent_request_tells_the_team_lead_of_its_service_point_only(
     told = _told("lead_sh")
     assert len(told) == 1
     assert request.number in told[0].title
-    assert "紧急" in told[0].title and request.customer.name in told[0].title
+    assert "紧急" in told[0].title
+    assert request.customer.name in told[0].title
     assert told[0].url == "/service/board/"
     assert _told("lead_bj") == []  # another point's lead
     assert _told("lead1") == []  # a lead attached to no point: this point has its own
@@ -100,14 +101,19 @@ def test_dispatch_tells_the_engineer_and_a_reassignment_both_engineers(staff, ne
     assert len(told) == 1
     assert request.number in told[0].title
     assert told[0].url == f"/service/engineer/{request.number}/"
-    assert told[0].body.startswith("陈组长 派给您") and "lead1" not in told[0].body  # display names
-    assert _told("eng2") == [] and _told("lead1") == [] and _told("agent1") == []
+    assert told[0].body.startswith("陈组长 派给您")
+    assert "lead1" not in told[0].body
+    assert _told("eng2") == []
+    assert _told("lead1") == []
+    assert _told("agent1") == []
 
     services.service_request_dispatch(actor=staff["team_lead"], number=request.number, engineer="eng2")
 
-    assert len(_told("eng2")) == 1 and "改派" in _told("eng2")[0].title
+    assert len(_told("eng2")) == 1
+    assert "改派" in _told("eng2")[0].title
     relieved = _told("eng1")
-    assert len(relieved) == 2 and "改派" in relieved[1].title
+    assert len(relieved) == 2
+    assert "改派" in relieved[1].title
 
 
 @pytest.mark.django_db
