@@ -203,3 +203,21 @@ def test_the_dispatch_board_polls_its_waiting_list(staff, day, settings):
     assert re.search(
         r'id="board-live" data-live hx-get="/service/board/" hx-trigger="every 7s" hx-select="#board-live"', page
     )
+
+
+@pytest.mark.django_db
+def test_the_queues_cost_a_fixed_number_of_queries_whatever_the_rows(staff, day, new_request):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            home_queues(staff["team_lead"])
+        return len(captured)
+
+    before = queries()
+    for _ in range(3):
+        new_request(priority="urgent")
+
+    assert queries() == before  # one COUNT per figure, no query per row
+    assert before <= 14
