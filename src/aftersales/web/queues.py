@@ -93,7 +93,7 @@ def _my_jobs(actor: Actor, now: dt.datetime) -> Queue:
         jobs,
         _url("service:engineer_jobs"),
         tone="danger" if breached else ("warning" if at_risk else _tone(jobs, busy="primary")),
-        hint="，".join(hints),
+        hint=" · ".join(hints),
         icon="phone",
     )
 
