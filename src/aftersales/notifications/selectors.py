@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from aftersales.accounts.models import User
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
-from aftersales.notifications.models import Notification
+from aftersales.notifications.models import Notification, NotificationPreference
 
 
 def notification_list(actor: Actor) -> QuerySet[Notification]:
@@ -44,3 +44,9 @@ def users_to_tell(*, roles: list[str], service_point_id: int | None) -> list[Any
             return here
     unattached = list(holders.filter(service_point__isnull=True))
     return unattached or list(holders)
+
+
+def notification_email_wanted(user: Any) -> bool:
+    """Whether the user is e-mailed as well as told in the bell (the default: yes)."""
+    pref = NotificationPreference.objects.filter(user_id=user.pk).first()
+    return pref.email if pref is not None else True

@@ -75,7 +75,7 @@ def notifications_send(drafts: Sequence[NotificationDraft]) -> list[Notification
     per_draft = [
         {u.pk: u for u in draft.users if u is not None and getattr(u, "pk", None) and u.is_active} for draft in drafts
     ]
-    bell_only = _bell_only({pk for distinct in per_draft for pk in distinct})
+    bell_only = _bell_only({pk for distinct in per_draft for pk, u in distinct.items() if u.email})
     for draft, distinct in zip(drafts, per_draft, strict=True):
         rows += [
             Notification(user=u, title=str(draft.title)[:200], body=str(draft.body), url=draft.url, rule=draft.rule)
@@ -113,12 +113,6 @@ def notification_mark_read(*, actor: Actor, notification_id: int | None = None) 
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
-
-
-def notification_email_wanted(user: Any) -> bool:
-    """Whether the user is e-mailed as well as told in the bell (the default: yes)."""
-    pref = NotificationPreference.objects.filter(user_id=user.pk).first()
-    return pref.email if pref is not None else True
 
 
 @transaction.atomic

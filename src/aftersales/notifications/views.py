@@ -10,12 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.selectors import actor_for
-from aftersales.notifications.selectors import bell_context, notification_list
-from aftersales.notifications.services import (
-    notification_email_wanted,
-    notification_mark_read,
-    notification_preference_set,
-)
+from aftersales.notifications.selectors import bell_context, notification_email_wanted, notification_list
+from aftersales.notifications.services import notification_mark_read, notification_preference_set
 
 
 @require_GET
