@@ -77,11 +77,18 @@ def _running() -> QuerySet[Clock]:
 
 
 def _my_jobs(actor: Actor, now: dt.datetime) -> Queue:
-    # sr_engineer_idx (engineer, open, visit_at); the clocks by clocks_clock.owner_id (the FK's index).
-    jobs = _count(service_selectors.engineer_jobs(actor))
-    mine = _running().filter(owner_id=actor.pk, subject_type=REQUEST_TYPE)
-    breached = _distinct_subjects(mine.filter(due_at__lte=now))
-    at_risk = _distinct_subjects(mine.filter(warn_at__lte=now, due_at__gt=now))
+    # sr_engineer_idx (engineer, open, visit_at) for the jobs (at most CAP + 1 ids).
+    ids = [str(pk) for pk in service_selectors.engineer_jobs(actor).order_by().values_list("pk", flat=True)[: CAP + 1]]
+    jobs = len(ids)
+    # Every clock of the jobs (a few each), sorted out here: with no `state` term the query stays on
+    # clock_subject_idx (subject_type, subject_id) rather than a range over everybody's running clocks.
+    rows = Clock.objects.filter(subject_type=REQUEST_TYPE, subject_id__in=ids).values_list(
+        "subject_id", "state", "due_at", "warn_at"
+    )
+    clocks = [(sid, due, warn) for sid, state, due, warn in (rows if ids else []) if state == ClockState.RUNNING]
+    late = {sid for sid, due, _warn in clocks if due is not None and due <= now}
+    breached = len(late)
+    at_risk = len({sid for sid, due, warn in clocks if sid not in late and warn is not None and warn <= now})
     hints = []
     if breached:
         hints.append(ngettext("%(n)s overdue", "%(n)s overdue", breached) % {"n": breached})
