@@ -45,6 +45,7 @@ class Config:
     email_from: str
     web_workers: int
     web_threads: int
+    live_refresh_seconds: int
     periodic: bool
     signin_lockout: bool
     signin_failures: int
@@ -105,6 +106,8 @@ def load() -> Config:
         email_from=os.environ.get("AFTERSALES_EMAIL_FROM") or "aftersales@localhost",
         web_workers=int(os.environ.get("AFTERSALES_WEB_WORKERS") or 2),
         web_threads=int(os.environ.get("AFTERSALES_WEB_THREADS") or 8),
+        # How often the bell, the home queues and the dispatch board poll the server (htmx, seconds).
+        live_refresh_seconds=max(5, int(os.environ.get("AFTERSALES_LIVE_REFRESH_SECONDS") or 30)),
         # Off only for measurements (bench) that must not run the sweep or daily jobs in the server.
         periodic=_bool("AFTERSALES_PERIODIC", True),
         # Sign-in throttling (django-axes): security settings, not regulation values. Off only for

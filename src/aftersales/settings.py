@@ -260,6 +260,8 @@ AFTERSALES_COMPANY_ADDRESS = CONFIG.company_address  # printed on the forms (S11
 AFTERSALES_COMPANY_PHONE = CONFIG.company_phone
 AFTERSALES_WEB_WORKERS = CONFIG.web_workers
 AFTERSALES_WEB_THREADS = CONFIG.web_threads
+# The bell, the home queues and the dispatch board poll every N seconds (htmx; docs/decisions/0016).
+AFTERSALES_LIVE_REFRESH_SECONDS = CONFIG.live_refresh_seconds
 AFTERSALES_BENCH_FLOOR = CONFIG.bench_floor
 
 # The event chain (X3, docs/decisions/0009): HMAC key from outside the database; how events are chained.

@@ -131,3 +131,23 @@ def test_each_menu_offers_exactly_the_declared_pages(role: str, make_user: Any) 
 def test_page_declarations_name_known_roles_once() -> None:
     assert all(page.allowed <= EVERYONE and page.allowed for page in PAGES)
     assert len({page.url_name for page in PAGES}) == len(PAGES)
+
+
+# Pages outside the menus that htmx polls (issue 13, point 3): every signed-in user may ask for them
+# (their content is the user's own: the bell's unread count, the home page's queues, none for a
+# portal user); an anonymous visitor is sent to the sign-in page.
+POLLED = [Page("web:home_queues", EVERYONE), Page("notifications:bell", EVERYONE)]
+POLLED_CASES = [(page, role) for page in POLLED for role in ROLES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "role"), POLLED_CASES, ids=[f"{p.url_name}-{r}" for p, r in POLLED_CASES])
+def test_polled_page_matrix(page: Page, role: str, make_user: Any) -> None:
+    url = reverse(page.url_name)
+    response = _client(role, make_user).get(url)
+    if role == ANON:
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse(settings.LOGIN_URL)}?next={url}"
+    else:
+        assert response.status_code == 200
+        assert "<nav" not in response.content.decode()  # the fragment alone, never a whole page

@@ -39,7 +39,7 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import Subject, event_record
 from aftersales.core.workflow import transition
-from aftersales.notifications.services import notify_users
+from aftersales.notifications.services import notification_language, notify_users
 
 __all__ = [
     "LIMITS_KEY",
@@ -237,21 +237,27 @@ def _notify_deciders(approval: Approval) -> None:
     users = approval_deciders(approval)
     if not users:
         return
-    notify_users(
-        users=users,
-        title=_("Approval waiting: %(record)s") % {"record": approval.subject_label},
-        body=str(approval.explanation.get("text", "")),
-        url=reverse("approvals:approval_queue"),
-        rule=approval.rule,
-    )
+    with notification_language():
+        notify_users(
+            users=users,
+            title=_("Approval waiting: %(record)s") % {"record": approval.subject_label},
+            body=_("%(who)s asks for your decision. %(why)s")
+            % {"who": approval.requested_by, "why": approval.explanation.get("text", "")},
+            url=reverse("approvals:approval_queue"),
+            rule=approval.rule,
+        )
 
 
 def _notify_requester(approval: Approval) -> None:
     """The requester learns the decision: bell and e-mail (on commit)."""
-    if approval.state == ApprovalState.APPROVED:
-        title = _("Approved: %(record)s") % {"record": approval.subject_label}
-    else:
-        title = _("Refused: %(record)s") % {"record": approval.subject_label}
-    notify_users(
-        users=[approval.requested_by], title=title, body=approval.decision_note, url=_url(approval), rule=approval.rule
-    )
+    with notification_language():
+        values = {"record": approval.subject_label, "who": approval.decided_by, "note": approval.decision_note}
+        if approval.state == ApprovalState.APPROVED:
+            title = _("Approved: %(record)s") % values
+            body = _("%(who)s approved it. %(note)s") % values
+        else:
+            title = _("Refused: %(record)s") % values
+            body = _("%(who)s refused it. %(note)s") % values
+        notify_users(
+            users=[approval.requested_by], title=title, body=body.strip(), url=_url(approval), rule=approval.rule
+        )

@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "aftersales.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from aftersales.notifications import events  # noqa: F401 — registers the timeline labels

@@ -27,3 +27,22 @@ class Notification(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(BaseModel):
+    """How a user wants to be told: the bell always; e-mail too unless they turned it off."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(_("also by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'e-mail' if self.email else 'bell only'}"

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aftersales.core.access import Actor
-from aftersales.notifications.models import Notification
+from aftersales.core.errors import PermissionDenied
+from aftersales.core.events import event_record
+from aftersales.notifications import events
+from aftersales.notifications.models import Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,24 @@ def _mail_all(messages: list[tuple[str, str, list[str]]]) -> None:
         log.exception("notification e-mail to %s failed", sorted({a for _s, _b, to in messages for a in to}))
 
 
+def _bell_only(user_ids: set[Any]) -> set[Any]:
+    """The users among `user_ids` who turned e-mail off (one query; nobody has a row by default)."""
+    if not user_ids:
+        return set()
+    return set(
+        NotificationPreference.objects.filter(user_id__in=user_ids, email=False).values_list("user_id", flat=True)
+    )
+
+
+def _with_link(body: str, url: str) -> str:
+    """The e-mail's text: the message and, when there is one, the link to the record."""
+    if not url:
+        return body
+    origins = list(getattr(settings, "CSRF_TRUSTED_ORIGINS", []) or [])
+    base = str(origins[0]).rstrip("/") if origins else ""  # the site's address when it is configured
+    return f"{body}\n\n{base}{url}".strip()
+
+
 def notifications_send(drafts: Sequence[NotificationDraft]) -> list[Notification]:
     """One bell notification per distinct user of each draft; the e-mails after commit, over one connection.
 
@@ -50,19 +72,30 @@ def notifications_send(drafts: Sequence[NotificationDraft]) -> list[Notification
     """
     rows: list[Notification] = []
     mails: list[tuple[str, str, list[str]]] = []
-    for draft in drafts:
-        distinct = {u.pk: u for u in draft.users if u is not None and getattr(u, "pk", None) and u.is_active}
+    per_draft = [
+        {u.pk: u for u in draft.users if u is not None and getattr(u, "pk", None) and u.is_active} for draft in drafts
+    ]
+    bell_only = _bell_only({pk for distinct in per_draft for pk, u in distinct.items() if u.email})
+    for draft, distinct in zip(drafts, per_draft, strict=True):
         rows += [
             Notification(user=u, title=str(draft.title)[:200], body=str(draft.body), url=draft.url, rule=draft.rule)
             for u in distinct.values()
         ]
-        recipients = sorted({u.email for u in distinct.values() if u.email})
+        recipients = sorted({u.email for u in distinct.values() if u.email and u.pk not in bell_only})
         if recipients:
-            mails.append((str(draft.title), str(draft.body), recipients))
+            mails.append((str(draft.title), _with_link(str(draft.body), draft.url), recipients))
     rows = Notification.objects.bulk_create(rows)
     if mails:
         transaction.on_commit(lambda: _mail_all(mails))
     return rows
+
+
+@contextmanager
+def notification_language() -> Iterator[None]:
+    """Write the texts of notifications in the site's language (Chinese first), whoever's request
+    triggers them: they are stored, and read later by someone else."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def notify_users(
@@ -80,3 +113,17 @@ def notification_mark_read(*, actor: Actor, notification_id: int | None = None) 
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preference_set(*, actor: Actor, email: bool) -> NotificationPreference:
+    """The actor's own choice: bell only, or bell and e-mail. Audited."""
+    if actor.pk is None:
+        raise PermissionDenied()
+    pref, _created = NotificationPreference.objects.select_for_update().get_or_create(user_id=actor.pk)
+    if pref.email != email:
+        before = pref.email
+        pref.email = email
+        pref.save(update_fields=["email", "updated_at"])
+        event_record(subject=pref.user, action=events.PREFERENCE_CHANGED, actor=actor, data={"email": [before, email]})
+    return pref

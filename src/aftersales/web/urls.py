@@ -5,5 +5,6 @@ from aftersales.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("queues/", views.home_queues_panel, name="home_queues"),
     path("audit/", views.audit, name="audit"),
 ]

@@ -1,4 +1,4 @@
-"""{% notification_bell %}: the navbar bell with the unread count."""
+"""{% notification_bell %}: the navbar bell with the unread count (it polls itself: bell_context)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from typing import Any
 
 from django import template
 
-from aftersales.accounts.selectors import actor_for
-from aftersales.notifications.selectors import notification_unread_count
+from aftersales.notifications.selectors import bell_context
 
 register = template.Library()
 
@@ -15,5 +14,4 @@ register = template.Library()
 @register.inclusion_tag("notifications/_bell.html", takes_context=True)
 def notification_bell(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
-    user = getattr(request, "user", None)
-    return {"unread": notification_unread_count(actor_for(user)) if user is not None else 0}
+    return bell_context(getattr(request, "user", None))

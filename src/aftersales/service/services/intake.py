@@ -40,6 +40,7 @@ from aftersales.service import events
 from aftersales.service.choices import Channel, Priority, ServiceKind
 from aftersales.service.models import ServiceRequest
 from aftersales.service.selectors import repeat_candidate
+from aftersales.service.services.notices import notice_request_registered
 
 REGISTER_FIELDS = [
     "customer",
@@ -237,6 +238,7 @@ def service_request_create(
             policies=clock_policies,
             calendar=calendar,
         )
+        notice_request_registered(request, by=actor.user)  # S7: an urgent one → the point's team lead
     # The API body of a request just registered: no steps, parts, approvals, tasks or quotes yet,
     # and the clocks are the ones just started.
     for relation in ("steps", "parts", "tasks", "quotes"):

@@ -38,6 +38,7 @@ from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import PartUsed, ServiceRequest, WorkStep
 from aftersales.service.selectors import ENGINEER_ROLE
 from aftersales.service.services.common import request_lock, request_move, request_save, require_own_job
+from aftersales.service.services.notices import notice_request_dispatched, notice_request_signed
 
 # The clocks that stop when the customer has been answered, when the engineer is there, when solved.
 RESPOND_STOPS = (RequestState.BOOKED, RequestState.ON_SITE, RequestState.COMPLETED, RequestState.IN_DEPOT)
@@ -71,7 +72,8 @@ def service_request_dispatch(
     actor.require_perm("service.dispatch_servicerequest")
     request = request_lock(actor, number, expected_version)
     user = _engineer(engineer)
-    before = request.engineer.username if request.engineer else None
+    previous = request.engineer
+    before = previous.username if previous else None
     to = RequestState.DISPATCHED
     request.engineer = user
     request.dispatched_at = timezone.now()
@@ -85,6 +87,8 @@ def service_request_dispatch(
         fields=("engineer", "dispatched_at"),
     )
     clock_owner_set_for(subject=request, owner=user, actor=actor)
+    if previous is None or previous.pk != user.pk:
+        notice_request_dispatched(request, by=actor.user, previous=previous)
     return request
 
 
@@ -420,6 +424,7 @@ def service_request_sign_off(
         data={"signed_by": request.signed_by_name, "signature_bytes": len(png)},
         fields=("signature_png", "signed_by_name", "signed_at"),
     )
+    notice_request_signed(request)  # S11: the manager countersigns next
     return request
 
 

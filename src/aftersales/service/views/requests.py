@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -510,6 +511,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
             "approvals": list(selectors.approval_pending_list(actor)[:100]),
             "tasks": list(selectors.task_open_list(actor)[:100]),
             "error": error,
+            "refresh_seconds": settings.AFTERSALES_LIVE_REFRESH_SECONDS,  # the board polls itself (htmx)
         },
         status=status,
     )

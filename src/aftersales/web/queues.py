@@ -1,0 +1,293 @@
+"""The home page's work queues (issue 13): per role, what waits for the user, counted.
+
+Each queue is shown only to those who work it (their rights, accounts/permissions.py) and links to
+the list that shows exactly its rows (the same selector, the same filter). Every count is one
+indexed COUNT over at most CAP + 1 rows (`SELECT COUNT(*) FROM (… LIMIT 1000)`), so a queue of a
+million rows costs what a queue of a thousand does; above CAP the page shows "999+". The indexes
+each count relies on are named next to it (docs/decisions/0016-work-queues-and-hand-offs.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from aftersales.approvals.selectors import MINE_WAITING, approval_list
+from aftersales.clocks.choices import ClockState
+from aftersales.clocks.models import Clock
+from aftersales.complaints.choices import ComplaintState
+from aftersales.complaints.selectors import complaint_list, task_list
+from aftersales.core.access import Actor
+from aftersales.service import selectors as service_selectors
+from aftersales.service.choices import Priority, RequestState
+
+CAP = 999
+REQUEST_TYPE = "service.servicerequest"
+COMPLAINT_TYPE = "complaints.complaint"
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One tile of the panel: how many rows wait, how urgent (tone), where they are listed."""
+
+    key: str
+    label: Promise
+    count: int
+    url: str
+    tone: str = "secondary"  # danger (overdue / urgent), warning (waiting, at risk), primary, secondary (empty)
+    hint: str = ""
+    icon: str = "inbox"
+
+    @property
+    def shown(self) -> str:
+        return f"{CAP}+" if self.count > CAP else str(self.count)
+
+
+def _count(qs: QuerySet[Any]) -> int:
+    """COUNT(*) over at most CAP + 1 rows, ordering dropped (one indexed range scan)."""
+    return qs.order_by()[: CAP + 1].count()
+
+
+def _distinct_subjects(qs: QuerySet[Clock]) -> int:
+    return qs.order_by().values("subject_id").distinct()[: CAP + 1].count()
+
+
+def _url(name: str, **params: Any) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _tone(count: int, *, danger: bool = False, busy: str = "warning") -> str:
+    if danger:
+        return "danger"
+    return busy if count else "secondary"
+
+
+def _running() -> QuerySet[Clock]:
+    return Clock.objects.filter(state=ClockState.RUNNING)
+
+
+def _my_jobs(actor: Actor, now: dt.datetime) -> Queue:
+    # sr_engineer_idx (engineer, open, visit_at) for the jobs (at most CAP + 1 ids).
+    ids = [str(pk) for pk in service_selectors.engineer_jobs(actor).order_by().values_list("pk", flat=True)[: CAP + 1]]
+    jobs = len(ids)
+    # Every clock of the jobs (a few each), sorted out here: with no `state` term the query stays on
+    # clock_subject_idx (subject_type, subject_id) rather than a range over everybody's running clocks.
+    rows = Clock.objects.filter(subject_type=REQUEST_TYPE, subject_id__in=ids).values_list(
+        "subject_id", "state", "due_at", "warn_at"
+    )
+    clocks = [(sid, due, warn) for sid, state, due, warn in (rows if ids else []) if state == ClockState.RUNNING]
+    late = {sid for sid, due, _warn in clocks if due is not None and due <= now}
+    breached = len(late)
+    at_risk = len({sid for sid, due, warn in clocks if sid not in late and warn is not None and warn <= now})
+    hints = []
+    if breached:
+        hints.append(ngettext("%(n)s overdue", "%(n)s overdue", breached) % {"n": breached})
+    if at_risk:
+        hints.append(ngettext("%(n)s at risk", "%(n)s at risk", at_risk) % {"n": at_risk})
+    return Queue(
+        "my_jobs",
+        _("My jobs"),
+        jobs,
+        _url("service:engineer_jobs"),
+        tone="danger" if breached else ("warning" if at_risk else _tone(jobs, busy="primary")),
+        hint=" · ".join(hints),
+        icon="phone",
+    )
+
+
+def _dispatch(actor: Actor, now: dt.datetime) -> list[Queue]:
+    # sr_board_idx (open, state, carried_over_on, received_at): both counts are ranges of it.
+    carried_qs, new_qs = service_selectors.dispatch_board_queries(actor)
+    new = _count(new_qs)
+    urgent = _count(new_qs.filter(priority=Priority.URGENT)) if new else 0
+    carried = _count(carried_qs)
+    board = _url("service:board")
+    return [
+        Queue(
+            "to_dispatch",
+            _("To dispatch"),
+            new,
+            board,
+            tone=_tone(new, danger=urgent > 0),
+            hint=ngettext("%(n)s urgent", "%(n)s urgent", urgent) % {"n": urgent} if urgent else "",
+            icon="kanban",
+        ),
+        Queue(
+            "carried_over",
+            _("Carried over from an earlier day"),
+            carried,
+            board,
+            tone=_tone(carried, danger=carried > 0),
+            icon="hourglass-split",
+        ),
+    ]
+
+
+def _countersign(actor: Actor) -> Queue:
+    # sr_board_idx (open, state): the signed requests are one range of it.
+    qs = service_selectors.service_request_scope(actor).filter(open__in=[True], state=RequestState.SIGNED)
+    n = _count(qs)
+    return Queue(
+        "to_countersign",
+        _("To countersign"),
+        n,
+        _url("service:request_list", state=RequestState.SIGNED),
+        tone=_tone(n),
+        icon="pen",
+    )
+
+
+def _approvals(actor: Actor) -> Queue | None:
+    if actor.has_perm("approvals.view_approval"):
+        # approvals: pending ones by role/right (small table; approval_state_idx where present).
+        n = _count(approval_list(actor, mine=MINE_WAITING))
+        return Queue(
+            "approvals",
+            _("Approvals waiting for me"),
+            n,
+            _url("approvals:approval_queue"),
+            tone=_tone(n),
+            icon="check2-square",
+        )
+    if actor.has_perm("service.approve_servicerequest") and actor.has_perm("service.dispatch_servicerequest"):
+        n = _count(service_selectors.approval_pending_list(actor))
+        return Queue(
+            "approvals", _("Approvals waiting for me"), n, _url("service:board"), tone=_tone(n), icon="check2-square"
+        )
+    return None
+
+
+def _overdue(actor: Actor, now: dt.datetime) -> list[Queue]:
+    """Records with a running clock past due, and (hint) those with one past its warning time.
+
+    clock_state_due_idx (state, due_at) for the overdue range; clocks_clock.warn_at's index for the
+    at-risk one. The count is of distinct records: the list (?overdue=on) shows one row per record."""
+    out = []
+    running = _running()
+    for key, subject_type, perm, label, url in (
+        (
+            "requests_overdue",
+            REQUEST_TYPE,
+            "service.view_servicerequest",
+            _("Requests overdue"),
+            "service:request_list",
+        ),
+        (
+            "complaints_overdue",
+            COMPLAINT_TYPE,
+            "complaints.view_complaint",
+            _("Complaints overdue"),
+            "complaints:complaint_list",
+        ),
+    ):
+        if not actor.has_perm(perm):
+            continue
+        clocks = running.filter(subject_type=subject_type)
+        n = _distinct_subjects(clocks.filter(due_at__lte=now))
+        at_risk = _distinct_subjects(clocks.filter(warn_at__lte=now, due_at__gt=now))
+        out.append(
+            Queue(
+                key,
+                label,
+                n,
+                _url(url, overdue="on"),
+                tone=_tone(n, danger=n > 0),
+                hint=ngettext("%(n)s more at risk", "%(n)s more at risk", at_risk) % {"n": at_risk} if at_risk else "",
+                icon="alarm",
+            )
+        )
+    return out
+
+
+def _complaints(actor: Actor) -> list[Queue]:
+    # complaint_state_idx (state, received_at).
+    out = []
+    if actor.has_perm("complaints.handle_complaint"):
+        n = _count(complaint_list(actor, state=ComplaintState.REGISTERED))
+        out.append(
+            Queue(
+                "complaints_to_contact",
+                _("Complaints to contact"),
+                n,
+                _url("complaints:complaint_list", state=ComplaintState.REGISTERED),
+                tone=_tone(n),
+                icon="megaphone",
+            )
+        )
+    if actor.has_perm("complaints.head_complaint"):
+        n = _count(complaint_list(actor, state=ComplaintState.ESCALATED))
+        out.append(
+            Queue(
+                "complaints_escalated",
+                _("Complaints escalated to me"),
+                n,
+                _url("complaints:complaint_list", state=ComplaintState.ESCALATED),
+                tone=_tone(n),
+                icon="arrow-up-circle",
+            )
+        )
+    return out
+
+
+def _followup(actor: Actor, now: dt.datetime) -> Queue:
+    # complaint_task_assignee_idx (assignee, done_at).
+    qs = task_list(actor, mine=True, open_only=True)
+    n = _count(qs)
+    late = _count(qs.filter(due_at__lte=now)) if n else 0
+    return Queue(
+        "followup_due",
+        _("Callbacks and follow-up tasks"),
+        n,
+        _url("complaints:task_list"),
+        tone=_tone(n, danger=late > 0),
+        hint=ngettext("%(n)s overdue", "%(n)s overdue", late) % {"n": late} if late else "",
+        icon="telephone-outbound",
+    )
+
+
+def _depot(actor: Actor) -> Queue:
+    # sr_board_idx (open, state): `open__in` lets SQLite seek it (see dispatch_board_queries).
+    n = _count(service_selectors.depot_waiting_requests(actor).filter(open__in=[True]))
+    return Queue(
+        "depot_to_receive",
+        _("Units to receive at the depot"),
+        n,
+        _url("service:depot_register"),
+        tone=_tone(n),
+        icon="tools",
+    )
+
+
+def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
+    """The actor's queues, in the order of their working day. Nothing for a portal user."""
+    if not actor.is_authenticated or actor.has_role("customer"):
+        return []
+    now = now or timezone.now()
+    queues: list[Queue] = []
+    if actor.has_perm("service.work_servicerequest"):
+        queues.append(_my_jobs(actor, now))
+    if actor.has_perm("service.dispatch_servicerequest"):
+        queues += _dispatch(actor, now)
+    if actor.has_perm("service.close_servicerequest"):
+        queues.append(_countersign(actor))
+    approvals = _approvals(actor)
+    if approvals is not None:
+        queues.append(approvals)
+    if actor.has_perm("clocks.view_all_clocks"):
+        queues += _overdue(actor, now)
+    queues += _complaints(actor)
+    if actor.has_perm("complaints.view_followuptask") and actor.has_perm("complaints.change_followuptask"):
+        queues.append(_followup(actor, now))
+    if actor.has_perm("service.depot_servicerequest"):
+        queues.append(_depot(actor))
+    return queues
