@@ -74,7 +74,7 @@ QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=3, max_num=30, val
 
 
 class QuoteAcceptForm(StyledForm):
-    decided_by_name = forms.CharField(label=gettext_lazy("Decided by"), max_length=64)
+    decided_by_name = forms.CharField(label=gettext_lazy("Customer's name"), max_length=64)
     via = forms.ChoiceField(
         label=gettext_lazy("Decided how"),
         choices=[("onsite", gettext_lazy("Signed on site")), ("phone", gettext_lazy("By phone"))],
@@ -91,7 +91,7 @@ class QuoteAcceptForm(StyledForm):
 
 class QuoteDeclineForm(StyledForm):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
-    decided_by_name = forms.CharField(label=gettext_lazy("Decided by"), max_length=64, required=False)
+    decided_by_name = forms.CharField(label=gettext_lazy("Customer's name"), max_length=64, required=False)
     via = forms.ChoiceField(
         label=gettext_lazy("Decided how"),
         choices=[("phone", gettext_lazy("By phone")), ("onsite", gettext_lazy("In person on site"))],
