@@ -151,9 +151,7 @@ def test_b1_customer_accepts_and_signs_on_the_phone(staff, fee, paid_request):
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "过保修期" in page  # the charge is explained in plain words
     assert 'id="action-quote"' in page
-    response = client.post(
-        url, {"action": "quote", "quote-version": paid_request.version, "quote-labour_hours": "1.5"}
-    )
+    response = client.post(url, {"action": "quote", "quote-version": paid_request.version, "quote-labour_hours": "1.5"})
     assert response.status_code == 302
     quote = Quote.objects.get()
     assert (quote.state, quote.total, quote.lines.count()) == ("offered", D("571.00"), 1)
@@ -332,7 +330,8 @@ def test_fault5_finance_lists_outstanding_fees(staff, fee, paid_request, finance
     assert reverse("service:request_detail", args=[paid_request.number]) in body
     assert reverse("service:request_detail", args=[other.number]) in body
     only_due = client.get(reverse("service:fees_outstanding"), {"payment_state": "due"}).content.decode()
-    assert paid_request.number in only_due and other.number not in only_due
+    assert paid_request.number in only_due
+    assert f'data-number="{other.number}"' not in only_due
     # finance confirms the cash from the list; the row leaves it
     quote = Quote.objects.get(request=other, state="accepted")
     response = client.post(reverse("service:fees_outstanding"), {"number": quote.number})
@@ -367,9 +366,7 @@ def test_fault5_outstanding_fees_are_finance_only(staff, fee, paid_request):
 def _pdf_text(tmp_path: Path, pdf: bytes) -> str:
     path = tmp_path / "form.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_fault2_pickup_receipt_and_repair_tag_print_the_charging_type(tmp_path, staff, new_request, old_unit):

@@ -646,7 +646,6 @@ def _move_payment(
         field="payment_state",
         extra_update_fields=tuple(fields),
     )
-    request_save(request, [])
     event_record(
         subject=request,
         action=events.QUOTE_PAID,

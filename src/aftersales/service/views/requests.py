@@ -41,11 +41,11 @@ from aftersales.service.errors import ServiceErrorCode
 from aftersales.service.forms import (
     ActionForm,
     ApprovalDecideForm,
-    CashCollectForm,
     ApprovalRequestForm,
     ArriveForm,
     BookForm,
     CancelForm,
+    CashCollectForm,
     ChargingForm,
     CloseForm,
     CompleteForm,
@@ -368,7 +368,6 @@ ENGINEER_ACTIONS = (
     "decline_quote",
     "collect",
 )
-
 
 
 def _signature_data_url(sr: ServiceRequest) -> str:
