@@ -391,6 +391,24 @@ ENDPOINTS = [
         409,  # the right is checked first; there is no accepted quotation to charge
         body=lambda w: {"state": "collected", "amount": "100.00"},
     ),
+    Endpoint(  # B1: cash collected on site by the engineer (their own job) or recorded by finance
+        "service_request_cash_collected",
+        "post",
+        f"{SR}/cash-collected",
+        roles("cs_manager finance"),
+        409,  # there is no accepted quotation to charge
+        body=lambda w: {},
+        denied=ENGINEER_ONLY,  # the world's request is not the engineer's job
+    ),
+    Endpoint(  # B1: finance confirms the cash it received
+        "service_request_cash_received",
+        "post",
+        f"{SR}/cash-received",
+        roles("cs_manager finance"),
+        409,
+        body=lambda w: {},
+    ),
+    Endpoint("service_fees_outstanding", "get", "service-fees/outstanding", roles("cs_manager finance")),
     # S8: the service manager decides the engineer's off-site trip in the one approvals engine; an
     # auditor reads it but may not decide it (403), everyone else does not see it (404).
     Endpoint(

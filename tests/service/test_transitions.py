@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from aftersales.core.models import Event
 from aftersales.service import services
-from aftersales.service.models import ServiceRequest
+from aftersales.service.models import Quote, ServiceRequest
 from aftersales.service.services import quotes
 from tests.service.test_api import png_data_url
 
@@ -82,14 +82,17 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "complete": frozenset({"on_site", "in_depot"}),
     "sign-off": frozenset({"completed"}),  # S11
     "reopen": frozenset({"completed"}),  # S11
-    "close": frozenset({"signed"}),  # S11: an on-site job is closed only once signed
+    # S11: an on-site job is closed only once signed; B1: this world's paid job only once its fee is
+    # collected or invoiced (the path to "closed" records it first), so "signed" alone is refused.
+    "close": frozenset(),
     "cancel": frozenset({"registered", "dispatched", "booked"}),  # S1
     "charging": OPEN,  # S4
     "quote": frozenset({"registered", "dispatched", "booked", "on_site", "in_depot", "quoted"}),  # B1 (re-quote)
     "accept-quote": frozenset({"quoted"}),  # B1
     "decline-quote": frozenset({"quoted"}),  # B1
     # B1: the fee of an accepted quotation (accepted from "on site" on, in this world).
-    "payment": frozenset({"on_site", "waiting_parts", "in_depot", "completed", "signed", "closed"}),
+    # Closed: the fee was invoiced before closing (B1), so nothing is left to record.
+    "payment": frozenset({"on_site", "waiting_parts", "in_depot", "completed", "signed"}),
 }
 TARGET: dict[str, str | None] = {  # None: the request stays where it is
     "dispatch": "dispatched",
@@ -115,6 +118,8 @@ TARGET: dict[str, str | None] = {  # None: the request stays where it is
 # The error code of a refused move, when it is not invalid_transition.
 REFUSAL_CODE: dict[tuple[str, str], str] = {
     ("close", "completed"): "signature_required",
+    ("close", "signed"): "fee_outstanding",  # B1 (issue 13, fault 5)
+    ("payment", "closed"): "payment_already_recorded",
     # B1: the quotation is checked before the move (offered, declined or none: not accepted).
     **{("complete", s): "quote_required" for s in ("quoted", "declined")},
     **{(a, s): "quote_not_offered" for a in ("accept-quote", "decline-quote") for s in STATES if s != "quoted"},
@@ -233,7 +238,7 @@ def build(world: dict[str, Any], state: str) -> ServiceRequest:
                 actor=eng, number=number, signature=png_data_url(), signed_by_name="王工"
             ),
         ),
-        ("closed", lambda: services.service_request_close(actor=s["cs_manager"], number=number)),
+        ("closed", lambda: _invoice_and_close(s, number)),
     ]
     # Branches end the path: cancelled (from registered), declined (from quoted), waiting_parts and
     # in_depot (from on site); the main path runs on to closed.
@@ -248,6 +253,15 @@ def build(world: dict[str, Any], state: str) -> ServiceRequest:
     request.refresh_from_db()
     assert request.state == state
     return request
+
+
+def _invoice_and_close(s: dict[str, Any], number: str) -> None:
+    """B1: a paid request closes once its fee is invoiced (issue 13, fault 5)."""
+    quote = Quote.objects.get(request__number=number, state="accepted")
+    quotes.quote_payment_record(
+        actor=s["cs_manager"], number=number, state="invoiced", amount=quote.total, invoice_number="FP0001"
+    )
+    services.service_request_close(actor=s["cs_manager"], number=number)
 
 
 def _snapshot(number: str) -> tuple[str, int, int]:

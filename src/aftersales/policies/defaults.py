@@ -481,6 +481,18 @@ POLICIES: dict[str, PolicyDef] = {
             unit=_("yuan"),
         ),
         PolicyDef(
+            key="B1.cash_limit",
+            rule="B1",
+            adapter=TypeAdapter(Annotated[int, Field(ge=0, le=1_000_000)]),
+            default=2000,
+            label=_("Largest fee the engineer may collect in cash on site"),
+            help=_(
+                "Yuan: a fee up to this amount may be collected on site and handed to finance; above it "
+                "finance invoices the customer (001 §9)."
+            ),
+            unit=_("yuan"),
+        ),
+        PolicyDef(
             key="K6.report_desk",
             rule="K6",
             adapter=_duration(),

@@ -6,7 +6,7 @@ and clocks in one round trip. No `from __future__ import annotations`: Ninja rea
 annotations at import.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
@@ -23,10 +23,12 @@ from aftersales.service.schemas import (
     ApprovalRequestIn,
     BoardRowOut,
     BookIn,
+    CashIn,
     ChargingIn,
     CloseIn,
     CompleteIn,
     DispatchIn,
+    FeeOutstandingOut,
     PartIn,
     PaymentIn,
     QuoteAcceptIn,
@@ -254,6 +256,7 @@ def service_request_quote(request: HttpRequest, number: Number, payload: QuoteIn
         lines=data["lines"],
         note=data["note"],
         expected_version=data["version"],
+        recorded_parts=data["recorded_parts"],
     )
     return quote.request
 
@@ -274,6 +277,31 @@ def service_request_decline_quote(request: HttpRequest, number: Number, payload:
 def service_request_payment(request: HttpRequest, number: Number, payload: PaymentIn) -> Any:
     quote = quotes.quote_payment_record(actor=_actor(request), number=number, **_with_version(payload))
     return quote.request
+
+
+@router.post("/service-requests/{number}/cash-collected", response=REQUEST, url_name="service_request_cash_collected")
+def service_request_cash_collected(request: HttpRequest, number: Number, payload: CashIn) -> Any:
+    """B1: the engineer collected the agreed fee in cash on site (up to the policy B1.cash_limit)."""
+    quote = quotes.quote_cash_collect(actor=_actor(request), number=number, **_with_version(payload))
+    return quote.request
+
+
+@router.post("/service-requests/{number}/cash-received", response=REQUEST, url_name="service_request_cash_received")
+def service_request_cash_received(request: HttpRequest, number: Number, payload: VersionIn) -> Any:
+    """B1: finance confirms it received the cash collected on site."""
+    quote = quotes.quote_cash_confirm(actor=_actor(request), number=number, **_with_version(payload))
+    return quote.request
+
+
+@router.get(
+    "/service-fees/outstanding", response={200: list[FeeOutstandingOut], **ERRORS}, url_name="service_fees_outstanding"
+)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
+def service_fees_outstanding(
+    request: HttpRequest, payment_state: Annotated[Literal["due", "collected"] | None, Query()] = None
+) -> Any:
+    """B1: finance's outstanding fees, oldest acceptance first: due, or collected on site and not yet confirmed."""
+    return selectors.fees_outstanding(_actor(request), payment_state=payment_state or "")
 
 
 # --- approvals, tasks, the dispatch board (S7–S10) -------------------------------------------

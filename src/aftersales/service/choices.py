@@ -112,8 +112,13 @@ class PaymentState(models.TextChoices):
     """B1: how the agreed fee is collected."""
 
     DUE = "due", _("Due")  # 待收
-    COLLECTED = "collected", _("Collected on site")  # 现场收取
+    COLLECTED = "collected", _("Collected on site")  # 现场收取 (cash with the engineer, finance to confirm)
+    RECEIVED = "received", _("Cash received by finance")  # 财务已确认收款
     INVOICED = "invoiced", _("Handed to finance")  # 转财务开票
+
+
+# B1: a paid request may be closed once its fee is in one of these states (collected or invoiced).
+PAYMENT_SETTLED = frozenset({PaymentState.COLLECTED, PaymentState.RECEIVED, PaymentState.INVOICED})
 
 
 class DepotMove(models.TextChoices):

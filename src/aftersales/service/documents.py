@@ -84,6 +84,8 @@ def _job_context(job: DepotJob) -> dict[str, Any]:
         "movements": movements,
         "picked": picked,
         "labour_hours": _hours(job.labour_minutes),
+        # the pickup receipt's head and the repair tag print the charging type (issue 13, fault 2)
+        "charging_label": _charging_label(job.request.charging_type),
     }
 
 

@@ -20,6 +20,8 @@ class ServiceErrorCode:
     NOT_CHARGEABLE = "not_chargeable"  # B1/B2
     FEE_STANDARD_APPROVED = "fee_standard_already_approved"  # B1/B2
     PAYMENT_RECORDED = "payment_already_recorded"  # B1/B2
+    CASH_LIMIT = "cash_limit_exceeded"  # B1: above the policy limit finance invoices
+    FEE_OUTSTANDING = "fee_outstanding"  # B1: a paid request closes only when collected or invoiced
 
 
 class ServiceConflict(Conflict):

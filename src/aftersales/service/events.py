@@ -47,6 +47,7 @@ QUOTE_ACCEPTED = "quote.accepted"
 QUOTE_DECLINED = "quote.declined"
 QUOTE_COLLECTED = "quote.collected"
 QUOTE_INVOICED = "quote.invoiced"
+QUOTE_RECEIVED = "quote.received"
 
 register_action_labels(
     {
@@ -88,5 +89,6 @@ register_action_labels(
         QUOTE_DECLINED: _("Quotation declined"),
         QUOTE_COLLECTED: _("Fee collected on site"),
         QUOTE_INVOICED: _("Fee handed to finance"),
+        QUOTE_RECEIVED: _("Cash received by finance"),
     }
 )

@@ -231,3 +231,34 @@ class ApprovalDecideForm(StyledForm):
 class TaskDoneForm(StyledForm):
     task = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+# --- paid service on the engineer's phone (B1) ---------------------------------------------------
+
+
+class QuoteOnSiteForm(ActionForm):
+    """The parts already recorded on the job are quoted as they are; only the labour is given here."""
+
+    labour_hours = forms.DecimalField(label=_("Labour (hours)"), min_value=0, max_digits=8, decimal_places=2)
+    note = forms.CharField(label=_("Note for the customer"), max_length=2000, required=False, widget=_text(2))
+
+
+class QuoteSignForm(ActionForm):
+    """The customer accepts the quotation and signs on the engineer's phone."""
+
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    customer_name = forms.CharField(label=_("Customer's name"), max_length=64)
+    payment_date = forms.DateField(
+        label=_("Payment date agreed with the customer"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class QuoteRefuseForm(ActionForm):
+    reason = forms.CharField(label=_("Why the customer declines"), max_length=200)
+    customer_name = forms.CharField(label=_("Customer's name"), max_length=64, required=False)
+
+
+class CashCollectForm(ActionForm):
+    """The agreed price, collected in cash on site (the amount is the agreed price, shown on the page)."""

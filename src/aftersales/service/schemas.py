@@ -207,6 +207,14 @@ class QuoteIn(VersionIn):
     labour_hours: Hours
     lines: list[QuoteLineIn] = Field(default_factory=list, max_length=200)
     note: str = Field(default="", max_length=4000)
+    # B1: quote the parts already recorded on the job first (at their recorded prices), then `lines`
+    recorded_parts: bool = False
+
+
+class CashIn(VersionIn):
+    """B1: the fee collected in cash on site; empty: the agreed price (the only amount accepted)."""
+
+    amount: Money | None = None
 
 
 class QuoteAcceptIn(VersionIn):
@@ -356,6 +364,44 @@ class QuoteOut(Out):
     @staticmethod
     def resolve_lines(obj: Quote) -> list[Any]:
         return list(obj.lines.all())
+
+
+class FeeOutstandingOut(Out):
+    """One row of GET /service-fees/outstanding (B1): an accepted fee not yet invoiced or confirmed."""
+
+    request: str
+    customer: CustomerRefOut
+    engineer: UserRefOut | None
+    quote: str
+    accepted_at: dt.datetime | None
+    agreed_price: Decimal
+    payment_state: str
+    collected_amount: Decimal | None
+    payment_date: dt.date | None
+
+    @staticmethod
+    def resolve_request(obj: Quote) -> str:
+        return obj.request.number
+
+    @staticmethod
+    def resolve_customer(obj: Quote) -> Any:
+        return obj.request.customer
+
+    @staticmethod
+    def resolve_engineer(obj: Quote) -> Any:
+        return obj.request.engineer
+
+    @staticmethod
+    def resolve_quote(obj: Quote) -> str:
+        return obj.number
+
+    @staticmethod
+    def resolve_accepted_at(obj: Quote) -> dt.datetime | None:
+        return obj.decided_at
+
+    @staticmethod
+    def resolve_agreed_price(obj: Quote) -> Decimal:
+        return obj.agreed_price if obj.agreed_price is not None else obj.total
 
 
 class ServiceRequestSummaryOut(Out):

@@ -23,7 +23,7 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.prefetch import prefetched_rows
 from aftersales.customers.selectors import VisitContact, customer_visit_contact
-from aftersales.service.choices import ApprovalKind, FeeStandardState, RequestState
+from aftersales.service.choices import ApprovalKind, FeeStandardState, PaymentState, QuoteState, RequestState
 from aftersales.service.dispatch_scoring import rank_engineers
 from aftersales.service.locks import service_request_qs_for_update
 from aftersales.service.models import (
@@ -332,3 +332,22 @@ def handin_list(actor: Actor, *, limit: int = 120) -> QuerySet[RepairOrderHandIn
     if point_id and actor.has_perm("service.work_servicerequest"):
         return qs.filter(service_point_id=point_id)[:limit]
     return RepairOrderHandIn.objects.none()
+
+
+# B1: fees still to be collected: due (to collect on site or invoice) or cash collected on site
+# that finance has not yet confirmed.
+FEE_OUTSTANDING_STATES = (PaymentState.DUE, PaymentState.COLLECTED)
+
+
+def fees_outstanding(actor: Actor, *, payment_state: str = "") -> QuerySet[Quote]:
+    """B1: finance's list of outstanding fees, oldest decision first: accepted quotations whose fee is
+    due, or collected in cash on site and not yet confirmed by finance. Raises: PermissionDenied."""
+    actor.require_perm("service.charge_servicerequest")
+    states = (payment_state,) if payment_state in FEE_OUTSTANDING_STATES else FEE_OUTSTANDING_STATES
+    return (
+        Quote.objects.filter(
+            state=QuoteState.ACCEPTED, payment_state__in=states, request__in=service_request_scope(actor)
+        )
+        .select_related("request__customer", "request__engineer")
+        .order_by("decided_at", "id")
+    )

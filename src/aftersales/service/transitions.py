@@ -71,8 +71,9 @@ QUOTE_TRANSITIONS: dict[str, dict[str, str]] = {
 }
 PAYMENT_TRANSITIONS: dict[str, dict[str, str]] = {
     PaymentState.DUE: {PaymentState.COLLECTED: "B1", PaymentState.INVOICED: "B1"},
-    # Cash taken on site is invoiced by finance afterwards.
-    PaymentState.COLLECTED: {PaymentState.INVOICED: "B1"},
+    # Cash taken on site is handed to finance, who confirms receipt (and may invoice it afterwards).
+    PaymentState.COLLECTED: {PaymentState.RECEIVED: "B1", PaymentState.INVOICED: "B1"},
+    PaymentState.RECEIVED: {PaymentState.INVOICED: "B1"},
     PaymentState.INVOICED: {},
 }
 

@@ -31,5 +31,7 @@ urlpatterns = [
     path("requests/<str:number>/quote/decline/", quotes.quote_decline, name="quote_decline"),
     path("requests/<str:number>/quote/payment/", quotes.quote_payment, name="quote_payment"),
     path("fee-standards/", quotes.fee_standards, name="fee_standards"),
+    path("fees/", quotes.fees_outstanding, name="fees_outstanding"),
+    path("fees/export.xlsx", quotes.fees_outstanding_export, name="fees_outstanding_export"),
     path("fee-standards/<int:version>/approve/", quotes.fee_standard_approve, name="fee_standard_approve"),
 ]

@@ -55,7 +55,7 @@ class Quote(BaseModel):
     # The customer's decision (portal or signed on site)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_via = models.CharField(_("decided via"), max_length=16, blank=True)  # "portal" | "onsite" | "phone"
-    decided_by_name = models.CharField(_("decided by"), max_length=64, blank=True)
+    decided_by_name = models.CharField(_("customer who decided"), max_length=64, blank=True)
     signature_png = models.BinaryField(_("customer signature"), null=True, blank=True, editable=False)
     agreed_price = models.DecimalField(_("agreed price (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
     payment_date = models.DateField(_("payment date"), null=True, blank=True)

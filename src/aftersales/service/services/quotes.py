@@ -28,10 +28,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.selectors import actor_for
+from aftersales.accounts.selectors import actor_for, user_list_with_role
 from aftersales.approvals.selectors import pending_approval_lock
 from aftersales.approvals.services import Approval, ApprovalKind, ApprovalState, approval_decide, approval_request
 from aftersales.clocks.choices import ClockKind
@@ -42,6 +43,8 @@ from aftersales.core.events import event_record
 from aftersales.core.numbering import number_next
 from aftersales.core.workflow import expect_transition, transition
 from aftersales.installed_base.choices import ChargingType
+from aftersales.notifications.services import notify_users
+from aftersales.policies.selectors import policy_get
 from aftersales.service import events
 from aftersales.service.choices import FeeStandardState, PaymentState, QuoteState, RequestState
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
@@ -56,6 +59,7 @@ MAX_AMOUNT = Decimal("1e10")  # the amount fields hold 12 digits, 2 after the po
 STAFF_VIA = ("onsite", "phone")
 VIA_PORTAL = "portal"
 # Charging types that are never quoted: free (in warranty) and internal work (S4).
+FINANCE_ROLE = "finance"  # B1: confirms cash received and invoices the rest
 FREE_CHARGING = frozenset({ChargingType.FREE, ChargingType.INTERNAL})
 
 
@@ -285,8 +289,12 @@ def quote_offer(
     lines: list[dict[str, Any]],
     note: str = "",
     expected_version: int | None = None,
+    recorded_parts: bool = False,
 ) -> Quote:
     """Offer the customer a quotation (报价单) priced by the approved fee standard; the request waits.
+
+    recorded_parts: the parts already recorded on the job (P3) become the first lines, at their
+    recorded prices, so the engineer does not type them again (`lines` adds to them).
 
     Total = labour_hours × labour rate + call-out fee + Σ quantity × unit price (yuan, to the cent,
     half up). The request moves to "quoted" (resume_state = where it stood) and its clocks pause:
@@ -318,6 +326,8 @@ def quote_offer(
         raise _field_error("labour_hours", _("Give the labour in hours.")) from None
     if not hours.is_finite() or hours < 0 or hours > Decimal("999999") or hours != hours.quantize(CENT):
         raise _field_error("labour_hours", _("Give the labour in hours (two decimals at most)."))
+    if recorded_parts:
+        lines = [*recorded_part_lines(request), *lines]
     quote_lines = _lines(lines)
     labour = (hours * standard.labour_rate).quantize(CENT, rounding=ROUND_HALF_UP)
     parts = sum((line.amount for line in quote_lines), Decimal("0.00"))
@@ -382,9 +392,18 @@ def quote_offer(
             "total": str(quote.total),
             "lines": [[ln.part_code, ln.description, ln.quantity, str(ln.unit_price)] for ln in quote_lines],
             "supersedes": previous.number if previous is not None else None,
+            "recorded_parts": recorded_parts,
         },
     )
     return quote
+
+
+def recorded_part_lines(request: ServiceRequest) -> list[dict[str, Any]]:
+    """The parts recorded on the job (P3) as quotation lines (part number, name, quantity, unit price)."""
+    return [
+        {"part_code": p.part_code, "description": p.part_name, "quantity": p.quantity, "unit_price": p.unit_price}
+        for p in request.parts.order_by("created_at", "id")
+    ]
 
 
 def _decision_actor(actor: Actor, request: ServiceRequest, via: str) -> str:
@@ -572,6 +591,88 @@ def quote_decline(
     return quote
 
 
+def cash_limit() -> Decimal:
+    """B1: the largest fee collected in cash on site (policy B1.cash_limit, yuan)."""
+    return Decimal(policy_get("B1.cash_limit").value).quantize(CENT)
+
+
+def _accepted(request: ServiceRequest, number: str) -> Quote:
+    quote = _quote_of(request, number, QuoteState.ACCEPTED)
+    if quote is None:
+        raise ServiceConflict(_("There is no accepted quotation to charge."), code=ServiceErrorCode.QUOTE_NOT_ACCEPTED)
+    return quote
+
+
+def _expect_payment_move(quote: Quote, state: str) -> None:
+    if state not in PAYMENT_TRANSITIONS.get(quote.payment_state, {}):
+        raise ServiceConflict(
+            _("The fee of %(number)s is already recorded as “%(state)s”.")
+            % {"number": quote.number, "state": quote.get_payment_state_display()},
+            code=ServiceErrorCode.PAYMENT_RECORDED,
+        )
+
+
+def _within_cash_limit(amount: Decimal) -> None:
+    """B1: only small amounts are collected on site; above the limit finance invoices."""
+    limit = cash_limit()
+    if amount > limit:
+        raise ServiceConflict(
+            _(
+                "%(amount)s yuan is more than the %(limit)s yuan that may be collected in cash on site: "
+                "finance invoices this fee."
+            )
+            % {"amount": amount, "limit": limit},
+            code=ServiceErrorCode.CASH_LIMIT,
+        )
+
+
+def _move_payment(
+    actor: Actor, request: ServiceRequest, quote: Quote, state: str, *, amount: Decimal | None, invoice: str = ""
+) -> Quote:
+    """One move of the fee (service.transitions.PAYMENT_TRANSITIONS), with its event on the request."""
+    before = quote.payment_state
+    fields: list[str] = []
+    if amount is not None:
+        quote.collected_amount = amount
+        fields.append("collected_amount")
+    if invoice:
+        quote.invoice_number = invoice[:40]
+        fields.append("invoice_number")
+    transition(
+        quote,
+        to=state,
+        table=PAYMENT_TRANSITIONS,
+        actor=actor,
+        field="payment_state",
+        extra_update_fields=tuple(fields),
+    )
+    event_record(
+        subject=request,
+        action=events.QUOTE_PAID,
+        actor=actor,
+        rule="B1",
+        data={
+            "quote": quote.number,
+            "payment_state": [before, state],
+            "amount": str(quote.collected_amount) if quote.collected_amount is not None else None,
+            "agreed_price": str(quote.agreed_price) if quote.agreed_price is not None else None,
+            "invoice_number": quote.invoice_number,
+        },
+    )
+    return quote
+
+
+def _notify_finance(request: ServiceRequest, title: str, body: str) -> None:
+    """The hand-off to finance (bell + e-mail): they confirm the cash or invoice the fee."""
+    notify_users(
+        users=user_list_with_role(FINANCE_ROLE),
+        title=title,
+        body=body,
+        url=reverse("service:fees_outstanding"),
+        rule="B1",
+    )
+
+
 @transaction.atomic
 def quote_payment_record(
     *,
@@ -582,51 +683,105 @@ def quote_payment_record(
     invoice_number: str = "",
     expected_version: int | None = None,
 ) -> Quote:
-    """Record the fee: collected on site (small amounts) or handed to finance with the invoice number.
+    """Finance records the fee: collected on site (small amounts, up to the cash limit) or invoiced.
 
     Only for an accepted quotation; cash collected on site may be invoiced afterwards.
-    Rule: B1. Raises: PermissionDenied, NotFound, ValidationFailed, Conflict(quote_not_accepted,
-    payment_already_recorded). Events: quote.<collected|invoiced>, quote.paid.
+    Rule: B1 (policy B1.cash_limit). Raises: PermissionDenied, NotFound, ValidationFailed,
+    Conflict(quote_not_accepted, payment_already_recorded, cash_limit_exceeded).
+    Events: quote.<collected|invoiced>, quote.paid.
     """
     actor.require_perm("service.charge_servicerequest")
     request = _lock_for_quote(actor, number, expected_version)
-    quote = _quote_of(request, number, QuoteState.ACCEPTED)
-    if quote is None:
-        raise ServiceConflict(_("There is no accepted quotation to charge."), code=ServiceErrorCode.QUOTE_NOT_ACCEPTED)
+    quote = _accepted(request, number)
     if state not in (PaymentState.COLLECTED, PaymentState.INVOICED):
         raise _field_error("state", _("Choose collected on site or invoiced."))
     paid = _money(amount, "amount", allow_zero=False)
     invoice = (invoice_number or "").strip()
     if state == PaymentState.INVOICED and not invoice:
         raise _field_error("invoice_number", _("Give the invoice number."))
-    if state not in PAYMENT_TRANSITIONS.get(quote.payment_state, {}):
-        raise ServiceConflict(
-            _("The fee of %(number)s is already recorded as “%(state)s”.")
-            % {"number": quote.number, "state": quote.get_payment_state_display()},
-            code=ServiceErrorCode.PAYMENT_RECORDED,
+    _expect_payment_move(quote, state)
+    if state == PaymentState.COLLECTED:
+        _within_cash_limit(paid)
+    return _move_payment(actor, request, quote, state, amount=paid, invoice=invoice)
+
+
+@transaction.atomic
+def quote_cash_collect(
+    *, actor: Actor, number: str, amount: Decimal | None = None, expected_version: int | None = None
+) -> Quote:
+    """The engineer collects the agreed fee in cash on site and hands it to finance, who is told to
+    confirm receipt. Only the whole agreed price, and only up to the cash limit (above it finance
+    invoices: nothing to do on site).
+
+    Rule: B1 (policy B1.cash_limit, default 2,000 yuan). Raises: PermissionDenied, NotFound,
+    ValidationFailed, Conflict(quote_not_accepted, payment_already_recorded, cash_limit_exceeded,
+    not_your_job). Events: quote.collected, quote.paid.
+    """
+    if not (actor.has_perm("service.work_servicerequest") or actor.has_perm("service.charge_servicerequest")):
+        raise PermissionDenied()
+    request = _lock_for_quote(actor, number, expected_version)
+    if not actor.has_perm("service.charge_servicerequest"):
+        require_own_job(actor, request)
+    quote = _accepted(request, number)
+    agreed = quote.agreed_price if quote.agreed_price is not None else quote.total
+    paid = agreed if amount is None else _money(amount, "amount", allow_zero=False)
+    if paid != agreed:
+        raise _field_error(
+            "amount", _("Collect the whole agreed price: %(price)s yuan.") % {"price": agreed.quantize(CENT)}
         )
-    before = quote.payment_state
-    quote.collected_amount = paid
-    quote.invoice_number = invoice[:40]
-    transition(
-        quote,
-        to=state,
-        table=PAYMENT_TRANSITIONS,
-        actor=actor,
-        field="payment_state",
-        extra_update_fields=("collected_amount", "invoice_number"),
-    )
-    event_record(
-        subject=request,
-        action=events.QUOTE_PAID,
-        actor=actor,
-        rule="B1",
-        data={
-            "quote": quote.number,
-            "payment_state": [before, state],
-            "amount": str(paid),
-            "agreed_price": str(quote.agreed_price) if quote.agreed_price is not None else None,
-            "invoice_number": quote.invoice_number,
-        },
+    _expect_payment_move(quote, PaymentState.COLLECTED)
+    _within_cash_limit(paid)
+    _move_payment(actor, request, quote, PaymentState.COLLECTED, amount=paid)
+    _notify_finance(
+        request,
+        _("%(number)s: %(amount)s yuan collected in cash on site") % {"number": request.number, "amount": paid},
+        _("%(engineer)s collected the fee of quotation %(quote)s; confirm when the cash is received.")
+        % {"engineer": getattr(actor.user, "display_name", "") or actor.user.get_username(), "quote": quote.number},
     )
     return quote
+
+
+@transaction.atomic
+def quote_cash_confirm(*, actor: Actor, number: str, expected_version: int | None = None) -> Quote:
+    """Finance confirms it has received the cash the engineer collected on site.
+
+    Rule: B1. Raises: PermissionDenied, NotFound, Conflict(quote_not_accepted, payment_already_recorded).
+    Events: quote.received, quote.paid.
+    """
+    actor.require_perm("service.charge_servicerequest")
+    request = _lock_for_quote(actor, number, expected_version)
+    quote = _accepted(request, number)
+    if quote.payment_state != PaymentState.COLLECTED:
+        raise ServiceConflict(
+            _("No cash collected on site waits for confirmation on %(number)s.") % {"number": quote.number},
+            code=ServiceErrorCode.PAYMENT_RECORDED,
+        )
+    return _move_payment(actor, request, quote, PaymentState.RECEIVED, amount=None)
+
+
+def charge_explanation(request: ServiceRequest, standard: FeeStandard | None) -> str:
+    """S4, B1: why this request is charged (or not), in plain words, for the engineer to tell the customer."""
+    if request.charging_type == ChargingType.PAID:
+        why = (
+            _("The unit is out of warranty and no service contract covers this job, so the repair is paid service.")
+            if not request.in_warranty
+            else _("This job is charged although the unit is in warranty.")
+        )
+        if standard is not None:
+            how = _(
+                "The fee follows the fee standard in force: %(rate)s yuan per hour of labour, a call-out fee of "
+                "%(callout)s yuan, and the parts at their prices."
+            ) % {"rate": standard.labour_rate, "callout": standard.callout_fee}
+        else:
+            how = _("No fee standard is approved yet, so nothing can be priced (B2).")
+        then = _("Before the work goes on, the customer accepts the quotation and signs for it.")
+        parts = [why, how, then]
+    elif request.charging_type == ChargingType.CONTRACT:
+        parts = [_("A service contract covers this job: nothing is charged to the customer on site.")]
+    elif request.charging_type == ChargingType.FREE:
+        parts = [_("The unit is in warranty: this repair is free of charge.")]
+    else:
+        parts = [_("Internal work: nothing is charged.")]
+    if request.charging_override_reason:
+        parts.append(_("The charging type was changed: %(reason)s") % {"reason": request.charging_override_reason})
+    return " ".join(str(p) for p in parts)

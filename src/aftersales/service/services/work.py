@@ -28,6 +28,7 @@ from aftersales.core.events import event_record
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service import events
 from aftersales.service.choices import (
+    PAYMENT_SETTLED,
     ApprovalKind,
     QuoteState,
     RequestState,
@@ -39,6 +40,7 @@ from aftersales.service.models import PartUsed, ServiceRequest, WorkStep
 from aftersales.service.selectors import ENGINEER_ROLE
 from aftersales.service.services.common import request_lock, request_move, request_save, require_own_job
 from aftersales.service.services.notices import notice_request_dispatched, notice_request_signed
+from aftersales.service.transitions import ACTION_TRANSITIONS
 
 # The clocks that stop when the customer has been answered, when the engineer is there, when solved.
 RESPOND_STOPS = (RequestState.BOOKED, RequestState.ON_SITE, RequestState.COMPLETED, RequestState.IN_DEPOT)
@@ -365,7 +367,10 @@ def service_request_complete(
         )
     if request.charging_type == ChargingType.PAID and not request.quotes.filter(state=QuoteState.ACCEPTED).exists():
         raise ServiceConflict(
-            _("Chargeable work needs a quotation accepted by the customer first (B1)."),
+            _(
+                "This is paid service: offer the customer a quotation and have them accept it "
+                "(signed on site or on the portal) before completing the job (B1)."
+            ),
             code=ServiceErrorCode.QUOTE_REQUIRED,
         )
     now = timezone.now()
@@ -445,18 +450,36 @@ def service_request_reopen(
     return request
 
 
+def _require_fee_settled(request: ServiceRequest) -> None:
+    """B1: a paid request is archived only once its fee is collected on site or handed to finance."""
+    unpaid = request.quotes.filter(state=QuoteState.ACCEPTED).exclude(payment_state__in=PAYMENT_SETTLED).first()
+    if unpaid is None:
+        return
+    raise ServiceConflict(
+        _(
+            "The fee of %(quote)s (%(amount)s yuan) has not been collected or invoiced yet: collect it on site "
+            "or have finance invoice it before closing (B1)."
+        )
+        % {"quote": unpaid.number, "amount": unpaid.agreed_price if unpaid.agreed_price is not None else unpaid.total},
+        code=ServiceErrorCode.FEE_OUTSTANDING,
+    )
+
+
 @transaction.atomic
 def service_request_close(
     *, actor: Actor, number: str, note: str = "", expected_version: int | None = None
 ) -> ServiceRequest:
     """The manager countersigns and the request is archived. Rule: S11 (S16: a remote resolution
-    has no signature to collect; anything else must be signed by the customer first)."""
+    has no signature to collect; anything else must be signed by the customer first; B1: the fee of a
+    paid request must be collected or invoiced first)."""
     actor.require_perm("service.close_servicerequest")
     request = request_lock(actor, number, expected_version)
     if request.state == RequestState.COMPLETED and request.resolution != Resolution.REMOTE:
         raise ServiceConflict(
             _("The customer has not signed the repair order yet (S11)."), code=ServiceErrorCode.SIGNATURE_REQUIRED
         )
+    if request.state in ACTION_TRANSITIONS["close"]:  # a move the table refuses anyway keeps its own error
+        _require_fee_settled(request)
     request.closed_at = timezone.now()
     request.closed_by = actor.user
     request_move(

@@ -13,8 +13,10 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +25,7 @@ from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError, PermissionDenied
 from aftersales.core.forms import StyledForm, form_errors_from
+from aftersales.core.imports import xlsx_bytes
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service import selectors
 from aftersales.service.choices import PaymentState, QuoteState, RequestState
@@ -71,7 +74,7 @@ QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=3, max_num=30, val
 
 
 class QuoteAcceptForm(StyledForm):
-    decided_by_name = forms.CharField(label=gettext_lazy("Decided by"), max_length=64)
+    decided_by_name = forms.CharField(label=gettext_lazy("Customer's name"), max_length=64)
     via = forms.ChoiceField(
         label=gettext_lazy("Decided how"),
         choices=[("onsite", gettext_lazy("Signed on site")), ("phone", gettext_lazy("By phone"))],
@@ -88,7 +91,7 @@ class QuoteAcceptForm(StyledForm):
 
 class QuoteDeclineForm(StyledForm):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
-    decided_by_name = forms.CharField(label=gettext_lazy("Decided by"), max_length=64, required=False)
+    decided_by_name = forms.CharField(label=gettext_lazy("Customer's name"), max_length=64, required=False)
     via = forms.ChoiceField(
         label=gettext_lazy("Decided how"),
         choices=[("phone", gettext_lazy("By phone")), ("onsite", gettext_lazy("In person on site"))],
@@ -154,7 +157,8 @@ def quote_panel_context(actor: Actor, sr: ServiceRequest, **bound: Any) -> dict[
         and accepted is not None
         and accepted.payment_state != PaymentState.INVOICED,
         "offer_form": QuoteOfferForm(prefix="offer"),
-        "line_formset": QuoteLineFormSet(prefix="lines"),
+        # the parts already recorded on the job are the first lines, ready to send (no typing them again)
+        "line_formset": QuoteLineFormSet(prefix="lines", initial=quote_services.recorded_part_lines(sr)),
         "accept_form": QuoteAcceptForm(prefix="accept", initial={"via": "onsite"}),
         "decline_form": QuoteDeclineForm(prefix="decline"),
         "payment_form": QuotePaymentForm(
@@ -331,3 +335,102 @@ def fee_standard_approve(request: HttpRequest, version: int) -> HttpResponse:
     else:
         messages.success(request, _("Fee standard v%(version)s approved.") % {"version": version})
     return redirect("service:fee_standards")
+
+
+# --- B1: finance's outstanding fees ------------------------------------------------------------
+
+
+FEES_PAGE_SIZE = 50
+
+
+class FeeFilterForm(StyledForm):
+    payment_state = forms.ChoiceField(
+        label=gettext_lazy("Fee"),
+        required=False,
+        choices=[("", gettext_lazy("All outstanding"))]
+        + [(s, PaymentState(s).label) for s in selectors.FEE_OUTSTANDING_STATES],
+    )
+
+
+class CashConfirmForm(StyledForm):
+    number = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+
+def _fee_filter(request: HttpRequest) -> tuple[FeeFilterForm, str]:
+    form = FeeFilterForm(request.GET or None)
+    state = form.cleaned_data["payment_state"] if form.is_valid() else ""
+    return form, state
+
+
+def _agreed(quote: Any) -> Decimal:
+    return quote.agreed_price if quote.agreed_price is not None else quote.total
+
+
+@login_required
+def fees_outstanding(request: HttpRequest) -> HttpResponse:
+    """B1: fees to invoice and cash collected on site to confirm; each row links to its request."""
+    actor = _actor(request)
+    actor.require_perm("service.charge_servicerequest")
+    if request.method == "POST":
+        confirm = CashConfirmForm(request.POST)
+        if confirm.is_valid():
+            try:
+                quote = quote_services.quote_cash_confirm(actor=actor, number=confirm.cleaned_data["number"])
+            except DomainError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(
+                    request,
+                    _("Cash of %(number)s received: %(amount)s yuan.")
+                    % {"number": quote.request.number, "amount": quote.collected_amount},
+                )
+        return redirect("service:fees_outstanding")
+    form, state = _fee_filter(request)
+    page = Paginator(selectors.fees_outstanding(actor, payment_state=state), FEES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "service/fees_outstanding.html",
+        {"form": form, "page_obj": page, "rows": [(q, _agreed(q)) for q in page.object_list]},
+    )
+
+
+@login_required
+def fees_outstanding_export(request: HttpRequest) -> HttpResponse:
+    """B1: the outstanding fees as an Excel sheet (the filters of the page)."""
+    actor = _actor(request)
+    actor.require_perm("service.charge_servicerequest")
+    _form, state = _fee_filter(request)
+    headers = [
+        _("Request number"),
+        _("Customer"),
+        _("Engineer"),
+        _("Quotation"),
+        _("Accepted at"),
+        _("Agreed price (yuan)"),
+        _("Fee"),
+        _("Collected (yuan)"),
+        _("Payment date"),
+    ]
+    rows = [
+        [
+            q.request.number,
+            q.request.customer.name,
+            str(q.request.engineer) if q.request.engineer_id else "",
+            q.number,
+            timezone.localtime(q.decided_at).strftime("%Y-%m-%d %H:%M") if q.decided_at else "",
+            _agreed(q),
+            q.get_payment_state_display(),
+            q.collected_amount,
+            q.payment_date,
+        ]
+        for q in selectors.fees_outstanding(actor, payment_state=state).iterator(chunk_size=500)
+    ]
+    day = timezone.localdate()
+    response = HttpResponse(
+        xlsx_bytes(_("Outstanding fees"), headers, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="fees-outstanding-{day:%Y%m%d}.xlsx"'
+    return response

@@ -37,7 +37,7 @@ from aftersales.customers.selectors import CustomerCard, customer_card, customer
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.service import selectors, services
-from aftersales.service.choices import ApprovalKind, RequestState
+from aftersales.service.choices import ApprovalKind, PaymentState, QuoteState, RequestState
 from aftersales.service.errors import ServiceErrorCode
 from aftersales.service.forms import (
     ActionForm,
@@ -46,6 +46,7 @@ from aftersales.service.forms import (
     ArriveForm,
     BookForm,
     CancelForm,
+    CashCollectForm,
     ChargingForm,
     CloseForm,
     CompleteForm,
@@ -55,6 +56,9 @@ from aftersales.service.forms import (
     IntakeForm,
     PartForm,
     PartsArrivedForm,
+    QuoteOnSiteForm,
+    QuoteRefuseForm,
+    QuoteSignForm,
     ReopenForm,
     RequestFilterForm,
     SignForm,
@@ -62,7 +66,8 @@ from aftersales.service.forms import (
     TaskDoneForm,
     WaitPartsForm,
 )
-from aftersales.service.models import ServiceRequest
+from aftersales.service.models import Quote, ServiceRequest
+from aftersales.service.services import quotes as quote_services
 from aftersales.service.transitions import ACTION_TRANSITIONS
 
 PAGE_SIZE = 25
@@ -117,11 +122,14 @@ class RequestAction:
     done: Promise
     move: str = ""  # the action's name in service.transitions.ACTION_TRANSITIONS
     from_states: frozenset[str] = frozenset()
+    when: Callable[[ServiceRequest], bool] | None = None  # a further condition on the request (B1 quotes)
 
     def visible(self, actor: Actor, sr: ServiceRequest) -> bool:
         if not actor.has_perm(self.perm):
             return False
         if self.from_states and sr.state not in self.from_states:
+            return False
+        if self.when is not None and not self.when(sr):
             return False
         if self.move:
             return sr.state in ACTION_TRANSITIONS[self.move]
@@ -130,6 +138,23 @@ class RequestAction:
 
 def _v(data: dict[str, Any]) -> int | None:
     return data.get("version")
+
+
+def _chargeable(sr: ServiceRequest) -> bool:
+    return sr.charging_type not in quote_services.FREE_CHARGING
+
+
+def _accepted_quote(sr: ServiceRequest) -> Quote | None:
+    return sr.quotes.filter(state=QuoteState.ACCEPTED).order_by("-created_at", "-id").first()
+
+
+def _fee_collectable(sr: ServiceRequest) -> bool:
+    """B1: an accepted fee still due, small enough to be collected in cash on site."""
+    quote = _accepted_quote(sr)
+    if quote is None or quote.payment_state != PaymentState.DUE:
+        return False
+    agreed = quote.agreed_price if quote.agreed_price is not None else quote.total
+    return agreed <= quote_services.cash_limit()
 
 
 ACTIONS: dict[str, RequestAction] = {
@@ -265,6 +290,59 @@ ACTIONS: dict[str, RequestAction] = {
         gettext_lazy("Signed by the customer."),
         move="sign_off",
     ),
+    # B1 on the phone: quote the recorded parts, the customer signs, cash collected on site
+    "quote": RequestAction(
+        QuoteOnSiteForm,
+        "service.work_servicerequest",
+        lambda a, n, d: quote_services.quote_offer(
+            actor=a,
+            number=n,
+            labour_hours=d["labour_hours"],
+            lines=[],
+            note=d["note"],
+            recorded_parts=True,
+            expected_version=_v(d),
+        ),
+        gettext_lazy("Quotation offered: the customer checks it and signs below."),
+        from_states=frozenset({S.ON_SITE, S.IN_DEPOT}),
+        when=lambda sr: _chargeable(sr) and not _accepted_quote(sr),
+    ),
+    "accept_quote": RequestAction(
+        QuoteSignForm,
+        "service.work_servicerequest",
+        lambda a, n, d: quote_services.quote_accept(
+            actor=a,
+            number=n,
+            decided_by_name=d["customer_name"],
+            via="onsite",
+            payment_date=d["payment_date"],
+            signature=d["signature"],
+            expected_version=_v(d),
+        ),
+        gettext_lazy("The customer accepted the quotation: the work goes on."),
+        from_states=frozenset({S.QUOTED}),
+    ),
+    "decline_quote": RequestAction(
+        QuoteRefuseForm,
+        "service.work_servicerequest",
+        lambda a, n, d: quote_services.quote_decline(
+            actor=a,
+            number=n,
+            reason=d["reason"],
+            decided_by_name=d["customer_name"],
+            via="onsite",
+            expected_version=_v(d),
+        ),
+        gettext_lazy("The customer declined the quotation; the request has ended."),
+        from_states=frozenset({S.QUOTED}),
+    ),
+    "collect": RequestAction(
+        CashCollectForm,
+        "service.work_servicerequest",
+        lambda a, n, d: quote_services.quote_cash_collect(actor=a, number=n, expected_version=_v(d)),
+        gettext_lazy("Cash collected: hand it to finance, who confirms receipt."),
+        when=_fee_collectable,
+    ),
     "reopen": RequestAction(
         ReopenForm,
         "service.work_servicerequest",
@@ -286,6 +364,10 @@ ENGINEER_ACTIONS = (
     "complete",
     "sign",
     "reopen",
+    "quote",
+    "accept_quote",
+    "decline_quote",
+    "collect",
 )
 
 
@@ -587,6 +669,29 @@ def approval_decide(request: HttpRequest, number: str) -> HttpResponse:
 # --- the engineer's phone screen (S7–S11) ----------------------------------------------------
 
 
+def _job_fee_context(sr: ServiceRequest) -> dict[str, Any]:
+    """B1 on the phone: why the job is charged, the quotation in play and the fee's state."""
+    chargeable = _chargeable(sr)
+    standard = selectors.fee_standard_current() if chargeable else None
+    quote = selectors.quote_current(sr) if chargeable else None
+    accepted = _accepted_quote(sr) if chargeable else None
+    limit = quote_services.cash_limit() if accepted is not None else None
+    agreed = None
+    if accepted is not None:
+        agreed = accepted.agreed_price if accepted.agreed_price is not None else accepted.total
+    return {
+        "chargeable": chargeable,
+        "charge_explanation": quote_services.charge_explanation(sr, standard),
+        "fee_standard": standard,
+        "quote": quote,
+        "quote_lines": list(quote.lines.all()) if quote is not None else [],
+        "accepted": accepted,
+        "agreed_price": agreed,
+        "cash_limit": limit,
+        "over_cash_limit": agreed is not None and limit is not None and agreed > limit,
+    }
+
+
 @staff_page("service.work_servicerequest")
 def engineer_jobs(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -607,10 +712,19 @@ def engineer_job(request: HttpRequest, number: str) -> HttpResponse:
     outcome = actions_run(request, actor, sr, ACTIONS, names=ENGINEER_ACTIONS, code_fields=CODE_FIELDS)
     if outcome.done:
         return redirect("service:engineer_job", number=sr.number)
+    fee = _job_fee_context(sr)
+    complete = outcome.forms.get("complete")
+    if complete is not None and not complete.is_bound and fee["accepted"] is not None:
+        # B1: the labour quoted and accepted is the labour of the repair order
+        complete.initial["labour_minutes"] = int(fee["accepted"].labour_hours * 60)
+    sign = outcome.forms.get("accept_quote")
+    if sign is not None and not sign.is_bound:
+        sign.initial["customer_name"] = sr.contact_name
     return render(
         request,
         "service/engineer_job.html",
         {
+            **fee,
             "sr": sr,
             "visit": selectors.request_visit_contact(actor, sr),
             "action_forms": outcome.forms,
