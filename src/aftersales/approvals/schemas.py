@@ -25,6 +25,7 @@ ApprovalKindCode = Literal[
     "fee_standard",
     "access",
     "policy",
+    "responsibility_review",
 ]  # choices.ApprovalKind
 ApprovalStateCode = Literal["pending", "approved", "refused"]
 ApprovalMineCode = Literal["waiting"]
