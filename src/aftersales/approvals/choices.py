@@ -25,6 +25,7 @@ class ApprovalPurpose(models.TextChoices):
     COMPENSATION = "compensation", _("Compensation")  # 赔偿
     DISCOUNT = "discount", _("Discount")  # 折让
     RETURN = "return", _("Return")  # 退货
+    EXCHANGE = "exchange", _("Exchange")  # 换货
     SANCTION = "sanction", _("Sanction")  # 处罚 (K8)
     OTHER = "other", _("Other")  # 其他
 

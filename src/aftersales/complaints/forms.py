@@ -167,7 +167,12 @@ class NoteForm(ActionForm):
 class DecideForm(ActionForm):
     """K9: the disposition and solution; an amount beyond the decider's authority waits for K7."""
 
-    disposition = forms.ChoiceField(label=_("Disposition"), choices=Disposition.choices)
+    # K9: no default; an unchosen disposition is refused with its message (issue 13 point 13)
+    disposition = forms.ChoiceField(
+        label=_("Disposition"),
+        choices=[("", _("— choose the disposition —")), *Disposition.choices],
+        error_messages={"required": _("Choose the disposition (return, exchange, guidance …).")},
+    )
     decision = forms.CharField(label=_("Solution offered"), widget=_text(2), max_length=4000)
     amount = _money(_("Amount granted (yuan)"), help_text=_("Compensation or discount; 0 when none."))
     internal_handling = forms.CharField(

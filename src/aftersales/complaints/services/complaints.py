@@ -92,8 +92,9 @@ COMPLAINT_CLOCKS = [
 PURPOSE_BY_DISPOSITION: dict[str, ApprovalPurpose] = {
     Disposition.COMPENSATION: ApprovalPurpose.COMPENSATION,
     Disposition.RETURN: ApprovalPurpose.RETURN,
-    Disposition.EXCHANGE: ApprovalPurpose.RETURN,
+    Disposition.EXCHANGE: ApprovalPurpose.EXCHANGE,
 }
+SUMMARY_LENGTH = 120  # characters of the complaint's description shown in the approvals queue
 
 
 def _field_error(field: str, message: str) -> ValidationFailed:
@@ -391,6 +392,8 @@ def _decide(
 
     Returns True when decided, False when it waits for the approval.
     """
+    if not (disposition or "").strip():  # K9: no default; the decider chooses it
+        raise _field_error("disposition", _("Choose the disposition (return, exchange, guidance …)."))
     if disposition not in Disposition.values:
         raise _field_error("disposition", _("Unknown disposition."))
     if not (decision or "").strip():
@@ -425,6 +428,7 @@ def _decide(
             amount=amount,
             note=complaint.decision,
             policy_key=LIMITS_KEY,
+            payload=_approval_summary(complaint),
         )
         return False
     if complaint.within_authority is None:
@@ -440,6 +444,20 @@ def _decide(
         policy_version=explanation["policy_version"],
     )
     return True
+
+
+def _approval_summary(complaint: Complaint) -> dict[str, str]:
+    """What the approver's queue shows of the decision waiting for them: the customer, the complaint in
+    short and the disposition decided (K9) — read by approvals.schemas.ApprovalOut and the queue page."""
+    description = " ".join(complaint.description.split())
+    if len(description) > SUMMARY_LENGTH:
+        description = description[: SUMMARY_LENGTH - 1] + "…"
+    return {
+        "customer_name": complaint.customer.name,
+        "summary": description,
+        "disposition": complaint.disposition,
+        "disposition_label": str(complaint.get_disposition_display()),
+    }
 
 
 @transaction.atomic
