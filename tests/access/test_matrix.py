@@ -551,6 +551,16 @@ ENDPOINTS = [
     _complaint_move("implement", {}),
     _complaint_move("close", {}),
     _complaint_move("reject-conclusion", {"reason": "不接受"}),
+    # K2 reassign: the owner (the world's complaint agent), the department head and the VP, and the
+    # K2.owner_role (team lead); an unknown new owner is refused (422) and changes nothing
+    Endpoint(
+        "complaint_reassign",
+        "post",
+        f"{CP}/reassign",
+        roles("team_lead cs_manager vp"),
+        422,
+        body=lambda w: {"owner": "nobody"},
+    ),
     # complaint follow-up (K8, K12–K15): the world's callback task is the complaint agent's; its CAPA
     # "capa" is planned, "capa_done" carried out by the engineer; reviews: 2025-10 submitted, 2025-08 draft
     Endpoint("complaint_task_list", "get", "complaint-tasks?mine=true", EVERYONE),

@@ -72,11 +72,12 @@ def test_k8_review_lines_points_and_deductions(october, staff):
         ("engineer", "安装部", 6, 2),
         ("sales", "营销部", 3, 1),
     ]
-    assert [(n["responsible_person"], n["deduction"]) for n in review.notices] == [
-        ("engineer", "300.50"),
-        ("sales", "0.00"),
+    # K8.loss_standard: 10 % of the accountable loss a case (100.00 → 10.00, 200.50 → 20.05), at most 2000
+    assert [(n["responsible_person"], n["loss"], n["deduction"]) for n in review.notices] == [
+        ("engineer", "300.50", "30.05"),
+        ("sales", "0.00", "0.00"),
     ]
-    assert (review.total_points, review.total_deductions) == (9, Decimal("300.50"))
+    assert (review.total_points, review.total_deductions) == (9, Decimal("30.05"))
     # due by the end of K8.review_day (10) of the next month: a clock with rule K8
     assert review.due_at == at("2025-11-11 00:00")
     clock = Clock.objects.get(subject_type="complaints.responsibilityreview", subject_id=str(review.pk))

@@ -189,6 +189,23 @@ class DecideForm(ActionForm):
         }
 
 
+class ReassignForm(ActionForm):
+    """K2: give the complaint to another handler (shown by display name)."""
+
+    owner = forms.ChoiceField(
+        label=_("New owner"), error_messages={"required": _("Choose an active colleague who handles complaints.")}
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from aftersales.complaints.selectors import complaint_handlers
+
+        self.fields["owner"].choices = [("", _("— choose —"))] + [  # type: ignore[attr-defined]
+            (user.username, str(user)) for user in complaint_handlers()
+        ]
+
+
 class EscalateForm(ActionForm):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 

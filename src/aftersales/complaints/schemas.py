@@ -106,6 +106,11 @@ class ComplaintCloseIn(ComplaintVersionIn):
     receivables: Money | None = None  # K13: to collect when unfounded (default: the amount claimed)
 
 
+class ComplaintReassignIn(ComplaintVersionIn):
+    owner: str = Field(min_length=1, max_length=150)  # the new owner's username (K2)
+    reason: str = Field(default="", max_length=200)
+
+
 class ComplaintRejectIn(ComplaintVersionIn):
     reason: str = Field(min_length=1, max_length=200)
 

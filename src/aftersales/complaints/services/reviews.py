@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -85,15 +85,28 @@ def previous_period(now: dt.datetime | None = None) -> str:
     return f"{last.year:04d}-{last.month:02d}"
 
 
+LOSS_STANDARD_KEY = "K8.loss_standard"
+CENT = Decimal("0.01")
+
+
+def penalty_deduction(loss: Decimal, standard: dict[str, Any]) -> Decimal:
+    """K8 (客户投诉损失金额核算基准, 罚扣判定基准): the deduction for one case = share_percent % of the loss the
+    responsible person is accountable for, at most cap_yuan; rounded to the fen. Pure. Raises: nothing."""
+    share = (Decimal(loss) * Decimal(standard["share_percent"]) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return min(share, Decimal(standard["cap_yuan"]).quantize(CENT))
+
+
 def review_lines(period: str) -> dict[str, Any]:
     """The period's closed complaints as review lines; the human-factor ones make the sanction list
-    (points per person) and the reward/penalty notice (deductions per person).
+    (points per person) and the reward/penalty notice (deductions per person, by the loss standard).
 
-    Rule: K8. Raises: ValidationFailed (period). Reads K8.negligence_points in force at the month's end.
-    One query over complaint_review_idx (state, closed_at), plain rows (make bench: 1M complaints).
+    Rule: K8. Raises: ValidationFailed (period). Reads K8.negligence_points and K8.loss_standard in
+    force at the month's end. One query over complaint_review_idx (state, closed_at), plain rows
+    (make bench: 1M complaints).
     """
     start, end = period_bounds(period)
     points = policy_get("K8.negligence_points", at=end)
+    standard = policy_get(LOSS_STANDARD_KEY, at=end)
     rows = (
         Complaint.objects.filter(state=ComplaintState.CLOSED, closed_at__gte=start, closed_at__lt=end)
         .order_by("closed_at", "id")
@@ -115,6 +128,7 @@ def review_lines(period: str) -> dict[str, Any]:
         username = username or ""
         name = f"{first or ''} {last or ''}".strip() or username
         loss = (loss_amount or Decimal("0.00")) if human else Decimal("0.00")
+        deduction = penalty_deduction(loss, standard.value) if human else Decimal("0.00")
         lines.append(
             {
                 "complaint": number,
@@ -125,6 +139,7 @@ def review_lines(period: str) -> dict[str, Any]:
                 "department": department if human else "",
                 "points": points.value if human else 0,
                 "loss_amount": str(loss),
+                "deduction": str(deduction),
             }
         )
         if not human:
@@ -137,21 +152,24 @@ def review_lines(period: str) -> dict[str, Any]:
                 "department": department,
                 "cases": [],
                 "points": 0,
+                "loss": Decimal("0.00"),
                 "deduction": Decimal("0.00"),
             },
         )
         row["cases"].append(number)
         row["points"] += points.value
-        row["deduction"] += loss
-    sanctions = [{k: v for k, v in row.items() if k != "deduction"} for row in people.values()]
-    notices = [{**row, "deduction": str(row["deduction"])} for row in people.values()]
+        row["loss"] += loss
+        row["deduction"] += deduction
+    sanctions = [{k: v for k, v in row.items() if k not in ("loss", "deduction")} for row in people.values()]
+    notices = [{**row, "loss": str(row["loss"]), "deduction": str(row["deduction"])} for row in people.values()]
     return {
         "lines": lines,
         "sanctions": sanctions,
         "notices": notices,
         "total_points": sum(line["points"] for line in lines),
-        "total_deductions": sum((Decimal(line["loss_amount"]) for line in lines), Decimal("0.00")),
+        "total_deductions": sum((Decimal(line["deduction"]) for line in lines), Decimal("0.00")),
         "policy_version": points.version,
+        "loss_standard": {**standard.value, "policy_version": standard.version, "points": points.value},
     }
 
 
@@ -183,7 +201,7 @@ def _check_state(review: ResponsibilityReview, *states: str) -> None:
         )
 
 
-_BUILT = ("lines", "sanctions", "notices", "total_points", "total_deductions", "policy_version")
+_BUILT = ("lines", "sanctions", "notices", "total_points", "total_deductions", "policy_version", "loss_standard")
 
 
 def _fill(review: ResponsibilityReview, built: dict[str, Any]) -> None:
