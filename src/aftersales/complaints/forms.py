@@ -201,9 +201,9 @@ class ReassignForm(ActionForm):
         super().__init__(*args, **kwargs)
         from aftersales.complaints.selectors import complaint_handlers
 
-        self.fields["owner"].choices = [("", _("— choose —"))] + [  # type: ignore[attr-defined]
-            (user.username, str(user)) for user in complaint_handlers()
-        ]
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("", _("— choose —")), *((user.username, str(user)) for user in complaint_handlers())]
 
 
 class EscalateForm(ActionForm):
