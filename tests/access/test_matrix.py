@@ -841,7 +841,9 @@ def complaints_world(world: dict[str, Any], make_user: Callable[..., Any]) -> di
         complaint=complaint, measures="改工艺", owner=engineer, planned_by=engineer, state="done"
     )
     due = dt.datetime(2025, 11, 11, tzinfo=dt.UTC)
-    ResponsibilityReview.objects.create(period="2025-10", state="submitted", due_at=due)
+    # submitted by a department head: its two approvals (VP, GM) are asked when first decided (0015)
+    head = make_user("cs_manager", username="review_head")
+    ResponsibilityReview.objects.create(period="2025-10", state="submitted", due_at=due, submitted_by=head)
     ResponsibilityReview.objects.create(period="2025-08", state="draft", due_at=due)
     return {
         **world,
