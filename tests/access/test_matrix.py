@@ -569,6 +569,16 @@ ENDPOINTS = [
     _complaint_move("implement", {}),
     _complaint_move("close", {}),
     _complaint_move("reject-conclusion", {"reason": "不接受"}),
+    # K2 reassign: the owner (the world's complaint agent), the department head and the VP, and the
+    # K2.owner_role (team lead); an unknown new owner is refused (422) and changes nothing
+    Endpoint(
+        "complaint_reassign",
+        "post",
+        f"{CP}/reassign",
+        roles("team_lead cs_manager vp"),
+        422,
+        body=lambda w: {"owner": "nobody"},
+    ),
     # complaint follow-up (K8, K12–K15): the world's callback task is the complaint agent's; its CAPA
     # "capa" is planned, "capa_done" carried out by the engineer; reviews: 2025-10 submitted, 2025-08 draft
     Endpoint("complaint_task_list", "get", "complaint-tasks?mine=true", EVERYONE),
@@ -849,7 +859,9 @@ def complaints_world(world: dict[str, Any], make_user: Callable[..., Any]) -> di
         complaint=complaint, measures="改工艺", owner=engineer, planned_by=engineer, state="done"
     )
     due = dt.datetime(2025, 11, 11, tzinfo=dt.UTC)
-    ResponsibilityReview.objects.create(period="2025-10", state="submitted", due_at=due)
+    # submitted by a department head: its two approvals (VP, GM) are asked when first decided (0015)
+    head = make_user("cs_manager", username="review_head")
+    ResponsibilityReview.objects.create(period="2025-10", state="submitted", due_at=due, submitted_by=head)
     ResponsibilityReview.objects.create(period="2025-08", state="draft", due_at=due)
     return {
         **world,

@@ -47,14 +47,15 @@ def test_k1_k2_register_through_the_api(api_as, staff, customer):
     # when an engineer (first responder) registers a complaint
     response = api_as(staff["engineer"].user).post("complaints", _body(customer))
 
-    # then it is numbered TS<yyyymm><seq>, owned by them, with its K7 level and clocks
+    # then it is numbered TS<yyyymm><seq>, owned by someone who can act on it (K2.owner_role: the team
+    # lead; the engineer cannot open complaints, issue 13 fault 6), with its K7 level and clocks
     assert response.status_code == 201, response.content
     body = response.json()
     assert re.fullmatch(r"TS\d{6}0001", body["number"])
     assert body["class"] == "quality"
     assert (body["state"], body["major"], body["approval_role"]) == ("registered", False, "vp")
     assert body["approval_explanation"]["thresholds"] == ["1000", "5000"]
-    assert body["owner"]["username"] == "engineer"
+    assert body["owner"]["username"] == "team_lead"
     assert sorted(c["kind"] for c in body["clocks"]) == ["close", "contact"]
 
 

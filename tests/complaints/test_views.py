@@ -401,7 +401,8 @@ def test_k2_first_responder_without_complaint_rights_registers_and_stays_on_the_
     assert response.status_code == 302
     assert response["Location"] == CREATE
     c = Complaint.objects.get()
-    assert (c.registered_by_id, c.owner_id, c.channel) == (staff["engineer"].pk, staff["engineer"].pk, "phone")
+    # issue 13 fault 6: owned by someone who can act on it (K2.owner_role, the team lead), not the engineer
+    assert (c.registered_by_id, c.owner_id, c.channel) == (staff["engineer"].pk, staff["team_lead"].pk, "phone")
 
 
 def test_k10_rejected_conclusion_opens_a_linked_complaint_from_the_page(staff, new_complaint):

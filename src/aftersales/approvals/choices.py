@@ -16,6 +16,7 @@ class ApprovalKind(models.TextChoices):
     FEE_STANDARD = "fee_standard", _("Fee standard")  # 收费标准 (B2)
     ACCESS = "access", _("Access to a confidential file")  # 机密档案查阅 (C3)
     POLICY = "policy", _("Change of an approval policy")  # 审批政策变更 (K7 and the like)
+    RESPONSIBILITY_REVIEW = "responsibility_review", _("Monthly responsibility review")  # 月度责任考核 (K8)
 
 
 class ApprovalPurpose(models.TextChoices):
@@ -24,6 +25,7 @@ class ApprovalPurpose(models.TextChoices):
     COMPENSATION = "compensation", _("Compensation")  # 赔偿
     DISCOUNT = "discount", _("Discount")  # 折让
     RETURN = "return", _("Return")  # 退货
+    EXCHANGE = "exchange", _("Exchange")  # 换货
     SANCTION = "sanction", _("Sanction")  # 处罚 (K8)
     OTHER = "other", _("Other")  # 其他
 

@@ -25,6 +25,7 @@ ApprovalKindCode = Literal[
     "fee_standard",
     "access",
     "policy",
+    "responsibility_review",
 ]  # choices.ApprovalKind
 ApprovalStateCode = Literal["pending", "approved", "refused"]
 ApprovalMineCode = Literal["waiting"]
@@ -83,8 +84,29 @@ class ApprovalOut(Out):
     note: str
     decision_note: str
     explanation: dict[str, Any]
+    # What the record's app said the request is about (payload, e.g. a complaint's decision): "" when none.
+    customer_name: str
+    summary: str
+    disposition: str
+    disposition_label: str
     created_at: dt.datetime
 
     @staticmethod
     def resolve_link(obj: Approval) -> str:
         return approval_link(obj)
+
+    @staticmethod
+    def resolve_customer_name(obj: Approval) -> str:
+        return str(obj.payload.get("customer_name", "")) if isinstance(obj.payload, dict) else ""
+
+    @staticmethod
+    def resolve_summary(obj: Approval) -> str:
+        return str(obj.payload.get("summary", "")) if isinstance(obj.payload, dict) else ""
+
+    @staticmethod
+    def resolve_disposition(obj: Approval) -> str:
+        return str(obj.payload.get("disposition", "")) if isinstance(obj.payload, dict) else ""
+
+    @staticmethod
+    def resolve_disposition_label(obj: Approval) -> str:
+        return str(obj.payload.get("disposition_label", "")) if isinstance(obj.payload, dict) else ""

@@ -110,6 +110,18 @@ def pending_approval_lock(subject: models.Model) -> Approval | None:
     )
 
 
+def pending_approvals_lock(subject: models.Model, *, kind: str) -> list[Approval]:
+    """Every pending approval of `kind` asked for a record, row-locked in id order (a record that needs
+    several deciders, e.g. the VP's and the GM's parts of a K8 review). Lock them before the record."""
+    return list(
+        Approval.objects.select_for_update(of=("self",))
+        .filter(
+            subject_type=subject._meta.label_lower, subject_id=str(subject.pk), kind=kind, state=ApprovalState.PENDING
+        )
+        .order_by("id")
+    )
+
+
 def approval_exists(subject: models.Model, *, kind: str, state: str) -> bool:
     """Whether the record has an approval of `kind` in `state` (e.g. S9: leaving unsolved was approved)."""
     return Approval.objects.filter(

@@ -33,7 +33,7 @@ from aftersales.approvals.choices import ApprovalKind, ApprovalPurpose, Approval
 from aftersales.approvals.errors import ApprovalConflict, ApprovalErrorCode, BeyondAuthority
 from aftersales.approvals.models import Approval
 from aftersales.approvals.registry import approval_link, kind_registration, register_approval_kind
-from aftersales.approvals.selectors import access_approval, approval_deciders
+from aftersales.approvals.selectors import access_approval, approval_deciders, pending_approvals_lock
 from aftersales.approvals.transitions import approval_transitions
 from aftersales.core.access import Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed, full_clean
@@ -51,6 +51,7 @@ __all__ = [
     "actor_may_decide",
     "actor_may_decide_approval",
     "approval_decide",
+    "approval_refuse_pending",
     "approval_level",
     "approval_link",
     "approval_request",
@@ -219,6 +220,38 @@ def approval_decide(*, actor: Actor, approval_id: int, approve: bool, note: str 
         handler(approval)
     _notify_requester(approval)
     return approval
+
+
+def approval_refuse_pending(*, actor: Actor, subject: models.Model, kind: str, note: str) -> list[Approval]:
+    """The record went back (one of its deciders refused): its other pending approvals of `kind` are refused
+    with it, in the caller's transaction (a kind's handler), so none waits in a queue for nothing.
+
+    Not a decision by the actor on those approvals: their handler is not called and their requester,
+    told of the first refusal, is not told again. Rule: the approval's. Events: approval.refused
+    (state pending → refused, `closed_with` the refusal), approval.decided on the subject.
+    """
+    closed = pending_approvals_lock(subject, kind=kind)
+    for approval in closed:
+        approval.decided_by = actor.user
+        approval.decided_at = timezone.now()
+        approval.decision_note = (note or "").strip()[:200]
+        transition(
+            approval,
+            to=ApprovalState.REFUSED,
+            table=approval_transitions(approval.rule),
+            actor=actor,
+            reason=approval.decision_note,
+            data={"kind": approval.kind, "closed_with": True},
+            extra_update_fields=("decided_by", "decided_at", "decision_note"),
+        )
+        event_record(
+            subject=subject,
+            action=events.APPROVAL_DECIDED,
+            actor=actor,
+            rule=approval.rule,
+            data={"approval": approval.pk, "kind": approval.kind, "state": approval.state, "closed_with": True},
+        )
+    return closed
 
 
 def _subject_ref(subject: models.Model | Subject) -> tuple[str, str, str]:

@@ -31,6 +31,7 @@ from aftersales.complaints.schemas import (
     ComplaintNoteIn,
     ComplaintOut,
     ComplaintPublicOut,
+    ComplaintReassignIn,
     ComplaintRejectIn,
     ComplaintReplyIn,
     ComplaintStateCode,
@@ -174,6 +175,13 @@ def complaint_implement(request: HttpRequest, number: Number, payload: Complaint
 def complaint_close(request: HttpRequest, number: Number, payload: ComplaintCloseIn) -> Any:
     actor = _actor(request)
     return _render(actor, services.complaint_close(actor=actor, number=number, **_version(payload)))
+
+
+@router.post(f"{C}/reassign", response=COMPLAINT, url_name="complaint_reassign", by_alias=True)
+def complaint_reassign(request: HttpRequest, number: Number, payload: ComplaintReassignIn) -> Any:
+    """K2: give the complaint to another handler (`owner`: their username); they are notified."""
+    actor = _actor(request)
+    return _render(actor, services.complaint_reassign(actor=actor, number=number, **_version(payload)))
 
 
 @router.post(

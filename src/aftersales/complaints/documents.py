@@ -79,7 +79,32 @@ def reply_letter_pdf(complaint: Complaint) -> bytes:
 
 def review_lines_display(review: ResponsibilityReview) -> list[dict[str, Any]]:
     """The frozen review lines with the loss as money."""
-    return [{**line, "loss": money(Decimal(line.get("loss_amount") or 0))} for line in review.lines]
+    return [
+        {
+            **line,
+            "loss": money(Decimal(line.get("loss_amount") or 0)),
+            "deduction_text": money(Decimal(line["deduction"])) if "deduction" in line else "",
+        }
+        for line in review.lines
+    ]
+
+
+def loss_standard_text(review: ResponsibilityReview) -> str:
+    """The plain-language rule of the deductions on the reward/penalty notice (K8.loss_standard as applied
+    when the review was prepared); "" for a review prepared before the standard was recorded."""
+    standard = review.loss_standard or {}
+    if "share_percent" not in standard:
+        return ""
+    return _(
+        "How the deduction is computed: for each case the responsible person pays %(share)s%% of the customer's "
+        "loss they are accountable for, at most %(cap)s yuan a case, besides %(points)s penalty points a case "
+        "(penalty standard for customer complaint losses, version %(version)s; K8)."
+    ) % {
+        "share": standard["share_percent"],
+        "cap": standard["cap_yuan"],
+        "points": standard.get("points", ""),
+        "version": standard.get("policy_version", ""),
+    }
 
 
 def _review_context(review: ResponsibilityReview) -> dict[str, Any]:
@@ -87,8 +112,16 @@ def _review_context(review: ResponsibilityReview) -> dict[str, Any]:
         "review": review,
         "lines": review_lines_display(review),
         "sanctions": review.sanctions,
-        "notices": [{**n, "deduction_text": money(Decimal(n.get("deduction") or 0))} for n in review.notices],
+        "notices": [
+            {
+                **n,
+                "loss_text": money(Decimal(n.get("loss") or 0)) if "loss" in n else "",
+                "deduction_text": money(Decimal(n.get("deduction") or 0)),
+            }
+            for n in review.notices
+        ],
         "total_deductions": money(review.total_deductions),
+        "standard_text": loss_standard_text(review),
     }
 
 

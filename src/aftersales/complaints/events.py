@@ -15,6 +15,7 @@ COMPLAINT_CALLBACK_DUE = "complaint.callback_due"
 COMPLAINT_RECEIVABLES_DUE = "complaint.receivables_due"
 COMPLAINT_REOPENED = "complaint.reopened"
 COMPLAINT_CLOCK_ESCALATED = "complaint.clock_escalated"
+COMPLAINT_REASSIGNED = "complaint.reassigned"
 COMPLAINT_TASK_RAISED = "complaint.task_raised"
 COMPLAINT_TASK_DONE = "complaint.task_done"
 COMPLAINT_SUPPLIER = "complaint.supplier_set"
@@ -36,6 +37,7 @@ register_action_labels(
         COMPLAINT_RECEIVABLES_DUE: _("Receivables to be collected"),
         COMPLAINT_REOPENED: _("Reopened as a new complaint"),
         COMPLAINT_CLOCK_ESCALATED: _("Deadline escalated"),
+        COMPLAINT_REASSIGNED: _("Reassigned"),
         "complaint.contacted": _("Customer contacted"),
         "complaint.awaiting_approval": _("Waiting for approval"),
         "complaint.escalated": _("Escalated to the department head"),

@@ -124,6 +124,7 @@ class ReviewOut(Out):
     notices: list[dict[str, Any]]
     total_points: int
     total_deductions: Decimal
+    loss_standard: dict[str, Any]
     prepared_at: dt.datetime | None
     submitted_by: UserRefOut | None
     submitted_at: dt.datetime | None

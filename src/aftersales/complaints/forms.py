@@ -167,7 +167,12 @@ class NoteForm(ActionForm):
 class DecideForm(ActionForm):
     """K9: the disposition and solution; an amount beyond the decider's authority waits for K7."""
 
-    disposition = forms.ChoiceField(label=_("Disposition"), choices=Disposition.choices)
+    # K9: no default; an unchosen disposition is refused with its message (issue 13 point 13)
+    disposition = forms.ChoiceField(
+        label=_("Disposition"),
+        choices=[("", _("— choose the disposition —")), *Disposition.choices],
+        error_messages={"required": _("Choose the disposition (return, exchange, guidance …).")},
+    )
     decision = forms.CharField(label=_("Solution offered"), widget=_text(2), max_length=4000)
     amount = _money(_("Amount granted (yuan)"), help_text=_("Compensation or discount; 0 when none."))
     internal_handling = forms.CharField(
@@ -182,6 +187,23 @@ class DecideForm(ActionForm):
             "amount": data["amount"] if data["amount"] is not None else Decimal(0),
             "internal_handling": data["internal_handling"],
         }
+
+
+class ReassignForm(ActionForm):
+    """K2: give the complaint to another handler (shown by display name)."""
+
+    owner = forms.ChoiceField(
+        label=_("New owner"), error_messages={"required": _("Choose an active colleague who handles complaints.")}
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from aftersales.complaints.selectors import complaint_handlers
+
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("", _("— choose —")), *((user.username, str(user)) for user in complaint_handlers())]
 
 
 class EscalateForm(ActionForm):

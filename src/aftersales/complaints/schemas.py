@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, RootModel, Tag
 
+from aftersales.approvals.schemas import ApprovalOut
 from aftersales.approvals.selectors import approvals_for
 from aftersales.approvals.services import Approval, approval_level
 from aftersales.clocks.schemas import ClockOut, clocks_out
@@ -105,33 +106,16 @@ class ComplaintCloseIn(ComplaintVersionIn):
     receivables: Money | None = None  # K13: to collect when unfounded (default: the amount claimed)
 
 
+class ComplaintReassignIn(ComplaintVersionIn):
+    owner: str = Field(min_length=1, max_length=150)  # the new owner's username (K2)
+    reason: str = Field(default="", max_length=200)
+
+
 class ComplaintRejectIn(ComplaintVersionIn):
     reason: str = Field(min_length=1, max_length=200)
 
 
 # --- outputs ---------------------------------------------------------------------------------
-
-
-class ApprovalOut(Out):
-    """K7: one amount approval with the rule and numbers that chose its approver."""
-
-    id: int
-    kind: str
-    subject_type: str
-    subject_label: str
-    purpose: str
-    amount: Decimal | None
-    required_role: str
-    rule: str
-    policy_version: int
-    state: str
-    requested_by: UserRefOut
-    decided_by: UserRefOut | None
-    decided_at: dt.datetime | None
-    note: str
-    decision_note: str
-    explanation: dict[str, Any]
-    created_at: dt.datetime
 
 
 class ComplaintSummaryOut(Out):

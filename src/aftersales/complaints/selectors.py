@@ -51,6 +51,23 @@ def access_complaint(actor: Actor, number: str, *, for_update: bool = False) -> 
     return found
 
 
+def complaint_handlers() -> QuerySet[Any]:
+    """Active users who handle complaints (complaints.handle_complaint through a role): the owners a
+    complaint may be given to (K2), by display name."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__permissions__codename="handle_complaint",
+            groups__permissions__content_type__app_label="complaints",
+        )
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
 def complaint_reopened_as(complaint: Complaint) -> Complaint | None:
     """K10: the newest complaint opened when the customer rejected this one's conclusion, or None."""
     if complaint.state != ComplaintState.REJECTED:

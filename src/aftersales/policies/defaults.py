@@ -67,6 +67,8 @@ class Duration(BaseModel):
 
 
 ApproverRole = Literal["sales_manager", "vp", "gm"]
+# K2: the roles that handle complaints and may own the ones registered by others
+ComplaintOwnerRole = Literal["agent", "team_lead", "cs_manager", "sales", "sales_manager"]
 
 
 class ApprovalRoles(BaseModel):
@@ -92,6 +94,14 @@ class ApprovalLimits(BaseModel):
         if self.lower > self.upper:
             raise ValueError("lower must not exceed upper")
         return self
+
+
+class LossStandard(BaseModel):
+    """K8: the deduction per case (奖罚通知单) = share_percent % of the accountable loss, at most cap_yuan."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    share_percent: int = Field(ge=0, le=100)
+    cap_yuan: int = Field(ge=0, le=1_000_000_000)
 
 
 @dataclass(frozen=True)
@@ -406,6 +416,18 @@ POLICIES: dict[str, PolicyDef] = {
         ),
         # --- complaints (K5–K8); units and reasons: docs/decisions/0005-complaints.md ---
         PolicyDef(
+            key="K2.owner_role",
+            rule="K2",
+            adapter=TypeAdapter(ComplaintOwnerRole),
+            default="team_lead",
+            label=_("Who owns a complaint registered by someone who does not handle complaints"),
+            help=_(
+                "Role code. A complaint filed on the portal, or registered by a member of staff who does not "
+                "handle complaints (an engineer, finance …), is owned by the person of this role with the "
+                "fewest open complaints (000: the complaint desk, the customer-service team lead)."
+            ),
+        ),
+        PolicyDef(
             key="K5.contact",
             rule="K5",
             adapter=_duration(),
@@ -528,6 +550,18 @@ POLICIES: dict[str, PolicyDef] = {
             label=_("Penalty points for negligence per case"),
             help=_("Given to the responsible person when a human factor caused the complaint (000)."),
             unit=_("points"),
+        ),
+        PolicyDef(
+            key="K8.loss_standard",
+            rule="K8",
+            adapter=TypeAdapter(LossStandard),
+            default={"share_percent": 10, "cap_yuan": 2000},
+            label=_("Penalty standard for customer complaint losses"),
+            help=_(
+                "客户投诉损失金额核算基准 / 罚扣判定基准: the responsible person's deduction on the reward and "
+                "penalty notice is this percentage of the loss for which they are accountable, at most this "
+                "many yuan per case (besides the penalty points)."
+            ),
         ),
         PolicyDef(
             key="K8.review_day",

@@ -126,7 +126,7 @@ class ResponsibilityReview(BaseModel):
     """K8: the monthly review of last month's closed complaints with a human factor.
 
     `lines` (one per case), `sanctions` (人事公布单, per person: points) and `notices` (奖罚通知单,
-    per person: deduction = loss amount) are frozen when the review is prepared. The VP approves the
+    per person: deduction = K8.loss_standard applied to each case's loss) are frozen when the review is prepared. The VP approves the
     sanctions, the GM the notices; both make it approved.
     """
 
@@ -140,6 +140,8 @@ class ResponsibilityReview(BaseModel):
     notices = models.JSONField(_("reward and penalty notice"), default=list)
     total_points = models.PositiveIntegerField(_("total penalty points"), default=0)
     total_deductions = models.DecimalField(_("total deductions (yuan)"), max_digits=12, decimal_places=2, default=0)
+    # K8.loss_standard applied (share_percent, cap_yuan, policy_version, points): the notice explains it
+    loss_standard = models.JSONField(_("loss and penalty standard"), default=dict, blank=True)
     prepared_at = models.DateTimeField(_("prepared at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,12 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
-from aftersales.accounts.selectors import user_list_with_role
+from aftersales.accounts.selectors import actor_for, user_list_with_role
 from aftersales.approvals.services import (
     LIMITS_KEY,
     Approval,
@@ -31,7 +32,7 @@ from aftersales.approvals.services import (
 from aftersales.calendars.selectors import CN, calendar_add, calendar_for_code
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.selectors import clock_list_for
-from aftersales.clocks.services import ClockSpec, clock_stop_for, clocks_start, policy_target
+from aftersales.clocks.services import ClockSpec, clock_owner_set_for, clock_stop_for, clocks_start, policy_target
 from aftersales.complaints import events
 from aftersales.complaints.choices import (
     ComplaintChannel,
@@ -45,7 +46,7 @@ from aftersales.complaints.services.common import complaint_lock, complaint_move
 from aftersales.complaints.services.followup import tasks_raise_on_close
 from aftersales.complaints.transitions import ACTION_TRANSITIONS
 from aftersales.core.access import SYSTEM, Actor
-from aftersales.core.errors import DomainError, ValidationFailed, full_clean
+from aftersales.core.errors import DomainError, PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import EventDraft, event_record, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.core.timeutils import received_time
@@ -92,8 +93,9 @@ COMPLAINT_CLOCKS = [
 PURPOSE_BY_DISPOSITION: dict[str, ApprovalPurpose] = {
     Disposition.COMPENSATION: ApprovalPurpose.COMPENSATION,
     Disposition.RETURN: ApprovalPurpose.RETURN,
-    Disposition.EXCHANGE: ApprovalPurpose.RETURN,
+    Disposition.EXCHANGE: ApprovalPurpose.EXCHANGE,
 }
+SUMMARY_LENGTH = 120  # characters of the complaint's description shown in the approvals queue
 
 
 def _field_error(field: str, message: str) -> ValidationFailed:
@@ -246,7 +248,7 @@ def complaint_register(
     major, why = complaint_is_major(
         loss_amount=loss_amount, media_exposure=media_exposure, industry_inspection=industry_inspection, at=now
     )
-    owner = _first_user("team_lead") if major else (None if is_portal else actor.user)
+    owner = _first_user("team_lead") if major else _registration_owner(actor, is_portal, now)
     complaint = Complaint(
         number="TS-PENDING",
         customer=customer,
@@ -303,6 +305,94 @@ def complaint_register(
     _start(complaint, actor, specs, started_at=received, events_before=drafts)
     if major:
         _inform_vp(complaint, actor)
+    if owner is not None and owner.pk != actor.pk:
+        _notify_owner(complaint, owner)
+    return complaint
+
+
+OWNER_ROLE_KEY = "K2.owner_role"
+HANDLE_PERM = "complaints.handle_complaint"
+# The clocks the owner answers for (the head-decision clock is the supervisor's).
+OWNER_CLOCKS: list[str] = [kind for kind in COMPLAINT_CLOCKS if kind != ClockKind.HEAD_DECISION]
+
+
+def _owner_for_role(role: str) -> User | None:
+    """The active holder of `role` with the fewest open complaints (then by username), or None."""
+    open_states = [s for s in ComplaintState.values if s not in (ComplaintState.CLOSED, ComplaintState.REJECTED)]
+    return (
+        user_list_with_role(role)
+        .annotate(open_count=Count("owned_complaints", filter=Q(owned_complaints__state__in=open_states)))
+        .order_by("open_count", "username")
+        .first()
+    )
+
+
+def _registration_owner(actor: Actor, is_portal: bool, now: dt.datetime) -> User | None:
+    """K2: who receives a complaint registers it; its owner must be able to act on it. A handler
+    (complaints.handle_complaint) owns what they register; a portal complaint, or one registered by
+    staff outside complaint handling (an engineer …), goes to the role of K2.owner_role (the team lead)."""
+    if not is_portal and actor.has_perm(HANDLE_PERM):
+        return actor.user
+    # nobody holds the role (yet): the department head, who can always act
+    return _owner_for_role(policy_get(OWNER_ROLE_KEY, at=now).value) or _owner_for_role("cs_manager")
+
+
+def _notify_owner(complaint: Complaint, owner: User) -> None:
+    """The hand-off: the new owner learns the complaint is theirs (bell and e-mail, on commit)."""
+    notify_users(
+        users=[owner],
+        title=_("Complaint %(number)s is yours") % {"number": complaint.number},
+        body=f"{complaint.customer.name}: {complaint.description[:300]}",
+        url=reverse("complaints:complaint_detail", args=[complaint.number]),
+        rule="K2",
+    )
+
+
+@transaction.atomic
+def complaint_reassign(
+    *, actor: Actor, number: str, owner: str, reason: str = "", expected_version: int | None = None
+) -> Complaint:
+    """Give the complaint to another handler: they own it and its running deadlines and are notified.
+
+    Who may: a handler who owns it, the department head (complaints.head_complaint), or a holder of the
+    K2.owner_role (the team lead distributes). The new owner is an active user who handles complaints.
+    Rule: K2. Raises: NotFound, PermissionDenied, ValidationFailed (owner), Conflict (ended, version).
+    Events: complaint.reassigned (owner old → new), clock.reassigned per running clock.
+    """
+    actor.require_perm(HANDLE_PERM)
+    complaint = complaint_lock(actor, number, expected_version)
+    role = policy_get(OWNER_ROLE_KEY).value
+    if not (complaint.owner_id == actor.pk or actor.has_perm("complaints.head_complaint") or actor.has_role(role)):
+        raise PermissionDenied(
+            _("The owner, the department head or the person who distributes complaints may reassign it.")
+        )
+    if complaint.state in (ComplaintState.CLOSED, ComplaintState.REJECTED):
+        raise ComplaintConflict(
+            _("This complaint is “%(state)s”; this step is not possible now.")
+            % {"state": complaint.get_state_display()},
+            code=ComplaintErrorCode.INVALID_TRANSITION,
+        )
+    new_owner = User.objects.filter(username=(owner or "").strip(), is_active=True).first()
+    if new_owner is None or not actor_for(new_owner).has_perm(HANDLE_PERM):
+        raise _field_error("owner", _("Choose an active colleague who handles complaints."))
+    if new_owner.pk == complaint.owner_id:
+        raise _field_error("owner", _("This complaint is already theirs."))
+    before = complaint.owner
+    complaint.owner = new_owner
+    complaint.version += 1
+    complaint.save(update_fields=["owner", "version", "updated_at"])
+    event_record(
+        subject=complaint,
+        action=events.COMPLAINT_REASSIGNED,
+        actor=actor,
+        rule="K2",
+        data={
+            "owner": [before.username if before else None, new_owner.username],
+            "reason": (reason or "").strip(),
+        },
+    )
+    clock_owner_set_for(subject=complaint, owner=new_owner, kinds=OWNER_CLOCKS, actor=actor)
+    _notify_owner(complaint, new_owner)
     return complaint
 
 
@@ -391,6 +481,8 @@ def _decide(
 
     Returns True when decided, False when it waits for the approval.
     """
+    if not (disposition or "").strip():  # K9: no default; the decider chooses it
+        raise _field_error("disposition", _("Choose the disposition (return, exchange, guidance …)."))
     if disposition not in Disposition.values:
         raise _field_error("disposition", _("Unknown disposition."))
     if not (decision or "").strip():
@@ -425,6 +517,7 @@ def _decide(
             amount=amount,
             note=complaint.decision,
             policy_key=LIMITS_KEY,
+            payload=_approval_summary(complaint),
         )
         return False
     if complaint.within_authority is None:
@@ -440,6 +533,20 @@ def _decide(
         policy_version=explanation["policy_version"],
     )
     return True
+
+
+def _approval_summary(complaint: Complaint) -> dict[str, str]:
+    """What the approver's queue shows of the decision waiting for them: the customer, the complaint in
+    short and the disposition decided (K9) — read by approvals.schemas.ApprovalOut and the queue page."""
+    description = " ".join(complaint.description.split())
+    if len(description) > SUMMARY_LENGTH:
+        description = description[: SUMMARY_LENGTH - 1] + "…"
+    return {
+        "customer_name": complaint.customer.name,
+        "summary": description,
+        "disposition": complaint.disposition,
+        "disposition_label": str(complaint.get_disposition_display()),
+    }
 
 
 @transaction.atomic

@@ -4,8 +4,10 @@ By K8.review_day of each month the department head reviews the previous month's 
 whose cause was a human factor. Each case costs the responsible person K8.negligence_points; the
 review lists them as the sanction list (人事公布单: points per person), approved by the VP, and the
 reward/penalty notice (奖罚通知单: the loss amounts deducted per person), approved by the GM.
-Two explicit decisions on the review, not K7 amount approvals: the SPEC names the approvers by role,
-whatever the amount (docs/decisions/0005-complaints.md, "Decisions (follow-up)").
+Two decisions on the review, not K7 amount approvals: the SPEC names the approvers by role, whatever
+the amount (docs/decisions/0005-complaints.md, "Decisions (follow-up)"). Submitting asks the one
+approvals engine for one approval per part (kind responsibility_review, docs/decisions/0015); the
+engine's handler (review_approval_decided) moves the review.
 
 draft (prepared, again and again) → submitted (cs_manager) → approved (VP and GM both approved);
 a refusal sends it back to draft. The due date is a clock (kind responsibility_review, rule K8)
@@ -16,13 +18,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.selectors import actor_for
+from aftersales.approvals.selectors import pending_approvals_lock
+from aftersales.approvals.services import (
+    Approval,
+    ApprovalKind,
+    ApprovalPurpose,
+    ApprovalState,
+    approval_decide,
+    approval_refuse_pending,
+    approval_request,
+)
 from aftersales.calendars.selectors import CN
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.services import ClockSpec, clock_stop_for, clocks_start
@@ -40,6 +53,8 @@ from aftersales.policies.selectors import policy_get
 
 SANCTION_APPROVER = "vp"  # 人事公布单 (K8: sanctions approved by the VP)
 NOTICE_APPROVER = "gm"  # 奖罚通知单 (K8: approved by the GM)
+PARTS = ("sanctions", "notices")
+APPROVER = {"sanctions": SANCTION_APPROVER, "notices": NOTICE_APPROVER}
 
 
 def _period_error() -> ValidationFailed:
@@ -70,15 +85,28 @@ def previous_period(now: dt.datetime | None = None) -> str:
     return f"{last.year:04d}-{last.month:02d}"
 
 
+LOSS_STANDARD_KEY = "K8.loss_standard"
+CENT = Decimal("0.01")
+
+
+def penalty_deduction(loss: Decimal, standard: dict[str, Any]) -> Decimal:
+    """K8 (客户投诉损失金额核算基准, 罚扣判定基准): the deduction for one case = share_percent % of the loss the
+    responsible person is accountable for, at most cap_yuan; rounded to the fen. Pure. Raises: nothing."""
+    share = (Decimal(loss) * Decimal(standard["share_percent"]) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return min(share, Decimal(standard["cap_yuan"]).quantize(CENT))
+
+
 def review_lines(period: str) -> dict[str, Any]:
     """The period's closed complaints as review lines; the human-factor ones make the sanction list
-    (points per person) and the reward/penalty notice (deductions per person).
+    (points per person) and the reward/penalty notice (deductions per person, by the loss standard).
 
-    Rule: K8. Raises: ValidationFailed (period). Reads K8.negligence_points in force at the month's end.
-    One query over complaint_review_idx (state, closed_at), plain rows (make bench: 1M complaints).
+    Rule: K8. Raises: ValidationFailed (period). Reads K8.negligence_points and K8.loss_standard in
+    force at the month's end. One query over complaint_review_idx (state, closed_at), plain rows
+    (make bench: 1M complaints).
     """
     start, end = period_bounds(period)
     points = policy_get("K8.negligence_points", at=end)
+    standard = policy_get(LOSS_STANDARD_KEY, at=end)
     rows = (
         Complaint.objects.filter(state=ComplaintState.CLOSED, closed_at__gte=start, closed_at__lt=end)
         .order_by("closed_at", "id")
@@ -100,6 +128,7 @@ def review_lines(period: str) -> dict[str, Any]:
         username = username or ""
         name = f"{first or ''} {last or ''}".strip() or username
         loss = (loss_amount or Decimal("0.00")) if human else Decimal("0.00")
+        deduction = penalty_deduction(loss, standard.value) if human else Decimal("0.00")
         lines.append(
             {
                 "complaint": number,
@@ -110,6 +139,7 @@ def review_lines(period: str) -> dict[str, Any]:
                 "department": department if human else "",
                 "points": points.value if human else 0,
                 "loss_amount": str(loss),
+                "deduction": str(deduction),
             }
         )
         if not human:
@@ -122,21 +152,24 @@ def review_lines(period: str) -> dict[str, Any]:
                 "department": department,
                 "cases": [],
                 "points": 0,
+                "loss": Decimal("0.00"),
                 "deduction": Decimal("0.00"),
             },
         )
         row["cases"].append(number)
         row["points"] += points.value
-        row["deduction"] += loss
-    sanctions = [{k: v for k, v in row.items() if k != "deduction"} for row in people.values()]
-    notices = [{**row, "deduction": str(row["deduction"])} for row in people.values()]
+        row["loss"] += loss
+        row["deduction"] += deduction
+    sanctions = [{k: v for k, v in row.items() if k not in ("loss", "deduction")} for row in people.values()]
+    notices = [{**row, "loss": str(row["loss"]), "deduction": str(row["deduction"])} for row in people.values()]
     return {
         "lines": lines,
         "sanctions": sanctions,
         "notices": notices,
         "total_points": sum(line["points"] for line in lines),
-        "total_deductions": sum((Decimal(line["loss_amount"]) for line in lines), Decimal("0.00")),
+        "total_deductions": sum((Decimal(line["deduction"]) for line in lines), Decimal("0.00")),
         "policy_version": points.version,
+        "loss_standard": {**standard.value, "policy_version": standard.version, "points": points.value},
     }
 
 
@@ -168,7 +201,7 @@ def _check_state(review: ResponsibilityReview, *states: str) -> None:
         )
 
 
-_BUILT = ("lines", "sanctions", "notices", "total_points", "total_deductions", "policy_version")
+_BUILT = ("lines", "sanctions", "notices", "total_points", "total_deductions", "policy_version", "loss_standard")
 
 
 def _fill(review: ResponsibilityReview, built: dict[str, Any]) -> None:
@@ -257,14 +290,48 @@ def review_prepare_due(*, now: dt.datetime | None = None) -> ResponsibilityRevie
     return _prepared(review, SYSTEM)
 
 
+def _ask_approvals(actor: Actor, review: ResponsibilityReview, parts: tuple[str, ...] = PARTS) -> None:
+    """K8: one approval per part of the review in the approvals engine: the VP decides the sanction
+    list, the GM the reward/penalty notice (the approvals queue, bell and e-mail)."""
+    people = len(review.sanctions)
+    for part in parts:
+        if part == "sanctions":
+            text = _("Sanction list of %(period)s: %(people)s people, %(points)s penalty points.") % {
+                "period": review.period,
+                "people": people,
+                "points": review.total_points,
+            }
+        else:
+            text = _("Reward and penalty notice of %(period)s: %(people)s people, deductions %(amount)s yuan.") % {
+                "period": review.period,
+                "people": people,
+                "amount": review.total_deductions,
+            }
+        approval_request(
+            actor=actor,
+            subject=review,
+            kind=ApprovalKind.RESPONSIBILITY_REVIEW,
+            rule="K8",
+            purpose=ApprovalPurpose.SANCTION,
+            required_role=APPROVER[part],
+            note=_append_note(text, review.note),
+            payload={"part": part},
+        )
+
+
+def _append_note(text: str, note: str) -> str:
+    return f"{text}\n{note}" if note else text
+
+
 @transaction.atomic
 def review_submit(
     *, actor: Actor, period: str, note: str = "", expected_version: int | None = None
 ) -> ResponsibilityReview:
-    """The department head submits the draft for the VP's and the GM's approval.
+    """The department head submits the draft for the VP's and the GM's approval: one approval per part
+    in the approvals engine (kind responsibility_review), decided there or on the review's page.
 
     Rule: K8. Raises: PermissionDenied, NotFound, Conflict(invalid_transition, version_conflict).
-    Events: responsibility_review.submitted (state draft → submitted).
+    Events: responsibility_review.submitted (state draft → submitted), approval.requested (two).
     """
     actor.require_perm("complaints.submit_responsibilityreview")
     review = _locked(actor, period, expected_version)
@@ -280,59 +347,118 @@ def review_submit(
         fields=("submitted_by", "submitted_at", "note"),
         data={"period": review.period, "note": review.note},
     )
+    _ask_approvals(actor, review)
     return review
+
+
+def _refusal_note_required(note: str) -> None:
+    if not (note or "").strip():
+        message = _("Say why the review goes back.")
+        raise ValidationFailed(message, fields={"note": [message]})
 
 
 @transaction.atomic
 def review_approve(
     *, actor: Actor, period: str, approve: bool = True, note: str = "", expected_version: int | None = None
 ) -> ResponsibilityReview:
-    """The VP approves the sanctions, the GM the reward/penalty notice; both approved → approved (the
-    clock stops). A refusal by either sends the review back to draft and clears both approvals.
+    """The review's own approve/refuse: the VP decides the sanctions' approval, the GM the notice's, both
+    through the approvals engine (approval_decide: nobody decides their own request, authority,
+    notifications), whose handler (review_approval_decided) moves the review.
 
-    Rule: K8. Raises: PermissionDenied (neither VP nor GM), NotFound, Conflict (not submitted, or the
-    actor's part already approved; invalid_transition: not submitted). Events: responsibility_review.approved
-    (state submitted → approved once both approved; without a move after the first) / .refused (submitted →
-    draft), clock.stopped.
+    Rule: K8. Raises: PermissionDenied (neither VP nor GM; own_approval), NotFound, ValidationFailed (a
+    refusal without its reason), Conflict (not submitted, or the actor's part already approved;
+    version_conflict). Events: as review_approval_decided, and the approvals' own.
     """
     actor.require_perm("complaints.approve_responsibilityreview")
-    review = _locked(actor, period, expected_version)
-    to = ReviewState.APPROVED if approve else ReviewState.DRAFT
-    expect_transition(review, to=to, table=REVIEW_TRANSITIONS)  # only a submitted review is approved or refused
-    parts = [p for p, role in (("sanctions", SANCTION_APPROVER), ("notices", NOTICE_APPROVER)) if actor.has_role(role)]
-    if not parts:
+    seen = access_review(actor, period)
+    expect_transition(seen, to=ReviewState.APPROVED if approve else ReviewState.DRAFT, table=REVIEW_TRANSITIONS)
+    if not any(actor.has_role(APPROVER[part]) for part in PARTS):
         raise PermissionDenied(_("The VP approves the sanctions and the GM the reward and penalty notice."))
-    pending = [p for p in parts if getattr(review, f"{p}_approved_by_id") is None]
-    if not pending:
+    if not approve:
+        _refusal_note_required(note)
+    # Lock order of approval_decide and its handler: the review's pending approvals, then the review.
+    pending = pending_approvals_lock(seen, kind=ApprovalKind.RESPONSIBILITY_REVIEW)
+    review = _locked(actor, period, expected_version)
+    expect_transition(review, to=ReviewState.APPROVED if approve else ReviewState.DRAFT, table=REVIEW_TRANSITIONS)
+    if not pending:  # submitted before reviews asked the engine: ask on the submitter's behalf
+        missing = tuple(p for p in PARTS if getattr(review, f"{p}_approved_by_id") is None)
+        _ask_approvals(actor_for(review.submitted_by), review, missing)
+        pending = pending_approvals_lock(review, kind=ApprovalKind.RESPONSIBILITY_REVIEW)
+    mine = [a for a in pending if actor.has_role(APPROVER.get(a.payload.get("part", ""), ""))]
+    if not mine:
         raise ComplaintConflict(_("You have already approved this review."), code=ComplaintErrorCode.REVIEW_STATE)
-    now = timezone.now()
-    note = (note or "").strip()
+    for approval in mine:
+        approval_decide(actor=actor, approval_id=approval.pk, approve=approve, note=note)
+        if not approve:
+            break  # the handler refused the other parts with it
+    review.refresh_from_db()
+    return review
+
+
+def review_approval_decided(approval: Approval) -> None:
+    """Approval handler (inside approval_decide's transaction). Approved: the part (VP: sanctions, GM:
+    reward/penalty notice) is approved; both approved → approved, the clock stops. Refused: back to
+    draft, both parts cleared, the other part's pending approval refused with it.
+
+    Rule: K8. Raises: ValidationFailed (a refusal without its reason), which undoes the decision.
+    Events: responsibility_review.approved (state submitted → approved once both approved; state
+    [submitted, submitted] after the first) / .refused (submitted → draft), clock.stopped.
+    """
+    seen = ResponsibilityReview.objects.filter(pk=approval.subject_id).first()
+    if seen is None:
+        return
+    approve = approval.state == ApprovalState.APPROVED
+    if not approve:
+        _refusal_note_required(approval.decision_note)
+        pending_approvals_lock(seen, kind=ApprovalKind.RESPONSIBILITY_REVIEW)  # before the review (lock order)
+    review = ResponsibilityReview.objects.select_for_update().get(pk=seen.pk)
+    if review.state != ReviewState.SUBMITTED:
+        return
+    part = approval.payload.get("part", "")
+    if part not in PARTS:
+        return
+    actor = actor_for(approval.decided_by)
+    note = approval.decision_note
     fields: tuple[str, ...] = ("note",)
-    for part in ("sanctions", "notices"):
-        fields += (f"{part}_approved_by", f"{part}_approved_at")
+    for each in PARTS:
+        fields += (f"{each}_approved_by", f"{each}_approved_at")
     if approve:
-        for part in pending:
-            setattr(review, f"{part}_approved_by", actor.user)
-            setattr(review, f"{part}_approved_at", now)
+        setattr(review, f"{part}_approved_by", approval.decided_by)
+        setattr(review, f"{part}_approved_at", approval.decided_at)
     else:
-        if not note:
-            message = _("Say why the review goes back.")
-            raise ValidationFailed(message, fields={"note": [message]})
-        for part in ("sanctions", "notices"):
-            setattr(review, f"{part}_approved_by", None)
-            setattr(review, f"{part}_approved_at", None)
+        for each in PARTS:
+            setattr(review, f"{each}_approved_by", None)
+            setattr(review, f"{each}_approved_at", None)
     if note:
         review.note = note
     action = events.REVIEW_APPROVED if approve else events.REVIEW_REFUSED
-    data = {"period": review.period, "parts": pending, "note": note}
+    data = {"period": review.period, "parts": [part], "note": note, "approval": approval.pk}
     if not approve or (review.sanctions_approved_by_id and review.notices_approved_by_id):
         versioned_transition(
-            review, to=to, table=REVIEW_TRANSITIONS, actor=actor, action=action, fields=fields, data=data
+            review,
+            to=ReviewState.APPROVED if approve else ReviewState.DRAFT,
+            table=REVIEW_TRANSITIONS,
+            actor=actor,
+            action=action,
+            fields=fields,
+            data=data,
         )
     else:  # one part approved, the other still waits: no move
         review.version += 1
         review.save(update_fields=[*fields, "version", "updated_at"])
-        event_record(subject=review, action=action, actor=actor, rule="K8", data={**data, "state": review.state})
+        event_record(
+            subject=review,
+            action=action,
+            actor=actor,
+            rule="K8",
+            data={**data, "state": [review.state, review.state]},
+        )
     if review.state == ReviewState.APPROVED:
         clock_stop_for(subject=review, kind=ClockKind.REVIEW, actor=actor)
-    return review
+    elif not approve:
+        approval_refuse_pending(
+            actor=actor,
+            subject=review,
+            kind=ApprovalKind.RESPONSIBILITY_REVIEW,
+            note=_("The review went back to draft: %(note)s") % {"note": note},
+        )

@@ -42,6 +42,7 @@ from aftersales.complaints.forms import (
     EscalateForm,
     ImplementForm,
     NoteForm,
+    ReassignForm,
     RejectForm,
     ReplyForm,
 )
@@ -187,6 +188,16 @@ ACTIONS: dict[str, ComplaintAction] = {
         gettext_lazy("Complaint closed."),
         gettext_lazy("Close the complaint"),
         move="close",
+    ),
+    "reassign": ComplaintAction(
+        ReassignForm,
+        HANDLE,
+        lambda a, n, d: services.complaint_reassign(
+            actor=a, number=n, owner=d["owner"], reason=d["reason"], expected_version=_v(d)
+        ),
+        gettext_lazy("Complaint reassigned; the new owner has been told."),
+        gettext_lazy("Reassign"),
+        visible_when=lambda c: c.state not in ENDED_STATES,
     ),
     "reject": ComplaintAction(
         RejectForm,
@@ -418,7 +429,9 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
                     "name": name,
                     "form": form,
                     "label": ACTIONS[name].label,
-                    "btn": "btn-outline-danger" if name == "reject" else "btn-primary",
+                    "btn": "btn-outline-danger"
+                    if name == "reject"
+                    else ("btn-outline-secondary" if name == "reassign" else "btn-primary"),
                 }
                 for name, form in outcome.forms.items()
             ],

@@ -141,6 +141,7 @@ def review_detail(request: HttpRequest, period: str) -> HttpResponse:
             "parts": _approval_parts(actor, review),
             "error": error,
             "lines": documents.review_lines_display(review),
+            "standard_text": documents.loss_standard_text(review),
         },
         status=status,
     )
