@@ -31,6 +31,7 @@ from aftersales.core.access import Actor
 from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.customers.selectors import CustomerCard, customer_card, customer_for_intake, customer_lookup
 from aftersales.installed_base.choices import ChargingType
@@ -399,6 +400,27 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 # --- list ------------------------------------------------------------------------------------
 
+REQUEST_SORTS = {
+    "number": "number",
+    "state": "state",
+    "received_at": "received_at",
+    "customer": "customer__name",
+    "priority": "priority",
+    "engineer": "engineer__username",
+}
+REQUEST_COLUMNS = [
+    Column(gettext_lazy("Request number"), lambda sr: sr.number),
+    Column(gettext_lazy("State"), lambda sr: sr.get_state_display()),
+    Column(gettext_lazy("Received at"), lambda sr: sr.received_at),
+    Column(gettext_lazy("Customer"), lambda sr: sr.customer.name),
+    Column(gettext_lazy("Customer code"), lambda sr: sr.customer.code),
+    Column(gettext_lazy("Unit"), lambda sr: sr.unit.serial if sr.unit else sr.model_text),
+    Column(gettext_lazy("Priority"), lambda sr: sr.get_priority_display()),
+    Column(gettext_lazy("Engineer"), lambda sr: str(sr.engineer) if sr.engineer else ""),
+    Column(gettext_lazy("Service point"), lambda sr: sr.service_point.name if sr.service_point else ""),
+    Column(gettext_lazy("Fault description"), lambda sr: sr.fault),
+]
+
 
 @staff_page("service.view_servicerequest")
 def request_list(request: HttpRequest) -> HttpResponse:
@@ -410,7 +432,17 @@ def request_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         selectors.service_request_list(actor, **filters) if filters is not None else ServiceRequest.objects.none()
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset, sort = sort_apply(queryset, request.GET.get("sort"), REQUEST_SORTS, default="-received_at")
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="service-requests",
+            title=_("Service requests"),
+            columns=REQUEST_COLUMNS,
+            rows=queryset.iterator(chunk_size=2000),
+            filters=filters or {},
+        )
+    page = list_page(request, queryset, PAGE_SIZE)
     return render(
         request,
         "service/request_list.html",
