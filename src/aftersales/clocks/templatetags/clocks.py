@@ -17,6 +17,14 @@ def clocks_for(subject: Any) -> dict[str, Any]:
     return {"clocks": [{"clock": c, "status": clock_status(c), "explanation": clock_explain(c)} for c in clocks]}
 
 
+@register.inclusion_tag("clocks/_clocks_brief.html")
+def clocks_brief(subject: Any, explain_url: str = "") -> dict[str, Any]:
+    """One line per clock (state and due time) for dense lists; the explanation is fetched from
+    `explain_url` (a page rendering {% clocks_for %}) when its <details> is opened."""
+    clocks = clock_list_for(subject)
+    return {"clocks": [{"clock": c, "status": clock_status(c)} for c in clocks], "explain_url": explain_url}
+
+
 @register.filter
 def working_duration(seconds: Any) -> str:
     """12600 → "3:30" (hours:minutes of working time)."""

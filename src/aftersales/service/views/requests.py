@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -38,6 +37,7 @@ from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.service import selectors, services
 from aftersales.service.choices import ApprovalKind, RequestState
+from aftersales.service.dispatch_scoring import best_engineer
 from aftersales.service.errors import ServiceErrorCode
 from aftersales.service.forms import (
     ActionForm,
@@ -66,8 +66,9 @@ from aftersales.service.models import ServiceRequest
 from aftersales.service.transitions import ACTION_TRANSITIONS
 
 PAGE_SIZE = 25
-BOARD_SIZE = 50
+BOARD_SIZE = 50  # rows a board page (the board stays under 100 KB a page)
 ENGINEER_CHOICES = 20
+BOARD_ENGINEER_CHOICES = 8  # the best-ranked few on the board; the request page offers ENGINEER_CHOICES
 # A service error without field names that still belongs next to one field.
 CODE_FIELDS = {
     ServiceErrorCode.SELF_CHECK_REQUIRED: "self_check_passed",
@@ -511,6 +512,21 @@ def _board_post(request: HttpRequest, actor: Actor) -> tuple[Any, int, str]:
     return None, 400, _("Unknown action.")
 
 
+def _best_reason(row: dict[str, Any]) -> str:
+    """Why the board preselects this engineer, in plain words (S7: place first, then open load)."""
+    if row["same_point"]:
+        place = _("works from the request's service point")
+    elif row["same_region"]:
+        place = _("works in the request's region")
+    else:
+        place = _("no engineer works nearer")
+    return _("%(name)s: %(place)s, %(n)s open jobs — fewer than the others equally near.") % {
+        "name": row["user"],
+        "place": place,
+        "n": row["open_jobs"],
+    }
+
+
 @staff_page("service.dispatch_servicerequest")
 def dispatch_board(request: HttpRequest) -> HttpResponse:
     """S7: requests waiting for an engineer (carried over first), pending approvals, open tasks."""
@@ -520,19 +536,27 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
         posted_form, status, error = _board_post(request, actor)
         if status == 0:
             return redirect("service:board")
-    page = Paginator(selectors.dispatch_board(actor), BOARD_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, selectors.dispatch_board(actor), BOARD_SIZE)
+    selectors.clocks_prefetch(page.object_list)  # one query for the page's clocks, not one per row
     engineers = selectors.engineer_candidates()
     rows = []
     for sr in page.object_list:
+        suggestions = selectors.engineer_suggestions(sr, limit=BOARD_ENGINEER_CHOICES, engineers=engineers)
+        best = best_engineer(suggestions)
         if posted_form is not None and getattr(posted_form, "number", None) == sr.number:
             form = posted_form
         else:
-            form = DispatchForm(
-                initial={"version": sr.version},
-                auto_id=f"id_{sr.number}_%s",
-                suggestions=selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES, engineers=engineers),
-            )
-        rows.append({"sr": sr, "form": form, "charging_label": _charging_label(sr.charging_type)})
+            initial = {"version": sr.version, "engineer": best["user"].username if best else ""}
+            form = DispatchForm(initial=initial, auto_id=f"id_{sr.number}_%s", suggestions=suggestions)
+        rows.append(
+            {
+                "sr": sr,
+                "form": form,
+                "charging_label": _charging_label(sr.charging_type),
+                "best": best,
+                "best_reason": _best_reason(best) if best else "",
+            }
+        )
     return render(
         request,
         "service/board.html",
@@ -590,6 +614,13 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+@staff_page("service.view_servicerequest")
+def request_clocks(request: HttpRequest, number: str) -> HttpResponse:
+    """The request's clocks with their explanations (a fragment: the board loads it on demand)."""
+    sr = selectors.access_service_request(_actor(request), number)
+    return render(request, "service/_request_clocks.html", {"sr": sr})
+
+
 @staff_page("service.approve_servicerequest")
 def approval_decide(request: HttpRequest, number: str) -> HttpResponse:
     """Approve or refuse from the request page (the board does the same); back to the request."""
@@ -620,13 +651,14 @@ def approval_decide(request: HttpRequest, number: str) -> HttpResponse:
 @staff_page("service.work_servicerequest")
 def engineer_jobs(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    jobs = []
+    for sr in selectors.engineer_jobs(actor):
+        visit = selectors.request_visit_contact(actor, sr)
+        jobs.append((sr, visit, sr.address or (visit.address if visit else "")))
     return render(
         request,
         "service/engineer_jobs.html",
-        {
-            "jobs": [(sr, selectors.request_visit_contact(actor, sr)) for sr in selectors.engineer_jobs(actor)],
-            "today": timezone.localdate(),
-        },
+        {"jobs": jobs, "today": timezone.localdate(), "now": timezone.now()},
     )
 
 
