@@ -6,4 +6,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit, name="audit"),
+    path("search/", views.search, name="search"),
 ]

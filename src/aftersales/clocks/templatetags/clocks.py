@@ -19,10 +19,15 @@ def clocks_for(subject: Any) -> dict[str, Any]:
 
 @register.inclusion_tag("clocks/_clocks_brief.html")
 def clocks_brief(subject: Any, explain_url: str = "") -> dict[str, Any]:
-    """One line per clock (state and due time) for dense lists; the explanation is fetched from
+    """The most pressing clock (state and due time) and how many more, for dense lists; every
+    clock with its explanation is fetched from
     `explain_url` (a page rendering {% clocks_for %}) when its <details> is opened."""
     clocks = clock_list_for(subject)
-    return {"clocks": [{"clock": c, "status": clock_status(c)} for c in clocks], "explain_url": explain_url}
+    pressing = sorted(
+        clocks, key=lambda c: (c.state == "stopped", c.due_at is None, c.due_at or c.started_at, c.pk or 0)
+    )
+    shown = [{"clock": c, "status": clock_status(c)} for c in pressing[:1]]
+    return {"clocks": shown, "more": len(clocks) - len(shown), "explain_url": explain_url}
 
 
 @register.filter
