@@ -19,7 +19,6 @@ from aftersales.clocks.models import Clock
 from aftersales.core.lists import LIST_EXPORTED
 from aftersales.core.models import Event
 from aftersales.service import services
-from aftersales.service.models import ServiceRequest
 
 LIST = reverse("service:request_list")
 BOARD = reverse("service:board")
@@ -128,7 +127,8 @@ def test_board_clock_explanation_is_loaded_on_demand(staff, new_request) -> None
     url = reverse("service:request_clocks", args=[sr.number])
     assert f'hx-get="{url}"' in html
     fragment = client.get(url).content.decode()
-    assert "clock-explanation" in fragment and "data-clock=" in fragment
+    assert "clock-explanation" in fragment
+    assert "data-clock=" in fragment
 
 
 @pytest.mark.django_db
@@ -168,4 +168,5 @@ def test_global_search_finds_requests_units_and_customers_masking_confidential_f
 @pytest.mark.django_db
 def test_global_search_without_text_finds_nothing(staff) -> None:
     html = _client(staff["team_lead"]).get(SEARCH).content.decode()
-    assert "search-requests" not in html and "search-empty" not in html
+    assert "search-requests" not in html
+    assert "search-empty" not in html

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
-from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.knowledge import selectors, services
 from aftersales.knowledge.forms import ArticleForm, ArticleSearchForm

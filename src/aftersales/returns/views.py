@@ -27,10 +27,10 @@ from django.views.decorators.http import require_GET
 from aftersales.accounts.selectors import actor_for
 from aftersales.approvals.services import Approval, ApprovalState, actor_may_decide, role_label
 from aftersales.core.access import Actor
-from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.customers.selectors import customer_lookup
 from aftersales.returns import documents, selectors, services

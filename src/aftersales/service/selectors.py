@@ -191,9 +191,7 @@ def engineer_jobs(actor: Actor, *, day: dt.date | None = None) -> QuerySet[Servi
         ServiceRequest.objects.filter(engineer_id=actor.pk, open=True)
         .select_related("customer", "unit__product")
         .annotate(due_at=Subquery(due))
-        .order_by(
-            F("due_at").asc(nulls_last=True), F("visit_at").asc(nulls_last=True), "received_at", "id"
-        )
+        .order_by(F("due_at").asc(nulls_last=True), F("visit_at").asc(nulls_last=True), "received_at", "id")
     )
 
 

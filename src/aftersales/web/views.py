@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,7 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
     scope; customer files come from the hotline lookup, masked as it masks them (C3)."""
     actor = actor_for(request.user)
     if actor.has_role("customer"):
-        return redirect("portal:home")
+        raise PermissionDenied  # portal users have their own pages
     q = request.GET.get("q", "").strip()[:100]
     sections: dict[str, list[Any]] = {"requests": [], "complaints": [], "units": [], "customers": []}
     if q:
