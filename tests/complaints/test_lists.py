@@ -75,6 +75,8 @@ def test_complaint_list_sorts_and_exports_what_it_shows(staff, new_complaint) ->
         ("approvals:approval_queue", "cs_manager", "approvals"),
         ("complaints:task_list", "cs_manager", "follow-up-tasks"),
         ("service:request_list", "cs_manager", "service-requests"),
+        ("installed_base:product_list", "agent", "products"),
+        ("installed_base:contract_list", "cs_manager", "contracts"),
     ],
 )
 def test_every_list_exports_to_excel_and_logs_it(staff, url_name: str, role: str, list_name: str) -> None:
