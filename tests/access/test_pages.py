@@ -75,7 +75,11 @@ PAGES = [
     Page("portal:request_create", roles("customer")),
     Page("portal:complaint_list", roles("customer")),
 ]
-CASES = [(page, role) for page in PAGES for role in ROLES]
+# Pages outside the menus (reached from the top bar): same matrix, no menu entry.
+OFF_MENU_PAGES = [
+    Page("web:search", STAFF),  # the global search box (issue 13)
+]
+CASES = [(page, role) for page in PAGES + OFF_MENU_PAGES for role in ROLES]
 
 # Pages reached from a menu page (not menu entries themselves), with their URL arguments.
 SUB_PAGES = [

@@ -259,9 +259,12 @@ def test_s7_board_suggests_the_engineer_of_the_service_point_and_dispatches(staf
     sr = new_request()
     client = as_role("team_lead")
     html = client.get(BOARD).content.decode()
-    options = re.findall(r'<option value="(eng\d)">([^<]*)</option>', html)
-    assert [value for value, _label in options] == ["eng1", "eng2"]
-    assert "同服务网点" in options[0][1]
+    options = re.findall(r'<option value="(eng\d)"( selected)?>([^<]*)</option>', html)
+    assert [value for value, _selected, _label in options] == ["eng1", "eng2"]
+    assert "同服务网点" in options[0][2]
+    # the clearly best engineer is preselected, with the reason on demand
+    assert [value for value, selected, _label in options if selected] == ["eng1"]
+    assert 'class="best-reason' in html
     response = client.post(
         BOARD, {"action": "dispatch", "number": sr.number, "version": sr.version, "engineer": "eng1"}
     )

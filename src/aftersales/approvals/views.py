@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.selectors import actor_for
@@ -24,9 +25,18 @@ from aftersales.approvals.selectors import MINE_WAITING
 from aftersales.approvals.services import actor_authority, approval_link, role_label
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
+from aftersales.core.lists import Column, export_requested, xlsx_export
 
 APPROVALS = "approvals.view_approval"
 QUEUE_SIZE = 200
+APPROVAL_COLUMNS = [
+    Column(gettext_lazy("Record"), lambda a: a.subject_label),
+    Column(gettext_lazy("Kind"), lambda a: a.get_kind_display()),
+    Column(gettext_lazy("Amount (yuan)"), lambda a: a.amount),
+    Column(gettext_lazy("Requested by"), lambda a: str(a.requested_by) if a.requested_by else ""),
+    Column(gettext_lazy("Requested at"), lambda a: a.created_at),
+    Column(gettext_lazy("Note"), lambda a: a.note),
+]
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -41,7 +51,16 @@ def _with_links(rows: list[Any]) -> list[Any]:
 
 def _queue_page(request: HttpRequest, *, error: DomainError | None = None) -> HttpResponse:
     actor = _actor(request)
-    rows = _with_links(list(selectors.approval_list(actor, mine=MINE_WAITING)[:QUEUE_SIZE]))
+    waiting = selectors.approval_list(actor, mine=MINE_WAITING)
+    if error is None and request.method == "GET" and export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="approvals",
+            title=_("Approvals"),
+            columns=APPROVAL_COLUMNS,
+            rows=waiting.iterator(chunk_size=2000),
+        )
+    rows = _with_links(list(waiting[:QUEUE_SIZE]))
     own = _with_links(
         [a for a in selectors.approval_list(actor, state="pending")[:QUEUE_SIZE] if a.requested_by_id == actor.pk]
     )

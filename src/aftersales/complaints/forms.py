@@ -142,6 +142,12 @@ class PortalComplaintForm(_RegistrationFields):
 
 
 class ComplaintFilterForm(StyledForm):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Number, customer, description, order or batch number"),
+    )
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states")), *ComplaintState.choices]
     )
@@ -154,6 +160,7 @@ class ComplaintFilterForm(StyledForm):
             "state": data.get("state") or "",
             "major": True if data.get("major") else None,
             "overdue": bool(data.get("overdue")),
+            "q": (data.get("q") or "").strip(),
         }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -76,9 +76,11 @@ def complaint_reopened_as(complaint: Complaint) -> Complaint | None:
 
 
 def complaint_list(
-    actor: Actor, *, state: str = "", major: bool | None = None, overdue: bool = False
+    actor: Actor, *, state: str = "", major: bool | None = None, overdue: bool = False, q: str = ""
 ) -> QuerySet[Complaint]:
-    """Complaints for lists and the API, newest first; `overdue`: a running K5/K6 clock past due.
+    """Complaints for lists and the API, newest first; `overdue`: a running K5/K6 clock past due;
+    `q`: text in the number (prefix), the customer's name or code, the description, the order or
+    batch number.
 
     Rule: K1, K5, X4."""
     qs = complaint_scope(actor).select_related("customer", "owner")
@@ -88,6 +90,16 @@ def complaint_list(
         qs = qs.filter(major=major)
     if overdue:
         qs = qs.filter(Exists(_overdue_clocks(timezone.now())))
+    text = q.strip()
+    if text:
+        qs = qs.filter(
+            Q(number__startswith=text.upper())
+            | Q(customer__name__contains=text)
+            | Q(customer__code__iexact=text)
+            | Q(description__icontains=text)
+            | Q(order_number__iexact=text)
+            | Q(batch_number__iexact=text)
+        )
     return qs.order_by("-received_at", "-id")
 
 

@@ -11,12 +11,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
+from aftersales.core.lists import Column, export_requested, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.core.timeutils import today
 from aftersales.customers.services import customer_export_log
@@ -279,6 +281,22 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 
 # --- products --------------------------------------------------------------------------------
 
+PRODUCT_COLUMNS = [
+    Column(gettext_lazy("Model"), lambda p: p.model),
+    Column(gettext_lazy("Name"), lambda p: p.name),
+    Column(gettext_lazy("Specification"), lambda p: p.spec),
+    Column(gettext_lazy("Category"), lambda p: p.category),
+    Column(gettext_lazy("Warranty (months)"), lambda p: p.warranty_months),
+]
+CONTRACT_COLUMNS = [
+    Column(gettext_lazy("Contract number"), lambda c: c.number),
+    Column(gettext_lazy("Customer"), lambda c: c.customer.name),
+    Column(gettext_lazy("Customer number"), lambda c: c.customer.code),
+    Column(gettext_lazy("Start"), lambda c: c.start_date),
+    Column(gettext_lazy("End"), lambda c: c.end_date),
+    Column(gettext_lazy("Cover"), lambda c: c.get_cover_display()),
+]
+
 
 @login_required
 @permission_required("installed_base.view_product", raise_exception=True)
@@ -286,7 +304,17 @@ def product_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     q = request.GET.get("q", "").strip()
     category = request.GET.get("category", "").strip()
-    page = _page(request, selectors.product_list(actor, q=q, category=category))
+    products = selectors.product_list(actor, q=q, category=category)
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="products",
+            title=_("Products"),
+            columns=PRODUCT_COLUMNS,
+            rows=products.iterator(chunk_size=2000),
+            filters={"q": q, "category": category},
+        )
+    page = _page(request, products)
     return render(
         request,
         "installed_base/product_list.html",
@@ -359,6 +387,15 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     active_only = request.GET.get("active") == "1"
     day = today()
     queryset = selectors.contract_list(actor, q=q, active_on=day if active_only else None)
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="contracts",
+            title=_("Service contracts"),
+            columns=CONTRACT_COLUMNS,
+            rows=queryset.iterator(chunk_size=2000),
+            filters={"q": q, "active": active_only},
+        )
     return render(
         request,
         "installed_base/contract_list.html",

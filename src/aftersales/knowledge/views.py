@@ -6,15 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.knowledge import selectors, services
 from aftersales.knowledge.forms import ArticleForm, ArticleSearchForm
@@ -30,6 +31,17 @@ def _article_id(value: str) -> int:
     return int(value) if value.isdigit() and len(value) < 19 else 0
 
 
+ARTICLE_SORTS = {"title": "title", "kind": "kind", "version": "version", "updated": "updated_at"}
+ARTICLE_COLUMNS = [
+    Column(gettext_lazy("Title"), lambda a: a.title),
+    Column(gettext_lazy("Kind"), lambda a: a.get_kind_display()),
+    Column(gettext_lazy("Product"), lambda a: a.product.model if a.product else ""),
+    Column(gettext_lazy("Version"), lambda a: a.version),
+    Column(gettext_lazy("Published"), lambda a: a.published),
+    Column(gettext_lazy("Updated"), lambda a: a.updated_at),
+]
+
+
 @login_required
 @permission_required("knowledge.view_article", raise_exception=True)
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -37,7 +49,17 @@ def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.article_list(actor, q=filters.get("q", ""), kind=filters.get("kind", ""))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset, _sort = sort_apply(queryset, request.GET.get("sort"), ARTICLE_SORTS, default="-updated")
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="knowledge",
+            title=_("Knowledge base"),
+            columns=ARTICLE_COLUMNS,
+            rows=queryset.iterator(chunk_size=2000),
+            filters=filters,
+        )
+    page = list_page(request, queryset, PAGE_SIZE)
     return render(
         request,
         "knowledge/article_list.html",

@@ -17,7 +17,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
@@ -31,6 +30,7 @@ from aftersales.core.access import Actor
 from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.customers.selectors import customer_lookup
 from aftersales.returns import documents, selectors, services
@@ -91,6 +91,29 @@ def _no_customer(form: Any, actor: Actor) -> None:
 # --- list and request form (R1, R2) ----------------------------------------------------------
 
 
+RETURN_SORTS = {
+    "number": "number",
+    "state": "state",
+    "kind": "kind",
+    "customer": "customer__name",
+    "quantity": "quantity_requested",
+    "value": "value",
+    "created_at": "created_at",
+}
+RETURN_COLUMNS = [
+    Column(gettext_lazy("Return number"), lambda r: r.number),
+    Column(gettext_lazy("State"), lambda r: r.get_state_display()),
+    Column(gettext_lazy("Kind"), lambda r: r.get_kind_display()),
+    Column(gettext_lazy("Customer"), lambda r: r.customer.name),
+    Column(gettext_lazy("Customer code"), lambda r: r.customer.code),
+    Column(gettext_lazy("Product model"), lambda r: r.model_text),
+    Column(gettext_lazy("Order number"), lambda r: r.order_number),
+    Column(gettext_lazy("Quantity"), lambda r: r.quantity_requested),
+    Column(gettext_lazy("Value (yuan)"), lambda r: r.value),
+    Column(gettext_lazy("Created at"), lambda r: r.created_at),
+]
+
+
 @staff_page(VIEW_PERM)
 def return_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -100,7 +123,17 @@ def return_list(request: HttpRequest) -> HttpResponse:
         queryset = ReturnRequest.objects.none()
     else:
         queryset = selectors.return_request_list(actor, state=data.get("state", ""), q=data.get("q", ""))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset, _sort = sort_apply(queryset, request.GET.get("sort"), RETURN_SORTS, default="-created_at")
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="returns",
+            title=_("Returns and exchanges"),
+            columns=RETURN_COLUMNS,
+            rows=queryset.iterator(chunk_size=2000),
+            filters=data,
+        )
+    page = list_page(request, queryset, PAGE_SIZE)
     return render(
         request,
         "returns/return_list.html",

@@ -22,6 +22,24 @@ def rank_engineers(request: Any, engineers: list[Any]) -> list[dict[str, Any]]:
         else:
             place = 200
         load = int(getattr(user, "open_jobs", 0))
-        rows.append({"user": user, "open_jobs": load, "same_point": place == 0, "score": place + 10 * load})
+        rows.append(
+            {
+                "user": user,
+                "open_jobs": load,
+                "same_point": place == 0,
+                "same_region": place <= 100,
+                "score": place + 10 * load,
+            }
+        )
     rows.sort(key=lambda r: (r["score"], r["user"].username))
     return rows
+
+
+def best_engineer(ranked: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The engineer to preselect: the first of `ranked` when clearly best (a lower score than the
+    second, or the only one); None on a tie, so the dispatcher chooses."""
+    if not ranked:
+        return None
+    if len(ranked) > 1 and ranked[1]["score"] <= ranked[0]["score"]:
+        return None
+    return ranked[0]

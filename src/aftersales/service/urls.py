@@ -8,6 +8,7 @@ urlpatterns = [
     path("requests/", requests.request_list, name="request_list"),
     path("requests/new/", requests.request_create, name="request_create"),
     path("requests/<str:number>/", requests.request_detail, name="request_detail"),
+    path("requests/<str:number>/clocks/", requests.request_clocks, name="request_clocks"),
     path("requests/<str:number>/approvals/", requests.approval_decide, name="approval_decide"),
     path("board/", requests.dispatch_board, name="board"),
     path("engineer/", requests.engineer_jobs, name="engineer_jobs"),

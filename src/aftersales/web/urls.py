@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("queues/", views.home_queues_panel, name="home_queues"),
     path("audit/", views.audit, name="audit"),
+    path("search/", views.search, name="search"),
 ]

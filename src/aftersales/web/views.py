@@ -1,4 +1,4 @@
-"""Home page (per role) and the audit log."""
+"""Home page (per role), the audit log and the global search of the top bar."""
 
 from __future__ import annotations
 
@@ -6,15 +6,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from aftersales.accounts.selectors import actor_for
+from aftersales.complaints.selectors import complaint_list
 from aftersales.core.events import chain_verify, events_pending_count
 from aftersales.core.selectors import event_list, events_present
+from aftersales.customers.selectors import customer_lookup
+from aftersales.installed_base.selectors import unit_list
+from aftersales.service.selectors import service_request_list
 from aftersales.web.queues import home_queues
+
+SEARCH_LIMIT = 10  # rows per kind; each section links to its full list
 
 
 def _queues_context(request: HttpRequest) -> dict[str, Any]:
@@ -56,4 +63,30 @@ def audit(request: HttpRequest) -> HttpResponse:
             "verified": verified,
             "pending": events_pending_count(),  # the chaining lag (docs/decisions/0009)
         },
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """The top bar's search: request or complaint number, unit serial, customer name or number,
+    phone (or its last digits). Each kind is searched by its own app's selector, in the actor's
+    scope; customer files come from the hotline lookup, masked as it masks them (C3)."""
+    actor = actor_for(request.user)
+    if actor.has_role("customer"):
+        raise PermissionDenied  # portal users have their own pages
+    q = request.GET.get("q", "").strip()[:100]
+    sections: dict[str, list[Any]] = {"requests": [], "complaints": [], "units": [], "customers": []}
+    if q:
+        if actor.has_perm("service.view_servicerequest"):
+            sections["requests"] = list(service_request_list(actor, q=q)[:SEARCH_LIMIT])
+        if actor.has_perm("complaints.view_complaint"):
+            sections["complaints"] = list(complaint_list(actor, q=q)[:SEARCH_LIMIT])
+        if actor.has_perm("installed_base.view_unit"):
+            sections["units"] = list(unit_list(actor, q=q)[:SEARCH_LIMIT])
+        if actor.has_perm("customers.view_customer"):
+            sections["customers"] = customer_lookup(actor, q, limit=SEARCH_LIMIT)
+    return render(
+        request,
+        "web/search.html",
+        {"q": q, "limit": SEARCH_LIMIT, "found": any(sections.values()), **sections},
     )

@@ -17,6 +17,19 @@ def clocks_for(subject: Any) -> dict[str, Any]:
     return {"clocks": [{"clock": c, "status": clock_status(c), "explanation": clock_explain(c)} for c in clocks]}
 
 
+@register.inclusion_tag("clocks/_clocks_brief.html")
+def clocks_brief(subject: Any, explain_url: str = "") -> dict[str, Any]:
+    """The most pressing clock (state and due time) and how many more, for dense lists; every
+    clock with its explanation is fetched from
+    `explain_url` (a page rendering {% clocks_for %}) when its <details> is opened."""
+    clocks = clock_list_for(subject)
+    pressing = sorted(
+        clocks, key=lambda c: (c.state == "stopped", c.due_at is None, c.due_at or c.started_at, c.pk or 0)
+    )
+    shown = [{"clock": c, "status": clock_status(c)} for c in pressing[:1]]
+    return {"clocks": shown, "more": len(clocks) - len(shown), "explain_url": explain_url}
+
+
 @register.filter
 def working_duration(seconds: Any) -> str:
     """12600 → "3:30" (hours:minutes of working time)."""

@@ -16,7 +16,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
@@ -52,6 +51,7 @@ from aftersales.core.access import Actor
 from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.customers.selectors import customer_card, customer_for_intake, customer_lookup
 
@@ -359,13 +359,46 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
 # --- list ------------------------------------------------------------------------------------
 
 
+COMPLAINT_SORTS = {
+    "number": "number",
+    "state": "state",
+    "received_at": "received_at",
+    "customer": "customer__name",
+    "class": "complaint_class",
+    "channel": "channel",
+    "owner": "owner__username",
+}
+COMPLAINT_COLUMNS = [
+    Column(gettext_lazy("Complaint number"), lambda c: c.number),
+    Column(gettext_lazy("State"), lambda c: c.get_state_display()),
+    Column(gettext_lazy("Major"), lambda c: c.major),
+    Column(gettext_lazy("Received at"), lambda c: c.received_at),
+    Column(gettext_lazy("Customer"), lambda c: c.customer.name),
+    Column(gettext_lazy("Customer code"), lambda c: c.customer.code),
+    Column(gettext_lazy("Class"), lambda c: c.get_complaint_class_display()),
+    Column(gettext_lazy("Channel"), lambda c: c.get_channel_display()),
+    Column(gettext_lazy("Owner"), lambda c: str(c.owner) if c.owner else ""),
+    Column(gettext_lazy("Description"), lambda c: c.description),
+]
+
+
 @staff_page(VIEW)
 def complaint_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = ComplaintFilterForm(request.GET or None)
     filters = form.selector_filters() if (not form.is_bound or form.is_valid()) else None
     queryset = selectors.complaint_list(actor, **filters) if filters is not None else Complaint.objects.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset, _sort = sort_apply(queryset, request.GET.get("sort"), COMPLAINT_SORTS, default="-received_at")
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="complaints",
+            title=_("Complaints"),
+            columns=COMPLAINT_COLUMNS,
+            rows=queryset.iterator(chunk_size=2000),
+            filters=filters or {},
+        )
+    page = list_page(request, queryset, PAGE_SIZE)
     return render(
         request,
         "complaints/complaint_list.html",

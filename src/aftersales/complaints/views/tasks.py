@@ -10,20 +10,39 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.complaints import selectors, services
 from aftersales.complaints.forms import TaskDoneForm
 from aftersales.complaints.views.complaints import _actor, staff_page
 from aftersales.core.errors import DomainError
+from aftersales.core.lists import Column, export_requested, xlsx_export
 
 TASKS = "complaints.view_followuptask"
 LIST_SIZE = 200
+TASK_COLUMNS = [
+    Column(gettext_lazy("Task"), lambda t: t.get_kind_display()),
+    Column(gettext_lazy("Complaint number"), lambda t: t.complaint.number if t.complaint else ""),
+    Column(gettext_lazy("Amount (yuan)"), lambda t: t.amount),
+    Column(gettext_lazy("Due at"), lambda t: t.due_at),
+    Column(gettext_lazy("Assignee"), lambda t: str(t.assignee) if t.assignee else ""),
+    Column(gettext_lazy("Note"), lambda t: t.note),
+]
 
 
 def _task_page(request: HttpRequest, *, error: DomainError | None = None) -> HttpResponse:
     actor = _actor(request)
-    rows = list(selectors.task_list(actor, mine=True, open_only=True)[:LIST_SIZE])
+    tasks = selectors.task_list(actor, mine=True, open_only=True)
+    if error is None and request.method == "GET" and export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="follow-up-tasks",
+            title=_("Follow-up tasks"),
+            columns=TASK_COLUMNS,
+            rows=tasks.iterator(chunk_size=2000),
+        )
+    rows = list(tasks[:LIST_SIZE])
     return render(
         request,
         "complaints/task_list.html",

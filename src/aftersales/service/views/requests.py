@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -32,12 +31,14 @@ from aftersales.core.access import Actor
 from aftersales.core.actions import actions_run
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.customers.selectors import CustomerCard, customer_card, customer_for_intake, customer_lookup
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.service import selectors, services
 from aftersales.service.choices import ApprovalKind, PaymentState, QuoteState, RequestState
+from aftersales.service.dispatch_scoring import best_engineer
 from aftersales.service.errors import ServiceErrorCode
 from aftersales.service.forms import (
     ActionForm,
@@ -71,8 +72,9 @@ from aftersales.service.services import quotes as quote_services
 from aftersales.service.transitions import ACTION_TRANSITIONS
 
 PAGE_SIZE = 25
-BOARD_SIZE = 50
+BOARD_SIZE = 40  # rows a board page: ~2 KB a row keeps a page under 100 KB
 ENGINEER_CHOICES = 20
+BOARD_ENGINEER_CHOICES = 8  # the best-ranked few on the board; the request page offers ENGINEER_CHOICES
 # A service error without field names that still belongs next to one field.
 CODE_FIELDS = {
     ServiceErrorCode.SELF_CHECK_REQUIRED: "self_check_passed",
@@ -482,6 +484,27 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 # --- list ------------------------------------------------------------------------------------
 
+REQUEST_SORTS = {
+    "number": "number",
+    "state": "state",
+    "received_at": "received_at",
+    "customer": "customer__name",
+    "priority": "priority",
+    "engineer": "engineer__username",
+}
+REQUEST_COLUMNS = [
+    Column(gettext_lazy("Request number"), lambda sr: sr.number),
+    Column(gettext_lazy("State"), lambda sr: sr.get_state_display()),
+    Column(gettext_lazy("Received at"), lambda sr: sr.received_at),
+    Column(gettext_lazy("Customer"), lambda sr: sr.customer.name),
+    Column(gettext_lazy("Customer code"), lambda sr: sr.customer.code),
+    Column(gettext_lazy("Unit"), lambda sr: sr.unit.serial if sr.unit else sr.model_text),
+    Column(gettext_lazy("Priority"), lambda sr: sr.get_priority_display()),
+    Column(gettext_lazy("Engineer"), lambda sr: str(sr.engineer) if sr.engineer else ""),
+    Column(gettext_lazy("Service point"), lambda sr: sr.service_point.name if sr.service_point else ""),
+    Column(gettext_lazy("Fault description"), lambda sr: sr.fault),
+]
+
 
 @staff_page("service.view_servicerequest")
 def request_list(request: HttpRequest) -> HttpResponse:
@@ -493,7 +516,17 @@ def request_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         selectors.service_request_list(actor, **filters) if filters is not None else ServiceRequest.objects.none()
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset, sort = sort_apply(queryset, request.GET.get("sort"), REQUEST_SORTS, default="-received_at")
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="service-requests",
+            title=_("Service requests"),
+            columns=REQUEST_COLUMNS,
+            rows=queryset.iterator(chunk_size=2000),
+            filters=filters or {},
+        )
+    page = list_page(request, queryset, PAGE_SIZE)
     return render(
         request,
         "service/request_list.html",
@@ -562,6 +595,21 @@ def _board_post(request: HttpRequest, actor: Actor) -> tuple[Any, int, str]:
     return None, 400, _("Unknown action.")
 
 
+def _best_reason(row: dict[str, Any]) -> str:
+    """Why the board preselects this engineer, in plain words (S7: place first, then open load)."""
+    if row["same_point"]:
+        place = _("works from the request's service point")
+    elif row["same_region"]:
+        place = _("works in the request's region")
+    else:
+        place = _("no engineer works nearer")
+    return _("%(name)s: %(place)s, %(n)s open jobs — fewer than the others equally near.") % {
+        "name": row["user"],
+        "place": place,
+        "n": row["open_jobs"],
+    }
+
+
 @staff_page("service.dispatch_servicerequest")
 def dispatch_board(request: HttpRequest) -> HttpResponse:
     """S7: requests waiting for an engineer (carried over first), pending approvals, open tasks."""
@@ -571,19 +619,27 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
         posted_form, status, error = _board_post(request, actor)
         if status == 0:
             return redirect("service:board")
-    page = Paginator(selectors.dispatch_board(actor), BOARD_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, selectors.dispatch_board(actor), BOARD_SIZE)
+    selectors.clocks_prefetch(page.object_list)  # one query for the page's clocks, not one per row
     engineers = selectors.engineer_candidates()
     rows = []
     for sr in page.object_list:
+        suggestions = selectors.engineer_suggestions(sr, limit=BOARD_ENGINEER_CHOICES, engineers=engineers)
+        best = best_engineer(suggestions)
         if posted_form is not None and getattr(posted_form, "number", None) == sr.number:
             form = posted_form
         else:
-            form = DispatchForm(
-                initial={"version": sr.version},
-                auto_id=f"id_{sr.number}_%s",
-                suggestions=selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES, engineers=engineers),
-            )
-        rows.append({"sr": sr, "form": form, "charging_label": _charging_label(sr.charging_type)})
+            initial = {"version": sr.version, "engineer": best["user"].username if best else ""}
+            form = DispatchForm(initial=initial, auto_id=f"id_{sr.number}_%s", suggestions=suggestions)
+        rows.append(
+            {
+                "sr": sr,
+                "form": form,
+                "charging_label": _charging_label(sr.charging_type),
+                "best": best,
+                "best_reason": _best_reason(best) if best else "",
+            }
+        )
     return render(
         request,
         "service/board.html",
@@ -642,6 +698,13 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+@staff_page("service.view_servicerequest")
+def request_clocks(request: HttpRequest, number: str) -> HttpResponse:
+    """The request's clocks with their explanations (a fragment: the board loads it on demand)."""
+    sr = selectors.access_service_request(_actor(request), number)
+    return render(request, "service/_request_clocks.html", {"sr": sr})
+
+
 @staff_page("service.approve_servicerequest")
 def approval_decide(request: HttpRequest, number: str) -> HttpResponse:
     """Approve or refuse from the request page (the board does the same); back to the request."""
@@ -695,13 +758,14 @@ def _job_fee_context(sr: ServiceRequest) -> dict[str, Any]:
 @staff_page("service.work_servicerequest")
 def engineer_jobs(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    jobs = []
+    for sr in selectors.engineer_jobs(actor):
+        visit = selectors.request_visit_contact(actor, sr)
+        jobs.append((sr, visit, sr.address or (visit.address if visit else "")))
     return render(
         request,
         "service/engineer_jobs.html",
-        {
-            "jobs": [(sr, selectors.request_visit_contact(actor, sr)) for sr in selectors.engineer_jobs(actor)],
-            "today": timezone.localdate(),
-        },
+        {"jobs": jobs, "today": timezone.localdate(), "now": timezone.now()},
     )
 
 

@@ -1,18 +1,48 @@
-"""Small template helpers for list pages."""
+"""Small template helpers for list pages (core/lists.py is the view side)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.core.paginator import Page
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
-    """The current query string with some parameters replaced (keeps filters across pages)."""
+    """The current query string with some parameters replaced (keeps filters across pages);
+    an empty value drops the parameter, and an export link never leaks into page links."""
     query = context["request"].GET.copy()
+    if "export" not in kwargs:
+        query.pop("export", None)
     for key, value in kwargs.items():
-        query[key] = value
+        if value == "" or value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def page_numbers(context: dict[str, Any], page: Page) -> list[Any]:
+    """Page numbers around the current one, with the first and last, and an ellipsis between."""
+    context["ellipsis"] = page.paginator.ELLIPSIS
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.inclusion_tag("includes/sort_header.html", takes_context=True)
+def sort_header(context: dict[str, Any], key: str, title: Any, default: str = "") -> dict[str, Any]:
+    """A sortable column title: a link that sorts by `key`, again to reverse; back to page 1.
+
+    The view decides what `key` means (core.lists.sort_apply with its whitelist)."""
+    request = context["request"]
+    current = request.GET.get("sort", "") or default
+    active = current.lstrip("-") == key
+    descending = active and current.startswith("-")
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    query["sort"] = key if (active and descending) else (f"-{key}" if active else key)
+    return {"query": query.urlencode(), "key": key, "title": title, "active": active, "descending": descending}
