@@ -14,7 +14,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from aftersales.accounts.models import User
+from aftersales.accounts.models import Region, User
 from aftersales.approvals.selectors import approval_list
 from aftersales.approvals.services import Approval
 from aftersales.clocks.choices import ClockState
@@ -332,3 +332,17 @@ def handin_list(actor: Actor, *, limit: int = 120) -> QuerySet[RepairOrderHandIn
     if point_id and actor.has_perm("service.work_servicerequest"):
         return qs.filter(service_point_id=point_id)[:limit]
     return RepairOrderHandIn.objects.none()
+
+
+def offsite_regions(request: ServiceRequest) -> tuple[Region, Region] | None:
+    """S8: (site region, base region) when the site lies outside the city the engineer works from, else None.
+
+    The site is the customer's region; the base is the engineer's own service point, else the
+    request's service point. Unknown regions (no region on file, no service point) are not off-site.
+    """
+    site = request.customer.region if request.customer_id else None
+    engineer = request.engineer
+    point = engineer.service_point if engineer is not None and engineer.service_point_id else request.service_point
+    if site is None or point is None or point.region_id == site.pk:
+        return None
+    return site, point.region
