@@ -58,14 +58,15 @@ def world(staff: dict[str, Any], make_user: Any, actor_of: Any) -> dict[str, Any
     for tier in TIERS:
         region = Region.objects.create(code=f"T-{tier[:8]}", name=f"区域{tier}", province=tier, tier=tier)
         customer = CustomerFactory(region=region)
-        units[tier, True] = UnitFactory(customer=customer, acceptance_date=dt.date(2025, 1, 10))
+        # In warranty from 2024-12-15 to 2026-12-15: over every received time drawn below.
+        units[tier, True] = UnitFactory(customer=customer, acceptance_date=dt.date(2024, 12, 15))
         units[tier, False] = UnitFactory(customer=customer, acceptance_date=dt.date(2019, 3, 1))
     from aftersales.calendars.models import WorkCalendar
 
     home = Region.objects.get(code="SH")
     for code in CALENDARS:
         ServicePoint.objects.create(
-            code=f"P-{code}", name=code, region=home, calendar=WorkCalendar.objects.get(code=code)
+            code=f"P-{code.upper()}", name=code, region=home, calendar=WorkCalendar.objects.get(code=code)
         )
     return {"units": units, "actor": staff["team_lead"]}  # a team lead may enter any time received (S1)
 
@@ -80,7 +81,7 @@ def register(world: dict[str, Any], *, priority: str, tier: str, in_warranty: bo
         priority=priority,
         fault="设备无法使用",
         received_at=received,
-        service_point_code=f"P-{calendar}",
+        service_point_code=f"P-{calendar.upper()}",
     )
 
 
@@ -139,6 +140,7 @@ def test_s6_respond_is_never_due_after_arrive_whatever_the_priority_tier_calenda
     assert (substitute.rule, substitute.target_unit) == ("S10", "days")
     assert substitute.due_at == received + dt.timedelta(days=3)
     # The 24-hour line is one rule for both clocks: both around the clock, or both on the calendar.
+    assert request.in_warranty is in_warranty
     emergency = priority == "urgent" and in_warranty and tier == "same_city"
     assert (arrive.target_unit == "hours") is emergency
     assert respond.calendar_code == ("24x7" if emergency else calendar)
@@ -186,8 +188,10 @@ def test_s10_clock_label_on_the_request_page(world, client, staff):
     request = register(world, priority="urgent", tier="remote", in_warranty=True, calendar="CN", received=received)
     client.force_login(staff["team_lead"].user)
 
-    page = client.get(request.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    response = client.get(request.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
 
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "备用机" in page
     assert "解决 ·" not in page
 

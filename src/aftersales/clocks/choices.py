@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ClockState(models.TextChoices):
@@ -23,7 +24,7 @@ class ClockKind(models.TextChoices):
     ARRIVE = "arrive", _("Arrival on site")  # S6: on site by priority and region tier (S6/C9)
     # S10: not solved within S10.substitute_after_days → lend substitute equipment (备用机). Not a solution
     # deadline: it runs from receipt, never pauses, and may fall before a remote arrival (docs/decisions/0019).
-    SOLVE = "solve", _("Substitute equipment")
+    SOLVE = "solve", pgettext_lazy("clock", "Substitute equipment")
     # Complaints (K5, K6)
     CONTACT = "contact", _("Contact the complainant")  # K5: first contact within K5.contact
     SOLUTION = "solution", _("Complaint solution")  # K5: solution (or escalation to the head) within K5.solution
