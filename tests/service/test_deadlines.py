@@ -132,7 +132,8 @@ def test_s6_respond_is_never_due_after_arrive_whatever_the_priority_tier_calenda
 
     clocks = clocks_of(request)
     respond, arrive, substitute = clocks["respond"], clocks["arrive"], clocks["solve"]
-    assert respond.due_at is not None and arrive.due_at is not None
+    assert respond.due_at is not None
+    assert arrive.due_at is not None
     assert received <= respond.due_at <= arrive.due_at, (respond.calendar_code, respond.due_at, arrive.due_at)
     # No solution target is set by policy: the only other clock is S10's, the substitute-equipment
     # deadline, in calendar days from receipt whatever the calendar.
@@ -293,7 +294,8 @@ def test_s8_off_site_arrival_without_an_approved_trip_is_refused_and_changes_not
         services.service_request_arrive(actor=staff["engineer"], number=offsite_request.number)
 
     assert caught.value.code == "offsite_not_approved"
-    assert "苏州" in str(caught.value.message) and "上海" in str(caught.value.message)
+    assert "苏州" in str(caught.value.message)
+    assert "上海" in str(caught.value.message)
     assert "异地" in str(caught.value.message) or "批准" in str(caught.value.message)
     request = ServiceRequest.objects.get(pk=offsite_request.pk)
     assert (request.state, request.version, request.arrived_at) == ("dispatched", version, None)

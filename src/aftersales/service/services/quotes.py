@@ -47,7 +47,13 @@ from aftersales.service.choices import FeeStandardState, PaymentState, QuoteStat
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import FeeStandard, Quote, QuoteLine, ServiceRequest
 from aftersales.service.selectors import fee_standard_current
-from aftersales.service.services.common import request_clocks_pause, request_lock, request_move, request_save, require_own_job
+from aftersales.service.services.common import (
+    request_clocks_pause,
+    request_lock,
+    request_move,
+    request_save,
+    require_own_job,
+)
 from aftersales.service.services.work import signature_decode
 from aftersales.service.transitions import FEE_STANDARD_TRANSITIONS, PAYMENT_TRANSITIONS, QUOTE_TRANSITIONS
 

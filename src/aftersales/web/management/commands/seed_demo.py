@@ -278,6 +278,7 @@ class Command(BaseCommand):
         services.service_request_book(
             actor=engineer, number=made[6].number, visit_at=now + dt.timedelta(hours=3), confirmed_fault="主轴轴承磨损"
         )
+
         def arrive(sr: Any) -> None:
             """S8: a site outside the engineer's city needs an approved off-site trip before the check-in."""
             from aftersales.service.models import ServiceRequest
