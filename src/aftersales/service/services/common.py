@@ -72,7 +72,7 @@ def request_save(request: ServiceRequest, fields: list[str]) -> None:
 
 # The clocks a wait may pause: the response and arrival (S6). The substitute-equipment clock (S10)
 # never pauses: it runs from receipt, and a long wait is exactly when a substitute is needed.
-PAUSABLE_CLOCKS = [ClockKind.RESPOND, ClockKind.ARRIVE]
+PAUSABLE_CLOCKS: list[str] = [ClockKind.RESPOND, ClockKind.ARRIVE]
 PARTS_WAIT_PAUSES_KEY = "S9.parts_wait_pauses"
 
 
