@@ -274,7 +274,7 @@ def test_b1_offer_prices_by_the_fee_standard_and_pauses_the_clocks(staff, fee, p
     assert [(ln.part_code, ln.amount) for ln in quote.lines.all()] == [("BJ-6205", D("171.00")), ("", D("12.35"))]
     request = ServiceRequest.objects.get(pk=paid_request.pk)
     assert (request.state, request.resume_state, request.open) == ("quoted", "on_site", True)
-    assert _clock_states(request)["solve"] == "paused"
+    assert _clock_states(request)["solve"] == "running"  # S10 never pauses (the S6 clocks are stopped on site)
     offered = Event.objects.get(action="quote.offered")
     assert offered.data["total"] == "583.35"
     assert offered.rule == "B1"

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ClockState(models.TextChoices):
@@ -21,7 +22,9 @@ class ClockKind(models.TextChoices):
     ACCESS_DECISION = "access_decision", _("Access request decision")  # C3: decide within C3.decide_within
     RESPOND = "respond", _("Response")  # S6: contact the customer within S6.respond_minutes
     ARRIVE = "arrive", _("Arrival on site")  # S6: on site by priority and region tier (S6/C9)
-    SOLVE = "solve", _("Solution")  # S10: not solved within S10.substitute_after_days → lend equipment
+    # S10: not solved within S10.substitute_after_days → lend substitute equipment (备用机). Not a solution
+    # deadline: it runs from receipt, never pauses, and may fall before a remote arrival (docs/decisions/0019).
+    SOLVE = "solve", pgettext_lazy("clock", "Substitute equipment")
     # Complaints (K5, K6)
     CONTACT = "contact", _("Contact the complainant")  # K5: first contact within K5.contact
     SOLUTION = "solution", _("Complaint solution")  # K5: solution (or escalation to the head) within K5.solution

@@ -12,7 +12,8 @@ CLOCK_RECOMPUTED = "clock.recomputed"
 CLOCK_WARNED = "clock.warned"
 CLOCK_BREACHED = "clock.breached"
 CLOCK_ESCALATED = "clock.escalated"
-CLOCK_REASSIGNED = "clock.reassigned"
+CLOCK_REASSIGNED = "clock.reassigned"  # the escalation ladder (sweep) made someone else responsible
+CLOCK_OWNER_SET = "clock.owner_set"  # a person was made responsible by an ordinary hand-over (e.g. dispatch)
 CLOCK_DATA_MISSING = "clock.data_missing"
 
 register_action_labels(
@@ -26,6 +27,7 @@ register_action_labels(
         CLOCK_BREACHED: _("Deadline missed"),
         CLOCK_ESCALATED: _("Escalated"),
         CLOCK_REASSIGNED: _("Reassigned by escalation"),
+        CLOCK_OWNER_SET: _("Clock assigned to the person responsible"),
         CLOCK_DATA_MISSING: _("Calendar data missing for a clock"),
     }
 )

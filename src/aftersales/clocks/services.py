@@ -227,7 +227,8 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 @dataclass(frozen=True)
 class ClockSpec:
     """One clock for clocks_start: `target` `unit`, or the value of `policy_key` (in its own unit when the
-    policy is a duration, else in `unit`)."""
+    policy is a duration, else in `unit`). `calendar_code`: this clock's own calendar when it is not the
+    record's (e.g. "24x7" for a response on the 24-hour emergency line, S6)."""
 
     kind: str
     rule: str
@@ -235,6 +236,7 @@ class ClockSpec:
     target: int | None = None
     unit: str = "working_hours"
     owner: Any = None
+    calendar_code: str = ""
 
 
 @transaction.atomic
@@ -293,9 +295,14 @@ def clocks_start(
     subject_type, subject_id = subject_ref(subject)
     label = str(subject)[:200]
     cal = calendar if calendar is not None and calendar.code == calendar_code else clock_calendar(calendar_code)
+    calendars = {calendar_code: cal}
     running = [Span(kind=SegmentKind.RUNNING, start=now, end=None)]
     clocks: list[Clock] = []
     for spec in specs:
+        code = spec.calendar_code or calendar_code
+        if code not in calendars:
+            calendars[code] = clock_calendar(code)
+        spec_cal = calendars[code]
         target, unit, policy_version = spec.target, None, 0
         if spec.policy_key:
             target, unit, policy_version = policy_target(spec.policy_key, policies=policies)
@@ -309,7 +316,7 @@ def clocks_start(
             rule=spec.rule,
             policy_key=spec.policy_key,
             policy_version=max(policy_version, warn.version),
-            calendar_code=calendar_code,
+            calendar_code=code,
             target_amount=target,
             target_unit=unit or spec.unit,
             warn_share=float(warn.value),
@@ -317,8 +324,8 @@ def clocks_start(
             started_at=now,
             state=ClockState.RUNNING,
         )
-        _apply_schedule(clock, cal, now=now, spans=running)
-        if cal is None:
+        _apply_schedule(clock, spec_cal, now=now, spans=running)
+        if spec_cal is None:
             _notify_calendar_missing(clock)
         clocks.append(clock)
     rows_insert(clocks)  # bulk_create without its per-call SQL compilation (docs/decisions/0004)
@@ -326,7 +333,7 @@ def clocks_start(
     rows_insert(segments)
     for clock, segment in zip(clocks, segments, strict=True):
         prefetched_set(clock, "segments", [segment])  # explained in the caller's answer without a query
-        clock_calendar_known(clock, cal)
+        clock_calendar_known(clock, calendars[clock.calendar_code])
     drafts = list(events_before)
     for clock in clocks:
         if clock.data_missing_year is not None:  # _apply_schedule told the admins; record it now the clock has an id
@@ -498,7 +505,8 @@ def clock_owner_set_for(
 ) -> int:
     """Make `owner` responsible for the record's unstopped clocks (of `kinds`): the ladders notify them (X2).
 
-    Events: clock.reassigned, one per clock whose owner changed.
+    An ordinary hand-over (dispatch, reassignment by a manager), not an escalation: the sweep's
+    ladder records clock.reassigned itself. Events: clock.owner_set, one per clock whose owner changed.
     """
     changed = list(_unstopped(subject, kinds).exclude(owner=owner).select_related("owner"))
     for clock in changed:
@@ -507,7 +515,7 @@ def clock_owner_set_for(
         clock.save(update_fields=["owner", "updated_at"])
         event_record(
             subject=clock,
-            action=events.CLOCK_REASSIGNED,
+            action=events.CLOCK_OWNER_SET,
             actor=actor or SYSTEM,
             rule=clock.rule,
             data=_event_data(clock, owner=[before, getattr(owner, "username", None)]),

@@ -156,6 +156,10 @@ def _duration() -> TypeAdapter[Any]:
     return TypeAdapter(Duration)
 
 
+def _flag() -> TypeAdapter[Any]:
+    return TypeAdapter(bool)
+
+
 def _day_of_month() -> TypeAdapter[Any]:
     from typing import Annotated
 
@@ -343,7 +347,9 @@ POLICIES: dict[str, PolicyDef] = {
             default=30,
             label=_("Respond to a service request within"),
             help=_(
-                "Working minutes from registration until an engineer has confirmed the fault with the customer (000)."
+                "Working minutes from registration until an engineer has confirmed the fault with the customer "
+                "(000); minutes around the clock when the request is on the 24-hour emergency line (urgent, "
+                "in warranty, same city), so the response is never due after the arrival."
             ),
             unit=_("minutes"),
         ),
@@ -355,7 +361,8 @@ POLICIES: dict[str, PolicyDef] = {
             label=_("On site for urgent in-warranty faults in the service city within"),
             help=_(
                 "Hours, around the clock (24-hour emergency line), for urgent faults of units in warranty in a "
-                "same-city region; other requests use the region tier days (C9) in working days (000)."
+                "same-city region; such a request's response clock runs around the clock too. Other requests "
+                "use the region tier days (C9) in working days (000)."
             ),
             unit=_("hours"),
         ),
@@ -377,8 +384,24 @@ POLICIES: dict[str, PolicyDef] = {
             adapter=_days(),
             default=3,
             label=_("Lend substitute equipment when not solved within"),
-            help=_("Calendar days from registration; then a task to lend equipment of the same grade is raised (000)."),
+            help=_(
+                "Calendar days from registration, never paused (not even while waiting for parts); then a task "
+                "to lend substitute equipment of the same grade is raised (000). Consulting, software and "
+                "training requests have no such clock."
+            ),
             unit=_("days"),
+        ),
+        PolicyDef(
+            key="S9.parts_wait_pauses",
+            rule="S9",
+            adapter=_flag(),
+            default=False,
+            label=_("Waiting for our own parts pauses the response and arrival clocks"),
+            help=_(
+                "false (default): the parts are ours to bring, so waiting for them pauses nothing. true: the "
+                "response and arrival clocks pause while the job waits for parts. The substitute-equipment "
+                "clock (S10) never pauses: that wait is when a substitute is needed."
+            ),
         ),
         PolicyDef(
             key="S15.repeat_window_days",

@@ -12,9 +12,9 @@ class RequestState(models.TextChoices):
     DISPATCHED = "dispatched", _("Dispatched")  # 已派工: an engineer is assigned (S7)
     BOOKED = "booked", _("Visit booked")  # 已预约: fault confirmed with the customer, visit time agreed (S7)
     ON_SITE = "on_site", _("On site")  # 现场处理中: the engineer has checked in (S9)
-    WAITING_PARTS = "waiting_parts", _("Waiting for parts")  # 待配件: clocks paused (S9)
+    WAITING_PARTS = "waiting_parts", _("Waiting for parts")  # 待配件: clocks run unless S9.parts_wait_pauses (S9)
     IN_DEPOT = "in_depot", _("In depot repair")  # 返修中: the unit is at the depot (S9, S13)
-    QUOTED = "quoted", _("Waiting for quote acceptance")  # 待确认报价: clocks paused (B1)
+    QUOTED = "quoted", _("Waiting for quote acceptance")  # 待确认报价: response/arrival paused (B1)
     COMPLETED = "completed", _("Completed")  # 已完工: work done, self-check passed (S11)
     SIGNED = "signed", _("Signed by customer")  # 客户已签字: repair order signed (S11)
     CLOSED = "closed", _("Closed")  # 已关闭: countersigned by the manager and archived (S11)
@@ -35,7 +35,8 @@ OPEN_STATES = frozenset(
         RequestState.SIGNED,
     }
 )
-# Clocks are paused in these states: the wait is the customer's or the supplier's, not ours.
+# Waiting states: the customer's wait pauses the response and arrival clocks, our own parts only when
+# policy S9.parts_wait_pauses says so; the substitute-equipment clock (S10) never pauses.
 PAUSED_STATES = frozenset({RequestState.WAITING_PARTS, RequestState.QUOTED})
 ENDED_STATES = frozenset({RequestState.CLOSED, RequestState.DECLINED, RequestState.CANCELLED})
 

@@ -9,6 +9,7 @@ class ServiceErrorCode:
     NOT_YOUR_JOB = "not_your_job"
     QUOTE_REQUIRED = "quote_required"  # B1: chargeable work needs an accepted quotation first
     UNSOLVED_NEEDS_PERMISSION = "unsolved_needs_permission"  # S9
+    OFFSITE_NOT_APPROVED = "offsite_not_approved"  # S8: an off-site trip needs an approval before travel
     SELF_CHECK_REQUIRED = "self_check_required"  # S11
     SIGNATURE_REQUIRED = "signature_required"  # S11
     NO_FEE_STANDARD = "no_fee_standard"  # B2

@@ -14,7 +14,7 @@ from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, Quer
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from aftersales.accounts.models import User
+from aftersales.accounts.models import Region, User
 from aftersales.approvals.selectors import approval_list
 from aftersales.approvals.services import Approval
 from aftersales.clocks.choices import ClockState
@@ -375,3 +375,17 @@ def fees_outstanding(actor: Actor, *, payment_state: str = "") -> QuerySet[Quote
         .select_related("request__customer", "request__engineer")
         .order_by("decided_at", "id")
     )
+
+
+def offsite_regions(request: ServiceRequest) -> tuple[Region, Region] | None:
+    """S8: (site region, base region) when the site lies outside the city the engineer works from, else None.
+
+    The site is the customer's region; the base is the engineer's own service point, else the
+    request's service point. Unknown regions (no region on file, no service point) are not off-site.
+    """
+    site = request.customer.region if request.customer_id else None
+    engineer = request.engineer
+    point = engineer.service_point if engineer is not None and engineer.service_point_id else request.service_point
+    if site is None or point is None or point.region_id == site.pk:
+        return None
+    return site, point.region

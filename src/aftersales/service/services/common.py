@@ -6,8 +6,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from aftersales.clocks.choices import ClockKind
+from aftersales.clocks.services import clock_pause_for
 from aftersales.core.access import Actor
 from aftersales.core.workflow import locked_for_change, versioned_transition
+from aftersales.policies.selectors import policy_get
 from aftersales.service.choices import ENDED_STATES
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import ServiceRequest
@@ -65,3 +68,20 @@ def request_save(request: ServiceRequest, fields: list[str]) -> None:
     """Save fields of a request that stays in its state, bumping its version."""
     request.version += 1
     request.save(update_fields=[*fields, "version", "updated_at"])
+
+
+# The clocks a wait may pause: the response and arrival (S6). The substitute-equipment clock (S10)
+# never pauses: it runs from receipt, and a long wait is exactly when a substitute is needed.
+PAUSABLE_CLOCKS: list[str] = [ClockKind.RESPOND, ClockKind.ARRIVE]
+PARTS_WAIT_PAUSES_KEY = "S9.parts_wait_pauses"
+
+
+def request_clocks_pause(request: ServiceRequest, *, actor: Actor, reason: str, for_parts: bool = False) -> None:
+    """Pause the request's response and arrival clocks while it waits (S6, S9, S10).
+
+    Waiting for the customer (a quotation to decide) always pauses them; waiting for our own parts
+    only when policy S9.parts_wait_pauses says so (default: it pauses nothing). S10 never pauses.
+    """
+    if for_parts and not policy_get(PARTS_WAIT_PAUSES_KEY).value:
+        return
+    clock_pause_for(subject=request, kinds=PAUSABLE_CLOCKS, actor=actor, reason=reason)

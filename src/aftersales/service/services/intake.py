@@ -2,7 +2,7 @@
 
 One call takes the request from any channel: the customer file and unit are checked, the
 charging type derived (S4), the service point and calendar chosen (S6), the response, arrival
-and solution clocks started, and a repeat repair flagged (S15).
+and substitute-equipment clocks started, and a repeat repair flagged (S15).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import RegionTier
 from aftersales.accounts.models import ServicePoint
+from aftersales.calendars.selectors import ALWAYS
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.selectors import clocks_known
 from aftersales.clocks.services import ClockSpec, clock_calendar, clocks_start
@@ -65,6 +66,8 @@ REGISTER_FIELDS = [
 ]
 # Kinds that need someone on site, so an arrival clock (S6) runs.
 ON_SITE_KINDS = frozenset({ServiceKind.REPAIR, ServiceKind.INSTALLATION})
+# S10: no equipment to lend a substitute for, so no substitute-equipment clock.
+NO_SUBSTITUTE_KINDS = frozenset({ServiceKind.CONSULTING, ServiceKind.SOFTWARE, ServiceKind.TRAINING})
 
 
 def _field_error(field: str, message: str) -> ValidationFailed:
@@ -119,9 +122,19 @@ def _charging(
 
 def _arrive_target(priority: str, in_warranty: bool, tier: str) -> tuple[str, str]:
     """(policy key, unit) of the arrival clock (S6, C9)."""
-    if priority == Priority.URGENT and in_warranty and tier == RegionTier.SAME_CITY:
+    if emergency_line(priority, in_warranty, tier):
         return "S6.urgent_arrive_hours", "hours"
     return f"C9.tiers:{tier or RegionTier.SAME_PROVINCE}", "working_days"
+
+
+def emergency_line(priority: str, in_warranty: bool, tier: str) -> bool:
+    """S6: the request is served on the 24-hour emergency line, around the clock, whatever the calendar:
+    an urgent fault of a unit in warranty in the service city (on site within S6.urgent_arrive_hours).
+
+    Both of its first clocks then run on 24-hour time: the response as well as the arrival, so the
+    response is never due after the arrival (office hours would put it on the next working morning).
+    """
+    return priority == Priority.URGENT and in_warranty and tier == RegionTier.SAME_CITY
 
 
 def service_request_create(
@@ -146,7 +159,7 @@ def service_request_create(
     """Register a request in the service register and start its clocks.
 
     Rule: S1 (register), S2 (the receiving user owns registration), S4 (charging type), S6 (clocks
-    by priority and region tier C9, on the contract's or service point's calendar), S10 (solution
+    by priority and region tier C9, on the contract's or service point's calendar), S10 (substitute-equipment
     clock), S15 (repeat flag). A portal user registers for their own organisation, channel "web".
     C3: a confidential file may be chosen by someone who may not open it; nothing of its contents
     is copied into the request. Raises: PermissionDenied, NotFound (customer), ValidationFailed.
@@ -249,12 +262,27 @@ def service_request_create(
 
 
 def _clock_specs(request: ServiceRequest) -> list[ClockSpec]:
-    """S6, S10: the response, arrival (on-site kinds) and solution clocks."""
-    specs = [ClockSpec(kind=ClockKind.RESPOND, rule="S6", policy_key="S6.respond_minutes", unit="working_minutes")]
+    """S6, S10: the response, arrival (on-site kinds) and substitute-equipment clocks.
+
+    On the 24-hour emergency line (emergency_line) the response runs on the 7×24 calendar, as the
+    arrival does in wall-clock hours; otherwise both run on the request's calendar. The S10 clock
+    runs in calendar days from receipt, except for kinds with nothing to lend (NO_SUBSTITUTE_KINDS).
+    """
+    around_the_clock = emergency_line(request.priority, request.in_warranty, request.region_tier)
+    specs = [
+        ClockSpec(
+            kind=ClockKind.RESPOND,
+            rule="S6",
+            policy_key="S6.respond_minutes",
+            unit="working_minutes",
+            calendar_code=ALWAYS if around_the_clock else "",
+        )
+    ]
     if request.kind in ON_SITE_KINDS:
         key, unit = _arrive_target(request.priority, request.in_warranty, request.region_tier)
         specs.append(ClockSpec(kind=ClockKind.ARRIVE, rule="S6", policy_key=key, unit=unit))
-    specs.append(ClockSpec(kind=ClockKind.SOLVE, rule="S10", policy_key="S10.substitute_after_days", unit="days"))
+    if request.kind not in NO_SUBSTITUTE_KINDS:
+        specs.append(ClockSpec(kind=ClockKind.SOLVE, rule="S10", policy_key="S10.substitute_after_days", unit="days"))
     return specs
 
 

@@ -36,7 +36,7 @@ from aftersales.accounts.selectors import actor_for, user_list_with_role
 from aftersales.approvals.selectors import pending_approval_lock
 from aftersales.approvals.services import Approval, ApprovalKind, ApprovalState, approval_decide, approval_request
 from aftersales.clocks.choices import ClockKind
-from aftersales.clocks.services import clock_pause_for, clock_resume_for, clock_stop_for
+from aftersales.clocks.services import clock_resume_for, clock_stop_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import event_record
@@ -50,7 +50,13 @@ from aftersales.service.choices import FeeStandardState, PaymentState, QuoteStat
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import FeeStandard, Quote, QuoteLine, ServiceRequest
 from aftersales.service.selectors import fee_standard_current
-from aftersales.service.services.common import request_lock, request_move, request_save, require_own_job
+from aftersales.service.services.common import (
+    request_clocks_pause,
+    request_lock,
+    request_move,
+    request_save,
+    require_own_job,
+)
 from aftersales.service.services.work import signature_decode
 from aftersales.service.transitions import FEE_STANDARD_TRANSITIONS, PAYMENT_TRANSITIONS, QUOTE_TRANSITIONS
 
@@ -375,7 +381,7 @@ def quote_offer(
             data={"quote": quote.number},
             fields=("resume_state",),
         )
-        clock_pause_for(subject=request, actor=actor, reason=_("Waiting for the customer to accept the quotation"))
+        request_clocks_pause(request, actor=actor, reason=_("Waiting for the customer to accept the quotation"))
     event_record(
         subject=request,
         action=events.QUOTE_OFFERED,

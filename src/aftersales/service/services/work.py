@@ -21,7 +21,7 @@ from aftersales.approvals.services import Approval, ApprovalState
 from aftersales.approvals.services import approval_decide as approval_engine_decide
 from aftersales.approvals.services import approval_request as approval_ask
 from aftersales.clocks.choices import ClockKind
-from aftersales.clocks.services import clock_owner_set_for, clock_pause_for, clock_resume_for, clock_stop_for
+from aftersales.clocks.services import clock_owner_set_for, clock_resume_for, clock_stop_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed, full_clean
 from aftersales.core.events import event_record
@@ -37,8 +37,14 @@ from aftersales.service.choices import (
 )
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import PartUsed, ServiceRequest, WorkStep
-from aftersales.service.selectors import ENGINEER_ROLE
-from aftersales.service.services.common import request_lock, request_move, request_save, require_own_job
+from aftersales.service.selectors import ENGINEER_ROLE, offsite_regions
+from aftersales.service.services.common import (
+    request_clocks_pause,
+    request_lock,
+    request_move,
+    request_save,
+    require_own_job,
+)
 from aftersales.service.services.notices import notice_request_dispatched, notice_request_signed
 from aftersales.service.transitions import ACTION_TRANSITIONS
 
@@ -128,10 +134,15 @@ def service_request_book(
 
 @transaction.atomic
 def service_request_arrive(*, actor: Actor, number: str, expected_version: int | None = None) -> ServiceRequest:
-    """The engineer checks in on site. Rule: S9. Stops the response and arrival clocks (S6)."""
+    """The engineer checks in on site. Rule: S9, S8. Stops the response and arrival clocks (S6).
+
+    S8: a site outside the city the engineer works from (异地) needs an approved off-site trip first.
+    Raises: Conflict(offsite_not_approved) besides the usual ones.
+    """
     actor.require_perm("service.work_servicerequest")
     request = request_lock(actor, number, expected_version)
     require_own_job(actor, request)
+    _require_offsite_approval(request)
     now = timezone.now()
     request.arrived_at = now
     request_move(request, action="arrive", to=RequestState.ON_SITE, actor=actor, fields=("arrived_at",))
@@ -205,7 +216,11 @@ def service_request_part_add(
 def service_request_wait_parts(
     *, actor: Actor, number: str, reason: str = "", expected_version: int | None = None
 ) -> ServiceRequest:
-    """Wait for parts: the clocks pause (the wait is the supplier's). Rule: S9."""
+    """Wait for parts. Rule: S9, S10.
+
+    The parts are ours to bring: the clocks keep running unless policy S9.parts_wait_pauses pauses
+    the response and arrival clocks; the substitute-equipment clock (S10) never pauses.
+    """
     actor.require_perm("service.work_servicerequest")
     request = request_lock(actor, number, expected_version)
     require_own_job(actor, request)
@@ -218,13 +233,13 @@ def service_request_wait_parts(
         reason=reason,
         fields=("resume_state",),
     )
-    clock_pause_for(subject=request, actor=actor, reason=_("Waiting for parts"))
+    request_clocks_pause(request, actor=actor, reason=_("Waiting for parts"), for_parts=True)
     return request
 
 
 @transaction.atomic
 def service_request_parts_arrived(*, actor: Actor, number: str, expected_version: int | None = None) -> ServiceRequest:
-    """Parts are here: back on site or in the depot, clocks resume. Rule: S9."""
+    """Parts are here: back on site or in the depot; clocks paused for the wait resume. Rule: S9."""
     actor.require_perm("service.work_servicerequest")
     request = request_lock(actor, number, expected_version)
     require_own_job(actor, request)
@@ -319,6 +334,22 @@ def approval_decide(*, actor: Actor, approval_id: int, approve: bool, note: str 
     return approval_engine_decide(actor=actor, approval_id=approval_id, approve=approve, note=(note or "")[:200])
 
 
+def _require_offsite_approval(request: ServiceRequest) -> None:
+    """S8: refuse a check-in at an off-site location without an approved off-site trip (nothing changes)."""
+    regions = offsite_regions(request)
+    if regions is None or approval_exists(request, kind=ApprovalKind.OFFSITE, state=ApprovalState.APPROVED):
+        return
+    site, base = regions
+    raise ServiceConflict(
+        _(
+            "The site is in %(site)s, outside %(base)s where the engineer works from: an off-site trip needs a "
+            "manager's approval before travel. Ask for it on the job page first (S8)."
+        )
+        % {"site": site.name, "base": base.name},
+        code=ServiceErrorCode.OFFSITE_NOT_APPROVED,
+    )
+
+
 def _unsolved_allowed(request: ServiceRequest) -> bool:
     return approval_exists(request, kind=ApprovalKind.LEAVE_UNSOLVED, state=ApprovalState.APPROVED)
 
@@ -337,7 +368,7 @@ def service_request_complete(
     """The engineer finishes the job. Rule: S11 (self-check), S9 (unsolved only with permission),
     S16 (resolved remotely), B1 (chargeable work only after an accepted quotation).
 
-    Stops the response, arrival and solution clocks.
+    Stops the response, arrival and substitute-equipment clocks.
     """
     actor.require_perm("service.work_servicerequest")
     request = request_lock(actor, number, expected_version)

@@ -278,12 +278,26 @@ class Command(BaseCommand):
         services.service_request_book(
             actor=engineer, number=made[6].number, visit_at=now + dt.timedelta(hours=3), confirmed_fault="主轴轴承磨损"
         )
-        services.service_request_arrive(actor=engineer, number=made[7].number)
+
+        def arrive(sr: Any) -> None:
+            """S8: a site outside the engineer's city needs an approved off-site trip before the check-in."""
+            from aftersales.service.models import ServiceRequest
+            from aftersales.service.selectors import offsite_regions
+
+            fresh = ServiceRequest.objects.select_related("customer__region", "engineer", "service_point").get(pk=sr.pk)
+            if offsite_regions(fresh) is not None:
+                trip = services.approval_request(
+                    actor=engineer, number=sr.number, kind="offsite", reason="现场在外地，申请出差"
+                )
+                services.approval_decide(actor=manager, approval_id=trip.pk, approve=True, note="同意")
+            services.service_request_arrive(actor=engineer, number=sr.number)
+
+        arrive(made[7])
         closed = made[0]
         if closed.charging_type == "A":
             return  # a paid case would need a quotation first (B1): leave it on the board
         services.service_request_dispatch(actor=lead, number=closed.number, engineer=users["engineer"].username)
-        services.service_request_arrive(actor=engineer, number=closed.number)
+        arrive(closed)
         services.service_request_step_add(actor=engineer, number=closed.number, text="清洁、检查主轴，更换轴承，试机")
         services.service_request_complete(
             actor=engineer,
