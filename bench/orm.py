@@ -49,13 +49,6 @@ def plain_rows_list(model: Any, *, order_by: str = "pk", **lookups: Any) -> list
     return list(model._default_manager.filter(**lookups).order_by(order_by))
 
 
-def plain_rows_insert(objs: list[Any]) -> None:
-    if len(objs) == 1:
-        objs[0].save(force_insert=True)
-    elif objs:
-        type(objs[0])._default_manager.bulk_create(objs)
-
-
 def plain_prefetched_set(instance: Any, relation: str, rows: Any = ()) -> None:
     """Without core.prefetch the readers ask the database."""
 
@@ -81,8 +74,6 @@ def plain_orm(*, rows: bool = True, prefetch: bool = True) -> Iterator[None]:
             ("aftersales.customers.selectors", "row_get", plain_row_get),
             ("aftersales.calendars.selectors", "row_get", plain_row_get),
             ("aftersales.service.services.intake", "row_get", plain_row_get),
-            ("aftersales.service.services.intake", "rows_insert", plain_rows_insert),
-            ("aftersales.clocks.services", "rows_insert", plain_rows_insert),
         ]
     if rows and prefetch:
         patches += [("aftersales.service.services.intake", "unit_with_terms", plain_unit_with_terms)]
@@ -165,17 +156,6 @@ def interleaved(variants: dict[str, Callable[[], Any]], *, rounds: int, calls: i
     return {name: statistics.median(values) for name, values in per_round.items()}
 
 
-def _rolled_back(fn: Callable[[], Any]) -> Callable[[], Any]:
-    from django.db import transaction
-
-    def run() -> None:
-        with transaction.atomic():
-            fn()
-            transaction.set_rollback(True)
-
-    return run
-
-
 def micro(data: dict[str, Any], rounds: int, calls: int) -> list[dict[str, Any]]:
     """(a): each shortcut against its plain-ORM equivalent."""
     from django.utils import timezone
@@ -185,7 +165,7 @@ def micro(data: dict[str, Any], rounds: int, calls: int) -> list[dict[str, Any]]
     from aftersales.calendars.models import WorkCalendar
     from aftersales.clocks.models import Clock, ClockSegment
     from aftersales.core.prefetch import prefetched_set
-    from aftersales.core.rows import row_get, rows_insert
+    from aftersales.core.rows import row_get
     from aftersales.policies.models import PolicyVersion
     from aftersales.service.models import ServiceRequest
 
@@ -200,21 +180,15 @@ def micro(data: dict[str, Any], rounds: int, calls: int) -> list[dict[str, Any]]
         values = {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields if not f.primary_key}
         return model(**{**values, **changes})
 
-    counter = {"n": 0}
-
-    def next_number() -> str:
-        counter["n"] += 1
-        return f"OR{counter['n']:012d}"
-
     def request_relations(set_them: bool) -> Callable[[], Any]:
         def run() -> int:
             fresh = copy(request)
             fresh.pk = request.pk
             fresh._state.adding = False
             if set_them:
-                for relation in ("steps", "parts", "approvals", "tasks", "quotes"):
+                for relation in ("steps", "parts", "tasks", "quotes"):
                     prefetched_set(fresh, relation)
-            return sum(len(list(getattr(fresh, r).all())) for r in ("steps", "parts", "approvals", "tasks", "quotes"))
+            return sum(len(list(getattr(fresh, r).all())) for r in ("steps", "parts", "tasks", "quotes"))
 
         return run
 
@@ -258,19 +232,7 @@ def micro(data: dict[str, Any], rounds: int, calls: int) -> list[dict[str, Any]]
             lambda: WorkCalendar.objects.filter(code="CN").first(),
         ),
         (
-            "rows_insert ServiceRequest vs save() (rolled back)",
-            1,
-            _rolled_back(lambda: rows_insert([copy(request, number=next_number())])),
-            _rolled_back(lambda: copy(request, number=next_number()).save()),
-        ),
-        (
-            "rows_insert 3 Clocks + 3 segments vs bulk_create (rolled back)",
-            1,
-            _rolled_back(lambda: _insert_clocks(rows_insert, copy, clock, ClockSegment)),
-            _rolled_back(lambda: _insert_clocks(plain_rows_insert, copy, clock, ClockSegment)),
-        ),
-        (
-            "prefetched_set 5 empty relations of a new request, read back",
+            "prefetched_set 4 empty relations of a new request, read back",
             1,
             request_relations(True),
             request_relations(False),
@@ -295,14 +257,6 @@ def micro(data: dict[str, Any], rounds: int, calls: int) -> list[dict[str, Any]]
             }
         )
     return out
-
-
-def _insert_clocks(
-    insert: Callable[[list[Any]], None], copy: Callable[..., Any], clock: Any, segment_model: Any
-) -> None:
-    clocks = [copy(clock) for _ in range(3)]
-    insert(clocks)
-    insert([segment_model(clock=c, kind="running", started_at=c.started_at) for c in clocks])
 
 
 def registrations(data: dict[str, Any], rounds: int, per_round: int) -> dict[str, Any]:

@@ -29,7 +29,6 @@ from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.events import EventDraft, event_record, events_record
 from aftersales.core.prefetch import prefetched_set
-from aftersales.core.rows import rows_insert
 from aftersales.core.workflow import expect_transition, transition
 from aftersales.policies.selectors import PolicySnapshot, policy_get, policy_snapshot
 
@@ -328,9 +327,9 @@ def clocks_start(
         if spec_cal is None:
             _notify_calendar_missing(clock)
         clocks.append(clock)
-    rows_insert(clocks)  # bulk_create without its per-call SQL compilation (docs/decisions/0004)
+    Clock.objects.bulk_create(clocks)  # sets the keys on both databases (RETURNING)
     segments = [ClockSegment(clock=clock, kind=SegmentKind.RUNNING, started_at=now) for clock in clocks]
-    rows_insert(segments)
+    ClockSegment.objects.bulk_create(segments)
     for clock, segment in zip(clocks, segments, strict=True):
         prefetched_set(clock, "segments", [segment])  # explained in the caller's answer without a query
         clock_calendar_known(clock, calendars[clock.calendar_code])

@@ -6,13 +6,11 @@ and writes five spent more than half its time there (make bench, service intake)
 
 - `row_get(Model, order_by=…, field=value, field__lte=value …)`: the first matching row as a model
   instance, with the converters the ORM applies (datetimes, JSON, decimals …), or None.
-- `rows_insert(objs)`: INSERT … RETURNING of unsaved instances, with the values `save()` would
-  write (auto_now, defaults), their primary keys set afterwards.
 
-Both reach below the public ORM (`_meta`, `from_db`, a field's converters; `rows_insert` also
-`_prepare_related_fields_for_save` and `_state`), so each is kept only where it pays on PostgreSQL
-(docs/decisions/0010: measured with `python -m bench.orm`) and tests/core/test_rows.py compares it
-with the plain ORM on every model it is used on.
+It reaches below the public ORM (`_meta`, `from_db`, a field's converters), so it is kept only
+because it pays on PostgreSQL (docs/decisions/0010: measured with `python -m bench.orm`; the
+`rows_insert` that stood beside it did not and was removed), and tests/core/test_rows.py compares
+it with the plain ORM on every model it is used on.
 
 The SQL of each shape (model, lookups, order, database) is built from the model's _meta once and
 kept. Only the lookups below, on concrete fields; no signals are sent (the project connects none)
@@ -22,7 +20,7 @@ and a model with a save() of its own is refused. Anything else is a queryset.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -44,7 +42,6 @@ class _Select:
 
 
 _SELECTS: dict[tuple[Any, ...], _Select] = {}
-_INSERTS: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
 _LOCK = threading.Lock()
 
 
@@ -128,43 +125,3 @@ def _rows(model: type[M], order_by: str, lookups: dict[str, Any], limit: str) ->
             values[i] = value
         found.append(model.from_db(alias, select.attnames, values))
     return found
-
-
-def _build_insert(model: type[Model], count: int, alias: str) -> tuple[str, list[Any]]:
-    connection = connections[alias]
-    qn = connection.ops.quote_name
-    meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if not f.primary_key or not f.db_returning]  # type: ignore[attr-defined]  # Field.db_returning (Django ≥ 3.0) is missing from django-stubs
-    row = f"({', '.join(['%s'] * len(fields))})"
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 — _meta names
-        f"VALUES {', '.join([row] * count)} RETURNING {qn(meta.pk.column)}"
-    )
-    return sql, fields
-
-
-def rows_insert(objs: Sequence[Model]) -> None:
-    """Insert unsaved instances of one model (an auto primary key each) in one statement, with the
-    values Model.save() would write; sets their primary keys. Raises ValueError for an instance
-    pointing at an unsaved related row, as save() does, and for a model with a save() of its own."""
-    if not objs:
-        return
-    model = type(objs[0])
-    if model.save is not Model.save:
-        raise ValueError(f"rows_insert: {model.__name__} has a save() of its own, which would be skipped")
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    sql, fields = _built(_INSERTS, (model, len(objs), alias), _build_insert)
-    params: list[Any] = []
-    for obj in objs:
-        if type(obj) is not model or obj.pk is not None:
-            raise ValueError("rows_insert: unsaved instances of one model only")
-        obj._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]  # private Model API, not in django-stubs
-        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        keys = [row[0] for row in cursor.fetchall()]
-    for obj, key in zip(objs, keys, strict=True):
-        obj.pk = key
-        obj._state.adding = False
-        obj._state.db = alias

@@ -25,7 +25,7 @@ from aftersales.core.errors import ValidationFailed, full_clean
 from aftersales.core.events import EventDraft, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.core.prefetch import prefetched_set
-from aftersales.core.rows import row_get, rows_insert
+from aftersales.core.rows import row_get
 from aftersales.core.timeutils import received_time
 from aftersales.customers.selectors import customer_for_intake
 from aftersales.installed_base.choices import ChargingType
@@ -228,7 +228,7 @@ def service_request_create(
     with transaction.atomic():
         request.number = f"FW{day}{number_next(key='service_request', period=day):04d}"
         request.repeat_of = repeat[0] if repeat else None
-        rows_insert([request])  # save() without its per-call SQL compilation (docs/decisions/0004)
+        request.save(force_insert=True)
         drafts = [
             EventDraft(
                 subject=request,
