@@ -118,6 +118,7 @@ def unit_coverage(request: HttpRequest, serial: str, on: str = "") -> Any:
         "serial": unit.serial,
         "on": coverage.on,
         "in_warranty": coverage.in_warranty,
+        "before_acceptance": coverage.before_acceptance,
         "warranty_start": warranty.start,
         "warranty_end": warranty.end,
         "basis": warranty.basis,

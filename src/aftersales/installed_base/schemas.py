@@ -148,6 +148,7 @@ class CoverageOut(Schema):
     serial: str
     on: dt.date
     in_warranty: bool
+    before_acceptance: bool  # A3: before the warranty starts, the supplier's installation duty (charging C)
     warranty_start: dt.date
     warranty_end: dt.date
     basis: Literal["acceptance", "production_plus_3_months"]
