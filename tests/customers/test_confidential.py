@@ -551,7 +551,8 @@ def unit_body(world: dict[str, Any], site: str) -> dict[str, Any]:
         "purchase_place": unit.purchase_place,
         "acceptance_date": ts(unit.acceptance_date) if unit.acceptance_date else None,
         "warranty_months": unit.warranty_months,
-        "notes": unit.notes,
+        "notes": unit.notes if site else "",
+        "masked": not site,
         "version": unit.version,
     }
 
