@@ -397,10 +397,7 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
             "active": contract.start_date <= day <= contract.end_date,
             "today": day,
             # C3: the timeline's old → new values would tell the terms of a file the user may not open
-            "events": [
-                {**event, "changes": []} if masked else event
-                for event in event_list_for(contract)
-            ],
+            "events": [{**event, "changes": []} if masked else event for event in event_list_for(contract)],
         },
     )
 
