@@ -310,6 +310,7 @@ def test_s4_coverage_on_the_last_day_in_and_the_day_after(agent):
         "serial": "SN1",
         "on": "2024-02-28",
         "in_warranty": True,
+        "before_acceptance": False,
         "warranty_start": "2024-01-31",
         "warranty_end": "2024-02-28",
         "basis": "acceptance",
