@@ -31,7 +31,7 @@ def user_ref(user):
     return {"id": user.pk, "username": user.username, "display_name": user.display_name}
 
 
-def summary(customer, contact=None):
+def summary(customer, contact=None, matched=None):
     customer.refresh_from_db()
     return {
         "id": customer.pk,
@@ -51,6 +51,7 @@ def summary(customer, contact=None):
         "confidential": customer.confidential,
         "owner": user_ref(customer.owner) if customer.owner else None,
         "primary_contact": contact,
+        "matched_contact": matched,
         "updated_at": ts(customer.updated_at),
         "may_open": True,
         "request_access": None,

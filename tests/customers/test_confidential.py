@@ -110,15 +110,24 @@ def masked_row(customer: Any, typed: str = "") -> dict[str, Any]:
         "confidential": True,
         "owner": None,
         "primary_contact": None,
+        "matched_contact": None,
         "updated_at": None,
         "may_open": False,
         "request_access": f"/api/v1/customers/{customer.pk}/access-requests",
     }
 
 
-def full_row(world: dict[str, Any]) -> dict[str, Any]:
+def full_row(world: dict[str, Any], query: str = "") -> dict[str, Any]:
     customer, contact, owner, region = world["customer"], world["contact"], world["owner"], world["region"]
     customer.refresh_from_db()
+    contact_out = {
+        "id": contact.pk,
+        "name": "王秘书",
+        "title": "总经理助理",
+        "phone": "139 1111 2222",
+        "email": "wang@secret.example",
+        "is_primary": True,
+    }
     return {
         "id": customer.pk,
         "code": customer.code,
@@ -129,14 +138,9 @@ def full_row(world: dict[str, Any]) -> dict[str, Any]:
         "key_account": True,
         "confidential": True,
         "owner": {"id": owner.pk, "username": "owner", "display_name": owner.display_name},
-        "primary_contact": {
-            "id": contact.pk,
-            "name": "王秘书",
-            "title": "总经理助理",
-            "phone": "139 1111 2222",
-            "email": "wang@secret.example",
-            "is_primary": True,
-        },
+        "primary_contact": contact_out,
+        # the contact's name or number names that contact; the file's phone or name names none
+        "matched_contact": contact_out if query in ("王秘书", "139-1111-2222") else None,
         "updated_at": ts(customer.updated_at),
         "may_open": True,
         "request_access": None,
@@ -174,7 +178,7 @@ def test_c3_list_api_masks_a_confidential_hit_for_staff_without_access(world, ap
 def test_c3_list_api_shows_everything_to_owner_grantee_and_manager(world, api_as, who, query, typed):
     response = api_as(world[who]).get("customers", q=query)
 
-    assert response.json() == {"items": [full_row(world)], "count": 1}
+    assert response.json() == {"items": [full_row(world, query)], "count": 1}
 
 
 def test_c3_list_api_without_query_masks_the_file_and_keeps_open_ones_whole(world, api_as):
@@ -547,7 +551,8 @@ def unit_body(world: dict[str, Any], site: str) -> dict[str, Any]:
         "purchase_place": unit.purchase_place,
         "acceptance_date": ts(unit.acceptance_date) if unit.acceptance_date else None,
         "warranty_months": unit.warranty_months,
-        "notes": unit.notes,
+        "notes": unit.notes if site else "",
+        "masked": not site,
         "version": unit.version,
     }
 
@@ -658,7 +663,8 @@ def test_c3_unit_edit_form_neither_shows_nor_changes_the_site_of_a_masked_file(w
     )
 
     unit.refresh_from_db()
-    assert (response.status_code, unit.notes, unit.site) == (302, "电话核对型号", "上海市机密路8号3号车间")
-    assert ('name="site"' in form_html, unit.serial in form_html) == (False, True)
+    # since issue 13 the notes (free text that may copy the file's contacts) are masked like the site
+    assert (response.status_code, unit.notes, unit.site) == (302, "", "上海市机密路8号3号车间")
+    assert ('name="site"' in form_html, 'name="notes"' in form_html, unit.serial in form_html) == (False, False, True)
     assert_no_secret(form_html)
     assert 'value="上海市机密路8号3号车间"' in login(world["manager"]).get(url).content.decode()

@@ -82,7 +82,8 @@ def test_c6_lookup_puts_key_accounts_first_and_prefetches_the_primary_contact(
     plain = CustomerFactory(name="甲公司", phone="0571-8800 1234", contacts=[ContactData(name="赵一", phone="")])
     key = CustomerFactory(name="乙公司", phone="0571-9800 1234", key_account=True)
     assert agent.has_perm("customers.view_customer")  # loads the permission cache before counting
-    with django_assert_num_queries(2):  # the files (phone index as a subquery), their contacts; none per row
+    # the phone index, the serials (each an index lookup), the files, their contacts; none per row
+    with django_assert_num_queries(4):
         found = selectors.customer_lookup(agent, "800 1234")
         primary = [getattr(c.primary_contact, "name", None) for c in found]
     assert [c.pk for c in found] == [key.pk, plain.pk]

@@ -48,6 +48,7 @@ def unit_body(unit):
         "acceptance_date": unit.acceptance_date.isoformat() if unit.acceptance_date else None,
         "warranty_months": unit.warranty_months,
         "notes": "",
+        "masked": False,
         "version": 1,
     }
 
@@ -217,6 +218,7 @@ def test_a2_post_units_registers_a_unit(agent):
         "acceptance_date": "2024-03-10",
         "warranty_months": 36,
         "notes": "",
+        "masked": False,
         "version": 1,
     }
     assert Unit.objects.get().serial == "XK714-2401-00001"
@@ -308,6 +310,7 @@ def test_s4_coverage_on_the_last_day_in_and_the_day_after(agent):
         "serial": "SN1",
         "on": "2024-02-28",
         "in_warranty": True,
+        "before_acceptance": False,
         "warranty_start": "2024-01-31",
         "warranty_end": "2024-02-28",
         "basis": "acceptance",
@@ -381,6 +384,7 @@ def test_a4_post_contracts_creates_one(manager):
         "end": "2025-12-31",
         "cover": "24x7",
         "terms": "",
+        "masked": False,
         "calendar": "",
         "effective_calendar": "24x7",
         "version": 1,

@@ -201,11 +201,24 @@ def test_s4_contract_starting_tomorrow_is_a_paid():
     assert (cov.in_warranty, cov.charging_type, cov.contract) == (False, "A", None)
 
 
-def test_s4_before_the_warranty_starts_without_contract_is_a_paid():
+def test_s4_before_the_warranty_starts_is_c_free_the_suppliers_installation_duty():
+    # Issue 13, fault 7: a delivered unit not yet accepted was charged A; A3 makes it C.
     with translation.override("en"):
         cov = coverage_on(warranty=W, contracts=[], on=D(2024, 3, 9))
-    assert (cov.in_warranty, cov.charging_type) == (False, "A")
-    assert "On 2024-03-09 the warranty has not started yet." in cov.explanation
+    assert (cov.in_warranty, cov.before_acceptance, cov.charging_type) == (False, True, "C")
+    assert "On 2024-03-09 the warranty has not started yet: before acceptance" in cov.explanation
+    assert "S4: charging type C free" in cov.explanation
+
+
+def test_s4_before_acceptance_without_an_acceptance_record_is_c_free_too():
+    produced = warranty(production=D(2026, 11, 20))  # starts 2027-02-20
+    cov = coverage_on(warranty=produced, contracts=[], on=D(2026, 12, 7))
+    assert (cov.before_acceptance, cov.charging_type) == (True, "C")
+
+
+def test_s4_after_the_warranty_the_before_acceptance_rule_does_not_apply():
+    cov = coverage_on(warranty=W, contracts=[], on=D(2026, 3, 10))
+    assert (cov.before_acceptance, cov.charging_type) == (False, "A")
 
 
 def test_s4_7x24_contract_is_preferred_to_office_hours():

@@ -349,11 +349,22 @@ def test_s1_engineers_cannot_register(role, clients, customer, unit):
 
 @pytest.fixture
 def tier_unit(db):
-    """A unit in warranty of a customer in a region of `tier`, with that region's service point."""
+    """A unit in warranty of a customer whose region is `tier` from the service point serving it (C9).
+
+    The tier is computed from where the point is (issue 13, fault 9), not read from the region: the
+    region records a contradicting tier on purpose.
+    """
 
     def _make(tier: str) -> Any:
-        region = Region.objects.create(code=f"R-{tier[:8]}", name=tier, province=tier, tier=tier)
-        ServicePoint.objects.create(code=f"SP-{tier[:8].upper()}", name=tier, region=region)
+        region = Region.objects.create(code="R-CUST", name="昆明", province="云南", tier="same_province")
+        if tier == "same_city":  # the region has its own point
+            ServicePoint.objects.create(code="SP-KM", name="昆明办事处", region=region)
+        elif tier == "same_province":  # served from a point elsewhere in its province
+            other = Region.objects.create(code="R-DL", name="大理", province="云南", tier="same_city")
+            ServicePoint.objects.create(code="SP-DL", name="大理维修点", region=other)
+        else:  # no point in the province: the service centre in another province serves it
+            centre = Region.objects.create(code="R-HQ", name="北京", province="北京", tier="same_city")
+            ServicePoint.objects.create(code="SP-HQ", name="北京服务中心", region=centre, kind="headquarters")
         customer = CustomerFactory(region=region, phone="0871-1234567", address="云南省昆明市")
         return UnitFactory(customer=customer, acceptance_date=dt.date(2025, 1, 15))
 
@@ -409,6 +420,14 @@ def test_s6_c9_arrival_clock_by_region_tier(tier, priority, target, due, clients
     body = response.json()
     assert body["region_tier"] == tier
     assert clock_rows(body)["arrive"] == ("S6", "running", f"C9.tiers:{tier}", target, due)
+
+
+def test_c9_same_city_tier_is_computed_from_the_regions_own_point(clients, tier_unit):
+    unit = tier_unit("same_city")  # the region records "same_province": the point decides
+
+    body = register(clients["agent"], customer=unit.customer_id, serial=unit.serial).json()
+
+    assert (body["region_tier"], body["service_point"]) == ("same_city", "SP-KM")
 
 
 def test_s6_urgent_out_of_warranty_in_the_city_uses_the_tier_days(clients, customer, old_unit):

@@ -140,8 +140,10 @@ def test_s13_report_validation_and_closed_after_return(staff, in_depot):
         )
     assert not PartUsed.objects.exists()
     assert DepotJob.objects.get(pk=job.pk).report == ""
-    for move in ("on_bench", "repaired", "returned"):
+    for move in ("on_bench", "repaired"):
         depot.depot_move(actor=engineer, tag_number=job.tag_number, move=move)
+    depot.depot_report(actor=engineer, tag_number=job.tag_number, report="更换保险丝", labour_minutes=20)
+    depot.depot_move(actor=engineer, tag_number=job.tag_number, move="returned")
     with pytest.raises(Conflict):
         depot.depot_report(actor=engineer, tag_number=job.tag_number, report="补记", labour_minutes=10)
     with pytest.raises(Conflict):  # nothing follows "returned"
@@ -206,3 +208,58 @@ def test_s13_depot_page_needs_the_depot_permission(staff, in_depot):
     assert agent.post(reverse("service:depot_receive"), {"number": in_depot.number}).status_code == 403
     assert not DepotJob.objects.exists()
     assert Client().get(reverse("service:depot_register")).status_code == 302
+
+
+# --- fault 1 (issue 13): no return without the repair report; a returned unit is not "waiting" ----
+
+
+def test_s13_return_without_the_repair_report_is_refused_and_the_report_can_still_be_written(staff, in_depot):
+    engineer = staff["engineer"]
+    job = depot.depot_receive(actor=engineer, number=in_depot.number)
+    for move in ("on_bench", "repaired"):
+        depot.depot_move(actor=engineer, tag_number=job.tag_number, move=move)
+    event_count = Event.objects.count()
+
+    with pytest.raises(Conflict) as info:
+        depot.depot_move(actor=engineer, tag_number=job.tag_number, move="returned")
+
+    assert info.value.code == "repair_report_required"
+    job.refresh_from_db()
+    assert (job.returned_at, moves(job)[-1], Event.objects.count()) == (None, "repaired", event_count)
+    assert ServiceRequest.objects.get(pk=in_depot.pk).unit_location == "depot"
+    depot.depot_report(actor=engineer, tag_number=job.tag_number, report="更换主板", labour_minutes=60)
+    depot.depot_move(actor=engineer, tag_number=job.tag_number, move="returned")
+    job.refresh_from_db()
+    assert (job.report, job.returned_at is not None) == ("更换主板", True)
+
+
+def test_s13_depot_page_says_the_report_is_missing_and_refuses_the_return(staff, in_depot):
+    engineer = staff["engineer"]
+    job = depot.depot_receive(actor=engineer, number=in_depot.number)
+    for move in ("on_bench", "repaired"):
+        depot.depot_move(actor=engineer, tag_number=job.tag_number, move=move)
+    client = client_for(engineer.user)
+    assert "report-missing" in client.get(reverse("service:depot_register")).content.decode()
+
+    refused = client.post(reverse("service:depot_move", args=[job.tag_number]), {"move": "returned"})
+
+    assert refused.status_code == 409
+    assert "维修报表" in refused.content.decode() or "repair report" in refused.content.decode()
+    assert DepotJob.objects.get(pk=job.pk).returned_at is None
+
+
+def test_s13_a_returned_unit_is_not_listed_as_sent_but_not_received(staff, in_depot):
+    engineer = staff["engineer"]
+    assert [r.pk for r in selectors.depot_waiting_requests(engineer)] == [in_depot.pk]
+    job = depot.depot_receive(actor=engineer, number=in_depot.number)
+    assert list(selectors.depot_waiting_requests(engineer)) == []
+    for move in ("on_bench", "repaired"):
+        depot.depot_move(actor=engineer, tag_number=job.tag_number, move=move)
+    depot.depot_report(actor=engineer, tag_number=job.tag_number, report="更换主板", labour_minutes=60)
+    depot.depot_move(actor=engineer, tag_number=job.tag_number, move="returned")
+
+    assert ServiceRequest.objects.get(pk=in_depot.pk).state == "in_depot"  # until it is completed
+    assert list(selectors.depot_waiting_requests(engineer)) == []
+    page = client_for(engineer.user).get(reverse("service:depot_register")).content.decode()
+    waiting = page.split('id="depot-waiting"')[1].split("</table>")[0]
+    assert in_depot.number not in waiting

@@ -7,9 +7,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
+from aftersales.accounts.choices import RegionTier, ServicePointKind
 from aftersales.accounts.models import ApiToken, Region, ServicePoint, User
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, PermissionDenied
+from aftersales.core.rows import row_get
 
 
 def actor_for(user: User | AnonymousUser | None) -> Actor:
@@ -68,6 +70,38 @@ def region_list() -> QuerySet[Region]:
 
 def service_point_list() -> QuerySet[ServicePoint]:
     return ServicePoint.objects.select_related("region").order_by("code")
+
+
+def service_point_for_region(region: Region | None) -> ServicePoint | None:
+    """The point that serves a region (C9): the region's own point, else a point in its province,
+    else the service centre (headquarters); None when there is no region or no point at all."""
+    if region is None:
+        return None
+    point = row_get(ServicePoint, region_id=region.pk, order_by="code")
+    if point is None and region.province:
+        province_regions = Region.objects.filter(province=region.province).values("pk")
+        point = ServicePoint.objects.filter(region_id__in=province_regions).order_by("code").first()
+    if point is None:
+        point = row_get(ServicePoint, kind=ServicePointKind.HEADQUARTERS, order_by="code")
+    return point
+
+
+def region_tier_for(region: Region | None, point: ServicePoint | None) -> str:
+    """C9: the response tier of a customer's region as seen from the service point that serves it.
+
+    The point's own city (its region) is "same city", its province "same province", anywhere else
+    "remote". With no point at all the region's recorded tier is the fallback; with no region, "".
+    """
+    if region is None:
+        return ""
+    if point is None:
+        return region.tier
+    if point.region_id == region.pk:
+        return str(RegionTier.SAME_CITY)
+    point_region = row_get(Region, pk=point.region_id)
+    if region.province and point_region is not None and point_region.province == region.province:
+        return str(RegionTier.SAME_PROVINCE)
+    return str(RegionTier.REMOTE)
 
 
 def user_list_with_role(role: str) -> QuerySet[User]:

@@ -57,8 +57,9 @@ def customer_list(
     owner: FilterId = None,
 ) -> Any:
     """Customer files in the caller's scope. `q` is the hotline lookup (C6): a phone in any format
-    (dashes, spaces, +86), its last digits (4 or more), a name or contact-name fragment, or a customer
-    number. C3: a confidential file the caller may not open shows only its id, number, name and the
+    (dashes, spaces, +86), the last digits (4 or more) of any phone of the file or of a contact, a
+    name or contact-name fragment, a customer number or a unit's serial number; `matched_contact`
+    is the contact it matched. C3: a confidential file the caller may not open shows only its id, number, name and the
     number typed, with `request_access` to ask for it."""
     return selectors.customer_card_list(
         _actor(request),

@@ -111,6 +111,10 @@ class CustomerSummaryOut(Schema):
     confidential: bool
     owner: UserRefOut | None
     primary_contact: ContactOut | None
+    # C6: with `q`, the contact whose phone (or its last digits) or name matched, to confirm and
+    # pre-fill that caller; null when the file's own phone, name, number or a unit serial matched,
+    # and on a masked row (C3).
+    matched_contact: ContactOut | None
     updated_at: dt.datetime | None
     may_open: bool
     request_access: str | None

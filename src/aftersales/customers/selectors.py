@@ -171,6 +171,9 @@ class CustomerCard:
     owner: User | None = None
     contacts: tuple[Contact, ...] = ()
     updated_at: dt.datetime | None = None
+    # C6: the contact whose phone (or its last digits) or name the lookup text matched; None when the
+    # file's own phone or name matched, and always None on a masked card (C3).
+    matched_contact: Contact | None = None
 
     @property
     def id(self) -> int:
@@ -179,6 +182,11 @@ class CustomerCard:
     @property
     def primary_contact(self) -> Contact | None:
         return self.contacts[0] if self.contacts else None
+
+    @property
+    def caller(self) -> Contact | None:
+        """The contact the hotline confirms and pre-fills: the one matched, else the primary (C6)."""
+        return self.matched_contact or self.primary_contact
 
     @property
     def request_access_url(self) -> str:
@@ -199,6 +207,7 @@ def customer_cards(
     shown_phone = typed_phone(typed)
     if with_contacts:
         prefetch_related_objects([c for c in customers if c.pk in openable], "contacts")
+    query = (typed or "").strip()
     cards = []
     for customer in customers:
         if customer.pk not in openable:
@@ -213,6 +222,7 @@ def customer_cards(
                 )
             )
             continue
+        contacts = tuple(customer.contacts.all()) if with_contacts else ()
         cards.append(
             CustomerCard(
                 pk=customer.pk,
@@ -228,11 +238,30 @@ def customer_cards(
                 credit_rating=customer.credit_rating,
                 key_account=customer.key_account,
                 owner=customer.owner,
-                contacts=tuple(customer.contacts.all()) if with_contacts else (),
+                contacts=contacts,
                 updated_at=customer.updated_at,
+                matched_contact=matched_contact(contacts, query) if query else None,
             )
         )
     return cards
+
+
+def matched_contact(contacts: Sequence[Contact], query: str) -> Contact | None:
+    """The contact a lookup text names (C6): a phone or its last MIN_SUFFIX_DIGITS+ digits ends
+    that contact's phone, or the text is part of the contact's name (case-folded). None when it
+    matched none of them (the file's own phone, name or number matched)."""
+    query = (query or "").strip()
+    if looks_like_phone(query, min_digits=MIN_SUFFIX_DIGITS):
+        digits = phone_digits(query)
+        for contact in contacts:
+            if contact.phone and phone_digits(contact.phone).endswith(digits):
+                return contact
+    folded = "".join(query.casefold().split())
+    if len(folded) >= 2:
+        for contact in contacts:
+            if folded in "".join(contact.name.casefold().split()):
+                return contact
+    return None
 
 
 def customer_card(actor: Actor, customer: Customer, *, typed: str = "", with_contacts: bool = False) -> CustomerCard:
@@ -329,25 +358,49 @@ def _phone_suffix_ids(query: str) -> QuerySet[PhoneIndex, Any]:
     )
 
 
-def customer_lookup_ids(query: str) -> QuerySet[Any, Any]:
-    """Ids of customers matching a phone (any format, suffix match) or a name/number fragment (C6).
+# A digits-only lookup is answered from at most this many files per way of matching (phone suffix,
+# name, serial): 4 trailing digits shared by more files than this are not a usable candidate list.
+DIGITS_LOOKUP_CAP = 500
 
-    A number with MIN_LOOKUP_DIGITS digits or more is a phone (or a long suffix of one); a shorter
-    one of at least MIN_SUFFIX_DIGITS digits (the last digits of the caller's number) matches as a
-    phone suffix and as a name or number fragment. Contact names match like the file's name.
-    """
-    query = (query or "").strip()
-    if looks_like_phone(query):
-        return _phone_suffix_ids(query)
+
+def _serial_customer_ids(query: str) -> QuerySet[Any, Any]:
+    """The customer of the unit with this serial number (exact, as typed or upper-cased; unique index)."""
+    from aftersales.installed_base.models import Unit  # read-only: the serial names its customer
+
+    return Unit.objects.filter(serial__in=sorted({query, query.upper()})).values("customer_id")
+
+
+def _name_ids(query: str) -> QuerySet[Any, Any]:
+    """Files whose name or a contact's name contains the fragment, narrowed by the bigram index first."""
     contact_match = Exists(Contact.objects.filter(customer=OuterRef("pk"), name__icontains=query))
     candidates = Customer.objects.all()
     # Narrow by the bigram index first (each bigram is one indexed lookup), then check the text.
     for gram in sorted(name_bigrams(query)):
         candidates = candidates.filter(pk__in=NameIndex.objects.filter(gram=gram).values("customer_id"))
-    matched = candidates.filter(Q(name__icontains=query) | contact_match).values("pk")
-    condition = Q(pk__in=matched) | Q(code=query.upper())
+    return candidates.filter(Q(name__icontains=query) | contact_match).values("pk")
+
+
+def customer_lookup_ids(query: str) -> QuerySet[Any, Any]:
+    """Ids of customers matching a phone (any format, suffix match), a name/number fragment, a
+    contact's name or phone, or a unit's serial number (C6).
+
+    A query of digits only (phone separators allowed) with at least MIN_SUFFIX_DIGITS digits is the
+    caller's number or its last digits: it matches any phone of the file or of its contacts by suffix
+    (the reversed-digit index: a range scan), and also a unit serial, a customer number and a name
+    fragment. Each of these is one indexed query, run on its own and joined here (an OR of them
+    would be a scan of every file on PostgreSQL). Other text matches names (the bigram index),
+    a customer number or a serial.
+    """
+    query = (query or "").strip()
     if looks_like_phone(query, min_digits=MIN_SUFFIX_DIGITS):
-        condition |= Q(pk__in=_phone_suffix_ids(query))
+        cap = DIGITS_LOOKUP_CAP
+        ids = set(_phone_suffix_ids(query).values_list("customer_id", flat=True)[:cap])
+        ids |= set(_serial_customer_ids(query).values_list("customer_id", flat=True)[:cap])
+        if not looks_like_phone(query):  # a short number may also be a name or number fragment
+            ids |= set(_name_ids(query).values_list("pk", flat=True)[:cap])
+            ids |= set(Customer.objects.filter(code=query.upper()).values_list("pk", flat=True))
+        return Customer.objects.filter(pk__in=sorted(ids)).values("pk")
+    condition = Q(pk__in=_name_ids(query)) | Q(code=query.upper()) | Q(pk__in=_serial_customer_ids(query))
     return Customer.objects.filter(condition).values("pk")
 
 

@@ -55,6 +55,15 @@ class UnitPagination(Pagination):
         return page
 
 
+class ContractPagination(Pagination):
+    """Contracts a page at a time, each page passed through the C3 rule (`selectors.contracts_shown`)."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = selectors.contracts_shown(_actor(request), page[self.items_attribute])
+        return page
+
+
 # --- products (A1) ---------------------------------------------------------------------------
 
 
@@ -118,6 +127,7 @@ def unit_coverage(request: HttpRequest, serial: str, on: str = "") -> Any:
         "serial": unit.serial,
         "on": coverage.on,
         "in_warranty": coverage.in_warranty,
+        "before_acceptance": coverage.before_acceptance,
         "warranty_start": warranty.start,
         "warranty_end": warranty.end,
         "basis": warranty.basis,
@@ -135,7 +145,7 @@ def unit_coverage(request: HttpRequest, serial: str, on: str = "") -> Any:
 
 
 @router.get("/contracts", response={200: list[ContractOut], **ERRORS}, url_name="contract_list")
-@paginate(Pagination, page_size=PAGE_SIZE)
+@paginate(ContractPagination, page_size=PAGE_SIZE)
 def contract_list(request: HttpRequest, q: str = "", customer: Id | None = None, active_on: str = "") -> Any:
     return selectors.contract_list(
         _actor(request), q=q, customer_id=customer, active_on=query_date(active_on, field="active_on")
@@ -144,8 +154,9 @@ def contract_list(request: HttpRequest, q: str = "", customer: Id | None = None,
 
 @router.post("/contracts", response={201: ContractOut, **ERRORS}, url_name="contract_create")
 def contract_create(request: HttpRequest, payload: ContractCreateIn) -> Any:
+    actor = _actor(request)
     contract = services.contract_create(
-        actor=_actor(request),
+        actor=actor,
         customer_id=payload.customer,
         unit_serials=payload.units,
         start_date=payload.start,
@@ -154,12 +165,13 @@ def contract_create(request: HttpRequest, payload: ContractCreateIn) -> Any:
         terms=payload.terms,
         calendar_code=payload.calendar,
     )
-    return Status(201, contract)
+    return Status(201, selectors.contracts_shown(actor, [contract])[0])
 
 
 @router.get("/contracts/{number}", response={200: ContractOut, **ERRORS}, url_name="contract_detail")
 def contract_detail(request: HttpRequest, number: str) -> Any:
-    return selectors.access_contract(_actor(request), number)
+    actor = _actor(request)
+    return selectors.contracts_shown(actor, [selectors.access_contract(actor, number)])[0]
 
 
 # --- substitute equipment loans (A6) ---------------------------------------------------------

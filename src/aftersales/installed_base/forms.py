@@ -104,12 +104,14 @@ class UnitEditForm(StyledForm):
     def __init__(self, *args: Any, actor: Actor, show_site: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Any]", self.fields["product"]).queryset = selectors.product_list(actor)
-        if not show_site:  # C3: the site of a file the user may not open is neither shown nor changed
+        if not show_site:  # C3: the site and notes of a file the user may not open are neither shown nor changed
             del self.fields["site"]
+            del self.fields["notes"]
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
         site = {"site": data["site"]} if "site" in self.fields else {}
+        notes = {"notes": data["notes"]} if "notes" in self.fields else {}
         return {
             "product_id": data["product"].pk,
             "customer_id": data["customer"],
@@ -120,7 +122,7 @@ class UnitEditForm(StyledForm):
             "purchase_place": data["purchase_place"],
             "acceptance_date": data["acceptance_date"],
             "warranty_months": data["warranty_months"],
-            "notes": data["notes"],
+            **notes,
         }
 
 

@@ -115,6 +115,7 @@ class UnitOut(Schema):
     acceptance_date: dt.date | None
     warranty_months: int | None
     notes: str
+    masked: bool  # C3: the customer's file is confidential and the caller may not open it (no site, no notes)
     version: int
 
     @staticmethod
@@ -143,11 +144,21 @@ class UnitOut(Schema):
         # it shows no site (fail closed).
         return str(getattr(obj, "shown_site", ""))
 
+    @staticmethod
+    def resolve_notes(obj: Unit) -> str:
+        # C3: free text that may copy the file's contacts; as `selectors.units_shown` decided (fail closed).
+        return str(getattr(obj, "shown_notes", ""))
+
+    @staticmethod
+    def resolve_masked(obj: Unit) -> bool:
+        return bool(getattr(obj, "shown_masked", True))
+
 
 class CoverageOut(Schema):
     serial: str
     on: dt.date
     in_warranty: bool
+    before_acceptance: bool  # A3: before the warranty starts, the supplier's installation duty (charging C)
     warranty_start: dt.date
     warranty_end: dt.date
     basis: Literal["acceptance", "production_plus_3_months"]
@@ -181,7 +192,8 @@ class ContractOut(Schema):
     start: dt.date
     end: dt.date
     cover: str
-    terms: str
+    terms: str  # C3: "" when the customer's file is confidential and the caller may not open it
+    masked: bool
     calendar: str  # the calendar code set on the contract, "" when it follows the default
     effective_calendar: str  # the calendar its services run on (a service point's own calendar may replace CN)
     version: int
@@ -189,6 +201,16 @@ class ContractOut(Schema):
     @staticmethod
     def resolve_customer(obj: ServiceContract) -> int:
         return obj.customer_id
+
+    @staticmethod
+    def resolve_terms(obj: ServiceContract) -> str:
+        # C3: as `selectors.contracts_shown` decided for the caller; a contract not passed through it
+        # shows no terms (fail closed).
+        return str(getattr(obj, "shown_terms", ""))
+
+    @staticmethod
+    def resolve_masked(obj: ServiceContract) -> bool:
+        return bool(getattr(obj, "shown_masked", True))
 
     @staticmethod
     def resolve_calendar(obj: ServiceContract) -> str:

@@ -174,6 +174,26 @@ def unit_sites_shown(actor: Actor, units: Sequence[Unit]) -> dict[int, str]:
     return {unit.pk: (unit.site if unit.customer_id in openable else "") for unit in units}
 
 
+def unit_notes_shown(actor: Actor, unit: Unit) -> str | None:
+    """The unit's notes (free text that may copy the file's contacts) as the actor may see them:
+    None when the customer's file is confidential and the actor may not open it. Rule: C3."""
+    return unit.notes if unit_site_shown(actor, unit) else None
+
+
+def contracts_shown(actor: Actor, contracts: Iterable[ServiceContract]) -> list[ServiceContract]:
+    """The contracts as the API and pages show them to the actor: each carries `shown_terms`, its
+    terms, or "" with `shown_masked` True when the customer's file is confidential and the actor may
+    not open it (one query for the grants of the whole page). Rule: C3.
+    """
+    contracts = list(contracts)
+    openable = customer_openable_ids(actor, [contract.customer for contract in contracts])
+    for contract in contracts:
+        masked = contract.customer_id not in openable
+        contract.shown_terms = "" if masked else contract.terms  # type: ignore[attr-defined]  # per-actor view
+        contract.shown_masked = masked  # type: ignore[attr-defined]  # per-actor view, not a column
+    return contracts
+
+
 def unit_site_shown(actor: Actor, unit: Unit) -> bool:
     """Whether the actor may see (and so edit) the unit's site: its customer's file is one they
     may open (customers' C3 rule). Rule: C3."""
@@ -181,14 +201,18 @@ def unit_site_shown(actor: Actor, unit: Unit) -> bool:
 
 
 def units_shown(actor: Actor, units: Iterable[Unit]) -> list[Unit]:
-    """The units as the API shows them to the actor: each carries `shown_site`, its site or ""
-    when the customer's file is confidential and the actor may not open it (one query for the
-    grants of the whole page; the API schema reads only `shown_site`). Rule: C3.
+    """The units as the API shows them to the actor: each carries `shown_site` and `shown_notes`, its
+    site and notes, or "" (and `shown_masked` True) when the customer's file is confidential and the
+    actor may not open it (one query for the grants of the whole page; the API schema reads only
+    these). Rule: C3.
     """
     units = list(units)
-    sites = unit_sites_shown(actor, units)
+    openable = customer_openable_ids(actor, [unit.customer for unit in units])
     for unit in units:
-        unit.shown_site = sites[unit.pk]  # type: ignore[attr-defined]  # per-actor view, not a column
+        masked = unit.customer_id not in openable
+        unit.shown_site = "" if masked else unit.site  # type: ignore[attr-defined]  # per-actor view, not a column
+        unit.shown_notes = "" if masked else unit.notes  # type: ignore[attr-defined]  # per-actor view, not a column
+        unit.shown_masked = masked  # type: ignore[attr-defined]  # per-actor view, not a column
     return units
 
 

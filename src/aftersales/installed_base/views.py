@@ -97,6 +97,10 @@ def unit_detail(request: HttpRequest, serial: str) -> HttpResponse:
     actor = _actor(request)
     unit = selectors.access_unit(actor, serial)
     coverage = selectors.unit_coverage(unit)
+    notes = selectors.unit_notes_shown(actor, unit)  # C3: None for a file the user may not open
+    events = event_list_for(unit)
+    if notes is None:  # C3: the timeline's old → new values would tell the site and notes
+        events = [{**event, "changes": []} for event in events]
     return render(
         request,
         "installed_base/unit_detail.html",
@@ -105,9 +109,10 @@ def unit_detail(request: HttpRequest, serial: str) -> HttpResponse:
             "site": selectors.unit_sites_shown(actor, [unit])[unit.pk],  # C3
             "coverage": coverage,
             "charging_label": ChargingType(coverage.charging_type).label,
+            "notes": notes,
             "contracts": selectors.unit_contract_list(unit),
             "loans": selectors.loan_list(actor, unit_id=unit.pk),
-            "events": event_list_for(unit),
+            "events": events,
             "can_change": actor.has_perm("installed_base.change_unit"),
             "can_lend": actor.has_perm("installed_base.add_substituteloan"),
         },
@@ -156,7 +161,7 @@ def unit_edit(request: HttpRequest, serial: str) -> HttpResponse:
         "purchase_place": unit.purchase_place,
         "acceptance_date": unit.acceptance_date,
         "warranty_months": unit.warranty_months,
-        "notes": unit.notes,
+        "notes": unit.notes if show_site else "",
         "version": unit.version,
     }
     form = UnitEditForm(request.POST or None, actor=actor, show_site=show_site, initial=initial)
@@ -413,7 +418,8 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 @permission_required("installed_base.view_servicecontract", raise_exception=True)
 def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
-    contract = selectors.access_contract(actor, number)
+    contract = selectors.contracts_shown(actor, [selectors.access_contract(actor, number)])[0]  # C3: terms
+    masked = bool(getattr(contract, "shown_masked", True))
     units = list(selectors.contract_units(contract))
     sites = selectors.unit_sites_shown(actor, units)  # C3
     day = today()
@@ -427,7 +433,8 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
             "units": [(unit, sites[unit.pk]) for unit in units],
             "active": contract.start_date <= day <= contract.end_date,
             "today": day,
-            "events": event_list_for(contract),
+            # C3: the timeline's old → new values would tell the terms of a file the user may not open
+            "events": [{**event, "changes": []} if masked else event for event in event_list_for(contract)],
         },
     )
 

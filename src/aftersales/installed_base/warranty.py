@@ -125,14 +125,19 @@ class Coverage:
     contract: ContractTerm | None
     charging_type: str  # ChargingType value
     explanation: str
+    # A3: on a day before the warranty starts (delivered, not yet accepted) service is the supplier's
+    # installation duty, free of charge (charging C, reason "before acceptance").
+    before_acceptance: bool = False
 
 
 def coverage_on(*, warranty: Warranty, contracts: Iterable[ContractTerm], on: dt.date) -> Coverage:
-    """S4: in warranty → C free; else an active service contract → B; else A paid.
+    """S4: in warranty → C free; before the warranty starts (not yet accepted: the supplier's
+    installation duty, A3) → C free; else an active service contract → B; else A paid.
 
     Among several active contracts the one with 7×24 cover wins, then the one ending last.
     """
     in_warranty = warranty.covers(on)
+    before_acceptance = on < warranty.start
     active = sorted(
         (c for c in contracts if c.covers(on)),
         key=lambda c: (c.cover == ContractCover.ALWAYS, c.end_date, c.number),
@@ -142,8 +147,14 @@ def coverage_on(*, warranty: Warranty, contracts: Iterable[ContractTerm], on: dt
     parts = [warranty.explanation()]
     if in_warranty:
         parts.append(_("On %(on)s the unit is in warranty.") % {"on": on.isoformat()})
-    elif on < warranty.start:
-        parts.append(_("On %(on)s the warranty has not started yet.") % {"on": on.isoformat()})
+    elif before_acceptance:
+        parts.append(
+            _(
+                "On %(on)s the warranty has not started yet: before acceptance, service is the supplier's "
+                "installation duty, free of charge."
+            )
+            % {"on": on.isoformat()}
+        )
     else:
         parts.append(_("On %(on)s the warranty has ended.") % {"on": on.isoformat()})
     if contract is not None:
@@ -158,7 +169,7 @@ def coverage_on(*, warranty: Warranty, contracts: Iterable[ContractTerm], on: dt
         )
     else:
         parts.append(_("No service contract covers it on that day."))
-    if in_warranty:
+    if in_warranty or before_acceptance:
         charging = ChargingType.FREE
     elif contract is not None:
         charging = ChargingType.CONTRACT
@@ -172,4 +183,5 @@ def coverage_on(*, warranty: Warranty, contracts: Iterable[ContractTerm], on: dt
         contract=contract,
         charging_type=str(charging),
         explanation=" ".join(parts),
+        before_acceptance=before_acceptance,
     )

@@ -12,6 +12,7 @@ class ServiceErrorCode:
     OFFSITE_NOT_APPROVED = "offsite_not_approved"  # S8: an off-site trip needs an approval before travel
     SELF_CHECK_REQUIRED = "self_check_required"  # S11
     SIGNATURE_REQUIRED = "signature_required"  # S11
+    REPORT_REQUIRED = "repair_report_required"  # S13: no return to the customer without the repair report
     NO_FEE_STANDARD = "no_fee_standard"  # B2
     APPROVAL_DECIDED = "approval_already_decided"
     TASK_DONE = "task_already_done"

@@ -24,7 +24,14 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.prefetch import prefetched_rows
 from aftersales.customers.selectors import VisitContact, customer_visit_contact
-from aftersales.service.choices import ApprovalKind, FeeStandardState, PaymentState, QuoteState, RequestState
+from aftersales.service.choices import (
+    ApprovalKind,
+    FeeStandardState,
+    PaymentState,
+    QuoteState,
+    RequestState,
+    UnitLocation,
+)
 from aftersales.service.dispatch_scoring import rank_engineers
 from aftersales.service.locks import service_request_qs_for_update
 from aftersales.service.models import (
@@ -334,10 +341,14 @@ def depot_register(actor: Actor, *, open_only: bool = False, limit: int = 200) -
 
 
 def depot_waiting_requests(actor: Actor) -> QuerySet[ServiceRequest]:
-    """Requests sent to the depot (state in_depot) whose unit has no open depot job yet: to be received."""
+    """Requests sent to the depot (state in_depot) whose unit has no open depot job yet: to be received.
+
+    The unit is still with the engineer (in transit): a unit already returned to the customer by its
+    depot job (location "customer") is not waiting to be received again.
+    """
     return (
         service_request_scope(actor)
-        .filter(open=True, state=RequestState.IN_DEPOT)
+        .filter(open=True, state=RequestState.IN_DEPOT, unit_location=UnitLocation.IN_TRANSIT)
         .exclude(Exists(DepotJob.objects.filter(request=OuterRef("pk"), returned_at__isnull=True)))
         .select_related("customer", "unit__product")
         .order_by("received_at")

@@ -113,9 +113,11 @@ def depot_receive(*, actor: Actor, number: str, accessories: str = "", condition
 @transaction.atomic
 def depot_move(*, actor: Actor, tag_number: str, move: str, note: str = "") -> DepotMovement:
     """Append one line to the in/out register, in the order picked up → received → on the bench →
-    repaired → returned; returning the unit puts it back at the customer.
+    repaired → returned; returning the unit puts it back at the customer, and needs the repair report
+    (depot_report) written first, since the report is closed once the unit is returned.
 
-    Rule: S13. Raises: PermissionDenied, NotFound, ValidationFailed, ServiceConflict(invalid_transition).
+    Rule: S13. Raises: PermissionDenied, NotFound, ValidationFailed, ServiceConflict(invalid_transition,
+    repair_report_required).
     Events: depotjob.moved.
     """
     actor.require_perm(DEPOT_PERM)
@@ -134,6 +136,12 @@ def depot_move(*, actor: Actor, tag_number: str, move: str, note: str = "") -> D
                 "next": labels.get(allowed, "—") if allowed else _("nothing (the unit was returned)"),
             },
             code=ServiceErrorCode.INVALID_TRANSITION,
+        )
+    if move == DepotMove.RETURNED and not job.report.strip():
+        # S13: the repair report is closed once the unit is back at the customer, so it is written first.
+        raise ServiceConflict(
+            _("Write the repair report before returning the unit to the customer."),
+            code=ServiceErrorCode.REPORT_REQUIRED,
         )
     now = timezone.now()
     line = _append(job, move, actor, now, note)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import RegionTier
 from aftersales.accounts.models import ServicePoint
+from aftersales.accounts.selectors import region_tier_for, service_point_for_region
 from aftersales.calendars.selectors import ALWAYS
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.selectors import clocks_known
@@ -92,9 +93,7 @@ def _service_point(code: str, customer: Any) -> ServicePoint | None:
         if point is None:
             raise _field_error("service_point", _("Unknown service point %(code)s.") % {"code": code})
         return point
-    if customer.region_id is None:
-        return None
-    return row_get(ServicePoint, region_id=customer.region_id, order_by="code")
+    return service_point_for_region(customer.region)  # C9: the region's own point, its province's, the centre
 
 
 def _charging(
@@ -210,7 +209,7 @@ def service_request_create(
         received_at=received,
         received_by=actor.user,
         service_point=point,
-        region_tier=customer.region.tier if customer.region else "",
+        region_tier=region_tier_for(customer.region, point),  # C9: relative to the point that serves it
         in_warranty=in_warranty,
         contract_number=contract_number,
         charging_type=charge,

@@ -404,6 +404,15 @@ def _intake_customer(actor: Actor, raw: Any) -> CustomerCard | None:
     return customer_card(actor, customer_for_intake(actor, int(raw)), with_contacts=True)
 
 
+def _intake_contact(customer: CustomerCard, raw: Any) -> Any:
+    """The contact chosen from the candidate list (the one the lookup matched), else the primary (C6).
+
+    Only a contact of this file that the card shows (an open file) is taken; anything else is ignored."""
+    raw = str(raw or "").strip()
+    chosen = next((c for c in customer.contacts if str(c.pk) == raw), None) if raw.isascii() and raw.isdigit() else None
+    return chosen or customer.primary_contact
+
+
 def _unit_rows(actor: Actor, customer: Any) -> list[dict[str, Any]]:
     rows = []
     for unit, coverage in unit_list_with_coverage(actor, customer.pk):
@@ -442,7 +451,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if customer is not None:
         initial: dict[str, Any] = {"customer": customer.pk}
         if customer.may_open and not customer.confidential:  # C3: a confidential file's contacts are typed
-            contact = customer.primary_contact
+            contact = _intake_contact(customer, request.GET.get("contact"))
             initial["contact_name"] = contact.name if contact else ""
             initial["phone"] = (contact.phone if contact and contact.phone else "") or customer.phone
             initial["address"] = customer.address

@@ -16,15 +16,19 @@ from django.utils import timezone
 DEMO_PASSWORD = "Demo-2026-aftersales"  # passes the password validators (length ≥ 10, not common)
 
 REGIONS = [
-    # code, name, province, tier (relative to the Shanghai service centre)
+    # code, name, province, tier as seen from the service point that serves the region (C9): a city
+    # with its own office or repair point is same_city, one served from its province's point is
+    # same_province, one served from the Shanghai centre in another province is remote. A request
+    # computes its tier from its service point (accounts.selectors.region_tier_for); the recorded
+    # tier is what the region shows and the fallback when no point exists.
     ("SH", "上海市", "上海", "same_city"),
-    ("JS-SZ", "苏州", "江苏", "same_province"),
-    ("JS-NJ", "南京", "江苏", "same_province"),
-    ("ZJ-HZ", "杭州", "浙江", "same_province"),
-    ("ZJ-NB", "宁波", "浙江", "same_province"),
-    ("GD-SZ", "深圳", "广东", "remote"),
-    ("XJ-WLMQ", "乌鲁木齐", "新疆", "remote"),
-    ("GS-LZ", "兰州", "甘肃", "remote"),
+    ("JS-SZ", "苏州", "江苏", "same_city"),  # 苏州办事处
+    ("JS-NJ", "南京", "江苏", "same_city"),  # 南京维修点
+    ("ZJ-HZ", "杭州", "浙江", "same_city"),  # 杭州办事处
+    ("ZJ-NB", "宁波", "浙江", "same_province"),  # served from 杭州
+    ("GD-SZ", "深圳", "广东", "remote"),  # served from 上海
+    ("XJ-WLMQ", "乌鲁木齐", "新疆", "same_city"),  # 乌鲁木齐办事处
+    ("GS-LZ", "兰州", "甘肃", "remote"),  # served from 上海
 ]
 SERVICE_POINTS = [
     ("SP-SH", "上海服务中心", "headquarters", "SH", "上海市闵行区莘庄工业区申富路 88 号", "021-6489 1200"),
