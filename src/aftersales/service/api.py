@@ -6,7 +6,7 @@ and clocks in one round trip. No `from __future__ import annotations`: Ninja rea
 annotations at import.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
@@ -27,6 +27,7 @@ from aftersales.service.schemas import (
     CloseIn,
     CompleteIn,
     DispatchIn,
+    FaultCodeOut,
     PartIn,
     PaymentIn,
     QuoteAcceptIn,
@@ -47,6 +48,7 @@ from aftersales.service.schemas import (
 from aftersales.service.services import quotes
 
 router = Router(tags=["service"])
+FaultCodeKindCode = Literal["symptom", "cause"]
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 PAGE_SIZE = 50
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -109,6 +111,19 @@ def _with_version(payload: VersionIn) -> dict[str, Any]:
     data = payload.model_dump()
     data["expected_version"] = data.pop("version")
     return data
+
+
+@router.get("/fault-codes", response={200: list[FaultCodeOut], **ERRORS}, url_name="fault_code_list")
+def fault_code_list(
+    request: HttpRequest,
+    kind: Annotated[FaultCodeKindCode, Query()] = "symptom",
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[str, Query(max_length=64)] = "",
+) -> Any:
+    """The active codes a picker offers: of `category` and the general ones (none given: every category);
+    `q` matches code, name and synonyms."""
+    _actor(request).require_perm("service.view_servicerequest")
+    return selectors.fault_codes_for(kind=kind, category=category, query=q)
 
 
 @router.get("/service-requests/{number}", response=REQUEST, url_name="service_request_detail")
