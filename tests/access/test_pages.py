@@ -47,6 +47,7 @@ PAGES = [
     Page("service:depot_register", roles("engineer warehouse")),
     Page("service:handins", roles("team_lead cs_manager engineer")),  # S14: the repair points hand in
     Page("service:fee_standards", roles("cs_manager finance")),  # B2: approved by the service-centre manager
+    Page("service:fault_codes", roles("team_lead cs_manager")),  # the managed symptom and cause codes
     Page("complaints:complaint_list", COMPLAINT_VIEWERS),
     # One queue for every approval: K7 amounts, S8/S9 trips and support, B2 fee standards, C3 access.
     Page("approvals:approval_queue", roles("team_lead cs_manager sales_manager vp gm")),

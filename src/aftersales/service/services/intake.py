@@ -289,7 +289,7 @@ def _repeat_of(
         data={
             "repeat_of": previous.number,
             "symptom": request.symptom,
-            "symptom_code": request.symptom_code.code if request.symptom_code else "",
+            **({"symptom_code": request.symptom_code.code} if request.symptom_code else {}),
             "window_days": window.value,
         },
     )
