@@ -70,7 +70,8 @@ def test_code_changes_are_audited_versioned_and_deactivated_codes_leave_the_pick
     boss = staff["cs_manager"]
     code = codes["spindle"]
     changed = fault_code_update(actor=boss, code_id=code.pk, expected_version=1, synonyms="主轴噪声\n主轴异音")
-    assert changed.version == 2 and changed.synonym_list() == ["主轴噪声", "主轴异音"]
+    assert changed.version == 2
+    assert changed.synonym_list() == ["主轴噪声", "主轴异音"]
     with pytest.raises(Conflict):
         fault_code_update(actor=boss, code_id=code.pk, expected_version=1, name="别的")
     fault_code_deactivate(actor=boss, code_id=code.pk, expected_version=2)
@@ -121,7 +122,9 @@ def test_completion_records_the_cause_and_the_confirmed_symptom(staff, new_reque
         confirmed_symptom_code_id=codes["spindle"].pk,
     )
     assert (done.cause_code_id, done.confirmed_symptom_code_id) == (codes["bearing"].pk, codes["spindle"].pk)
-    completed = Event.objects.get(subject_id=str(sr.pk), subject_type="service.servicerequest", action=events.REQUEST_COMPLETED)
+    completed = Event.objects.get(
+        subject_id=str(sr.pk), subject_type="service.servicerequest", action=events.REQUEST_COMPLETED
+    )
     assert completed.data["cause_code"] == "BRG"
 
 
@@ -130,11 +133,13 @@ def test_intake_page_offers_the_units_category_and_saves_the_picked_code(staff, 
 
     client = _client(staff["agent"])
     page = client.get(f"{INTAKE}?customer={customer.pk}").content.decode()
-    assert "主轴异响 · 主轴噪声、主轴响、振纹" in page and "功率下降" not in page
+    assert "主轴异响 · 主轴噪声、主轴响、振纹" in page
+    assert "功率下降" not in page
     options = client.get(
         reverse("service:fault_code_options"), {"kind": "symptom", "unit": unit.serial, "code_q": "噪声"}
     ).content.decode()
-    assert f'value="{codes["spindle"].pk}"' in options and f'value="{codes["alarm"].pk}"' not in options
+    assert f'value="{codes["spindle"].pk}"' in options
+    assert f'value="{codes["alarm"].pk}"' not in options
     response = client.post(
         f"{INTAKE}?customer={customer.pk}",
         _intake_data(customer, unit, symptom="", symptom_code=str(codes["spindle"].pk)),
@@ -154,7 +159,8 @@ def test_completion_form_offers_the_cause_codes_and_saves_them(staff, new_reques
     client = _client(staff["engineer"])
     url = reverse("service:engineer_job", args=[sr.number])
     page = client.get(url).content.decode()
-    assert "轴承磨损 · 轴承坏" in page and "镜片污染" not in page
+    assert "轴承磨损 · 轴承坏" in page
+    assert "镜片污染" not in page
     response = client.post(
         url,
         {
@@ -221,7 +227,8 @@ def test_map_symptoms_maps_by_name_or_synonym_and_is_idempotent(new_request, cod
     rows = {r.pk: r.symptom_code_id for r in ServiceRequest.objects.all()}
     assert rows[by_synonym.pk] == codes["spindle"].pk
     assert rows[by_name.pk] == codes["alarm"].pk
-    assert rows[other_category.pk] is None and rows[unknown.pk] is None
+    assert rows[other_category.pk] is None
+    assert rows[unknown.pk] is None
     assert Event.objects.filter(action=events.REQUEST_SYMPTOM_MAPPED).count() == 2
     assert service_requests_map_symptoms() == (0, 2)  # again: nothing more
     assert Event.objects.filter(action=events.REQUEST_SYMPTOM_MAPPED).count() == 2
@@ -241,9 +248,11 @@ def test_api_lists_codes_by_category_and_the_request_carries_its_codes(staff, cu
     assert created.status_code == 201
     answer = created.json()
     assert answer["symptom_code"] == {"id": codes["spindle"].pk, "code": "SPN", "name": "主轴异响"}
-    assert answer["cause_code"] is None and answer["confirmed_symptom_code"] is None
+    assert answer["cause_code"] is None
+    assert answer["confirmed_symptom_code"] is None
     refused = client.post("service-requests", {**body, "symptom_code_id": codes["laser"].pk})
-    assert refused.status_code == 422 and "symptom_code_id" in refused.json()["fields"]
+    assert refused.status_code == 422
+    assert "symptom_code_id" in refused.json()["fields"]
 
 
 # --- the managers' page ----------------------------------------------------------------------
@@ -259,16 +268,19 @@ def test_managers_add_edit_and_deactivate_codes_on_the_page(staff, codes):
     seal = FaultCode.objects.get(code="SEAL")
     assert seal.synonym_list() == ["漏油", "密封圈坏"]
     listed = client.get(page, {"q": "密封圈"}).content.decode()
-    assert "密封件老化" in listed and "主轴异响" not in listed
+    assert "密封件老化" in listed
+    assert "主轴异响" not in listed
     edit = reverse("service:fault_code_edit", args=[seal.pk])
     saved = client.post(
         edit, {"category": CNC, "code": "SEAL", "name": "密封件老化", "synonyms": "漏油", "active": "on", "version": 1}
     )
-    assert saved.status_code == 302 and FaultCode.objects.get(pk=seal.pk).category == CNC
+    assert saved.status_code == 302
+    assert FaultCode.objects.get(pk=seal.pk).category == CNC
     stale = client.post(
         edit, {"category": "", "code": "SEAL", "name": "旧页", "synonyms": "", "active": "on", "version": 1}
     )
-    assert stale.status_code == 409 and FaultCode.objects.get(pk=seal.pk).name == "密封件老化"
+    assert stale.status_code == 409
+    assert FaultCode.objects.get(pk=seal.pk).name == "密封件老化"
     client.post(reverse("service:fault_code_deactivate", args=[seal.pk]), {"version": 2})
     assert FaultCode.objects.get(pk=seal.pk).active is False
 
