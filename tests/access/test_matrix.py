@@ -286,6 +286,7 @@ ENDPOINTS = [
     Endpoint("loan_return", "post", "loans/{loan}/return", roles("agent team_lead cs_manager admin")),
     # --- service case (S1–S16, B1) ---
     Endpoint("service_request_list", "get", "service-requests", EVERYONE, scoped_list=True),
+    Endpoint("fault_code_list", "get", "fault-codes?kind=symptom", SERVICE_VIEWERS | roles("engineer")),
     Endpoint(
         "service_request_create",
         "post",

@@ -49,6 +49,7 @@ PAGES = [
     Page("service:fee_standards", roles("cs_manager finance")),  # B2: approved by the service-centre manager
     Page("service:fees_outstanding", roles("cs_manager finance")),  # B1: fees to invoice or confirm
     Page("service:fees_outstanding_export", roles("cs_manager finance")),
+    Page("service:fault_codes", roles("team_lead cs_manager")),  # the managed symptom and cause codes
     Page("complaints:complaint_list", COMPLAINT_VIEWERS),
     # One queue for every approval: K7 amounts, S8/S9 trips and support, B2 fee standards, C3 access.
     Page("approvals:approval_queue", roles("team_lead cs_manager sales_manager vp gm")),

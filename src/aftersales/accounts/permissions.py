@@ -56,6 +56,8 @@ SERVICE_ENGINEER = SERVICE_READ | {
 }
 FEES = {"service.view_feestandard", "service.add_feestandard"}
 FEES_APPROVE = FEES | {"service.approve_feestandard"}  # B2: approved by the service-centre manager
+# Fault symptom and cause codes (the managed list the pickers offer): kept by the service managers.
+FAULT_CODES = {"service.view_faultcode", "service.add_faultcode", "service.change_faultcode"}
 # B2: nobody approves their own draft, so finance drafts too (the service-centre manager approves it).
 CHARGE = {"service.charge_servicerequest"}  # B1: fee collected, invoice number
 RATINGS_RECORD = {"followup.add_servicerating", "followup.view_servicerating"}  # V3: a rating taken by phone
@@ -73,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | APPROVE_ACCESS
     | CLOCKS_ALL
     | SERVICE_MANAGE
+    | FAULT_CODES
     | RATINGS_RECORD,
     Role.CS_MANAGER: STAFF_READ
     | INTAKE
@@ -84,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | CLOCKS_ALL
     | SERVICE_MANAGE
     | FEES_APPROVE
+    | FAULT_CODES
     | CHARGE
     | RATINGS_RECORD,
     Role.ENGINEER: STAFF_READ | SERVICE_ENGINEER | {"installed_base.add_unit", "installed_base.change_unit"},

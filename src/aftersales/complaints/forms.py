@@ -7,12 +7,14 @@ They parse input; the services decide what is valid. Every action form carries t
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.complaints.choices import ComplaintChannel, ComplaintClass, ComplaintState, Disposition
+from aftersales.complaints.selectors import capa_owner_candidates
 from aftersales.core.forms import ActionForm, StyledForm
 from aftersales.policies.selectors import policy_get
 
@@ -80,10 +82,11 @@ class ComplaintRegisterForm(_RegistrationFields):
     loss_amount = _money(_("Loss (yuan)"))
     media_exposure = forms.BooleanField(label=_("Media exposure"), required=False)
     industry_inspection = forms.BooleanField(label=_("Industry inspection"), required=False)
-    service_request = forms.CharField(
-        label=_("Service request number"),
+    service_request = forms.CharField(  # the number; the options come from complaints:service_request_options
+        label=_("Service request"),
         max_length=20,
         required=False,
+        widget=forms.Select,
         help_text=_("Optional: a service request of this customer the complaint is about."),
     )
     callback = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -100,6 +103,19 @@ class ComplaintRegisterForm(_RegistrationFields):
         self.fields["loss_amount"].help_text = _(
             "The customer's loss; %(amount)s yuan or more makes a major complaint (K6)."
         ) % {"amount": policy_get("K6.major_loss_yuan").value}
+        # The customer's service requests are loaded by htmx; the posted value is kept as the one option.
+        customer = str(self.data.get("customer") or self.initial.get("customer") or "")
+        chosen = str(self.data.get("service_request") or "") if self.is_bound else ""
+        widget = self.fields["service_request"].widget
+        widget.choices = [("", "—"), *([(chosen, chosen)] if chosen else [])]
+        if customer.isdigit():
+            widget.attrs.update(
+                {
+                    "hx-get": f"{reverse('complaints:service_request_options')}?customer={customer}&selected={chosen}",
+                    "hx-trigger": "load",
+                    "hx-swap": "innerHTML",
+                }
+            )
 
     field_order = [
         "customer",
@@ -269,15 +285,31 @@ class TaskDoneForm(StyledForm):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
 
+def person_name(user: Any) -> str:
+    """A user as pickers show them: the display name or full name, never the login name."""
+    return (
+        user.display_name
+        or user.get_full_name()
+        or str(_("Colleague without a name on file (no. %(id)s)") % {"id": user.pk})
+    )
+
+
 class CapaPlanForm(StyledForm):
     """K14: is improvement needed; the measures, their owner and due date."""
 
     needed = forms.BooleanField(label=_("Improvement needed"), required=False, initial=True)
     measures = forms.CharField(label=_("Measures"), widget=_text(2), max_length=4000, required=False)
-    owner = forms.CharField(
-        label=_("Owner (user name)"), max_length=150, required=False, help_text=_("Empty: yourself.")
-    )
+    owner = forms.ChoiceField(label=_("Owner"), required=False, help_text=_("Empty: yourself."))
     due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # K14: picked by name among those who may carry out corrective actions (the value stays the
+        # account the service expects; the user sees names only).
+        cast("forms.ChoiceField", self.fields["owner"]).choices = [
+            ("", "—"),
+            *((u.username, person_name(u)) for u in capa_owner_candidates()),
+        ]
 
 
 class CapaDoneForm(StyledForm):

@@ -13,6 +13,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from aftersales.accounts.models import User
 from aftersales.clocks.choices import ClockState
 from aftersales.clocks.models import Clock
 from aftersales.complaints.choices import ComplaintState
@@ -20,6 +21,7 @@ from aftersales.complaints.locks import qs_for_update
 from aftersales.complaints.models import Complaint, CorrectiveAction, FollowUpTask, ResponsibilityReview
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
+from aftersales.service.models import ServiceRequest
 
 CUSTOMER_ROLE = "customer"
 
@@ -179,3 +181,24 @@ def access_review(actor: Actor, period: str, *, for_update: bool = False) -> Res
     if found is None:
         raise NotFound()
     return found
+
+
+# --- pickers on the complaint pages ----------------------------------------------------------
+
+
+def service_requests_of_customer(customer_id: int, *, limit: int = 100) -> list[ServiceRequest]:
+    """K2: the customer's service requests a complaint may be about, newest first (the registration picker)."""
+    return list(ServiceRequest.objects.filter(customer_id=customer_id).order_by("-received_at", "-id")[:limit])
+
+
+def capa_owner_candidates() -> QuerySet[User]:
+    """K14: the active users who may carry out corrective actions (their role holds the permission)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__permissions__content_type__app_label="complaints",
+            groups__permissions__codename="change_correctiveaction",
+        )
+        .distinct()
+        .order_by("display_name", "last_name", "first_name", "id")
+    )

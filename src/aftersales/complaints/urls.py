@@ -6,6 +6,7 @@ app_name = "complaints"
 urlpatterns = [
     path("", complaints.complaint_list, name="complaint_list"),
     path("new/", complaints.complaint_create, name="complaint_create"),
+    path("new/service-requests/", complaints.service_request_options, name="service_request_options"),
     path("approvals/", approvals.approval_queue, name="approval_queue"),
     path("approvals/<int:approval_id>/decide/", approvals.approval_decide, name="approval_decide"),
     path("reviews/", reviews.review_list, name="review_list"),

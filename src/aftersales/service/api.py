@@ -28,6 +28,7 @@ from aftersales.service.schemas import (
     CloseIn,
     CompleteIn,
     DispatchIn,
+    FaultCodeOut,
     FeeOutstandingOut,
     PartIn,
     PaymentIn,
@@ -49,6 +50,7 @@ from aftersales.service.schemas import (
 from aftersales.service.services import quotes
 
 router = Router(tags=["service"])
+FaultCodeKindCode = Literal["symptom", "cause"]
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 PAGE_SIZE = 50
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -111,6 +113,19 @@ def _with_version(payload: VersionIn) -> dict[str, Any]:
     data = payload.model_dump()
     data["expected_version"] = data.pop("version")
     return data
+
+
+@router.get("/fault-codes", response={200: list[FaultCodeOut], **ERRORS}, url_name="fault_code_list")
+def fault_code_list(
+    request: HttpRequest,
+    kind: Annotated[FaultCodeKindCode, Query()] = "symptom",
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[str, Query(max_length=64)] = "",
+) -> Any:
+    """The active codes a picker offers: of `category` and the general ones (none given: every category);
+    `q` matches code, name and synonyms."""
+    _actor(request).require_perm("service.view_servicerequest")
+    return selectors.fault_codes_for(kind=kind, category=category, query=q)
 
 
 @router.get("/service-requests/{number}", response=REQUEST, url_name="service_request_detail")

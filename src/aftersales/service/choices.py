@@ -138,3 +138,10 @@ class UnitLocation(models.TextChoices):
     CUSTOMER = "customer", _("At the customer")
     IN_TRANSIT = "in_transit", _("With the engineer")
     DEPOT = "depot", _("In the depot")
+
+
+class FaultCodeKind(models.TextChoices):
+    """The two managed lists of fault codes (service.FaultCode)."""
+
+    SYMPTOM = "symptom", _("Symptom")  # 故障现象: what the customer sees (intake, S15)
+    CAUSE = "cause", _("Cause")  # 故障原因: what the engineer found (completion)

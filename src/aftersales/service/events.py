@@ -25,6 +25,9 @@ REQUEST_PART_USED = "servicerequest.part_used"
 REQUEST_CARRIED_OVER = "servicerequest.carried_over"
 REQUEST_REPEAT = "servicerequest.repeat_flagged"
 REQUEST_ESCALATED = "servicerequest.escalated"
+REQUEST_SYMPTOM_MAPPED = "servicerequest.symptom_mapped"  # map_symptoms: free text → symptom code
+FAULT_CODE_CREATED = "faultcode.created"
+FAULT_CODE_CHANGED = "faultcode.changed"
 APPROVAL_REQUESTED = "approval.requested"
 APPROVAL_DECIDED = "approval.decided"
 TASK_RAISED = "servicetask.raised"
@@ -52,6 +55,9 @@ QUOTE_RECEIVED = "quote.received"
 register_action_labels(
     {
         REQUEST_REGISTERED: _("Registered"),
+        REQUEST_SYMPTOM_MAPPED: _("Symptom code assigned"),
+        FAULT_CODE_CREATED: _("Fault code added"),
+        FAULT_CODE_CHANGED: _("Fault code changed"),
         REQUEST_DISPATCHED: _("Dispatched"),
         REQUEST_BOOKED: _("Visit booked"),
         REQUEST_ON_SITE: _("Checked in on site"),

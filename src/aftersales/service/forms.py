@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.forms import ActionForm, StyledForm
 from aftersales.installed_base.choices import ChargingType
-from aftersales.service.choices import ApprovalKind, Channel, Priority, RequestState, Resolution, ServiceKind
+from aftersales.service.choices import (
+    ApprovalKind,
+    Channel,
+    FaultCodeKind,
+    Priority,
+    RequestState,
+    Resolution,
+    ServiceKind,
+)
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -34,6 +42,15 @@ class CustomerSearchForm(StyledForm):
     q = forms.CharField(label=_("Phone or name"), required=False, max_length=100)
 
 
+def code_choices(codes: list[Any]) -> list[tuple[str, str]]:
+    """Fault codes (service.FaultCode) as select options: the name, then its synonyms (what the search matches)."""
+    out = []
+    for code in codes:
+        synonyms = code.synonym_list()
+        out.append((str(code.pk), f"{code.name} · {'、'.join(synonyms)}" if synonyms else code.name))
+    return out
+
+
 class IntakeForm(StyledForm):
     """S1 service register. `unit` lists the chosen customer's units; empty = not registered (type the model)."""
 
@@ -48,6 +65,11 @@ class IntakeForm(StyledForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.GENERAL)
     kind = forms.ChoiceField(label=_("Service kind"), choices=ServiceKind.choices, initial=ServiceKind.REPAIR)
+    symptom_code = forms.ChoiceField(
+        label=_("Symptom (from the list)"),
+        required=False,
+        help_text=_("The list of the unit's product category; used to flag repeat repairs."),
+    )
     symptom = forms.CharField(
         label=_("Symptom"),
         max_length=64,
@@ -65,12 +87,19 @@ class IntakeForm(StyledForm):
         help_text=_("Only when registering a request received earlier; empty = now."),
     )
 
-    def __init__(self, *args: Any, unit_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        unit_choices: list[tuple[str, str]] | None = None,
+        symptom_codes: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ChoiceField", self.fields["unit"]).choices = [
             ("", _("— not registered: type the model —")),
             *(unit_choices or []),
         ]
+        cast("forms.ChoiceField", self.fields["symptom_code"]).choices = [("", "—"), *code_choices(symptom_codes or [])]
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -82,6 +111,7 @@ class IntakeForm(StyledForm):
             "priority": data["priority"],
             "kind": data["kind"],
             "symptom": data["symptom"],
+            "symptom_code_id": data["symptom_code"] or None,
             "fault": data["fault"],
             "contact_name": data["contact_name"],
             "phone": data["phone"],
@@ -208,7 +238,23 @@ class CompleteForm(ActionForm):
     resolution = forms.ChoiceField(label=_("Resolution"), choices=Resolution.choices, initial=Resolution.ON_SITE)
     work_summary = forms.CharField(label=_("Work done"), widget=_text(3))
     labour_minutes = forms.IntegerField(label=_("Labour (minutes)"), min_value=0, required=False)
+    cause_code = forms.ChoiceField(label=_("Cause found"), required=False)
+    confirmed_symptom_code = forms.ChoiceField(
+        label=_("Symptom found (if different)"),
+        required=False,
+        help_text=_("Only when the fault was not the one registered."),
+    )
     self_check_passed = forms.BooleanField(label=_("Self-check passed: machine tested, site cleaned"), required=False)
+
+    def __init__(
+        self, *args: Any, cause_codes: list[Any] | None = None, symptom_codes: list[Any] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ChoiceField", self.fields["cause_code"]).choices = [("", "—"), *code_choices(cause_codes or [])]
+        cast("forms.ChoiceField", self.fields["confirmed_symptom_code"]).choices = [
+            ("", "—"),
+            *code_choices(symptom_codes or []),
+        ]
 
 
 class SignForm(ActionForm):
@@ -262,3 +308,50 @@ class QuoteRefuseForm(ActionForm):
 
 class CashCollectForm(ActionForm):
     """The agreed price, collected in cash on site (the amount is the agreed price, shown on the page)."""
+
+
+# --- fault codes (managed list) --------------------------------------------------------------
+
+
+class FaultCodeForm(StyledForm):
+    """A symptom or cause code of the managed list; the category is a product category or empty (all)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=FaultCodeKind.choices)
+    category = forms.ChoiceField(label=_("Product category"), required=False)
+    code = forms.CharField(label=_("Code"), max_length=16)
+    name = forms.CharField(label=_("Name"), max_length=64)
+    synonyms = forms.CharField(
+        label=_("Synonyms"),
+        required=False,
+        widget=_text(3),
+        help_text=_("What callers and engineers say instead, one per line; the pickers search them."),
+    )
+
+    def __init__(self, *args: Any, categories: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ChoiceField", self.fields["category"]).choices = [
+            ("", _("Every product category")),
+            *((c, c) for c in categories or []),
+        ]
+
+
+class FaultCodeEditForm(FaultCodeForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    active = forms.BooleanField(label=_("Active (offered in the pickers)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]  # a symptom does not become a cause: add a new code instead
+
+
+class FaultCodeFilterForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Both kinds")), *FaultCodeKind.choices])
+    category = forms.ChoiceField(label=_("Product category"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=64)
+
+    def __init__(self, *args: Any, categories: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ChoiceField", self.fields["category"]).choices = [
+            ("", _("All categories")),
+            *((c, c) for c in categories or []),
+        ]

@@ -120,6 +120,7 @@ class ServiceRequestCreateIn(StrictIn):
     kind: ServiceKindCode = "repair"
     fault: str = Field(min_length=1, max_length=4000)
     symptom: str = Field(default="", max_length=64)
+    symptom_code_id: int | None = Field(default=None, ge=1, le=MAX_ID)  # GET /fault-codes?kind=symptom
     contact_name: str = Field(default="", max_length=64)
     phone: str = Field(default="", max_length=40)
     address: str = Field(default="", max_length=200)
@@ -180,6 +181,8 @@ class CompleteIn(VersionIn):
     work_summary: str = Field(min_length=1, max_length=4000)
     self_check_passed: bool
     labour_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 30)
+    cause_code_id: int | None = Field(default=None, ge=1, le=MAX_ID)  # GET /fault-codes?kind=cause
+    confirmed_symptom_code_id: int | None = Field(default=None, ge=1, le=MAX_ID)  # only when it differs
 
 
 class SignOffIn(VersionIn):
@@ -470,6 +473,27 @@ def _rows(obj: ServiceRequest, relation: str, *related: str) -> list[Any]:
     return rows if rows is not None else list(getattr(obj, relation).select_related(*related))
 
 
+class FaultCodeRefOut(Schema):
+    """A fault code as a request carries it."""
+
+    id: int
+    code: str
+    name: str
+
+
+class FaultCodeOut(FaultCodeRefOut):
+    """GET /fault-codes: one code of the managed list; `category` "" = every product category."""
+
+    kind: str
+    category: str
+    synonyms: list[str]
+    active: bool
+
+    @staticmethod
+    def resolve_synonyms(obj: Any) -> list[str]:
+        return list(obj.synonym_list())
+
+
 class ServiceRequestOut(ServiceRequestSummaryOut):
     """GET /service-requests/{number} and the answer of every action on it."""
 
@@ -477,6 +501,7 @@ class ServiceRequestOut(ServiceRequestSummaryOut):
     phone: str
     address: str
     symptom: str
+    symptom_code: FaultCodeRefOut | None
     received_by: UserRefOut
     region_tier: str
     in_warranty: bool
@@ -492,6 +517,8 @@ class ServiceRequestOut(ServiceRequestSummaryOut):
     resolution: str
     work_summary: str
     labour_minutes: int | None
+    cause_code: FaultCodeRefOut | None
+    confirmed_symptom_code: FaultCodeRefOut | None
     self_check_passed: bool
     completed_at: dt.datetime | None
     signed: bool

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from aftersales.accounts.models import Region, User
@@ -24,6 +24,7 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.core.prefetch import prefetched_rows
 from aftersales.customers.selectors import VisitContact, customer_visit_contact
+from aftersales.installed_base.models import Product, Unit
 from aftersales.service.choices import (
     ApprovalKind,
     FeeStandardState,
@@ -32,11 +33,13 @@ from aftersales.service.choices import (
     RequestState,
     UnitLocation,
 )
+from aftersales.service.codes import matches
 from aftersales.service.dispatch_scoring import rank_engineers
 from aftersales.service.locks import service_request_qs_for_update
 from aftersales.service.models import (
     DepotJob,
     DepotMovement,
+    FaultCode,
     FeeStandard,
     Quote,
     RepairOrderHandIn,
@@ -65,7 +68,16 @@ def access_service_request(actor: Actor, number: str, *, for_update: bool = Fals
     if for_update:
         qs = service_request_qs_for_update(qs)
     request = (
-        qs.select_related("customer", "unit__product", "engineer", "service_point", "received_by")
+        qs.select_related(
+            "customer",
+            "unit__product",
+            "engineer",
+            "service_point",
+            "received_by",
+            "symptom_code",
+            "cause_code",
+            "confirmed_symptom_code",
+        )
         .filter(number=str(number or "").strip().upper())
         .first()
     )
@@ -237,17 +249,67 @@ def quote_current(request: ServiceRequest) -> Quote | None:
     return request.quotes.order_by("-created_at", "-id").first()
 
 
-def repeat_candidate(*, unit_id: int | None, symptom: str, received_at: dt.datetime, window_days: int) -> Any:
-    """S15: the latest request on the same unit with the same symptom, repaired within the window."""
-    if unit_id is None or not symptom:
+def repeat_candidate(
+    *,
+    unit_id: int | None,
+    symptom: str,
+    received_at: dt.datetime,
+    window_days: int,
+    symptom_code_id: int | None = None,
+) -> Any:
+    """S15: the latest request on the same unit with the same symptom, repaired within the window.
+
+    Two requests that both carry a symptom code (the confirmed one at completion, else the intake's)
+    are compared by code; otherwise by the free-text symptom, as before the codes existed.
+    """
+    if unit_id is None or not (symptom or symptom_code_id):
         return None
     since = received_at - dt.timedelta(days=window_days)
-    return (
-        ServiceRequest.objects.filter(
-            unit_id=unit_id, symptom=symptom, completed_at__isnull=False, completed_at__gte=since
-        )
-        .order_by("-completed_at")
-        .first()
+    rows = ServiceRequest.objects.filter(unit_id=unit_id, completed_at__isnull=False, completed_at__gte=since).annotate(
+        effective_code=Coalesce("confirmed_symptom_code_id", "symptom_code_id")
+    )
+    if symptom_code_id:
+        same = Q(effective_code=symptom_code_id)
+        if symptom:
+            same |= Q(effective_code__isnull=True, symptom=symptom)
+    else:
+        same = Q(symptom=symptom)
+    return rows.filter(same).order_by("-completed_at").first()
+
+
+def fault_codes_for(
+    *, kind: str, category: str | None = None, query: str = "", include_inactive: bool = False
+) -> list[FaultCode]:
+    """The codes a picker offers for a unit of `category` (its own and the general ones; None = every
+    category), narrowed by `query` matched against code, name and synonyms."""
+    rows = FaultCode.objects.filter(kind=kind)
+    if not include_inactive:
+        rows = rows.filter(active=True)
+    if category is not None:
+        rows = rows.filter(category__in=["", category])
+    return [code for code in rows.order_by("category", "code") if matches(code, query)]
+
+
+def fault_code_list(*, kind: str = "", category: str = "", query: str = "") -> list[FaultCode]:
+    """The managers' list: every code (active or not), filtered by kind, exact category and search."""
+    rows = FaultCode.objects.all()
+    if kind:
+        rows = rows.filter(kind=kind)
+    if category:
+        rows = rows.filter(category=category)
+    return [code for code in rows.order_by("kind", "category", "code") if matches(code, query)]
+
+
+def unit_product_category(serial: str) -> str | None:
+    """The product category of the unit with this serial number (None when there is none)."""
+    return Unit.objects.filter(serial=serial).values_list("product__category", flat=True).first()
+
+
+def product_categories() -> list[str]:
+    """The product categories of the installed base (the codes are kept per category)."""
+    return sorted(
+        set(Product.objects.exclude(category="").values_list("category", flat=True))
+        | set(FaultCode.objects.exclude(category="").values_list("category", flat=True))
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.service.views import depot, quotes, requests
+from aftersales.service.views import codes, depot, quotes, requests
 
 app_name = "service"
 urlpatterns = [
@@ -35,4 +35,9 @@ urlpatterns = [
     path("fees/", quotes.fees_outstanding, name="fees_outstanding"),
     path("fees/export.xlsx", quotes.fees_outstanding_export, name="fees_outstanding_export"),
     path("fee-standards/<int:version>/approve/", quotes.fee_standard_approve, name="fee_standard_approve"),
+    # --- fault symptom and cause codes (managed list; the pickers' options) ---
+    path("fault-codes/", codes.fault_codes, name="fault_codes"),
+    path("fault-codes/options/", requests.fault_code_options, name="fault_code_options"),
+    path("fault-codes/<int:pk>/", codes.fault_code_edit, name="fault_code_edit"),
+    path("fault-codes/<int:pk>/deactivate/", codes.fault_code_deactivate, name="fault_code_deactivate"),
 ]

@@ -42,6 +42,7 @@ STAFF_MENU = [
         any_perm=("service.dispatch_servicerequest", "service.work_servicerequest"),  # S14: engineers hand in
     ),
     NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard"),
+    NavItem(_("Fault codes"), "service:fault_codes", "tags", perm="service.view_faultcode"),
     NavItem(_("Complaints"), "complaints:complaint_list", "megaphone", perm="complaints.view_complaint"),
     NavItem(_("Approvals"), "approvals:approval_queue", "check2-square", perm="approvals.view_approval"),
     NavItem(_("Follow-up tasks"), "complaints:task_list", "list-check", perm="complaints.view_followuptask"),

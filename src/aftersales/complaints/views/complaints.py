@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -353,6 +354,25 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
         "complaints/complaint_create.html",
         {"search": search, "q": q, "results": results, "customer": customer, "form": form},
         status=status,
+    )
+
+
+@staff_page("complaints.add_complaint")
+def service_request_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the chosen customer's service requests as the registration form's <option>s (K2)."""
+    actor = _actor(request)
+    raw = request.GET.get("customer", "")
+    if not (raw.isascii() and raw.isdigit()):
+        raise Http404
+    customer = customer_for_intake(actor, int(raw))  # NotFound outside the actor's scope
+    rows = [
+        (sr.number, f"{sr.number} · {timezone.localtime(sr.received_at):%Y-%m-%d} · {sr.get_state_display()}")
+        for sr in selectors.service_requests_of_customer(customer.pk)
+    ]
+    return render(
+        request,
+        "complaints/_service_request_options.html",
+        {"rows": rows, "selected": request.GET.get("selected", "").strip().upper()},
     )
 
 

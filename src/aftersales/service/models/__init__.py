@@ -1,5 +1,6 @@
 """Models of the service case (S1–S16, B1–B2)."""
 
+from aftersales.service.models.codes import FaultCode
 from aftersales.service.models.depot import DepotJob, DepotMovement
 from aftersales.service.models.handins import RepairOrderHandIn
 from aftersales.service.models.quotes import FeeStandard, Quote, QuoteLine
@@ -8,6 +9,7 @@ from aftersales.service.models.requests import PartUsed, ServiceRequest, Service
 __all__ = [
     "DepotJob",
     "DepotMovement",
+    "FaultCode",
     "FeeStandard",
     "PartUsed",
     "Quote",

@@ -49,6 +49,14 @@ class ServiceRequest(BaseModel):
     kind = models.CharField(_("service kind"), max_length=20, choices=ServiceKind.choices, default=ServiceKind.REPAIR)
     fault = models.TextField(_("fault description"))
     symptom = models.CharField(_("symptom"), max_length=64, blank=True)  # short category, compared by S15
+    symptom_code = models.ForeignKey(  # the managed list (service.FaultCode); S15 compares it when both have one
+        "service.FaultCode",
+        verbose_name=_("symptom code"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     received_at = models.DateTimeField(_("received at"))
     received_by = models.ForeignKey(  # S2 first responder
         settings.AUTH_USER_MODEL, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
@@ -91,6 +99,22 @@ class ServiceRequest(BaseModel):
     resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices, blank=True)
     work_summary = models.TextField(_("work done"), blank=True)
     labour_minutes = models.PositiveIntegerField(_("labour (minutes)"), null=True, blank=True)
+    cause_code = models.ForeignKey(  # found by the engineer at completion
+        "service.FaultCode",
+        verbose_name=_("cause code"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_symptom_code = models.ForeignKey(  # at completion, when it differs from the intake's symptom
+        "service.FaultCode",
+        verbose_name=_("confirmed symptom code"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     self_check_passed = models.BooleanField(_("self-check passed"), default=False)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     signature_png = models.BinaryField(_("customer signature"), null=True, blank=True, editable=False)

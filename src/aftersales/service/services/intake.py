@@ -39,9 +39,10 @@ from aftersales.installed_base.selectors import (
 )
 from aftersales.policies.selectors import PolicySnapshot, policy_snapshot, received_at_earliest
 from aftersales.service import events
-from aftersales.service.choices import Channel, Priority, ServiceKind
+from aftersales.service.choices import Channel, FaultCodeKind, Priority, ServiceKind
 from aftersales.service.models import ServiceRequest
 from aftersales.service.selectors import repeat_candidate
+from aftersales.service.services.codes import fault_code_pick
 from aftersales.service.services.notices import notice_request_registered
 
 REGISTER_FIELDS = [
@@ -56,6 +57,7 @@ REGISTER_FIELDS = [
     "kind",
     "fault",
     "symptom",
+    "symptom_code",
     "received_at",
     "received_by",
     "service_point",
@@ -147,6 +149,7 @@ def service_request_create(
     serial: str = "",
     model: str = "",
     symptom: str = "",
+    symptom_code_id: int | None = None,
     contact_name: str = "",
     phone: str = "",
     address: str = "",
@@ -180,6 +183,12 @@ def service_request_create(
     unit = _unit(customer.pk, serial)
     if unit is None and not (model or "").strip():
         raise _field_error("serial", _("Give the unit's serial number, or its model when it is not registered."))
+    code = fault_code_pick(
+        symptom_code_id,
+        kind=FaultCodeKind.SYMPTOM,
+        category=unit.product.category if unit else None,
+        field="symptom_code_id",
+    )
     local_day = timezone.localtime(received).date()
     policies = policy_snapshot(now)  # A3 (warranty) and S15 (repeat window), read once
     charge, in_warranty, contract_number, basis = _charging(
@@ -205,7 +214,8 @@ def service_request_create(
         priority=priority,
         kind=kind,
         fault=(fault or "").strip(),
-        symptom=(symptom or "").strip(),
+        symptom=(symptom or "").strip() or (code.name if code else ""),
+        symptom_code=code,
         received_at=received,
         received_by=actor.user,
         service_point=point,
@@ -291,7 +301,11 @@ def _repeat_of(
     """S15: the same symptom on the same unit, repaired within the policy window: (previous, event)."""
     window = policies.get("S15.repeat_window_days")
     previous = repeat_candidate(
-        unit_id=request.unit_id, symptom=request.symptom, received_at=request.received_at, window_days=window.value
+        unit_id=request.unit_id,
+        symptom=request.symptom,
+        received_at=request.received_at,
+        window_days=window.value,
+        symptom_code_id=request.symptom_code_id,
     )
     if previous is None:
         return None
@@ -301,5 +315,10 @@ def _repeat_of(
         actor=actor,
         rule="S15",
         policy_version=window.version,
-        data={"repeat_of": previous.number, "symptom": request.symptom, "window_days": window.value},
+        data={
+            "repeat_of": previous.number,
+            "symptom": request.symptom,
+            **({"symptom_code": request.symptom_code.code} if request.symptom_code else {}),
+            "window_days": window.value,
+        },
     )

@@ -30,6 +30,7 @@ from aftersales.service import events
 from aftersales.service.choices import (
     PAYMENT_SETTLED,
     ApprovalKind,
+    FaultCodeKind,
     QuoteState,
     RequestState,
     Resolution,
@@ -38,6 +39,7 @@ from aftersales.service.choices import (
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
 from aftersales.service.models import PartUsed, ServiceRequest, WorkStep
 from aftersales.service.selectors import ENGINEER_ROLE, offsite_regions
+from aftersales.service.services.codes import fault_code_pick, unit_category
 from aftersales.service.services.common import (
     request_clocks_pause,
     request_lock,
@@ -364,9 +366,13 @@ def service_request_complete(
     self_check_passed: bool,
     labour_minutes: int | None = None,
     expected_version: int | None = None,
+    cause_code_id: int | None = None,
+    confirmed_symptom_code_id: int | None = None,
 ) -> ServiceRequest:
     """The engineer finishes the job. Rule: S11 (self-check), S9 (unsolved only with permission),
     S16 (resolved remotely), B1 (chargeable work only after an accepted quotation).
+    The cause code and, when it differs from the intake's, the confirmed symptom code come from the
+    managed list for the unit's product category (S15 compares the confirmed symptom).
 
     Stops the response, arrival and substitute-equipment clocks.
     """
@@ -404,7 +410,16 @@ def service_request_complete(
             ),
             code=ServiceErrorCode.QUOTE_REQUIRED,
         )
+    category = unit_category(request)
+    cause = fault_code_pick(cause_code_id, kind=FaultCodeKind.CAUSE, category=category, field="cause_code_id")
+    confirmed = fault_code_pick(
+        confirmed_symptom_code_id, kind=FaultCodeKind.SYMPTOM, category=category, field="confirmed_symptom_code_id"
+    )
+    if confirmed is not None and confirmed.pk == request.symptom_code_id:
+        confirmed = None  # the same as at intake: nothing to confirm
     now = timezone.now()
+    request.cause_code = cause
+    request.confirmed_symptom_code = confirmed
     request.resolution = resolution
     request.work_summary = work_summary.strip()
     request.self_check_passed = True
@@ -415,8 +430,21 @@ def service_request_complete(
         action="complete",
         to=RequestState.COMPLETED,
         actor=actor,
-        data={"resolution": resolution, "labour_minutes": labour_minutes},
-        fields=("resolution", "work_summary", "self_check_passed", "labour_minutes", "completed_at"),
+        data={
+            "resolution": resolution,
+            "labour_minutes": labour_minutes,
+            "cause_code": cause.code if cause else "",
+            "confirmed_symptom_code": confirmed.code if confirmed else "",
+        },
+        fields=(
+            "resolution",
+            "work_summary",
+            "self_check_passed",
+            "labour_minutes",
+            "completed_at",
+            "cause_code",
+            "confirmed_symptom_code",
+        ),
     )
     for kind in (ClockKind.RESPOND, ClockKind.ARRIVE, ClockKind.SOLVE):
         _stop(request, kind, actor, now)

@@ -37,7 +37,7 @@ from aftersales.customers.selectors import CustomerCard, customer_card, customer
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.service import selectors, services
-from aftersales.service.choices import ApprovalKind, PaymentState, QuoteState, RequestState
+from aftersales.service.choices import ApprovalKind, FaultCodeKind, PaymentState, QuoteState, RequestState
 from aftersales.service.dispatch_scoring import best_engineer
 from aftersales.service.errors import ServiceErrorCode
 from aftersales.service.forms import (
@@ -66,6 +66,7 @@ from aftersales.service.forms import (
     StepForm,
     TaskDoneForm,
     WaitPartsForm,
+    code_choices,
 )
 from aftersales.service.models import Quote, ServiceRequest
 from aftersales.service.services import quotes as quote_services
@@ -277,6 +278,8 @@ ACTIONS: dict[str, RequestAction] = {
             work_summary=d["work_summary"],
             labour_minutes=d["labour_minutes"],
             self_check_passed=d["self_check_passed"],
+            cause_code_id=d.get("cause_code") or None,
+            confirmed_symptom_code_id=d.get("confirmed_symptom_code") or None,
             expected_version=_v(d),
         ),
         gettext_lazy("Job completed."),
@@ -435,6 +438,40 @@ def _unit_choices(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return out
 
 
+def _intake_codes(unit_rows: list[dict[str, Any]], serial: Any) -> list[Any]:
+    """The symptom picker at intake: the chosen unit's product category (else every category)."""
+    unit = next((row["unit"] for row in unit_rows if row["unit"].serial == serial), None)
+    return selectors.fault_codes_for(kind=FaultCodeKind.SYMPTOM, category=unit.product.category if unit else None)
+
+
+@staff_page("service.view_servicerequest")
+def fault_code_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the <option>s of a fault-code picker, for a unit (serial) or a request (number), matching `q`
+    against code, name and synonyms."""
+    actor = _actor(request)
+    kind = request.GET.get("kind", FaultCodeKind.SYMPTOM)
+    if kind not in FaultCodeKind.values:
+        kind = FaultCodeKind.SYMPTOM
+    category: str | None = None
+    number = request.GET.get("number", "").strip()[:20]
+    serial = request.GET.get("unit", "").strip()[:64]
+    if number:
+        sr = selectors.access_service_request(actor, number)
+        category = sr.unit.product.category if sr.unit else None
+    elif serial:
+        category = selectors.unit_product_category(serial)
+    query = (request.GET.get("q") or request.GET.get("code_q") or "")[:64]
+    codes = selectors.fault_codes_for(kind=kind, category=category, query=query)
+    return render(
+        request,
+        "service/_code_options.html",
+        {
+            "choices": code_choices(codes),
+            "selected": request.GET.get("selected") or request.GET.get("symptom_code", ""),
+        },
+    )
+
+
 @staff_page("service.add_servicerequest")
 def request_create(request: HttpRequest) -> HttpResponse:
     """One screen for the hotline: find the caller, pick the unit, describe the fault, register (S1)."""
@@ -458,7 +495,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
         if len(unit_rows) == 1:
             initial["unit"] = unit_rows[0]["unit"].serial
         form = IntakeForm(
-            request.POST if request.method == "POST" else None, initial=initial, unit_choices=_unit_choices(unit_rows)
+            request.POST if request.method == "POST" else None,
+            initial=initial,
+            unit_choices=_unit_choices(unit_rows),
+            symptom_codes=_intake_codes(unit_rows, request.POST.get("unit") or initial.get("unit")),
         )
         if request.method == "POST":
             if form.is_valid():
@@ -466,7 +506,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
                     sr = services.service_request_create(actor=actor, **form.service_values())
                 except DomainError as exc:
                     form_errors_from(
-                        form, exc, aliases={"serial": "unit", "customer_id": "customer"}, code_fields=CODE_FIELDS
+                        form,
+                        exc,
+                        aliases={"serial": "unit", "customer_id": "customer", "symptom_code_id": "symptom_code"},
+                        code_fields=CODE_FIELDS,
                     )
                     status = exc.status
                 else:
@@ -778,11 +821,24 @@ def engineer_jobs(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _complete_codes(sr: ServiceRequest) -> dict[str, dict[str, Any]]:
+    """The completion form's pickers: the cause and symptom codes of the unit's product category."""
+    category = sr.unit.product.category if sr.unit else None
+    return {
+        "complete": {
+            "cause_codes": selectors.fault_codes_for(kind=FaultCodeKind.CAUSE, category=category),
+            "symptom_codes": selectors.fault_codes_for(kind=FaultCodeKind.SYMPTOM, category=category),
+        }
+    }
+
+
 @staff_page("service.work_servicerequest")
 def engineer_job(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
     sr = selectors.access_service_request(actor, number)
-    outcome = actions_run(request, actor, sr, ACTIONS, names=ENGINEER_ACTIONS, code_fields=CODE_FIELDS)
+    outcome = actions_run(
+        request, actor, sr, ACTIONS, names=ENGINEER_ACTIONS, code_fields=CODE_FIELDS, form_kwargs=_complete_codes(sr)
+    )
     if outcome.done:
         return redirect("service:engineer_job", number=sr.number)
     fee = _job_fee_context(sr)

@@ -78,6 +78,24 @@ PRODUCTS = [
     ("YH32-315", "四柱液压机", "公称力 3150 kN", "成形设备", 24),
     ("LC-2000", "激光切割机", "2000 W 光纤激光", "激光设备", 24),
 ]
+# Fault codes (managed list, per product category; "" = every category): kind, category, code, name, synonyms.
+MACHINING = ("数控机床", "加工中心", "磨床")
+FAULT_CODES = [
+    ("symptom", "", "ALM", "系统报警", "数控报警\n报警\n系统故障\n无法回零"),
+    ("symptom", "", "HYD", "液压压力低", "液压压力不足\n夹不紧\n压力低"),
+    ("symptom", "", "COOL", "冷却泵故障", "冷却液不出水\n冷却泵不出水\n冷却泵不转"),
+    ("symptom", "", "NOPWR", "无法开机", "不开机\n开不了机\n上电无反应"),
+    *[("symptom", c, "SPN", "主轴异响", "主轴噪声\n主轴响\n主轴有异音\n振纹") for c in MACHINING],
+    *[("symptom", c, "POS", "定位超差", "定位不准\n精度超差\n定位误差") for c in MACHINING],
+    ("symptom", "激光设备", "LPWR", "功率下降", "激光功率下降\n切不透\n出光弱"),
+    ("symptom", "动力设备", "AIRP", "排气压力低", "压力上不去\n供气不足"),
+    ("cause", "", "BRG", "轴承磨损", "轴承坏\n轴承损坏"),
+    ("cause", "", "SEAL", "密封件老化", "漏油\n密封圈坏"),
+    ("cause", "", "ELEC", "电气元件故障", "接触器坏\n继电器坏\n保险丝断"),
+    ("cause", "", "PARAM", "参数丢失", "参数错误\n电池没电"),
+    ("cause", "", "OPER", "操作不当", "误操作"),
+    ("cause", "激光设备", "LENS", "镜片污染", "保护镜脏\n镜片脏"),
+]
 CITY_PREFIX = ["上海", "苏州", "无锡", "南京", "杭州", "宁波", "嘉兴", "常州", "深圳", "兰州", "乌鲁木齐", "昆山"]
 NAME_CORE = [
     "精密",
@@ -184,11 +202,32 @@ class Command(BaseCommand):
             users = self._organisation()
         self._customers_and_units(rng, users, options["customers"], options["units"])
         self._fee_standard(users["finance"], users["cs_manager"])  # B2: 200.00 yuan/h, call-out 100.00, approved
+        self._fault_codes(users["cs_manager"])
         self._service_requests(rng, users)
+        self._map_symptoms()
         self._knowledge_articles(users["trainer"])  # T1: suggested at intake for the demo faults
         self.stdout.write(self.style.SUCCESS(f"demo data ready. Users (password {DEMO_PASSWORD}):"))
         for role in [*ROLE_PEOPLE, "customer"]:
             self.stdout.write(f"  {role}")
+
+    @staticmethod
+    def _fault_codes(manager: Any) -> None:
+        """The managed symptom and cause codes of the demo product categories (with synonyms)."""
+        from aftersales.accounts.selectors import actor_for
+        from aftersales.service.models import FaultCode
+        from aftersales.service.services.codes import fault_code_create
+
+        actor = actor_for(manager)
+        for kind, category, code, name, synonyms in FAULT_CODES:
+            if not FaultCode.objects.filter(kind=kind, category=category, code=code).exists():
+                fault_code_create(actor=actor, kind=kind, category=category, code=code, name=name, synonyms=synonyms)
+
+    @staticmethod
+    def _map_symptoms() -> None:
+        """The demo requests are registered with free-text symptoms: map them as an upgrade would."""
+        from aftersales.service.services.codes import service_requests_map_symptoms
+
+        service_requests_map_symptoms()
 
     @staticmethod
     def _knowledge_articles(author: Any) -> None:
