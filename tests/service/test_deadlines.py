@@ -55,15 +55,21 @@ def world(staff: dict[str, Any], make_user: Any, actor_of: Any) -> dict[str, Any
     admin = actor_of(make_user("admin", username="cal_admin"))
     calendar_create(actor=admin, code="SP-LUNCH", name="午休服务站", base_code="CN", intervals=LUNCH_SAT)
     units: dict[tuple[str, bool], Any] = {}
+    home = Region.objects.get(code="SH")
+    # C9 tiers follow the serving point (all points below are in SH): its city, its province, elsewhere.
+    regions = {
+        "same_city": home,
+        "same_province": Region.objects.create(code="T-PROV", name="同省城市", province=home.province),
+        "remote": Region.objects.create(code="T-REMOTE", name="外省城市", province="外省"),
+    }
     for tier in TIERS:
-        region = Region.objects.create(code=f"T-{tier[:8]}", name=f"区域{tier}", province=tier, tier=tier)
+        region = regions[tier]
         customer = CustomerFactory(region=region)
         # In warranty from 2024-12-15 to 2026-12-15: over every received time drawn below.
         units[tier, True] = UnitFactory(customer=customer, acceptance_date=dt.date(2024, 12, 15))
         units[tier, False] = UnitFactory(customer=customer, acceptance_date=dt.date(2019, 3, 1))
     from aftersales.calendars.models import WorkCalendar
 
-    home = Region.objects.get(code="SH")
     for code in CALENDARS:
         ServicePoint.objects.create(
             code=f"P-{code.upper()}", name=code, region=home, calendar=WorkCalendar.objects.get(code=code)
