@@ -10,6 +10,8 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
+        from aftersales.policies import events  # noqa: F401 — registers the timeline labels
+
         from aftersales.approvals.services import ApprovalKind, register_approval_kind
         from aftersales.policies.services import policy_change_decided
 
