@@ -45,6 +45,7 @@ def test_no_page_of_any_role_shows_internal_codes() -> None:
             assert "clock-explanation" not in html, url
     assert roles_seen == {"agent", "team_lead", "cs_manager", "engineer", "gm", "admin", "customer"}
     assert pages > 40
+    print("\n".join(problems))  # noqa: T201 — every finding, not only the first the diff shows
     assert problems == []
 
 
