@@ -21,7 +21,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     groups = menu_groups_for(actor)
     return {
         "company_name": settings.AFTERSALES_COMPANY_NAME,
-        "menu": [item for group in groups for item in group["items"]],  # type: ignore[attr-defined]
+        "menu": [item for group in groups for item in group["items"]],
         "menu_groups": groups,
         "role_labels": [str(labels.get(r, r)) for r in sorted(actor.roles)],
         "is_portal": actor.has_role("customer"),

@@ -6,6 +6,7 @@ stays reachable by its links and address, with the same permissions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -170,10 +171,10 @@ def menu_for(actor: Actor) -> list[dict[str, str]]:
     return out
 
 
-def menu_groups_for(actor: Actor) -> list[dict[str, object]]:
+def menu_groups_for(actor: Actor) -> list[dict[str, Any]]:
     """The menu in its groups, in order, empty groups left out: [{"key", "label", "items"}]."""
     items = menu_for(actor)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for key, label in GROUP_LABELS.items():
         members = [item for item in items if item["group"] == key]
         if members:
