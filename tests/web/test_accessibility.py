@@ -168,5 +168,7 @@ def test_the_menu_renders_groups_as_labelled_dropdowns(make_user) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(make_user("cs_manager"))
     html = client.get(reverse("web:home")).content.decode()
-    assert 'data-menu-group="customers"' in html and 'data-menu-group="admin"' in html
-    assert "客户与设备" in html and "管理" in html
+    assert 'data-menu-group="customers"' in html
+    assert 'data-menu-group="admin"' in html
+    assert "客户与设备" in html
+    assert "管理" in html

@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.apps import apps
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from aftersales.accounts.models import User
@@ -22,7 +24,7 @@ STATE_MOVE = re.compile(r"\b[a-z_]{3,} → [a-z_]{3,}\b")
 def _event_action_pattern() -> re.Pattern[str]:
     """A dotted "<record>.<word>": every registered action and any other <model name>.<word>."""
     prefixes = {model._meta.model_name for model in apps.get_models()} | {a.split(".")[0] for a in ACTION_LABELS}
-    return re.compile(r"(?<![\w@/.-])(?:%s)\.[a-z_]+\b" % "|".join(sorted(prefixes, key=len, reverse=True)))
+    return re.compile(r"(?<![\w@/.-])(?:{})\.[a-z_]+\b".format("|".join(sorted(prefixes, key=len, reverse=True))))
 
 
 @pytest.mark.django_db
@@ -30,7 +32,7 @@ def test_no_page_of_any_role_shows_internal_codes() -> None:
     seed()
     action = _event_action_pattern()
     logins = {u.username: display_name(u) for u in User.objects.all() if display_name(u) != u.username}
-    login = re.compile(r"(?<![\w@.])(%s)(?![\w@.])" % "|".join(map(re.escape, logins)))
+    login = re.compile(r"(?<![\w@.])({})(?![\w@.])".format("|".join(map(re.escape, logins))))
     problems = []
     roles_seen = set()
     pages = 0
@@ -63,6 +65,13 @@ def test_timelines_show_state_labels_and_names() -> None:
     engineer = User.objects.get(username="engineer")
     assigned = [c for e in events for c in e["changes"] if c["new"] == display_name(engineer)]
     assert assigned, "the dispatch shows the engineer's name"
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(User.objects.get(username="admin"))
+    audit = client.get(reverse("web:audit")).content.decode()
+    assert "规章取值已更改" in audit
+    assert "取值: " in audit
+    assert "（规则 S6）" in audit
 
 
 def test_unregistered_actions_are_put_in_words() -> None:

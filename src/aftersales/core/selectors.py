@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.core.events import ACTION_LABELS, subject_key
 from aftersales.core.models import Event
@@ -190,7 +191,13 @@ def _model_for(label: str) -> type[models.Model] | None:
         return None
 
 
+# Keys of event data that are no field of the record (a policy change's "value").
+DATA_KEY_LABELS = {"value": gettext_lazy("value")}
+
+
 def _field_label(model: type[models.Model] | None, name: str) -> str:
+    if name in DATA_KEY_LABELS:
+        return str(DATA_KEY_LABELS[name])
     if model is None:
         return name
     try:

@@ -49,9 +49,7 @@ class NavItem:
 
 STAFF_MENU = [
     # Work: the queues and records of the day.
-    NavItem(
-        _("Hotline lookup"), "customers:lookup", "telephone", perm="customers.view_customer", uses=FRONT_DESK
-    ),
+    NavItem(_("Hotline lookup"), "customers:lookup", "telephone", perm="customers.view_customer", uses=FRONT_DESK),
     NavItem(_("Service intake"), "service:request_create", "journal-plus", perm="service.add_servicerequest"),
     NavItem(_("Service requests"), "service:request_list", "card-list", perm="service.view_servicerequest"),
     NavItem(_("Dispatch board"), "service:board", "kanban", perm="service.dispatch_servicerequest"),
@@ -125,9 +123,7 @@ STAFF_MENU = [
     ),
     NavItem(_("Import"), "customers:import", "upload", perm="customers.import_customer", group=CUSTOMERS),
     # Administration: reference data, rules and the audit trail.
-    NavItem(
-        _("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard", group=ADMIN
-    ),
+    NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard", group=ADMIN),
     NavItem(
         _("Policies"),
         "policies:list",
