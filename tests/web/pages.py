@@ -62,6 +62,8 @@ def rendered_pages() -> Iterator[tuple[str, str, str]]:
         urls += [reverse(detail, args=[number]) for number in numbers]
         if role == "engineer":
             urls += [reverse("service:engineer_job", args=[number]) for number in numbers]
+        if role != "customer":
+            urls += [reverse("service:quote_page", args=[number]) for number in numbers]
         for url in urls:
             response = client.get(url)
             if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):

@@ -115,10 +115,15 @@ def test_every_input_of_the_main_pages_has_a_label() -> None:
     seed()
     problems = []
     inputs = 0
+    quote_lines = board = False
     for role, url, html in rendered_pages():
         inputs += html.count("<input") + html.count("<select")
+        quote_lines |= 'id="quote-lines"' in html
+        board |= "board-dispatch" in html
         problems += [f"{role} {url}: {field}" for field in unlabelled(html)]
     assert inputs > 100
+    assert quote_lines, "a quotation's line inputs were checked"
+    assert board, "the dispatch board's inputs were checked"
     assert problems == []
 
 
