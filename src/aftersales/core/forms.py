@@ -31,6 +31,10 @@ class StyledFormMixin(_FormBase):
             else:
                 css = "form-control"
             widget.attrs["class"] = css
+            if field.label and not widget.is_hidden:
+                # Every input has a name a screen reader reads out, even where a page shows no <label>
+                # (a table row's select, a line of a quotation).
+                widget.attrs.setdefault("aria-label", str(field.label))
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
@@ -39,10 +43,29 @@ class StyledFormMixin(_FormBase):
         if self._refuse_unstorable():
             return
         super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+        self._mark_invalid()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if getattr(self, "cleaned_data", None) is not None:  # after cleaning: a service's error (form_errors_from)
+            self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
+        """`is-invalid` on every field with an error, `autofocus` on the first of them (in the form's
+        order), so after a refused submit the cursor waits in the field to correct; no script needed."""
+        form: Any = self
+        first = True
+        for name, field in form.fields.items():
+            widget = field.widget
+            widget.attrs.pop("autofocus", None)
+            if name not in (form._errors or {}) or widget.is_hidden:
+                continue
+            if "is-invalid" not in widget.attrs.get("class", "").split():
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+            widget.attrs["aria-invalid"] = "true"
+            if first:
+                widget.attrs["autofocus"] = True
+                first = False
 
     def _refuse_unstorable(self) -> bool:
         """A NUL character or an impossible UTC offset in any submitted field: an error on that field,
@@ -63,10 +86,7 @@ class StyledFormMixin(_FormBase):
         form.cleaned_data = {}
         for name, problem in problems.items():
             form.add_error(name, problem)
-        for name in form.errors:
-            if name in form.fields:
-                widget = form.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+        self._mark_invalid()
         return True
 
 

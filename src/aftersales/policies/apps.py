@@ -11,6 +11,7 @@ class PoliciesConfig(AppConfig):
         from django.urls import reverse
 
         from aftersales.approvals.services import ApprovalKind, register_approval_kind
+        from aftersales.policies import events  # noqa: F401 — registers the timeline labels
         from aftersales.policies.services import policy_change_decided
 
         # A change of an approval policy (K7.limits and the like) takes effect when the GM approves it.

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.selectors import actor_for
-from aftersales.web.navigation import menu_for
+from aftersales.web.navigation import menu_groups_for
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -18,9 +18,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         return {"company_name": settings.AFTERSALES_COMPANY_NAME}
     actor = actor_for(user)
     labels = dict(Role.choices)
+    groups = menu_groups_for(actor)
     return {
         "company_name": settings.AFTERSALES_COMPANY_NAME,
-        "menu": menu_for(actor),
+        "menu": [item for group in groups for item in group["items"]],
+        "menu_groups": groups,
         "role_labels": [str(labels.get(r, r)) for r in sorted(actor.roles)],
         "is_portal": actor.has_role("customer"),
     }

@@ -1,14 +1,29 @@
-"""The menu: each entry is shown to users holding its permission (or role)."""
+"""The menu: grouped (work, customers and equipment, administration), each entry shown to the users
+holding its permission who use it. `uses` narrows an entry open to every member of staff (the
+customer file, the policies) to the roles whose daily work it is; a page left out of a role's menu
+stays reachable by its links and address, with the same permissions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.access import Actor
+
+WORK = "work"
+CUSTOMERS = "customers"
+ADMIN = "admin"
+GROUP_LABELS: dict[str, Promise] = {
+    WORK: _("Work"),
+    CUSTOMERS: _("Customers and equipment"),
+    ADMIN: _("Administration"),
+}
+
+FRONT_DESK = frozenset({"agent", "team_lead", "cs_manager"})
 
 
 @dataclass(frozen=True)
@@ -19,8 +34,12 @@ class NavItem:
     perm: str = ""
     roles: frozenset[str] = frozenset()
     any_perm: tuple[str, ...] = ()  # shown to holders of any of these
+    group: str = WORK
+    uses: frozenset[str] = frozenset()  # in the menu of these roles only (the administrator: always)
 
     def visible_to(self, actor: Actor) -> bool:
+        if self.uses and not actor.has_role(*self.uses, "admin"):
+            return False
         if self.any_perm:
             return any(actor.has_perm(perm) for perm in self.any_perm)
         if self.roles:
@@ -29,7 +48,8 @@ class NavItem:
 
 
 STAFF_MENU = [
-    NavItem(_("Hotline lookup"), "customers:lookup", "telephone", perm="customers.view_customer"),
+    # Work: the queues and records of the day.
+    NavItem(_("Hotline lookup"), "customers:lookup", "telephone", perm="customers.view_customer", uses=FRONT_DESK),
     NavItem(_("Service intake"), "service:request_create", "journal-plus", perm="service.add_servicerequest"),
     NavItem(_("Service requests"), "service:request_list", "card-list", perm="service.view_servicerequest"),
     NavItem(_("Dispatch board"), "service:board", "kanban", perm="service.dispatch_servicerequest"),
@@ -41,8 +61,6 @@ STAFF_MENU = [
         "inboxes",
         any_perm=("service.dispatch_servicerequest", "service.work_servicerequest"),  # S14: engineers hand in
     ),
-    NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard"),
-    NavItem(_("Fault codes"), "service:fault_codes", "tags", perm="service.view_faultcode"),
     NavItem(_("Complaints"), "complaints:complaint_list", "megaphone", perm="complaints.view_complaint"),
     NavItem(_("Approvals"), "approvals:approval_queue", "check2-square", perm="approvals.view_approval"),
     NavItem(_("Follow-up tasks"), "complaints:task_list", "list-check", perm="complaints.view_followuptask"),
@@ -54,24 +72,77 @@ STAFF_MENU = [
     ),
     NavItem(_("Returns"), "returns:return_list", "arrow-return-left", perm="returns.view_returnrequest"),
     NavItem(_("Knowledge base"), "knowledge:article_list", "book", perm="knowledge.view_article"),
-    NavItem(_("Customers"), "customers:list", "people", perm="customers.view_customer"),
-    NavItem(_("Access requests"), "customers:access_requests", "shield-lock", perm="customers.view_customer"),
-    NavItem(_("Units"), "installed_base:unit_list", "cpu", perm="installed_base.view_unit"),
-    NavItem(_("Products"), "installed_base:product_list", "box-seam", perm="installed_base.view_product"),
+    # Customers and equipment: open to all staff, in the menu of those who keep or use the files.
     NavItem(
-        _("Contracts"), "installed_base:contract_list", "file-earmark-text", perm="installed_base.view_servicecontract"
+        _("Customers"),
+        "customers:list",
+        "people",
+        perm="customers.view_customer",
+        group=CUSTOMERS,
+        uses=FRONT_DESK | {"sales", "sales_manager", "analyst", "quality", "vp", "gm"},
+    ),
+    NavItem(
+        _("Access requests"),
+        "customers:access_requests",
+        "shield-lock",
+        perm="customers.view_customer",
+        group=CUSTOMERS,
+        uses=FRONT_DESK | {"sales", "sales_manager", "vp", "gm"},
+    ),
+    NavItem(
+        _("Units"),
+        "installed_base:unit_list",
+        "cpu",
+        perm="installed_base.view_unit",
+        group=CUSTOMERS,
+        uses=FRONT_DESK | {"engineer", "sales", "sales_manager", "parts_keeper", "rnd", "quality", "warehouse"},
+    ),
+    NavItem(
+        _("Products"),
+        "installed_base:product_list",
+        "box-seam",
+        perm="installed_base.view_product",
+        group=CUSTOMERS,
+        uses=frozenset({"team_lead", "cs_manager", "parts_keeper", "rnd", "trainer", "quality"}),
+    ),
+    NavItem(
+        _("Contracts"),
+        "installed_base:contract_list",
+        "file-earmark-text",
+        perm="installed_base.view_servicecontract",
+        group=CUSTOMERS,
+        uses=frozenset({"team_lead", "cs_manager", "sales", "sales_manager", "finance"}),
     ),
     NavItem(
         _("Substitute equipment"),
         "installed_base:loan_list",
         "arrow-left-right",
         perm="installed_base.view_substituteloan",
+        group=CUSTOMERS,
+        uses=FRONT_DESK | {"warehouse"},
     ),
-    NavItem(_("Import"), "customers:import", "upload", perm="customers.import_customer"),
-    NavItem(_("Policies"), "policies:list", "sliders", perm="policies.view_policyversion"),
-    NavItem(_("Calendars"), "calendars:list", "calendar3", perm="calendars.view_workcalendar"),
-    NavItem(_("Audit log"), "web:audit", "journal-check", perm="core.view_event"),
-    NavItem(_("Users"), "accounts:user_list", "person-gear", perm="accounts.view_user"),
+    NavItem(_("Import"), "customers:import", "upload", perm="customers.import_customer", group=CUSTOMERS),
+    # Administration: reference data, rules and the audit trail.
+    NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard", group=ADMIN),
+    NavItem(_("Fault codes"), "service:fault_codes", "tags", perm="service.view_faultcode", group=ADMIN),
+    NavItem(
+        _("Policies"),
+        "policies:list",
+        "sliders",
+        perm="policies.view_policyversion",
+        group=ADMIN,
+        uses=frozenset({"cs_manager", "vp", "gm", "mgmt_rep"}),
+    ),
+    NavItem(
+        _("Calendars"),
+        "calendars:list",
+        "calendar3",
+        perm="calendars.view_workcalendar",
+        group=ADMIN,
+        uses=frozenset({"cs_manager"}),
+    ),
+    NavItem(_("Audit log"), "web:audit", "journal-check", perm="core.view_event", group=ADMIN),
+    NavItem(_("Users"), "accounts:user_list", "person-gear", perm="accounts.view_user", group=ADMIN),
 ]
 PORTAL_MENU = [
     NavItem(_("My equipment"), "portal:home", "cpu", roles=frozenset({"customer"})),
@@ -91,5 +162,18 @@ def menu_for(actor: Actor) -> list[dict[str, str]]:
             url = reverse(item.url_name)
         except Exception:  # noqa: BLE001, S112 — an app that is not installed has no menu entry
             continue
-        out.append({"label": str(item.label), "url": url, "icon": item.icon, "name": item.url_name})
+        out.append(
+            {"label": str(item.label), "url": url, "icon": item.icon, "name": item.url_name, "group": item.group}
+        )
     return out
+
+
+def menu_groups_for(actor: Actor) -> list[dict[str, Any]]:
+    """The menu in its groups, in order, empty groups left out: [{"key", "label", "items"}]."""
+    items = menu_for(actor)
+    groups: list[dict[str, Any]] = []
+    for key, label in GROUP_LABELS.items():
+        members = [item for item in items if item["group"] == key]
+        if members:
+            groups.append({"key": key, "label": str(label), "items": members})
+    return groups

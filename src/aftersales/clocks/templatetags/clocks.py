@@ -11,10 +11,19 @@ from aftersales.clocks.selectors import clock_explain, clock_list_for, clock_sta
 register = template.Library()
 
 
-@register.inclusion_tag("clocks/_clocks.html")
-def clocks_for(subject: Any) -> dict[str, Any]:
+@register.inclusion_tag("clocks/_clocks.html", takes_context=True)
+def clocks_for(context: Any, subject: Any) -> dict[str, Any]:
+    """The record's clocks; on the customers' portal only their plain state and due time (the
+    explanation — rules, calendars, pauses — is for the staff)."""
     clocks = clock_list_for(subject)
-    return {"clocks": [{"clock": c, "status": clock_status(c), "explanation": clock_explain(c)} for c in clocks]}
+    customer = bool(context.get("is_portal"))
+    return {
+        "customer": customer,
+        "clocks": [
+            {"clock": c, "status": clock_status(c), "explanation": None if customer else clock_explain(c)}
+            for c in clocks
+        ],
+    }
 
 
 @register.inclusion_tag("clocks/_clocks_brief.html")

@@ -611,10 +611,10 @@ def _board_post(request: HttpRequest, actor: Actor) -> tuple[Any, int, str]:
         except DomainError as exc:
             form_errors_from(form, exc, code_fields=CODE_FIELDS)
             return form, exc.status, str(exc.message)
+        sr = selectors.access_service_request(actor, sr.number)  # the engineer's name, not the login name
         messages.success(
             request,
-            _("%(number)s dispatched to %(engineer)s.")
-            % {"number": sr.number, "engineer": form.cleaned_data["engineer"]},
+            _("%(number)s dispatched to %(engineer)s.") % {"number": sr.number, "engineer": str(sr.engineer or "")},
         )
         return None, 0, ""
     if action in ("approve", "refuse"):
