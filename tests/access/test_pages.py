@@ -48,7 +48,6 @@ PAGES = [
     Page("service:handins", roles("team_lead cs_manager engineer")),  # S14: the repair points hand in
     Page("service:fee_standards", roles("cs_manager finance")),  # B2: approved by the service-centre manager
     Page("service:fees_outstanding", roles("cs_manager finance")),  # B1: fees to invoice or confirm
-    Page("service:fees_outstanding_export", roles("cs_manager finance")),
     Page("service:fault_codes", roles("team_lead cs_manager")),  # the managed symptom and cause codes
     Page("complaints:complaint_list", COMPLAINT_VIEWERS),
     # One queue for every approval: K7 amounts, S8/S9 trips and support, B2 fee standards, C3 access.
@@ -79,6 +78,7 @@ PAGES = [
 # Pages outside the menus (reached from the top bar): same matrix, no menu entry.
 OFF_MENU_PAGES = [
     Page("web:search", STAFF),  # the global search box (issue 13)
+    Page("service:fees_outstanding_export", roles("cs_manager finance")),  # the fees list as Excel (B1)
 ]
 CASES = [(page, role) for page in PAGES + OFF_MENU_PAGES for role in ROLES]
 
@@ -122,7 +122,7 @@ LOANS = {"installed_base:loan_list"}
 RULES = {"policies:list", "calendars:list"}
 NOT_IN_MENU: dict[str, set[str]] = {
     "agent": {"installed_base:product_list", "installed_base:contract_list"} | RULES,
-    "team_lead": RULES,
+    "team_lead": RULES | {"service:fault_codes"},
     "cs_manager": set(),
     "engineer": {"customers:lookup"} | CUSTOMER_FILES | EQUIPMENT - {"installed_base:unit_list"} | LOANS | RULES,
     "parts_keeper": {"customers:lookup"} | CUSTOMER_FILES | {"installed_base:contract_list"} | LOANS | RULES,

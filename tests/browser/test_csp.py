@@ -40,7 +40,7 @@ def test_htmx_lookup_works_under_the_policy(live_server: Any, page: Page, make_u
     login(page, live_server, "agent_csp")
     page.goto(f"{live_server.url}/customers/lookup/")
 
-    page.locator("input[name='q']").fill("华东机械")
+    page.locator("#lookup-q").fill("华东机械")
 
     expect(page.locator("#lookup-results")).to_contain_text("上海华东机械有限公司")
 

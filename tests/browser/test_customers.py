@@ -80,16 +80,14 @@ def test_agent_finds_the_caller_by_phone_and_reads_each_units_warranty_and_why(
     expect(row.locator("td").nth(3)).to_have_text("张三 · 138 0013 8000")
     expect(page.locator(f'#lookup-table tr[data-customer="{decoy.pk}"]')).to_have_count(0)
     assert "q=" not in page.url  # the rows came from the htmx partial, not a form submit
-    expect(page.locator("#lookup-table thead th")).to_have_text(
-        ["客户名称", "客户编号", "电话", "主要联系人", "区域", ""]
-    )
+    expect(page.locator("#lookup-table thead th")).to_have_text(["客户名称", "客户编号", "电话", "联系人", "区域", ""])
 
     # A contact's mobile in the international form.
     search.fill("")
     expect(row).to_have_count(0)
     search.press_sequentially("+86 138-0013-8000", delay=30)
     expect(row).to_be_visible()
-    expect(row.locator("td").nth(3)).to_have_text("张三 · 138 0013 8000")
+    expect(row.locator("td").nth(3)).to_have_text("张三 · 138 0013 8000 匹配")  # the contact the number matched
     expect(page.locator("#lookup-table tbody tr")).to_have_count(1)
 
     row.locator("a.lookup-result").click()

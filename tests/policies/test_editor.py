@@ -76,6 +76,7 @@ def test_every_declared_key_gets_a_form_of_its_shape():
         "C9.tiers": shapes.TIERS,
         "K7.limits": shapes.LIMITS,
         "X2.escalation": shapes.LADDERS,
+        "K2.owner_role": shapes.CHOICE,
     }
     for key, shape in expected.items():
         assert shapes.policy_shape(POLICIES[key]) == shape
@@ -275,3 +276,15 @@ def test_history_shows_old_new_who_when_and_the_approval(client, boss, make_user
     assert "上限 : 5000 元 → 8000 元" in limits
     assert "李总" in limits  # the approver
     assert "K7.limits" not in limits
+
+
+def test_a_choice_key_offers_its_values_by_name_and_refuses_others():
+    definition = POLICIES["K2.owner_role"]
+    shown = policy_form(definition, value="team_lead", clocks=False)
+    choices = dict(shown.fields["value"].choices)
+    assert set(choices) == {"agent", "team_lead", "cs_manager", "sales", "sales_manager"}
+    assert all(label != code for code, label in choices.items())  # role names, never the codes
+    assert shapes.value_text(definition, "cs_manager") == str(choices["cs_manager"])
+    refused = policy_form(definition, value="team_lead", data={**_posted(shown), "value": "engineer"}, clocks=False)
+    assert not refused.is_valid()
+    assert "value" in refused.errors

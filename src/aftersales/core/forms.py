@@ -31,9 +31,14 @@ class StyledFormMixin(_FormBase):
             else:
                 css = "form-control"
             widget.attrs["class"] = css
-            if field.label and not widget.is_hidden:
+            if (
+                field.label
+                and not widget.is_hidden
+                and not isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+            ):
                 # Every input has a name a screen reader reads out, even where a page shows no <label>
-                # (a table row's select, a line of a quotation).
+                # (a table row's select, a line of a quotation). Not on a group of radio buttons or
+                # check boxes: each option is named by its own label, which aria-label would hide.
                 widget.attrs.setdefault("aria-label", str(field.label))
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"

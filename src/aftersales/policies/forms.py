@@ -134,6 +134,17 @@ def _boolean_form(definition: PolicyDef) -> type[PolicyChangeForm]:
     return Form
 
 
+def _choice_form(definition: PolicyDef) -> type[PolicyChangeForm]:
+    """One of the values the key's type allows (a Literal), shown by their plain names (roles)."""
+    options = [(v, shapes.role_label(v)) for v in shapes.schema_of(definition.key).get("enum", [])]
+
+    class Form(PolicyChangeForm):
+        value = forms.ChoiceField(label=cast("Any", definition.label), choices=options)
+
+    Form.value_fields = ["value"]
+    return Form
+
+
 def _list_form(definition: PolicyDef) -> type[PolicyChangeForm]:
     numbers = shapes.schema_of(definition.key).get("items", {}).get("type") == "integer"
 
@@ -368,6 +379,7 @@ def policy_form_class(definition: PolicyDef, *, ladder_rows: int = 0) -> type[Po
         shapes.DECIMAL: lambda: _decimal_form(definition, share=False),
         shapes.SHARE: lambda: _decimal_form(definition, share=True),
         shapes.BOOLEAN: lambda: _boolean_form(definition),
+        shapes.CHOICE: lambda: _choice_form(definition),
         shapes.LIST: lambda: _list_form(definition),
         shapes.DURATION: lambda: _duration_form(definition),
         shapes.TIERS: lambda: _tiers_form(definition),

@@ -22,6 +22,7 @@ INTEGER = "integer"
 DECIMAL = "decimal"
 SHARE = "share"
 BOOLEAN = "boolean"
+CHOICE = "choice"  # one of a fixed list of values (a Literal type), e.g. a role
 LIST = "list"
 DURATION = "duration"
 TIERS = "tiers"
@@ -78,6 +79,8 @@ def policy_shape(definition: PolicyDef) -> str:
         return SHARE if (low, high) == (0, 1) else DECIMAL
     if kind == "boolean":
         return BOOLEAN
+    if kind == "string" and schema.get("enum"):
+        return CHOICE
     if kind == "array" and schema.get("items", {}).get("type") in {"string", "integer"}:
         return LIST
     if kind == "object":
@@ -147,6 +150,8 @@ def value_text(definition: PolicyDef, value: Any) -> str:
         return f"{value:g} {unit}".strip()
     if shape == BOOLEAN:
         return _("Yes") if value else _("No")
+    if shape == CHOICE and isinstance(value, str):
+        return role_label(value)
     if shape == LIST and isinstance(value, list):
         return "、".join(str(v) for v in value) or _("(none)")
     if shape == DURATION and isinstance(value, dict) and {"amount", "unit"} <= set(value):

@@ -61,6 +61,9 @@ STAFF_MENU = [
         "inboxes",
         any_perm=("service.dispatch_servicerequest", "service.work_servicerequest"),  # S14: engineers hand in
     ),
+    NavItem(
+        _("Outstanding fees"), "service:fees_outstanding", "cash-stack", perm="service.charge_servicerequest"
+    ),  # B1
     NavItem(_("Complaints"), "complaints:complaint_list", "megaphone", perm="complaints.view_complaint"),
     NavItem(_("Approvals"), "approvals:approval_queue", "check2-square", perm="approvals.view_approval"),
     NavItem(_("Follow-up tasks"), "complaints:task_list", "list-check", perm="complaints.view_followuptask"),
@@ -124,7 +127,14 @@ STAFF_MENU = [
     NavItem(_("Import"), "customers:import", "upload", perm="customers.import_customer", group=CUSTOMERS),
     # Administration: reference data, rules and the audit trail.
     NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard", group=ADMIN),
-    NavItem(_("Fault codes"), "service:fault_codes", "tags", perm="service.view_faultcode", group=ADMIN),
+    NavItem(
+        _("Fault codes"),
+        "service:fault_codes",
+        "tags",
+        perm="service.view_faultcode",
+        group=ADMIN,
+        uses=frozenset({"cs_manager"}),  # the team lead may edit them too, by link from the intake page
+    ),
     NavItem(
         _("Policies"),
         "policies:list",
