@@ -58,7 +58,7 @@ def _queue_page(request: HttpRequest, *, error: DomainError | None = None) -> Ht
             list_name="approvals",
             title=_("Approvals"),
             columns=APPROVAL_COLUMNS,
-            rows=waiting.iterator(chunk_size=2000),
+            rows=waiting,
         )
     rows = _with_links(list(waiting[:QUEUE_SIZE]))
     own = _with_links(

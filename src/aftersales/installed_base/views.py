@@ -316,7 +316,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
             list_name="products",
             title=_("Products"),
             columns=PRODUCT_COLUMNS,
-            rows=products.iterator(chunk_size=2000),
+            rows=products,
             filters={"q": q, "category": category},
         )
     page = _page(request, products)
@@ -398,7 +398,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             list_name="contracts",
             title=_("Service contracts"),
             columns=CONTRACT_COLUMNS,
-            rows=queryset.iterator(chunk_size=2000),
+            rows=queryset,
             filters={"q": q, "active": active_only},
         )
     return render(

@@ -56,7 +56,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             list_name="knowledge",
             title=_("Knowledge base"),
             columns=ARTICLE_COLUMNS,
-            rows=queryset.iterator(chunk_size=2000),
+            rows=queryset,
             filters=filters,
         )
     page = list_page(request, queryset, PAGE_SIZE)

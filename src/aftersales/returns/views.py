@@ -130,7 +130,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
             list_name="returns",
             title=_("Returns and exchanges"),
             columns=RETURN_COLUMNS,
-            rows=queryset.iterator(chunk_size=2000),
+            rows=queryset,
             filters=data,
         )
     page = list_page(request, queryset, PAGE_SIZE)

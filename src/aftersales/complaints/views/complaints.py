@@ -415,7 +415,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             list_name="complaints",
             title=_("Complaints"),
             columns=COMPLAINT_COLUMNS,
-            rows=queryset.iterator(chunk_size=2000),
+            rows=queryset,
             filters=filters or {},
         )
     page = list_page(request, queryset, PAGE_SIZE)

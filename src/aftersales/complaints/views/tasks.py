@@ -40,7 +40,7 @@ def _task_page(request: HttpRequest, *, error: DomainError | None = None) -> Htt
             list_name="follow-up-tasks",
             title=_("Follow-up tasks"),
             columns=TASK_COLUMNS,
-            rows=tasks.iterator(chunk_size=2000),
+            rows=tasks,
         )
     rows = list(tasks[:LIST_SIZE])
     return render(

@@ -575,7 +575,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
             list_name="service-requests",
             title=_("Service requests"),
             columns=REQUEST_COLUMNS,
-            rows=queryset.iterator(chunk_size=2000),
+            rows=queryset,
             filters=filters or {},
         )
     page = list_page(request, queryset, PAGE_SIZE)
