@@ -602,6 +602,18 @@ def cash_limit() -> Decimal:
     return Decimal(policy_get("B1.cash_limit").value).quantize(CENT)
 
 
+def quote_agreed(quote: Quote) -> Decimal:
+    """The price agreed with the customer: the negotiated price where there is one, else the total."""
+    return quote.agreed_price if quote.agreed_price is not None else quote.total
+
+
+def quote_cash_collectable(quote: Quote | None) -> bool:
+    """B1: an accepted fee still due and small enough to be collected in cash on site."""
+    if quote is None or quote.state != QuoteState.ACCEPTED or quote.payment_state != PaymentState.DUE:
+        return False
+    return quote_agreed(quote) <= cash_limit()
+
+
 def _accepted(request: ServiceRequest, number: str) -> Quote:
     quote = _quote_of(request, number, QuoteState.ACCEPTED)
     if quote is None:
@@ -729,7 +741,7 @@ def quote_cash_collect(
     if not actor.has_perm("service.charge_servicerequest"):
         require_own_job(actor, request)
     quote = _accepted(request, number)
-    agreed = quote.agreed_price if quote.agreed_price is not None else quote.total
+    agreed = quote_agreed(quote)
     paid = agreed if amount is None else _money(amount, "amount", allow_zero=False)
     if paid != agreed:
         raise _field_error(

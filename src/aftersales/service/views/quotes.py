@@ -362,10 +362,6 @@ def _fee_filter(request: HttpRequest) -> tuple[FeeFilterForm, str]:
     return form, state
 
 
-def _agreed(quote: Any) -> Decimal:
-    return quote.agreed_price if quote.agreed_price is not None else quote.total
-
-
 @login_required
 def fees_outstanding(request: HttpRequest) -> HttpResponse:
     """B1: fees to invoice and cash collected on site to confirm; each row links to its request."""
@@ -392,7 +388,7 @@ def fees_outstanding(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "service/fees_outstanding.html",
-        {"form": form, "page_obj": page, "rows": [(q, _agreed(q)) for q in page.object_list]},
+        {"form": form, "page_obj": page, "rows": [(q, quote_services.quote_agreed(q)) for q in page.object_list]},
     )
 
 
@@ -420,7 +416,7 @@ def fees_outstanding_export(request: HttpRequest) -> HttpResponse:
             str(q.request.engineer) if q.request.engineer_id else "",
             q.number,
             timezone.localtime(q.decided_at).strftime("%Y-%m-%d %H:%M") if q.decided_at else "",
-            _agreed(q),
+            quote_services.quote_agreed(q),
             q.get_payment_state_display(),
             q.collected_amount,
             q.payment_date,

@@ -37,7 +37,7 @@ from aftersales.customers.selectors import CustomerCard, customer_card, customer
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.service import selectors, services
-from aftersales.service.choices import ApprovalKind, FaultCodeKind, PaymentState, QuoteState, RequestState
+from aftersales.service.choices import ApprovalKind, FaultCodeKind, QuoteState, RequestState
 from aftersales.service.dispatch_scoring import best_engineer
 from aftersales.service.errors import ServiceErrorCode
 from aftersales.service.forms import (
@@ -152,12 +152,7 @@ def _accepted_quote(sr: ServiceRequest) -> Quote | None:
 
 
 def _fee_collectable(sr: ServiceRequest) -> bool:
-    """B1: an accepted fee still due, small enough to be collected in cash on site."""
-    quote = _accepted_quote(sr)
-    if quote is None or quote.payment_state != PaymentState.DUE:
-        return False
-    agreed = quote.agreed_price if quote.agreed_price is not None else quote.total
-    return agreed <= quote_services.cash_limit()
+    return quote_services.quote_cash_collectable(_accepted_quote(sr))
 
 
 ACTIONS: dict[str, RequestAction] = {
