@@ -102,10 +102,16 @@ def test_serve_gives_a_new_connection_to_a_worker_holding_none(tmp_path: Path) -
             if found:
                 pids.setdefault((found[1], found[2]), set()).add(found[3])
         assert len(pids) == 20
+        shared = 0
         for round_ in "0123456789":
             first, second = pids[(round_, "0")], pids[(round_, "1")]
             assert len(first) == 1  # keep-alive: one worker per connection
             assert len(second) == 1
-            assert first != second
+            shared += first == second
+        # A worker waits a bounded time (10 ms, 40 ms) for its idle sibling to accept; on a machine
+        # whose cores are busy with other processes the sibling may miss that window once. Without the
+        # balancing (gunicorn's gthread alone) about half the rounds share a worker: 0–1 of 10 shared
+        # happens by chance with probability ~1 %, so the test still fails when the balancing is gone.
+        assert shared <= 1, f"{shared} of 10 rounds served both clients from one worker"
     finally:
         _stop(server)
