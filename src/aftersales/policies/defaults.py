@@ -404,6 +404,62 @@ POLICIES: dict[str, PolicyDef] = {
             ),
         ),
         PolicyDef(
+            key="S6.customer_wait_pauses",
+            rule="S6",
+            adapter=TypeAdapter(list[Literal["respond", "arrive"]]),
+            default=["respond", "arrive"],
+            label=_("Clocks that pause while the request waits for the customer"),
+            help=_(
+                "One clock per line: respond (response) and arrive (arrival on site). They pause while the "
+                "customer decides a quotation or is unavailable (客户暂不方便), and run again when the wait "
+                "ends. The substitute-equipment clock (S10) is not on the list: it never pauses."
+            ),
+        ),
+        PolicyDef(
+            key="S9.photo_max_mb",
+            rule="S9",
+            adapter=TypeAdapter(Annotated[int, Field(ge=1, le=100)]),
+            default=10,
+            label=_("Largest photo the engineer may attach"),
+            help=_("Megabytes per photo as uploaded (JPEG, PNG or WebP); the stored copy is downscaled."),
+            unit=_("MB"),
+        ),
+        PolicyDef(
+            key="S9.photo_max_edge_px",
+            rule="S9",
+            adapter=TypeAdapter(Annotated[int, Field(ge=640, le=8000)]),
+            default=2048,
+            label=_("Photos are stored downscaled to at most"),
+            help=_("Pixels on the longer side; the stored copy has no EXIF data (no GPS position)."),
+            unit=_("pixels"),
+        ),
+        PolicyDef(
+            key="S9.video_max_mb",
+            rule="S9",
+            adapter=TypeAdapter(Annotated[int, Field(ge=1, le=1000)]),
+            default=50,
+            label=_("Largest video the engineer may attach"),
+            help=_("Megabytes per video (MP4, WebM or QuickTime)."),
+            unit=_("MB"),
+        ),
+        PolicyDef(
+            key="S9.video_max_seconds",
+            rule="S9",
+            adapter=TypeAdapter(Annotated[int, Field(ge=5, le=3600)]),
+            default=60,
+            label=_("Longest video the engineer may attach"),
+            help=_("Seconds, checked where the file states its length (MP4 and QuickTime)."),
+            unit=_("seconds"),
+        ),
+        PolicyDef(
+            key="S9.attachments_max",
+            rule="S9",
+            adapter=TypeAdapter(Annotated[int, Field(ge=1, le=500)]),
+            default=40,
+            label=_("Most photos and videos on one request"),
+            help=_("Attachments per service request; delete one before adding more."),
+        ),
+        PolicyDef(
             key="S15.repeat_window_days",
             rule="S15",
             adapter=_days(),

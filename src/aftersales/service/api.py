@@ -9,7 +9,8 @@ annotations at import.
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema, Status
+from ninja import File, Form, Path, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
@@ -18,15 +19,18 @@ from aftersales.accounts.selectors import actor_for
 from aftersales.clocks.selectors import clocks_for_subjects
 from aftersales.core.access import Actor
 from aftersales.service import selectors, services
+from aftersales.service.downloads import attachment_response
 from aftersales.service.schemas import (
     MAX_ID,
     ApprovalRequestIn,
+    AttachmentOut,
     BoardRowOut,
     BookIn,
     CashIn,
     ChargingIn,
     CloseIn,
     CompleteIn,
+    CustomerWaitIn,
     DispatchIn,
     FaultCodeOut,
     FeeOutstandingOut,
@@ -133,6 +137,54 @@ def service_request_detail(request: HttpRequest, number: Number) -> Any:
     return selectors.access_service_request(_actor(request), number)
 
 
+# --- photos and videos of the fault and the repair (S9) ---------------------------------------
+
+AttachmentKindCode = Literal["fault", "repair", "other"]
+
+
+@router.post(
+    "/service-requests/{number}/attachments",
+    response={201: AttachmentOut, **ERRORS},
+    url_name="service_request_attachment_add",
+)
+def service_request_attachment_add(
+    request: HttpRequest,
+    number: Number,
+    file: File[UploadedFile],
+    kind: Form[AttachmentKindCode] = "fault",
+) -> Status[Any]:
+    """Attach a photo (JPEG, PNG, WebP) or video (MP4, WebM, MOV), multipart: `file` and `kind`."""
+    attachment = services.attachment_add(actor=_actor(request), number=number, upload=file, kind=kind)
+    return Status(201, attachment)
+
+
+@router.get(
+    "/service-requests/{number}/attachments",
+    response={200: list[AttachmentOut], **ERRORS},
+    url_name="service_request_attachment_list",
+)
+def service_request_attachment_list(request: HttpRequest, number: Number) -> Any:
+    return selectors.attachment_list(selectors.access_service_request(_actor(request), number))
+
+
+@router.get("/attachments/{attachment_id}/content", response={200: None, **ERRORS}, url_name="attachment_content")
+def attachment_content(
+    request: HttpRequest,
+    attachment_id: RecordId,
+    variant: Literal["original", "thumbnail"] = "original",
+) -> Any:
+    """The file's bytes, only for callers who may read its request (404 for everyone else)."""
+    content = selectors.attachment_content(_actor(request), attachment_id, thumbnail=variant == "thumbnail")
+    return attachment_response(content)
+
+
+@router.delete("/attachments/{attachment_id}", response={204: None, **ERRORS}, url_name="attachment_delete")
+def attachment_delete(request: HttpRequest, attachment_id: RecordId) -> Status[None]:
+    """The uploader deletes their photo or video until the customer signs the repair order."""
+    services.attachment_delete(actor=_actor(request), attachment_id=attachment_id)
+    return Status(204, None)
+
+
 # --- dispatch and the engineer's job (S7–S11, P3) --------------------------------------------
 
 
@@ -188,6 +240,30 @@ def service_request_wait_parts(request: HttpRequest, number: Number, payload: Re
 def service_request_parts_arrived(request: HttpRequest, number: Number, payload: VersionIn) -> Any:
     return services.service_request_parts_arrived(
         actor=_actor(request), number=number, expected_version=payload.version
+    )
+
+
+@router.post(
+    "/service-requests/{number}/customer-unavailable",
+    response=REQUEST,
+    url_name="service_request_customer_unavailable",
+)
+def service_request_customer_unavailable(request: HttpRequest, number: Number, payload: CustomerWaitIn) -> Any:
+    """客户暂不方便: the clocks of policy S6.customer_wait_pauses pause (S10 never); a note is required."""
+    return services.service_request_customer_unavailable(
+        actor=_actor(request), number=number, note=payload.note, expected_version=payload.version
+    )
+
+
+@router.post(
+    "/service-requests/{number}/customer-available",
+    response=REQUEST,
+    url_name="service_request_customer_available",
+)
+def service_request_customer_available(request: HttpRequest, number: Number, payload: CustomerWaitIn) -> Any:
+    """The customer can receive us again: back to where the work stood, the paused clocks run."""
+    return services.service_request_customer_available(
+        actor=_actor(request), number=number, note=payload.note, expected_version=payload.version
     )
 
 

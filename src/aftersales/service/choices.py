@@ -15,6 +15,8 @@ class RequestState(models.TextChoices):
     WAITING_PARTS = "waiting_parts", _("Waiting for parts")  # 待配件: clocks run unless S9.parts_wait_pauses (S9)
     IN_DEPOT = "in_depot", _("In depot repair")  # 返修中: the unit is at the depot (S9, S13)
     QUOTED = "quoted", _("Waiting for quote acceptance")  # 待确认报价: response/arrival paused (B1)
+    # 客户暂不方便: the customer cannot receive us now; the clocks of policy S6.customer_wait_pauses pause
+    WAITING_CUSTOMER = "waiting_customer", _("Customer unavailable")
     COMPLETED = "completed", _("Completed")  # 已完工: work done, self-check passed (S11)
     SIGNED = "signed", _("Signed by customer")  # 客户已签字: repair order signed (S11)
     CLOSED = "closed", _("Closed")  # 已关闭: countersigned by the manager and archived (S11)
@@ -31,13 +33,15 @@ OPEN_STATES = frozenset(
         RequestState.WAITING_PARTS,
         RequestState.IN_DEPOT,
         RequestState.QUOTED,
+        RequestState.WAITING_CUSTOMER,
         RequestState.COMPLETED,
         RequestState.SIGNED,
     }
 )
-# Waiting states: the customer's wait pauses the response and arrival clocks, our own parts only when
-# policy S9.parts_wait_pauses says so; the substitute-equipment clock (S10) never pauses.
-PAUSED_STATES = frozenset({RequestState.WAITING_PARTS, RequestState.QUOTED})
+# Waiting states: the customer's wait (a quotation to decide, customer unavailable) pauses the clocks of
+# policy S6.customer_wait_pauses, our own parts only when policy S9.parts_wait_pauses says so; the
+# substitute-equipment clock (S10) never pauses.
+PAUSED_STATES = frozenset({RequestState.WAITING_PARTS, RequestState.QUOTED, RequestState.WAITING_CUSTOMER})
 ENDED_STATES = frozenset({RequestState.CLOSED, RequestState.DECLINED, RequestState.CANCELLED})
 
 
@@ -145,3 +149,18 @@ class FaultCodeKind(models.TextChoices):
 
     SYMPTOM = "symptom", _("Symptom")  # 故障现象: what the customer sees (intake, S15)
     CAUSE = "cause", _("Cause")  # 故障原因: what the engineer found (completion)
+
+
+class AttachmentKind(models.TextChoices):
+    """What a photo or short video on a service request shows (issue 13, point 3)."""
+
+    FAULT = "fault", _("Fault")  # 故障: before the repair
+    REPAIR = "repair", _("Repair")  # 维修: during or after the repair
+    OTHER = "other", _("Other")  # 其他 (nameplate, site, packaging)
+
+
+class MediaKind(models.TextChoices):
+    """Photo or video, as found from the file's content (never from its name)."""
+
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")

@@ -10,8 +10,11 @@ fetched over the network: images are data URIs and the fetcher refuses every oth
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 from typing import Any
+
+from django.core.files.storage import default_storage
 
 from aftersales.core.documents import png_data_uri, render_pdf
 from aftersales.installed_base.choices import ChargingType
@@ -32,6 +35,29 @@ def _hours(minutes: int | None) -> str:
     if minutes is None:
         return ""
     return f"{Decimal(minutes) / 60:.2f}"
+
+
+def _jpeg_data_uri(name: str) -> str:
+    """A stored JPEG thumbnail as a data URI ("" when the file is gone): nothing is fetched by URL."""
+    if not name or not default_storage.exists(name):
+        return ""
+    with default_storage.open(name, "rb") as handle:
+        return "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode("ascii")
+
+
+def _attachments(sr: ServiceRequest) -> list[dict[str, Any]]:
+    """Photos as their thumbnails; a video as a labelled placeholder with its name and length if known."""
+    return [
+        {
+            "kind": a.get_kind_display(),
+            "name": a.original_name,
+            "photo": _jpeg_data_uri(a.thumbnail.name) if a.is_photo else "",
+            "is_photo": a.is_photo,
+            "duration": a.duration_seconds,
+            "taken_at": a.created_at,
+        }
+        for a in sr.attachments.all()
+    ]
 
 
 def _request_context(sr: ServiceRequest) -> dict[str, Any]:
@@ -62,6 +88,7 @@ def _request_context(sr: ServiceRequest) -> dict[str, Any]:
         "charging_label": _charging_label(sr.charging_type),
         "signature": png_data_uri(sr.signature_png),
         "depot_jobs": jobs,
+        "attachments": _attachments(sr),
     }
 
 

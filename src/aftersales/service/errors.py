@@ -23,6 +23,7 @@ class ServiceErrorCode:
     FEE_STANDARD_APPROVED = "fee_standard_already_approved"  # B1/B2
     PAYMENT_RECORDED = "payment_already_recorded"  # B1/B2
     CASH_LIMIT = "cash_limit_exceeded"  # B1: above the policy limit finance invoices
+    ATTACHMENTS_CLOSED = "attachments_closed"  # S9: photos are part of the repair order once it is signed
     FEE_OUTSTANDING = "fee_outstanding"  # B1: a paid request closes only when collected or invoiced
 
 

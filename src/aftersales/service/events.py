@@ -25,6 +25,10 @@ REQUEST_PART_USED = "servicerequest.part_used"
 REQUEST_CARRIED_OVER = "servicerequest.carried_over"
 REQUEST_REPEAT = "servicerequest.repeat_flagged"
 REQUEST_ESCALATED = "servicerequest.escalated"
+REQUEST_WAITING_CUSTOMER = "servicerequest.waiting_customer"  # 客户暂不方便 (state move)
+REQUEST_CUSTOMER_BACK = "servicerequest.customer_available"  # recorded with the move back to work
+ATTACHMENT_ADDED = "servicerequest.attachment_added"
+ATTACHMENT_DELETED = "servicerequest.attachment_deleted"
 REQUEST_SYMPTOM_MAPPED = "servicerequest.symptom_mapped"  # map_symptoms: free text → symptom code
 FAULT_CODE_CREATED = "faultcode.created"
 FAULT_CODE_CHANGED = "faultcode.changed"
@@ -64,6 +68,10 @@ register_action_labels(
         REQUEST_WAITING_PARTS: _("Waiting for parts"),
         REQUEST_IN_DEPOT: _("Taken to the depot"),
         REQUEST_QUOTED: _("Quotation sent"),
+        REQUEST_WAITING_CUSTOMER: _("Customer unavailable: clocks paused"),
+        REQUEST_CUSTOMER_BACK: _("Customer available again: clocks run"),
+        ATTACHMENT_ADDED: _("Photo or video attached"),
+        ATTACHMENT_DELETED: _("Photo or video deleted"),
         REQUEST_COMPLETED: _("Work completed"),
         REQUEST_SIGNED: _("Signed by customer"),
         REQUEST_CLOSED: _("Closed"),

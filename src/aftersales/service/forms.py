@@ -224,6 +224,18 @@ class PartsArrivedForm(ActionForm):
     pass
 
 
+class CustomerUnavailableForm(ActionForm):
+    """客户暂不方便: why, and until when if the customer said."""
+
+    note = forms.CharField(
+        label=_("Why is the customer unavailable (until when)?"), max_length=200, widget=_text(2)
+    )
+
+
+class CustomerAvailableForm(ActionForm):
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
 class ApprovalRequestForm(ActionForm):
     kind = forms.ChoiceField(label=_("Ask for"), choices=ApprovalKind.choices)
     reason = forms.CharField(label=_("Reason"), widget=_text(2))

@@ -23,7 +23,7 @@ from aftersales.clocks.schemas import ClockOut, clocks_out
 from aftersales.core.prefetch import prefetched_rows
 from aftersales.installed_base.schemas import IsoDate, StrictIn
 from aftersales.service.choices import ApprovalKind
-from aftersales.service.models import PartUsed, Quote, ServiceRequest, ServiceTask, WorkStep
+from aftersales.service.models import Attachment, PartUsed, Quote, ServiceRequest, ServiceTask, WorkStep
 from aftersales.service.selectors import quote_current, request_visit_contact
 
 MAX_ID = 2_147_483_647  # larger ids cannot exist, and SQLite overflows on them
@@ -43,6 +43,7 @@ RequestStateCode = Literal[
     "waiting_parts",
     "in_depot",
     "quoted",
+    "waiting_customer",
     "completed",
     "signed",
     "closed",
@@ -275,6 +276,43 @@ class WorkStepOut(Out):
     text: str
     author: UserRefOut
     created_at: dt.datetime
+
+
+class AttachmentOut(Out):
+    """A photo or video on a request; its bytes at content_url (thumbnail_url: photos only)."""
+
+    id: int
+    request: str  # the request number
+    kind: Literal["fault", "repair", "other"]
+    media: Literal["photo", "video"]
+    original_name: str
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+    duration_seconds: Decimal | None
+    uploaded_by: UserRefOut
+    created_at: dt.datetime
+    content_url: str
+    thumbnail_url: str | None
+
+    @staticmethod
+    def resolve_request(obj: Attachment) -> str:
+        return obj.request.number
+
+    @staticmethod
+    def resolve_content_url(obj: Attachment) -> str:
+        return f"/api/v1/attachments/{obj.pk}/content"
+
+    @staticmethod
+    def resolve_thumbnail_url(obj: Attachment) -> str | None:
+        return f"/api/v1/attachments/{obj.pk}/content?variant=thumbnail" if obj.thumbnail else None
+
+
+class CustomerWaitIn(VersionIn):
+    """customer-unavailable: the note is required (why, until when); customer-available: optional."""
+
+    note: str = Field(default="", max_length=200)
 
 
 class PartUsedOut(Out):

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from aftersales.accounts.models import Region, User
@@ -37,6 +38,7 @@ from aftersales.service.codes import matches
 from aftersales.service.dispatch_scoring import rank_engineers
 from aftersales.service.locks import service_request_qs_for_update
 from aftersales.service.models import (
+    Attachment,
     DepotJob,
     DepotMovement,
     FaultCode,
@@ -84,6 +86,46 @@ def access_service_request(actor: Actor, number: str, *, for_update: bool = Fals
     if request is None:
         raise NotFound()
     return request
+
+
+def attachment_list(request: ServiceRequest) -> list[Attachment]:
+    """The request's photos and videos, oldest first (the caller already may see the request)."""
+    return list(request.attachments.select_related("uploaded_by"))
+
+
+def access_attachment(actor: Actor, attachment_id: int) -> Attachment:
+    """A photo or video if the actor may see its request; NotFound for missing and out of scope alike."""
+    attachment = (
+        Attachment.objects.select_related("request", "uploaded_by")
+        .filter(pk=attachment_id, request__in=service_request_scope(actor))
+        .first()
+    )
+    if attachment is None:
+        raise NotFound()
+    return attachment
+
+
+@dataclass(frozen=True)
+class AttachmentContent:
+    """The bytes to send for a photo or video (or a photo's thumbnail) and how to label them."""
+
+    file: Any  # an open django File from the default storage
+    content_type: str
+    filename: str
+
+
+def attachment_content(actor: Actor, attachment_id: int, *, thumbnail: bool = False) -> AttachmentContent:
+    """The stored file of a photo or video the actor may see (NotFound otherwise, or with no thumbnail)."""
+    attachment = access_attachment(actor, attachment_id)
+    stored = attachment.thumbnail if thumbnail else attachment.file
+    if not stored or not default_storage.exists(stored.name):
+        raise NotFound()
+    name = attachment.original_name
+    content_type = attachment.content_type
+    if thumbnail or attachment.is_photo:  # photos are stored as JPEG whatever was uploaded
+        content_type = "image/jpeg"
+        name = name.rsplit(".", 1)[0] + ".jpg"
+    return AttachmentContent(file=default_storage.open(stored.name, "rb"), content_type=content_type, filename=name)
 
 
 def service_request_list(

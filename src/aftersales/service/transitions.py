@@ -24,6 +24,10 @@ ACTION_TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     # accept-quote returns to where the work stood (ServiceRequest.resume_state)
     "accept_quote": {S.QUOTED: {s: "B1" for s in (S.REGISTERED, S.DISPATCHED, S.BOOKED, *_WORK)}},
     "decline_quote": {S.QUOTED: {S.DECLINED: "B1"}},
+    # 客户暂不方便: the customer cannot receive us now (a note says why); resumed where the work stood
+    # (ServiceRequest.resume_state). The clocks of policy S6.customer_wait_pauses pause meanwhile.
+    "customer_unavailable": {s: {S.WAITING_CUSTOMER: "S6"} for s in (S.REGISTERED, S.DISPATCHED, S.BOOKED, *_WORK)},
+    "customer_available": {S.WAITING_CUSTOMER: {s: "S6" for s in (S.REGISTERED, S.DISPATCHED, S.BOOKED, *_WORK)}},
     # before anyone is on site only a remote resolution completes a job (S16)
     "complete": {
         S.REGISTERED: {S.COMPLETED: "S16"},
@@ -37,7 +41,7 @@ ACTION_TRANSITIONS: dict[str, dict[str, dict[str, str]]] = {
     "reopen": {S.COMPLETED: {S.ON_SITE: "S11"}},
     # a remote resolution has no signature to collect (S16); the service checks which
     "close": {S.SIGNED: {S.CLOSED: "S11"}, S.COMPLETED: {S.CLOSED: "S16"}},
-    "cancel": {s: {S.CANCELLED: "S1"} for s in (S.REGISTERED, S.DISPATCHED, S.BOOKED)},
+    "cancel": {s: {S.CANCELLED: "S1"} for s in (S.REGISTERED, S.DISPATCHED, S.BOOKED, S.WAITING_CUSTOMER)},
 }
 
 

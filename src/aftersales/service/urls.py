@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.service.views import codes, depot, quotes, requests
+from aftersales.service.views import attachments, codes, depot, quotes, requests
 
 app_name = "service"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("board/", requests.dispatch_board, name="board"),
     path("engineer/", requests.engineer_jobs, name="engineer_jobs"),
     path("engineer/<str:number>/", requests.engineer_job, name="engineer_job"),
+    # --- photos and videos (S9): read through access checks only, never a public URL ---
+    path("requests/<str:number>/attachments/", attachments.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/", attachments.attachment_content, name="attachment_content"),
+    path("attachments/<int:pk>/thumbnail/", attachments.attachment_thumbnail, name="attachment_thumbnail"),
+    path("attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"),
     # --- depot (S13) ---
     path("depot/", depot.depot_register, name="depot_register"),
     path("hand-ins/", depot.handins, name="handins"),

@@ -43,8 +43,10 @@ def request_move(
     reason: str = "",
     data: dict[str, Any] | None = None,
     fields: tuple[str, ...] = (),
+    event: str = "",
 ) -> str:
-    """Apply one move of `action` (service.transitions), bump the version, save `fields` with it; one event."""
+    """Apply one move of `action` (service.transitions), bump the version, save `fields` with it; one event
+    ("servicerequest.<new state>" unless `event` names it)."""
     request.open = to not in ENDED_STATES
     return versioned_transition(
         request,
@@ -54,6 +56,7 @@ def request_move(
         reason=reason,
         data=data,
         fields=("open", *fields),
+        action=event,
     )
 
 
@@ -74,14 +77,23 @@ def request_save(request: ServiceRequest, fields: list[str]) -> None:
 # never pauses: it runs from receipt, and a long wait is exactly when a substitute is needed.
 PAUSABLE_CLOCKS: list[str] = [ClockKind.RESPOND, ClockKind.ARRIVE]
 PARTS_WAIT_PAUSES_KEY = "S9.parts_wait_pauses"
+CUSTOMER_WAIT_PAUSES_KEY = "S6.customer_wait_pauses"
 
 
 def request_clocks_pause(request: ServiceRequest, *, actor: Actor, reason: str, for_parts: bool = False) -> None:
-    """Pause the request's response and arrival clocks while it waits (S6, S9, S10).
+    """Pause the request's clocks while it waits (S6, S9, S10).
 
-    Waiting for the customer (a quotation to decide) always pauses them; waiting for our own parts
-    only when policy S9.parts_wait_pauses says so (default: it pauses nothing). S10 never pauses.
+    Waiting for the customer (a quotation to decide, the customer unavailable) pauses the clocks
+    policy S6.customer_wait_pauses lists (default: response and arrival); waiting for our own parts
+    pauses response and arrival only when policy S9.parts_wait_pauses says so (default: nothing).
+    S10 never pauses: whatever a policy lists, only PAUSABLE_CLOCKS are paused.
     """
-    if for_parts and not policy_get(PARTS_WAIT_PAUSES_KEY).value:
-        return
-    clock_pause_for(subject=request, kinds=PAUSABLE_CLOCKS, actor=actor, reason=reason)
+    if for_parts:
+        if not policy_get(PARTS_WAIT_PAUSES_KEY).value:
+            return
+        kinds = PAUSABLE_CLOCKS
+    else:
+        listed = set(policy_get(CUSTOMER_WAIT_PAUSES_KEY).value)
+        kinds = [kind for kind in PAUSABLE_CLOCKS if kind in listed]
+    if kinds:
+        clock_pause_for(subject=request, kinds=kinds, actor=actor, reason=reason)

@@ -51,7 +51,9 @@ from aftersales.service.forms import (
     ChargingForm,
     CloseForm,
     CompleteForm,
+    CustomerAvailableForm,
     CustomerSearchForm,
+    CustomerUnavailableForm,
     DepotForm,
     DispatchForm,
     IntakeForm,
@@ -71,6 +73,7 @@ from aftersales.service.forms import (
 from aftersales.service.models import Quote, ServiceRequest
 from aftersales.service.services import quotes as quote_services
 from aftersales.service.transitions import ACTION_TRANSITIONS
+from aftersales.service.views.attachments import attachments_context
 
 PAGE_SIZE = 25
 BOARD_SIZE = 40  # rows a board page: ~2 KB a row keeps a page under 100 KB
@@ -245,6 +248,43 @@ ACTIONS: dict[str, RequestAction] = {
         gettext_lazy("Parts arrived: the clocks run again."),
         from_states=frozenset({S.WAITING_PARTS}),
     ),
+    # 客户暂不方便 (S6): the engineer on the phone, the desk on the request page; clocks per policy
+    "customer_unavailable": RequestAction(
+        CustomerUnavailableForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_customer_unavailable(
+            actor=a, number=n, note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("Customer unavailable: the clocks are paused."),
+        move="customer_unavailable",
+    ),
+    "customer_available": RequestAction(
+        CustomerAvailableForm,
+        "service.work_servicerequest",
+        lambda a, n, d: services.service_request_customer_available(
+            actor=a, number=n, note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("Customer available again: the clocks run."),
+        move="customer_available",
+    ),
+    "desk_customer_unavailable": RequestAction(
+        CustomerUnavailableForm,
+        "service.add_servicerequest",
+        lambda a, n, d: services.service_request_customer_unavailable(
+            actor=a, number=n, note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("Customer unavailable: the clocks are paused."),
+        move="customer_unavailable",
+    ),
+    "desk_customer_available": RequestAction(
+        CustomerAvailableForm,
+        "service.add_servicerequest",
+        lambda a, n, d: services.service_request_customer_available(
+            actor=a, number=n, note=d["note"], expected_version=_v(d)
+        ),
+        gettext_lazy("Customer available again: the clocks run."),
+        move="customer_available",
+    ),
     "approval": RequestAction(
         ApprovalRequestForm,
         "service.work_servicerequest",
@@ -351,7 +391,7 @@ ACTIONS: dict[str, RequestAction] = {
         from_states=frozenset({S.COMPLETED}),
     ),
 }
-DETAIL_ACTIONS = ("dispatch", "charging", "cancel", "close")
+DETAIL_ACTIONS = ("dispatch", "charging", "cancel", "close", "desk_customer_unavailable", "desk_customer_available")
 ENGINEER_ACTIONS = (
     "book",
     "arrive",
@@ -359,6 +399,8 @@ ENGINEER_ACTIONS = (
     "part",
     "wait_parts",
     "parts_arrived",
+    "customer_unavailable",
+    "customer_available",
     "approval",
     "to_depot",
     "complete",
@@ -740,6 +782,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "can_work": can_work and sr.open,
             "signature_url": _signature_data_url(sr),
             "pdf_links": _pdf_links(sr.number),
+            **attachments_context(actor, sr, panel="detail"),
         },
         status=outcome.status,
     )
@@ -858,6 +901,7 @@ def engineer_job(request: HttpRequest, number: str) -> HttpResponse:
             "approvals": approvals_for(sr, kinds=tuple(ApprovalKind.values)),
             "charging_label": _charging_label(sr.charging_type),
             "signature_url": _signature_data_url(sr),
+            **attachments_context(actor, sr),
         },
         status=outcome.status,
     )
