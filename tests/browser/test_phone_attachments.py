@@ -54,7 +54,12 @@ def job(make_user: Any, actor_of: Any) -> ServiceRequest:
     lead = actor_of(make_user("team_lead", username="lead1"))
     make_user("engineer", username="eng1", display_name="张工", service_point_id=point.pk)
     request = services.service_request_create(
-        actor=agent, customer_id=customer.pk, serial=unit.serial, channel="phone", fault="主轴异响", contact_name="王建国"
+        actor=agent,
+        customer_id=customer.pk,
+        serial=unit.serial,
+        channel="phone",
+        fault="主轴异响",
+        contact_name="王建国",
     )
     services.service_request_dispatch(actor=lead, number=request.number, engineer="eng1")
     return request
@@ -93,8 +98,10 @@ def test_photo_from_the_phone_job_page(live_server: Any, page: Page, job: Servic
         taps.tap(add)
     chooser.value.set_files(str(fault_photo))
     expect(page.locator("#attachment-list img.attachment-thumb")).to_have_count(1)
-    page.wait_for_function("() => { const i = document.querySelector('#attachment-list img'); "
-                           "return i && i.complete && i.naturalWidth > 0; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#attachment-list img'); "
+        "return i && i.complete && i.naturalWidth > 0; }"
+    )
     assert _thumbnail_loaded(page, 0)
     expect(page.locator("#attachment-count")).to_have_text("1")
     expect(page.locator("#request-state")).to_have_text("现场处理中")  # no reload, nothing else moved
@@ -106,8 +113,9 @@ def test_photo_from_the_phone_job_page(live_server: Any, page: Page, job: Servic
     chooser.value.set_files(str(repair_photo))
     expect(page.locator("#attachment-list .attachment")).to_have_count(2)
     expect(page.locator("#attachment-list .attachment").nth(1)).to_have_attribute("data-kind", "repair")
-    page.wait_for_function("() => [...document.querySelectorAll('#attachment-list img')]"
-                           ".every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#attachment-list img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # The stored copies have no GPS position; the served thumbnail is a small JPEG.

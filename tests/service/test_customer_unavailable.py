@@ -43,7 +43,10 @@ def client_for(actor: Any) -> Client:
 def test_customer_unavailable_pauses_response_and_arrival_never_s10(staff, dispatched):
     assert clock_states(dispatched) == {"respond": "running", "arrive": "running", "solve": "running"}
     sr = services.service_request_customer_unavailable(
-        actor=staff["engineer"], number=dispatched.number, note="客户出差，周五回来", expected_version=dispatched.version
+        actor=staff["engineer"],
+        number=dispatched.number,
+        note="客户出差，周五回来",
+        expected_version=dispatched.version,
     )
     assert sr.state == "waiting_customer"
     assert sr.get_state_display() == "客户暂不方便"
@@ -73,7 +76,9 @@ def test_which_clocks_pause_is_policy(staff, dispatched, make_user, actor_of):
 
 def test_on_site_wait_returns_on_site(staff, dispatched):
     services.service_request_arrive(actor=staff["engineer"], number=dispatched.number)
-    sr = services.service_request_customer_unavailable(actor=staff["engineer"], number=dispatched.number, note="车间停电")
+    sr = services.service_request_customer_unavailable(
+        actor=staff["engineer"], number=dispatched.number, note="车间停电"
+    )
     assert sr.resume_state == "on_site"
     assert clock_states(sr)["solve"] == "running"
     back = services.service_request_customer_available(actor=staff["engineer"], number=sr.number)
@@ -131,12 +136,20 @@ def test_pages_engineer_and_desk(staff, dispatched):
     page = reverse("service:engineer_job", args=[dispatched.number])
     html = engineer.get(page).content.decode()
     assert "客户暂不方便" in html
-    refused = engineer.post(page, {"action": "customer_unavailable", **fields("customer_unavailable", version=dispatched.version, note="")})
+    refused = engineer.post(
+        page, {"action": "customer_unavailable", **fields("customer_unavailable", version=dispatched.version, note="")}
+    )
     assert refused.status_code == 422
     assert "invalid-feedback" in refused.content.decode() or "is-invalid" in refused.content.decode()
     dispatched.refresh_from_db()
     assert dispatched.state == "dispatched"
-    done = engineer.post(page, {"action": "customer_unavailable", **fields("customer_unavailable", version=dispatched.version, note="客户出差")})
+    done = engineer.post(
+        page,
+        {
+            "action": "customer_unavailable",
+            **fields("customer_unavailable", version=dispatched.version, note="客户出差"),
+        },
+    )
     assert done.status_code == 302
     dispatched.refresh_from_db()
     assert dispatched.state == "waiting_customer"
@@ -146,7 +159,13 @@ def test_pages_engineer_and_desk(staff, dispatched):
     desk = client_for(staff["agent"])
     detail = reverse("service:request_detail", args=[dispatched.number])
     assert "客户已恢复方便" in desk.get(detail).content.decode()
-    resumed = desk.post(detail, {"action": "desk_customer_available", **fields("desk_customer_available", version=dispatched.version, note="已联系上")})
+    resumed = desk.post(
+        detail,
+        {
+            "action": "desk_customer_available",
+            **fields("desk_customer_available", version=dispatched.version, note="已联系上"),
+        },
+    )
     assert resumed.status_code == 302
     dispatched.refresh_from_db()
     assert dispatched.state == "dispatched"
@@ -182,7 +201,8 @@ def test_fault_code_labels_on_the_desk_and_phone_pages(staff, new_request, custo
     html = client_for(boss).get(detail).content.decode()
     assert '<dd class="col-sm-8" id="cause-code">轴承磨损</dd>' in html
     assert '<dd class="col-sm-8" id="confirmed-symptom-code">主轴过热</dd>' in html
-    assert "BRG" not in html and "OVH" not in html
+    assert "BRG" not in html
+    assert "OVH" not in html
     phone = client_for(staff["engineer"]).get(job).content.decode()
     assert '<span id="cause-code">轴承磨损</span>' in phone
     assert '<span id="confirmed-symptom-code">主轴过热</span>' in phone

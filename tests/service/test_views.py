@@ -340,9 +340,15 @@ def test_request_page_shows_actions_by_role(as_role, new_request):
     assert 'id="action-dispatch"' not in agent
     assert 'id="action-charging"' not in agent
     assert 'id="action-cancel"' in agent
+    assert 'id="action-desk_customer_unavailable"' in agent  # 客户暂不方便 (0024)
     # every action form carries the request's version
-    assert len(re.findall(r'<form method="post" class="action-form"', lead)) == 3
-    assert sorted(re.findall(rf'name="(\w+)-version" value="{sr.version}"', lead)) == ["cancel", "charging", "dispatch"]
+    assert len(re.findall(r'<form method="post" class="action-form"', lead)) == 4
+    assert sorted(re.findall(rf'name="(\w+)-version" value="{sr.version}"', lead)) == [
+        "cancel",
+        "charging",
+        "desk_customer_unavailable",
+        "dispatch",
+    ]
 
 
 @pytest.mark.django_db

@@ -68,6 +68,7 @@ class Duration(BaseModel):
 
 ApproverRole = Literal["sales_manager", "vp", "gm"]
 # K2: the roles that handle complaints and may own the ones registered by others
+PausableClock = Literal["respond", "arrive"]  # S6: the clocks a customer's wait may pause (never S10's)
 ComplaintOwnerRole = Literal["agent", "team_lead", "cs_manager", "sales", "sales_manager"]
 
 
@@ -406,7 +407,7 @@ POLICIES: dict[str, PolicyDef] = {
         PolicyDef(
             key="S6.customer_wait_pauses",
             rule="S6",
-            adapter=TypeAdapter(list[Literal["respond", "arrive"]]),
+            adapter=TypeAdapter(list[PausableClock]),
             default=["respond", "arrive"],
             label=_("Clocks that pause while the request waits for the customer"),
             help=_(

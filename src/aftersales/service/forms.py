@@ -227,9 +227,7 @@ class PartsArrivedForm(ActionForm):
 class CustomerUnavailableForm(ActionForm):
     """客户暂不方便: why, and until when if the customer said."""
 
-    note = forms.CharField(
-        label=_("Why is the customer unavailable (until when)?"), max_length=200, widget=_text(2)
-    )
+    note = forms.CharField(label=_("Why is the customer unavailable (until when)?"), max_length=200, widget=_text(2))
 
 
 class CustomerAvailableForm(ActionForm):

@@ -20,7 +20,10 @@ class Attachment(BaseModel):
     EXIF: no GPS position) with a small thumbnail; videos as uploaded, checked by their first bytes."""
 
     request = models.ForeignKey(
-        "service.ServiceRequest", verbose_name=_("service request"), on_delete=models.CASCADE, related_name="attachments"
+        "service.ServiceRequest",
+        verbose_name=_("service request"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
     )
     kind = models.CharField(_("shows"), max_length=8, choices=AttachmentKind.choices, default=AttachmentKind.FAULT)
     media = models.CharField(_("media"), max_length=8, choices=MediaKind.choices)

@@ -3,6 +3,7 @@
 from aftersales.service.services.attachments import attachment_add, attachment_delete
 from aftersales.service.services.intake import service_request_create
 from aftersales.service.services.rules import service_requests_carry_over, service_task_done, task_raise
+from aftersales.service.services.waits import service_request_customer_available, service_request_customer_unavailable
 from aftersales.service.services.work import (
     approval_decide,
     approval_request,
@@ -21,7 +22,6 @@ from aftersales.service.services.work import (
     service_request_to_depot,
     service_request_wait_parts,
 )
-from aftersales.service.services.waits import service_request_customer_available, service_request_customer_unavailable
 
 __all__ = [
     "approval_decide",

@@ -130,7 +130,9 @@ def _photo_add(actor: Actor, request: ServiceRequest, upload: Any, kind: str, si
     )
 
 
-def _video_add(actor: Actor, request: ServiceRequest, upload: Any, kind: str, size: int, content_type: str) -> Attachment:
+def _video_add(
+    actor: Actor, request: ServiceRequest, upload: Any, kind: str, size: int, content_type: str
+) -> Attachment:
     max_mb = policy_get("S9.video_max_mb").value
     if size > max_mb * MB:
         raise _file_error(
@@ -228,5 +230,10 @@ def attachment_delete(*, actor: Actor, attachment_id: int) -> ServiceRequest:
     data = _event_data(attachment)
     attachment.delete()
     event_record(subject=request, action=events.ATTACHMENT_DELETED, actor=actor, rule="S9", data=data)
-    transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    transaction.on_commit(lambda: _files_delete(names))
     return request
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

@@ -27,7 +27,6 @@ from aftersales.service.downloads import attachment_response
 from aftersales.service.models import ServiceRequest
 from aftersales.service.services.attachments import CLOSED_TO_ATTACHMENTS
 
-
 WORK_PERM = "service.work_servicerequest"
 
 
