@@ -400,3 +400,24 @@ def test_repair_order_pdf_shows_photo_thumbnails_and_a_video_placeholder(tmp_pat
     assert "试机.mp4" in text
     assert "9.0 s" in text
     assert "故障.jpg" in text
+
+
+def test_api_upload_larger_than_the_request_body_limit_and_idempotent(staff, job, api_as, settings):
+    """A video far over DATA_UPLOAD_MAX_MEMORY_SIZE goes up through the API (the input guard does not read
+    a multipart body whole); the same Idempotency-Key sent twice adds it once."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    engineer = api_as(staff["engineer"].user)
+    video = mp4(20, padding=3 * 1024 * 1024)
+    url = f"/api/v1/service-requests/{job.number}/attachments"
+    headers = {**engineer.headers, "HTTP_IDEMPOTENCY_KEY": "video-upload-1"}
+    first = engineer.client.post(url, {"file": upload(video, "试机.mp4"), "kind": "repair"}, **headers)
+    assert first.status_code == 201, first.content
+    assert first.json()["size"] == len(video)
+    assert first.json()["duration_seconds"] == "20.0"
+    again = engineer.client.post(url, {"file": upload(video, "试机.mp4"), "kind": "repair"}, **headers)
+    assert again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert Attachment.objects.count() == 1
+    # a JSON body over the limit is still answered 413 by the guard
+    too_big = engineer.post(f"service-requests/{job.number}/step", {"text": "x" * (1024 * 1024 + 10)})
+    assert too_big.status_code == 413

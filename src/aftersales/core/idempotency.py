@@ -101,6 +101,23 @@ def idempotent_creations(run: Callable[..., HttpResponse]) -> Callable[..., Http
     return idempotent(run) if creates else run
 
 
+def _body_hash(request: HttpRequest) -> str:
+    """SHA-256 of the body; of a multipart upload, of its fields and files read in chunks (its body may
+    be larger than DATA_UPLOAD_MAX_MEMORY_SIZE and is never held in memory whole)."""
+    if request.content_type != "multipart/form-data":
+        return hashlib.sha256(request.body).hexdigest()
+    digest = hashlib.sha256()
+    for name, values in sorted(request.POST.lists()):
+        digest.update(repr((name, values)).encode())
+    for name, files in sorted(request.FILES.lists()):
+        for upload in files:
+            digest.update(repr((name, upload.name, upload.size)).encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
+
+
 def idempotent(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Decorate a Ninja operation's run with Idempotency-Key handling (see the module docstring)."""
     operation = _operation_of(run)
@@ -118,7 +135,7 @@ def idempotent(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if not _KEY.fullmatch(key):
             message = _("Give an Idempotency-Key of 1 to 255 visible ASCII characters.")
             return _error(422, "validation_failed", message, {HEADER: [message]})
-        body_hash = hashlib.sha256(request.body).hexdigest()
+        body_hash = _body_hash(request)
         reserved, found = _reserve(user, key, request.method or "POST", request.path, body_hash)
         if found is None:
             return _in_progress()

@@ -8,7 +8,8 @@ Real offsets lie between UTC−12:00 and UTC+14:00; anything beyond is refused (
 
 `InputGuardMiddleware` also answers, under /api/ only, a bad Host header (400 `bad_host`) and a
 body over DATA_UPLOAD_MAX_MEMORY_SIZE (413 `payload_too_large`) in the API's error shape instead
-of Django's HTML 400; pages keep Django's answers.
+of Django's HTML 400; pages keep Django's answers. A multipart upload (photos, videos) is not read
+whole: its files stream to disk and the service checks their size (docs/decisions/0024).
 """
 
 from __future__ import annotations
@@ -165,7 +166,10 @@ class InputGuardMiddleware:
         except DisallowedHost:
             return _api_error(400, "bad_host", _("This host name is not served here."))
         try:
-            request.body  # noqa: B018 — read now, so an oversized body is answered here
+            # read now, so an oversized body is answered here; a multipart upload is not read whole (its
+            # files stream to disk): Django's parser limits its non-file fields, the service its files
+            if request.content_type != "multipart/form-data":
+                request.body  # noqa: B018
         except RequestDataTooBig:
             return _api_error(413, "payload_too_large", _("The request body is too large."))
         fields = request_problems(request, body=True)
