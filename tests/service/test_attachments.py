@@ -421,3 +421,9 @@ def test_api_upload_larger_than_the_request_body_limit_and_idempotent(staff, job
     # a JSON body over the limit is still answered 413 by the guard
     too_big = engineer.post(f"service-requests/{job.number}/step", {"text": "x" * (1024 * 1024 + 10)})
     assert too_big.status_code == 413
+
+
+def test_a_truncated_mp4_is_judged_by_its_size(staff, job):
+    cut = mp4(10)[:60]  # ftyp, free and half of the moov box
+    video = services.attachment_add(actor=staff["engineer"], number=job.number, upload=upload(cut, "cut.mp4"))
+    assert (video.content_type, video.duration_seconds) == ("video/mp4", None)

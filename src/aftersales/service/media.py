@@ -93,7 +93,15 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
 
 
 def video_duration(stream: IO[bytes]) -> Decimal | None:
-    """Seconds from the "mvhd" box of an MP4/QuickTime file (one decimal); None when not found."""
+    """Seconds from the "mvhd" box of an MP4/QuickTime file (one decimal); None when not found or the
+    boxes are cut short (a truncated or odd file is judged by its size alone)."""
+    try:
+        return _duration(stream)
+    except (struct.error, IndexError, OSError, ValueError):
+        return None
+
+
+def _duration(stream: IO[bytes]) -> Decimal | None:
     stream.seek(0)
     for _i in range(MAX_BOXES):
         header = stream.read(8)
