@@ -22,6 +22,7 @@ from aftersales.core.errors import Conflict, DomainError, NotFound
 from aftersales.core.errors import PermissionDenied as DomainPermissionDenied
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
+from aftersales.core.jobs import job_enqueue, job_kind_label
 from aftersales.core.selectors import event_list_for
 from aftersales.customers import selectors, services
 from aftersales.customers.choices import AccessRequestStatus
@@ -36,7 +37,8 @@ from aftersales.customers.forms import (
     CustomerFilterForm,
     ImportForm,
 )
-from aftersales.installed_base import services as installed_base_services
+from aftersales.customers.jobs import CUSTOMERS_IMPORT_JOB
+from aftersales.installed_base.jobs import UNITS_IMPORT_JOB
 from aftersales.installed_base.selectors import unit_list_with_coverage
 
 LIST_PAGE_SIZE = 25
@@ -371,18 +373,25 @@ def access_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view("customers.import_customer")
 def customer_import(request: HttpRequest) -> HttpResponse:
-    """Upload customers or units; the row-by-row report, or the number imported."""
+    """Upload customers or units: the file is imported by a background job; its page shows the
+    progress, then the count imported or the row-by-row report (core.jobs)."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         what = form.cleaned_data["what"]
-        run = services.customers_import if what == "customers" else installed_base_services.units_import
-        try:
-            report = run(actor=_actor(request), fileobj=form.cleaned_data["file"])
-        except DomainError as exc:
-            _raise_http(exc)
-            form.add_error("file", str(exc.message))
-    return render(request, "customers/import.html", {"form": form, "report": report})
+        actor = _actor(request)
+        if what == "units" and not actor.has_perm("installed_base.import_unit"):
+            form.add_error("what", _("You may not import units."))
+        else:
+            upload = form.cleaned_data["file"]
+            job = job_enqueue(
+                actor=actor,
+                kind=CUSTOMERS_IMPORT_JOB if what == "customers" else UNITS_IMPORT_JOB,
+                label=f"{job_kind_label(CUSTOMERS_IMPORT_JOB if what == 'customers' else UNITS_IMPORT_JOB)}: {upload.name}",
+                upload=upload,
+                upload_name=upload.name,
+            )
+            return redirect("web:job_detail", job.pk)
+    return render(request, "customers/import.html", {"form": form})
 
 
 @require_GET

@@ -18,6 +18,7 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
+from aftersales.core.jobs import job_enqueue, job_kind_label
 from aftersales.core.lists import Column, export_requested, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.core.timeutils import today
@@ -35,6 +36,7 @@ from aftersales.installed_base.forms import (
     UnitFilterForm,
     UnitImportForm,
 )
+from aftersales.installed_base.jobs import UNITS_IMPORT_JOB
 from aftersales.installed_base.models import Unit
 
 PAGE_SIZE = 25
@@ -265,22 +267,23 @@ def unit_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("installed_base.import_unit", raise_exception=True)
 def unit_import(request: HttpRequest) -> HttpResponse:
+    """Upload units: imported by a background job whose page shows the progress and the result (core.jobs)."""
     actor = _actor(request)
     form = UnitImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.units_import(actor=actor, fileobj=form.cleaned_data["file"])
-        except DomainError as exc:
-            form.add_error("file", str(exc.message))
-        else:
-            if report.ok:
-                messages.success(request, _("%(n)s units imported.") % {"n": report.created})
-                return redirect("installed_base:unit_list")
+        upload = form.cleaned_data["file"]
+        job = job_enqueue(
+            actor=actor,
+            kind=UNITS_IMPORT_JOB,
+            label=f"{job_kind_label(UNITS_IMPORT_JOB)}: {upload.name}",
+            upload=upload,
+            upload_name=upload.name,
+        )
+        return redirect("web:job_detail", job.pk)
     return render(
         request,
         "installed_base/unit_import.html",
-        {"form": form, "report": report, "columns": [titles[0] for titles in services.IMPORT_COLUMNS.values()]},
+        {"form": form, "columns": [titles[0] for titles in services.IMPORT_COLUMNS.values()]},
     )
 
 
