@@ -108,7 +108,8 @@ def test_import_job_lifecycle_queued_then_done_with_result_page_and_bell(
 
     job = Job.objects.get(pk=pk)
     assert (job.state, job.done, job.total, job.result["created"]) == ("done", 1, 1, 1)
-    assert job.started_at is not None and job.finished_at is not None
+    assert job.started_at is not None
+    assert job.finished_at is not None
     status = client.get(f"/jobs/{pk}/status/").content.decode()
     assert 'data-state="done"' in status
     assert "hx-get" not in status  # polling stops once the job ended
@@ -116,7 +117,9 @@ def test_import_job_lifecycle_queued_then_done_with_result_page_and_bell(
     assert list(Customer.objects.values_list("name", "kind", "key_account")) == [("甲公司", "dealer", True)]
     # audited moves, and the owner is told in the bell with the job's page
     assert list(
-        Event.objects.filter(subject_type="core.job", subject_id=str(pk)).order_by("id").values_list("action", flat=True)
+        Event.objects.filter(subject_type="core.job", subject_id=str(pk))
+        .order_by("id")
+        .values_list("action", flat=True)
     ) == ["job.queued", "job.running", "job.done"]
     note = Notification.objects.get(user=client.user)  # type: ignore[attr-defined]
     assert note.url == f"/jobs/{pk}/"
@@ -222,7 +225,18 @@ def test_unit_import_page_runs_in_the_background(login: Any, django_capture_on_c
 
     product = ProductFactory()
     customer = CustomerFactory()
-    header = ["序列号", "型号", "客户编号", "生产日期", "发货日期", "购买日期", "购买地点", "验收日期", "保修月数", "安装地点"]
+    header = [
+        "序列号",
+        "型号",
+        "客户编号",
+        "生产日期",
+        "发货日期",
+        "购买日期",
+        "购买地点",
+        "验收日期",
+        "保修月数",
+        "安装地点",
+    ]
     rows = [
         ["SN-BG-1", product.model, customer.code, "2025-01-01", "", "", "", "", "", ""],
         ["SN-BG-2", "NO-SUCH", customer.code, "2025-01-01", "", "", "", "", "", ""],

@@ -26,7 +26,7 @@ import datetime as dt
 import importlib
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -112,21 +112,31 @@ def xlsx_export(
     rows: Iterable[Any],
     filters: Mapping[str, Any] | None = None,
     filename: str | None = None,
+    prepare: Callable[[list[Any]], list[Any]] | None = None,
 ) -> HttpResponse:
     """The rows as an .xlsx attachment (write-only workbook, spooled to a temporary file), logged.
 
     A queryset is read in chunks of EXPORT_CHUNK (`iterator()`), other iterables as they come:
-    rows are written as they are read. At most MAX_EXPORT_ROWS are written.
+    rows are written as they are read. At most MAX_EXPORT_ROWS are written. `prepare` (a module-level
+    function) turns each chunk of EXPORT_CHUNK rows into the rows the columns read (names resolved for
+    the chunk at once, as a page does).
     """
     name = filename or f"{list_name}-{timezone.localdate():%Y%m%d}.xlsx"
     if isinstance(rows, QuerySet):
         background = _export_in_background(
-            actor=actor, list_name=list_name, title=title, columns=columns, qs=rows, filters=filters, name=name
+            actor=actor,
+            list_name=list_name,
+            title=title,
+            columns=columns,
+            qs=rows,
+            filters=filters,
+            name=name,
+            prepare=prepare,
         )
         if background is not None:
             return background
     handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
-    count = _xlsx_write(handle, title=title, columns=columns, rows=rows)
+    count = _xlsx_write(handle, title=title, columns=columns, rows=rows, prepare=prepare)
     handle.seek(0)
     export_log(actor=actor, list_name=list_name, count=count, filters=filters or {})
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
@@ -140,6 +150,7 @@ def _xlsx_write(
     columns: Sequence[Column],
     rows: Iterable[Any],
     progress: Callable[[int], None] | None = None,
+    prepare: Callable[[list[Any]], list[Any]] | None = None,
 ) -> int:
     """Write the rows as an .xlsx into `handle` (write-only workbook); returns how many were written.
 
@@ -159,7 +170,7 @@ def _xlsx_write(
         header.append(cell)
     sheet.append(header)
     count = 0
-    for row in rows:
+    for row in _prepared(rows, prepare):
         if count >= MAX_EXPORT_ROWS:
             break
         sheet.append([excel_value(col.value(row)) for col in columns])
@@ -168,6 +179,20 @@ def _xlsx_write(
             progress(count)
     workbook.save(handle)
     return count
+
+
+def _prepared(rows: Iterable[Any], prepare: Callable[[list[Any]], list[Any]] | None) -> Iterator[Any]:
+    if prepare is None:
+        yield from rows
+        return
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from prepare(chunk)
+            chunk = []
+    if chunk:
+        yield from prepare(chunk)
 
 
 # --- large exports in the background (core.jobs) ---------------------------------------------------
@@ -201,18 +226,21 @@ def _export_in_background(
     qs: QuerySet[Any],
     filters: Mapping[str, Any] | None,
     name: str,
+    prepare: Callable[[list[Any]], list[Any]] | None,
 ) -> HttpResponse | None:
     """A redirect to the export's job page when the list is too long to stream, else None."""
     limit = background_export_rows()
     if not qs.order_by().values_list("pk")[limit : limit + 1].exists():
         return None
     path = _columns_path(columns)
-    if not path:
+    prepare_path = f"{prepare.__module__}:{prepare.__qualname__}" if prepare is not None else ""
+    if not path or "<" in prepare_path:
         return None  # columns built per request cannot be found again by a worker: stream them
     params = {
         "list": list_name,
         "title": str(title),
         "columns": path,
+        "prepare": prepare_path,
         "model": qs.model._meta.label,
         "file_name": name,
         "filters": {k: str(v) for k, v in (filters or {}).items() if v not in ("", None, False, [])},
@@ -229,12 +257,23 @@ def _export_run(job: Job, progress: JobProgress) -> JobOutcome:
     params = job.params
     module_name, attribute = str(params["columns"]).split(":", 1)
     columns = getattr(importlib.import_module(module_name), attribute)
+    prepare = None
+    if params.get("prepare"):
+        prepare_module, prepare_name = str(params["prepare"]).split(":", 1)
+        prepare = getattr(importlib.import_module(prepare_module), prepare_name)
     qs = apps.get_model(params["model"])._default_manager.all()
     qs.query = pickle.loads(bytes(job.query or b""))  # noqa: S301 — written by _export_in_background only
     total = min(qs.count(), MAX_EXPORT_ROWS)
     progress(0, total, "writing")
     handle = tempfile.TemporaryFile()  # noqa: SIM115 — core.jobs stores the outcome's file, then closes it
-    count = _xlsx_write(handle, title=params["title"], columns=columns, rows=qs, progress=lambda n: progress(n, total))
+    count = _xlsx_write(
+        handle,
+        title=params["title"],
+        columns=columns,
+        rows=qs,
+        progress=lambda n: progress(n, total),
+        prepare=prepare,
+    )
     progress(count, total)
     export_log(actor=Actor(user=job.owner), list_name=params["list"], count=count, filters=params["filters"])
     handle.seek(0)

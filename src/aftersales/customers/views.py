@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.selectors import actor_for
@@ -23,7 +24,8 @@ from aftersales.core.errors import PermissionDenied as DomainPermissionDenied
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
 from aftersales.core.jobs import job_enqueue, job_kind_label
-from aftersales.core.selectors import event_list_for
+from aftersales.core.lists import Column, export_requested, xlsx_export
+from aftersales.core.selectors import display_name, event_list_for
 from aftersales.customers import selectors, services
 from aftersales.customers.choices import AccessRequestStatus
 from aftersales.customers.errors import ConfidentialFile, CustomerErrorCode
@@ -319,10 +321,33 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Access requests (C3) --------------------------------------------------------------------
 
 
+ACCESS_REQUEST_COLUMNS = [
+    Column(gettext_lazy("Requested at"), lambda r: r.created_at),
+    Column(gettext_lazy("Customer number"), lambda r: r.customer.code),
+    Column(gettext_lazy("Customer"), lambda r: r.customer.name),
+    Column(gettext_lazy("Requested by"), lambda r: display_name(r.requester)),
+    Column(gettext_lazy("Reason"), lambda r: r.reason),
+    Column(gettext_lazy("Status"), lambda r: r.get_status_display()),
+    Column(gettext_lazy("Decided by"), lambda r: display_name(r.decided_by) if r.decided_by else ""),
+    Column(gettext_lazy("Decided at"), lambda r: r.decided_at),
+    Column(gettext_lazy("Access until"), lambda r: r.expires_at),
+]
+
+
 @require_GET
 @staff_view()
 def access_requests(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    if export_requested(request):
+        status = request.GET.get("status", "")
+        return xlsx_export(
+            actor=actor,
+            list_name="access-requests",
+            title=gettext_lazy("Access requests"),
+            columns=ACCESS_REQUEST_COLUMNS,
+            rows=selectors.access_request_list(actor, status=status if status in AccessRequestStatus.values else ""),
+            filters={"status": status},
+        )
     requests = list(selectors.access_request_list(actor)[:300])
     return render(
         request,

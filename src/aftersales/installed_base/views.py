@@ -481,16 +481,39 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 # --- substitute equipment loans --------------------------------------------------------------
 
 
+LOAN_COLUMNS = [
+    Column(gettext_lazy("Asset number"), lambda loan: loan.equipment.code),
+    Column(gettext_lazy("Model"), lambda loan: loan.equipment.product.model),
+    Column(gettext_lazy("Customer"), lambda loan: loan.customer.name),
+    Column(gettext_lazy("Customer number"), lambda loan: loan.customer.code),
+    Column(gettext_lazy("Replaces unit"), lambda loan: loan.for_unit.serial if loan.for_unit else ""),
+    Column(gettext_lazy("Lent on"), lambda loan: loan.lent_on),
+    Column(gettext_lazy("Expected back"), lambda loan: loan.expected_return),
+    Column(gettext_lazy("Returned on"), lambda loan: loan.returned_on),
+    Column(gettext_lazy("Reason"), lambda loan: loan.reason),
+]
+
+
 @login_required
 @permission_required("installed_base.view_substituteloan", raise_exception=True)
 def loan_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     show_all = request.GET.get("all") == "1"
+    loans = selectors.loan_list(actor, open_only=not show_all)
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="substitute-loans",
+            title=_("Substitute equipment"),
+            columns=LOAN_COLUMNS,
+            rows=loans,
+            filters={"all": show_all},
+        )
     return render(
         request,
         "installed_base/loan_list.html",
         {
-            "page_obj": _page(request, selectors.loan_list(actor, open_only=not show_all)),
+            "page_obj": _page(request, loans),
             "show_all": show_all,
             "today": today(),
             "can_lend": actor.has_perm("installed_base.add_substituteloan"),
