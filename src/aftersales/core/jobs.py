@@ -56,6 +56,8 @@ register_action_labels(
     }
 )
 PROGRESS_STEP = 0.02  # progress is written when it moved by 2 % of the total (and at the end)
+ERRORS_SHOWN = 200  # refused-row problems listed on the result page; all of them are in the report file
+REPORT_FILE_NAME = "refused-rows.xlsx"
 
 # Sent after a job ended (done or failed), outside its transaction: job=Job.
 job_finished = Signal()
@@ -264,7 +266,7 @@ def _end(job: Job, state: str, *, outcome: JobOutcome | None = None, error: str 
                 [_("Row"), _("Column"), _("Problem")],
                 ([e["row"], e["column"], e["message"]] for e in report.errors),
             )
-            report_name = default_storage.save(f"jobs/{job.pk}/refused-rows.xlsx", ContentFile(content))
+            report_name = default_storage.save(f"jobs/{job.pk}/{REPORT_FILE_NAME}", ContentFile(content))
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)
         locked.done, locked.total, locked.stage = job.done, job.total, job.stage
@@ -292,9 +294,6 @@ def _end(job: Job, state: str, *, outcome: JobOutcome | None = None, error: str 
         )
     job_finished.send(sender=Job, job=locked)
     return state
-
-
-ERRORS_SHOWN = 200  # refused-row problems listed on the result page; all of them are in the report file
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -333,7 +332,7 @@ def job_file(actor: Actor, job_id: int, which: str) -> tuple[IO[bytes], str]:
     name = {"result": job.result_name, "report": job.report_name}.get(which, "")
     if not name or not default_storage.exists(name):
         raise NotFound(code="job_file_not_found")
-    download = job.params.get("file_name") if which == "result" else None
+    download = job.params.get("file_name") if which == "result" else REPORT_FILE_NAME
     return default_storage.open(name, "rb"), str(download or name.rsplit("/", 1)[-1])
 
 
