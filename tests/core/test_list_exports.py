@@ -105,3 +105,25 @@ def test_access_requests_export_keeps_the_status_filter(make_user: Any) -> None:
     assert [row[4] for row in rows[1:]] == ["核对保修"]
     assert rows[1][3] == "李客服"  # the person's name, not the login name
     assert logged(manager, "access-requests")["filters"] == {"status": "pending"}
+
+
+def test_repair_order_handins_export(make_user: Any) -> None:
+    from aftersales.service.models import RepairOrderHandIn
+    from tests.accounts.factories import ServicePointFactory
+
+    lead = make_user("team_lead", display_name="王组长")
+    point = ServicePointFactory(name="杭州维修点")
+    RepairOrderHandIn.objects.create(service_point=point, period="2026-10", due_on=dt.date(2026, 11, 5))
+    RepairOrderHandIn.objects.create(
+        service_point=point,
+        period="2026-09",
+        due_on=dt.date(2026, 10, 5),
+        handed_in_at=timezone.now(),
+        handed_in_by=lead,
+        order_count=12,
+    )
+    rows = sheet_rows(client_for(lead).get(reverse("service:handins"), {"export": "xlsx"}))
+    assert [row[0] for row in rows[1:]] == ["2026-10", "2026-09"]  # as the page: newest month first
+    assert rows[2][1] == "杭州维修点"
+    assert rows[2][4:] == ("王组长", 12)
+    assert logged(lead, "repair-order-hand-ins")["count"] == 2

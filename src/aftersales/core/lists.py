@@ -230,6 +230,8 @@ def _export_in_background(
 ) -> HttpResponse | None:
     """A redirect to the export's job page when the list is too long to stream, else None."""
     limit = background_export_rows()
+    if qs.query.is_sliced:
+        return None  # a list that shows a bounded number of rows exports those, at once
     if not qs.order_by().values_list("pk")[limit : limit + 1].exists():
         return None
     path = _columns_path(columns)
