@@ -301,3 +301,33 @@ def test_a_small_export_stays_streamed(login: Any) -> None:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert Job.objects.count() == 0
+
+
+SEEN: list[tuple[int, int, str]] = []
+
+
+def _counting_job(job: Any, progress: Any) -> Any:
+    """A job kind for the test: reports ten steps and reads back, each time, what the page would read."""
+    from aftersales.core.jobs import JobOutcome
+
+    for step in range(1, 11):
+        progress(step, 10, "writing")
+        row = Job.objects.values_list("done", "total", "state").get(pk=job.pk)
+        SEEN.append(row)
+    return JobOutcome(result={"exported": 10})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_committed_while_the_job_runs(make_user: Any) -> None:
+    """Outside a test's transaction, as in the worker: every step is visible to the polling page."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.core.jobs import job_enqueue, job_run, register_job_kind
+
+    register_job_kind("test.counting", "计数", _counting_job)
+    SEEN.clear()
+    job = job_enqueue(actor=actor_for(make_user("cs_manager")), kind="test.counting")
+    assert job_run(job.pk) == "done"
+    assert SEEN == [(step, 10, "running") for step in range(1, 11)]
+    client = Client()
+    client.force_login(job.owner)
+    assert 'data-state="done"' in client.get(f"/jobs/{job.pk}/status/").content.decode()
