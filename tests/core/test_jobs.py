@@ -327,7 +327,7 @@ def test_progress_is_committed_while_the_job_runs(make_user: Any) -> None:
     SEEN.clear()
     job = job_enqueue(actor=actor_for(make_user("cs_manager")), kind="test.counting")
     assert job_run(job.pk) == "done"
-    assert SEEN == [(step, 10, "running") for step in range(1, 11)]
+    assert [(step, 10, "running") for step in range(1, 11)] == SEEN
     client = Client()
     client.force_login(job.owner)
     assert 'data-state="done"' in client.get(f"/jobs/{job.pk}/status/").content.decode()
