@@ -250,6 +250,12 @@ if SQLITE:
     AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.sqlite_checkpoint_task"] = 60
 if not CONFIG.periodic:
     AFTERSALES_PERIODIC_JOBS = {}
+# `aftersales serve` also runs a task worker thread (core.periodic.task_worker_start) for the jobs users
+# start (imports, large exports: core.jobs); off with AFTERSALES_PERIODIC=off, like the periodic jobs.
+AFTERSALES_TASK_WORKER = CONFIG.periodic
+# A list export of more rows than this runs as a background job with a progress page (core.lists);
+# smaller ones are streamed at once.
+AFTERSALES_EXPORT_BACKGROUND_ROWS = 5000
 
 # How long an Idempotency-Key answers with the first response (core.idempotency) and a page form
 # token stays spent (core.formtokens).

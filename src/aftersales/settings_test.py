@@ -10,3 +10,7 @@ import os
 os.environ.setdefault("AFTERSALES_SECRET_KEY", "tests-only-secret-key-never-used-in-production-0123456789")
 
 from aftersales.settings import *  # noqa: E402, F403
+
+# The task worker thread of `aftersales serve` is started by the tests that need it (tests/browser
+# conftest `task_worker`), never as a side effect of another test starting the background work.
+AFTERSALES_TASK_WORKER = False

@@ -79,6 +79,7 @@ PAGES = [
 OFF_MENU_PAGES = [
     Page("web:search", STAFF),  # the global search box (issue 13)
     Page("service:fees_outstanding_export", roles("cs_manager finance")),  # the fees list as Excel (B1)
+    Page("web:job_list", STAFF),  # my background jobs (imports, large exports), from the user menu
 ]
 CASES = [(page, role) for page in PAGES + OFF_MENU_PAGES for role in ROLES]
 

@@ -67,3 +67,15 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def task_worker(settings: Any) -> Iterator[None]:
+    """The task worker thread `aftersales serve` runs (core.periodic.task_worker_start): background jobs
+    (imports, large exports) started from the pages run while the test watches their page."""
+    from aftersales.core.periodic import task_worker_start, task_worker_stop
+
+    settings.AFTERSALES_TASK_WORKER = True
+    task_worker_start()
+    yield
+    task_worker_stop()

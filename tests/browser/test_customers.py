@@ -251,7 +251,7 @@ NAMES = [row[0] for row in IMPORT_ROWS]
 
 
 def test_import_reports_the_bad_row_and_column_imports_nothing_then_the_fixed_file(
-    live_server: Any, page: Page, make_user: Any, tmp_path: Path
+    live_server: Any, page: Page, make_user: Any, tmp_path: Path, task_worker: None
 ) -> None:
     make_user("cs_manager", username="zhou_mgr", display_name="周部长")
     wrong = _workbook(tmp_path / "客户-有误.xlsx", IMPORT_ROWS)
@@ -277,6 +277,7 @@ def test_import_reports_the_bad_row_and_column_imports_nothing_then_the_fixed_fi
     screenshot(page, "import-error-report")
     assert not Customer.objects.filter(name__in=NAMES).exists()
 
+    page.goto(f"{live_server.url}/customers/import/")  # the result is on the job's page (background import)
     page.get_by_label("用户档案").check()
     page.locator("#id_file").set_input_files(fixed)
     page.locator("#import-submit").click()

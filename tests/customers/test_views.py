@@ -17,6 +17,7 @@ from aftersales.customers.choices import AccessRequestStatus
 from aftersales.customers.models import Customer, CustomerAccessRequest
 from aftersales.customers.services import ContactData, access_request_create, customer_update
 from tests.customers.factories import CustomerFactory, RegionFactory, factory_actor
+from tests.jobs import submit_and_run
 
 pytestmark = pytest.mark.django_db
 
@@ -415,7 +416,8 @@ def _xlsx(rows) -> io.BytesIO:
 def test_import_page_shows_the_row_report_or_the_count(login):
     client = login("cs_manager")
     assert client.get(reverse("customers:import")).status_code == 200
-    bad = client.post(
+    bad = submit_and_run(
+        client,
         reverse("customers:import"),
         {
             "what": "customers",
@@ -429,7 +431,8 @@ def test_import_page_shows_the_row_report_or_the_count(login):
     assert "<td>3</td><td>类型</td>" in html
     assert Customer.objects.count() == 0
 
-    good = client.post(
+    good = submit_and_run(
+        client,
         reverse("customers:import"),
         {"what": "customers", "file": _xlsx([["甲公司", "经销商", "", "", "", "", "是", "", ""]])},
     )
@@ -439,9 +442,10 @@ def test_import_page_shows_the_row_report_or_the_count(login):
 
 
 def test_import_page_sends_units_to_the_installed_base(login):
-    response = login("cs_manager").post(reverse("customers:import"), {"what": "units", "file": _xlsx([])})
+    response = submit_and_run(login("cs_manager"), reverse("customers:import"), {"what": "units", "file": _xlsx([])})
     assert response.status_code == 200
-    assert 'data-field-error="file"' in page(response)  # a customer sheet lacks the unit columns
+    assert 'id="job-failed"' in page(response)  # a customer sheet lacks the unit columns
+    assert "表头缺少以下列" in page(response)
 
 
 def test_import_page_needs_the_import_permission(login):

@@ -25,6 +25,7 @@ from tests.installed_base.factories import (
     ProductFactory,
     UnitFactory,
 )
+from tests.jobs import submit_and_run
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -384,16 +385,17 @@ def test_a2_unit_import_page_imports_or_shows_the_report(client_as):
     client = client_as("cs_manager")
     upload = io.BytesIO(buffer.getvalue())
     upload.name = "units.xlsx"
-    html = client.post(reverse("installed_base:unit_import"), {"file": upload}).content.decode()
-    assert "<tr><td>3</td><td>型号</td><td>没有型号为“NOPE”的产品。</td></tr>" in html
+    html = submit_and_run(client, reverse("installed_base:unit_import"), {"file": upload}).content.decode()
+    assert "<tr><td>3</td><td>型号</td><td>没有型号为“NOPE”的产品。</td></tr>" in html  # the job's result page
     assert Unit.objects.count() == 0
     sheet.delete_rows(3)
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
     buffer.name = "units.xlsx"
-    response = client.post(reverse("installed_base:unit_import"), {"file": buffer})
-    assert (response.status_code, list(Unit.objects.values_list("serial", flat=True))) == (302, ["SN-1"])
+    response = submit_and_run(client, reverse("installed_base:unit_import"), {"file": buffer})
+    assert 'id="import-done"' in response.content.decode()
+    assert list(Unit.objects.values_list("serial", flat=True)) == ["SN-1"]
 
 
 def test_a1_django_admin_adds_products_through_the_service_and_shows_units_read_only(db):

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "aftersales.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from aftersales.core import lists  # noqa: F401  — registers the "list.export" job kind

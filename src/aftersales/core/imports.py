@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -22,6 +22,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from aftersales.core.errors import ValidationFailed
 
 MAX_IMPORT_ROWS = 20000
+# What an import tells a background job as it goes (core.jobs): rows done, of total (0: not known
+# yet), and the stage — checking every row first, then saving them.
+ImportProgress = Callable[[int, int, str], None]
+IMPORT_CHECKING = "checking"
+IMPORT_SAVING = "saving"
 
 
 @dataclass
@@ -77,6 +82,19 @@ def xlsx_rows(fileobj: IO[bytes], columns: Mapping[str, Sequence[str]]) -> Itera
             continue
         yield number, {name: (values[pos] if pos < len(values) else None) for name, pos in positions.items()}
     workbook.close()
+
+
+def xlsx_row_estimate(fileobj: IO[bytes]) -> int:
+    """The data rows the first sheet declares (its dimension less the header), for a progress bar; 0 if unknown.
+    The file is read from and rewound to its start."""
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        rows = workbook.worksheets[0].max_row or 0
+        workbook.close()
+    except Exception:  # noqa: BLE001 — the import itself reports a bad file
+        rows = 0
+    fileobj.seek(0)
+    return max(0, rows - 1)
 
 
 def cell_text(value: Any) -> str:

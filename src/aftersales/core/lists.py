@@ -11,7 +11,11 @@ A list view builds its filtered query as before, then:
   list's filters and permission by construction) → `xlsx_export(...)` streams the same query,
   unpaginated, as an .xlsx built by openpyxl's write-only workbook through a temporary file
   (memory stays flat whatever the row count), and records `list.exported` (who, which list, how
-  many rows, which filters) on the exporting user.
+  many rows, which filters) on the exporting user;
+- an export of more than settings.AFTERSALES_EXPORT_BACKGROUND_ROWS rows is not streamed: it becomes
+  a background job (core.jobs, kind "list.export") that runs the same query and columns — the query
+  pickled, the columns named by their module attribute — with a progress bar and a result page to
+  download the file from (the user is sent there). A second click while it runs shows the same job.
 
 Domain rules (which rows, which columns, masking) stay in each app's selectors and views.
 """
@@ -19,15 +23,20 @@ Domain rules (which rows, which columns, masking) stay in each app's selectors a
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.apps import apps
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -36,6 +45,8 @@ from openpyxl.styles import Font
 
 from aftersales.core.access import Actor
 from aftersales.core.events import event_record, register_action_labels
+from aftersales.core.jobs import JobOutcome, JobProgress, export_job_open, register_job_kind
+from aftersales.core.models import Job
 
 SORT_PARAM = "sort"
 EXPORT_PARAM = "export"
@@ -101,8 +112,47 @@ def xlsx_export(
     rows: Iterable[Any],
     filters: Mapping[str, Any] | None = None,
     filename: str | None = None,
+    prepare: Callable[[list[Any]], list[Any]] | None = None,
 ) -> HttpResponse:
     """The rows as an .xlsx attachment (write-only workbook, spooled to a temporary file), logged.
+
+    A queryset is read in chunks of EXPORT_CHUNK (`iterator()`), other iterables as they come:
+    rows are written as they are read. At most MAX_EXPORT_ROWS are written. `prepare` (a module-level
+    function) turns each chunk of EXPORT_CHUNK rows into the rows the columns read (names resolved for
+    the chunk at once, as a page does).
+    """
+    name = filename or f"{list_name}-{timezone.localdate():%Y%m%d}.xlsx"
+    if isinstance(rows, QuerySet):
+        background = _export_in_background(
+            actor=actor,
+            list_name=list_name,
+            title=title,
+            columns=columns,
+            qs=rows,
+            filters=filters,
+            name=name,
+            prepare=prepare,
+        )
+        if background is not None:
+            return background
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
+    count = _xlsx_write(handle, title=title, columns=columns, rows=rows, prepare=prepare)
+    handle.seek(0)
+    export_log(actor=actor, list_name=list_name, count=count, filters=filters or {})
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    return cast(HttpResponse, response)  # streamed; views are typed as returning HttpResponse
+
+
+def _xlsx_write(
+    handle: Any,
+    *,
+    title: Any,
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    progress: Callable[[int], None] | None = None,
+    prepare: Callable[[list[Any]], list[Any]] | None = None,
+) -> int:
+    """Write the rows as an .xlsx into `handle` (write-only workbook); returns how many were written.
 
     A queryset is read in chunks of EXPORT_CHUNK (`iterator()`), other iterables as they come:
     rows are written as they are read. At most MAX_EXPORT_ROWS are written.
@@ -120,18 +170,119 @@ def xlsx_export(
         header.append(cell)
     sheet.append(header)
     count = 0
-    for row in rows:
+    for row in _prepared(rows, prepare):
         if count >= MAX_EXPORT_ROWS:
             break
         sheet.append([excel_value(col.value(row)) for col in columns])
         count += 1
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
+        if progress is not None and count % EXPORT_CHUNK == 0:
+            progress(count)
     workbook.save(handle)
+    return count
+
+
+def _prepared(rows: Iterable[Any], prepare: Callable[[list[Any]], list[Any]] | None) -> Iterator[Any]:
+    if prepare is None:
+        yield from rows
+        return
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from prepare(chunk)
+            chunk = []
+    if chunk:
+        yield from prepare(chunk)
+
+
+# --- large exports in the background (core.jobs) ---------------------------------------------------
+
+EXPORT_JOB = "list.export"
+
+
+def background_export_rows() -> int:
+    """Exports of more rows than this run as background jobs (settings.AFTERSALES_EXPORT_BACKGROUND_ROWS)."""
+    return int(getattr(settings, "AFTERSALES_EXPORT_BACKGROUND_ROWS", 5000))
+
+
+def _columns_path(columns: Sequence[Column]) -> str:
+    """ "module:NAME" of a module-level column list (how the job finds it again), or "" if it is not one."""
+    if not columns:
+        return ""
+    module_name = getattr(columns[0].value, "__module__", "")
+    module = importlib.import_module(module_name) if module_name else None
+    for attribute, value in vars(module).items() if module is not None else ():
+        if value is columns:
+            return f"{module_name}:{attribute}"
+    return ""
+
+
+def _export_in_background(
+    *,
+    actor: Actor,
+    list_name: str,
+    title: Any,
+    columns: Sequence[Column],
+    qs: QuerySet[Any],
+    filters: Mapping[str, Any] | None,
+    name: str,
+    prepare: Callable[[list[Any]], list[Any]] | None,
+) -> HttpResponse | None:
+    """A redirect to the export's job page when the list is too long to stream, else None."""
+    limit = background_export_rows()
+    if qs.query.is_sliced:
+        return None  # a list that shows a bounded number of rows exports those, at once
+    if not qs.order_by().values_list("pk")[limit : limit + 1].exists():
+        return None
+    path = _columns_path(columns)
+    prepare_path = f"{prepare.__module__}:{prepare.__qualname__}" if prepare is not None else ""
+    if not path or "<" in prepare_path:
+        return None  # columns built per request cannot be found again by a worker: stream them
+    params = {
+        "list": list_name,
+        "title": str(title),
+        "columns": path,
+        "prepare": prepare_path,
+        "model": qs.model._meta.label,
+        "file_name": name,
+        "filters": {k: str(v) for k, v in (filters or {}).items() if v not in ("", None, False, [])},
+    }
+    label = _("Excel export: %(title)s") % {"title": title}
+    job, _created = export_job_open(
+        actor=actor, kind=EXPORT_JOB, label=str(label), params=params, query=pickle.dumps(qs.query)
+    )
+    return HttpResponseRedirect(reverse("web:job_detail", args=[job.pk]))
+
+
+def _export_run(job: Job, progress: JobProgress) -> JobOutcome:
+    """The job of a large export: the stored query and columns written to an .xlsx file, logged."""
+    params = job.params
+    module_name, attribute = str(params["columns"]).split(":", 1)
+    columns = getattr(importlib.import_module(module_name), attribute)
+    prepare = None
+    if params.get("prepare"):
+        prepare_module, prepare_name = str(params["prepare"]).split(":", 1)
+        prepare = getattr(importlib.import_module(prepare_module), prepare_name)
+    qs = apps.get_model(params["model"])._default_manager.all()
+    qs.query = pickle.loads(bytes(job.query or b""))  # noqa: S301 — written by _export_in_background only
+    total = min(qs.count(), MAX_EXPORT_ROWS)
+    progress(0, total, "writing")
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 — core.jobs stores the outcome's file, then closes it
+    count = _xlsx_write(
+        handle,
+        title=params["title"],
+        columns=columns,
+        rows=qs,
+        progress=lambda n: progress(n, total),
+        prepare=prepare,
+    )
+    progress(count, total)
+    export_log(actor=Actor(user=job.owner), list_name=params["list"], count=count, filters=params["filters"])
     handle.seek(0)
-    export_log(actor=actor, list_name=list_name, count=count, filters=filters or {})
-    name = filename or f"{list_name}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
-    return cast(HttpResponse, response)  # streamed; views are typed as returning HttpResponse
+    return JobOutcome(result={"exported": count}, file_name=params["file_name"], file=handle)
+
+
+register_job_kind(EXPORT_JOB, _("Excel export"), _export_run)
 
 
 @transaction.atomic

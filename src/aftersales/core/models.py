@@ -150,3 +150,45 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(BaseModel):
+    """One background job a user started (an import, a large export): its progress and result.
+
+    Written only by core.jobs: the state moves through core.workflow.transition (queued → running
+    → done | failed); progress (`done` of `total`, `stage`) is updated in short statements while it
+    runs. Files (the uploaded workbook, the result, the error report) are kept in Django's default
+    storage under jobs/<id>/. Only the owner (or an administrator) sees it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    label = models.CharField(_("name"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    params = models.JSONField(default=dict, blank=True)
+    query = models.BinaryField(null=True, blank=True)  # an export's pickled query (core.lists)
+    input_name = models.CharField(max_length=300, blank=True)  # storage names
+    result_name = models.CharField(max_length=300, blank=True)
+    report_name = models.CharField(max_length=300, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=32, blank=True)
+    result = models.JSONField(default=dict, blank=True)  # counts shown on the result page
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "-created_at"], name="core_job_owner_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

@@ -95,6 +95,53 @@ def periodic_start(jobs: dict[str, Schedule] | None = None) -> bool:
         return True
 
 
+_worker: Any = None
+_worker_thread: threading.Thread | None = None
+TASK_WORKER_INTERVAL = 1.0  # seconds between looks for a waiting task (a job a user is watching)
+
+
+def task_worker_start() -> bool:
+    """Start the embedded task worker once per process: a daemon thread running django_tasks_db's
+    worker loop (the code of `aftersales db_worker`), so tasks enqueued by the pages (imports, large
+    exports: core.jobs) run inside `aftersales serve`. Off with AFTERSALES_TASK_WORKER = False.
+    Tasks are claimed in the database, so several processes never run one task twice.
+    Returns True if it was started now."""
+    global _worker, _worker_thread
+    if not getattr(settings, "AFTERSALES_TASK_WORKER", True):
+        return False
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        return False
+    with _lock:
+        if _worker_thread is not None and _worker_thread.is_alive():
+            return False
+        _worker = Worker(
+            queue_names=["*"],
+            interval=TASK_WORKER_INTERVAL,
+            batch=False,
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=f"embedded-{threading.get_native_id()}",
+            excluded_queue_names=[],
+        )
+        _worker_thread = threading.Thread(target=_worker.run, name="aftersales-tasks", daemon=True)
+        _worker_thread.start()
+        return True
+
+
+def task_worker_stop(timeout: float = 5.0) -> None:
+    global _worker, _worker_thread
+    if _worker is not None:
+        _worker.running = False
+    if _worker_thread is not None:
+        _worker_thread.join(timeout)
+    _worker, _worker_thread = None, None
+
+
 def periodic_stop(timeout: float = 5.0) -> None:
     global _thread
     _stop.set()

@@ -29,3 +29,11 @@ def idempotency_purge_task() -> None:
 
     idempotency_purge()
     form_token_purge()
+
+
+@task()
+def job_run_task(job_id: int) -> str:
+    """A user's background job (an import, a large export): core.jobs.job_run; idempotent (claims once)."""
+    from aftersales.core.jobs import job_run
+
+    return job_run(job_id)

@@ -11,7 +11,10 @@ class CustomersConfig(AppConfig):
         from django.urls import reverse
 
         from aftersales.approvals.services import ApprovalKind, register_approval_kind
-        from aftersales.customers import events  # noqa: F401 — registers the timeline labels
+        from aftersales.customers import (
+            events,  # noqa: F401 — registers the timeline labels
+            jobs,
+        )
         from aftersales.customers.selectors import ACCESS_DECIDING_PERM
         from aftersales.customers.services import access_approval_decided
 
@@ -23,3 +26,4 @@ class CustomersConfig(AppConfig):
             link=lambda approval: reverse("customers:access_requests"),
             decided_by_perm=ACCESS_DECIDING_PERM,
         )
+        jobs.register()  # the customer import runs as a background job (core.jobs)

@@ -25,7 +25,7 @@ from aftersales.core.errors import (
     full_clean,
 )
 from aftersales.core.events import Subject, changes, event_record, snapshot
-from aftersales.core.imports import ImportReport, cell_text, xlsx_rows
+from aftersales.core.imports import IMPORT_CHECKING, IMPORT_SAVING, ImportProgress, ImportReport, cell_text, xlsx_rows
 from aftersales.core.numbering import number_next
 from aftersales.core.phones import MIN_LOOKUP_DIGITS, phone_digits
 from aftersales.core.workflow import expect_version, transition
@@ -496,7 +496,7 @@ def _import_known_duplicates(parsed: list[tuple[int, dict[str, Any]]], report: I
             )
 
 
-def customers_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
+def customers_import(*, actor: Actor, fileobj: IO[bytes], progress: ImportProgress | None = None) -> ImportReport:
     """Import customer files from an .xlsx sheet: every row is checked first; one bad row imports nothing.
 
     Columns: 客户名称, 类型 (最终用户/经销商/零售商/代理商 or the codes), 电话, 地址, 区域 (region code
@@ -504,6 +504,7 @@ def customers_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
     customer_create (the importer owns it), all in one transaction.
     Rule: C1, C4. Raises: PermissionDenied, ValidationFailed (not a workbook, missing columns).
     Events: customer.created (source "import") per file, customer.imported on the importing user.
+    `progress(done, total, stage)` is told the rows checked (total 0: not known yet), then saved.
     """
     actor.require_perm("customers.import_customer")
     actor.require_perm("customers.add_customer")
@@ -519,11 +520,15 @@ def customers_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
         values = _import_row_parse(number, row, regions, seen, report)
         if values is not None:
             parsed.append((number, values))
+        if progress is not None:
+            progress(report.rows, 0, IMPORT_CHECKING)
     _import_known_duplicates(parsed, report)
     if not report.ok:
         return report
     if not parsed:
         raise ValidationFailed(_("The sheet has no customer rows."), code=CustomerErrorCode.IMPORT_INVALID)
+    if progress is not None:
+        progress(0, len(parsed), IMPORT_SAVING)
     with transaction.atomic():
         for number, values in parsed:
             try:
@@ -535,6 +540,8 @@ def customers_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
                         report.add(number, column, message)
             else:
                 report.created += 1
+                if progress is not None:
+                    progress(report.created, len(parsed), IMPORT_SAVING)
         if not report.ok:
             report.created = 0
             transaction.set_rollback(True)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.selectors import actor_for
@@ -22,7 +23,9 @@ from aftersales.core.errors import Conflict, DomainError, NotFound
 from aftersales.core.errors import PermissionDenied as DomainPermissionDenied
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
-from aftersales.core.selectors import event_list_for
+from aftersales.core.jobs import job_enqueue, job_kind_label
+from aftersales.core.lists import Column, export_requested, xlsx_export
+from aftersales.core.selectors import display_name, event_list_for
 from aftersales.customers import selectors, services
 from aftersales.customers.choices import AccessRequestStatus
 from aftersales.customers.errors import ConfidentialFile, CustomerErrorCode
@@ -36,7 +39,8 @@ from aftersales.customers.forms import (
     CustomerFilterForm,
     ImportForm,
 )
-from aftersales.installed_base import services as installed_base_services
+from aftersales.customers.jobs import CUSTOMERS_IMPORT_JOB
+from aftersales.installed_base.jobs import UNITS_IMPORT_JOB
 from aftersales.installed_base.selectors import unit_list_with_coverage
 
 LIST_PAGE_SIZE = 25
@@ -317,10 +321,33 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Access requests (C3) --------------------------------------------------------------------
 
 
+ACCESS_REQUEST_COLUMNS = [
+    Column(gettext_lazy("Requested at"), lambda r: r.created_at),
+    Column(gettext_lazy("Customer number"), lambda r: r.customer.code),
+    Column(gettext_lazy("Customer"), lambda r: r.customer.name),
+    Column(gettext_lazy("Requested by"), lambda r: display_name(r.requester)),
+    Column(gettext_lazy("Reason"), lambda r: r.reason),
+    Column(gettext_lazy("Status"), lambda r: r.get_status_display()),
+    Column(gettext_lazy("Decided by"), lambda r: display_name(r.decided_by) if r.decided_by else ""),
+    Column(gettext_lazy("Decided at"), lambda r: r.decided_at),
+    Column(gettext_lazy("Access until"), lambda r: r.expires_at),
+]
+
+
 @require_GET
 @staff_view()
 def access_requests(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    if export_requested(request):
+        status = request.GET.get("status", "")
+        return xlsx_export(
+            actor=actor,
+            list_name="access-requests",
+            title=gettext_lazy("Access requests"),
+            columns=ACCESS_REQUEST_COLUMNS,
+            rows=selectors.access_request_list(actor, status=status if status in AccessRequestStatus.values else ""),
+            filters={"status": status},
+        )
     requests = list(selectors.access_request_list(actor)[:300])
     return render(
         request,
@@ -371,18 +398,25 @@ def access_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view("customers.import_customer")
 def customer_import(request: HttpRequest) -> HttpResponse:
-    """Upload customers or units; the row-by-row report, or the number imported."""
+    """Upload customers or units: the file is imported by a background job; its page shows the
+    progress, then the count imported or the row-by-row report (core.jobs)."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         what = form.cleaned_data["what"]
-        run = services.customers_import if what == "customers" else installed_base_services.units_import
-        try:
-            report = run(actor=_actor(request), fileobj=form.cleaned_data["file"])
-        except DomainError as exc:
-            _raise_http(exc)
-            form.add_error("file", str(exc.message))
-    return render(request, "customers/import.html", {"form": form, "report": report})
+        actor = _actor(request)
+        if what == "units" and not actor.has_perm("installed_base.import_unit"):
+            form.add_error("what", _("You may not import units."))
+        else:
+            upload = form.cleaned_data["file"]
+            job = job_enqueue(
+                actor=actor,
+                kind=CUSTOMERS_IMPORT_JOB if what == "customers" else UNITS_IMPORT_JOB,
+                label=f"{job_kind_label(CUSTOMERS_IMPORT_JOB if what == 'customers' else UNITS_IMPORT_JOB)}: {upload.name}",
+                upload=upload,
+                upload_name=upload.name,
+            )
+            return redirect("web:job_detail", job.pk)
+    return render(request, "customers/import.html", {"form": form})
 
 
 @require_GET

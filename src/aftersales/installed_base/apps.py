@@ -8,4 +8,9 @@ class InstalledBaseConfig(AppConfig):
     verbose_name = _("Installed base")
 
     def ready(self) -> None:
-        from aftersales.installed_base import events  # noqa: F401 — registers the timeline labels
+        from aftersales.installed_base import (
+            events,  # noqa: F401 — registers the timeline labels
+            jobs,
+        )
+
+        jobs.register()  # the unit import runs as a background job (core.jobs)

@@ -16,7 +16,15 @@ from aftersales.core.errors import (
     full_clean,
 )
 from aftersales.core.events import changes, event_record, snapshot
-from aftersales.core.imports import ImportReport, cell_date, cell_text, xlsx_rows
+from aftersales.core.imports import (
+    IMPORT_CHECKING,
+    IMPORT_SAVING,
+    ImportProgress,
+    ImportReport,
+    cell_date,
+    cell_text,
+    xlsx_rows,
+)
 from aftersales.core.numbering import number_next
 from aftersales.core.timeutils import today
 from aftersales.core.workflow import expect_version
@@ -359,8 +367,7 @@ class _ImportRollback(Exception):
     pass
 
 
-@transaction.atomic
-def units_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
+def units_import(*, actor: Actor, fileobj: IO[bytes], progress: ImportProgress | None = None) -> ImportReport:
     """Register units from an Excel file: all rows or none.
 
     Every row is checked first (unknown model or customer, serial number repeated in the file
@@ -369,6 +376,8 @@ def units_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
     is created through unit_create in this one transaction.
     Rule: A2, A3. Raises: PermissionDenied, ValidationFailed (not an xlsx, missing columns).
     Events: unit.created for each unit (data.source = "import").
+    `progress(done, total, stage)` is told the rows checked, then saved. The rows are checked outside
+    a transaction (so a background job's progress is seen); the units are created in one.
     """
     actor.require_perm("installed_base.import_unit")
     actor.require_perm("installed_base.add_unit")
@@ -382,7 +391,9 @@ def units_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
     registered = set(Unit.objects.filter(serial__in=[s for s in serials if s]).values_list("serial", flat=True))
     first_row: dict[str, int] = {}
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, data in raw:
+    for checked, (number, data) in enumerate(raw, start=1):
+        if progress is not None:
+            progress(checked, len(raw), IMPORT_CHECKING)
         row = _import_row(data, number=number, report=report, products=products, customers=customers)
         serial = cell_text(data.get("serial"))
         if serial in registered:
@@ -405,6 +416,8 @@ def units_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
             rows.append((number, row))
     if not report.ok:
         return report
+    if progress is not None:
+        progress(0, len(rows), IMPORT_SAVING)
     try:
         with transaction.atomic():
             for number, row in rows:
@@ -416,6 +429,8 @@ def units_import(*, actor: Actor, fileobj: IO[bytes]) -> ImportReport:
                         report.add(number, column, messages[0] if isinstance(messages, list) else messages)
                     raise _ImportRollback from exc
                 report.created += 1
+                if progress is not None:
+                    progress(report.created, len(rows), IMPORT_SAVING)
     except _ImportRollback:
         report.created = 0
     return report

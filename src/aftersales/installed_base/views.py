@@ -18,6 +18,7 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
+from aftersales.core.jobs import job_enqueue, job_kind_label
 from aftersales.core.lists import Column, export_requested, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.core.timeutils import today
@@ -35,6 +36,7 @@ from aftersales.installed_base.forms import (
     UnitFilterForm,
     UnitImportForm,
 )
+from aftersales.installed_base.jobs import UNITS_IMPORT_JOB
 from aftersales.installed_base.models import Unit
 
 PAGE_SIZE = 25
@@ -265,22 +267,23 @@ def unit_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("installed_base.import_unit", raise_exception=True)
 def unit_import(request: HttpRequest) -> HttpResponse:
+    """Upload units: imported by a background job whose page shows the progress and the result (core.jobs)."""
     actor = _actor(request)
     form = UnitImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.units_import(actor=actor, fileobj=form.cleaned_data["file"])
-        except DomainError as exc:
-            form.add_error("file", str(exc.message))
-        else:
-            if report.ok:
-                messages.success(request, _("%(n)s units imported.") % {"n": report.created})
-                return redirect("installed_base:unit_list")
+        upload = form.cleaned_data["file"]
+        job = job_enqueue(
+            actor=actor,
+            kind=UNITS_IMPORT_JOB,
+            label=f"{job_kind_label(UNITS_IMPORT_JOB)}: {upload.name}",
+            upload=upload,
+            upload_name=upload.name,
+        )
+        return redirect("web:job_detail", job.pk)
     return render(
         request,
         "installed_base/unit_import.html",
-        {"form": form, "report": report, "columns": [titles[0] for titles in services.IMPORT_COLUMNS.values()]},
+        {"form": form, "columns": [titles[0] for titles in services.IMPORT_COLUMNS.values()]},
     )
 
 
@@ -478,16 +481,39 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 # --- substitute equipment loans --------------------------------------------------------------
 
 
+LOAN_COLUMNS = [
+    Column(gettext_lazy("Asset number"), lambda loan: loan.equipment.code),
+    Column(gettext_lazy("Model"), lambda loan: loan.equipment.product.model),
+    Column(gettext_lazy("Customer"), lambda loan: loan.customer.name),
+    Column(gettext_lazy("Customer number"), lambda loan: loan.customer.code),
+    Column(gettext_lazy("Replaces unit"), lambda loan: loan.for_unit.serial if loan.for_unit else ""),
+    Column(gettext_lazy("Lent on"), lambda loan: loan.lent_on),
+    Column(gettext_lazy("Expected back"), lambda loan: loan.expected_return),
+    Column(gettext_lazy("Returned on"), lambda loan: loan.returned_on),
+    Column(gettext_lazy("Reason"), lambda loan: loan.reason),
+]
+
+
 @login_required
 @permission_required("installed_base.view_substituteloan", raise_exception=True)
 def loan_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     show_all = request.GET.get("all") == "1"
+    loans = selectors.loan_list(actor, open_only=not show_all)
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="substitute-loans",
+            title=_("Substitute equipment"),
+            columns=LOAN_COLUMNS,
+            rows=loans,
+            filters={"all": show_all},
+        )
     return render(
         request,
         "installed_base/loan_list.html",
         {
-            "page_obj": _page(request, selectors.loan_list(actor, open_only=not show_all)),
+            "page_obj": _page(request, loans),
             "show_all": show_all,
             "today": today(),
             "can_lend": actor.has_perm("installed_base.add_substituteloan"),

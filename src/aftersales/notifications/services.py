@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from aftersales.core.access import Actor
 from aftersales.core.errors import PermissionDenied
@@ -127,3 +128,17 @@ def notification_preference_set(*, actor: Actor, email: bool) -> NotificationPre
         pref.save(update_fields=["email", "updated_at"])
         event_record(subject=pref.user, action=events.PREFERENCE_CHANGED, actor=actor, data={"email": [before, email]})
     return pref
+
+
+def job_finished_notify(sender: Any, job: Any, **kwargs: Any) -> None:
+    """The owner of a background job (an import, a large export: core.jobs) is told it ended, with its page."""
+    from django.urls import reverse
+
+    from aftersales.core.models import JobState
+
+    if job.state == JobState.DONE:
+        title = _("Finished: %(job)s") % {"job": job.label}
+    else:
+        title = _("Failed: %(job)s") % {"job": job.label}
+    with transaction.atomic():
+        notify_users(users=[job.owner], title=title, url=reverse("web:job_detail", args=[job.pk]))

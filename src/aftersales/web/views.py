@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.complaints.selectors import complaint_list
 from aftersales.core.events import chain_verify, events_pending_count
+from aftersales.core.lists import Column, export_requested, xlsx_export
 from aftersales.core.selectors import event_list, events_present
 from aftersales.customers.selectors import customer_lookup
 from aftersales.installed_base.selectors import unit_list
@@ -47,9 +49,37 @@ def home_queues_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "web/_queues.html", _queues_context(request))
 
 
+def _audit_rows(events: list[Any]) -> list[dict[str, Any]]:
+    """A chunk of events as the audit page shows them (names resolved for the chunk at once)."""
+    return events_present(events)
+
+
+def _changes_text(row: dict[str, Any]) -> str:
+    return "\n".join(f"{c['field']}: {c['old'] or '—'} → {c['new'] or '—'}" for c in row["changes"])
+
+
+AUDIT_COLUMNS = [
+    Column(gettext_lazy("Time"), lambda e: e["occurred_at"]),
+    Column(gettext_lazy("Actor"), lambda e: e["actor_label"]),
+    Column(gettext_lazy("Action"), lambda e: e["label"]),
+    Column(gettext_lazy("Rule"), lambda e: e["rule"]),
+    Column(gettext_lazy("Record"), lambda e: e["subject_label"]),
+    Column(gettext_lazy("Changes"), _changes_text),
+]
+
+
 @login_required
 @permission_required("core.view_event", raise_exception=True)
 def audit(request: HttpRequest) -> HttpResponse:
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor_for(request.user),
+            list_name="audit-log",
+            title=gettext_lazy("Audit log"),
+            columns=AUDIT_COLUMNS,
+            rows=event_list(),
+            prepare=_audit_rows,
+        )
     page = Paginator(event_list(), 50).get_page(request.GET.get("page"))
     verified = None
     if request.GET.get("verify"):

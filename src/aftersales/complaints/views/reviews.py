@@ -26,6 +26,7 @@ from aftersales.complaints.views.complaints import _actor, pdf_response, staff_p
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, xlsx_export
 
 REVIEW_VIEW = "complaints.view_responsibilityreview"
 SUBMIT = "complaints.submit_responsibilityreview"
@@ -33,10 +34,31 @@ APPROVE = "complaints.approve_responsibilityreview"
 PAGE_SIZE = 24
 
 
+REVIEW_COLUMNS = [
+    Column(gettext_lazy("Month"), lambda r: r.period),
+    Column(gettext_lazy("State"), lambda r: r.get_state_display()),
+    Column(gettext_lazy("Due at"), lambda r: r.due_at),
+    Column(gettext_lazy("Cases"), lambda r: len(r.lines)),
+    Column(gettext_lazy("Total penalty points"), lambda r: r.total_points),
+    Column(gettext_lazy("Total deductions (yuan)"), lambda r: float(r.total_deductions)),
+    Column(gettext_lazy("Submitted at"), lambda r: r.submitted_at),
+    Column(gettext_lazy("Sanctions approved at"), lambda r: r.sanctions_approved_at),
+    Column(gettext_lazy("Notices approved at"), lambda r: r.notices_approved_at),
+]
+
+
 @staff_page(REVIEW_VIEW)
 def review_list(request: HttpRequest) -> HttpResponse:
     """The reviews, newest month first; the department head prepares a month's review here."""
     actor = _actor(request)
+    if request.method == "GET" and export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="responsibility-reviews",
+            title=gettext_lazy("Responsibility review"),
+            columns=REVIEW_COLUMNS,
+            rows=selectors.review_scope(actor).order_by("-period"),
+        )
     may_prepare = actor.has_perm(SUBMIT)
     form = ReviewPeriodForm(initial={"period": previous_period()}) if may_prepare else None
     status, error = 200, ""

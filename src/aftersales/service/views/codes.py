@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, xlsx_export
 from aftersales.service import selectors
 from aftersales.service.forms import FaultCodeEditForm, FaultCodeFilterForm, FaultCodeForm
 from aftersales.service.models import FaultCode
@@ -23,6 +25,16 @@ def _actor(request: HttpRequest) -> Actor:
     return actor_for(request.user)
 
 
+FAULT_CODE_COLUMNS = [
+    Column(gettext_lazy("Kind"), lambda c: c.get_kind_display()),
+    Column(gettext_lazy("Product category"), lambda c: c.category),
+    Column(gettext_lazy("Code"), lambda c: c.code),
+    Column(gettext_lazy("Name"), lambda c: c.name),
+    Column(gettext_lazy("Synonyms"), lambda c: "、".join(c.synonym_list())),
+    Column(gettext_lazy("Active"), lambda c: _("Yes") if c.active else _("No")),
+]
+
+
 @login_required
 def fault_codes(request: HttpRequest) -> HttpResponse:
     """The list (filtered by kind, category, search over code, name and synonyms) and the add form."""
@@ -31,6 +43,17 @@ def fault_codes(request: HttpRequest) -> HttpResponse:
     categories = selectors.product_categories()
     filters = FaultCodeFilterForm(request.GET or None, categories=categories)
     data = filters.cleaned_data if filters.is_valid() else {}
+    if request.method == "GET" and export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="fault-codes",
+            title=gettext_lazy("Fault codes"),
+            columns=FAULT_CODE_COLUMNS,
+            rows=selectors.fault_code_list(
+                kind=data.get("kind", ""), category=data.get("category", ""), query=data.get("q", "")
+            ),
+            filters=data,
+        )
     form = FaultCodeForm(request.POST or None, categories=categories)
     status = 200
     if request.method == "POST":

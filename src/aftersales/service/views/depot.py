@@ -17,11 +17,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError, PermissionDenied
+from aftersales.core.lists import Column, export_requested, xlsx_export
+from aftersales.core.selectors import display_name
 from aftersales.service import documents, selectors
 from aftersales.service.choices import DepotMove
 from aftersales.service.services import depot, rules
@@ -178,12 +181,30 @@ def quote_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return _pdf(documents.quotation_pdf(quote), f"quote-{quote.number}")
 
 
+HANDIN_COLUMNS = [
+    Column(gettext_lazy("Month"), lambda h: h.period),
+    Column(gettext_lazy("Service point"), lambda h: h.service_point.name),
+    Column(gettext_lazy("Due on"), lambda h: h.due_on),
+    Column(gettext_lazy("Handed in"), lambda h: h.handed_in_at),
+    Column(gettext_lazy("Handed in by"), lambda h: display_name(h.handed_in_by) if h.handed_in_by else ""),
+    Column(gettext_lazy("Repair orders"), lambda h: h.order_count if h.handed_in_at else None),
+]
+
+
 @login_required
 def handins(request: HttpRequest) -> HttpResponse:
     """S14: the repair points' monthly hand-ins of repair orders, due by the policy day; submit one."""
     actor = actor_for(request.user)
     if not (actor.has_perm("service.dispatch_servicerequest") or actor.has_perm("service.work_servicerequest")):
         raise PermissionDenied()
+    if request.method == "GET" and export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="repair-order-hand-ins",
+            title=gettext_lazy("Repair order hand-ins"),
+            columns=HANDIN_COLUMNS,
+            rows=selectors.handin_list(actor),
+        )
     error: DomainError | None = None
     if request.method == "POST":
         try:

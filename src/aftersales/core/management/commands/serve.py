@@ -27,11 +27,13 @@ def start_background() -> None:
     module and a held import lock (seen: every query in that worker failed). With several workers
     the sweep runs in each of them; sweeps are idempotent and record each event once. Starts
     the periodic thread that runs settings.AFTERSALES_PERIODIC_JOBS (the clock sweep every
-    minute). Idempotent: a second call starts nothing.
+    minute) and the task worker thread that runs the jobs users start (imports, large exports:
+    core.jobs). Idempotent: a second call starts nothing.
     """
-    from aftersales.core.periodic import periodic_start
+    from aftersales.core.periodic import periodic_start, task_worker_start
 
     periodic_start()
+    task_worker_start()
 
 
 class AftersalesServer(BaseApplication):
