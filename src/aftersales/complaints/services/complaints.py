@@ -636,11 +636,14 @@ def _notify_head(complaint: Complaint, actor: Actor, reason: str) -> None:
         )
 
 
-def _notify_owner_decided(complaint: Complaint, *, by: Any, approved: bool, note: str = "") -> None:
+def _notify_owner_decided(
+    complaint: Complaint, *, by: Any, approved: bool, note: str = "", requester: Any = None
+) -> None:
     """The handler (the complaint's owner) learns the decision they carry out or decide again (bell and
-    e-mail), unless they made it themselves. Rule: K5, K7."""
+    e-mail), unless they made it themselves or asked for the approval (the engine tells the requester).
+    Rule: K5, K7."""
     owner = complaint.owner
-    if owner is None or (by is not None and owner.pk == by.pk):
+    if owner is None or any(other is not None and owner.pk == other.pk for other in (by, requester)):
         return
     values = {
         "number": complaint.number,
@@ -753,7 +756,13 @@ def complaint_approval_decided(approval: Approval) -> None:
         data={"approval": approval.pk},
         policy_version=approval.policy_version,
     )
-    _notify_owner_decided(complaint, by=approval.decided_by, approved=approved, note=approval.decision_note)
+    _notify_owner_decided(
+        complaint,
+        by=approval.decided_by,
+        approved=approved,
+        note=approval.decision_note,
+        requester=approval.requested_by,
+    )
     if approved and complaint.escalated_to_head:
         _start_reply(complaint, approval.decided_by)
     elif to == ComplaintState.ESCALATED:
