@@ -135,7 +135,7 @@ def test_b1_v3_quote_offered_accepted_on_the_portal_completed_and_rated(
         ("arrival_time", "satisfied"),
         ("promises_kept", "very_satisfied"),
     ]:
-        form.locator(f'tr[data-item="{item}"] input[value="{level}"]').check()
+        form.locator(f'[data-item="{item}"] input[value="{level}"] + label').click()
     form.locator("textarea").fill("张工技术过硬，讲解清楚")
     page.locator("#portal-rate-submit").click()
     expect(page.locator(".alert-success")).to_contain_text("感谢您对我们服务的评价。")

@@ -174,3 +174,17 @@ def test_v3_customer_rates_after_signing(portal, staff, new_request):
     page = portal.get(f"/portal/requests/{request.number}/").content.decode()
     assert 'id="portal-rating"' in page
     assert 'id="portal-rate-form"' not in page
+
+
+@pytest.mark.django_db
+def test_the_equipment_page_shows_the_cover_without_the_internal_explanation(portal, unit):
+    """Regression (walk of the home pages): the portal's first page listed each unit's coverage
+    explanation ("A3（制度版本 0）… S4：收费类型 C …"): rule ids, policy versions and charging types."""
+    import re
+
+    html = portal.get("/portal/").content.decode()
+    assert unit.serial in html
+    assert "在保" in html or "已过保" in html or "保修" in html
+    assert not re.search(r"(?<![\w.-])[A-Z]\d{1,2}(?![\w.-])", re.sub(r"<[^>]+>", " ", html)), "a rule id"
+    assert "制度版本" not in html
+    assert "收费类型" not in html

@@ -146,6 +146,35 @@ def test_signing_tells_the_managers_who_countersign_not_the_engineer(staff, new_
 
 
 @pytest.mark.django_db
+def test_signing_tells_the_manager_at_headquarters_even_when_the_point_has_a_team_lead(staff, new_request, point_lead):
+    """Regression (journey "countersign from the queue"): a team lead at the request's service point
+    used to be the only one told, while the service-centre manager's queue counted the request."""
+    request = new_request(service_point_code="SP-SH")
+    services.service_request_dispatch(actor=point_lead, number=request.number, engineer="eng1")
+    services.service_request_book(
+        actor=staff["engineer"], number=request.number, visit_at=timezone.now() + dt.timedelta(hours=2)
+    )
+    services.service_request_arrive(actor=staff["engineer"], number=request.number)
+    services.service_request_complete(
+        actor=staff["engineer"],
+        number=request.number,
+        resolution="on_site",
+        work_summary="更换主轴轴承，试机正常",
+        self_check_passed=True,
+        labour_minutes=90,
+    )
+
+    services.service_request_sign_off(
+        actor=staff["engineer"], number=request.number, signature=_png(), signed_by_name="王工"
+    )
+
+    told = {u: [n.title for n in _told(u) if n.title.startswith("待会签")] for u in ("boss1", "lead_sh", "lead1")}
+    assert len(told["boss1"]) == 1  # the service-centre manager (no service point)
+    assert len(told["lead_sh"]) == 1  # the team lead at the point
+    assert told["lead1"] == []  # a team lead at no point: the point has its own
+
+
+@pytest.mark.django_db
 def test_bell_only_users_get_no_e_mail(staff, new_request, point_lead, django_capture_on_commit_callbacks):
     notification_preference_set(actor=point_lead, email=False)
 

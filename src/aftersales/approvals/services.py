@@ -275,10 +275,25 @@ def _notify_deciders(approval: Approval) -> None:
             users=users,
             title=_("Approval waiting: %(record)s") % {"record": approval.subject_label},
             body=_("%(who)s asks for your decision. %(why)s")
-            % {"who": approval.requested_by, "why": approval.explanation.get("text", "")},
+            % {"who": approval.requested_by, "why": approval.explanation.get("text", "")}
+            + _summary(approval),
             url=reverse("approvals:approval_queue"),
             rule=approval.rule,
         )
+
+
+def _summary(approval: Approval) -> str:
+    """What the record's caller put in the payload for the decider (a complaint: the customer, the
+    complaint in short and the disposition decided), as the queue shows it; "" when none."""
+    payload = approval.payload if isinstance(approval.payload, dict) else {}
+    parts = []
+    if payload.get("customer_name"):
+        parts.append(_("Customer: %(name)s") % {"name": payload["customer_name"]})
+    if payload.get("disposition_label"):
+        parts.append(_("Disposition: %(label)s") % {"label": payload["disposition_label"]})
+    if payload.get("summary"):
+        parts.append(str(payload["summary"]))
+    return ("\n" + " · ".join(parts)) if parts else ""
 
 
 def _notify_requester(approval: Approval) -> None:

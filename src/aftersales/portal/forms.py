@@ -65,4 +65,5 @@ class RatingForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("attitude", "skill", "arrival_time", "promises_kept"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
+            # answers as buttons, a finger wide, wrapping on a phone (the radio itself is hidden)
+            self.fields[name].widget.attrs["class"] = "btn-check"

@@ -1,7 +1,8 @@
 """The menu: grouped (work, customers and equipment, administration), each entry shown to the users
-holding its permission who use it. `uses` narrows an entry open to every member of staff (the
-customer file, the policies) to the roles whose daily work it is; a page left out of a role's menu
-stays reachable by its links and address, with the same permissions."""
+holding its permission who use it. `uses` narrows an entry to the roles whose daily work it is (the
+administrator included: they get only what administration uses); a page left out of a role's menu
+stays reachable from the page it belongs to, from the home queues or by its address, with the same
+permissions. What each role's menu holds and why: docs/decisions/0026."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ GROUP_LABELS: dict[str, Promise] = {
     ADMIN: _("Administration"),
 }
 
-FRONT_DESK = frozenset({"agent", "team_lead", "cs_manager"})
+HOTLINE = frozenset({"agent", "team_lead"})  # take the calls and register the requests
+FRONT_DESK = HOTLINE | {"cs_manager"}
+DIRECTORS = frozenset({"vp", "gm"})
 
 
 @dataclass(frozen=True)
@@ -35,10 +38,10 @@ class NavItem:
     roles: frozenset[str] = frozenset()
     any_perm: tuple[str, ...] = ()  # shown to holders of any of these
     group: str = WORK
-    uses: frozenset[str] = frozenset()  # in the menu of these roles only (the administrator: always)
+    uses: frozenset[str] = frozenset()  # in the menu of these roles only
 
     def visible_to(self, actor: Actor) -> bool:
-        if self.uses and not actor.has_role(*self.uses, "admin"):
+        if self.uses and not actor.has_role(*self.uses):
             return False
         if self.any_perm:
             return any(actor.has_perm(perm) for perm in self.any_perm)
@@ -49,9 +52,17 @@ class NavItem:
 
 STAFF_MENU = [
     # Work: the queues and records of the day.
-    NavItem(_("Hotline lookup"), "customers:lookup", "telephone", perm="customers.view_customer", uses=FRONT_DESK),
-    NavItem(_("Service intake"), "service:request_create", "journal-plus", perm="service.add_servicerequest"),
-    NavItem(_("Service requests"), "service:request_list", "card-list", perm="service.view_servicerequest"),
+    NavItem(_("Hotline lookup"), "customers:lookup", "telephone", perm="customers.view_customer", uses=HOTLINE),
+    NavItem(
+        _("Service intake"), "service:request_create", "journal-plus", perm="service.add_servicerequest", uses=HOTLINE
+    ),  # the manager registers from the request list's button
+    NavItem(
+        _("Service requests"),
+        "service:request_list",
+        "card-list",
+        perm="service.view_servicerequest",
+        uses=FRONT_DESK | DIRECTORS | {"analyst", "quality", "finance", "warehouse"},  # an engineer: My jobs
+    ),
     NavItem(_("Dispatch board"), "service:board", "kanban", perm="service.dispatch_servicerequest"),
     NavItem(_("My jobs"), "service:engineer_jobs", "phone", perm="service.work_servicerequest"),
     NavItem(_("Depot register"), "service:depot_register", "tools", perm="service.depot_servicerequest"),
@@ -60,21 +71,54 @@ STAFF_MENU = [
         "service:handins",
         "inboxes",
         any_perm=("service.dispatch_servicerequest", "service.work_servicerequest"),  # S14: engineers hand in
+        uses=frozenset({"team_lead", "engineer"}),  # the manager: linked from the request list
     ),
     NavItem(
-        _("Outstanding fees"), "service:fees_outstanding", "cash-stack", perm="service.charge_servicerequest"
-    ),  # B1
-    NavItem(_("Complaints"), "complaints:complaint_list", "megaphone", perm="complaints.view_complaint"),
+        _("Outstanding fees"),
+        "service:fees_outstanding",
+        "cash-stack",
+        perm="service.charge_servicerequest",
+        uses=frozenset({"finance"}),  # B1: finance invoices and confirms; a request's fee is on its page
+    ),
+    NavItem(
+        _("Complaints"),
+        "complaints:complaint_list",
+        "megaphone",
+        perm="complaints.view_complaint",
+        uses=FRONT_DESK | DIRECTORS | {"analyst", "quality", "sales", "sales_manager", "mgmt_rep"},
+    ),
     NavItem(_("Approvals"), "approvals:approval_queue", "check2-square", perm="approvals.view_approval"),
-    NavItem(_("Follow-up tasks"), "complaints:task_list", "list-check", perm="complaints.view_followuptask"),
+    NavItem(
+        _("Follow-up tasks"),
+        "complaints:task_list",
+        "list-check",
+        perm="complaints.view_followuptask",
+        # K15 callbacks and K14 actions; the others who work tasks have the home queue "Callbacks and
+        # follow-up tasks", which links here
+        uses=frozenset({"agent", "quality"}),
+    ),
     NavItem(
         _("Responsibility review"),
         "complaints:review_list",
         "clipboard-check",
         perm="complaints.view_responsibilityreview",
+        uses=frozenset({"cs_manager", "vp", "gm", "mgmt_rep"}),  # K8 monthly review
     ),
-    NavItem(_("Returns"), "returns:return_list", "arrow-return-left", perm="returns.view_returnrequest"),
-    NavItem(_("Knowledge base"), "knowledge:article_list", "book", perm="knowledge.view_article"),
+    NavItem(
+        _("Returns"),
+        "returns:return_list",
+        "arrow-return-left",
+        perm="returns.view_returnrequest",
+        # R1–R4: sales asks, the warehouse receives, finance books; approvers use the approvals queue
+        uses=frozenset({"sales", "sales_manager", "warehouse", "finance", "quality"}),
+    ),
+    NavItem(
+        _("Knowledge base"),
+        "knowledge:article_list",
+        "book",
+        perm="knowledge.view_article",
+        uses=HOTLINE | {"engineer", "parts_keeper", "rnd", "trainer"},  # T1: who answers and who writes
+    ),
     # Customers and equipment: open to all staff, in the menu of those who keep or use the files.
     NavItem(
         _("Customers"),
@@ -82,7 +126,7 @@ STAFF_MENU = [
         "people",
         perm="customers.view_customer",
         group=CUSTOMERS,
-        uses=FRONT_DESK | {"sales", "sales_manager", "analyst", "quality", "vp", "gm"},
+        uses=FRONT_DESK | DIRECTORS | {"sales", "sales_manager", "analyst", "quality", "admin"},
     ),
     NavItem(
         _("Access requests"),
@@ -90,7 +134,8 @@ STAFF_MENU = [
         "shield-lock",
         perm="customers.view_customer",
         group=CUSTOMERS,
-        uses=FRONT_DESK | {"sales", "sales_manager", "vp", "gm"},
+        # C3: who asks for access to a confidential file; the deciders use the approvals queue
+        uses=HOTLINE | {"sales", "sales_manager"},
     ),
     NavItem(
         _("Units"),
@@ -106,7 +151,7 @@ STAFF_MENU = [
         "box-seam",
         perm="installed_base.view_product",
         group=CUSTOMERS,
-        uses=frozenset({"team_lead", "cs_manager", "parts_keeper", "rnd", "trainer", "quality"}),
+        uses=frozenset({"parts_keeper", "rnd", "trainer", "quality"}),  # a request shows its unit's product
     ),
     NavItem(
         _("Contracts"),
@@ -114,7 +159,7 @@ STAFF_MENU = [
         "file-earmark-text",
         perm="installed_base.view_servicecontract",
         group=CUSTOMERS,
-        uses=frozenset({"team_lead", "cs_manager", "sales", "sales_manager", "finance"}),
+        uses=frozenset({"sales", "sales_manager", "finance"}),  # S4: a request shows the contract that covers it
     ),
     NavItem(
         _("Substitute equipment"),
@@ -122,11 +167,25 @@ STAFF_MENU = [
         "arrow-left-right",
         perm="installed_base.view_substituteloan",
         group=CUSTOMERS,
-        uses=FRONT_DESK | {"warehouse"},
+        uses=HOTLINE | {"warehouse"},  # S10: a request shows its loan
     ),
-    NavItem(_("Import"), "customers:import", "upload", perm="customers.import_customer", group=CUSTOMERS),
+    NavItem(
+        _("Import"),
+        "customers:import",
+        "upload",
+        perm="customers.import_customer",
+        group=CUSTOMERS,
+        uses=frozenset({"admin"}),  # the manager: the button on the customer list
+    ),
     # Administration: reference data, rules and the audit trail.
-    NavItem(_("Fee standards"), "service:fee_standards", "cash-coin", perm="service.view_feestandard", group=ADMIN),
+    NavItem(
+        _("Fee standards"),
+        "service:fee_standards",
+        "cash-coin",
+        perm="service.view_feestandard",
+        group=ADMIN,
+        uses=frozenset({"cs_manager", "finance"}),  # B2: finance drafts, the manager approves
+    ),
     NavItem(
         _("Fault codes"),
         "service:fault_codes",
@@ -141,7 +200,7 @@ STAFF_MENU = [
         "sliders",
         perm="policies.view_policyversion",
         group=ADMIN,
-        uses=frozenset({"cs_manager", "vp", "gm", "mgmt_rep"}),
+        uses=frozenset({"cs_manager", "vp", "gm", "mgmt_rep", "admin"}),
     ),
     NavItem(
         _("Calendars"),
@@ -149,7 +208,7 @@ STAFF_MENU = [
         "calendar3",
         perm="calendars.view_workcalendar",
         group=ADMIN,
-        uses=frozenset({"cs_manager"}),
+        uses=frozenset({"cs_manager", "admin"}),
     ),
     NavItem(_("Audit log"), "web:audit", "journal-check", perm="core.view_event", group=ADMIN),
     NavItem(_("Users"), "accounts:user_list", "person-gear", perm="accounts.view_user", group=ADMIN),

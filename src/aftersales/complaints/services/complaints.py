@@ -51,7 +51,7 @@ from aftersales.core.events import EventDraft, event_record, snapshot
 from aftersales.core.numbering import number_next
 from aftersales.core.timeutils import received_time
 from aftersales.customers.selectors import customer_for_intake
-from aftersales.notifications.services import notify_users
+from aftersales.notifications.services import notification_language, notify_users
 from aftersales.policies.selectors import policy_get, received_at_earliest
 from aftersales.service.models import ServiceRequest
 
@@ -610,7 +610,65 @@ def complaint_escalate(
     )
     _stop(complaint, actor, ClockKind.SOLUTION)
     _start(complaint, actor, [_spec(ClockKind.HEAD_DECISION, complaint.supervisor)])
+    _notify_head(complaint, actor, reason)
     return complaint
+
+
+def _short(complaint: Complaint) -> str:
+    """The complaint in short (customer and description), as the approvals queue shows it."""
+    summary = _approval_summary(complaint)
+    return f"{summary['customer_name']}: {summary['summary']}"
+
+
+def _notify_head(complaint: Complaint, actor: Actor, reason: str) -> None:
+    """K5 hand-off: the department head who must decide the escalated case is told (bell and e-mail)."""
+    if complaint.supervisor is None or complaint.supervisor_id == actor.pk:
+        return
+    with notification_language():
+        notify_users(
+            users=[complaint.supervisor],
+            title=_("Complaint %(number)s escalated to you: %(customer)s")
+            % {"number": complaint.number, "customer": complaint.customer.name},
+            body=_("%(who)s asks for your decision. Reason: %(reason)s. %(complaint)s")
+            % {"who": actor.user, "reason": (reason or "").strip() or "—", "complaint": _short(complaint)},
+            url=reverse("complaints:complaint_detail", args=[complaint.number]),
+            rule="K5",
+        )
+
+
+def _notify_owner_decided(
+    complaint: Complaint, *, by: Any, approved: bool, note: str = "", requester: Any = None
+) -> None:
+    """The handler (the complaint's owner) learns the decision they carry out or decide again (bell and
+    e-mail), unless they made it themselves or asked for the approval (the engine tells the requester).
+    Rule: K5, K7."""
+    owner = complaint.owner
+    if owner is None or any(other is not None and owner.pk == other.pk for other in (by, requester)):
+        return
+    values = {
+        "number": complaint.number,
+        "customer": complaint.customer.name,
+        "who": by,
+        "disposition": complaint.get_disposition_display(),
+        "amount": complaint.decision_amount,
+        "note": (note or "").strip(),
+    }
+    with notification_language():
+        if approved:
+            title = _("Complaint %(number)s decided: %(disposition)s (%(customer)s)") % values
+            body = _(
+                "%(who)s approved the decision (%(disposition)s, %(amount)s yuan). Reply to the customer. %(note)s"
+            )
+        else:
+            title = _("Complaint %(number)s: the decision was refused (%(customer)s)") % values
+            body = _("%(who)s refused the decision. %(note)s")
+        notify_users(
+            users=[owner],
+            title=title,
+            body=(body % values).strip(),
+            url=reverse("complaints:complaint_detail", args=[complaint.number]),
+            rule="K7",
+        )
 
 
 def _head_reached(complaint: Complaint) -> dict[str, Any]:
@@ -669,6 +727,7 @@ def complaint_approve(
     _stop(complaint, actor, ClockKind.HEAD_DECISION)
     if decided:
         _start_reply(complaint, actor)
+        _notify_owner_decided(complaint, by=actor.user, approved=True)
     return complaint
 
 
@@ -696,6 +755,13 @@ def complaint_approval_decided(approval: Approval) -> None:
         reason=approval.decision_note,
         data={"approval": approval.pk},
         policy_version=approval.policy_version,
+    )
+    _notify_owner_decided(
+        complaint,
+        by=approval.decided_by,
+        approved=approved,
+        note=approval.decision_note,
+        requester=approval.requested_by,
     )
     if approved and complaint.escalated_to_head:
         _start_reply(complaint, approval.decided_by)

@@ -79,10 +79,15 @@ def notice_request_dispatched(request: ServiceRequest, *, by: Any, previous: Any
 
 
 def notice_request_signed(request: ServiceRequest) -> None:
-    """S11: the customer signed the repair order: the manager(s) who countersign it are told."""
+    """S11: the customer signed the repair order: the manager(s) who countersign it are told — each
+    countersigning role on its own, so a team lead at the point does not keep the service-centre
+    manager (at headquarters, whose "To countersign" queue counts it) from being told."""
+    users: list[Any] = []
+    for role in COUNTERSIGN_ROLES:
+        users += [u for u in users_to_tell(roles=[role], service_point_id=request.service_point_id) if u not in users]
     with notification_language():
         notify_users(
-            users=users_to_tell(roles=COUNTERSIGN_ROLES, service_point_id=request.service_point_id),
+            users=users,
             title=_("To countersign: %(number)s (%(customer)s)")
             % {"number": request.number, "customer": request.customer.name},
             body=_("%(name)s signed the repair order for %(engineer)s's job. It waits for your countersignature.")
