@@ -666,7 +666,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
         posted_form, status, error = _board_post(request, actor)
         if status == 0:
             return redirect("service:board")
-    page = list_page(request, selectors.dispatch_board(actor), BOARD_SIZE)
+    page = list_page(request, selectors.dispatch_board_list(actor), BOARD_SIZE)
     selectors.clocks_prefetch(page.object_list)  # one query for the page's clocks, not one per row
     engineers = selectors.engineer_candidates()
     rows = []
