@@ -269,8 +269,14 @@ def approval_pending_list(actor: Actor) -> QuerySet[Approval]:
 
 
 def task_open_list(actor: Actor) -> QuerySet[ServiceTask]:
+    """Open S10 tasks on requests in the actor's scope (correlated: one primary-key probe per open
+    task, not the scope's id list, which is the whole register for a dispatcher)."""
     scope = service_request_scope(actor)
-    return ServiceTask.objects.filter(done_at__isnull=True, request__in=scope).select_related("request__customer")
+    return (
+        ServiceTask.objects.filter(done_at__isnull=True)
+        .filter(Exists(scope.filter(pk=OuterRef("request_id"))))
+        .select_related("request__customer")
+    )
 
 
 def fee_standard_current() -> FeeStandard | None:
