@@ -86,13 +86,19 @@ def test_board_pages_every_waiting_request_in_board_order(staff, new_request, mo
     for page in (1, 2, 3):
         html = client.get(BOARD, {"page": page}).content.decode()
         shown.append(re.findall(r'<tr data-number="([^"]+)"', html))
-    assert shown == [[carried.number, urgent.number], [serious.number, general.number], [serious.number, general.number]]
+    assert shown == [
+        [carried.number, urgent.number],
+        [serious.number, general.number],
+        [serious.number, general.number],
+    ]
     assert f"{BOARD}?page=2" in client.get(BOARD).content.decode() or "page=2" in client.get(BOARD).content.decode()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["agent", "team_lead", "cs_manager", "engineer", "gm", "finance", "vp"])
-def test_home_queue_queries_do_not_grow_with_the_rows(role, staff, make_user, actor_of, busy_day, django_assert_max_num_queries):
+def test_home_queue_queries_do_not_grow_with_the_rows(
+    role, staff, make_user, actor_of, busy_day, django_assert_max_num_queries
+):
     actor = staff.get(role) or actor_of(make_user(role))
     client = _client(actor)
     busy_day(2)  # every queue's conditional counts run
@@ -106,7 +112,14 @@ def test_home_queue_queries_do_not_grow_with_the_rows(role, staff, make_user, ac
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "params",
-    [{}, {"state": "registered"}, {"engineer": "eng1"}, {"service_point": "SP-SH"}, {"overdue": "true"}, {"page": 2, "page_size": 2}],
+    [
+        {},
+        {"state": "registered"},
+        {"engineer": "eng1"},
+        {"service_point": "SP-SH"},
+        {"overdue": "true"},
+        {"page": 2, "page_size": 2},
+    ],
 )
 def test_list_api_queries_do_not_grow_with_the_rows(params, staff, busy_day, api_as, django_assert_max_num_queries):
     client = api_as(staff["team_lead"].user)

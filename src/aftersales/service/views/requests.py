@@ -73,7 +73,7 @@ from aftersales.service.services import quotes as quote_services
 from aftersales.service.transitions import ACTION_TRANSITIONS
 
 PAGE_SIZE = 25
-BOARD_SIZE = 40  # rows a board page: ~2 KB a row keeps a page under 100 KB
+BOARD_SIZE = 25  # rows a board page: ~2.5 KB a row (with its dispatch form) keeps a page under 100 KB
 ENGINEER_CHOICES = 20
 BOARD_SIDE_ROWS = 10  # pending approvals and open tasks shown under the board (the oldest first)
 BOARD_ENGINEER_CHOICES = 8  # the best-ranked few on the board; the request page offers ENGINEER_CHOICES
