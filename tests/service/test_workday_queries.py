@@ -91,7 +91,7 @@ def test_board_pages_every_waiting_request_in_board_order(staff, new_request, mo
         [serious.number, general.number],
         [serious.number, general.number],
     ]
-    assert f"{BOARD}?page=2" in client.get(BOARD).content.decode() or "page=2" in client.get(BOARD).content.decode()
+    assert "page=2" in client.get(BOARD).content.decode()  # the numbered pages are linked
 
 
 @pytest.mark.django_db
