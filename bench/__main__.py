@@ -29,6 +29,7 @@ AREAS: dict[str, str] = {
     "complaints": "bench.complaints",
     "share": "bench.share",
     "audit": "bench.audit",
+    "workday": "bench.workday",
 }
 RESULT_MARK = "BENCH-RESULT "
 

@@ -9,9 +9,9 @@
     Reported: requests/s (goal ≥ 200/s on SQLite), p50/p99 latency, and the ratio to inserting as
     many bare rows with executemany in the same run (the ceiling of the storage).
 (b) The dispatch board (service.selectors.dispatch_board, for a cs_manager) over
-    AFTERSALES_BENCH_SERVICE_REQUESTS (default 1,000,000) requests, bulk-inserted once and kept
-    between runs (numbers "BN…"), ~2% of them waiting for dispatch; p95 of 200 calls, and the
-    plan must use sr_board_idx.
+    AFTERSALES_BENCH_SERVICE_REQUESTS (default 1,000,000) requests: the working day's load
+    (bench.workday, built once and kept between runs; ~0.1 % waiting for dispatch); p95 of 200
+    calls, and the plan must use sr_board_idx.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import time
 from typing import Any
 
 from bench.context import Context
-from bench.database import analyze, insert_rows, log, reset_sequences
+from bench.database import insert_rows, reset_sequences
 from bench.http import raw_figures, register_run
 from bench.report import Figure, Samples
 
@@ -91,32 +91,22 @@ def _rows(total: int, first_id: int, now: dt.datetime, customers: list[int], use
 
 
 def _load(total: int, ctx: Context) -> float:
-    from django.db import connection, transaction
-    from django.db.models import Max
-    from django.utils import timezone
+    """The requests of the working day (bench.workday, shared with that area; built once per scale).
+    Rows of the earlier generator ("BN…", bare requests without clocks) are removed once."""
+    from django.db import connection
 
-    from aftersales.customers.models import Customer
     from aftersales.service.models import ServiceRequest
+    from bench.workday import ensure_workday
 
-    have = ServiceRequest.objects.filter(number__startswith=LOAD_PREFIX).count()
-    if have == total:
-        return 0.0
-    log(f"service: loading {total:,} service requests (once; kept between runs) …")
+    if ServiceRequest.objects.filter(number__startswith=LOAD_PREFIX).exists():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(ServiceRequest._meta.db_table)} WHERE number LIKE %s",
+                [f"{LOAD_PREFIX}%"],
+            )
     start = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {connection.ops.quote_name(ServiceRequest._meta.db_table)} WHERE number LIKE %s",
-            [f"{LOAD_PREFIX}%"],
-        )
-    customers = list(Customer.objects.order_by("pk").values_list("pk", flat=True)[:20_000])
-    first_id = (ServiceRequest.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-    with transaction.atomic():
-        insert_rows(
-            ServiceRequest, _rows(total, first_id, timezone.now().replace(microsecond=0), customers, ctx.actor.pk)
-        )
-    reset_sequences([ServiceRequest])
-    analyze()
-    return time.perf_counter() - start
+    marker = ensure_workday(total)
+    return 0.0 if marker.get("reused") else time.perf_counter() - start
 
 
 def _manager() -> Any:

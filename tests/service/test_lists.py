@@ -114,7 +114,7 @@ def test_board_queries_do_not_grow_with_rows_and_a_page_stays_small(
     with django_assert_max_num_queries(baseline + 2):  # 60 more rows: no query per row
         response = client.get(BOARD)
     html = response.content.decode()
-    assert html.count('<tr data-number="') == 40  # page size
+    assert html.count('<tr data-number="') == 25  # page size (BOARD_SIZE)
     assert len(response.content) < 100 * 1024
     assert "page=2" in html
 

@@ -18,6 +18,7 @@ from aftersales.accounts.schemas import ErrorOut
 from aftersales.accounts.selectors import actor_for
 from aftersales.clocks.selectors import clocks_for_subjects
 from aftersales.core.access import Actor
+from aftersales.core.pagination import bounded_pagination
 from aftersales.service import selectors, services
 from aftersales.service.downloads import attachment_response
 from aftersales.service.schemas import (
@@ -80,7 +81,7 @@ def _actor(request: HttpRequest) -> Actor:
 @router.get(
     "/service-requests", response={200: list[ServiceRequestSummaryOut], **ERRORS}, url_name="service_request_list"
 )
-@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
+@paginate(bounded_pagination(PAGE_SIZE), page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def service_request_list(
     request: HttpRequest,
     state: Annotated[RequestStateCode | None, Query()] = None,
@@ -89,7 +90,10 @@ def service_request_list(
     overdue: bool = False,
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> Any:
-    """Requests in the caller's scope, newest first. `overdue`: a running clock is past its due time."""
+    """Requests in the caller's scope, newest first. `overdue`: a running clock is past its due time.
+
+    `count` is exact up to 10,000 (`count_exact`); above that the answer says "10,000 or more" rather
+    than count the whole history on every page (docs/decisions/0027)."""
     return selectors.service_request_list(
         _actor(request),
         state=state or "",

@@ -159,6 +159,13 @@ class ServiceRequest(BaseModel):
             models.Index(fields=["customer", "received_at"], name="sr_customer_idx"),
             models.Index(fields=["unit", "symptom", "completed_at"], name="sr_repeat_idx"),
             models.Index(fields=["service_point", "open", "received_at"], name="sr_point_idx"),
+            # The register, newest first (GET /service-requests, the request list): each usual filter
+            # is one equality before the order, so a page reads 50 index entries, not the history
+            # sorted (docs/decisions/0027).
+            models.Index(fields=["received_at", "id"], name="sr_received_idx"),
+            models.Index(fields=["state", "received_at", "id"], name="sr_state_received_idx"),
+            models.Index(fields=["engineer", "received_at", "id"], name="sr_engineer_received_idx"),
+            models.Index(fields=["service_point", "received_at", "id"], name="sr_point_received_idx"),
         ]
 
     def __str__(self) -> str:

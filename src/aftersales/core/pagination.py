@@ -1,0 +1,51 @@
+"""API list pages whose count does not grow with the history (issue 13, docs/decisions/0027).
+
+django-ninja's PageNumberPagination counts every matching row on every page: at 1M service requests
+that COUNT(*) alone is most of a page's time. `BoundedPagination` counts at most COUNT_CAP + 1 rows
+(`SELECT COUNT(*) FROM (… LIMIT 10001)`, one index range): below the cap the count is exact, above
+it the answer says `count: 10000, count_exact: false` ("10,000 or more"). Pages are still numbered
+and any page number may be asked for; the page itself is the same OFFSET/LIMIT slice as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+COUNT_CAP = 10_000
+MAX_PAGE = 1_000_000
+
+
+def bounded_count(qs: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]:
+    """(count, exact): the number of rows when at most `cap` (COUNT_CAP), else (cap, False). Ordering dropped."""
+    cap = COUNT_CAP if cap is None else cap
+    found = qs.order_by()[: cap + 1].count()
+    return (found, True) if found <= cap else (cap, False)
+
+
+def bounded_pagination(size: int) -> type[PageNumberPagination]:
+    """A PageNumberPagination of `size` rows a page (at most) whose count stops at COUNT_CAP."""
+
+    class BoundedPagination(PageNumberPagination):
+        class Input(Schema):
+            page: int = Field(1, ge=1, le=MAX_PAGE)
+            page_size: int | None = Field(None, ge=1, le=size)
+
+        class Output(Schema):
+            items: list[Any]
+            count: int = Field(description=f"matching rows, exact up to {COUNT_CAP:,}")
+            count_exact: bool = Field(description=f"false: {COUNT_CAP:,} or more rows match")
+
+        def paginate_queryset(
+            self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+        ) -> Any:
+            page_size = self._get_page_size(pagination.page_size)
+            offset = (pagination.page - 1) * page_size
+            count, exact = bounded_count(queryset)
+            return {self.items_attribute: queryset[offset : offset + page_size], "count": count, "count_exact": exact}
+
+    return BoundedPagination
