@@ -58,6 +58,10 @@ PAGES = [
     ),
     Page("complaints:review_list", roles("cs_manager vp gm mgmt_rep admin")),  # K8
     Page("returns:return_list", RETURN_VIEWERS),
+    Page("callbacks:queue", roles("agent team_lead cs_manager analyst")),  # V2
+    Page("callbacks:site_checks", roles("cs_manager engineer")),  # V1
+    Page("surveys:list", roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")),  # V4
+    Page("surveys:reports", roles("cs_manager analyst quality mgmt_rep vp gm")),  # V5
     Page("knowledge:article_list", STAFF),
     Page("customers:list", STAFF),
     Page("customers:access_requests", STAFF),
@@ -85,7 +89,9 @@ CASES = [(page, role) for page in PAGES + OFF_MENU_PAGES for role in ROLES]
 # Pages reached from a menu page (not menu entries themselves), with their URL arguments.
 SUB_PAGES = [
     (Page("policies:edit", roles("admin")), {"key": "K5.close"}),  # issue 13.6: the policy editor
-    (Page("policies:history", STAFF), {"key": "K7.limits"}),  # a policy's changes, old → new
+    (Page("policies:history", STAFF), {"key": "K7.limits"}),
+    (Page("callbacks:list", roles("agent team_lead cs_manager analyst")), {}),  # every callback, from the queue
+    (Page("surveys:form_pdf", roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")), {}),  # a policy's changes, old → new
 ]
 SUB_CASES = [(page, kwargs, role) for page, kwargs in SUB_PAGES for role in ROLES]
 

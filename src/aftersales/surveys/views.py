@@ -1,0 +1,158 @@
+"""Survey pages (V4, V5): campaigns with their result, paper entry, the printable form, the reports.
+
+Parse → one selector or service → render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aftersales.accounts.selectors import actor_for
+from aftersales.core.access import Actor
+from aftersales.core.documents import render_pdf
+from aftersales.core.errors import DomainError
+from aftersales.core.forms import form_errors_from
+from aftersales.core.lists import Column, export_requested, list_page, xlsx_export
+from aftersales.surveys import selectors, services
+from aftersales.surveys.forms import PaperForm
+from aftersales.surveys.reports import score_change
+
+PAGE_SIZE = 25
+CAMPAIGN_COLUMNS = [
+    Column(gettext_lazy("Title"), lambda c: c.title),
+    Column(gettext_lazy("Period"), lambda c: c.period),
+    Column(gettext_lazy("Sent"), lambda c: c.sent),
+    Column(gettext_lazy("Created"), lambda c: c.created_at),
+]
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return actor_for(request.user)
+
+
+@login_required
+@permission_required("surveys.view_campaign", raise_exception=True)
+def campaign_list_page(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    queryset = selectors.campaign_list(actor)
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor, list_name="surveys", title=_("Satisfaction surveys"), columns=CAMPAIGN_COLUMNS, rows=queryset, filters={}
+        )
+    return render(request, "surveys/campaign_list.html", {"page_obj": list_page(request, queryset, PAGE_SIZE)})
+
+
+@login_required
+@permission_required("surveys.view_campaign", raise_exception=True)
+def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    actor = _actor(request)
+    campaign = selectors.access_campaign(actor, campaign_id)
+    result = selectors.result_for(campaign)
+    answered = set(selectors.response_list(campaign).values_list("customer_id", flat=True))
+    recipients = [
+        {
+            "recipient": r,
+            "answered": r.customer_id in answered,
+            "link": request.build_absolute_uri(reverse("portal:survey_answer", args=[selectors.recipient_token(r)])),
+        }
+        for r in selectors.recipient_list(campaign)[:500]
+    ]
+    return render(
+        request,
+        "surveys/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "result": selectors.result_as_dict(result),
+            "explanation": selectors.result_explanation(campaign, result),
+            "responses": selectors.response_list(campaign)[:500],
+            "recipients": recipients,
+            "can_answer": actor.has_perm("surveys.answer_campaign"),
+        },
+    )
+
+
+@login_required
+@permission_required("surveys.answer_campaign", raise_exception=True)
+def response_entry(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """V4: type in a paper form."""
+    actor = _actor(request)
+    campaign = selectors.access_campaign(actor, campaign_id)
+    rules = selectors.campaign_rules(campaign)
+    recipients = selectors.recipient_list(campaign)
+    customer_id = request.POST.get("customer") or request.GET.get("customer") or ""
+    products = selectors.customer_product_models(int(customer_id)) if customer_id.isdigit() else []
+    form = PaperForm(request.POST or None, rules=rules, products=products or _all_products())
+    form.fields["customer"].choices = [(r.customer_id, f"{r.customer.code} {r.customer.name}") for r in recipients[:2000]]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_record(
+                actor=actor,
+                campaign_id=campaign.pk,
+                customer_id=form.cleaned_data["customer"],
+                products=form.products(),
+                answers=form.answers(),
+                respondent_name=form.cleaned_data["respondent_name"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc, aliases={f"answers.{i['number']}": f"q{i['number']}" for i in rules.items})
+        else:
+            messages.success(request, _("The answers are recorded."))
+            return redirect("surveys:detail", campaign_id=campaign.pk)
+    return render(request, "surveys/response_entry.html", {"campaign": campaign, "form": form})
+
+
+def _all_products() -> list[str]:
+    from aftersales.installed_base.models import Product
+
+    return list(Product.objects.order_by("model").values_list("model", flat=True)[:50])
+
+
+@login_required
+@permission_required("surveys.view_campaign", raise_exception=True)
+def form_pdf(request: HttpRequest) -> HttpResponse:
+    """V4: the printable 用户满意度调查表 with the questions in force."""
+    rules = services.rules_in_force()
+    pdf = render_pdf("surveys/pdf/form.html", {"items": rules.items, "products": _all_products(), "answers": _answer_labels()})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="survey-form.pdf"'
+    return response
+
+
+def _answer_labels() -> list[str]:
+    from aftersales.surveys.choices import Answer
+
+    return [str(label) for _value, label in Answer.choices]
+
+
+@login_required
+@permission_required("surveys.view_analysisreport", raise_exception=True)
+def report_list_page(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    return render(request, "surveys/report_list.html", {"page_obj": list_page(request, selectors.report_list(actor), PAGE_SIZE)})
+
+
+@login_required
+@permission_required("surveys.view_analysisreport", raise_exception=True)
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    actor = _actor(request)
+    report = selectors.access_report(actor, report_id)
+    snap: dict[str, Any] = report.snapshot
+    previous = (snap.get("previous") or {}).get("result") or {}
+    return render(
+        request,
+        "surveys/report_detail.html",
+        {
+            "report": report,
+            "snap": snap,
+            "change": score_change(snap["result"].get("score"), previous.get("score")),
+        },
+    )
