@@ -91,7 +91,10 @@ SUB_PAGES = [
     (Page("policies:edit", roles("admin")), {"key": "K5.close"}),  # issue 13.6: the policy editor
     (Page("policies:history", STAFF), {"key": "K7.limits"}),
     (Page("callbacks:list", roles("agent team_lead cs_manager analyst")), {}),  # every callback, from the queue
-    (Page("surveys:form_pdf", roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")), {}),  # a policy's changes, old → new
+    (
+        Page("surveys:form_pdf", roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")),
+        {},
+    ),  # a policy's changes, old → new
 ]
 SUB_CASES = [(page, kwargs, role) for page, kwargs in SUB_PAGES for role in ROLES]
 

@@ -50,8 +50,12 @@ def test_agent_works_a_callback_and_opens_a_request(live_server: Any, page: Page
     page.locator("#callback-save").click()
     expect(page.locator(".alert-success")).to_contain_text("已")
     callback = Callback.objects.get(pk=planned.pk)
-    assert callback.state == "done" and callback.opened_request is not None
+    assert callback.state == "done"
+    assert callback.opened_request is not None
     request = ServiceRequest.objects.get(pk=callback.opened_request_id)
-    assert request.unit is not None and request.unit.serial == "SN-CB-0001" and "卡纸" in request.fault
-    assert callback.talk_seconds is not None and callback.talk_seconds >= 1
+    assert request.unit is not None
+    assert request.unit.serial == "SN-CB-0001"
+    assert "卡纸" in request.fault
+    assert callback.talk_seconds is not None
+    assert callback.talk_seconds >= 1
     assert request.number in page.url

@@ -23,7 +23,9 @@ def link(make_user: Any, actor_of: Any) -> str:
     customer = CustomerFactory(name="湖南税控设备用户有限公司")
     UnitFactory(customer=customer, product=ProductFactory(model="HCC-TAX-1"))
     analyst = actor_of(make_user("analyst"))
-    campaign = campaign_create(actor=analyst, title="2026 年下半年用户满意度调查", period="2026-H2", customers=[customer.pk])
+    campaign = campaign_create(
+        actor=analyst, title="2026 年下半年用户满意度调查", period="2026-H2", customers=[customer.pk]
+    )
     return reverse("portal:survey_answer", args=[recipient_token(Recipient.objects.get(campaign=campaign))])
 
 

@@ -26,7 +26,8 @@ def planned(city):
 def test_list_is_ordered_by_due_and_filtered(api_as, planned):
     agent = api_as("agent")
     rows = agent.get("callbacks", state="open").json()
-    assert rows and [r["due_at"] for r in rows] == sorted(r["due_at"] for r in rows)
+    assert rows
+    assert [r["due_at"] for r in rows] == sorted(r["due_at"] for r in rows)
     kinds = {r["kind"] for r in rows}
     only = agent.get("callbacks", kind=sorted(kinds)[0]).json()
     assert {r["kind"] for r in only} == {sorted(kinds)[0]}
@@ -38,7 +39,9 @@ def test_no_answer_is_retried_then_closed(api_as, planned):
     callback = Callback.objects.filter(kind="warranty_month").first()
     for attempt in range(1, 4):
         r = agent.post(f"callbacks/{callback.pk}/outcome", {"result": "no_answer", "note": ""})
-        assert r.status_code == 200 and r.json()["state"] == "open" and r.json()["attempts"] == attempt
+        assert r.status_code == 200
+        assert r.json()["state"] == "open"
+        assert r.json()["attempts"] == attempt
         assert r.json()["try_on"] > timezone.localdate().isoformat()
     r = agent.post(f"callbacks/{callback.pk}/outcome", {"result": "no_answer", "note": ""})
     assert r.json()["state"] == "not_reached"
@@ -56,9 +59,12 @@ def test_problem_heard_opens_a_linked_request_in_one_step(api_as, planned):
     )
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["state"] == "done" and body["opened_request"]
+    assert body["state"] == "done"
+    assert body["opened_request"]
     request = ServiceRequest.objects.get(number=body["opened_request"])
-    assert request.customer_id == customer.pk and request.unit_id == unit.pk and "卡纸" in request.fault
+    assert request.customer_id == customer.pk
+    assert request.unit_id == unit.pk
+    assert "卡纸" in request.fault
 
 
 def test_bad_outcome_is_422_and_changes_nothing(api_as, planned):
@@ -67,14 +73,18 @@ def test_bad_outcome_is_422_and_changes_nothing(api_as, planned):
     r = agent.post(f"callbacks/{callback.pk}/outcome", {"result": "no_answer", "satisfaction": "satisfied", "note": ""})
     assert r.status_code == 422
     r = agent.post(f"callbacks/{callback.pk}/outcome", {"result": "reached", "note": "", "opens": "complaint"})
-    assert r.status_code == 422 and "note" in r.json()["fields"]
+    assert r.status_code == 422
+    assert "note" in r.json()["fields"]
     callback.refresh_from_db()
-    assert callback.state == "open" and callback.attempts == 0
+    assert callback.state == "open"
+    assert callback.attempts == 0
 
 
 def test_dissatisfied_callback_opens_a_follow_up(api_as, planned, make_user):
     make_user("cs_manager")
     agent = api_as("agent")
     callback = Callback.objects.filter(kind="warranty_month").first()
-    agent.post(f"callbacks/{callback.pk}/outcome", {"result": "reached", "satisfaction": "dissatisfied", "note": "响应太慢"})
+    agent.post(
+        f"callbacks/{callback.pk}/outcome", {"result": "reached", "satisfaction": "dissatisfied", "note": "响应太慢"}
+    )
     assert Callback.objects.filter(kind="low_score", customer=callback.customer).exists()

@@ -21,7 +21,9 @@ def analyst(api_as):
 
 
 def _campaign(client, customers):
-    r = client.post("surveys", {"title": "2026 年下半年用户满意度调查", "period": "2026-H2", "customers": [c.pk for c in customers]})
+    r = client.post(
+        "surveys", {"title": "2026 年下半年用户满意度调查", "period": "2026-H2", "customers": [c.pk for c in customers]}
+    )
     assert r.status_code == 201, r.content
     return r.json()
 
@@ -33,13 +35,29 @@ def test_campaign_result_overall_and_per_product(analyst):
     campaign = _campaign(analyst, customers)
     assert campaign["sent"] == 4
     url = f"surveys/{campaign['id']}/responses"
-    assert analyst.post(url, {"customer": customers[0].pk, "products": ["HCC-T1"], "answers": _answers(S, S, S, S, S, S, S)}).status_code == 201
-    assert analyst.post(url, {"customer": customers[1].pk, "products": ["HCC-T1", "HCC-P2"], "answers": _answers(F, F, F, F, N, F, F)}).status_code == 201
-    r = analyst.post(url, {"customer": customers[2].pk, "products": ["HCC-P2"], "answers": _answers(S, F, A, D, S, F, A)})
-    assert r.status_code == 201 and r.json()["score"] == 63.0 and r.json()["grade"] == "somewhat_satisfied"
+    assert (
+        analyst.post(
+            url, {"customer": customers[0].pk, "products": ["HCC-T1"], "answers": _answers(S, S, S, S, S, S, S)}
+        ).status_code
+        == 201
+    )
+    assert (
+        analyst.post(
+            url,
+            {"customer": customers[1].pk, "products": ["HCC-T1", "HCC-P2"], "answers": _answers(F, F, F, F, N, F, F)},
+        ).status_code
+        == 201
+    )
+    r = analyst.post(
+        url, {"customer": customers[2].pk, "products": ["HCC-P2"], "answers": _answers(S, F, A, D, S, F, A)}
+    )
+    assert r.status_code == 201
+    assert r.json()["score"] == 63.0
+    assert r.json()["grade"] == "somewhat_satisfied"
     result = analyst.get(f"surveys/{campaign['id']}/result").json()
     assert (result["sent"], result["returned"], result["return_rate"], result["valid"]) == (4, 3, 0.75, False)
-    assert result["score"] == 81.0 and result["grade"] == "fairly_satisfied"  # (100 + 80 + 63) / 3
+    assert result["score"] == 81.0
+    assert result["grade"] == "fairly_satisfied"
     assert result["by_product"] == [
         {"product": "HCC-P2", "score": 71.5, "grade": "fairly_satisfied", "responses": 2},
         {"product": "HCC-T1", "score": 90.0, "grade": "satisfied", "responses": 2},
@@ -53,7 +71,8 @@ def test_missing_item_is_422_and_changes_nothing(analyst):
     answers = _answers(S, S, S, S, S, S, S)
     del answers["5"]
     r = analyst.post(f"surveys/{campaign['id']}/responses", {"customer": customer.pk, "answers": answers})
-    assert r.status_code == 422 and "answers.5" in r.json()["fields"]
+    assert r.status_code == 422
+    assert "answers.5" in r.json()["fields"]
     assert not Response.objects.exists()
 
 
@@ -63,22 +82,28 @@ def test_second_response_is_409(analyst):
     body = {"customer": customer.pk, "answers": _answers(S, S, S, S, S, S, S)}
     assert analyst.post(f"surveys/{campaign['id']}/responses", body).status_code == 201
     r = analyst.post(f"surveys/{campaign['id']}/responses", body)
-    assert r.status_code == 409 and r.json()["code"] == "already_answered"
+    assert r.status_code == 409
+    assert r.json()["code"] == "already_answered"
 
 
 def test_valid_at_exactly_85_percent(analyst):
     customers = [CustomerFactory() for _ in range(20)]
     campaign = _campaign(analyst, customers)
     for c in customers[:17]:
-        analyst.post(f"surveys/{campaign['id']}/responses", {"customer": c.pk, "answers": _answers(S, S, S, S, S, S, S)})
+        analyst.post(
+            f"surveys/{campaign['id']}/responses", {"customer": c.pk, "answers": _answers(S, S, S, S, S, S, S)}
+        )
     result = analyst.get(f"surveys/{campaign['id']}/result").json()
-    assert result["return_rate"] == 0.85 and result["valid"] is True
+    assert result["return_rate"] == 0.85
+    assert result["valid"] is True
 
 
 def test_a_customer_not_sent_the_survey_cannot_answer(analyst):
     campaign = _campaign(analyst, [CustomerFactory()])
     other = CustomerFactory()
-    r = analyst.post(f"surveys/{campaign['id']}/responses", {"customer": other.pk, "answers": _answers(S, S, S, S, S, S, S)})
+    r = analyst.post(
+        f"surveys/{campaign['id']}/responses", {"customer": other.pk, "answers": _answers(S, S, S, S, S, S, S)}
+    )
     assert r.status_code == 422
 
 
@@ -93,6 +118,10 @@ def test_dissatisfied_response_opens_a_follow_up_for_the_head(analyst, make_user
     head = make_user("cs_manager")
     customer = CustomerFactory()
     campaign = _campaign(analyst, [customer])
-    analyst.post(f"surveys/{campaign['id']}/responses", {"customer": customer.pk, "answers": _answers(D, D, D, D, D, D, D)})
+    analyst.post(
+        f"surveys/{campaign['id']}/responses", {"customer": customer.pk, "answers": _answers(D, D, D, D, D, D, D)}
+    )
     follow_up = Callback.objects.get(kind="low_score")
-    assert follow_up.customer_id == customer.pk and follow_up.assignee_id == head.pk and follow_up.due_at is not None
+    assert follow_up.customer_id == customer.pk
+    assert follow_up.assignee_id == head.pk
+    assert follow_up.due_at is not None

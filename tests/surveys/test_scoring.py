@@ -49,7 +49,8 @@ def test_rescaled_weights_are_explained() -> None:
     assert score.left_out == [6]
     assert score.weight_sum == Decimal("0.9")
     used = {p.number: p.weight_used for p in score.parts}
-    assert used[6] == 0 and used[5] == Decimal("0.2222")
+    assert used[6] == 0
+    assert used[5] == Decimal("0.2222")
     assert score.rounded == Decimal("77.78")
 
 

@@ -11,10 +11,10 @@ from aftersales.surveys.choices import Answer
 
 class OutcomeForm(forms.Form):
     result = forms.ChoiceField(label=_("Outcome"), choices=CallbackResult.choices, widget=forms.RadioSelect)
-    satisfaction = forms.ChoiceField(
-        label=_("Satisfaction"), choices=[("", "—"), *Answer.choices], required=False
+    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=[("", "—"), *Answer.choices], required=False)
+    note = forms.CharField(
+        label=_("Remarks"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    note = forms.CharField(label=_("Remarks"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     opens = forms.ChoiceField(
         label=_("A problem was heard: open"),
         required=False,

@@ -37,7 +37,12 @@ class Callback(BaseModel):
         related_name="+",
     )
     complaint = models.ForeignKey(
-        "complaints.Complaint", verbose_name=_("complaint"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)  # what it is about, in words
     planned_on = models.DateField(_("planned on"))
@@ -97,9 +102,16 @@ class SiteCheck(BaseModel):
     """V1: the monthly site check of a customer with a unit in warranty, a visit task for the service point."""
 
     planning_key = models.CharField(_("planning key"), max_length=80, unique=True)
-    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
     service_point = models.ForeignKey(
-        "accounts.ServicePoint", verbose_name=_("service point"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.ServicePoint",
+        verbose_name=_("service point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     month = models.DateField(_("month"))
     due_on = models.DateField(_("due on"))

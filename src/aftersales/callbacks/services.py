@@ -118,18 +118,31 @@ def _create(drafts: list[Draft], *, actor: Actor, policies: PolicySnapshot) -> l
             action=events.CALLBACK_PLANNED,
             actor=actor,
             rule="A5" if draft.kind == CallbackKind.HANDOVER else "V1",
-            data={"kind": draft.kind, "key": draft.key, "customer": draft.customer_id, "planned_on": draft.planned_on.isoformat()},
+            data={
+                "kind": draft.kind,
+                "key": draft.key,
+                "customer": draft.customer_id,
+                "planned_on": draft.planned_on.isoformat(),
+            },
         )
         clock = clocks_start(
-            subject=row, specs=[spec], calendar_code=CN, actor=actor, started_at=draft.start,
-            policies=policies, calendar=calendar, events_before=[planned_event],
+            subject=row,
+            specs=[spec],
+            calendar_code=CN,
+            actor=actor,
+            started_at=draft.start,
+            policies=policies,
+            calendar=calendar,
+            events_before=[planned_event],
         )[0]
         row.due_at, row.policy_version = clock.due_at, clock.policy_version
     Callback.objects.bulk_update(rows, ["due_at", "policy_version"], batch_size=500)
     return rows
 
 
-def _warranty_rows(on: dt.date, policies: PolicySnapshot) -> tuple[dict[int, int], list[tuple[int, int, dt.date, dt.date]]]:
+def _warranty_rows(
+    on: dt.date, policies: PolicySnapshot
+) -> tuple[dict[int, int], list[tuple[int, int, dt.date, dt.date]]]:
     """Customers with a unit in warranty on `on` (customer → one such unit), and (unit, customer, last day,
     hand-over day) of every unit whose hand-over day has come and whose warranty has not yet ended."""
     terms = warranty_terms(policies)
@@ -197,7 +210,15 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM) -> PlanReport:
             routine_ids = list(Customer.objects.filter(key_account=True).order_by("pk").values_list("pk", flat=True))
         week = week_key(on)
         drafts += [
-            Draft(CallbackKind.ROUTINE, f"routine:{c}:{week}", c, _("Weekly routine callback"), on, start_of_day, "V1.window")
+            Draft(
+                CallbackKind.ROUTINE,
+                f"routine:{c}:{week}",
+                c,
+                _("Weekly routine callback"),
+                on,
+                start_of_day,
+                "V1.window",
+            )
             for c in routine_ids
         ]
     # monthly in-warranty callback (+ the site check below)
@@ -205,17 +226,28 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM) -> PlanReport:
     monthly = [c for c in sorted(in_warranty) if spread_day(c, month_start) <= on]
     drafts += [
         Draft(
-            CallbackKind.WARRANTY_MONTH, f"month:{c}:{month}", c, _("Monthly callback in warranty"), on,
-            start_of_day, "V1.window", unit_id=in_warranty[c],
+            CallbackKind.WARRANTY_MONTH,
+            f"month:{c}:{month}",
+            c,
+            _("Monthly callback in warranty"),
+            on,
+            start_of_day,
+            "V1.window",
+            unit_id=in_warranty[c],
         )
         for c in monthly
     ]
     # hand-over (A5)
     drafts += [
         Draft(
-            CallbackKind.HANDOVER, f"handover:{unit_id}", customer_id,
+            CallbackKind.HANDOVER,
+            f"handover:{unit_id}",
+            customer_id,
             _("The warranty ends on %(end)s: hand-over callback") % {"end": end.isoformat()},
-            day, _day_start(day), "V1.window", unit_id=unit_id,
+            day,
+            _day_start(day),
+            "V1.window",
+            unit_id=unit_id,
         )
         for unit_id, customer_id, end, day in handovers
     ]
@@ -226,9 +258,15 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM) -> PlanReport:
     ).values_list("pk", "customer_id", "unit_id", "number", "closed_at"):
         drafts.append(
             Draft(
-                CallbackKind.AFTER_SERVICE, f"service:{pk}", customer_id,
+                CallbackKind.AFTER_SERVICE,
+                f"service:{pk}",
+                customer_id,
                 _("After service request %(number)s") % {"number": number},
-                timezone.localdate(closed_at), closed_at, "V1.after_service_days", unit_id=unit_id, request_id=pk,
+                timezone.localdate(closed_at),
+                closed_at or start_of_day,
+                "V1.after_service_days",
+                unit_id=unit_id,
+                request_id=pk,
             )
         )
     for pk, customer_id, number, closed_at, owner_id in Complaint.objects.filter(
@@ -236,17 +274,28 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM) -> PlanReport:
     ).values_list("pk", "customer_id", "number", "closed_at", "owner_id"):
         drafts.append(
             Draft(
-                CallbackKind.AFTER_COMPLAINT, f"complaint:{pk}", customer_id,
+                CallbackKind.AFTER_COMPLAINT,
+                f"complaint:{pk}",
+                customer_id,
                 _("Confirm the result of complaint %(number)s") % {"number": number},
-                timezone.localdate(closed_at), closed_at, "K15.callback_days", complaint_id=pk, assignee_id=owner_id,
+                timezone.localdate(closed_at),
+                closed_at or start_of_day,
+                "K15.callback_days",
+                complaint_id=pk,
+                assignee_id=owner_id,
             )
         )
     # key-account care plans
     period, period_start = care_period(on, policies.get("V1.care_months").value)
     drafts += [
         Draft(
-            CallbackKind.KEY_ACCOUNT_CARE, f"care:{c}:{period}", c, _("Key-account care callback"), on,
-            start_of_day, "V1.window",
+            CallbackKind.KEY_ACCOUNT_CARE,
+            f"care:{c}:{period}",
+            c,
+            _("Key-account care callback"),
+            on,
+            start_of_day,
+            "V1.window",
         )
         for c in Customer.objects.filter(key_account=True).order_by("pk").values_list("pk", flat=True)
         if period_start <= on
@@ -323,7 +372,10 @@ def callback_outcome(
     callback = access_callback(actor, callback_id, for_update=True)
     if version is not None:
         expect_version(
-            callback, version, _("Someone else recorded this callback meanwhile."), code=CallbackErrorCode.VERSION_CONFLICT
+            callback,
+            version,
+            _("Someone else recorded this callback meanwhile."),
+            code=CallbackErrorCode.VERSION_CONFLICT,
         )
     if callback.state != CallbackState.OPEN:
         raise Conflict(_("This callback has already been worked."), code=CallbackErrorCode.NOT_OPEN)
@@ -451,9 +503,16 @@ def low_score_received(
             description=note,
         )
     draft = Draft(
-        CallbackKind.LOW_SCORE, key, customer_id, note, timezone.localdate(), timezone.now(), "V1.window",
+        CallbackKind.LOW_SCORE,
+        key,
+        customer_id,
+        note,
+        timezone.localdate(),
+        timezone.now(),
+        "V1.window",
         complaint_id=complaint.pk if complaint is not None else None,
-        assignee_id=heads[0].pk if heads else None, assignee_role=HEAD_ROLE,
+        assignee_id=heads[0].pk if heads else None,
+        assignee_role=HEAD_ROLE,
     )
     rows = _create([draft], actor=SYSTEM, policies=policies)
     if rows and heads:

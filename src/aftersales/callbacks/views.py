@@ -5,6 +5,8 @@ Parse → one selector or service → render.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
@@ -39,7 +41,7 @@ def _actor(request: HttpRequest) -> Actor:
     return actor_for(request.user)
 
 
-def _listing(request: HttpRequest, queryset: object, template: str, title: str, list_name: str) -> HttpResponse:
+def _listing(request: HttpRequest, queryset: Any, template: str, title: str, list_name: str) -> HttpResponse:
     actor = _actor(request)
     if export_requested(request):
         return xlsx_export(actor=actor, list_name=list_name, title=title, columns=COLUMNS, rows=queryset, filters={})
@@ -74,7 +76,14 @@ def site_check_list_page(request: HttpRequest) -> HttpResponse:
         Column(gettext_lazy("State"), lambda s: s.get_state_display()),
     ]
     if export_requested(request):
-        return xlsx_export(actor=actor, list_name="site_checks", title=_("Monthly site checks"), columns=columns, rows=queryset, filters={})
+        return xlsx_export(
+            actor=actor,
+            list_name="site_checks",
+            title=_("Monthly site checks"),
+            columns=columns,
+            rows=queryset,
+            filters={},
+        )
     return render(request, "callbacks/site_checks.html", {"page_obj": list_page(request, queryset, PAGE_SIZE)})
 
 
@@ -101,12 +110,14 @@ def callback_detail(request: HttpRequest, callback_id: int) -> HttpResponse:
         except DomainError as exc:
             form_errors_from(form, exc)
         else:
-            if done.opened_request_id:
-                messages.success(request, _("Service request %(number)s opened.") % {"number": done.opened_request.number})  # type: ignore[union-attr]  # set
-                return redirect("service:request_detail", number=done.opened_request.number)  # type: ignore[union-attr]  # set
-            if done.opened_complaint_id:
-                messages.success(request, _("Complaint %(number)s opened.") % {"number": done.opened_complaint.number})  # type: ignore[union-attr]  # set
-                return redirect("complaints:complaint_detail", number=done.opened_complaint.number)  # type: ignore[union-attr]  # set
+            if done.opened_request is not None:
+                number = done.opened_request.number
+                messages.success(request, _("Service request %(number)s opened.") % {"number": number})
+                return redirect("service:request_detail", number=number)
+            if done.opened_complaint is not None:
+                number = done.opened_complaint.number
+                messages.success(request, _("Complaint %(number)s opened.") % {"number": number})
+                return redirect("complaints:complaint_detail", number=number)
             messages.success(request, _("The callback is recorded."))
             return redirect("callbacks:queue")
     return render(

@@ -69,6 +69,8 @@ class Duration(BaseModel):
 ApproverRole = Literal["sales_manager", "vp", "gm"]
 # K2: the roles that handle complaints and may own the ones registered by others
 ComplaintOwnerRole = Literal["agent", "team_lead", "cs_manager", "sales", "sales_manager"]
+RoutineCustomers = Literal["key_accounts", "all"]  # V1: who gets the weekly routine callback
+LowScoreFollowUp = Literal["task", "complaint"]  # point 5: what a low score opens
 
 
 class ApprovalRoles(BaseModel):
@@ -179,11 +181,41 @@ SURVEY_FORM_DEFAULT = {
     "items": [
         {"number": 1, "text": "贵单位目前使用的本公司产品", "weight": 0.0, "products": True, "not_attended": False},
         {"number": 2, "text": "贵单位对本公司产品质量评价", "weight": 0.15, "products": False, "not_attended": False},
-        {"number": 3, "text": "您对市场人员提供的产品销售前服务评价", "weight": 0.15, "products": False, "not_attended": False},
-        {"number": 4, "text": "贵单位对合同履约（交货期）的满意程度", "weight": 0.15, "products": False, "not_attended": False},
-        {"number": 5, "text": "您对本公司提供的上门售后服务满意程度", "weight": 0.2, "products": False, "not_attended": False},
-        {"number": 6, "text": "贵单位对本公司组织的产品培训满意程度", "weight": 0.1, "products": False, "not_attended": True},
-        {"number": 7, "text": "您对本公司网站提供的信息服务满意程度", "weight": 0.1, "products": False, "not_attended": False},
+        {
+            "number": 3,
+            "text": "您对市场人员提供的产品销售前服务评价",
+            "weight": 0.15,
+            "products": False,
+            "not_attended": False,
+        },
+        {
+            "number": 4,
+            "text": "贵单位对合同履约（交货期）的满意程度",
+            "weight": 0.15,
+            "products": False,
+            "not_attended": False,
+        },
+        {
+            "number": 5,
+            "text": "您对本公司提供的上门售后服务满意程度",
+            "weight": 0.2,
+            "products": False,
+            "not_attended": False,
+        },
+        {
+            "number": 6,
+            "text": "贵单位对本公司组织的产品培训满意程度",
+            "weight": 0.1,
+            "products": False,
+            "not_attended": True,
+        },
+        {
+            "number": 7,
+            "text": "您对本公司网站提供的信息服务满意程度",
+            "weight": 0.1,
+            "products": False,
+            "not_attended": False,
+        },
         {"number": 8, "text": "您对本公司的总体评价", "weight": 0.15, "products": False, "not_attended": False},
     ]
 }
@@ -195,10 +227,22 @@ CALLBACK_SCRIPTS_DEFAULT = {
         for kind, opening in [
             ("routine", "您好，我是售后服务中心客服，今天例行回访，想了解设备近期的使用情况，耽误您两分钟可以吗？"),
             ("warranty_month", "您好，我是售后服务中心客服，设备在保修期内，本月例行回访，请问设备运行是否正常？"),
-            ("handover", "您好，我是售后服务中心客服，您的设备保修期下月到期，想和您确认设备状况并介绍保修期后的服务。"),
-            ("after_service", "您好，我是售后服务中心客服，前几天我们的工程师为您上门服务，想了解问题是否已经解决，对服务是否满意？"),
-            ("after_complaint", "您好，我是售后服务中心客服，关于您之前反映的问题，我们已处理完毕，想确认处理结果您是否满意？"),
-            ("key_account_care", "您好，我是售后服务中心客服，作为我们的重点客户，想了解您对我们的产品和服务还有什么需要？"),
+            (
+                "handover",
+                "您好，我是售后服务中心客服，您的设备保修期下月到期，想和您确认设备状况并介绍保修期后的服务。",
+            ),
+            (
+                "after_service",
+                "您好，我是售后服务中心客服，前几天我们的工程师为您上门服务，想了解问题是否已经解决，对服务是否满意？",
+            ),
+            (
+                "after_complaint",
+                "您好，我是售后服务中心客服，关于您之前反映的问题，我们已处理完毕，想确认处理结果您是否满意？",
+            ),
+            (
+                "key_account_care",
+                "您好，我是售后服务中心客服，作为我们的重点客户，想了解您对我们的产品和服务还有什么需要？",
+            ),
             ("low_score", "您好，我是售后服务中心，看到您对我们的服务不太满意，想具体了解情况并尽快改进。"),
         ]
     }
@@ -713,7 +757,7 @@ POLICIES: dict[str, PolicyDef] = {
         PolicyDef(
             key="V1.routine_customers",
             rule="V1",
-            adapter=TypeAdapter(Literal["key_accounts", "all"]),
+            adapter=TypeAdapter(RoutineCustomers),
             default="key_accounts",
             label=_("Weekly routine callbacks go to"),
             help=_("key_accounts: the key accounts only; all: every customer with a unit in warranty (000)."),
@@ -841,7 +885,7 @@ POLICIES: dict[str, PolicyDef] = {
         PolicyDef(
             key="V4.low_score_follow_up",
             rule="V4",
-            adapter=TypeAdapter(Literal["task", "complaint"]),
+            adapter=TypeAdapter(LowScoreFollowUp),
             default="task",
             label=_("A low score opens"),
             help=_(

@@ -15,7 +15,12 @@ class AnswerForm(forms.Form):
     """One radio group per scored question (from the campaign's form), the products of question 1, comments."""
 
     respondent_name = forms.CharField(label=_("Filled in by"), max_length=64, required=False)
-    comment = forms.CharField(label=_("Your opinions and suggestions"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Your opinions and suggestions"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, rules: Rules, products: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -32,7 +37,9 @@ class AnswerForm(forms.Form):
             choices = list(Answer.choices)
             if item.get("not_attended"):
                 choices = [(NOT_ATTENDED, _("Did not attend")), *choices]
-            self.fields[name] = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, required=False)
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=choices, widget=forms.RadioSelect, required=False
+            )
 
     def products(self) -> list[str]:
         for item in self.rules.items:

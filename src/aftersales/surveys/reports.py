@@ -53,12 +53,17 @@ def _snapshot(campaign: Campaign, month: dt.date) -> dict[str, Any]:
         sent=campaign.sent, responses=((response_score(a, rules).value, p) for a, p, *_rest in rows), rules=rules
     )
     previous = (
-        AnalysisReport.objects.filter(month__lt=month.replace(day=1)).exclude(campaign=campaign, month=month)
-        .order_by("-month", "-id").values("snapshot", "month").first()
+        AnalysisReport.objects.filter(month__lt=month.replace(day=1))
+        .exclude(campaign=campaign, month=month)
+        .order_by("-month", "-id")
+        .values("snapshot", "month")
+        .first()
     )
     prev_result = (previous or {}).get("snapshot", {}).get("result") if previous else None
     complaints = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
-    by_class = {row["complaint_class"]: row["n"] for row in complaints.values("complaint_class").annotate(n=Count("id"))}
+    by_class = {
+        row["complaint_class"]: row["n"] for row in complaints.values("complaint_class").annotate(n=Count("id"))
+    }
     feedback = [
         {"customer": name, "comment": comment, "grade": grade, "at": at.isoformat()}
         for _a, _p, comment, name, grade, at in rows
@@ -107,7 +112,9 @@ def reports_generate(*, month: dt.date, actor: Actor = SYSTEM) -> list[AnalysisR
     made = []
     now = timezone.now()
     for campaign in campaigns.order_by("pk"):
-        report = AnalysisReport.objects.create(campaign=campaign, month=month, due_at=due, snapshot=_snapshot(campaign, month))
+        report = AnalysisReport.objects.create(
+            campaign=campaign, month=month, due_at=due, snapshot=_snapshot(campaign, month)
+        )
         hours = max(1, int((due - now).total_seconds() // 3600))
         clocks_start(
             subject=report,
@@ -149,7 +156,9 @@ def report_send(*, actor: Actor, report_id: int) -> AnalysisReport:
     if report is None:
         raise NotFound()
     report.sent_at, report.sent_by = timezone.now(), actor.user
-    transition(report, to=ReportState.SENT, table=REPORT_TRANSITIONS, actor=actor, extra_update_fields=("sent_at", "sent_by"))
+    transition(
+        report, to=ReportState.SENT, table=REPORT_TRANSITIONS, actor=actor, extra_update_fields=("sent_at", "sent_by")
+    )
     clock_stop_for(subject=report, kind=ClockKind.SATISFACTION_REPORT, actor=actor)
     users = [u for role in RECIPIENT_ROLES for u in user_list_with_role(role)]
     result = report.snapshot.get("result", {})

@@ -163,9 +163,7 @@ def _mean(scores: list[Decimal]) -> Decimal | None:
     return sum(scores, Decimal(0)) / len(scores) if scores else None
 
 
-def campaign_result(
-    *, sent: int, responses: Iterable[tuple[Decimal, Iterable[str]]], rules: Rules
-) -> Result:
+def campaign_result(*, sent: int, responses: Iterable[tuple[Decimal, Iterable[str]]], rules: Rules) -> Result:
     """V4: the mean S over the responses, overall and per product named in question 1.
 
     `responses`: (unrounded score, products) per response.

@@ -55,9 +55,7 @@ def result_for(campaign: Campaign) -> Result:
 def result_explanation(campaign: Campaign, result: Result) -> list[str]:
     """Every figure of the result in words: weights, rescaling, counts, the validity share, the bounds."""
     rules = campaign_rules(campaign)
-    weights = "，".join(
-        _("item %(n)s λ=%(w)s") % {"n": item["number"], "w": item["weight"]} for item in rules.scored
-    )
+    weights = "，".join(_("item %(n)s λ=%(w)s") % {"n": item["number"], "w": item["weight"]} for item in rules.scored)
     lines = [
         _("Each response: S = Σ λ·s over the scored items (%(weights)s).") % {"weights": weights},
         _("Points per answer: satisfied %(s)s, fairly satisfied %(f)s, average %(a)s, dissatisfied %(d)s.")
@@ -67,7 +65,7 @@ def result_explanation(campaign: Campaign, result: Result) -> list[str]:
             "a": rules.answer_scores["average"],
             "d": rules.answer_scores["dissatisfied"],
         },
-        _("An item answered \u201cdid not attend\u201d is left out and the other weights are rescaled to sum to 1."),
+        _("An item answered “did not attend” is left out and the other weights are rescaled to sum to 1."),
         _("Returned %(r)s of %(s)s sent (%(rate)s %%); valid from %(share)s %%: %(valid)s.")
         % {
             "r": result.returned,
@@ -78,7 +76,9 @@ def result_explanation(campaign: Campaign, result: Result) -> list[str]:
         },
         _("The campaign's S is the mean of its %(n)s responses; per product, of the responses naming it.")
         % {"n": result.returned},
-        _("Grades: satisfied from %(s)s, fairly satisfied from %(f)s, somewhat satisfied from %(m)s, below it dissatisfied.")
+        _(
+            "Grades: satisfied from %(s)s, fairly satisfied from %(f)s, somewhat satisfied from %(m)s, below it dissatisfied."
+        )
         % {
             "s": rules.grade_bounds["satisfied"],
             "f": rules.grade_bounds["fairly_satisfied"],
@@ -108,9 +108,7 @@ def recipient_for_token(token: str) -> Recipient:
         data = signing.loads(token, salt=LINK_SALT)
     except signing.BadSignature:
         raise NotFound(_("This survey link is not valid.")) from None
-    recipient = (
-        Recipient.objects.select_related("campaign", "customer").filter(pk=int(data.get("r", 0) or 0)).first()
-    )
+    recipient = Recipient.objects.select_related("campaign", "customer").filter(pk=int(data.get("r", 0) or 0)).first()
     if recipient is None:
         raise NotFound(_("This survey link is not valid."))
     return recipient

@@ -113,7 +113,9 @@ def _answers_clean(answers: Mapping[str, Any], rules: Rules) -> dict[str, str]:
             ]
             for number, problem in exc.fields.items()
         }
-        raise ValidationFailed(_("Answer every question from 2 on with one of the answers offered."), fields=fields)
+        raise ValidationFailed(
+            _("Answer every question from 2 on with one of the answers offered."), fields=fields
+        ) from None
     return clean
 
 
@@ -180,13 +182,15 @@ def _record(
         },
     )
     if grade == Grade.DISSATISFIED:
-        note = _("Survey \u201c%(title)s\u201d graded dissatisfied (S = %(score)s).") % {
+        note = _("Survey “%(title)s” graded dissatisfied (S = %(score)s).") % {
             "title": campaign.title,
             "score": score.rounded,
         }
         if response.comment:
             note += "\n" + response.comment
-        low_score.send(sender=Response, source="survey", customer_id=customer_id, subject=response, note=note, actor=actor)
+        low_score.send(
+            sender=Response, source="survey", customer_id=customer_id, subject=response, note=note, actor=actor
+        )
     return response
 
 

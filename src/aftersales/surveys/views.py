@@ -45,7 +45,12 @@ def campaign_list_page(request: HttpRequest) -> HttpResponse:
     queryset = selectors.campaign_list(actor)
     if export_requested(request):
         return xlsx_export(
-            actor=actor, list_name="surveys", title=_("Satisfaction surveys"), columns=CAMPAIGN_COLUMNS, rows=queryset, filters={}
+            actor=actor,
+            list_name="surveys",
+            title=_("Satisfaction surveys"),
+            columns=CAMPAIGN_COLUMNS,
+            rows=queryset,
+            filters={},
         )
     return render(request, "surveys/campaign_list.html", {"page_obj": list_page(request, queryset, PAGE_SIZE)})
 
@@ -90,7 +95,9 @@ def response_entry(request: HttpRequest, campaign_id: int) -> HttpResponse:
     customer_id = request.POST.get("customer") or request.GET.get("customer") or ""
     products = selectors.customer_product_models(int(customer_id)) if customer_id.isdigit() else []
     form = PaperForm(request.POST or None, rules=rules, products=products or _all_products())
-    form.fields["customer"].choices = [(r.customer_id, f"{r.customer.code} {r.customer.name}") for r in recipients[:2000]]
+    form.fields["customer"].choices = [  # type: ignore[attr-defined]  # a TypedChoiceField
+        (r.customer_id, f"{r.customer.code} {r.customer.name}") for r in recipients[:2000]
+    ]
     if request.method == "POST" and form.is_valid():
         try:
             services.response_record(
@@ -121,7 +128,9 @@ def _all_products() -> list[str]:
 def form_pdf(request: HttpRequest) -> HttpResponse:
     """V4: the printable 用户满意度调查表 with the questions in force."""
     rules = services.rules_in_force()
-    pdf = render_pdf("surveys/pdf/form.html", {"items": rules.items, "products": _all_products(), "answers": _answer_labels()})
+    pdf = render_pdf(
+        "surveys/pdf/form.html", {"items": rules.items, "products": _all_products(), "answers": _answer_labels()}
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="survey-form.pdf"'
     return response
@@ -137,7 +146,9 @@ def _answer_labels() -> list[str]:
 @permission_required("surveys.view_analysisreport", raise_exception=True)
 def report_list_page(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    return render(request, "surveys/report_list.html", {"page_obj": list_page(request, selectors.report_list(actor), PAGE_SIZE)})
+    return render(
+        request, "surveys/report_list.html", {"page_obj": list_page(request, selectors.report_list(actor), PAGE_SIZE)}
+    )
 
 
 @login_required
