@@ -28,8 +28,7 @@ from aftersales.callbacks.selectors import access_callback
 from aftersales.callbacks.transitions import CALLBACK_TRANSITIONS
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.services import ClockSpec, clock_calendar, clock_stop_for, clocks_start
-from aftersales.complaints.choices import ComplaintChannel, ComplaintClass, ComplaintState
-from aftersales.complaints.models import Complaint
+from aftersales.complaints.choices import ComplaintChannel, ComplaintClass
 from aftersales.complaints.services import complaint_register
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import Conflict, ValidationFailed
@@ -191,9 +190,9 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM) -> PlanReport:
       service point of the customer's region (a visit task, not a callback), spread over the month;
     - the hand-over callback of each unit V1.handover_months before its last day in warranty (A5);
     - a callback after each closed service request, due V1.after_service_days working days later;
-    - a callback after each closed complaint, due K15.callback_days working days later (K15);
+    - after a complaint: the complaint's K15 callback task stands for it (not planned twice);
     - a key-account care callback every V1.care_months months.
-    Rule: V1, A5, K15. Events: callback.planned per callback (clock.started with it), callbacks.planned.
+    Rule: V1, A5. Events: callback.planned per callback (clock.started with it), callbacks.planned.
     """
     policies = policy_snapshot()
     drafts: list[Draft] = []
@@ -251,7 +250,7 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM) -> PlanReport:
         )
         for unit_id, customer_id, end, day in handovers
     ]
-    # after each closed service request, after each closed complaint
+    # after each closed service request
     since = start_of_day - dt.timedelta(days=LOOKBACK_DAYS)
     for pk, customer_id, unit_id, number, closed_at in ServiceRequest.objects.filter(
         state=RequestState.CLOSED, closed_at__gte=since, closed_at__lt=start_of_day + dt.timedelta(days=1)
@@ -269,22 +268,8 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM) -> PlanReport:
                 request_id=pk,
             )
         )
-    for pk, customer_id, number, closed_at, owner_id in Complaint.objects.filter(
-        state=ComplaintState.CLOSED, closed_at__gte=since, closed_at__lt=start_of_day + dt.timedelta(days=1)
-    ).values_list("pk", "customer_id", "number", "closed_at", "owner_id"):
-        drafts.append(
-            Draft(
-                CallbackKind.AFTER_COMPLAINT,
-                f"complaint:{pk}",
-                customer_id,
-                _("Confirm the result of complaint %(number)s") % {"number": number},
-                timezone.localdate(closed_at),
-                closed_at or start_of_day,
-                "K15.callback_days",
-                complaint_id=pk,
-                assignee_id=owner_id,
-            )
-        )
+    # After a complaint: the complaint's own K15 callback task (complaints app, /complaint-tasks) is that
+    # callback for now; planning a second one here would call the customer twice (docs/decisions/0030).
     # key-account care plans
     period, period_start = care_period(on, policies.get("V1.care_months").value)
     drafts += [

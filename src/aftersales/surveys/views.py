@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
@@ -22,7 +23,10 @@ from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.core.lists import Column, export_requested, list_page, xlsx_export
 from aftersales.surveys import selectors, services
+from aftersales.surveys.documents import report_pdf as report_pdf_bytes
+from aftersales.surveys.documents import report_xlsx as report_xlsx_bytes
 from aftersales.surveys.forms import PaperForm
+from aftersales.surveys.reports import report_send as report_send_service
 from aftersales.surveys.reports import score_change
 
 PAGE_SIZE = 25
@@ -165,5 +169,42 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             "report": report,
             "snap": snap,
             "change": score_change(snap["result"].get("score"), previous.get("score")),
+            "can_send": actor.has_perm("surveys.add_campaign") and report.state == "draft",
         },
     )
+
+
+@login_required
+@permission_required("surveys.view_analysisreport", raise_exception=True)
+def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.access_report(_actor(request), report_id)
+    response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="satisfaction-{report.month:%Y-%m}-{report.campaign_id}.pdf"'
+    return response
+
+
+@login_required
+@permission_required("surveys.view_analysisreport", raise_exception=True)
+def report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.access_report(_actor(request), report_id)
+    response = HttpResponse(
+        report_xlsx_bytes(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="satisfaction-{report.month:%Y-%m}-{report.campaign_id}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+@permission_required("surveys.view_analysisreport", raise_exception=True)
+def report_send(request: HttpRequest, report_id: int) -> HttpResponse:
+    """V5: send the report to the management representative and quality."""
+    try:
+        report_send_service(actor=_actor(request), report_id=report_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The report is sent to the management representative and quality."))
+    return redirect("surveys:report_detail", report_id=report_id)
