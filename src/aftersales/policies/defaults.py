@@ -151,9 +151,9 @@ class GradeBounds(BaseModel):
     """V4: the lowest score of each grade; below `somewhat_satisfied` a score is 不满意."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
-    satisfied: float = Field(ge=0, le=100)
-    fairly_satisfied: float = Field(ge=0, le=100)
-    somewhat_satisfied: float = Field(ge=0, le=100)
+    satisfied: int = Field(ge=0, le=100)
+    fairly_satisfied: int = Field(ge=0, le=100)
+    somewhat_satisfied: int = Field(ge=0, le=100)
 
     @model_validator(mode="after")
     def _ordered(self) -> GradeBounds:
@@ -841,6 +841,7 @@ POLICIES: dict[str, PolicyDef] = {
             rule="V2",
             adapter=TypeAdapter(CallbackScripts),
             default=CALLBACK_SCRIPTS_DEFAULT,
+            shape="phrases",
             label=_("Callback script"),
             help=_("Opening and closing phrases the agent reads, per kind of callback (000)."),
         ),
@@ -850,6 +851,7 @@ POLICIES: dict[str, PolicyDef] = {
             rule="V4",
             adapter=TypeAdapter(SurveyForm),
             default=SURVEY_FORM_DEFAULT,
+            shape="survey_form",
             label=_("Satisfaction survey questions and weights"),
             help=_(
                 "用户满意度调查表 (002 §5.1.17): the questions and their weights λ; the weights of the scored "
@@ -877,7 +879,7 @@ POLICIES: dict[str, PolicyDef] = {
             key="V4.grade_bounds",
             rule="V4",
             adapter=TypeAdapter(GradeBounds),
-            default={"satisfied": 85.0, "fairly_satisfied": 70.0, "somewhat_satisfied": 60.0},
+            default={"satisfied": 85, "fairly_satisfied": 70, "somewhat_satisfied": 60},
             label=_("Satisfaction grades from"),
             help=_("满意 from the first score, 较满意 from the second, 一般满意 from the third, below it 不满意."),
             unit=_("points"),
