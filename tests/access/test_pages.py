@@ -62,6 +62,7 @@ PAGES = [
     Page("callbacks:site_checks", roles("cs_manager engineer")),  # V1
     Page("surveys:list", roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")),  # V4
     Page("surveys:reports", roles("cs_manager analyst quality mgmt_rep vp gm")),  # V5
+    Page("surveys:ratings", roles("team_lead cs_manager analyst quality vp gm")),  # V3 monthly appraisal
     Page("knowledge:article_list", STAFF),
     Page("customers:list", STAFF),
     Page("customers:access_requests", STAFF),

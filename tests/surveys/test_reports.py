@@ -34,10 +34,17 @@ def _survey(analyst, answers):
     if not Product.objects.filter(model="HCC-T1").exists():
         ProductFactory(model="HCC-T1")
     customers = [CustomerFactory() for _ in range(len(answers))]
-    campaign = campaign_create(actor=analyst, title="年度满意度调查", period="2026", customers=[c.pk for c in customers])
+    campaign = campaign_create(
+        actor=analyst, title="年度满意度调查", period="2026", customers=[c.pk for c in customers]
+    )
     for customer, a in zip(customers, answers, strict=True):
         response_record(
-            actor=analyst, campaign_id=campaign.pk, customer_id=customer.pk, products=["HCC-T1"], answers=a, comment="服务很及时"
+            actor=analyst,
+            campaign_id=campaign.pk,
+            customer_id=customer.pk,
+            products=["HCC-T1"],
+            answers=a,
+            comment="服务很及时",
         )
     return campaign
 
@@ -54,7 +61,8 @@ def test_report_snapshot_due_by_the_5th_and_previous_period(analyst, make_user, 
     made = reports_generate(month=this_month)
     report = next(r for r in made if r.campaign_id == campaign.pk)
     snap = report.snapshot
-    assert snap["result"]["score"] == 90.0 and snap["result"]["grade"] == "satisfied"
+    assert snap["result"]["score"] == 90.0
+    assert snap["result"]["grade"] == "satisfied"
     assert snap["previous"]["result"]["score"] == 80.0
     assert snap["feedback"][0]["comment"] == "服务很及时"
     next_month = (this_month + dt.timedelta(days=32)).replace(day=1)
@@ -64,13 +72,15 @@ def test_report_snapshot_due_by_the_5th_and_previous_period(analyst, make_user, 
     client = Client()
     client.force_login(make_user("mgmt_rep"))
     page = client.get(f"/surveys/reports/{report.pk}/")
-    assert page.status_code == 200 and "90.0" in page.content.decode()
+    assert page.status_code == 200
+    assert "90.0" in page.content.decode()
     pdf = client.get(f"/surveys/reports/{report.pk}/report.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     path = tmp_path / "r.pdf"
     path.write_bytes(pdf.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    assert "顾客满意度分析报告" in text and "HCC-T1" in text
+    assert "顾客满意度分析报告" in text
+    assert "HCC-T1" in text
     xlsx = client.get(f"/surveys/reports/{report.pk}/report.xlsx")
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book.worksheets[0]["B7"].value == 90.0

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -208,3 +209,63 @@ def report_send(request: HttpRequest, report_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The report is sent to the management representative and quality."))
     return redirect("surveys:report_detail", report_id=report_id)
+
+
+@login_required
+@permission_required("followup.view_servicerating", raise_exception=True)
+def ratings_page(request: HttpRequest) -> HttpResponse:
+    """V3: the monthly summary of the engineers' ratings (four items × four answers), for the appraisal."""
+    import datetime as dt
+
+    from aftersales.followup.choices import RatingLevel
+    from aftersales.followup.models import RATING_ITEMS, ServiceRating
+    from aftersales.followup.selectors import rating_scope, rating_summary
+    from aftersales.surveys.reports import month_bounds
+
+    actor = _actor(request)
+    try:
+        month = dt.date.fromisoformat((request.GET.get("month") or "")[:7] + "-01")
+    except ValueError:
+        month = timezone.localdate().replace(day=1)
+    since, until = month_bounds(month)
+    scoped = rating_scope(actor).filter(created_at__gte=since, created_at__lt=until)
+    engineers = scoped.values_list("engineer_id", "engineer__display_name", "engineer__username").distinct()
+    labels = {item: ServiceRating._meta.get_field(item).verbose_name for item in RATING_ITEMS}  # type: ignore[union-attr]  # concrete fields
+    rows = []
+    for engineer_id, display, username in engineers.order_by("engineer__username"):
+        summary = rating_summary(actor, engineer_id=engineer_id, since=since, until=until)
+        rows.append(
+            {
+                "engineer": display or username or "—",
+                "items": [
+                    (labels[item], [summary[item][level] for level in RatingLevel.values]) for item in RATING_ITEMS
+                ],
+            }
+        )
+    if export_requested(request):
+        flat = [
+            {"engineer": row["engineer"], "item": label, "counts": counts}
+            for row in rows
+            for label, counts in row["items"]
+        ]
+        columns = [
+            Column(gettext_lazy("Engineer"), lambda r: r["engineer"]),
+            Column(gettext_lazy("Item"), lambda r: r["item"]),
+            *[
+                Column(label, lambda r, i=i: r["counts"][i])  # type: ignore[misc]  # bound per column
+                for i, label in enumerate(RatingLevel.labels)
+            ],
+        ]
+        return xlsx_export(
+            actor=actor,
+            list_name="engineer_ratings",
+            title=_("Engineer ratings"),
+            columns=columns,
+            rows=flat,
+            filters={"month": month.isoformat()},
+        )
+    return render(
+        request,
+        "surveys/ratings.html",
+        {"rows": rows, "month": month, "levels": RatingLevel.labels},
+    )

@@ -71,6 +71,7 @@ STAFF_MENU = [
     NavItem(_("Site checks"), "callbacks:site_checks", "geo-alt", perm="callbacks.view_sitecheck"),  # V1
     NavItem(_("Satisfaction surveys"), "surveys:list", "ui-checks", perm="surveys.view_campaign"),  # V4
     NavItem(_("Satisfaction reports"), "surveys:reports", "graph-up", perm="surveys.view_analysisreport"),  # V5
+    NavItem(_("Engineer ratings"), "surveys:ratings", "star-half", perm="followup.view_servicerating"),  # V3
     NavItem(
         _("Responsibility review"),
         "complaints:review_list",
