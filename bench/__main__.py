@@ -29,6 +29,7 @@ AREAS: dict[str, str] = {
     "complaints": "bench.complaints",
     "share": "bench.share",
     "audit": "bench.audit",
+    "loop": "bench.loop",
 }
 RESULT_MARK = "BENCH-RESULT "
 
