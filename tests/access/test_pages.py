@@ -131,8 +131,8 @@ EQUIPMENT = {"installed_base:unit_list", "installed_base:product_list", "install
 LOANS = {"installed_base:loan_list"}
 RULES = {"policies:list", "calendars:list"}
 NOT_IN_MENU: dict[str, set[str]] = {
-    "agent": {"installed_base:product_list", "installed_base:contract_list"} | RULES,
-    "team_lead": RULES | {"service:fault_codes"},
+    "agent": {"installed_base:product_list", "installed_base:contract_list", "surveys:list"} | RULES,
+    "team_lead": RULES | {"service:fault_codes", "surveys:list", "surveys:ratings", "callbacks:queue"},
     "cs_manager": set(),
     "engineer": {"customers:lookup"} | CUSTOMER_FILES | EQUIPMENT - {"installed_base:unit_list"} | LOANS | RULES,
     "parts_keeper": {"customers:lookup"} | CUSTOMER_FILES | {"installed_base:contract_list"} | LOANS | RULES,

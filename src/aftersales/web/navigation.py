@@ -67,11 +67,29 @@ STAFF_MENU = [
     NavItem(_("Complaints"), "complaints:complaint_list", "megaphone", perm="complaints.view_complaint"),
     NavItem(_("Approvals"), "approvals:approval_queue", "check2-square", perm="approvals.view_approval"),
     NavItem(_("Follow-up tasks"), "complaints:task_list", "list-check", perm="complaints.view_followuptask"),
-    NavItem(_("Callbacks"), "callbacks:queue", "telephone-outbound", perm="callbacks.view_callback"),  # V1, V2
+    NavItem(
+        _("Callbacks"),
+        "callbacks:queue",
+        "telephone-outbound",
+        perm="callbacks.view_callback",
+        uses=frozenset({"agent", "cs_manager", "analyst"}),
+    ),  # V1, V2; team leads reach it from their home queue tile
     NavItem(_("Site checks"), "callbacks:site_checks", "geo-alt", perm="callbacks.view_sitecheck"),  # V1
-    NavItem(_("Satisfaction surveys"), "surveys:list", "ui-checks", perm="surveys.view_campaign"),  # V4
+    NavItem(
+        _("Satisfaction surveys"),
+        "surveys:list",
+        "ui-checks",
+        perm="surveys.view_campaign",
+        uses=frozenset({"cs_manager", "analyst", "quality", "mgmt_rep", "vp", "gm"}),
+    ),  # V4: agents type paper forms in from the survey's page, not from their menu
     NavItem(_("Satisfaction reports"), "surveys:reports", "graph-up", perm="surveys.view_analysisreport"),  # V5
-    NavItem(_("Engineer ratings"), "surveys:ratings", "star-half", perm="followup.view_servicerating"),  # V3
+    NavItem(
+        _("Engineer ratings"),
+        "surveys:ratings",
+        "star-half",
+        perm="followup.view_servicerating",
+        uses=frozenset({"cs_manager", "analyst", "quality", "vp", "gm"}),
+    ),  # V3 monthly appraisal
     NavItem(
         _("Responsibility review"),
         "complaints:review_list",
