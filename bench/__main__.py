@@ -30,6 +30,7 @@ AREAS: dict[str, str] = {
     "share": "bench.share",
     "audit": "bench.audit",
     "workday": "bench.workday",
+    "loop": "bench.loop",
 }
 RESULT_MARK = "BENCH-RESULT "
 

@@ -122,6 +122,7 @@ def _mount() -> None:
     from aftersales.accounts.api import router as accounts_router
     from aftersales.approvals.api import router as approvals_router
     from aftersales.calendars.api import router as calendars_router
+    from aftersales.callbacks.api import router as callbacks_router
     from aftersales.clocks.api import router as clocks_router
     from aftersales.complaints.api import router as complaints_router
     from aftersales.customers.api import router as customers_router
@@ -130,6 +131,7 @@ def _mount() -> None:
     from aftersales.policies.api import router as policies_router
     from aftersales.returns.api import router as returns_router
     from aftersales.service.api import router as service_router
+    from aftersales.surveys.api import router as surveys_router
 
     routers = [
         accounts_router,
@@ -143,6 +145,8 @@ def _mount() -> None:
         approvals_router,
         knowledge_router,
         returns_router,
+        surveys_router,
+        callbacks_router,
     ]
     for router in routers:
         api.add_router("", router)

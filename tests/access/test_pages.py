@@ -58,6 +58,11 @@ PAGES = [
     ),
     Page("complaints:review_list", roles("cs_manager vp gm mgmt_rep admin")),  # K8
     Page("returns:return_list", RETURN_VIEWERS),
+    Page("callbacks:queue", roles("agent team_lead cs_manager analyst")),  # V2
+    Page("callbacks:site_checks", roles("cs_manager engineer")),  # V1
+    Page("surveys:list", roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")),  # V4
+    Page("surveys:reports", roles("cs_manager analyst quality mgmt_rep vp gm")),  # V5
+    Page("surveys:ratings", roles("team_lead cs_manager analyst quality vp gm")),  # V3 monthly appraisal
     Page("knowledge:article_list", STAFF),
     Page("customers:list", STAFF),
     Page("customers:access_requests", STAFF),
@@ -86,7 +91,12 @@ CASES = [(page, role) for page in PAGES + OFF_MENU_PAGES for role in ROLES]
 # Pages reached from a menu page (not menu entries themselves), with their URL arguments.
 SUB_PAGES = [
     (Page("policies:edit", roles("admin")), {"key": "K5.close"}),  # issue 13.6: the policy editor
-    (Page("policies:history", STAFF), {"key": "K7.limits"}),  # a policy's changes, old → new
+    (Page("policies:history", STAFF), {"key": "K7.limits"}),
+    (Page("callbacks:list", roles("agent team_lead cs_manager analyst")), {}),  # every callback, from the queue
+    (
+        Page("surveys:form_pdf", roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")),
+        {},
+    ),  # a policy's changes, old → new
 ]
 SUB_CASES = [(page, kwargs, role) for page, kwargs in SUB_PAGES for role in ROLES]
 
@@ -129,8 +139,8 @@ TASKS = {"complaints:task_list"}  # the home queue "Callbacks and follow-up task
 RETURNS = {"returns:return_list"}  # sales asks, warehouse receives, finance books; approvers: approvals
 KNOWLEDGE = {"knowledge:article_list"}  # the hotline, engineers and its writers
 NOT_IN_MENU: dict[str, set[str]] = {
-    "agent": CATALOGUE | RULES | RETURNS,
-    "team_lead": CATALOGUE | RULES | RETURNS | TASKS | {"service:fault_codes"},  # codes: linked from intake
+    "agent": CATALOGUE | RULES | RETURNS | {"surveys:list"},
+    "team_lead": CATALOGUE | RULES | RETURNS | TASKS | {"service:fault_codes", "surveys:list", "surveys:ratings", "callbacks:queue"},  # codes: linked from intake
     # the manager registers from the request list's button, hand-ins are linked from the request list,
     # the import from the customer list, outstanding fees are finance's (a request's fee is on its page)
     "cs_manager": LOOKUP

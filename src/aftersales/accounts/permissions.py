@@ -222,4 +222,21 @@ for _role, _perms in ROLE_PERMISSIONS.items():
     if _perms & DECIDING_PERMS:
         ROLE_PERMISSIONS[_role] = _perms | {"approvals.view_approval"}
 
+# Callbacks, surveys and the satisfaction report (V1–V5, docs/decisions/0030).
+SURVEY_WORK = {"surveys.view_campaign", "surveys.add_campaign", "surveys.answer_campaign"}
+REPORT_READ = {"surveys.view_analysisreport"}
+CALLBACK_WORK = {"callbacks.view_callback", "callbacks.change_callback"}
+for _role, _perms in {
+    Role.AGENT: CALLBACK_WORK | {"surveys.view_campaign", "surveys.answer_campaign"},
+    Role.TEAM_LEAD: CALLBACK_WORK | SURVEY_WORK,
+    Role.CS_MANAGER: CALLBACK_WORK | SURVEY_WORK | REPORT_READ | {"callbacks.view_sitecheck"},
+    Role.ANALYST: SURVEY_WORK | REPORT_READ | {"callbacks.view_callback"},
+    Role.QUALITY: REPORT_READ | {"surveys.view_campaign"},
+    Role.MGMT_REP: REPORT_READ | {"surveys.view_campaign"},
+    Role.VP: REPORT_READ | {"surveys.view_campaign"},
+    Role.GM: REPORT_READ | {"surveys.view_campaign"},
+    Role.ENGINEER: {"callbacks.view_sitecheck"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
 STAFF_ROLES = frozenset(role for role in Role if role != Role.CUSTOMER)

@@ -37,6 +37,8 @@ class ClockKind(models.TextChoices):
     # Complaint follow-up (K8, K13, K15)
     CALLBACK = "callback", _("Callback after closing")  # K15: within K15.callback_days
     COLLECT = "collect", _("Collect the receivables")  # K13: unfounded complaint, within K13.collect_days
+    PLANNED_CALLBACK = "planned_callback", _("Planned callback")  # V1: due per V1.window, V1.after_service_days
+    SATISFACTION_REPORT = "satisfaction_report", _("Satisfaction analysis report")  # V5: by V5.report_day
     REVIEW = "responsibility_review", _("Monthly responsibility review")  # K8: by K8.review_day of the month
 
 

@@ -14,6 +14,7 @@ from aftersales.followup.errors import FollowupErrorCode
 from aftersales.followup.models import RATING_ITEMS, ServiceRating
 from aftersales.followup.selectors import RATEABLE_STATES
 from aftersales.service.selectors import access_service_request
+from aftersales.surveys.signals import low_score
 
 
 @transaction.atomic
@@ -87,4 +88,15 @@ def rating_create(
             "comment": rating.comment,
         },
     )
+    poor = [item for item in RATING_ITEMS if getattr(rating, item) == RatingLevel.POOR]
+    if poor:  # point 5 (docs/decisions/0030): a 差 rating opens a follow-up
+        low_score.send(
+            sender=ServiceRating,
+            source="rating",
+            customer_id=request.customer_id,
+            subject=rating,
+            note=_("Engineer rated poor on %(items)s for %(number)s. %(comment)s")
+            % {"items": ", ".join(poor), "number": request.number, "comment": rating.comment},
+            actor=actor,
+        )
     return rating

@@ -70,6 +70,8 @@ ApproverRole = Literal["sales_manager", "vp", "gm"]
 # K2: the roles that handle complaints and may own the ones registered by others
 PausableClock = Literal["respond", "arrive"]  # S6: the clocks a customer's wait may pause (never S10's)
 ComplaintOwnerRole = Literal["agent", "team_lead", "cs_manager", "sales", "sales_manager"]
+RoutineCustomers = Literal["key_accounts", "all"]  # V1: who gets the weekly routine callback
+LowScoreFollowUp = Literal["task", "complaint"]  # point 5: what a low score opens
 
 
 class ApprovalRoles(BaseModel):
@@ -103,6 +105,149 @@ class LossStandard(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
     share_percent: int = Field(ge=0, le=100)
     cap_yuan: int = Field(ge=0, le=1_000_000_000)
+
+
+class SurveyItem(BaseModel):
+    """V4: one question of the satisfaction survey form (用户满意度调查表) with its weight λ.
+
+    `products`: the question lists the products used (item 1; weight 0). `not_attended`: the question
+    may be answered 未参加 (item 6, training), which leaves it out and rescales the other weights.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    number: int = Field(ge=1, le=50)
+    text: str = Field(min_length=1, max_length=200)
+    weight: float = Field(ge=0, le=1)
+    products: bool = False
+    not_attended: bool = False
+
+
+class SurveyForm(BaseModel):
+    """V4: the questions of the survey; the weights of the scored questions sum to 1."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    items: list[SurveyItem] = Field(min_length=1, max_length=30)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SurveyForm:
+        numbers = [item.number for item in self.items]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("item numbers must be unique")
+        if abs(sum(item.weight for item in self.items if not item.products) - 1) > 1e-9:
+            raise ValueError("the weights of the scored items must sum to 1")
+        return self
+
+
+class AnswerScores(BaseModel):
+    """V4: the points of each answer (满意 / 较满意 / 一般 / 不满意)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    satisfied: int = Field(ge=0, le=100)
+    fairly_satisfied: int = Field(ge=0, le=100)
+    average: int = Field(ge=0, le=100)
+    dissatisfied: int = Field(ge=0, le=100)
+
+
+class GradeBounds(BaseModel):
+    """V4: the lowest score of each grade; below `somewhat_satisfied` a score is 不满意."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    satisfied: int = Field(ge=0, le=100)
+    fairly_satisfied: int = Field(ge=0, le=100)
+    somewhat_satisfied: int = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> GradeBounds:
+        if not self.satisfied >= self.fairly_satisfied >= self.somewhat_satisfied:
+            raise ValueError("the bounds must descend: satisfied ≥ fairly satisfied ≥ somewhat satisfied")
+        return self
+
+
+class CallbackPhrases(BaseModel):
+    """V2: what the agent says first and last on one kind of callback."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    opening: str = Field(max_length=1000)
+    closing: str = Field(max_length=1000)
+
+
+class CallbackScripts(BaseModel):
+    """V2: the opening and closing phrases per callback kind (callbacks.choices.CallbackKind)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    scripts: dict[str, CallbackPhrases]
+
+
+SURVEY_FORM_DEFAULT = {
+    "items": [
+        {"number": 1, "text": "贵单位目前使用的本公司产品", "weight": 0.0, "products": True, "not_attended": False},
+        {"number": 2, "text": "贵单位对本公司产品质量评价", "weight": 0.15, "products": False, "not_attended": False},
+        {
+            "number": 3,
+            "text": "您对市场人员提供的产品销售前服务评价",
+            "weight": 0.15,
+            "products": False,
+            "not_attended": False,
+        },
+        {
+            "number": 4,
+            "text": "贵单位对合同履约（交货期）的满意程度",
+            "weight": 0.15,
+            "products": False,
+            "not_attended": False,
+        },
+        {
+            "number": 5,
+            "text": "您对本公司提供的上门售后服务满意程度",
+            "weight": 0.2,
+            "products": False,
+            "not_attended": False,
+        },
+        {
+            "number": 6,
+            "text": "贵单位对本公司组织的产品培训满意程度",
+            "weight": 0.1,
+            "products": False,
+            "not_attended": True,
+        },
+        {
+            "number": 7,
+            "text": "您对本公司网站提供的信息服务满意程度",
+            "weight": 0.1,
+            "products": False,
+            "not_attended": False,
+        },
+        {"number": 8, "text": "您对本公司的总体评价", "weight": 0.15, "products": False, "not_attended": False},
+    ]
+}
+
+_SCRIPT_CLOSING = "感谢您的支持，祝您工作顺利，再见！"
+CALLBACK_SCRIPTS_DEFAULT = {
+    "scripts": {
+        kind: {"opening": opening, "closing": _SCRIPT_CLOSING}
+        for kind, opening in [
+            ("routine", "您好，我是售后服务中心客服，今天例行回访，想了解设备近期的使用情况，耽误您两分钟可以吗？"),
+            ("warranty_month", "您好，我是售后服务中心客服，设备在保修期内，本月例行回访，请问设备运行是否正常？"),
+            (
+                "handover",
+                "您好，我是售后服务中心客服，您的设备保修期下月到期，想和您确认设备状况并介绍保修期后的服务。",
+            ),
+            (
+                "after_service",
+                "您好，我是售后服务中心客服，前几天我们的工程师为您上门服务，想了解问题是否已经解决，对服务是否满意？",
+            ),
+            (
+                "after_complaint",
+                "您好，我是售后服务中心客服，关于您之前反映的问题，我们已处理完毕，想确认处理结果您是否满意？",
+            ),
+            (
+                "key_account_care",
+                "您好，我是售后服务中心客服，作为我们的重点客户，想了解您对我们的产品和服务还有什么需要？",
+            ),
+            ("low_score", "您好，我是售后服务中心，看到您对我们的服务不太满意，想具体了解情况并尽快改进。"),
+        ]
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -664,6 +809,157 @@ POLICIES: dict[str, PolicyDef] = {
                 "Calendar days from closing an unfounded complaint until finance has collected what is owed (001 §25.8)."
             ),
             unit=_("days"),
+        ),
+        # --- V1 callback plans, V2 callback script (docs/decisions/0030) -------------------------
+        PolicyDef(
+            key="V1.routine_customers",
+            rule="V1",
+            adapter=TypeAdapter(RoutineCustomers),
+            default="key_accounts",
+            label=_("Weekly routine callbacks go to"),
+            help=_("key_accounts: the key accounts only; all: every customer with a unit in warranty (000)."),
+        ),
+        PolicyDef(
+            key="V1.routine_weekday",
+            rule="V1",
+            adapter=TypeAdapter(Annotated[int, Field(ge=1, le=7)]),
+            default=1,
+            label=_("Weekly routine callbacks are planned on weekday"),
+            help=_("1 = Monday … 7 = Sunday."),
+            unit=_("weekday"),
+        ),
+        PolicyDef(
+            key="V1.window",
+            rule="V1",
+            adapter=_duration(),
+            default={"amount": 2, "unit": "working_days"},
+            label=_("A planned callback is due within"),
+            help=_("From the day it is planned (routine, monthly, hand-over and care callbacks)."),
+        ),
+        PolicyDef(
+            key="V1.after_service_days",
+            rule="V1",
+            adapter=_days(),
+            default=3,
+            label=_("Call back after a closed service request within"),
+            help=_("Working days from closing the request until the callback about the service (000)."),
+            unit=_("working days"),
+        ),
+        PolicyDef(
+            key="V1.handover_months",
+            rule="A5",
+            adapter=_months(),
+            default=1,
+            label=_("Hand-over callback before the warranty ends"),
+            help=_(
+                "Months before the last day in warranty of a unit (month-end clamp: last day 30 March → "
+                "28 February) the hand-over callback is due (000)."
+            ),
+            unit=_("months"),
+        ),
+        PolicyDef(
+            key="V1.care_months",
+            rule="V1",
+            adapter=TypeAdapter(Annotated[int, Field(ge=1, le=24)]),
+            default=3,
+            label=_("Key-account care callback every"),
+            help=_("Each key account gets a care callback on the first planning day of every such period."),
+            unit=_("months"),
+        ),
+        PolicyDef(
+            key="V2.target_seconds",
+            rule="V2",
+            adapter=TypeAdapter(Annotated[int, Field(ge=10, le=3600)]),
+            default=180,
+            label=_("Target length of a callback"),
+            help=_("The callback screen's timer turns red after this many seconds (000: under 3 minutes)."),
+            unit=_("seconds"),
+        ),
+        PolicyDef(
+            key="V2.retries",
+            rule="V2",
+            adapter=TypeAdapter(Annotated[int, Field(ge=0, le=20)]),
+            default=3,
+            label=_("Retries when nobody answers"),
+            help=_("A callback not answered is tried again this many times before it is closed as not reached."),
+            unit=_("times"),
+        ),
+        PolicyDef(
+            key="V2.retry_gap_days",
+            rule="V2",
+            adapter=_days(),
+            default=1,
+            label=_("Try again after"),
+            help=_("Working days between two tries of a callback nobody answered."),
+            unit=_("working days"),
+        ),
+        PolicyDef(
+            key="V2.scripts",
+            rule="V2",
+            adapter=TypeAdapter(CallbackScripts),
+            default=CALLBACK_SCRIPTS_DEFAULT,
+            shape="phrases",
+            label=_("Callback script"),
+            help=_("Opening and closing phrases the agent reads, per kind of callback (000)."),
+        ),
+        # --- V4 survey, V5 report ---------------------------------------------------------------
+        PolicyDef(
+            key="V4.form",
+            rule="V4",
+            adapter=TypeAdapter(SurveyForm),
+            default=SURVEY_FORM_DEFAULT,
+            shape="survey_form",
+            label=_("Satisfaction survey questions and weights"),
+            help=_(
+                "用户满意度调查表 (002 §5.1.17): the questions and their weights λ; the weights of the scored "
+                "questions sum to 1. A campaign keeps the form it was sent with."
+            ),
+        ),
+        PolicyDef(
+            key="V4.answer_scores",
+            rule="V4",
+            adapter=TypeAdapter(AnswerScores),
+            default={"satisfied": 100, "fairly_satisfied": 80, "average": 60, "dissatisfied": 0},
+            label=_("Points per survey answer"),
+            help=_("满意 / 较满意 / 一般 / 不满意 (002 §5.1.17)."),
+            unit=_("points"),
+        ),
+        PolicyDef(
+            key="V4.valid_share",
+            rule="V4",
+            adapter=TypeAdapter(Annotated[float, Field(gt=0, le=1)]),
+            default=0.85,
+            label=_("A survey is valid when this share is returned"),
+            help=_("Returned ÷ sent (002 §5.1.17: 85 %)."),
+        ),
+        PolicyDef(
+            key="V4.grade_bounds",
+            rule="V4",
+            adapter=TypeAdapter(GradeBounds),
+            default={"satisfied": 85, "fairly_satisfied": 70, "somewhat_satisfied": 60},
+            label=_("Satisfaction grades from"),
+            help=_("满意 from the first score, 较满意 from the second, 一般满意 from the third, below it 不满意."),
+            unit=_("points"),
+        ),
+        PolicyDef(
+            key="V4.low_score_follow_up",
+            rule="V4",
+            adapter=TypeAdapter(LowScoreFollowUp),
+            default="task",
+            label=_("A low score opens"),
+            help=_(
+                "A survey graded dissatisfied, a poor engineer rating or a dissatisfied callback opens this: "
+                "task = a callback task for the head of after-sales; complaint = a complaint registered for the customer."
+            ),
+        ),
+        PolicyDef(
+            key="V5.report_day",
+            rule="V5",
+            adapter=_day_of_month(),
+            default=5,
+            label=_("Satisfaction analysis report due by day"),
+            help=_("Day of the next month by which the report goes to the management representative and quality."),
+            unit=_("day of the month"),
         ),
         PolicyDef(
             key="K15.callback_days",

@@ -351,6 +351,88 @@ def _ladders_form(definition: PolicyDef, rows: int) -> type[PolicyChangeForm]:
     return form
 
 
+def _phrases_form(definition: PolicyDef) -> type[PolicyChangeForm]:
+    """V2.scripts: an opening and a closing phrase for each callback kind of the default."""
+    kinds = list(definition.default["scripts"])
+    attrs: dict[str, Any] = {}
+    for kind in kinds:
+        for part, label in (("opening", _("opening")), ("closing", _("closing"))):
+            attrs[f"{kind}_{part}"] = forms.CharField(
+                label=f"{shapes.callback_kind_label(kind)} · {label}",
+                max_length=1000,
+                required=False,
+                widget=forms.Textarea(attrs={**CONTROL, "rows": 2}),
+            )
+
+    def value_of(self: PolicyChangeForm) -> Any:
+        return {
+            "scripts": {
+                kind: {"opening": self.cleaned_data[f"{kind}_opening"], "closing": self.cleaned_data[f"{kind}_closing"]}
+                for kind in kinds
+            }
+        }
+
+    def initial_of(cls: type, value: Any) -> dict[str, Any]:
+        scripts = (value or {}).get("scripts", {})
+        return {
+            f"{kind}_{part}": (scripts.get(kind) or {}).get(part, "")
+            for kind in kinds
+            for part in ("opening", "closing")
+        }
+
+    form: type[PolicyChangeForm] = type(
+        "PhrasesForm", (PolicyChangeForm,), {**attrs, "value_of": value_of, "initial_of": classmethod(initial_of)}
+    )
+    form.value_fields = list(attrs)
+    return form
+
+
+def _survey_form(definition: PolicyDef) -> type[PolicyChangeForm]:
+    """V4.form: each question's text and weight; which question lists the products and which allows
+    "did not attend" stay as in the default form."""
+    items = definition.default["items"]
+    attrs: dict[str, Any] = {}
+    for item in items:
+        n = item["number"]
+        attrs[f"q{n}_text"] = forms.CharField(
+            label=_("Question %(n)s") % {"n": n}, max_length=200, widget=forms.TextInput(attrs=CONTROL)
+        )
+        attrs[f"q{n}_weight"] = forms.DecimalField(
+            label=_("Weight of question %(n)s") % {"n": n},
+            min_value=0,
+            max_value=1,
+            decimal_places=4,
+            widget=forms.NumberInput(attrs={**CONTROL, "step": "0.01"}),
+        )
+
+    def value_of(self: PolicyChangeForm) -> Any:
+        return {
+            "items": [
+                {
+                    **item,
+                    "text": self.cleaned_data[f"q{item['number']}_text"],
+                    "weight": float(self.cleaned_data[f"q{item['number']}_weight"]),
+                }
+                for item in items
+            ]
+        }
+
+    def initial_of(cls: type, value: Any) -> dict[str, Any]:
+        current = {item["number"]: item for item in (value or {}).get("items", [])}
+        out: dict[str, Any] = {}
+        for item in items:
+            found = current.get(item["number"], item)
+            out[f"q{item['number']}_text"] = found["text"]
+            out[f"q{item['number']}_weight"] = found["weight"]
+        return out
+
+    form: type[PolicyChangeForm] = type(
+        "SurveyForm", (PolicyChangeForm,), {**attrs, "value_of": value_of, "initial_of": classmethod(initial_of)}
+    )
+    form.value_fields = list(attrs)
+    return form
+
+
 def _json_form(definition: PolicyDef) -> type[PolicyChangeForm]:
     class Form(PolicyChangeForm):
         value = forms.CharField(
@@ -385,6 +467,8 @@ def policy_form_class(definition: PolicyDef, *, ladder_rows: int = 0) -> type[Po
         shapes.TIERS: lambda: _tiers_form(definition),
         shapes.LIMITS: lambda: _limits_form(definition),
         shapes.LADDERS: lambda: _ladders_form(definition, ladder_rows),
+        shapes.PHRASES: lambda: _phrases_form(definition),
+        shapes.SURVEY_FORM: lambda: _survey_form(definition),
     }
     form = builders.get(shape, lambda: _json_form(definition))()
     form.definition = definition

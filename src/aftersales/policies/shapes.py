@@ -28,6 +28,8 @@ DURATION = "duration"
 TIERS = "tiers"
 LIMITS = "limits"
 LADDERS = "ladders"
+PHRASES = "phrases"  # V2.scripts: an opening and a closing phrase per callback kind
+SURVEY_FORM = "survey_form"  # V4.form: each question's text and weight
 JSON = "json"  # fallback: an unknown shape is edited as JSON
 
 # Plain-language names of the fields of structured values (a tier table's tiers, a limit table's bands).
@@ -41,6 +43,11 @@ FIELD_LABELS: dict[str, Any] = {
     "between": gettext_lazy("From the lower to the upper limit decides"),
     "above": gettext_lazy("Above the upper limit decides"),
     "amount": gettext_lazy("Length"),
+    "satisfied": gettext_lazy("Satisfied"),
+    "fairly_satisfied": gettext_lazy("Fairly satisfied"),
+    "average": gettext_lazy("Average"),
+    "dissatisfied": gettext_lazy("Dissatisfied"),
+    "somewhat_satisfied": gettext_lazy("Somewhat satisfied"),
     "unit": gettext_lazy("Time unit"),
 }
 
@@ -114,6 +121,22 @@ def role_label(role: str) -> str:
     return str(Role(role).label) if role in Role.values else role
 
 
+# V2.scripts: the callback kinds (callbacks.choices.CallbackKind; policies never import the callbacks app).
+CALLBACK_KIND_LABELS: dict[str, Any] = {
+    "routine": gettext_lazy("Weekly routine callback"),
+    "warranty_month": gettext_lazy("Monthly in-warranty callback"),
+    "handover": gettext_lazy("Hand-over callback"),
+    "after_service": gettext_lazy("Callback after service"),
+    "after_complaint": gettext_lazy("Callback after a complaint"),
+    "key_account_care": gettext_lazy("Key-account care callback"),
+    "low_score": gettext_lazy("Follow-up of a low score"),
+}
+
+
+def callback_kind_label(kind: str) -> str:
+    return str(CALLBACK_KIND_LABELS.get(kind, kind))
+
+
 def kind_label(kind: str) -> str:
     return str(ClockKind(kind).label) if kind in ClockKind.values else kind
 
@@ -175,6 +198,10 @@ def value_text(definition: PolicyDef, value: Any) -> str:
         ladders = value.get("ladders", {})
         steps = sum(len(s) for s in ladders.values())
         return _("%(kinds)s kinds of deadline, %(steps)s steps") % {"kinds": len(ladders), "steps": steps}
+    if shape == PHRASES and isinstance(value, dict):
+        return _("Phrases for %(n)s kinds of callback") % {"n": len(value.get("scripts", {}))}
+    if shape == SURVEY_FORM and isinstance(value, dict):
+        return " · ".join(f"{item['number']}. λ={item['weight']:g}" for item in value.get("items", []))
     import json
 
     return json.dumps(value, ensure_ascii=False)

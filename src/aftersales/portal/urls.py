@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.portal import complaints, views
+from aftersales.portal import complaints, surveys, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("requests/<str:number>/quote/accept/", views.quote_accept, name="quote_accept"),
     path("requests/<str:number>/quote/decline/", views.quote_decline, name="quote_decline"),
     path("requests/<str:number>/rate/", views.rate, name="rate"),
+    path("survey/<str:token>/", surveys.survey_answer, name="survey_answer"),
     path("complaints/", complaints.complaint_list_page, name="complaint_list"),
     path("complaints/new/", complaints.complaint_create, name="complaint_create"),
     path("complaints/<str:number>/", complaints.complaint_detail, name="complaint_detail"),

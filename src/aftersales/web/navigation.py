@@ -98,6 +98,29 @@ STAFF_MENU = [
         uses=frozenset({"agent", "quality"}),
     ),
     NavItem(
+        _("Callbacks"),
+        "callbacks:queue",
+        "telephone-outbound",
+        perm="callbacks.view_callback",
+        uses=frozenset({"agent", "cs_manager", "analyst"}),
+    ),  # V1, V2; team leads reach it from their home queue tile
+    NavItem(_("Site checks"), "callbacks:site_checks", "geo-alt", perm="callbacks.view_sitecheck"),  # V1
+    NavItem(
+        _("Satisfaction surveys"),
+        "surveys:list",
+        "ui-checks",
+        perm="surveys.view_campaign",
+        uses=frozenset({"cs_manager", "analyst", "quality", "mgmt_rep", "vp", "gm"}),
+    ),  # V4: agents type paper forms in from the survey's page, not from their menu
+    NavItem(_("Satisfaction reports"), "surveys:reports", "graph-up", perm="surveys.view_analysisreport"),  # V5
+    NavItem(
+        _("Engineer ratings"),
+        "surveys:ratings",
+        "star-half",
+        perm="followup.view_servicerating",
+        uses=frozenset({"cs_manager", "analyst", "quality", "vp", "gm"}),
+    ),  # V3 monthly appraisal
+    NavItem(
         _("Responsibility review"),
         "complaints:review_list",
         "clipboard-check",

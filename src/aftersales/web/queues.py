@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aftersales.approvals.selectors import MINE_WAITING, approval_list
+from aftersales.callbacks.selectors import callback_queue
 from aftersales.clocks.choices import ClockState
 from aftersales.clocks.models import Clock
 from aftersales.complaints.choices import ComplaintState
@@ -255,6 +256,22 @@ def _followup(actor: Actor, now: dt.datetime) -> Queue:
     )
 
 
+def _callbacks(actor: Actor, now: dt.datetime) -> Queue:
+    # callback_queue_idx (state, due_at, id)
+    qs = callback_queue(actor, today=timezone.localdate(now))
+    n = _count(qs)
+    late = _count(qs.filter(due_at__lte=now)) if n else 0
+    return Queue(
+        "callbacks_due",
+        _("Callbacks to make"),
+        n,
+        _url("callbacks:queue"),
+        tone=_tone(n, danger=late > 0),
+        hint=ngettext("%(n)s overdue", "%(n)s overdue", late) % {"n": late} if late else "",
+        icon="telephone",
+    )
+
+
 def _depot(actor: Actor) -> Queue:
     # sr_board_idx (open, state): `open__in` lets SQLite seek it (see dispatch_board_queries).
     n = _count(service_selectors.depot_waiting_requests(actor).filter(open__in=[True]))
@@ -288,6 +305,8 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
     queues += _complaints(actor)
     if actor.has_perm("complaints.view_followuptask") and actor.has_perm("complaints.change_followuptask"):
         queues.append(_followup(actor, now))
+    if actor.has_perm("callbacks.change_callback"):
+        queues.append(_callbacks(actor, now))
     if actor.has_perm("service.depot_servicerequest"):
         queues.append(_depot(actor))
     return queues

@@ -78,6 +78,38 @@ def notice_request_dispatched(request: ServiceRequest, *, by: Any, previous: Any
             )
 
 
+def notice_rating_invitation(request: ServiceRequest) -> None:
+    """V3 (S12): the signed service invites the customer to rate the engineer — the customer's portal users
+    on the bell and by e-mail (notifications), the primary contact by e-mail where they have an address."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db import transaction
+
+    from aftersales.accounts.models import User
+    from aftersales.customers.models import Contact
+
+    url = reverse("portal:request_detail", args=[request.number])
+    users = list(User.objects.filter(customer_id=request.customer_id, is_active=True))
+    with notification_language():
+        title = _("Please rate our service %(number)s") % {"number": request.number}
+        body = _("Tell us how the engineer did: attitude, skill, arrival on time and promises kept.")
+        if users:
+            notify_users(users=users, title=title, body=body, url=url, rule="V3")
+        addresses = list(
+            Contact.objects.filter(customer_id=request.customer_id, is_primary=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        known = {u.email for u in users if u.email}
+        addresses = [a for a in addresses if a not in known]
+        if addresses:
+            link = getattr(settings, "AFTERSALES_SITE_URL", "").rstrip("/") + url
+            text = f"{body}\n{link}"
+            transaction.on_commit(
+                lambda: send_mail(title, text, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=True)
+            )
+
+
 def notice_request_signed(request: ServiceRequest) -> None:
     """S11: the customer signed the repair order: the manager(s) who countersign it are told — each
     countersigning role on its own, so a team lead at the point does not keep the service-centre

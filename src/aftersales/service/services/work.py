@@ -47,7 +47,11 @@ from aftersales.service.services.common import (
     request_save,
     require_own_job,
 )
-from aftersales.service.services.notices import notice_request_dispatched, notice_request_signed
+from aftersales.service.services.notices import (
+    notice_rating_invitation,
+    notice_request_dispatched,
+    notice_request_signed,
+)
 from aftersales.service.transitions import ACTION_TRANSITIONS
 
 # The clocks that stop when the customer has been answered, when the engineer is there, when solved.
@@ -489,6 +493,7 @@ def service_request_sign_off(
         fields=("signature_png", "signed_by_name", "signed_at"),
     )
     notice_request_signed(request)  # S11: the manager countersigns next
+    notice_rating_invitation(request)  # V3: the customer is invited to rate the engineer
     return request
 
 

@@ -34,6 +34,7 @@ from aftersales.core.forms import form_errors_from
 from aftersales.core.lists import Column, export_requested, list_page, sort_apply, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.customers.selectors import CustomerCard, customer_card, customer_for_intake, customer_lookup
+from aftersales.followup.selectors import rating_for_request
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.service import selectors, services
@@ -790,6 +791,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "signature_url": _signature_data_url(sr),
             "pdf_links": _pdf_links(sr.number),
             **attachments_context(actor, sr, panel="detail"),
+            "rating": rating_for_request(actor, sr),  # V3: the customer's rating of the engineer
         },
         status=outcome.status,
     )

@@ -1,0 +1,129 @@
+"""Closing the loop (issue 15, V1–V5) on the bench load (100k customers, 300k units):
+
+(a) planning one day's callbacks: every callback and site check removed, then `callbacks_plan` for the
+    1st of this month — a month's first day plans the customers spread on day 1, every unit in its
+    hand-over month, the key accounts' routine and care callbacks, each with its clock. Goal < 5 s.
+(b) the agent's callback queue (`callback_queue`, first page of 50 rows, ordered by due): p95 of 50
+    calls, goal < 50 ms.
+(c) the V5 report of one month: a campaign of 2,000 customers with 1,800 responses, then
+    `reports_generate` for the month (snapshot, clock); p95 of 5 runs (the report deleted in
+    between), goal < 1 s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from bench.context import Context
+from bench.report import Figure, Samples
+
+AREA = "loop"
+QUEUE_CALLS = 50
+REPORT_RUNS = 5
+ANSWERS = ["satisfied", "fairly_satisfied", "average", "dissatisfied"]
+
+
+def _clear() -> None:
+    from aftersales.callbacks.models import Callback, SiteCheck
+    from aftersales.clocks.models import Clock
+
+    Clock.objects.filter(subject_type__in=["callbacks.callback", "surveys.analysisreport"]).delete()
+    Callback.objects.all().delete()
+    SiteCheck.objects.all().delete()
+
+
+def _planning(ctx: Context) -> list[Figure]:
+    from django.utils import timezone
+
+    from aftersales.callbacks.services import callbacks_plan
+
+    _clear()
+    day = timezone.localdate().replace(day=1)
+    start = time.perf_counter()
+    report = callbacks_plan(on=day)
+    seconds = time.perf_counter() - start
+    again = time.perf_counter()
+    second = callbacks_plan(on=day)
+    again_seconds = time.perf_counter() - again
+    return [
+        Figure(
+            AREA,
+            "plan one day's callbacks",
+            seconds * 1000,
+            "ms",
+            "< 5000 ms",
+            seconds < 5,
+            note=f"{report.total} callbacks {dict(sorted(report.planned.items()))}, {report.site_checks} site checks",
+        ),
+        Figure(AREA, "plan the same day again", again_seconds * 1000, "ms", note=f"{second.total} new"),
+    ]
+
+
+def _queue(ctx: Context) -> list[Figure]:
+    from django.utils import timezone
+
+    from aftersales.callbacks.selectors import callback_queue
+
+    samples = Samples()
+    today = timezone.localdate() + dt.timedelta(days=3)
+    for _ in range(QUEUE_CALLS):
+        start = time.perf_counter()
+        rows = list(callback_queue(ctx.actor, today=today)[:50])
+        samples.add(time.perf_counter() - start)
+    p95 = samples.p95()
+    return [Figure(AREA, "callback queue, first 50 (p95)", p95, "ms", "< 50 ms", p95 < 50, note=f"{len(rows)} rows")]
+
+
+def _report(ctx: Context) -> list[Figure]:
+    from django.utils import timezone
+
+    from aftersales.accounts.models import User
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.accounts.services import user_create
+    from aftersales.customers.models import Customer
+    from aftersales.surveys.models import AnalysisReport, Campaign, Response
+    from aftersales.surveys.reports import reports_generate
+    from aftersales.surveys.scoring import grade_for, response_score
+    from aftersales.surveys.services import campaign_create, rules_in_force
+
+    analyst = User.objects.filter(username="bench_analyst").first() or user_create(
+        actor=None, username="bench_analyst", password="bench-pass-123", role="analyst"
+    )
+    actor = actor_for(analyst)
+    campaign = Campaign.objects.filter(title="bench loop").first()
+    if campaign is None:
+        ids = list(Customer.objects.order_by("pk").values_list("pk", flat=True)[:2000])
+        campaign = campaign_create(actor=actor, title="bench loop", period="bench", customers=ids)
+        campaign.title = "bench loop"
+        rules = rules_in_force()
+        rows = []
+        for customer_id in ids[:1800]:
+            answers = {str(n): ctx.rng.choice(ANSWERS[:3]) for n in range(2, 9)}
+            score = response_score(answers, rules)
+            rows.append(
+                Response(
+                    campaign=campaign,
+                    customer_id=customer_id,
+                    products=[],
+                    answers=answers,
+                    score=score.rounded,
+                    grade=grade_for(score.value, rules.grade_bounds),
+                    channel="paper",
+                    comment=ctx.rng.choice(["", "", "服务及时", "希望加快配件供应"]),
+                )
+            )
+        Response.objects.bulk_create(rows, batch_size=1000)
+    month = timezone.localdate().replace(day=1)
+    samples = Samples()
+    for _ in range(REPORT_RUNS):
+        AnalysisReport.objects.filter(campaign=campaign, month=month).delete()
+        start = time.perf_counter()
+        reports_generate(month=month)
+        samples.add(time.perf_counter() - start)
+    p95 = samples.p95()
+    return [Figure(AREA, "V5 report of one month (p95)", p95, "ms", "< 1000 ms", p95 < 1000, note="1,800 responses")]
+
+
+def run(ctx: Context) -> list[Figure]:
+    return _planning(ctx) + _queue(ctx) + _report(ctx)

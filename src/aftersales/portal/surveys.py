@@ -1,0 +1,42 @@
+"""The survey answer page (V4): a customer answers through the one-time link, without logging in."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from aftersales.core.errors import DomainError
+from aftersales.core.forms import form_errors_from
+from aftersales.surveys.forms import AnswerForm
+from aftersales.surveys.selectors import (
+    campaign_rules,
+    customer_product_models,
+    recipient_answered,
+    recipient_for_token,
+)
+from aftersales.surveys.services import response_by_link
+
+
+def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
+    recipient = recipient_for_token(token)  # NotFound → the 404 page
+    campaign = recipient.campaign
+    rules = campaign_rules(campaign)
+    context = {"campaign": campaign, "customer": recipient.customer}
+    if recipient_answered(recipient):
+        return render(request, "portal/survey_done.html", {**context, "already": True})
+    products = customer_product_models(recipient.customer_id)
+    form = AnswerForm(request.POST or None, rules=rules, products=products)
+    if request.method == "POST" and form.is_valid():
+        try:
+            response_by_link(
+                token=token,
+                products=form.products(),
+                answers=form.answers(),
+                respondent_name=form.cleaned_data["respondent_name"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc, aliases={f"answers.{i['number']}": f"q{i['number']}" for i in rules.items})
+        else:
+            return render(request, "portal/survey_done.html", {**context, "already": False})
+    return render(request, "portal/survey_answer.html", {**context, "form": form})

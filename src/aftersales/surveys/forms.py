@@ -1,0 +1,59 @@
+"""Page forms of the survey (V4): the questionnaire (portal link and paper entry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.surveys.choices import NOT_ATTENDED, Answer
+from aftersales.surveys.scoring import Rules
+
+
+class AnswerForm(forms.Form):
+    """One radio group per scored question (from the campaign's form), the products of question 1, comments."""
+
+    respondent_name = forms.CharField(label=_("Filled in by"), max_length=64, required=False)
+    comment = forms.CharField(
+        label=_("Your opinions and suggestions"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, rules: Rules, products: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rules = rules
+        for item in rules.items:
+            name = f"q{item['number']}"
+            label = f"{item['number']}. {item['text']}"
+            if item.get("products"):
+                self.fields[name] = forms.MultipleChoiceField(
+                    label=label, required=False, choices=[(p, p) for p in products], widget=forms.CheckboxSelectMultiple
+                )
+                self.initial.setdefault(name, products)
+                continue
+            choices = list(Answer.choices)
+            if item.get("not_attended"):
+                choices = [(NOT_ATTENDED, _("Did not attend")), *choices]
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=choices, widget=forms.RadioSelect, required=False
+            )
+
+    def products(self) -> list[str]:
+        for item in self.rules.items:
+            if item.get("products"):
+                return list(self.cleaned_data.get(f"q{item['number']}") or [])
+        return []
+
+    def answers(self) -> dict[str, str]:
+        return {
+            str(item["number"]): self.cleaned_data.get(f"q{item['number']}") or ""
+            for item in self.rules.items
+            if not item.get("products")
+        }
+
+
+class PaperForm(AnswerForm):
+    customer = forms.TypedChoiceField(label=_("Customer"), coerce=int, choices=())
