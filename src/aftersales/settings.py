@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "aftersales.returns",
     "aftersales.followup",
     "aftersales.knowledge",
+    "aftersales.reports",
     "aftersales.portal",
     "aftersales.web",
     # The Django admin with a site that lets only superusers write (accounts.adminsite).
