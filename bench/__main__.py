@@ -29,6 +29,7 @@ AREAS: dict[str, str] = {
     "complaints": "bench.complaints",
     "share": "bench.share",
     "audit": "bench.audit",
+    "stats": "bench.stats",
 }
 RESULT_MARK = "BENCH-RESULT "
 

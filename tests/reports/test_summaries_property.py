@@ -91,7 +91,10 @@ def test_maintained_summaries_equal_a_full_recount(world: dict[str, Any], ops: l
     for op in ops:
         _apply(world, op)
     counts, facts, clocks = summaries_recount()
-    assert summaries_stored() == (counts, facts, clocks)
+    stored_counts, stored_facts, stored_clocks = summaries_stored()
+    assert set(stored_counts.items()) ^ set(counts.items()) == set()
+    assert stored_facts == facts
+    assert stored_clocks == clocks
 
 
 def test_rebuild_equals_the_maintained_summaries(world: dict[str, Any]) -> None:
@@ -100,6 +103,6 @@ def test_rebuild_equals_the_maintained_summaries(world: dict[str, Any]) -> None:
     make_request(world, at("2026-11-02"), engineer=world["engineers"][0])
     stopped_clock(first, "respond", due_at=at("2026-11-01", 12), stopped_at=at("2026-11-01", 11))
     before = summaries_stored()
-    assert summaries_rebuild() == {"requests": 2, "clocks": 1, "day_counts": 13}
+    assert summaries_rebuild() == {"requests": 2, "clocks": 1, "day_counts": 14}
     assert summaries_stored() == before
     assert before[0][("part", dt.date(2026, 11, 1), "P-1")] == 1

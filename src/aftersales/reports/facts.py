@@ -31,6 +31,8 @@ COMPLAINT_TYPE = Complaint._meta.label_lower
 FIXED_AT_VISIT = frozenset({Resolution.ON_SITE, Resolution.REMOTE, Resolution.BOARD_SWAP})
 # … and no second visit: more than one check-in, or a wait for parts / the depot in between.
 VISIT_ACTIONS = ("servicerequest.on_site", "servicerequest.waiting_parts", "servicerequest.in_depot")
+FTF_DIM = "ftf"  # DayCount of completed requests by received day: key "1" first-time fix, "0" not
+SLA_DIM = "sla"  # DayCount of stopped clocks by stopped day: key "<kind>:1" attained, "<kind>:0" not
 FACT_FIELDS = (
     "day",
     "product_id",
@@ -66,9 +68,18 @@ class Fact:
             (Dimension.CHANNEL.value, day, v["channel"] or ""): "",
             (Dimension.REGION_TIER.value, day, v["region_tier"] or ""): "",
         }
+        if v["first_time_fix"] is not None:  # completed: counted for the first-time fix rate
+            found[(FTF_DIM, day, "1" if v["first_time_fix"] else "0")] = ""
         for key, label in self.parts.items():
             found[(Dimension.PART.value, day, key)] = label
         return found
+
+
+def clock_keys(values: dict[str, Any] | None) -> dict[tuple[str, dt.date, str], str]:
+    """The DayCount a stopped clock adds one to: ("sla", stopped day, "<kind>:1" if attained else "<kind>:0")."""
+    if values is None:
+        return {}
+    return {(SLA_DIM, values["day"], f"{values['kind']}:{1 if values['attained'] else 0}"): ""}
 
 
 def _key(value: Any) -> str:

@@ -28,6 +28,7 @@ from aftersales.reports.facts import (
     REQUEST_TYPE,
     Fact,
     clock_facts,
+    clock_keys,
     request_facts,
 )
 from aftersales.reports.models import ClockFact, DayCount, RequestFact
@@ -104,10 +105,21 @@ def clock_facts_refresh(ids: Iterable[int]) -> None:
         return
     found = clock_facts(ids)
     with transaction.atomic():
-        ClockFact.objects.filter(pk__in=[pk for pk in ids if pk not in found]).delete()
+        old = {
+            row.pop("clock_id"): row
+            for row in ClockFact.objects.filter(pk__in=ids).values("clock_id", "day", "kind", "attained", "request_fact_id")
+        }
+        delta: Counter[tuple[str, Any, str]] = Counter()
+        for pk in ids:
+            delta.subtract(clock_keys(old.get(pk)).keys())
+            delta.update(clock_keys(found.get(pk)).keys())
+        ClockFact.objects.filter(pk__in=[pk for pk in ids if pk not in found and pk in old]).delete()
         for pk, values in found.items():
-            if not ClockFact.objects.filter(pk=pk).update(**values):
+            if pk not in old:
                 ClockFact.objects.create(clock_id=pk, **values)
+            elif old[pk] != values:
+                ClockFact.objects.filter(pk=pk).update(**values)
+        _apply(delta, {})
 
 
 # --- signals ---------------------------------------------------------------------------------------
@@ -156,7 +168,7 @@ def _clock_saved(sender: Any, instance: Clock, **kwargs: Any) -> None:
 
 
 def _clock_deleted(sender: Any, instance: Clock, **kwargs: Any) -> None:
-    ClockFact.objects.filter(pk=instance.pk).delete()
+    clock_facts_refresh([instance.pk])  # gone from the base table: its fact and count go too
     if instance.subject_type == REQUEST_TYPE and instance.kind in REQUEST_TIME_CLOCKS:
         request_facts_refresh([int(instance.subject_id)])
 
@@ -204,7 +216,10 @@ def summaries_recount() -> tuple[dict[tuple[str, Any, str], int], dict[int, dict
         .values_list("pk", flat=True)
     )
     for chunk in _batches(clock_ids):
-        clocks.update(clock_facts(chunk))
+        found = clock_facts(chunk)
+        for values in found.values():
+            counts.update(clock_keys(values).keys())
+        clocks.update(found)
     return dict(counts), facts, clocks
 
 
@@ -248,6 +263,8 @@ def summaries_rebuild() -> dict[str, int]:
         )
         for chunk in _batches(clock_ids):
             found = clock_facts(chunk)
+            for values in found.values():
+                counts.update(clock_keys(values).keys())
             ClockFact.objects.bulk_create([ClockFact(clock_id=pk, **v) for pk, v in found.items()], batch_size=BATCH)
             done["clocks"] += len(found)
         DayCount.objects.bulk_create(

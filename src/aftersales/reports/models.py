@@ -18,7 +18,7 @@ class RequestFact(models.Model):
     """One service request as the statistics see it (kept by reports.maintain only)."""
 
     request = models.OneToOneField(
-        "service.ServiceRequest", primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "service.ServiceRequest", primary_key=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
     day = models.DateField(_("day received"))  # local day of received_at: the stored period key
     product_id = models.IntegerField(null=True)
@@ -45,7 +45,7 @@ class ClockFact(models.Model):
     """One stopped clock: the local day it stopped, its kind and whether it was attained."""
 
     clock = models.OneToOneField(
-        "clocks.Clock", primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "clocks.Clock", primary_key=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
     day = models.DateField(_("day stopped"))
     kind = models.CharField(max_length=32)
