@@ -59,6 +59,9 @@ PAGES = [
     Page("complaints:review_list", roles("cs_manager vp gm mgmt_rep admin")),  # K8
     Page("returns:return_list", RETURN_VIEWERS),
     Page("knowledge:article_list", STAFF),
+    Page("reports:dashboard", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # issue 16
+    Page("reports:statistics", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q1
+    Page("reports:kpis", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q4
     Page("customers:list", STAFF),
     Page("customers:access_requests", STAFF),
     Page("installed_base:unit_list", STAFF),
@@ -79,6 +82,7 @@ PAGES = [
 OFF_MENU_PAGES = [
     Page("web:search", STAFF),  # the global search box (issue 13)
     Page("service:fees_outstanding_export", roles("cs_manager finance")),  # the fees list as Excel (B1)
+    Page("reports:requests", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # behind a chart bar
 ]
 CASES = [(page, role) for page in PAGES + OFF_MENU_PAGES for role in ROLES]
 

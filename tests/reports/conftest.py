@@ -22,6 +22,10 @@ def at(day: str, hour: int = 10, minute: int = 0, second: int = 0) -> dt.datetim
 
 @pytest.fixture
 def world(db: Any, make_user: Any) -> dict[str, Any]:
+    return build_world(make_user)
+
+
+def build_world(make_user: Any) -> dict[str, Any]:
     from aftersales.accounts.models import Region, ServicePoint
     from aftersales.service.models import FaultCode
     from tests.installed_base.factories import CustomerFactory, ProductFactory, UnitFactory

@@ -75,6 +75,10 @@ STAFF_MENU = [
     ),
     NavItem(_("Returns"), "returns:return_list", "arrow-return-left", perm="returns.view_returnrequest"),
     NavItem(_("Knowledge base"), "knowledge:article_list", "book", perm="knowledge.view_article"),
+    # Statistics, KPIs and the dashboards (reports app, issue 16).
+    NavItem(_("Dashboard"), "reports:dashboard", "speedometer2", perm="reports.view_statistics"),
+    NavItem(_("Statistics"), "reports:statistics", "bar-chart", perm="reports.view_statistics"),
+    NavItem(_("KPIs"), "reports:kpis", "graph-up", perm="reports.view_statistics"),
     # Customers and equipment: open to all staff, in the menu of those who keep or use the files.
     NavItem(
         _("Customers"),
