@@ -56,7 +56,7 @@ class Fact:
     values: dict[str, Any]
     parts: dict[str, str] = field(default_factory=dict)  # part key → label
 
-    def keys(self) -> dict[tuple[str, dt.date, str], str]:
+    def contribution(self) -> dict[tuple[str, dt.date, str], str]:
         """(dim, day, key) → label of every DayCount this request adds one to."""
         v = self.values
         day = v["day"]
@@ -105,8 +105,10 @@ def local_day(moment: dt.datetime) -> dt.date:
 
 def _fee_rates() -> list[tuple[dt.datetime, Decimal]]:
     """(approved_at, labour rate per hour) of every fee standard ever approved, oldest first."""
-    rows = FeeStandard.objects.filter(approved_at__isnull=False).order_by("approved_at").values_list(
-        "approved_at", "labour_rate"
+    rows = (
+        FeeStandard.objects.filter(approved_at__isnull=False)
+        .order_by("approved_at")
+        .values_list("approved_at", "labour_rate")
     )
     return [(a, r) for a, r in rows if a is not None]
 
@@ -180,7 +182,7 @@ def request_facts(ids: Iterable[int]) -> dict[int, Fact]:
         completed = row["completed_at"] is not None
         cost = None
         ftf = None
-        if completed:
+        if row["completed_at"] is not None:
             rate = labour_rate_at(rates, row["completed_at"])
             labour = Decimal(row["labour_minutes"] or 0) * rate / 60
             cost = (labour + parts_cost.get(pk, Decimal(0))).quantize(Decimal("0.01"))
@@ -226,9 +228,7 @@ def clock_facts(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         ).values_list("id", "subject_type", "subject_id", "kind", "stopped_at", "due_at")
     )
     complaint_ids = {int(s) for _, t, s, *_ in rows if t == COMPLAINT_TYPE}
-    request_of = dict(
-        Complaint.objects.filter(pk__in=complaint_ids).values_list("id", "service_request_id")
-    )
+    request_of = dict(Complaint.objects.filter(pk__in=complaint_ids).values_list("id", "service_request_id"))
     found = {}
     for pk, subject_type, subject_id, kind, stopped_at, due_at in rows:
         if stopped_at is None:

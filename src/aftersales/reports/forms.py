@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -29,10 +29,12 @@ class PeriodForm(StyledForm):
         if data:
             values |= {k: v for k, v in data.items() if k in values and v}
         super().__init__(values, **kwargs)
+        self.default_by = "service_point" if kpi else "product"
+        field = cast("forms.ChoiceField", self.fields["by"])
         if kpi:
-            self.fields["by"].choices = [(d.value, d.label) for d in KPI_DIMENSIONS]
+            field.choices = [(d.value, d.label) for d in KPI_DIMENSIONS]
         else:
-            self.fields["by"].choices = [(d.value, d.label) for d in Dimension if d != Dimension.REGION_TIER]
+            field.choices = [(d.value, d.label) for d in Dimension if d != Dimension.REGION_TIER]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -41,5 +43,5 @@ class PeriodForm(StyledForm):
             raise forms.ValidationError(_("The end of the period is before its start."))
         if start and end and (end - start).days > 3660:
             raise forms.ValidationError(_("The period is longer than ten years."))
-        data["by"] = data.get("by") or self.fields["by"].choices[0][0]
+        data["by"] = data.get("by") or self.default_by
         return data

@@ -65,8 +65,8 @@ def request_facts_refresh(ids: Iterable[int]) -> None:
         delta: Counter[tuple[str, Any, str]] = Counter()
         labels: dict[tuple[str, Any, str], str] = {}
         for pk in ids:
-            before = old[pk].keys() if pk in old else {}
-            after = new[pk].keys() if pk in new else {}
+            before = old[pk].contribution() if pk in old else {}
+            after = new[pk].contribution() if pk in new else {}
             for key in before.keys() - after.keys():
                 delta[key] -= 1
             for key in after.keys() - before.keys():
@@ -105,10 +105,12 @@ def clock_facts_refresh(ids: Iterable[int]) -> None:
         return
     found = clock_facts(ids)
     with transaction.atomic():
-        old = {
-            row.pop("clock_id"): row
-            for row in ClockFact.objects.filter(pk__in=ids).values("clock_id", "day", "kind", "attained", "request_fact_id")
-        }
+        old: dict[int, dict[str, Any]] = {}
+        for row in ClockFact.objects.filter(pk__in=ids).values(
+            "clock_id", "day", "kind", "attained", "request_fact_id"
+        ):
+            values: dict[str, Any] = dict(row)
+            old[values.pop("clock_id")] = values
         delta: Counter[tuple[str, Any, str]] = Counter()
         for pk in ids:
             delta.subtract(clock_keys(old.get(pk)).keys())
@@ -126,7 +128,7 @@ def clock_facts_refresh(ids: Iterable[int]) -> None:
 
 
 def _request_saved(sender: Any, instance: ServiceRequest, **kwargs: Any) -> None:
-    request_facts_refresh([instance.pk, instance.repeat_of_id])
+    request_facts_refresh([i for i in (instance.pk, instance.repeat_of_id) if i is not None])
 
 
 _deleting = threading.local()  # ids of requests being deleted: their cascading parts lines change nothing
@@ -135,7 +137,8 @@ _deleting = threading.local()  # ids of requests being deleted: their cascading 
 def _being_deleted() -> set[int]:
     if not hasattr(_deleting, "ids"):
         _deleting.ids = set()
-    return _deleting.ids  # type: ignore[no-any-return]
+    found: set[int] = _deleting.ids
+    return found
 
 
 def _request_deleting(sender: Any, instance: ServiceRequest, **kwargs: Any) -> None:
@@ -143,7 +146,7 @@ def _request_deleting(sender: Any, instance: ServiceRequest, **kwargs: Any) -> N
     _being_deleted().add(pk)
     old = _stored([pk])
     if pk in old:
-        delta: Counter[tuple[str, Any, str]] = Counter({key: -1 for key in old[pk].keys()})
+        delta: Counter[tuple[str, Any, str]] = Counter({key: -1 for key in old[pk].contribution()})
         RequestFact.objects.filter(pk=pk).delete()
         _apply(delta, {})
 
@@ -207,7 +210,7 @@ def summaries_recount() -> tuple[dict[tuple[str, Any, str], int], dict[int, dict
     ids = list(ServiceRequest.objects.order_by("pk").values_list("pk", flat=True))
     for chunk in _batches(ids):
         for pk, fact in request_facts(chunk).items():
-            counts.update(fact.keys().keys())
+            counts.update(fact.contribution().keys())
             facts[pk] = {**fact.values, "parts": _parts_text(fact)}
     clocks: dict[int, dict[str, Any]] = {}
     clock_ids = list(
@@ -230,10 +233,10 @@ def summaries_stored() -> tuple[dict[tuple[str, Any, str], int], dict[int, dict[
         for dim, day, key, n in DayCount.objects.exclude(count=0).values_list("dim", "day", "key", "count")
     }
     facts = {row.pop("request_id"): row for row in RequestFact.objects.values("request_id", "parts", *FACT_FIELDS)}
-    clocks = {
-        row.pop("clock_id"): row
-        for row in ClockFact.objects.values("clock_id", "day", "kind", "attained", "request_fact_id")
-    }
+    clocks: dict[int, dict[str, Any]] = {}
+    for row in ClockFact.objects.values("clock_id", "day", "kind", "attained", "request_fact_id"):
+        values: dict[str, Any] = dict(row)
+        clocks[values.pop("clock_id")] = values
     return counts, facts, clocks
 
 
@@ -250,7 +253,7 @@ def summaries_rebuild() -> dict[str, int]:
         for chunk in _batches(ids):
             rows = []
             for pk, fact in request_facts(chunk).items():
-                keys = fact.keys()
+                keys = fact.contribution()
                 counts.update(keys.keys())
                 labels.update({k: v for k, v in keys.items() if v})
                 rows.append(RequestFact(request_id=pk, parts=_parts_text(fact), **fact.values))
@@ -268,7 +271,10 @@ def summaries_rebuild() -> dict[str, int]:
             ClockFact.objects.bulk_create([ClockFact(clock_id=pk, **v) for pk, v in found.items()], batch_size=BATCH)
             done["clocks"] += len(found)
         DayCount.objects.bulk_create(
-            [DayCount(dim=d, day=day, key=k, count=n, label=labels.get((d, day, k), "")) for (d, day, k), n in counts.items()],
+            [
+                DayCount(dim=d, day=day, key=k, count=n, label=labels.get((d, day, k), ""))
+                for (d, day, k), n in counts.items()
+            ],
             batch_size=BATCH,
         )
     return {**done, "day_counts": len(counts)}

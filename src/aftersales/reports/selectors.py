@@ -12,8 +12,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -37,7 +37,7 @@ from aftersales.service.selectors import service_request_list
 
 VIEW_PERM = "reports.view_statistics"
 MAX_DAYS = 3660  # ten years: longer periods are refused
-FACT_COLUMN = {
+FACT_COLUMN: dict[str, str] = {
     Dimension.PRODUCT: "product_id",
     Dimension.SYMPTOM: "symptom_id",
     Dimension.SERVICE_POINT: "service_point_id",
@@ -62,7 +62,9 @@ def labels_for(dim: str, keys: Iterable[str]) -> dict[str, str]:
     found: dict[str, str] = {"": _("Not recorded")}
     ids = [int(k) for k in keys if k.isdigit()]
     if dim == Dimension.PRODUCT:
-        found |= {str(pk): f"{m} {n}" for pk, m, n in Product.objects.filter(pk__in=ids).values_list("pk", "model", "name")}
+        found |= {
+            str(pk): f"{m} {n}" for pk, m, n in Product.objects.filter(pk__in=ids).values_list("pk", "model", "name")
+        }
     elif dim == Dimension.SYMPTOM:
         found |= {str(pk): n for pk, n in FaultCode.objects.filter(pk__in=ids).values_list("pk", "name")}
     elif dim == Dimension.SERVICE_POINT:
@@ -267,11 +269,12 @@ def monthly_rates(actor: Actor, *, months: list[tuple[dt.date, dt.date]]) -> lis
     day counts only (a few hundred rows per month)."""
     actor.require_perm(VIEW_PERM)
     first, last = months[0][0], months[-1][1]
-    rows = (
-        DayCount.objects.filter(dim__in=[FTF_DIM, SLA_DIM, Dimension.CHANNEL], day__gte=first, day__lte=last)
-        .values_list("dim", "day", "key", "count")
-    )
-    found = [{"from": a, "to": b, "requests": 0, "ftf": [0, 0], "sla": defaultdict(lambda: [0, 0])} for a, b in months]
+    rows = DayCount.objects.filter(
+        dim__in=[FTF_DIM, SLA_DIM, Dimension.CHANNEL], day__gte=first, day__lte=last
+    ).values_list("dim", "day", "key", "count")
+    found: list[dict[str, Any]] = [
+        {"from": a, "to": b, "requests": 0, "ftf": [0, 0], "sla": defaultdict(lambda: [0, 0])} for a, b in months
+    ]
     for dim, day, key, count in rows:
         slot = next((m for m in found if m["from"] <= day <= m["to"]), None)
         if slot is None:
@@ -310,7 +313,8 @@ def requests_behind(
         qs = qs.filter(parts__part_code__iexact=key).distinct()
     elif key is not None and by in FACT_COLUMN:
         column = FACT_COLUMN[Dimension(by)]
-        facts = facts.filter(**({f"{column}__isnull": True} if key == "" else {column: key}))
+        condition: dict[str, Any] = {f"{column}__isnull": True} if key == "" else {column: key}
+        facts = facts.filter(**condition)
     if open_only:
         qs = qs.filter(open=True)
     return qs.filter(pk__in=facts.values("request_id"))
@@ -319,15 +323,17 @@ def requests_behind(
 def backlog_by_service_point(actor: Actor) -> list[dict[str, Any]]:
     """Open service requests per service point (the head's dashboard), most first."""
     actor.require_perm(VIEW_PERM)
-    rows = (
+    rows: list[dict[str, Any]] = list(
         ServiceRequest.objects.filter(open=True)
         .values("service_point_id")
         .annotate(n=Count("pk"))
         .order_by("-n", "service_point_id")
     )
-    rows = list(rows)
     names = labels_for(Dimension.SERVICE_POINT, [_key(r["service_point_id"]) for r in rows])
-    return [{"key": _key(r["service_point_id"]), "label": names.get(_key(r["service_point_id"]), ""), "count": r["n"]} for r in rows]
+    return [
+        {"key": _key(r["service_point_id"]), "label": names.get(_key(r["service_point_id"]), ""), "count": r["n"]}
+        for r in rows
+    ]
 
 
 def overdue_clocks_now(actor: Actor) -> list[dict[str, Any]]:

@@ -47,7 +47,7 @@ def _period(request: HttpRequest, *, kpi: bool = False) -> tuple[PeriodForm, dic
     if form.is_valid():
         return form, form.cleaned_data
     start, end = last_month()
-    return form, {"date_from": start, "date_to": end, "by": form.fields["by"].choices[0][0]}
+    return form, {"date_from": start, "date_to": end, "by": "service_point" if kpi else "product"}
 
 
 def _list_url(date_from: dt.date, date_to: dt.date, by: str, key: str | None, **extra: Any) -> str:
@@ -89,9 +89,19 @@ def statistics(request: HttpRequest) -> HttpResponse:
     start, end, by = period["date_from"], period["date_to"], period["by"]
     found = selectors.request_statistics(actor, date_from=start, date_to=end, by=by)
     prev = selectors.previous_period(start, end)
-    year_ago = (start.replace(year=start.year - 1), end.replace(year=end.year - 1) if not (end.month == 2 and end.day == 29) else end.replace(year=end.year - 1, day=28))
-    before = {i.key: i.count for i in selectors.request_statistics(actor, date_from=prev[0], date_to=prev[1], by=by).items}
-    last_year = {i.key: i.count for i in selectors.request_statistics(actor, date_from=year_ago[0], date_to=year_ago[1], by=by).items}
+    year_ago = (
+        start.replace(year=start.year - 1),
+        end.replace(year=end.year - 1)
+        if not (end.month == 2 and end.day == 29)
+        else end.replace(year=end.year - 1, day=28),
+    )
+    before = {
+        i.key: i.count for i in selectors.request_statistics(actor, date_from=prev[0], date_to=prev[1], by=by).items
+    }
+    last_year = {
+        i.key: i.count
+        for i in selectors.request_statistics(actor, date_from=year_ago[0], date_to=year_ago[1], by=by).items
+    }
     rows = [
         {
             "key": i.key,
@@ -139,6 +149,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
 # --- Q4 KPIs -------------------------------------------------------------------------------------------
 
 
+def _sla_value(kind: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row["sla"][kind]
+
+
 def _kpi_row(kpi: selectors.Kpi, previous: selectors.Kpi | None) -> dict[str, Any]:
     def trend(now: float | None, before: float | None) -> str:
         if now is None or before is None:
@@ -176,10 +190,7 @@ def kpis(request: HttpRequest) -> HttpResponse:
             Column(gettext_lazy("Resolution, median (min)"), lambda r: r["kpi"].resolution_minutes_median),
             Column(gettext_lazy("Resolution, p90 (min)"), lambda r: r["kpi"].resolution_minutes_p90),
             Column(gettext_lazy("First-time fix"), lambda r: r["ftf"]),
-            *[
-                Column(selectors.clock_kind_label(kind), lambda r, kind=kind: r["sla"][kind])
-                for kind in SLA_KINDS
-            ],
+            *[Column(selectors.clock_kind_label(kind), _sla_value(kind)) for kind in SLA_KINDS],
             Column(gettext_lazy("Complaints closed on time"), lambda r: r["closed_on_time"]),
             Column(gettext_lazy("Satisfaction"), lambda r: r["satisfaction"]),
             Column(gettext_lazy("Repair cost per request (yuan)"), lambda r: r["kpi"].repair_cost),
@@ -240,9 +251,7 @@ def requests(request: HttpRequest) -> HttpResponse:
     queryset, _sort = sort_apply(queryset, request.GET.get("sort"), REQUEST_SORTS, default="-received_at")
     label = ""
     if key is not None and period["by"]:
-        label = (
-            selectors.labels_for(period["by"], [key]).get(key, key) if period["by"] != Dimension.PART else key
-        )
+        label = selectors.labels_for(period["by"], [key]).get(key, key) if period["by"] != Dimension.PART else key
     if export_requested(request):
         return xlsx_export(
             actor=actor,
@@ -316,7 +325,10 @@ def dashboard(request: HttpRequest, which: str = "") -> HttpResponse:
                         "values": [_round(m["sla_attainment"].get("arrive")) for m in months],
                     },
                 ],
-                "links": [f"{reverse('reports:kpis')}?{urlencode({'date_from': m['from'], 'date_to': m['to']})}" for m in months],
+                "links": [
+                    f"{reverse('reports:kpis')}?{urlencode({'date_from': m['from'], 'date_to': m['to']})}"
+                    for m in months
+                ],
             }
         )
         breaches = selectors.overdue_clocks_now(actor)
@@ -331,9 +343,18 @@ def dashboard(request: HttpRequest, which: str = "") -> HttpResponse:
     elif which == "quality":
         for by in ("symptom", "product", "part"):
             found = selectors.request_statistics(actor, date_from=start, date_to=end, by=by)
-            items = [{"key": i.key, "label": i.label, "count": i.count, "url": _list_url(start, end, by, i.key)} for i in found.items[:15]]
+            items = [
+                {"key": i.key, "label": i.label, "count": i.count, "url": _list_url(start, end, by, i.key)}
+                for i in found.items[:15]
+            ]
             charts.append(_chart(_("Last month by %(dimension)s") % {"dimension": Dimension(by).label}, items))
-            tables.append({"title": _("Last month by %(dimension)s") % {"dimension": Dimension(by).label}, "rows": items, "name": by})
+            tables.append(
+                {
+                    "title": _("Last month by %(dimension)s") % {"dimension": Dimension(by).label},
+                    "rows": items,
+                    "name": by,
+                }
+            )
     else:
         months = selectors.monthly_rates(actor, months=_months_back(12))
         charts.append(
@@ -342,14 +363,22 @@ def dashboard(request: HttpRequest, which: str = "") -> HttpResponse:
                 "type": "line",
                 "labels": [f"{m['from']:%Y-%m}" for m in months],
                 "series": [
-                    {"name": _("Complaints closed on time"), "values": [_round(m["sla_attainment"].get("close")) for m in months]},
+                    {
+                        "name": _("Complaints closed on time"),
+                        "values": [_round(m["sla_attainment"].get("close")) for m in months],
+                    },
                     {"name": _("First-time fix"), "values": [_round(m["first_time_fix_rate"]) for m in months]},
                 ],
                 "links": [_list_url(m["from"], m["to"], "channel", None) for m in months],
             }
         )
         items = [
-            {"key": f"{m['from']:%Y-%m}", "label": f"{m['from']:%Y-%m}", "count": m["requests"], "url": _list_url(m["from"], m["to"], "channel", None)}
+            {
+                "key": f"{m['from']:%Y-%m}",
+                "label": f"{m['from']:%Y-%m}",
+                "count": m["requests"],
+                "url": _list_url(m["from"], m["to"], "channel", None),
+            }
             for m in months
         ]
         charts.append(_chart(_("Service requests per month"), items))
@@ -361,7 +390,10 @@ def dashboard(request: HttpRequest, which: str = "") -> HttpResponse:
                 "rows": [
                     {"label": _("Satisfaction"), "count": _pct(overall.satisfaction)},
                     {"label": _("Complaints closed on time"), "count": _pct(overall.complaints_closed_on_time)},
-                    {"label": _("Repair cost per request (yuan)"), "count": overall.repair_cost if overall.repair_cost is not None else "—"},
+                    {
+                        "label": _("Repair cost per request (yuan)"),
+                        "count": overall.repair_cost if overall.repair_cost is not None else "—",
+                    },
                 ],
             }
         )
@@ -374,7 +406,10 @@ def dashboard(request: HttpRequest, which: str = "") -> HttpResponse:
             actor=actor,
             list_name=f"dashboard-{which}-{table['name']}",
             title=table["title"],
-            columns=[Column(gettext_lazy("Item"), lambda r: r["label"]), Column(gettext_lazy("Figure"), lambda r: r["count"])],
+            columns=[
+                Column(gettext_lazy("Item"), lambda r: r["label"]),
+                Column(gettext_lazy("Figure"), lambda r: r["count"]),
+            ],
             rows=table["rows"],
         )
     return render(
