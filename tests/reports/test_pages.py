@@ -81,3 +81,12 @@ def test_dashboards_per_role(world: dict[str, Any], make_user: Any) -> None:
     rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert rows[1] == ("上海办事处", 4)
     assert _client(make_user, "agent").get("/reports/dashboard/").status_code == 403
+
+
+def test_home_shows_the_month_figures(world: dict[str, Any], make_user: Any) -> None:
+    from django.utils import timezone
+
+    make_request(world, timezone.now())
+    for role in ("analyst", "quality", "mgmt_rep", "gm"):
+        page = _client(make_user, role).get("/").content.decode()
+        assert "本月受理服务单" in page, role
