@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if options["check"]:
             counts, facts, clocks = summaries_recount()
             stored_counts, stored_facts, stored_clocks = summaries_stored()
-            differ = {
+            differ: dict[str, set[Any]] = {
                 "day counts": {k for k in set(counts) | set(stored_counts) if counts.get(k) != stored_counts.get(k)},
                 "request facts": {k for k in set(facts) | set(stored_facts) if facts.get(k) != stored_facts.get(k)},
                 "clock facts": {k for k in set(clocks) | set(stored_clocks) if clocks.get(k) != stored_clocks.get(k)},
