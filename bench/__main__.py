@@ -31,6 +31,7 @@ AREAS: dict[str, str] = {
     "audit": "bench.audit",
     "workday": "bench.workday",
     "loop": "bench.loop",
+    "stats": "bench.stats",
 }
 RESULT_MARK = "BENCH-RESULT "
 

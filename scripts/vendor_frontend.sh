@@ -14,4 +14,6 @@ install -D node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 "$D/boo
 install -D node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff "$D/bootstrap-icons/fonts/bootstrap-icons.woff"
 install -D node_modules/signature_pad/dist/signature_pad.umd.min.js "$D/signature_pad/signature_pad.umd.min.js"
 install -D node_modules/signature_pad/LICENSE "$D/signature_pad/LICENSE"
+install -D node_modules/echarts/dist/echarts.min.js "$D/echarts/echarts.min.js"
+install -D node_modules/echarts/LICENSE "$D/echarts/LICENSE"
 echo "vendored front-end packages into $D"

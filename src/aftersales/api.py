@@ -129,6 +129,7 @@ def _mount() -> None:
     from aftersales.installed_base.api import router as installed_base_router
     from aftersales.knowledge.api import router as knowledge_router
     from aftersales.policies.api import router as policies_router
+    from aftersales.reports.api import router as reports_router
     from aftersales.returns.api import router as returns_router
     from aftersales.service.api import router as service_router
     from aftersales.surveys.api import router as surveys_router
@@ -147,6 +148,7 @@ def _mount() -> None:
         returns_router,
         surveys_router,
         callbacks_router,
+        reports_router,
     ]
     for router in routers:
         api.add_router("", router)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "aftersales.knowledge",
     "aftersales.surveys",
     "aftersales.callbacks",
+    "aftersales.reports",
     "aftersales.portal",
     "aftersales.web",
     # The Django admin with a site that lets only superusers write (accounts.adminsite).

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("approvals/", include("aftersales.approvals.urls")),
     path("surveys/", include("aftersales.surveys.urls")),
     path("callbacks/", include("aftersales.callbacks.urls")),
+    path("reports/", include("aftersales.reports.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

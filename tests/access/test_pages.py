@@ -64,6 +64,9 @@ PAGES = [
     Page("surveys:reports", roles("cs_manager analyst quality mgmt_rep vp gm")),  # V5
     Page("surveys:ratings", roles("team_lead cs_manager analyst quality vp gm")),  # V3 monthly appraisal
     Page("knowledge:article_list", STAFF),
+    Page("reports:dashboard", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # issue 16
+    Page("reports:statistics", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q1
+    Page("reports:kpis", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q4
     Page("customers:list", STAFF),
     Page("customers:access_requests", STAFF),
     Page("installed_base:unit_list", STAFF),
@@ -85,6 +88,7 @@ OFF_MENU_PAGES = [
     Page("web:search", STAFF),  # the global search box (issue 13)
     Page("service:fees_outstanding_export", roles("cs_manager finance")),  # the fees list as Excel (B1)
     Page("web:job_list", STAFF),  # my background jobs (imports, large exports), from the user menu
+    Page("reports:requests", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # behind a chart bar
 ]
 CASES = [(page, role) for page in PAGES + OFF_MENU_PAGES for role in ROLES]
 

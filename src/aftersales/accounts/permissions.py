@@ -216,6 +216,12 @@ for _role, _perms in {
 for _role, _perms in COMPLAINTS_ROLE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
+# Statistics, KPIs and dashboards (reports app, Q1–Q7): the information clerk, quality, R&D, the head of
+# after-sales, management and the management representative.
+STATISTICS_READ = {"reports.view_statistics"}
+for _role in (Role.ANALYST, Role.QUALITY, Role.RND, Role.CS_MANAGER, Role.VP, Role.GM, Role.MGMT_REP, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | STATISTICS_READ
+
 # Approvals (approvals app): whoever decides some kind of approval opens the one approvals queue.
 DECIDING_PERMS = {"service.approve_servicerequest", "service.approve_feestandard", "customers.approve_customer_access"}
 for _role, _perms in ROLE_PERMISSIONS.items():

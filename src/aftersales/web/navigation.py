@@ -142,6 +142,29 @@ STAFF_MENU = [
         perm="knowledge.view_article",
         uses=HOTLINE | {"engineer", "parts_keeper", "rnd", "trainer"},  # T1: who answers and who writes
     ),
+    # Statistics, KPIs and the dashboards (reports app, issue 16): the dashboard for those who steer,
+    # the tables for those who analyse; the others reach them from the dashboard.
+    NavItem(
+        _("Dashboard"),
+        "reports:dashboard",
+        "speedometer2",
+        perm="reports.view_statistics",
+        uses=frozenset({"analyst", "quality", "rnd", "cs_manager", "vp", "gm", "mgmt_rep"}),
+    ),
+    NavItem(
+        _("Statistics"),
+        "reports:statistics",
+        "bar-chart",
+        perm="reports.view_statistics",
+        uses=frozenset({"analyst", "quality", "rnd", "mgmt_rep"}),
+    ),
+    NavItem(
+        _("KPIs"),
+        "reports:kpis",
+        "graph-up",
+        perm="reports.view_statistics",
+        uses=frozenset({"analyst", "quality", "mgmt_rep"}),
+    ),
     # Customers and equipment: open to all staff, in the menu of those who keep or use the files.
     NavItem(
         _("Customers"),

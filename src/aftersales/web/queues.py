@@ -28,6 +28,7 @@ from aftersales.clocks.models import Clock
 from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.selectors import complaint_list, task_list
 from aftersales.core.access import Actor
+from aftersales.reports import selectors as report_selectors
 from aftersales.service import selectors as service_selectors
 from aftersales.service.choices import Priority, RequestState
 
@@ -285,6 +286,32 @@ def _depot(actor: Actor) -> Queue:
     )
 
 
+def _figures(actor: Actor) -> list[Queue]:
+    """Issue 16: the month's figures on the home of those who read the statistics (from the day counts)."""
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    received = report_selectors.request_statistics(actor, date_from=start, date_to=today, by="channel").total
+    params = {"date_from": start, "date_to": today}
+    return [
+        Queue(
+            "figures_received",
+            _("Service requests received this month"),
+            received,
+            _url("reports:statistics", **params),
+            tone="primary",
+            icon="bar-chart",
+        ),
+        Queue(
+            "figures_dashboard",
+            _("Open requests (dashboard)"),
+            sum(row["count"] for row in report_selectors.backlog_by_service_point(actor)),
+            _url("reports:dashboard"),
+            tone="primary",
+            icon="speedometer2",
+        ),
+    ]
+
+
 def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
     """The actor's queues, in the order of their working day. Nothing for a portal user."""
     if not actor.is_authenticated or actor.has_role("customer"):
@@ -309,4 +336,6 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
         queues.append(_callbacks(actor, now))
     if actor.has_perm("service.depot_servicerequest"):
         queues.append(_depot(actor))
+    if actor.has_perm(report_selectors.VIEW_PERM):
+        queues += _figures(actor)
     return queues

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
 from aftersales.core.access import Actor
@@ -157,6 +158,9 @@ def service_requests_map_symptoms(*, actor: Any = None) -> tuple[int, int]:
                 symptom_code=found, version=F("version") + 1
             )
             if updated:
+                # A queryset update sends no signal: tell the listeners (the statistics' facts) as a save would.
+                request.symptom_code = found
+                post_save.send(sender=ServiceRequest, instance=request, created=False, update_fields={"symptom_code"})
                 event_record(
                     subject=request,
                     action=events.REQUEST_SYMPTOM_MAPPED,

@@ -1,0 +1,280 @@
+"""Keeping RequestFact, ClockFact and DayCount equal to the base tables (Q1, Q4; docs/decisions/0031).
+
+Transactional: a save or delete of a service request, a parts line, a clock or a complaint
+refreshes the facts it touches in the same transaction (Django's model signals, connected from
+ReportsConfig.ready, so the other apps import nothing of this one), and the day counts move by
+the difference between the old and the new contribution. summaries_rebuild() recomputes
+everything from the base tables (after a bulk load, or when part keys change); summaries_recount()
+returns what the counts should be, for the property test and `aftersales reports_check`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save, pre_delete
+
+from aftersales.clocks.choices import ClockKind
+from aftersales.clocks.models import Clock
+from aftersales.complaints.models import Complaint
+from aftersales.reports.facts import (
+    COMPLAINT_TYPE,
+    FACT_FIELDS,
+    REQUEST_TYPE,
+    Fact,
+    clock_facts,
+    clock_keys,
+    request_facts,
+)
+from aftersales.reports.models import ClockFact, DayCount, RequestFact
+from aftersales.service.models import PartUsed, ServiceRequest
+
+BATCH = 5000
+# Clocks whose stop changes the request's response / resolution time.
+REQUEST_TIME_CLOCKS = frozenset({ClockKind.RESPOND, ClockKind.SOLVE})
+Contribution = dict[tuple[str, Any, str], str]  # (dim, day, key) → label
+
+
+def _stored(ids: list[int]) -> dict[int, Fact]:
+    """The facts as last stored (their part keys are kept on the fact rows' DayCount contribution)."""
+    found: dict[int, Fact] = {}
+    for row in RequestFact.objects.filter(pk__in=ids).values("request_id", "parts", *FACT_FIELDS):
+        pk = row.pop("request_id")
+        parts = dict(line.split("\t", 1) for line in row.pop("parts").splitlines() if "\t" in line)
+        found[pk] = Fact(values=row, parts=parts)
+    return found
+
+
+def _parts_text(fact: Fact) -> str:
+    return "\n".join(f"{k}\t{v}" for k, v in sorted(fact.parts.items()))
+
+
+def request_facts_refresh(ids: Iterable[int]) -> None:
+    """Recompute these requests' facts and move the day counts by the difference."""
+    ids = sorted({int(i) for i in ids if i is not None})
+    if not ids:
+        return
+    with transaction.atomic():
+        old = _stored(ids)
+        new = request_facts(ids)
+        delta: Counter[tuple[str, Any, str]] = Counter()
+        labels: dict[tuple[str, Any, str], str] = {}
+        for pk in ids:
+            before = old[pk].contribution() if pk in old else {}
+            after = new[pk].contribution() if pk in new else {}
+            for key in before.keys() - after.keys():
+                delta[key] -= 1
+            for key in after.keys() - before.keys():
+                delta[key] += 1
+                labels[key] = after[key]
+        gone = [pk for pk in ids if pk not in new and pk in old]
+        if gone:
+            RequestFact.objects.filter(pk__in=gone).delete()
+        for pk, fact in new.items():
+            values = {**fact.values, "parts": _parts_text(fact)}
+            if pk in old:
+                if old[pk].values != fact.values or old[pk].parts != fact.parts:
+                    RequestFact.objects.filter(pk=pk).update(**values)
+            else:
+                RequestFact.objects.create(request_id=pk, **values)
+        _apply(delta, labels)
+
+
+def _apply(delta: Counter[tuple[str, Any, str]], labels: dict[tuple[str, Any, str], str]) -> None:
+    for (dim, day, key), change in sorted(delta.items(), key=lambda item: (item[0][0], str(item[0][1]), item[0][2])):
+        if change == 0:
+            continue
+        rows = DayCount.objects.filter(dim=dim, day=day, key=key)
+        if rows.update(count=F("count") + change):
+            continue
+        try:
+            with transaction.atomic():  # a concurrent writer may create the same row first
+                DayCount.objects.create(dim=dim, day=day, key=key, label=labels.get((dim, day, key), ""), count=change)
+        except IntegrityError:
+            rows.update(count=F("count") + change)
+
+
+def clock_facts_refresh(ids: Iterable[int]) -> None:
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return
+    found = clock_facts(ids)
+    with transaction.atomic():
+        old: dict[int, dict[str, Any]] = {}
+        for row in ClockFact.objects.filter(pk__in=ids).values(
+            "clock_id", "day", "kind", "attained", "request_fact_id"
+        ):
+            values: dict[str, Any] = dict(row)
+            old[values.pop("clock_id")] = values
+        delta: Counter[tuple[str, Any, str]] = Counter()
+        for pk in ids:
+            delta.subtract(clock_keys(old.get(pk)).keys())
+            delta.update(clock_keys(found.get(pk)).keys())
+        ClockFact.objects.filter(pk__in=[pk for pk in ids if pk not in found and pk in old]).delete()
+        for pk, values in found.items():
+            if pk not in old:
+                ClockFact.objects.create(clock_id=pk, **values)
+            elif old[pk] != values:
+                ClockFact.objects.filter(pk=pk).update(**values)
+        _apply(delta, {})
+
+
+# --- signals ---------------------------------------------------------------------------------------
+
+
+def _request_saved(sender: Any, instance: ServiceRequest, **kwargs: Any) -> None:
+    request_facts_refresh([i for i in (instance.pk, instance.repeat_of_id) if i is not None])
+
+
+_deleting = threading.local()  # ids of requests being deleted: their cascading parts lines change nothing
+
+
+def _being_deleted() -> set[int]:
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    found: set[int] = _deleting.ids
+    return found
+
+
+def _request_deleting(sender: Any, instance: ServiceRequest, **kwargs: Any) -> None:
+    pk = instance.pk
+    _being_deleted().add(pk)
+    old = _stored([pk])
+    if pk in old:
+        delta: Counter[tuple[str, Any, str]] = Counter({key: -1 for key in old[pk].contribution()})
+        RequestFact.objects.filter(pk=pk).delete()
+        _apply(delta, {})
+
+
+def _request_deleted(sender: Any, instance: ServiceRequest, **kwargs: Any) -> None:
+    _being_deleted().discard(instance.pk)
+
+
+def _part_changed(sender: Any, instance: PartUsed, **kwargs: Any) -> None:
+    if instance.request_id in _being_deleted():
+        return
+    if ServiceRequest.objects.filter(pk=instance.request_id).exists():
+        request_facts_refresh([instance.request_id])
+
+
+def _clock_saved(sender: Any, instance: Clock, **kwargs: Any) -> None:
+    if instance.subject_type not in (REQUEST_TYPE, COMPLAINT_TYPE):
+        return
+    clock_facts_refresh([instance.pk])
+    if instance.subject_type == REQUEST_TYPE and instance.kind in REQUEST_TIME_CLOCKS:
+        request_facts_refresh([int(instance.subject_id)])
+
+
+def _clock_deleted(sender: Any, instance: Clock, **kwargs: Any) -> None:
+    clock_facts_refresh([instance.pk])  # gone from the base table: its fact and count go too
+    if instance.subject_type == REQUEST_TYPE and instance.kind in REQUEST_TIME_CLOCKS:
+        request_facts_refresh([int(instance.subject_id)])
+
+
+def _complaint_saved(sender: Any, instance: Complaint, **kwargs: Any) -> None:
+    clocks = Clock.objects.filter(subject_type=COMPLAINT_TYPE, subject_id=str(instance.pk)).values("pk")
+    ClockFact.objects.filter(clock_id__in=clocks).exclude(request_fact_id=instance.service_request_id).update(
+        request_fact_id=instance.service_request_id
+    )
+
+
+def connect_signals() -> None:
+    uid = "aftersales.reports"
+    post_save.connect(_request_saved, sender=ServiceRequest, dispatch_uid=f"{uid}.request_saved")
+    pre_delete.connect(_request_deleting, sender=ServiceRequest, dispatch_uid=f"{uid}.request_deleting")
+    post_delete.connect(_request_deleted, sender=ServiceRequest, dispatch_uid=f"{uid}.request_deleted")
+    post_save.connect(_part_changed, sender=PartUsed, dispatch_uid=f"{uid}.part_saved")
+    post_delete.connect(_part_changed, sender=PartUsed, dispatch_uid=f"{uid}.part_deleted")
+    post_save.connect(_clock_saved, sender=Clock, dispatch_uid=f"{uid}.clock_saved")
+    post_delete.connect(_clock_deleted, sender=Clock, dispatch_uid=f"{uid}.clock_deleted")
+    post_save.connect(_complaint_saved, sender=Complaint, dispatch_uid=f"{uid}.complaint_saved")
+
+
+# --- rebuild and recount -----------------------------------------------------------------------------
+
+
+def _batches(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def summaries_recount() -> tuple[dict[tuple[str, Any, str], int], dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
+    """What the day counts, request facts and clock facts should hold, from the base tables alone."""
+    counts: Counter[tuple[str, Any, str]] = Counter()
+    facts: dict[int, dict[str, Any]] = {}
+    ids = list(ServiceRequest.objects.order_by("pk").values_list("pk", flat=True))
+    for chunk in _batches(ids):
+        for pk, fact in request_facts(chunk).items():
+            counts.update(fact.contribution().keys())
+            facts[pk] = {**fact.values, "parts": _parts_text(fact)}
+    clocks: dict[int, dict[str, Any]] = {}
+    clock_ids = list(
+        Clock.objects.filter(subject_type__in=[REQUEST_TYPE, COMPLAINT_TYPE], stopped_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for chunk in _batches(clock_ids):
+        found = clock_facts(chunk)
+        for values in found.values():
+            counts.update(clock_keys(values).keys())
+        clocks.update(found)
+    return dict(counts), facts, clocks
+
+
+def summaries_stored() -> tuple[dict[tuple[str, Any, str], int], dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
+    """What the day counts and facts hold now (zero counts left out)."""
+    counts = {
+        (dim, day, key): n
+        for dim, day, key, n in DayCount.objects.exclude(count=0).values_list("dim", "day", "key", "count")
+    }
+    facts = {row.pop("request_id"): row for row in RequestFact.objects.values("request_id", "parts", *FACT_FIELDS)}
+    clocks: dict[int, dict[str, Any]] = {}
+    for row in ClockFact.objects.values("clock_id", "day", "kind", "attained", "request_fact_id"):
+        values: dict[str, Any] = dict(row)
+        clocks[values.pop("clock_id")] = values
+    return counts, facts, clocks
+
+
+def summaries_rebuild() -> dict[str, int]:
+    """Replace every fact and count by a full recount (one transaction, streamed in batches)."""
+    counts: Counter[tuple[str, Any, str]] = Counter()
+    labels: dict[tuple[str, Any, str], str] = {}
+    done = {"requests": 0, "clocks": 0}
+    with transaction.atomic():
+        DayCount.objects.all().delete()
+        ClockFact.objects.all().delete()
+        RequestFact.objects.all().delete()
+        ids = list(ServiceRequest.objects.order_by("pk").values_list("pk", flat=True))
+        for chunk in _batches(ids):
+            rows = []
+            for pk, fact in request_facts(chunk).items():
+                keys = fact.contribution()
+                counts.update(keys.keys())
+                labels.update({k: v for k, v in keys.items() if v})
+                rows.append(RequestFact(request_id=pk, parts=_parts_text(fact), **fact.values))
+            RequestFact.objects.bulk_create(rows, batch_size=BATCH)
+            done["requests"] += len(rows)
+        clock_ids = list(
+            Clock.objects.filter(subject_type__in=[REQUEST_TYPE, COMPLAINT_TYPE], stopped_at__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for chunk in _batches(clock_ids):
+            found = clock_facts(chunk)
+            for values in found.values():
+                counts.update(clock_keys(values).keys())
+            ClockFact.objects.bulk_create([ClockFact(clock_id=pk, **v) for pk, v in found.items()], batch_size=BATCH)
+            done["clocks"] += len(found)
+        DayCount.objects.bulk_create(
+            [
+                DayCount(dim=d, day=day, key=k, count=n, label=labels.get((d, day, k), ""))
+                for (d, day, k), n in counts.items()
+            ],
+            batch_size=BATCH,
+        )
+    return {**done, "day_counts": len(counts)}
