@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('accounts', '0004_apitoken_password_stamp'),
         ('customers', '0003_access_requests_approvals'),
         ('installed_base', '0002_servicecontract_calendar'),
-        ('service', '0006_fault_codes'),
+        ('service', '0007_attachments_customer_unavailable'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
