@@ -144,7 +144,11 @@ RETURNS = {"returns:return_list"}  # sales asks, warehouse receives, finance boo
 KNOWLEDGE = {"knowledge:article_list"}  # the hotline, engineers and its writers
 NOT_IN_MENU: dict[str, set[str]] = {
     "agent": CATALOGUE | RULES | RETURNS | {"surveys:list"},
-    "team_lead": CATALOGUE | RULES | RETURNS | TASKS | {"service:fault_codes", "surveys:list", "surveys:ratings", "callbacks:queue"},  # codes: linked from intake
+    "team_lead": CATALOGUE
+    | RULES
+    | RETURNS
+    | TASKS
+    | {"service:fault_codes", "surveys:list", "surveys:ratings", "callbacks:queue"},  # codes: linked from intake
     # the manager registers from the request list's button, hand-ins are linked from the request list,
     # the import from the customer list, outstanding fees are finance's (a request's fee is on its page)
     "cs_manager": LOOKUP
