@@ -216,6 +216,38 @@ for _role, _perms in {
 for _role, _perms in COMPLAINTS_ROLE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
+# Parts flows (P2, P4, P5), merged into the roles above. Engineers and dispatchers ask for parts (a requisition
+# for their own van or store) and see their own old-part returns; the parts keepers approve (up to
+# P2.keeper_limit_yuan, by the approvals engine), issue and receive, take old parts back and plan; the head of
+# after-sales approves larger requisitions and the demand plan; logistics (warehouse) buys what was approved.
+PARTS_FLOW_ASK = {"parts.view_requisition", "parts.add_requisition", "parts.view_partreturn"}
+PARTS_FLOW_PLAN = {
+    "parts.view_purchaserequest",
+    "parts.plan_purchaserequest",
+    "parts.view_stockplan",
+    "parts.change_stockplan",
+    "parts.view_reorderalert",
+}
+PARTS_FLOW_ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.ENGINEER: PARTS_FLOW_ASK,
+    Role.TEAM_LEAD: PARTS_FLOW_ASK,
+    Role.PARTS_KEEPER: PARTS_FLOW_ASK
+    | PARTS_FLOW_PLAN
+    | {
+        "parts.approve_requisition",
+        "parts.issue_requisition",
+        "parts.receive_partreturn",
+        "approvals.view_approval",
+    },
+    Role.CS_MANAGER: PARTS_FLOW_ASK
+    | PARTS_FLOW_PLAN
+    | {"parts.approve_requisition", "parts.approve_purchaserequest"},
+    Role.WAREHOUSE: {"parts.view_purchaserequest"},
+    Role.ADMIN: {"parts.view_requisition", "parts.view_partreturn", "parts.view_purchaserequest"},
+}
+for _role, _perms in PARTS_FLOW_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
 # Approvals (approvals app): whoever decides some kind of approval opens the one approvals queue.
 DECIDING_PERMS = {"service.approve_servicerequest", "service.approve_feestandard", "customers.approve_customer_access"}
 for _role, _perms in ROLE_PERMISSIONS.items():

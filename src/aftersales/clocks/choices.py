@@ -38,6 +38,8 @@ class ClockKind(models.TextChoices):
     CALLBACK = "callback", _("Callback after closing")  # K15: within K15.callback_days
     COLLECT = "collect", _("Collect the receivables")  # K13: unfounded complaint, within K13.collect_days
     REVIEW = "responsibility_review", _("Monthly responsibility review")  # K8: by K8.review_day of the month
+    # Spare parts (P4): a replaced major part back to the central parts keeper within P4.return_within
+    PART_RETURN = "part_return", _("Return of the old part")
 
 
 class SegmentKind(models.TextChoices):
