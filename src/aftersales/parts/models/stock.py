@@ -143,6 +143,7 @@ class StockAdjustment(BaseModel):
         verbose_name = _("count adjustment")
         verbose_name_plural = _("count adjustments")
         ordering = ["-created_at", "-id"]
+        permissions = [("approve_stockadjustment", _("Can approve stock count adjustments"))]
         constraints = [models.CheckConstraint(condition=~Q(change=0), name="stockadjustment_change_not_zero")]
 
     def __str__(self) -> str:
