@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "aftersales.calendars",
     "aftersales.notifications",
     "aftersales.approvals",
+    "aftersales.parts",
     "aftersales.clocks",
     "aftersales.service",
     "aftersales.complaints",
