@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "aftersales.notifications",
     "aftersales.approvals",
     "aftersales.parts",
+    "aftersales.parts.flow.apps.PartsFlowConfig",
     "aftersales.clocks",
     "aftersales.service",
     "aftersales.complaints",

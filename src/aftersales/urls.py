@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("service/", include("aftersales.service.urls")),
     path("knowledge/", include("aftersales.knowledge.urls")),
     path("returns/", include("aftersales.returns.urls")),
+    path("parts/", include("aftersales.parts.flow.urls")),
     path("complaints/", include("aftersales.complaints.urls")),
     path("approvals/", include("aftersales.approvals.urls")),
     path("portal/", include("aftersales.portal.urls")),

@@ -1,6 +1,6 @@
-"""Hooks on the core's ledger: every appended StockMove (post_save, in the move's transaction) is seen here, so
-every path that consumes stock — the job's parts API, the pages, the van — opens the old-part return of a
-major part (P4) and every change of the available quantity checks the reorder point (P5), without the core calling the flows."""
+"""What the flows do when the core consumes a part on a job (registered with
+parts.services.hooks.register_consumption_handler; runs inside the consumption's transaction): a major part
+opens its old-part return (P4), and the store's reorder point is checked (P5)."""
 
 from __future__ import annotations
 
@@ -8,48 +8,34 @@ from typing import Any
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import SYSTEM
-from aftersales.parts.choices import MoveKind
 from aftersales.parts.flow.services.demand import reorder_check
 from aftersales.parts.flow.services.part_returns import part_consumed
-from aftersales.parts.models import StockMove
-
-# Moves that change a store's available quantity: an alert opens below the reorder point, closes above it.
-AVAILABLE_MOVES = frozenset(
-    {MoveKind.CONSUME, MoveKind.ISSUE, MoveKind.TRANSFER_OUT, MoveKind.SCRAP, MoveKind.ADJUST, MoveKind.RESERVE,
-     MoveKind.RECEIPT, MoveKind.TRANSFER_IN, MoveKind.RELEASE}
-)
 
 
-def stock_move_appended(sender: Any, instance: StockMove, created: bool, **kwargs: Any) -> None:
-    if not created or kwargs.get("raw"):
+def consumption_handled(part_used: Any) -> None:
+    """`part_used`: a service.PartUsed with part, store, move, serial and old_serial set."""
+    part = part_used.part
+    if part is None:
         return
-    if instance.kind == MoveKind.CONSUME:
-        _consumed(instance)
-    if instance.kind in AVAILABLE_MOVES:
-        reorder_check(instance.store, [instance.part_id])
-
-
-def _consumed(move: StockMove) -> None:
-    from aftersales.service.models import ServiceRequest
-
-    request = None
-    if move.reference:
-        request = ServiceRequest.objects.filter(number=move.reference).select_related("engineer").first()
-    store = move.store
+    request = part_used.request
+    store = part_used.store
+    user = getattr(part_used, "recorded_by", None)
     engineer = (
         (request.engineer if request is not None and request.engineer_id else None)
-        or (store.engineer if store.engineer_id else None)
-        or move.actor
+        or (store.engineer if store is not None and store.engineer_id else None)
+        or user
     )
-    actor = actor_for(move.actor) if move.actor_id else SYSTEM
-    if engineer is None:
-        return
-    part_consumed(
-        actor=actor,
-        part=move.part,
-        quantity=move.quantity,
-        engineer=engineer,
-        service_request=request,
-        serial=move.serial,
-        reference=move.number,
-    )
+    actor = actor_for(user) if user is not None else SYSTEM
+    if engineer is not None:
+        part_consumed(
+            actor=actor,
+            part=part,
+            quantity=int(part_used.quantity),
+            engineer=engineer,
+            service_request=request,
+            serial=part_used.serial or "",
+            old_serial=getattr(part_used, "old_serial", "") or "",
+            reference=part_used.move.number if getattr(part_used, "move_id", None) else request.number,
+        )
+    if store is not None:
+        reorder_check(store, [part.pk])

@@ -240,3 +240,10 @@ class PurchaseRequestOut(Out):
 class PurchaseDecideIn(StrictIn):
     note: str = Field(default="", max_length=200)
     version: Version = None
+
+
+class StockPlanIn(StrictIn):
+    store: str = Field(min_length=1, max_length=32)
+    part: str = Field(min_length=1, max_length=32)
+    safety_stock: int = Field(ge=0, le=MAX_QUANTITY)
+    reorder_point: int = Field(ge=0, le=MAX_QUANTITY)

@@ -20,11 +20,12 @@ from aftersales.approvals.services import (
     Approval,
     ApprovalKind,
     ApprovalState,
+    actor_may_decide_approval,
     approval_decide,
     approval_request,
 )
 from aftersales.core.access import Actor
-from aftersales.core.errors import Conflict
+from aftersales.core.errors import Conflict, PermissionDenied
 from aftersales.core.events import event_record
 from aftersales.core.numbering import number_next
 from aftersales.core.workflow import expect_transition, expect_version
@@ -133,7 +134,7 @@ def purchase_request_create(
 
 def _ask_approval(actor: Actor, found: PurchaseRequest) -> Approval:
     return approval_request(
-        actor=actor, subject=found, kind=ApprovalKind.PURCHASE_REQUEST, rule="P5", amount=found.value,
+        actor=actor, subject=found, kind=ApprovalKind.DEMAND_PLAN, rule="P5", amount=found.value,
         required_role=APPROVER_ROLE, note=found.note,
     )
 
@@ -173,6 +174,11 @@ def _decide(actor: Actor, number: str, expected_version: int | None, *, approve:
         found, table=PURCHASE_REQUEST_ACTIONS["approve" if approve else "refuse"],
         to=PurchaseRequestState.APPROVED if approve else PurchaseRequestState.REFUSED,
     )
+    if approval is not None and not actor_may_decide_approval(actor, approval):
+        raise PermissionDenied(
+            _("You may not decide this approval. %(why)s") % {"why": approval.explanation.get("text", "")},
+            code="not_decider",
+        )
     if approval is None:
         approval = _ask_approval(actor_for(found.requested_by), found)
     approval_decide(actor=actor, approval_id=approval.pk, approve=approve, note=note)

@@ -42,6 +42,7 @@ def part_consumed(
     engineer: Any = None,
     service_request: Any = None,
     serial: str = "",
+    old_serial: str = "",
     reference: str = "",
 ) -> PartReturn | None:
     """The core consumed `quantity` of `part` (on a job): a major part opens an outstanding return with its
@@ -56,6 +57,7 @@ def part_consumed(
         part=part,
         quantity=quantity,
         serial=(serial or "")[:64],
+        old_serial=(old_serial or "")[:64],
         service_request=service_request,
         engineer=owner,
         reference=(reference or "")[:40],
@@ -144,7 +146,7 @@ def part_return_receive(
     found.disposition = disposition
     found.supplier_name = supplier[:200]
     found.complaint_number = complaint[:20]
-    found.old_serial = (old_serial or "").strip()[:64]
+    found.old_serial = (old_serial or "").strip()[:64] or found.old_serial
     found.note = (note or "").strip()[:500]
     found.received_by = actor.user
     found.received_at = timezone.now()

@@ -25,6 +25,7 @@ from aftersales.approvals.services import (
     Approval,
     ApprovalKind,
     ApprovalState,
+    actor_may_decide_approval,
     approval_decide,
     approval_refuse_pending,
     approval_request,
@@ -40,6 +41,7 @@ from aftersales.parts.flow import events, stock
 from aftersales.parts.flow.choices import RequisitionState
 from aftersales.parts.flow.errors import FlowErrorCode
 from aftersales.parts.flow.selectors import ISSUE_REQUISITIONS, access_requisition
+from aftersales.parts.flow.services.demand import reorder_check
 from aftersales.parts.flow.services.common import field_error, move, notify, role_users, version_message
 from aftersales.parts.flow.transitions import REQUISITION_ACTIONS
 from aftersales.parts.models import Requisition, RequisitionLine
@@ -165,7 +167,7 @@ def _ask_approval(actor: Actor, found: Requisition) -> Approval:
     return approval_request(
         actor=actor,
         subject=found,
-        kind=ApprovalKind.PARTS_REQUISITION,
+        kind=ApprovalKind.REQUISITION,
         rule="P2",
         amount=found.value,
         required_role=role,
@@ -194,6 +196,7 @@ def requisition_approval_decided(approval: Approval) -> None:
         stock.reserve(actor, store=found.from_store, part=line.part, quantity=line.quantity, reference=found.number)
     move(found, REQUISITION_ACTIONS, action="approve", to=RequisitionState.APPROVED, actor=actor,
          reason=found.decision_note, data=data, fields=fields)
+    reorder_check(found.from_store, [line.part_id for line in found.lines.all()])
     notify(
         [*stock.store_keepers(found.from_store)],
         title=_("Requisition %(number)s approved: issue the parts") % {"number": found.number},
@@ -211,6 +214,11 @@ def _decide(actor: Actor, number: str, expected_version: int | None, *, approve:
         found, table=REQUISITION_ACTIONS["approve" if approve else "refuse"],
         to=RequisitionState.APPROVED if approve else RequisitionState.REFUSED,
     )
+    if approval is not None and not actor_may_decide_approval(actor, approval):
+        raise PermissionDenied(
+            _("You may not decide this approval. %(why)s") % {"why": approval.explanation.get("text", "")},
+            code="not_decider",
+        )
     if approval is None:  # asked before the engine knew the kind: ask on the requester's behalf
         approval = _ask_approval(actor_for(found.requested_by), found)
     approval_decide(actor=actor, approval_id=approval.pk, approve=approve, note=note)
@@ -255,6 +263,7 @@ def requisition_issue(*, actor: Actor, number: str, expected_version: int | None
         )
         line.issued_quantity = line.quantity
     RequisitionLine.objects.bulk_update(lines, ["issued_quantity"])
+    reorder_check(found.from_store, [line.part_id for line in lines])
     found.issued_by = actor.user
     found.issued_at = timezone.now()
     move(found, REQUISITION_ACTIONS, action="issue", to=RequisitionState.ISSUED, actor=actor,
@@ -327,6 +336,7 @@ def requisition_receive(
         if line.discrepancy:
             short.append([code, line.issued_quantity, line.received_quantity, line.discrepancy])
     RequisitionLine.objects.bulk_update(list(own.values()), ["received_quantity"])
+    reorder_check(found.to_store, [line.part_id for line in own.values()])
     found.received_by = actor.user
     found.received_at = timezone.now()
     move(found, REQUISITION_ACTIONS, action="receive", to=RequisitionState.RECEIVED, actor=actor,
@@ -387,7 +397,7 @@ def requisition_cancel(*, actor: Actor, number: str, note: str = "", expected_ve
     seen = access_requisition(actor, number)
     if seen.requested_by_id != actor.pk and not actor.has_perm(ISSUE_REQUISITIONS):
         raise PermissionDenied(_("Only the requester or a parts keeper may cancel a requisition."))
-    approval_refuse_pending(actor=actor, subject=seen, kind=ApprovalKind.PARTS_REQUISITION,
+    approval_refuse_pending(actor=actor, subject=seen, kind=ApprovalKind.REQUISITION,
                             note=(note or "").strip() or _("Cancelled"))
     found = _lock(actor, number, expected_version)
     expect_transition(found, table=REQUISITION_ACTIONS["cancel"], to=RequisitionState.CANCELLED)
