@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("returns/", include("aftersales.returns.urls")),
     path("complaints/", include("aftersales.complaints.urls")),
     path("approvals/", include("aftersales.approvals.urls")),
+    path("parts/", include("aftersales.parts.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -45,3 +45,15 @@ def store_factory(db: Any, keeper: Any) -> Any:
         return Store.objects.create(**values)
 
     return _make
+
+
+@pytest.fixture
+def product(db: Any) -> Any:
+    from aftersales.installed_base.models import Product
+
+    return Product.objects.create(model="XK-714", name="立式加工中心")
+
+
+@pytest.fixture
+def keeper_api(api_as: Any, keeper: Any) -> Any:
+    return api_as(keeper.user)
