@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("parts/", include("aftersales.parts.flow.urls")),
     path("complaints/", include("aftersales.complaints.urls")),
     path("approvals/", include("aftersales.approvals.urls")),
+    path("parts/", include("aftersales.parts.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -32,6 +32,9 @@ from tests.access.test_matrix import (
 from tests.installed_base.factories import CustomerFactory
 
 
+PARTS_READERS = roles("parts_keeper cs_manager engineer team_lead warehouse finance analyst admin")
+
+
 @dataclass(frozen=True)
 class Page:
     url_name: str
@@ -51,7 +54,8 @@ PAGES = [
     Page("service:fault_codes", roles("team_lead cs_manager")),  # the managed symptom and cause codes
     Page("complaints:complaint_list", COMPLAINT_VIEWERS),
     # One queue for every approval: K7 amounts, S8/S9 trips and support, B2 fee standards, C3 access.
-    Page("approvals:approval_queue", roles("team_lead cs_manager sales_manager vp gm")),
+    # P1: the parts keeper approves count adjustments there, the head of after-sales list prices.
+    Page("approvals:approval_queue", roles("team_lead cs_manager sales_manager vp gm parts_keeper")),
     Page(
         "complaints:task_list",
         roles("agent team_lead cs_manager analyst quality sales sales_manager finance vp gm mgmt_rep admin"),
@@ -59,6 +63,14 @@ PAGES = [
     Page("complaints:review_list", roles("cs_manager vp gm mgmt_rep admin")),  # K8
     Page("returns:return_list", RETURN_VIEWERS),
     Page("knowledge:article_list", STAFF),
+    # Spare parts (P1, P3)
+    Page("parts:van_stock", PARTS_READERS),  # the engineer's van (others: "no van stock")
+    Page("parts:catalogue", PARTS_READERS),
+    Page("parts:stock", PARTS_READERS),
+    Page("parts:stores", PARTS_READERS),
+    Page("parts:moves", roles("parts_keeper cs_manager warehouse")),  # the ledger
+    Page("parts:adjustments", roles("parts_keeper engineer")),  # counts: engineers ask, the keeper approves
+    Page("parts:price_lists", roles("parts_keeper cs_manager finance")),  # approved by the head of after-sales
     Page("customers:list", STAFF),
     Page("customers:access_requests", STAFF),
     Page("installed_base:unit_list", STAFF),
@@ -120,19 +132,40 @@ CUSTOMER_FILES = {"customers:list", "customers:access_requests"}
 EQUIPMENT = {"installed_base:unit_list", "installed_base:product_list", "installed_base:contract_list"}
 LOANS = {"installed_base:loan_list"}
 RULES = {"policies:list", "calendars:list"}
+PARTS = {"parts:van_stock", "parts:catalogue", "parts:stock", "parts:stores"}
 NOT_IN_MENU: dict[str, set[str]] = {
     "agent": {"installed_base:product_list", "installed_base:contract_list"} | RULES,
-    "team_lead": RULES | {"service:fault_codes"},
-    "cs_manager": set(),
-    "engineer": {"customers:lookup"} | CUSTOMER_FILES | EQUIPMENT - {"installed_base:unit_list"} | LOANS | RULES,
-    "parts_keeper": {"customers:lookup"} | CUSTOMER_FILES | {"installed_base:contract_list"} | LOANS | RULES,
-    "analyst": {"customers:lookup", "customers:access_requests"} | EQUIPMENT | LOANS | RULES,
+    "team_lead": RULES | {"service:fault_codes"} | PARTS,
+    "cs_manager": {"parts:van_stock", "parts:stores", "parts:moves"},
+    "engineer": {"customers:lookup"}
+    | CUSTOMER_FILES
+    | EQUIPMENT - {"installed_base:unit_list"}
+    | LOANS
+    | RULES
+    | {"parts:stock", "parts:stores", "parts:adjustments"},
+    "parts_keeper": {"customers:lookup"}
+    | CUSTOMER_FILES
+    | {"installed_base:contract_list"}
+    | LOANS
+    | RULES
+    | {"parts:van_stock"},
+    "analyst": {"customers:lookup", "customers:access_requests"} | EQUIPMENT | LOANS | RULES | PARTS,
     "quality": {"customers:lookup", "customers:access_requests", "installed_base:contract_list"} | LOANS | RULES,
     "sales": {"customers:lookup", "installed_base:product_list"} | LOANS | RULES,
     "sales_manager": {"customers:lookup", "installed_base:product_list"} | LOANS | RULES,
     "rnd": {"customers:lookup"} | CUSTOMER_FILES | {"installed_base:contract_list"} | LOANS | RULES,
-    "finance": {"customers:lookup"} | CUSTOMER_FILES | EQUIPMENT - {"installed_base:contract_list"} | LOANS | RULES,
-    "warehouse": {"customers:lookup"} | CUSTOMER_FILES | EQUIPMENT - {"installed_base:unit_list"} | RULES,
+    "finance": {"customers:lookup"}
+    | CUSTOMER_FILES
+    | EQUIPMENT - {"installed_base:contract_list"}
+    | LOANS
+    | RULES
+    | PARTS
+    | {"parts:price_lists"},
+    "warehouse": {"customers:lookup"}
+    | CUSTOMER_FILES
+    | EQUIPMENT - {"installed_base:unit_list"}
+    | RULES
+    | {"parts:van_stock", "parts:stores", "parts:moves"},
     "vp": {"customers:lookup"} | EQUIPMENT | LOANS | {"calendars:list"},
     "gm": {"customers:lookup"} | EQUIPMENT | LOANS | {"calendars:list"},
     "mgmt_rep": {"customers:lookup"} | CUSTOMER_FILES | EQUIPMENT | LOANS | {"calendars:list"},

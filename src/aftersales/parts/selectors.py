@@ -57,3 +57,65 @@ def ledger_sums(store: Store, part: Part) -> dict[str, int]:
         on_hand=Sum("on_hand_change"), in_transit=Sum("in_transit_change"), reserved=Sum("reserved_change")
     )
     return {key: int(value or 0) for key, value in sums.items()}
+
+
+def part_search(*, q: str = "", product: str = "", active: bool | None = True) -> QuerySet[Part]:
+    """P1 search: by number (prefix), name fragment or spec fragment, and by the product it fits."""
+    from django.db.models import Q
+
+    qs = Part.objects.all()
+    if active is not None:
+        qs = qs.filter(active=active)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(code__istartswith=q) | Q(name__icontains=q) | Q(spec__icontains=q))
+    if product:
+        qs = qs.filter(products__model=product.strip())
+    return qs.order_by("code")
+
+
+def access_part(code: str) -> Part:
+    from aftersales.core.errors import NotFound
+
+    part = Part.objects.filter(code=(code or "").strip().upper()).first()
+    if part is None:
+        raise NotFound()
+    return part
+
+
+def store_list(*, kind: str = "", q: str = "") -> QuerySet[Store]:
+    from django.db.models import Q
+
+    qs = Store.objects.select_related("owner", "service_point", "engineer", "customer").filter(active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q.strip():
+        qs = qs.filter(Q(code__istartswith=q.strip()) | Q(name__icontains=q.strip()))
+    return qs.order_by("code")
+
+
+def stock_moves(*, store: Store | None = None, part: Part | None = None) -> QuerySet[StockMove]:
+    qs = StockMove.objects.select_related("store", "part", "actor")
+    if store is not None:
+        qs = qs.filter(store=store)
+    if part is not None:
+        qs = qs.filter(part=part)
+    return qs.order_by("-id")
+
+
+def part_picker_choices(store: Store | None, *, q: str = "", limit: int = 50) -> list[tuple[str, str]]:
+    """The part picker's options (value = part number): with a store, the parts it has available
+    (label with the quantity); with a search text, the catalogue matches (number, name, spec)."""
+    if q.strip() or store is None:
+        parts = part_search(q=q)[:limit] if q.strip() else []
+        return [(p.code, f"{p.code} {p.name}" + (f" · {p.spec}" if p.spec else "")) for p in parts]
+    levels = (
+        StockLevel.objects.filter(store=store, available__gt=0).select_related("part").order_by("part__code")[:limit]
+    )
+    return [
+        (
+            lv.part.code,
+            _("%(code)s %(name)s · %(n)s available") % {"code": lv.part.code, "name": lv.part.name, "n": lv.available},
+        )
+        for lv in levels
+    ]

@@ -74,6 +74,40 @@ STAFF_MENU = [
         perm="complaints.view_responsibilityreview",
     ),
     NavItem(_("Returns"), "returns:return_list", "arrow-return-left", perm="returns.view_returnrequest"),
+    # Spare parts (P1, P3): the keeper's catalogue, stock, stores, ledger and counts; the engineer's van.
+    NavItem(_("My van stock"), "parts:van_stock", "truck", perm="parts.view_stocklevel", uses=frozenset({"engineer"})),
+    NavItem(
+        _("Parts catalogue"),
+        "parts:catalogue",
+        "gear-wide-connected",
+        perm="parts.view_part",
+        uses=frozenset({"parts_keeper", "cs_manager", "engineer", "warehouse"}),
+    ),
+    NavItem(
+        _("Stock"),
+        "parts:stock",
+        "boxes",
+        perm="parts.view_stocklevel",
+        uses=frozenset({"parts_keeper", "cs_manager", "warehouse"}),
+    ),
+    NavItem(_("Stores"), "parts:stores", "building", perm="parts.view_store", uses=frozenset({"parts_keeper"})),
+    NavItem(
+        _("Stock ledger"), "parts:moves", "journal-text", perm="parts.view_stockmove", uses=frozenset({"parts_keeper"})
+    ),
+    NavItem(
+        _("Count adjustments"),
+        "parts:adjustments",
+        "clipboard-check",
+        perm="parts.add_stockadjustment",
+        uses=frozenset({"parts_keeper"}),
+    ),
+    NavItem(
+        _("Parts list prices"),
+        "parts:price_lists",
+        "tag",
+        perm="parts.view_pricelist",
+        uses=frozenset({"parts_keeper", "cs_manager"}),
+    ),
     NavItem(_("Knowledge base"), "knowledge:article_list", "book", perm="knowledge.view_article"),
     # Customers and equipment: open to all staff, in the menu of those who keep or use the files.
     NavItem(

@@ -1,6 +1,7 @@
 """Writes of the service case (S1–S16, B1–B2), one module per stage, re-exported here."""
 
 from aftersales.service.services.intake import service_request_create
+from aftersales.service.services.parts import service_request_part_add, unit_part_history
 from aftersales.service.services.rules import service_requests_carry_over, service_task_done, task_raise
 from aftersales.service.services.work import (
     approval_decide,
@@ -12,7 +13,6 @@ from aftersales.service.services.work import (
     service_request_close,
     service_request_complete,
     service_request_dispatch,
-    service_request_part_add,
     service_request_parts_arrived,
     service_request_reopen,
     service_request_sign_off,
@@ -42,4 +42,5 @@ __all__ = [
     "service_requests_carry_over",
     "service_task_done",
     "task_raise",
+    "unit_part_history",
 ]
