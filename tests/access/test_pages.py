@@ -71,6 +71,12 @@ PAGES = [
     Page("parts:moves", roles("parts_keeper cs_manager warehouse")),  # the ledger
     Page("parts:adjustments", roles("parts_keeper engineer")),  # counts: engineers ask, the keeper approves
     Page("parts:price_lists", roles("parts_keeper cs_manager finance")),  # approved by the head of after-sales
+    # Parts flows (P2, P4, P5): engineers and dispatchers ask; the keeper approves, issues, takes old parts
+    # back and plans; the head of after-sales approves the plan; logistics buys.
+    Page("parts_flow:requisition_list", roles("parts_keeper cs_manager engineer team_lead admin")),
+    Page("parts_flow:part_return_list", roles("parts_keeper cs_manager engineer team_lead admin")),
+    Page("parts_flow:demand_plan", roles("parts_keeper cs_manager")),
+    Page("parts_flow:purchase_request_list", roles("parts_keeper cs_manager warehouse admin")),
     Page("customers:list", STAFF),
     Page("customers:access_requests", STAFF),
     Page("installed_base:unit_list", STAFF),
@@ -135,7 +141,7 @@ RULES = {"policies:list", "calendars:list"}
 PARTS = {"parts:van_stock", "parts:catalogue", "parts:stock", "parts:stores"}
 NOT_IN_MENU: dict[str, set[str]] = {
     "agent": {"installed_base:product_list", "installed_base:contract_list"} | RULES,
-    "team_lead": RULES | {"service:fault_codes"} | PARTS,
+    "team_lead": RULES | {"service:fault_codes", "parts_flow:part_return_list"} | PARTS,
     "cs_manager": {"parts:van_stock", "parts:stores", "parts:moves"},
     "engineer": {"customers:lookup"}
     | CUSTOMER_FILES

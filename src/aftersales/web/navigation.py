@@ -108,6 +108,35 @@ STAFF_MENU = [
         perm="parts.view_pricelist",
         uses=frozenset({"parts_keeper", "cs_manager"}),
     ),
+    # Parts flows (P2, P4, P5): requisitions, old parts owed back, the demand plan and purchase requests.
+    NavItem(
+        _("Requisitions"),
+        "parts_flow:requisition_list",
+        "clipboard-check",
+        perm="parts.view_requisition",
+        uses=frozenset({"parts_keeper", "cs_manager", "engineer", "team_lead"}),
+    ),
+    NavItem(
+        _("Old parts to return"),
+        "parts_flow:part_return_list",
+        "arrow-counterclockwise",
+        perm="parts.view_partreturn",
+        uses=frozenset({"parts_keeper", "cs_manager", "engineer"}),
+    ),
+    NavItem(
+        _("Demand plan"),
+        "parts_flow:demand_plan",
+        "calculator",
+        perm="parts.plan_purchaserequest",
+        uses=frozenset({"parts_keeper", "cs_manager"}),
+    ),
+    NavItem(
+        _("Purchase requests"),
+        "parts_flow:purchase_request_list",
+        "cart",
+        perm="parts.view_purchaserequest",
+        uses=frozenset({"parts_keeper", "cs_manager", "warehouse"}),
+    ),
     NavItem(_("Knowledge base"), "knowledge:article_list", "book", perm="knowledge.view_article"),
     # Customers and equipment: open to all staff, in the menu of those who keep or use the files.
     NavItem(

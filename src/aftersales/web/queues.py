@@ -27,6 +27,8 @@ from aftersales.clocks.models import Clock
 from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.selectors import complaint_list, task_list
 from aftersales.core.access import Actor
+from aftersales.parts.flow import selectors as parts_flow_selectors
+from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
 from aftersales.service import selectors as service_selectors
 from aftersales.service.choices import Priority, RequestState
 
@@ -268,6 +270,79 @@ def _depot(actor: Actor) -> Queue:
     )
 
 
+def _parts(actor: Actor, now: dt.datetime) -> list[Queue]:
+    """The parts keeper's day (P2, P4, P5): requisitions to approve and to issue, old parts to receive,
+    reorder alerts; an engineer's own old parts to send back; logistics' approved purchase requests.
+    parts_req_state_idx (state, created_at), parts_return_state_due_idx / parts_return_engineer_idx (…,
+    state, due_at), parts_reorder_open_idx (open, created_at), parts_purchase_state_idx."""
+    out: list[Queue] = []
+    if actor.has_perm("parts.approve_requisition") and actor.has_perm("approvals.view_approval"):
+        n = _count(approval_list(actor, kind="requisition", mine=MINE_WAITING))
+        out.append(
+            Queue(
+                "requisitions_to_approve",
+                _("Requisitions to approve"),
+                n,
+                _url("approvals:approval_queue"),
+                tone=_tone(n),
+                icon="clipboard-check",
+            )
+        )
+    if actor.has_perm("parts.issue_requisition"):
+        n = _count(parts_flow_selectors.requisition_list(actor, state=RequisitionState.APPROVED))
+        out.append(
+            Queue(
+                "requisitions_to_issue",
+                _("Requisitions to issue"),
+                n,
+                _url("parts_flow:requisition_list", state=RequisitionState.APPROVED),
+                tone=_tone(n),
+                icon="box-arrow-right",
+            )
+        )
+    if actor.has_perm("parts.view_partreturn"):
+        keeper = actor.has_perm("parts.receive_partreturn")
+        qs = parts_flow_selectors.part_return_list(actor, state=PartReturnState.OUTSTANDING)
+        n = _count(qs)
+        late = _count(qs.filter(due_at__lte=now)) if n else 0
+        out.append(
+            Queue(
+                "old_parts_to_receive" if keeper else "old_parts_to_return",
+                _("Old parts to receive") if keeper else _("My old parts to send back"),
+                n,
+                _url("parts_flow:part_return_list", state=PartReturnState.OUTSTANDING),
+                tone=_tone(n, danger=late > 0),
+                hint=ngettext("%(n)s overdue", "%(n)s overdue", late) % {"n": late} if late else "",
+                icon="arrow-counterclockwise",
+            )
+        )
+    if actor.has_perm("parts.view_reorderalert"):
+        n = _count(parts_flow_selectors.reorder_alert_list(actor))
+        out.append(
+            Queue(
+                "reorder_alerts",
+                _("Parts under the reorder point"),
+                n,
+                _url("parts_flow:demand_plan"),
+                tone=_tone(n, danger=n > 0),
+                icon="exclamation-triangle",
+            )
+        )
+    if actor.has_role("warehouse") and actor.has_perm("parts.view_purchaserequest"):
+        n = _count(parts_flow_selectors.purchase_request_list(actor, state=PurchaseRequestState.APPROVED))
+        out.append(
+            Queue(
+                "purchase_requests",
+                _("Parts to purchase"),
+                n,
+                _url("parts_flow:purchase_request_list", state=PurchaseRequestState.APPROVED),
+                tone=_tone(n, busy="primary"),
+                icon="cart",
+            )
+        )
+    return out
+
+
 def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
     """The actor's queues, in the order of their working day. Nothing for a portal user."""
     if not actor.is_authenticated or actor.has_role("customer"):
@@ -290,4 +365,5 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
         queues.append(_followup(actor, now))
     if actor.has_perm("service.depot_servicerequest"):
         queues.append(_depot(actor))
+    queues += _parts(actor, now)
     return queues

@@ -48,8 +48,12 @@ class RequisitionCreateForm(StyledForm):
         self.fields["from_store"].choices = store_choices(stores)
         self.fields["to_store"].choices = store_choices(stores)
         for i in range(1, LINES + 1):
-            self.fields[f"part_{i}"] = forms.ChoiceField(
-                label=_("Part %(n)s") % {"n": i}, required=False, choices=part_choices or [("", "—")]
+            # the picker's options come from the catalogue (parts:part_options); the service checks the code
+            self.fields[f"part_{i}"] = forms.CharField(
+                label=_("Part %(n)s") % {"n": i},
+                required=False,
+                max_length=32,
+                widget=forms.Select(choices=[("", "—"), *(part_choices or [])]),
             )
             self.fields[f"part_{i}"].widget.attrs["class"] = "form-select part-picker"
             self.fields[f"quantity_{i}"] = forms.IntegerField(

@@ -6,7 +6,6 @@ app_name = "parts_flow"
 urlpatterns = [
     path("requisitions/", views.requisition_list, name="requisition_list"),
     path("requisitions/new/", views.requisition_create, name="requisition_create"),
-    path("requisitions/part-options/", views.part_options, name="part_options"),
     path("requisitions/<str:number>/", views.requisition_detail, name="requisition_detail"),
     path("requisitions/<str:number>/form.pdf", views.requisition_pdf, name="requisition_pdf"),
     path("old-parts/", views.part_return_list, name="part_return_list"),

@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.approvals.selectors import approval_for
@@ -48,9 +47,9 @@ from aftersales.parts.flow.selectors import ISSUE_REQUISITIONS
 from aftersales.parts.flow.services import demand, part_returns, requisitions
 from aftersales.parts.flow.stock import store_is_mine
 from aftersales.parts.models import Part, Requisition, Store
+from aftersales.parts.selectors import part_picker_choices
 
 PAGE_SIZE = 25
-PICKER_LIMIT = 30
 
 
 def staff_page(perm: str) -> Callable[[Callable[..., HttpResponse]], Any]:
@@ -117,25 +116,14 @@ def requisition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _part_choices(q: str = "", *, selected: list[str] | None = None) -> list[tuple[str, str]]:
-    """Catalogue parts matching `q` (number, name fragment or product model), plus the ones already chosen."""
-    qs = Part.objects.filter(active=True)
-    if q:
-        from django.db.models import Q
-
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(products__model__icontains=q)).distinct()
-    parts = list(qs.order_by("code")[:PICKER_LIMIT])
-    chosen = [c for c in (selected or []) if c and c not in {p.code for p in parts}]
-    parts += list(Part.objects.filter(code__in=chosen))
-    return [("", "—"), *[(p.code, f"{p.code} · {p.name}{' · ' + p.spec if p.spec else ''}") for p in parts]]
-
-
-@require_GET
-@staff_page("parts.add_requisition")
-def part_options(request: HttpRequest) -> HttpResponse:
-    """htmx: the <option>s of a line's part list for the search box's text."""
-    q = (request.GET.get("q") or "").strip()[:50]
-    return render(request, "parts_flow/_part_options.html", {"choices": _part_choices(q)})
+def _part_choices(store: Store | None, *, selected: list[str] | None = None) -> list[tuple[str, str]]:
+    """The picker's first options: the issuing store's available parts (the core's picker), plus any already
+    chosen (a form shown again)."""
+    choices = part_picker_choices(store)
+    known = {code for code, _label in choices}
+    extra = [c for c in (selected or []) if c and c not in known]
+    choices += [(p.code, f"{p.code} {p.name}") for p in Part.objects.filter(code__in=extra)]
+    return choices
 
 
 @staff_page("parts.add_requisition")
@@ -145,7 +133,8 @@ def requisition_create(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         selected = [request.POST.get(f"part_{i}", "") for i in range(1, 7)]
-        form = RequisitionCreateForm(request.POST, stores=stores, part_choices=_part_choices(selected=selected))
+        source = next((s for s in stores if s.code == request.POST.get("from_store")), None)
+        form = RequisitionCreateForm(request.POST, stores=stores, part_choices=_part_choices(source, selected=selected))
         if form.is_valid():
             try:
                 found = requisitions.requisition_create(
@@ -169,7 +158,7 @@ def requisition_create(request: HttpRequest) -> HttpResponse:
         central = next((s for s in stores if s.kind == StoreKind.CENTRAL), None)
         form = RequisitionCreateForm(
             stores=stores,
-            part_choices=_part_choices(),
+            part_choices=_part_choices(central),
             initial={
                 "to_store": mine.code if mine else "",
                 "from_store": central.code if central else "",
