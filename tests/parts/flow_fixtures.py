@@ -9,18 +9,20 @@ from typing import Any
 
 import pytest
 
-from tests.service.conftest import city, customer, new_request, staff, unit  # noqa: F401 — fixtures
-
 
 @pytest.fixture
-def world(make_user: Any, actor_of: Any, keeper: Any, part_factory: Any, store_factory: Any, staff: Any) -> dict[str, Any]:  # noqa: F811
+def world(
+    make_user: Any, actor_of: Any, keeper: Any, part_factory: Any, store_factory: Any, staff: Any
+) -> dict[str, Any]:  # noqa: F811
     """central (10 × BOARD at 3000, 20 × FUSE at 5), the engineer's van, the defective store; the head of
     after-sales and a second keeper (nobody decides their own requisition)."""
     from aftersales.parts.services.stock import stock_receive
 
     engineer = staff["engineer"]
     central = store_factory(code="CENTRAL", name="总库", kind="central")
-    van = store_factory(code="VAN-ENG1", name="工程师随车库", kind="engineer", owner=engineer.user, engineer=engineer.user)
+    van = store_factory(
+        code="VAN-ENG1", name="工程师随车库", kind="engineer", owner=engineer.user, engineer=engineer.user
+    )
     defective = store_factory(code="DEFECT", name="旧件库", kind="defective")
     board = part_factory(code="BOARD", name="主板", standard_cost=3000, major=True)
     fuse = part_factory(code="FUSE", name="保险丝", standard_cost=5)

@@ -46,9 +46,18 @@ def test_plan_items_from_the_ledger(api_as: Any, history: dict[str, Any]) -> Non
     plan = items(api_as(history["keeper"].user), store="CENTRAL")
     fuse = plan["FUSE"]
     # on hand 20 − 12 − 5 = 3; 12 used in 6 months → 2 a month × 3 months = 6; 6 − 3 = 3
-    assert {k: fuse[k] for k in ("store", "consumed", "waiting", "on_hand", "in_transit", "safety_stock", "reorder_point", "suggested")} == {
-        "store": "CENTRAL", "consumed": 12, "waiting": 0, "on_hand": 3, "in_transit": 0, "safety_stock": 0,
-        "reorder_point": 0, "suggested": 3,
+    assert {
+        k: fuse[k]
+        for k in ("store", "consumed", "waiting", "on_hand", "in_transit", "safety_stock", "reorder_point", "suggested")
+    } == {
+        "store": "CENTRAL",
+        "consumed": 12,
+        "waiting": 0,
+        "on_hand": 3,
+        "in_transit": 0,
+        "safety_stock": 0,
+        "reorder_point": 0,
+        "suggested": 3,
     }
     assert plan["BOARD"]["suggested"] == 0
     longer = items(api_as(history["keeper"].user), store="CENTRAL", months=12)["FUSE"]
@@ -58,9 +67,15 @@ def test_plan_items_from_the_ledger(api_as: Any, history: dict[str, Any]) -> Non
 
 def test_waiting_requisitions_and_stock_plans_count(api_as: Any, history: dict[str, Any]) -> None:
     keeper = api_as(history["keeper"].user)
-    assert keeper.post("stock-plans", {"store": "CENTRAL", "part": "FUSE", "safety_stock": 4, "reorder_point": 5}).status_code == 200
+    assert (
+        keeper.post(
+            "stock-plans", {"store": "CENTRAL", "part": "FUSE", "safety_stock": 4, "reorder_point": 5}
+        ).status_code
+        == 200
+    )
     api_as(history["engineer"].user).post(
-        "requisitions", {"from_store": "CENTRAL", "to_store": "VAN-ENG1", "reason": "备件", "lines": [{"part": "FUSE", "quantity": 2}]}
+        "requisitions",
+        {"from_store": "CENTRAL", "to_store": "VAN-ENG1", "reason": "备件", "lines": [{"part": "FUSE", "quantity": 2}]},
     )
     fuse = items(keeper, store="CENTRAL")["FUSE"]
     assert (fuse["waiting"], fuse["safety_stock"], fuse["reorder_point"]) == (2, 4, 5)
@@ -74,13 +89,16 @@ def test_unknown_store_and_bad_months_are_422(api_as: Any, world: dict[str, Any]
     assert api_as(world["engineer"].user).get("demand-plan", store="CENTRAL").status_code == 403
 
 
-def test_approved_by_the_head_into_a_purchase_request_for_logistics(api_as: Any, history: dict[str, Any], make_user: Any) -> None:
+def test_approved_by_the_head_into_a_purchase_request_for_logistics(
+    api_as: Any, history: dict[str, Any], make_user: Any
+) -> None:
     warehouse = make_user("warehouse", username="wh1")
     keeper, head = api_as(history["keeper"].user), api_as(history["head"].user)
     created = keeper.post("purchase-requests", {"store": "CENTRAL", "note": "月度计划"})
     assert created.status_code == 201, created.content
     data = created.json()
-    assert data["number"].startswith("CG") and data["state"] == "pending"
+    assert data["number"].startswith("CG")
+    assert data["state"] == "pending"
     assert [(line["part"]["code"], line["quantity"], line["suggested"]) for line in data["lines"]] == [("FUSE", 3, 3)]
     assert keeper.post(f"purchase-requests/{data['number']}/approve", {}).status_code == 403  # the head decides
     approved = head.post(f"purchase-requests/{data['number']}/approve", {"note": "同意采购"})
@@ -104,14 +122,21 @@ def test_reorder_alert_once_when_available_falls_under_the_point(api_as: Any, wo
     engineer = api_as(world["engineer"].user)
     for _ in range(2):
         number = engineer.post(
-            "requisitions", {"from_store": "CENTRAL", "to_store": "VAN-ENG1", "reason": "备件", "lines": [{"part": "FUSE", "quantity": 2}]}
+            "requisitions",
+            {
+                "from_store": "CENTRAL",
+                "to_store": "VAN-ENG1",
+                "reason": "备件",
+                "lines": [{"part": "FUSE", "quantity": 2}],
+            },
         ).json()["number"]
         api_as(world["keeper2"].user).post(f"requisitions/{number}/approve", {})
     alerts = list(ReorderAlert.objects.filter(open=True))
-    assert len(alerts) == 1 and (alerts[0].available, alerts[0].reorder_point) == (16, 18)
-    told = Notification.objects.filter(user=world["keeper"].user, title__contains="CENTRAL") | Notification.objects.filter(
-        user=world["keeper"].user, title__contains="总库"
-    )
+    assert len(alerts) == 1
+    assert (alerts[0].available, alerts[0].reorder_point) == (16, 18)
+    told = Notification.objects.filter(
+        user=world["keeper"].user, title__contains="CENTRAL"
+    ) | Notification.objects.filter(user=world["keeper"].user, title__contains="总库")
     assert told.count() == 1  # notified once, not on every move
     keeper.post("stock-plans", {"store": "CENTRAL", "part": "FUSE", "safety_stock": 0, "reorder_point": 10})
     assert not ReorderAlert.objects.filter(open=True).exists()
@@ -123,7 +148,8 @@ def test_purchase_request_pdf_and_excel(client: Any, history: dict[str, Any]) ->
     found = purchase_request_create(actor=history["keeper"], store="CENTRAL")
     client.force_login(history["head"].user)
     pdf = client.get(f"/parts/purchase-requests/{found.number}/request.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
     xlsx = client.get(f"/parts/purchase-requests/{found.number}/?export=xlsx")
     assert xlsx.status_code == 200
     from io import BytesIO
@@ -132,4 +158,5 @@ def test_purchase_request_pdf_and_excel(client: Any, history: dict[str, Any]) ->
 
     sheet = load_workbook(BytesIO(b"".join(xlsx.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][0] == "FUSE" and rows[1][4] == 3
+    assert rows[1][0] == "FUSE"
+    assert rows[1][4] == 3

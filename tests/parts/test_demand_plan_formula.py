@@ -29,9 +29,23 @@ DEFAULT = PlanTerms(history_months=6, lead_time_months=1, cover_months=2)
         (0, 0, 0, 0, 0, 4, DEFAULT, 4),  # a never-used part still keeps its safety stock
     ],
 )
-def test_suggested(consumed: int, waiting: int, on_hand: int, reserved: int, in_transit: int, safety: int, terms: PlanTerms, expected: int) -> None:
+def test_suggested(
+    consumed: int,
+    waiting: int,
+    on_hand: int,
+    reserved: int,
+    in_transit: int,
+    safety: int,
+    terms: PlanTerms,
+    expected: int,
+) -> None:
     inputs = PlanInputs(
-        consumed=consumed, waiting=waiting, on_hand=on_hand, reserved=reserved, in_transit=in_transit, safety_stock=safety
+        consumed=consumed,
+        waiting=waiting,
+        on_hand=on_hand,
+        reserved=reserved,
+        in_transit=in_transit,
+        safety_stock=safety,
     )
     assert suggested_quantity(inputs, terms) == expected
 
@@ -46,5 +60,5 @@ def test_reorder_point(on_hand: int, reserved: int, point: int, low: bool) -> No
 
 
 def test_history_must_be_positive() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="history_months"):
         suggested_quantity(PlanInputs(0, 0, 0, 0, 0), PlanTerms(0, 1, 2))

@@ -26,11 +26,24 @@ def consume(world: dict[str, Any], request: Any, part_key: str, *, quantity: int
 
     part = world[part_key]
     engineer = world["engineer"]
-    stock_transfer(actor=world["keeper"], from_store=world["central"], to_store=world["van"], part=part, quantity=quantity)
-    move = stock_consume(actor=engineer, store=world["van"], part=part, quantity=quantity, reference=request.number, serial=serial)
+    stock_transfer(
+        actor=world["keeper"], from_store=world["central"], to_store=world["van"], part=part, quantity=quantity
+    )
+    move = stock_consume(
+        actor=engineer, store=world["van"], part=part, quantity=quantity, reference=request.number, serial=serial
+    )
     used = PartUsed.objects.create(
-        request=request, part=part, store=world["van"], move=move, part_code=part.code, part_name=part.name,
-        quantity=quantity, unit_price=0, return_required=part.major, serial=serial, old_serial="OLD-" + serial,
+        request=request,
+        part=part,
+        store=world["van"],
+        move=move,
+        part_code=part.code,
+        part_name=part.name,
+        quantity=quantity,
+        unit_price=0,
+        return_required=part.major,
+        serial=serial,
+        old_serial="OLD-" + serial,
         recorded_by=engineer.user,
     )
     part_consumed(used)
@@ -49,12 +62,22 @@ def job(world: dict[str, Any], new_request: Any, staff: Any) -> Any:
 def test_a_major_part_opens_a_return_due_in_10_working_days(world: dict[str, Any], job: Any) -> None:
     consume(world, job, "board", serial="SN-NEW-1")
     found = PartReturn.objects.get()
-    assert (found.part.code, found.quantity, found.engineer.username, found.state) == ("BOARD", 1, "eng1", "outstanding")
-    assert found.serial == "SN-NEW-1" and found.old_serial == "OLD-SN-NEW-1"
+    assert (found.part.code, found.quantity, found.engineer.username, found.state) == (
+        "BOARD",
+        1,
+        "eng1",
+        "outstanding",
+    )
+    assert found.serial == "SN-NEW-1"
+    assert found.old_serial == "OLD-SN-NEW-1"
     assert found.service_request_id == job.pk
     clock = Clock.objects.get(subject_type="parts.partreturn", subject_id=str(found.pk))
     assert (clock.kind, clock.rule, clock.target_amount, clock.target_unit, clock.calendar_code) == (
-        "part_return", "P4", 10, "working_days", "CN"
+        "part_return",
+        "P4",
+        10,
+        "working_days",
+        "CN",
     )
     assert found.due_at == clock.due_at
     # 10 working days are at least two calendar weeks on the CN calendar
@@ -71,7 +94,8 @@ def test_listed_per_engineer(api_as: Any, world: dict[str, Any], job: Any) -> No
     consume(world, job, "board", serial="SN-1")
     keeper = api_as(world["keeper"].user)
     mine = keeper.get("part-returns", engineer=world["engineer"].user.pk, state="outstanding").json()
-    assert mine["count"] == 1 and mine["items"][0]["part"]["code"] == "BOARD"
+    assert mine["count"] == 1
+    assert mine["items"][0]["part"]["code"] == "BOARD"
     assert mine["items"][0]["service_request"] == job.number
     assert keeper.get("part-returns", engineer=world["engineer2"].user.pk, state="outstanding").json()["count"] == 0
     assert api_as(world["engineer"].user).get("part-returns").json()["count"] == 1
@@ -88,7 +112,10 @@ def test_received_into_the_defective_store_and_scrapped(api_as: Any, world: dict
     assert level(world["defective"], world["board"]) == (0, 0, 0, 0)  # returned, then scrapped
     from aftersales.parts.models import StockMove
 
-    assert list(StockMove.objects.filter(store=world["defective"]).values_list("kind", flat=True)) == ["return_old", "scrap"]
+    assert list(StockMove.objects.filter(store=world["defective"]).values_list("kind", flat=True)) == [
+        "return_old",
+        "scrap",
+    ]
     assert Clock.objects.get(subject_type="parts.partreturn").state == "stopped"
     again = api_as(world["keeper"].user).post(f"part-returns/{found.pk}/receive", {"disposition": "repair"})
     assert again.status_code == 409
@@ -97,7 +124,9 @@ def test_received_into_the_defective_store_and_scrapped(api_as: Any, world: dict
 def test_repair_keeps_it_in_the_defective_store(api_as: Any, world: dict[str, Any], job: Any) -> None:
     consume(world, job, "board", serial="SN-1")
     found = PartReturn.objects.get()
-    api_as(world["keeper"].user).post(f"part-returns/{found.pk}/receive", {"disposition": "repair", "old_serial": "SN-OLD"})
+    api_as(world["keeper"].user).post(
+        f"part-returns/{found.pk}/receive", {"disposition": "repair", "old_serial": "SN-OLD"}
+    )
     found.refresh_from_db()
     assert found.old_serial == "SN-OLD"
     assert level(world["defective"], world["board"]) == (1, 0, 0, 1)
@@ -108,16 +137,19 @@ def test_supplier_claim_names_the_supplier_for_a_part_in_warranty(api_as: Any, w
     found = PartReturn.objects.get()
     keeper = api_as(world["keeper"].user)
     nameless = keeper.post(f"part-returns/{found.pk}/receive", {"disposition": "supplier_claim"})
-    assert nameless.status_code == 422 and "supplier_name" in nameless.json()["fields"]
+    assert nameless.status_code == 422
+    assert "supplier_name" in nameless.json()["fields"]
     unknown = keeper.post(
         f"part-returns/{found.pk}/receive",
         {"disposition": "supplier_claim", "supplier_name": "华强电子", "complaint_number": "KS-NOPE"},
     )
-    assert unknown.status_code == 422 and "complaint_number" in unknown.json()["fields"]
+    assert unknown.status_code == 422
+    assert "complaint_number" in unknown.json()["fields"]
     assert PartReturn.objects.get().state == "outstanding"
     assert level(world["defective"], world["board"]) == (0, 0, 0, 0)
     ok = keeper.post(f"part-returns/{found.pk}/receive", {"disposition": "supplier_claim", "supplier_name": "华强电子"})
-    assert ok.status_code == 200 and ok.json()["supplier_name"] == "华强电子"
+    assert ok.status_code == 200
+    assert ok.json()["supplier_name"] == "华强电子"
 
 
 def test_no_supplier_claim_outside_warranty(api_as: Any, world: dict[str, Any], job: Any) -> None:
@@ -134,8 +166,14 @@ def test_no_supplier_claim_outside_warranty(api_as: Any, world: dict[str, Any], 
 def test_only_the_keeper_receives(api_as: Any, world: dict[str, Any], job: Any) -> None:
     consume(world, job, "board", serial="SN-1")
     found = PartReturn.objects.get()
-    assert api_as(world["engineer"].user).post(f"part-returns/{found.pk}/receive", {"disposition": "scrap"}).status_code == 403
-    assert api_as(world["keeper"].user).post(f"part-returns/{found.pk}/receive", {"disposition": "burn"}).status_code == 422
+    assert (
+        api_as(world["engineer"].user).post(f"part-returns/{found.pk}/receive", {"disposition": "scrap"}).status_code
+        == 403
+    )
+    assert (
+        api_as(world["keeper"].user).post(f"part-returns/{found.pk}/receive", {"disposition": "burn"}).status_code
+        == 422
+    )
 
 
 def test_overdue_returns_escalate_to_the_engineer_and_the_keepers(world: dict[str, Any], job: Any) -> None:

@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 def ask(api: Any, **kwargs: Any) -> Any:
-    body = {"from_store": "CENTRAL", "to_store": "VAN-ENG1", "reason": "客户主板故障", "lines": [{"part": "FUSE", "quantity": 4}]}
+    body = {
+        "from_store": "CENTRAL",
+        "to_store": "VAN-ENG1",
+        "reason": "客户主板故障",
+        "lines": [{"part": "FUSE", "quantity": 4}],
+    }
     body.update(kwargs)
     return api.post("requisitions", body)
 
@@ -28,15 +33,20 @@ def test_requested_numbered_and_waiting_for_the_keeper(api_as: Any, world: dict[
     response = ask(api_as(world["engineer"].user))
     assert response.status_code == 201, response.content
     data = response.json()
-    assert data["number"].startswith("LY") and len(data["number"]) == 12
+    assert data["number"].startswith("LY")
+    assert len(data["number"]) == 12
     assert data["state"] == "requested"
     assert data["value"] == "20.00"
     assert data["approval_role"] == "parts_keeper"
-    assert [(line["part"]["code"], line["requested"], line["issued"], line["received"], line["discrepancy"]) for line in data["lines"]] == [
-        ("FUSE", 4, 0, None, 0)
-    ]
-    approval = Approval.objects.get(subject_id=str(Requisition.objects.get(number=data["number"]).pk), kind="requisition")
-    assert approval.required_role == "parts_keeper" and approval.rule == "P2"
+    assert [
+        (line["part"]["code"], line["requested"], line["issued"], line["received"], line["discrepancy"])
+        for line in data["lines"]
+    ] == [("FUSE", 4, 0, None, 0)]
+    approval = Approval.objects.get(
+        subject_id=str(Requisition.objects.get(number=data["number"]).pk), kind="requisition"
+    )
+    assert approval.required_role == "parts_keeper"
+    assert approval.rule == "P2"
     assert Notification.objects.filter(user=world["keeper"].user, url__contains="approvals").exists()
 
 
@@ -77,11 +87,18 @@ def test_full_cycle_with_a_shortfall_recorded(api_as: Any, world: dict[str, Any]
     data = api_as(world["keeper"].user).get(f"requisitions/{number}").json()
     assert data["state"] == "received"
     lines = {line["part"]["code"]: line for line in data["lines"]}
-    assert (lines["FUSE"]["requested"], lines["FUSE"]["issued"], lines["FUSE"]["received"], lines["FUSE"]["discrepancy"]) == (4, 4, 3, 1)
+    assert (
+        lines["FUSE"]["requested"],
+        lines["FUSE"]["issued"],
+        lines["FUSE"]["received"],
+        lines["FUSE"]["discrepancy"],
+    ) == (4, 4, 3, 1)
     assert lines["BOARD"]["discrepancy"] == 0
     assert level(world["van"], world["fuse"]) == (3, 0, 0, 3)
     found = Requisition.objects.get(number=number)
-    short = Event.objects.get(subject_type="parts.requisition", subject_id=str(found.pk), action="requisition.discrepancy")
+    short = Event.objects.get(
+        subject_type="parts.requisition", subject_id=str(found.pk), action="requisition.discrepancy"
+    )
     assert short.data["short"] == [["FUSE", 4, 3, 1]]
     assert Notification.objects.filter(user=world["keeper"].user, title__contains=number).exists()
     assert StockMove.objects.filter(reference=number).count() == 2 + 4 + 2  # reserve ×2, out+transit ×2, in ×2
@@ -114,7 +131,9 @@ def test_every_line_must_be_counted(api_as: Any, world: dict[str, Any]) -> None:
         ({"to_store": "DEFECT"}, "to_store"),  # not the engineer's own store
     ],
 )
-def test_bad_input_is_a_typed_422_and_changes_nothing(api_as: Any, world: dict[str, Any], change: dict[str, Any], field: str) -> None:
+def test_bad_input_is_a_typed_422_and_changes_nothing(
+    api_as: Any, world: dict[str, Any], change: dict[str, Any], field: str
+) -> None:
     response = ask(api_as(world["engineer"].user), **change)
     assert response.status_code == 422, response.content
     assert field in response.json()["fields"]
@@ -159,7 +178,8 @@ def test_a_stale_version_is_a_conflict(api_as: Any, world: dict[str, Any]) -> No
     keeper = api_as(world["keeper"].user)
     keeper.post(f"requisitions/{number}/approve", {"version": 1})
     stale = keeper.post(f"requisitions/{number}/issue", {"version": 1})
-    assert stale.status_code == 409 and stale.json()["code"] == "version_conflict"
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "version_conflict"
 
 
 def test_an_engineer_sees_only_their_own(api_as: Any, world: dict[str, Any]) -> None:
@@ -170,7 +190,9 @@ def test_an_engineer_sees_only_their_own(api_as: Any, world: dict[str, Any]) -> 
     assert api_as(world["keeper"].user).get("requisitions", state="requested").json()["count"] == 1
 
 
-def test_the_job_waiting_for_the_parts_resumes_on_receipt(api_as: Any, world: dict[str, Any], new_request: Any, staff: Any) -> None:
+def test_the_job_waiting_for_the_parts_resumes_on_receipt(
+    api_as: Any, world: dict[str, Any], new_request: Any, staff: Any
+) -> None:
     from aftersales.clocks.models import Clock
     from aftersales.policies.services import policy_set
     from aftersales.service import services
@@ -191,7 +213,14 @@ def test_the_job_waiting_for_the_parts_resumes_on_receipt(api_as: Any, world: di
     engineer.post(f"requisitions/{number}/receive", {"lines": [{"part": "FUSE", "quantity": 4}]})
     request.refresh_from_db()
     assert request.state == "on_site"
-    assert not Clock.objects.filter(subject_id=str(request.pk), subject_type="service.servicerequest", state="paused").exists()
-    moved = Event.objects.get(subject_type="service.servicerequest", subject_id=str(request.pk), action="servicerequest.on_site", data__requisition=number)
+    assert not Clock.objects.filter(
+        subject_id=str(request.pk), subject_type="service.servicerequest", state="paused"
+    ).exists()
+    moved = Event.objects.get(
+        subject_type="service.servicerequest",
+        subject_id=str(request.pk),
+        action="servicerequest.on_site",
+        data__requisition=number,
+    )
     assert moved.data["state"] == ["waiting_parts", "on_site"]
     assert api_as(world["keeper"].user).get(f"requisitions/{number}").json()["service_request"] == request.number

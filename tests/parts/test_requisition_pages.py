@@ -31,7 +31,8 @@ def test_form_list_actions_and_pdf(world: dict[str, Any]) -> None:
         "/parts/requisitions/new/",
         {"from_store": "CENTRAL", "to_store": "VAN-ENG1", "reason": "备件", "part_1": "FUSE", "quantity_1": ""},
     )
-    assert bad.status_code == 422 and not Requisition.objects.exists()
+    assert bad.status_code == 422
+    assert not Requisition.objects.exists()
     created = engineer.post(
         "/parts/requisitions/new/",
         {"from_store": "CENTRAL", "to_store": "VAN-ENG1", "reason": "备件", "part_1": "FUSE", "quantity_1": "3"},
@@ -55,7 +56,8 @@ def test_form_list_actions_and_pdf(world: dict[str, Any]) -> None:
     page = keeper.get(url).content.decode()
     assert 'data-discrepancy="1"' in page
     pdf = keeper.get(f"/parts/requisitions/{found.number}/form.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
     assert login(world["engineer2"].user).get(url).status_code == 404
 
 
@@ -63,7 +65,11 @@ def test_a_stale_page_gets_the_conflict(world: dict[str, Any]) -> None:
     from aftersales.parts.flow.services.requisitions import requisition_create
 
     found = requisition_create(
-        actor=world["engineer"], from_store="CENTRAL", to_store="VAN-ENG1", reason="备件", lines=[{"part": "FUSE", "quantity": 1}]
+        actor=world["engineer"],
+        from_store="CENTRAL",
+        to_store="VAN-ENG1",
+        reason="备件",
+        lines=[{"part": "FUSE", "quantity": 1}],
     )
     keeper = login(world["keeper"].user)
     url = f"/parts/requisitions/{found.number}/"
@@ -78,7 +84,13 @@ def test_old_parts_page_and_the_keeper_queue(world: dict[str, Any], new_request:
     from aftersales.web.queues import home_queues
 
     request = new_request()
-    part_consumed(actor=world["engineer"], part=world["board"], quantity=1, engineer=world["engineer"].user, service_request=request)
+    part_consumed(
+        actor=world["engineer"],
+        part=world["board"],
+        quantity=1,
+        engineer=world["engineer"].user,
+        service_request=request,
+    )
     found = PartReturn.objects.get()
     keeper = login(world["keeper"].user)
     page = keeper.get("/parts/old-parts/")
@@ -86,7 +98,10 @@ def test_old_parts_page_and_the_keeper_queue(world: dict[str, Any], new_request:
     queues = {q.key: q.count for q in home_queues(world["keeper"])}
     assert queues["old_parts_to_receive"] == 1
     assert {q.key: q.count for q in home_queues(world["engineer"])}["old_parts_to_return"] == 1
-    done = keeper.post("/parts/old-parts/", {"part_return": found.pk, "version": found.version, "disposition": "repair", "store": "DEFECT"})
+    done = keeper.post(
+        "/parts/old-parts/",
+        {"part_return": found.pk, "version": found.version, "disposition": "repair", "store": "DEFECT"},
+    )
     assert done.status_code == 302
     assert PartReturn.objects.get().state == "received"
 

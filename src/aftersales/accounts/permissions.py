@@ -270,9 +270,7 @@ PARTS_FLOW_ROLE_PERMISSIONS: dict[str, set[str]] = {
         "parts.receive_partreturn",
         "approvals.view_approval",
     },
-    Role.CS_MANAGER: PARTS_FLOW_ASK
-    | PARTS_FLOW_PLAN
-    | {"parts.approve_requisition", "parts.approve_purchaserequest"},
+    Role.CS_MANAGER: PARTS_FLOW_ASK | PARTS_FLOW_PLAN | {"parts.approve_requisition", "parts.approve_purchaserequest"},
     Role.WAREHOUSE: {"parts.view_purchaserequest"},
     Role.ADMIN: {"parts.view_requisition", "parts.view_partreturn", "parts.view_purchaserequest"},
 }

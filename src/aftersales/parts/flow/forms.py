@@ -3,7 +3,7 @@ forms carry the record's `version` (hidden), passed to the service as expected_v
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,7 @@ class RequisitionFilterForm(StyledForm):
 
     def __init__(self, *args: Any, stores: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["store"].choices = store_choices(stores, blank=str(_("All stores")))
+        cast(forms.ChoiceField, self.fields["store"]).choices = store_choices(stores, blank=str(_("All stores")))
         self.fields["q"].widget.attrs["placeholder"] = _("Requisition number or reason")
 
 
@@ -39,14 +39,14 @@ class RequisitionCreateForm(StyledForm):
     from_store = forms.ChoiceField(label=_("Issuing store"), choices=[])
     to_store = forms.ChoiceField(label=_("Receiving store"), choices=[])
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    service_request = forms.CharField(
-        label=_("Service request waiting for the parts"), max_length=20, required=False
-    )
+    service_request = forms.CharField(label=_("Service request waiting for the parts"), max_length=20, required=False)
 
-    def __init__(self, *args: Any, stores: Any = (), part_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, stores: Any = (), part_choices: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from_store"].choices = store_choices(stores)
-        self.fields["to_store"].choices = store_choices(stores)
+        cast(forms.ChoiceField, self.fields["from_store"]).choices = store_choices(stores)
+        cast(forms.ChoiceField, self.fields["to_store"]).choices = store_choices(stores)
         for i in range(1, LINES + 1):
             # the picker's options come from the catalogue (parts:part_options); the service checks the code
             self.fields[f"part_{i}"] = forms.CharField(
@@ -103,7 +103,9 @@ class ReceiveForm(ActionForm):
         for line in lines:
             name = f"received_{line.part_id}"
             self.fields[name] = forms.IntegerField(
-                label=f"{line.part.code} {line.part.name}", min_value=0, max_value=line.issued_quantity,
+                label=f"{line.part.code} {line.part.name}",
+                min_value=0,
+                max_value=line.issued_quantity,
                 initial=line.issued_quantity,
             )
             self.fields[name].widget.attrs["class"] = "form-control"
@@ -119,14 +121,16 @@ class ReceiveForm(ActionForm):
 class PartReturnFilterForm(StyledForm):
     engineer = forms.ChoiceField(label=_("Engineer"), required=False, choices=[])
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All states")), *PartReturnState.choices],
+        label=_("State"),
+        required=False,
+        choices=[("", _("All states")), *PartReturnState.choices],
         initial=PartReturnState.OUTSTANDING,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args: Any, engineers: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["engineer"].choices = [("", _("All engineers")), *[(str(u.pk), str(u)) for u in engineers]]
+        cast(forms.ChoiceField, self.fields["engineer"]).choices = [("", _("All engineers")), *[(str(u.pk), str(u)) for u in engineers]]
 
 
 class PartReturnReceiveForm(ActionForm):
@@ -139,7 +143,7 @@ class PartReturnReceiveForm(ActionForm):
 
     def __init__(self, *args: Any, stores: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["store"].choices = [(s.code, s.name) for s in stores]
+        cast(forms.ChoiceField, self.fields["store"]).choices = [(s.code, s.name) for s in stores]
 
 
 class DemandPlanForm(StyledForm):
@@ -148,7 +152,7 @@ class DemandPlanForm(StyledForm):
 
     def __init__(self, *args: Any, stores: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["store"].choices = store_choices(stores)
+        cast(forms.ChoiceField, self.fields["store"]).choices = store_choices(stores)
 
 
 class PurchaseCreateForm(StyledForm):

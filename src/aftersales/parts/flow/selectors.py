@@ -62,9 +62,11 @@ def access_requisition(actor: Actor, number: str, *, for_update: bool = False) -
     qs = _requisition_scope(actor)
     if for_update:
         qs = qs.select_for_update(of=("self",))
-    found = qs.select_related("from_store", "to_store", "requested_by", "service_request").filter(
-        number=(number or "").strip().upper()
-    ).first()
+    found = (
+        qs.select_related("from_store", "to_store", "requested_by", "service_request")
+        .filter(number=(number or "").strip().upper())
+        .first()
+    )
     if found is None:
         raise NotFound(_("No such requisition."))
     return found
@@ -126,7 +128,9 @@ def access_purchase_request(actor: Actor, number: str, *, for_update: bool = Fal
     qs = _purchase_scope(actor)
     if for_update:
         qs = qs.select_for_update(of=("self",))
-    found = qs.select_related("store", "requested_by", "decided_by").filter(number=(number or "").strip().upper()).first()
+    found = (
+        qs.select_related("store", "requested_by", "decided_by").filter(number=(number or "").strip().upper()).first()
+    )
     if found is None:
         raise NotFound(_("No such purchase request."))
     return found

@@ -94,7 +94,12 @@ def ship(actor: Actor, *, source: Store, target: Store, part: Part, quantity: in
     """Issued on a requisition: out of the issuing store (its reservation released with it), in transit for
     the receiving one."""
     core.stock_transfer_out(
-        actor=actor, from_store=source, to_store=target, part=part, quantity=quantity, reference=reference,
+        actor=actor,
+        from_store=source,
+        to_store=target,
+        part=part,
+        quantity=quantity,
+        reference=reference,
         from_reservation=quantity,
     )
 
@@ -106,7 +111,12 @@ def arrive(
     if shipped <= 0:
         return
     core.stock_transfer_in(
-        actor=actor, from_store=source, to_store=target, part=part, shipped=shipped, received=received,
+        actor=actor,
+        from_store=source,
+        to_store=target,
+        part=part,
+        shipped=shipped,
+        received=received,
         reference=reference,
     )
 
@@ -117,7 +127,12 @@ def old_part_in(actor: Actor, *, store: Store, part: Part, quantity: int, refere
 
 def scrap(actor: Actor, *, store: Store, part: Part, quantity: int, reference: str, serial: str = "") -> None:
     core.stock_scrap(
-        actor=actor, store=store, part=part, quantity=quantity, reason=_("Old part scrapped"), reference=reference,
+        actor=actor,
+        store=store,
+        part=part,
+        quantity=quantity,
+        reason=_("Old part scrapped"),
+        reference=reference,
         serial=serial,
     )
 
@@ -153,6 +168,8 @@ def parts_brief(part_ids: Iterable[int]) -> dict[int, tuple[str, str, Decimal]]:
     out: dict[int, tuple[str, str, Decimal]] = {}
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
-        for pk, code, name, cost in Part.objects.filter(pk__in=chunk).values_list("pk", "code", "name", "standard_cost"):
+        for pk, code, name, cost in Part.objects.filter(pk__in=chunk).values_list(
+            "pk", "code", "name", "standard_cost"
+        ):
             out[pk] = (code, name, cost)
     return out

@@ -106,13 +106,21 @@ def requisition_list(request: HttpRequest) -> HttpResponse:
     queryset, _sort = sort_apply(queryset, request.GET.get("sort"), REQUISITION_SORTS, default="-created_at")
     if export_requested(request):
         return xlsx_export(
-            actor=actor, list_name="requisitions", title=_("Requisitions"), columns=REQUISITION_COLUMNS,
-            rows=queryset, filters=data,
+            actor=actor,
+            list_name="requisitions",
+            title=_("Requisitions"),
+            columns=REQUISITION_COLUMNS,
+            rows=queryset,
+            filters=data,
         )
     return render(
         request,
         "parts_flow/requisition_list.html",
-        {"form": form, "page_obj": list_page(request, queryset, PAGE_SIZE), "can_add": actor.has_perm("parts.add_requisition")},
+        {
+            "form": form,
+            "page_obj": list_page(request, queryset, PAGE_SIZE),
+            "can_add": actor.has_perm("parts.add_requisition"),
+        },
     )
 
 
@@ -149,7 +157,9 @@ def requisition_create(request: HttpRequest) -> HttpResponse:
                 form_errors_from(form, exc, aliases={"lines": None})
                 status = exc.status
             else:
-                messages.success(request, _("Requisition %(number)s submitted for approval.") % {"number": found.number})
+                messages.success(
+                    request, _("Requisition %(number)s submitted for approval.") % {"number": found.number}
+                )
                 return redirect("parts_flow:requisition_detail", number=found.number)
         else:
             status = 422
@@ -196,7 +206,9 @@ def _requisition_actions(actor: Actor, found: Requisition) -> dict[str, Any]:
     return forms
 
 
-def _run_requisition_action(request: HttpRequest, actor: Actor, found: Requisition, forms: dict[str, Any]) -> tuple[bool, int]:
+def _run_requisition_action(
+    request: HttpRequest, actor: Actor, found: Requisition, forms: dict[str, Any]
+) -> tuple[bool, int]:
     name = request.POST.get("action", "")
     if name not in forms:
         return False, 403 if name else 400
@@ -211,17 +223,27 @@ def _run_requisition_action(request: HttpRequest, actor: Actor, found: Requisiti
     version = data.get("version")
     try:
         if name == "approve":
-            requisitions.requisition_approve(actor=actor, number=found.number, note=data["note"], expected_version=version)
+            requisitions.requisition_approve(
+                actor=actor, number=found.number, note=data["note"], expected_version=version
+            )
         elif name == "refuse":
-            requisitions.requisition_refuse(actor=actor, number=found.number, note=data["note"], expected_version=version)
+            requisitions.requisition_refuse(
+                actor=actor, number=found.number, note=data["note"], expected_version=version
+            )
         elif name == "issue":
             requisitions.requisition_issue(actor=actor, number=found.number, expected_version=version)
         elif name == "receive":
             requisitions.requisition_receive(
-                actor=actor, number=found.number, lines=form.received_lines(), note=data["note"], expected_version=version
+                actor=actor,
+                number=found.number,
+                lines=form.received_lines(),
+                note=data["note"],
+                expected_version=version,
             )
         elif name == "cancel":
-            requisitions.requisition_cancel(actor=actor, number=found.number, note=data["note"], expected_version=version)
+            requisitions.requisition_cancel(
+                actor=actor, number=found.number, note=data["note"], expected_version=version
+            )
     except DomainError as exc:
         form_errors_from(form, exc, aliases={"lines": None})
         return False, exc.status
@@ -303,8 +325,12 @@ def part_return_list(request: HttpRequest) -> HttpResponse:
     )
     if export_requested(request):
         return xlsx_export(
-            actor=actor, list_name="part_returns", title=_("Old parts to return"), columns=RETURN_COLUMNS,
-            rows=queryset, filters=data,
+            actor=actor,
+            list_name="part_returns",
+            title=_("Old parts to return"),
+            columns=RETURN_COLUMNS,
+            rows=queryset,
+            filters=data,
         )
     defective = _stores(StoreKind.DEFECTIVE)
     receive_form = None
@@ -317,9 +343,14 @@ def part_return_list(request: HttpRequest) -> HttpResponse:
                 d = receive_form.cleaned_data
                 try:
                     part_returns.part_return_receive(
-                        actor=actor, pk=d["part_return"], disposition=d["disposition"], store=d["store"],
-                        old_serial=d["old_serial"], supplier_name=d["supplier_name"],
-                        complaint_number=d["complaint_number"], expected_version=d.get("version"),
+                        actor=actor,
+                        pk=d["part_return"],
+                        disposition=d["disposition"],
+                        store=d["store"],
+                        old_serial=d["old_serial"],
+                        supplier_name=d["supplier_name"],
+                        complaint_number=d["complaint_number"],
+                        expected_version=d.get("version"),
                     )
                 except DomainError as exc:
                     form_errors_from(receive_form, exc)
@@ -364,20 +395,25 @@ def demand_plan_page(request: HttpRequest) -> HttpResponse:
         if create.is_valid():
             try:
                 found = demand.purchase_request_create(
-                    actor=actor, store=create.cleaned_data["store"], months=create.cleaned_data.get("months"),
+                    actor=actor,
+                    store=create.cleaned_data["store"],
+                    months=create.cleaned_data.get("months"),
                     note=create.cleaned_data["note"],
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
                 status = exc.status
             else:
-                messages.success(request, _("Purchase request %(number)s submitted for approval.") % {"number": found.number})
+                messages.success(
+                    request, _("Purchase request %(number)s submitted for approval.") % {"number": found.number}
+                )
                 return redirect("parts_flow:purchase_request_detail", number=found.number)
         else:
             status = 422
     params = request.GET.copy()
-    if "store" in params and params["store"].isdigit():
-        params["store"] = next((s.code for s in stores if str(s.pk) == params["store"]), params["store"])
+    wanted = str(params.get("store", ""))
+    if wanted.isdigit():  # the reorder alert links the store by id
+        params["store"] = next((s.code for s in stores if str(s.pk) == wanted), wanted)
     form = DemandPlanForm(params or None, stores=stores)
     items: list[Any] = []
     terms = plan_terms()[0]
@@ -388,7 +424,11 @@ def demand_plan_page(request: HttpRequest) -> HttpResponse:
         items = demand_plan(store, months=terms.history_months)
         if export_requested(request):
             return xlsx_export(
-                actor=actor, list_name="demand_plan", title=_("Demand plan"), columns=PLAN_COLUMNS, rows=items,
+                actor=actor,
+                list_name="demand_plan",
+                title=_("Demand plan"),
+                columns=PLAN_COLUMNS,
+                rows=items,
                 filters=form.cleaned_data,
             )
     only = request.GET.get("only") == "suggested"
@@ -402,7 +442,9 @@ def demand_plan_page(request: HttpRequest) -> HttpResponse:
             "terms": terms,
             "page_obj": list_page(request, shown, 50),
             "suggested_count": sum(1 for i in items if i.suggested > 0),
-            "create_form": PurchaseCreateForm(initial={"store": store.code, "months": terms.history_months}) if store else None,
+            "create_form": PurchaseCreateForm(initial={"store": store.code, "months": terms.history_months})
+            if store
+            else None,
         },
         status=status,
     )
@@ -437,11 +479,17 @@ def purchase_request_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.purchase_request_list(actor, state=data.get("state", ""))
     if export_requested(request):
         return xlsx_export(
-            actor=actor, list_name="purchase_requests", title=_("Purchase requests"), columns=PURCHASE_LIST_COLUMNS,
-            rows=queryset, filters=data,
+            actor=actor,
+            list_name="purchase_requests",
+            title=_("Purchase requests"),
+            columns=PURCHASE_LIST_COLUMNS,
+            rows=queryset,
+            filters=data,
         )
     return render(
-        request, "parts_flow/purchase_request_list.html", {"form": form, "page_obj": list_page(request, queryset, PAGE_SIZE)}
+        request,
+        "parts_flow/purchase_request_list.html",
+        {"form": form, "page_obj": list_page(request, queryset, PAGE_SIZE)},
     )
 
 
@@ -451,13 +499,19 @@ def purchase_request_detail(request: HttpRequest, number: str) -> HttpResponse:
     found = selectors.access_purchase_request(actor, number)
     if export_requested(request):
         return xlsx_export(
-            actor=actor, list_name="purchase_request", title=found.number, columns=PURCHASE_COLUMNS,
-            rows=found.lines.select_related("part").order_by("part__code"), filters={"number": found.number},
+            actor=actor,
+            list_name="purchase_request",
+            title=found.number,
+            columns=PURCHASE_COLUMNS,
+            rows=found.lines.select_related("part").order_by("part__code"),
+            filters={"number": found.number},
             filename=f"{found.number}.xlsx",
         )
     approval = approval_for(found)
     may_decide = bool(
-        approval is not None and approval.state == ApprovalState.PENDING and actor_may_decide_approval(actor, approval)
+        approval is not None
+        and approval.state == ApprovalState.PENDING
+        and actor_may_decide_approval(actor, approval)
         and approval.requested_by_id != actor.pk
     )
     forms: dict[str, Any] = {}
@@ -477,8 +531,12 @@ def purchase_request_detail(request: HttpRequest, number: str) -> HttpResponse:
             if form.is_valid():
                 call = demand.purchase_request_approve if name == "approve" else demand.purchase_request_refuse
                 try:
-                    call(actor=actor, number=found.number, note=form.cleaned_data["note"],
-                         expected_version=form.cleaned_data.get("version"))
+                    call(
+                        actor=actor,
+                        number=found.number,
+                        note=form.cleaned_data["note"],
+                        expected_version=form.cleaned_data.get("version"),
+                    )
                 except DomainError as exc:
                     form_errors_from(form, exc)
                     status = exc.status

@@ -41,7 +41,9 @@ class Requisition(BaseModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -89,12 +91,12 @@ class RequisitionLine(models.Model):
         ]
         indexes = [models.Index(fields=["part", "requisition"], name="parts_req_line_part_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.requisition_id}:{self.part_id}×{self.quantity}"
+
     @property
     def discrepancy(self) -> int:
         """Issued but not received (0 until received)."""
         if self.received_quantity is None:
             return 0
         return self.issued_quantity - self.received_quantity
-
-    def __str__(self) -> str:
-        return f"{self.requisition_id}:{self.part_id}×{self.quantity}"

@@ -62,7 +62,10 @@ def stock_plan_set(*, actor: Actor, store: str, part: str, safety_stock: int, re
     plan.safety_stock, plan.reorder_point = safety_stock, reorder_point
     plan.save()
     event_record(
-        subject=plan, action="stockplan.set", actor=actor, rule="P5",
+        subject=plan,
+        action="stockplan.set",
+        actor=actor,
+        rule="P5",
         data={"store": target.code, "part": found_part.code, "from": before, "to": [safety_stock, reorder_point]},
     )
     reorder_check(target, [found_part.pk])
@@ -115,18 +118,34 @@ def purchase_request_create(
     PurchaseRequestLine.objects.bulk_create(
         [
             PurchaseRequestLine(
-                purchase_request=found, part_id=item.part_id, consumed=item.consumed, waiting=item.waiting,
-                on_hand=item.on_hand, available=item.available, in_transit=item.in_transit,
-                safety_stock=item.safety_stock, reorder_point=item.reorder_point, suggested=item.suggested,
-                quantity=quantity, unit_cost=Decimal(item.unit_cost or 0),
+                purchase_request=found,
+                part_id=item.part_id,
+                consumed=item.consumed,
+                waiting=item.waiting,
+                on_hand=item.on_hand,
+                available=item.available,
+                in_transit=item.in_transit,
+                safety_stock=item.safety_stock,
+                reorder_point=item.reorder_point,
+                suggested=item.suggested,
+                quantity=quantity,
+                unit_cost=Decimal(item.unit_cost or 0),
             )
             for item, quantity in lines
         ]
     )
     event_record(
-        subject=found, action=events.PURCHASE_REQUESTED, actor=actor, rule="P5",
-        data={"store": target.code, "lines": len(lines), "value": str(value), "terms": terms.__dict__,
-              "policy_versions": versions},
+        subject=found,
+        action=events.PURCHASE_REQUESTED,
+        actor=actor,
+        rule="P5",
+        data={
+            "store": target.code,
+            "lines": len(lines),
+            "value": str(value),
+            "terms": terms.__dict__,
+            "policy_versions": versions,
+        },
     )
     _ask_approval(actor, found)
     return found
@@ -134,8 +153,13 @@ def purchase_request_create(
 
 def _ask_approval(actor: Actor, found: PurchaseRequest) -> Approval:
     return approval_request(
-        actor=actor, subject=found, kind=ApprovalKind.DEMAND_PLAN, rule="P5", amount=found.value,
-        required_role=APPROVER_ROLE, note=found.note,
+        actor=actor,
+        subject=found,
+        kind=ApprovalKind.DEMAND_PLAN,
+        rule="P5",
+        amount=found.value,
+        required_role=APPROVER_ROLE,
+        note=found.note,
     )
 
 
@@ -151,11 +175,25 @@ def purchase_request_approval_decided(approval: Approval) -> None:
     found.decision_note = approval.decision_note[:200]
     fields = ("decided_by", "decided_at", "decision_note")
     if approval.state == ApprovalState.REFUSED:
-        move(found, PURCHASE_REQUEST_ACTIONS, action="refuse", to=PurchaseRequestState.REFUSED, actor=actor,
-             reason=found.decision_note, fields=fields)
+        move(
+            found,
+            PURCHASE_REQUEST_ACTIONS,
+            action="refuse",
+            to=PurchaseRequestState.REFUSED,
+            actor=actor,
+            reason=found.decision_note,
+            fields=fields,
+        )
         return
-    move(found, PURCHASE_REQUEST_ACTIONS, action="approve", to=PurchaseRequestState.APPROVED, actor=actor,
-         reason=found.decision_note, fields=fields)
+    move(
+        found,
+        PURCHASE_REQUEST_ACTIONS,
+        action="approve",
+        to=PurchaseRequestState.APPROVED,
+        actor=actor,
+        reason=found.decision_note,
+        fields=fields,
+    )
     notify(
         role_users(Role.WAREHOUSE),
         title=_("Purchase request %(number)s: parts to buy") % {"number": found.number},
@@ -171,7 +209,8 @@ def _decide(actor: Actor, number: str, expected_version: int | None, *, approve:
     found = access_purchase_request(actor, number, for_update=True)
     expect_version(found, expected_version, version_message(), code=FlowErrorCode.VERSION_CONFLICT)
     expect_transition(
-        found, table=PURCHASE_REQUEST_ACTIONS["approve" if approve else "refuse"],
+        found,
+        table=PURCHASE_REQUEST_ACTIONS["approve" if approve else "refuse"],
         to=PurchaseRequestState.APPROVED if approve else PurchaseRequestState.REFUSED,
     )
     if approval is not None and not actor_may_decide_approval(actor, approval):
@@ -225,13 +264,22 @@ def reorder_check(store: Any, part_ids: Iterable[int]) -> int:
     now = timezone.now()
     for part_id in ids:
         on_hand, reserved, in_transit = levels.get(part_id, (0, 0, 0))
-        inputs = PlanInputs(consumed=0, waiting=0, on_hand=on_hand, reserved=reserved, in_transit=in_transit,
-                            reorder_point=plans.get(part_id, 0))
+        inputs = PlanInputs(
+            consumed=0,
+            waiting=0,
+            on_hand=on_hand,
+            reserved=reserved,
+            in_transit=in_transit,
+            reorder_point=plans.get(part_id, 0),
+        )
         low = below_reorder_point(inputs)
         alert = open_alerts.get(part_id)
         if low and alert is None:
-            opened.append(ReorderAlert(store_id=store.pk, part_id=part_id, available=inputs.available,
-                                       reorder_point=inputs.reorder_point))
+            opened.append(
+                ReorderAlert(
+                    store_id=store.pk, part_id=part_id, available=inputs.available, reorder_point=inputs.reorder_point
+                )
+            )
         elif not low and alert is not None:
             alert.open = False
             alert.closed_at = now
@@ -240,9 +288,18 @@ def reorder_check(store: Any, part_ids: Iterable[int]) -> int:
         ReorderAlert.objects.bulk_create(opened)
         brief = stock.parts_brief({a.part_id for a in opened})
         for alert in opened:
-            event_record(subject=alert, action=events.REORDER_ALERT, actor=None, rule="P5",
-                         data={"store": store.code, "part": brief.get(alert.part_id, ("",))[0],
-                               "available": alert.available, "reorder_point": alert.reorder_point})
+            event_record(
+                subject=alert,
+                action=events.REORDER_ALERT,
+                actor=None,
+                rule="P5",
+                data={
+                    "store": store.code,
+                    "part": brief.get(alert.part_id, ("",))[0],
+                    "available": alert.available,
+                    "reorder_point": alert.reorder_point,
+                },
+            )
         names = ", ".join(f"{brief.get(a.part_id, ('?',))[0]} ({a.available} < {a.reorder_point})" for a in opened[:10])
         notify(
             [*role_users(Role.PARTS_KEEPER), *stock.store_keepers(store)],

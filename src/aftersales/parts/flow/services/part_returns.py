@@ -151,11 +151,29 @@ def part_return_receive(
     found.received_by = actor.user
     found.received_at = timezone.now()
     move(
-        found, PART_RETURN_ACTIONS, action="receive", to=PartReturnState.RECEIVED, actor=actor, reason=found.note,
-        data={"disposition": disposition, "store": target.code, "supplier": supplier or None,
-              "complaint": complaint or None, "late": bool(found.due_at and found.received_at > found.due_at)},
-        fields=("defective_store", "disposition", "supplier_name", "complaint_number", "old_serial", "note",
-                "received_by", "received_at"),
+        found,
+        PART_RETURN_ACTIONS,
+        action="receive",
+        to=PartReturnState.RECEIVED,
+        actor=actor,
+        reason=found.note,
+        data={
+            "disposition": disposition,
+            "store": target.code,
+            "supplier": supplier or None,
+            "complaint": complaint or None,
+            "late": bool(found.due_at and found.received_at > found.due_at),
+        },
+        fields=(
+            "defective_store",
+            "disposition",
+            "supplier_name",
+            "complaint_number",
+            "old_serial",
+            "note",
+            "received_by",
+            "received_at",
+        ),
     )
     clock_stop_for(subject=found, kind=ClockKind.PART_RETURN, actor=actor)
     return found
@@ -165,4 +183,6 @@ def _check_complaint(number: str) -> None:
     from aftersales.complaints.models import Complaint
 
     if not Complaint.objects.filter(number=number).exists():
-        raise ValidationFailed(_("No complaint with this number."), fields={"complaint_number": [_("Unknown complaint.")]})
+        raise ValidationFailed(
+            _("No complaint with this number."), fields={"complaint_number": [_("Unknown complaint.")]}
+        )

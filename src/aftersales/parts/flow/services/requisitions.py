@@ -41,8 +41,8 @@ from aftersales.parts.flow import events, stock
 from aftersales.parts.flow.choices import RequisitionState
 from aftersales.parts.flow.errors import FlowErrorCode
 from aftersales.parts.flow.selectors import ISSUE_REQUISITIONS, access_requisition
-from aftersales.parts.flow.services.demand import reorder_check
 from aftersales.parts.flow.services.common import field_error, move, notify, role_users, version_message
+from aftersales.parts.flow.services.demand import reorder_check
 from aftersales.parts.flow.transitions import REQUISITION_ACTIONS
 from aftersales.parts.models import Requisition, RequisitionLine
 from aftersales.policies.selectors import policy_get
@@ -99,9 +99,9 @@ def requisition_create(
     target = stock.store_by_code(to_store, field="to_store")
     if source.pk == target.pk:
         raise field_error("to_store", _("A store cannot ask itself for parts."))
-    if not (actor.has_perm(ISSUE_REQUISITIONS) or actor.has_perm("parts.approve_requisition")) and not stock.store_is_mine(
-        target, actor
-    ):
+    if not (
+        actor.has_perm(ISSUE_REQUISITIONS) or actor.has_perm("parts.approve_requisition")
+    ) and not stock.store_is_mine(target, actor):
         raise field_error("to_store", _("You may ask for parts only for your own store or van."))
     reason = (reason or "").strip()
     if not reason:
@@ -111,7 +111,7 @@ def requisition_create(
         raise field_error("lines", _("Add at least one part."))
     if len(parsed) > MAX_LINES:
         raise field_error("lines", _("At most %(n)s lines.") % {"n": MAX_LINES})
-    seen: set[str] = set()
+    seen: set[int] = set()
     resolved = []
     for index, (code, quantity) in enumerate(parsed):
         if quantity < 1:
@@ -189,13 +189,29 @@ def requisition_approval_decided(approval: Approval) -> None:
     fields = ("decided_by", "decided_at", "decision_note")
     data = {"approval": approval.pk, "level": approval.required_role}
     if approval.state == ApprovalState.REFUSED:
-        move(found, REQUISITION_ACTIONS, action="refuse", to=RequisitionState.REFUSED, actor=actor,
-             reason=found.decision_note, data=data, fields=fields)
+        move(
+            found,
+            REQUISITION_ACTIONS,
+            action="refuse",
+            to=RequisitionState.REFUSED,
+            actor=actor,
+            reason=found.decision_note,
+            data=data,
+            fields=fields,
+        )
         return
     for line in found.lines.select_related("part").order_by("part_id"):
         stock.reserve(actor, store=found.from_store, part=line.part, quantity=line.quantity, reference=found.number)
-    move(found, REQUISITION_ACTIONS, action="approve", to=RequisitionState.APPROVED, actor=actor,
-         reason=found.decision_note, data=data, fields=fields)
+    move(
+        found,
+        REQUISITION_ACTIONS,
+        action="approve",
+        to=RequisitionState.APPROVED,
+        actor=actor,
+        reason=found.decision_note,
+        data=data,
+        fields=fields,
+    )
     reorder_check(found.from_store, [line.part_id for line in found.lines.all()])
     notify(
         [*stock.store_keepers(found.from_store)],
@@ -211,7 +227,8 @@ def _decide(actor: Actor, number: str, expected_version: int | None, *, approve:
     approval = pending_approval_lock(seen)
     found = _lock(actor, number, expected_version)
     expect_transition(
-        found, table=REQUISITION_ACTIONS["approve" if approve else "refuse"],
+        found,
+        table=REQUISITION_ACTIONS["approve" if approve else "refuse"],
         to=RequisitionState.APPROVED if approve else RequisitionState.REFUSED,
     )
     if approval is not None and not actor_may_decide_approval(actor, approval):
@@ -258,7 +275,11 @@ def requisition_issue(*, actor: Actor, number: str, expected_version: int | None
     lines = list(found.lines.select_related("part").order_by("part_id"))
     for line in lines:
         stock.ship(
-            actor, source=found.from_store, target=found.to_store, part=line.part, quantity=line.quantity,
+            actor,
+            source=found.from_store,
+            target=found.to_store,
+            part=line.part,
+            quantity=line.quantity,
             reference=found.number,
         )
         line.issued_quantity = line.quantity
@@ -266,9 +287,15 @@ def requisition_issue(*, actor: Actor, number: str, expected_version: int | None
     reorder_check(found.from_store, [line.part_id for line in lines])
     found.issued_by = actor.user
     found.issued_at = timezone.now()
-    move(found, REQUISITION_ACTIONS, action="issue", to=RequisitionState.ISSUED, actor=actor,
-         data={"lines": [[line.part.code, line.issued_quantity] for line in lines]},
-         fields=("issued_by", "issued_at"))
+    move(
+        found,
+        REQUISITION_ACTIONS,
+        action="issue",
+        to=RequisitionState.ISSUED,
+        actor=actor,
+        data={"lines": [[line.part.code, line.issued_quantity] for line in lines]},
+        fields=("issued_by", "issued_at"),
+    )
     notify(
         [found.requested_by, *stock.store_keepers(found.to_store)],
         title=_("Parts of requisition %(number)s are on the way") % {"number": found.number},
@@ -323,15 +350,21 @@ def requisition_receive(
         given[code] = quantity
     missing = [code for code in own if code not in given]
     if missing:
-        raise field_error("lines", _("Give the quantity received of every part (also 0): %(parts)s") % {
-            "parts": ", ".join(sorted(missing))
-        })
+        raise field_error(
+            "lines",
+            _("Give the quantity received of every part (also 0): %(parts)s") % {"parts": ", ".join(sorted(missing))},
+        )
     short: list[list[Any]] = []
     for code, line in sorted(own.items()):
         line.received_quantity = given[code]
         stock.arrive(
-            actor, source=found.from_store, target=found.to_store, part=line.part,
-            shipped=line.issued_quantity, received=line.received_quantity or 0, reference=found.number,
+            actor,
+            source=found.from_store,
+            target=found.to_store,
+            part=line.part,
+            shipped=line.issued_quantity,
+            received=line.received_quantity or 0,
+            reference=found.number,
         )
         if line.discrepancy:
             short.append([code, line.issued_quantity, line.received_quantity, line.discrepancy])
@@ -339,20 +372,30 @@ def requisition_receive(
     reorder_check(found.to_store, [line.part_id for line in own.values()])
     found.received_by = actor.user
     found.received_at = timezone.now()
-    move(found, REQUISITION_ACTIONS, action="receive", to=RequisitionState.RECEIVED, actor=actor,
-         reason=(note or "").strip()[:500],
-         data={"lines": [[code, line.received_quantity] for code, line in sorted(own.items())]},
-         fields=("received_by", "received_at"))
+    move(
+        found,
+        REQUISITION_ACTIONS,
+        action="receive",
+        to=RequisitionState.RECEIVED,
+        actor=actor,
+        reason=(note or "").strip()[:500],
+        data={"lines": [[code, line.received_quantity] for code, line in sorted(own.items())]},
+        fields=("received_by", "received_at"),
+    )
     if short:
         event_record(
-            subject=found, action=events.REQUISITION_DISCREPANCY, actor=actor, rule="P2",
+            subject=found,
+            action=events.REQUISITION_DISCREPANCY,
+            actor=actor,
+            rule="P2",
             data={"short": short, "note": (note or "").strip()[:500]},
         )
         notify(
             [found.issued_by, *stock.store_keepers(found.from_store), *role_users(Role.PARTS_KEEPER)],
             title=_("Shortfall on requisition %(number)s") % {"number": found.number},
             body="; ".join(
-                _("%(part)s: %(issued)s issued, %(received)s received") % {"part": s[0], "issued": s[1], "received": s[2]}
+                _("%(part)s: %(issued)s issued, %(received)s received")
+                % {"part": s[0], "issued": s[1], "received": s[2]}
                 for s in short
             ),
             url=_url(found),
@@ -377,9 +420,13 @@ def _resume_job(actor: Actor, found: Requisition) -> None:
     to = request.resume_state or RequestState.ON_SITE
     request.resume_state = ""
     request_move(
-        request, action="parts_arrived", to=to, actor=actor,
+        request,
+        action="parts_arrived",
+        to=to,
+        actor=actor,
         reason=_("Parts of requisition %(number)s received") % {"number": found.number},
-        data={"requisition": found.number}, fields=("resume_state",),
+        data={"requisition": found.number},
+        fields=("resume_state",),
     )
     clock_resume_for(subject=request, actor=actor)
     notify(
@@ -391,21 +438,30 @@ def _resume_job(actor: Actor, found: Requisition) -> None:
 
 
 @transaction.atomic
-def requisition_cancel(*, actor: Actor, number: str, note: str = "", expected_version: int | None = None) -> Requisition:
+def requisition_cancel(
+    *, actor: Actor, number: str, note: str = "", expected_version: int | None = None
+) -> Requisition:
     """The requester (or a keeper) withdraws a requisition not yet issued: a pending approval is closed, a
     reservation released. Rule: P2. Raises: PermissionDenied, NotFound, Conflict. Events: requisition.cancelled."""
     seen = access_requisition(actor, number)
     if seen.requested_by_id != actor.pk and not actor.has_perm(ISSUE_REQUISITIONS):
         raise PermissionDenied(_("Only the requester or a parts keeper may cancel a requisition."))
-    approval_refuse_pending(actor=actor, subject=seen, kind=ApprovalKind.REQUISITION,
-                            note=(note or "").strip() or _("Cancelled"))
+    approval_refuse_pending(
+        actor=actor, subject=seen, kind=ApprovalKind.REQUISITION, note=(note or "").strip() or _("Cancelled")
+    )
     found = _lock(actor, number, expected_version)
     expect_transition(found, table=REQUISITION_ACTIONS["cancel"], to=RequisitionState.CANCELLED)
     if found.state == RequisitionState.APPROVED:
         for line in found.lines.select_related("part").order_by("part_id"):
             stock.release(actor, store=found.from_store, part=line.part, quantity=line.quantity, reference=found.number)
-    move(found, REQUISITION_ACTIONS, action="cancel", to=RequisitionState.CANCELLED, actor=actor,
-         reason=(note or "").strip()[:500])
+    move(
+        found,
+        REQUISITION_ACTIONS,
+        action="cancel",
+        to=RequisitionState.CANCELLED,
+        actor=actor,
+        reason=(note or "").strip()[:500],
+    )
     return found
 
 
