@@ -29,6 +29,7 @@ AREAS: dict[str, str] = {
     "complaints": "bench.complaints",
     "share": "bench.share",
     "audit": "bench.audit",
+    "parts": "bench.parts",
 }
 RESULT_MARK = "BENCH-RESULT "
 

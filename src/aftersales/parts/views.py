@@ -144,9 +144,9 @@ def catalogue_import_template(request: HttpRequest) -> HttpResponse:
 def part_options(request: HttpRequest) -> HttpResponse:
     """The part picker's <option>s (htmx): catalogue matches of the search text, else the van stock."""
     q = ""
-    for key, value in request.GET.items():
+    for key in request.GET:
         if key.endswith("part_search"):
-            q = value[:100]
+            q = str(request.GET.get(key, ""))[:100]
     store = None
     if not q.strip():
         code = request.GET.get("store", "")
@@ -213,7 +213,16 @@ def store_page(request: HttpRequest) -> HttpResponse:
         actor.require_perm("parts.add_store")
         if form.is_valid():
             try:
-                store = stores.store_create(actor=actor, **{k: v or None for k, v in form.cleaned_data.items()})
+                d = form.cleaned_data
+                store = stores.store_create(
+                    actor=actor,
+                    code=d["code"],
+                    name=d["name"],
+                    kind=d["kind"],
+                    service_point=d["service_point"] or None,
+                    engineer=d["engineer"] or None,
+                    customer=d["customer"] or None,
+                )
             except DomainError as exc:
                 form_errors_from(form, exc)
                 status = exc.status

@@ -305,11 +305,11 @@ class PartUsedOut(Out):
 
     @staticmethod
     def resolve_store(obj: PartUsed) -> str | None:
-        return obj.store.code if obj.store_id else None
+        return obj.store.code if obj.store is not None else None
 
     @staticmethod
     def resolve_move(obj: PartUsed) -> str | None:
-        return obj.move.number if obj.move_id else None
+        return obj.move.number if obj.move is not None else None
 
     recorded_by: UserRefOut
     created_at: dt.datetime

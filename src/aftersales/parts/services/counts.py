@@ -5,6 +5,8 @@ negative stock (issue 14 §3)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +75,7 @@ def adjustment_ask(
     return adjustment
 
 
-def _post(adjustment: StockAdjustment, actor: object) -> None:
+def _post(adjustment: StockAdjustment, actor: Any) -> None:
     adjustment.move = stock_adjust(
         actor=actor,
         store=adjustment.store,
@@ -83,7 +85,7 @@ def _post(adjustment: StockAdjustment, actor: object) -> None:
         reference=adjustment.reference or adjustment.number,
         serial=adjustment.serial,
     )
-    adjustment.decided_by = getattr(actor, "user", actor)  # type: ignore[assignment]
+    adjustment.decided_by = getattr(actor, "user", actor)
     adjustment.decided_at = timezone.now()
     transition(
         adjustment,
