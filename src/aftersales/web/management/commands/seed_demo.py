@@ -205,6 +205,7 @@ class Command(BaseCommand):
         self._fault_codes(users["cs_manager"])
         self._parts(users)  # P1: catalogue, stores of each kind, stock
         self._service_requests(rng, users)
+        self._parts_flows(users)  # P2, P4, P5: requisitions in each state, old parts owed back, a purchase request
         self._map_symptoms()
         self._knowledge_articles(users["trainer"])  # T1: suggested at intake for the demo faults
         self.stdout.write(self.style.SUCCESS(f"demo data ready. Users (password {DEMO_PASSWORD}):"))
@@ -228,6 +229,12 @@ class Command(BaseCommand):
         from aftersales.parts.demo import seed_parts_demo
 
         seed_parts_demo(users)
+
+    @staticmethod
+    def _parts_flows(users: dict[str, Any]) -> None:
+        from aftersales.parts.demo_flow import seed_parts_flow_demo
+
+        seed_parts_flow_demo(users)
 
     @staticmethod
     def _map_symptoms() -> None:
