@@ -30,6 +30,7 @@ AREAS: dict[str, str] = {
     "share": "bench.share",
     "audit": "bench.audit",
     "parts": "bench.parts",
+    "parts_flow": "bench.parts_flow",
 }
 RESULT_MARK = "BENCH-RESULT "
 

@@ -245,6 +245,7 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.service.tasks.handins_overdue_task": "10 0 * * *",  # S14 overdue hand-ins, 00:10
     "aftersales.complaints.tasks.responsibility_review_task": "20 0 1 * *",  # K8 monthly review, 1st 00:20
     "aftersales.core.tasks.idempotency_purge_task": 3600,  # expired Idempotency-Keys and form tokens
+    "aftersales.parts.flow.tasks.reorder_sweep_task": "30 * * * *",  # P5 reorder alerts, hourly
 }
 # Chains the events a crash left unchained between commit and the on-commit hook (docs/decisions/0009).
 AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.audit_chain_task"] = 60
