@@ -2,14 +2,12 @@
 
 suggested = max(0, monthly consumption × (lead time + cover) + waiting + safety stock − available − in transit),
 where monthly consumption = consumed over the history ÷ its months. Quantities are whole units: the
-monthly need is rounded up (a part used once in six months still asks for one when nothing is in stock).
+total is rounded up (a part used once in six months still asks for one when nothing is in stock).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -38,15 +36,29 @@ class PlanInputs:
         return self.on_hand - self.reserved
 
 
-def suggested_quantity(inputs: PlanInputs, terms: PlanTerms) -> int:
-    """P5: how many to buy for this part and store (0 when the stock covers the need). Exact arithmetic
-    (fractions) so that 7 used in 6 months over 3 months is 3.5 → 4, never 3.4999…"""
-    if terms.history_months <= 0:
+def suggested(
+    *, consumed: int, waiting: int, available: int, in_transit: int, safety_stock: int, terms: PlanTerms
+) -> int:
+    """P5 in whole units (0 when the stock covers the need). Exact integer arithmetic over the history's
+    months: 7 used in 6 months over 3 months is 21/6 = 3.5 → 4, never 3.4999…"""
+    months = terms.history_months
+    if months <= 0:
         raise ValueError("history_months must be positive")
-    monthly = Fraction(max(inputs.consumed, 0), terms.history_months)
-    need = monthly * (terms.lead_time_months + terms.cover_months)
-    total = need + inputs.waiting + inputs.safety_stock - inputs.available - inputs.in_transit
-    return max(0, math.ceil(total))
+    rest = waiting + safety_stock - available - in_transit
+    numerator = max(consumed, 0) * (terms.lead_time_months + terms.cover_months) + rest * months
+    return max(0, -(-numerator // months))
+
+
+def suggested_quantity(inputs: PlanInputs, terms: PlanTerms) -> int:
+    """suggested() of one part's figures."""
+    return suggested(
+        consumed=inputs.consumed,
+        waiting=inputs.waiting,
+        available=inputs.available,
+        in_transit=inputs.in_transit,
+        safety_stock=inputs.safety_stock,
+        terms=terms,
+    )
 
 
 def below_reorder_point(inputs: PlanInputs) -> bool:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from aftersales.parts.flow import stock
 from aftersales.parts.flow.choices import RequisitionState
 from aftersales.parts.models import RequisitionLine, StockPlan
-from aftersales.parts.planning import PlanInputs, PlanTerms, below_reorder_point, suggested_quantity
+from aftersales.parts.planning import PlanTerms, suggested
 from aftersales.policies.selectors import policy_get
 
 HISTORY_KEY = "P5.history_months"
@@ -21,7 +21,7 @@ LEAD_TIME_KEY = "P5.lead_time_months"
 COVER_KEY = "P5.cover_months"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PlanItem:
     part_id: int
     part_code: str
@@ -91,28 +91,20 @@ def demand_plan(store: Any, *, months: int | None = None, now: dt.datetime | Non
     terms, _versions = plan_terms(months)
     since = history_start(terms.history_months, now=now)
     consumed = stock.consumed_by_part(store.pk, since=since)
-    levels = stock.levels_by_part(store.pk)
+    levels, parts = stock.levels_with_parts(store.pk)
     waiting = waiting_by_part(store.pk)
     plans = {
         row["part_id"]: (row["safety_stock"], row["reorder_point"])
         for row in StockPlan.objects.filter(store_id=store.pk).values("part_id", "safety_stock", "reorder_point")
     }
     part_ids = set(consumed) | set(levels) | set(waiting) | set(plans)
-    parts = stock.parts_brief(part_ids)
+    parts.update(stock.parts_brief(part_ids - set(parts)))  # parts used or planned but with no level row
     items: list[PlanItem] = []
     for part_id in part_ids:
         code, name, cost = parts.get(part_id, ("", "", 0))
         on_hand, reserved, in_transit = levels.get(part_id, (0, 0, 0))
         safety, reorder = plans.get(part_id, (0, 0))
-        inputs = PlanInputs(
-            consumed=consumed.get(part_id, 0),
-            waiting=waiting.get(part_id, 0),
-            on_hand=on_hand,
-            reserved=reserved,
-            in_transit=in_transit,
-            safety_stock=safety,
-            reorder_point=reorder,
-        )
+        used, asked, available = consumed.get(part_id, 0), waiting.get(part_id, 0), on_hand - reserved
         items.append(
             PlanItem(
                 part_id=part_id,
@@ -120,17 +112,24 @@ def demand_plan(store: Any, *, months: int | None = None, now: dt.datetime | Non
                 part_name=name,
                 store_id=store.pk,
                 store_code=store.code,
-                consumed=inputs.consumed,
-                waiting=inputs.waiting,
+                consumed=used,
+                waiting=asked,
                 on_hand=on_hand,
                 reserved=reserved,
-                available=inputs.available,
+                available=available,
                 in_transit=in_transit,
                 safety_stock=safety,
                 reorder_point=reorder,
-                suggested=suggested_quantity(inputs, terms),
+                suggested=suggested(
+                    consumed=used,
+                    waiting=asked,
+                    available=available,
+                    in_transit=in_transit,
+                    safety_stock=safety,
+                    terms=terms,
+                ),
                 unit_cost=cost,
-                below_reorder_point=below_reorder_point(inputs),
+                below_reorder_point=reorder > 0 and available < reorder,
             )
         )
     items.sort(key=lambda item: item.part_code)

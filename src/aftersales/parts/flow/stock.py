@@ -162,6 +162,19 @@ def levels_by_part(store_id: int, *, part_ids: Iterable[int] | None = None) -> d
     }
 
 
+def levels_with_parts(store_id: int) -> tuple[dict[int, tuple[int, int, int]], dict[int, tuple[str, str, Decimal]]]:
+    """The store's levels and the catalogue data of their parts in one joined query (the demand plan)."""
+    levels: dict[int, tuple[int, int, int]] = {}
+    brief: dict[int, tuple[str, str, Decimal]] = {}
+    rows = StockLevel.objects.filter(store_id=store_id).values_list(
+        "part_id", "on_hand", "reserved", "in_transit", "part__code", "part__name", "part__standard_cost"
+    )
+    for part_id, on_hand, reserved, in_transit, code, name, cost in rows:
+        levels[part_id] = (on_hand, reserved, in_transit)
+        brief[part_id] = (code, name, cost)
+    return levels, brief
+
+
 def parts_brief(part_ids: Iterable[int]) -> dict[int, tuple[str, str, Decimal]]:
     """{part id: (code, name, standard cost)} in chunks (SQLite's variable limit)."""
     ids = list(part_ids)
