@@ -138,16 +138,19 @@ EQUIPMENT = {"installed_base:unit_list", "installed_base:product_list", "install
 LOANS = {"installed_base:loan_list"}
 RULES = {"policies:list", "calendars:list"}
 PARTS = {"parts:van_stock", "parts:catalogue", "parts:stock", "parts:stores"}
+# Requisitions and old parts: engineers and dispatchers reach them from their home queues.
+PARTS_FLOW_ASK = {"parts_flow:requisition_list", "parts_flow:part_return_list"}
 NOT_IN_MENU: dict[str, set[str]] = {
     "agent": {"installed_base:product_list", "installed_base:contract_list"} | RULES,
-    "team_lead": RULES | {"service:fault_codes", "parts_flow:part_return_list"} | PARTS,
+    "team_lead": RULES | {"service:fault_codes"} | PARTS | PARTS_FLOW_ASK,
     "cs_manager": {"parts:van_stock", "parts:stores", "parts:moves"},
     "engineer": {"customers:lookup"}
     | CUSTOMER_FILES
     | EQUIPMENT - {"installed_base:unit_list"}
     | LOANS
     | RULES
-    | {"parts:stock", "parts:stores", "parts:adjustments"},
+    | {"parts:stock", "parts:stores", "parts:adjustments"}
+    | PARTS_FLOW_ASK,
     "parts_keeper": {"customers:lookup"}
     | CUSTOMER_FILES
     | {"installed_base:contract_list"}
@@ -170,7 +173,7 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | CUSTOMER_FILES
     | EQUIPMENT - {"installed_base:unit_list"}
     | RULES
-    | {"parts:van_stock", "parts:stores", "parts:moves"},
+    | {"parts:van_stock", "parts:stores", "parts:moves", "parts_flow:purchase_request_list"},
     "vp": {"customers:lookup"} | EQUIPMENT | LOANS | {"calendars:list"},
     "gm": {"customers:lookup"} | EQUIPMENT | LOANS | {"calendars:list"},
     "mgmt_rep": {"customers:lookup"} | CUSTOMER_FILES | EQUIPMENT | LOANS | {"calendars:list"},

@@ -114,14 +114,14 @@ STAFF_MENU = [
         "parts_flow:requisition_list",
         "clipboard-check",
         perm="parts.view_requisition",
-        uses=frozenset({"parts_keeper", "cs_manager", "engineer", "team_lead"}),
+        uses=frozenset({"parts_keeper", "cs_manager"}),  # engineers: from their home queue (short phone menu)
     ),
     NavItem(
         _("Old parts to return"),
         "parts_flow:part_return_list",
         "arrow-counterclockwise",
         perm="parts.view_partreturn",
-        uses=frozenset({"parts_keeper", "cs_manager", "engineer"}),
+        uses=frozenset({"parts_keeper", "cs_manager"}),
     ),
     NavItem(
         _("Demand plan"),
@@ -135,7 +135,7 @@ STAFF_MENU = [
         "parts_flow:purchase_request_list",
         "cart",
         perm="parts.view_purchaserequest",
-        uses=frozenset({"parts_keeper", "cs_manager", "warehouse"}),
+        uses=frozenset({"parts_keeper", "cs_manager"}),  # logistics: from its home queue "parts to purchase"
     ),
     NavItem(_("Knowledge base"), "knowledge:article_list", "book", perm="knowledge.view_article"),
     # Customers and equipment: open to all staff, in the menu of those who keep or use the files.

@@ -300,7 +300,26 @@ def _parts(actor: Actor, now: dt.datetime) -> list[Queue]:
                 icon="box-arrow-right",
             )
         )
-    if actor.has_perm("parts.view_partreturn"):
+    engineer = actor.has_perm("service.work_servicerequest") and not actor.has_perm("parts.issue_requisition")
+    if engineer and actor.has_perm("parts.add_requisition"):
+        # the engineer's own requisitions (requested, approved, on the way): the way to the list and its form
+        qs = parts_flow_selectors.requisition_list(actor).filter(
+            state__in=[RequisitionState.REQUESTED, RequisitionState.APPROVED, RequisitionState.ISSUED]
+        )
+        n = _count(qs)
+        arriving = _count(qs.filter(state=RequisitionState.ISSUED)) if n else 0
+        out.append(
+            Queue(
+                "my_requisitions",
+                _("My parts requisitions"),
+                n,
+                _url("parts_flow:requisition_list"),
+                tone=_tone(n, busy="primary"),
+                hint=ngettext("%(n)s on the way", "%(n)s on the way", arriving) % {"n": arriving} if arriving else "",
+                icon="clipboard-check",
+            )
+        )
+    if actor.has_perm("parts.receive_partreturn") or actor.has_perm("service.work_servicerequest"):
         keeper = actor.has_perm("parts.receive_partreturn")
         qs = parts_flow_selectors.part_return_list(actor, state=PartReturnState.OUTSTANDING)
         n = _count(qs)
