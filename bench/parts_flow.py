@@ -73,7 +73,9 @@ def main(url: str) -> None:
 
     load = _load(None)  # type: ignore[arg-type]  # the load reads no context
     for figure in [*_plan(), *([Figure(AREA, "bulk load", load, "s")] if load else [])]:
-        print(f"{figure.name}: {figure.value:.1f} {figure.unit} {figure.goal} {'OK' if figure.ok else ''} {figure.note}")
+        print(
+            f"{figure.name}: {figure.value:.1f} {figure.unit} {figure.goal} {'OK' if figure.ok else ''} {figure.note}"
+        )
 
 
 if __name__ == "__main__":

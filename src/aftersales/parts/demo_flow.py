@@ -31,7 +31,10 @@ def seed_parts_flow_demo(users: dict[str, Any]) -> None:
 
     def ask(reason: str, lines: list[tuple[str, int]], *, to: str = "VAN-ZW", by: Any = engineer) -> str:
         found = requisition_create(
-            actor=by, from_store="ZK", to_store=to, reason=reason,
+            actor=by,
+            from_store="ZK",
+            to_store=to,
+            reason=reason,
             lines=[{"part": code, "quantity": q} for code, q in lines],
         )
         return found.number
@@ -49,7 +52,9 @@ def seed_parts_flow_demo(users: dict[str, Any]) -> None:
     requisition_approve(actor=keeper, number=short)
     requisition_issue(actor=keeper, number=short)
     requisition_receive(
-        actor=engineer, number=short, lines=[{"part": "BLT-SYN", "quantity": 3}, {"part": "BRG-6205", "quantity": 2}],
+        actor=engineer,
+        number=short,
+        lines=[{"part": "BLT-SYN", "quantity": 3}, {"part": "BRG-6205", "quantity": 2}],
         note="同步带少一条",
     )
     refused = ask("砂轮", [("WHL-GR", 5)])
@@ -67,7 +72,11 @@ def _old_parts(engineer: Any) -> None:
     from aftersales.service.services import service_request_part_add
 
     jobs = list(
-        ServiceRequest.objects.filter(engineer=engineer.user, open=True, state__in=["on_site", "in_depot"]).order_by("pk")[:2]
+        ServiceRequest.objects.filter(engineer=engineer.user, open=True, state__in=["on_site", "in_depot"]).order_by(
+            "pk"
+        )[:2]
     )
     for job, (code, serial) in zip(jobs, [("PCB-SD8", "SD8-24A0931"), ("ENC-2500", "ENC-77120")], strict=False):
-        service_request_part_add(actor=engineer, number=job.number, part=code, quantity=1, serial=serial, old_serial=serial + "-OLD")
+        service_request_part_add(
+            actor=engineer, number=job.number, part=code, quantity=1, serial=serial, old_serial=serial + "-OLD"
+        )

@@ -321,9 +321,9 @@ def _parts(actor: Actor, now: dt.datetime) -> list[Queue]:
         )
     if actor.has_perm("parts.receive_partreturn") or actor.has_perm("service.work_servicerequest"):
         keeper = actor.has_perm("parts.receive_partreturn")
-        qs = parts_flow_selectors.part_return_list(actor, state=PartReturnState.OUTSTANDING)
-        n = _count(qs)
-        late = _count(qs.filter(due_at__lte=now)) if n else 0
+        owed = parts_flow_selectors.part_return_list(actor, state=PartReturnState.OUTSTANDING)
+        n = _count(owed)
+        late = _count(owed.filter(due_at__lte=now)) if n else 0
         out.append(
             Queue(
                 "old_parts_to_receive" if keeper else "old_parts_to_return",

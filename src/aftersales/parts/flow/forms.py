@@ -130,7 +130,10 @@ class PartReturnFilterForm(StyledForm):
 
     def __init__(self, *args: Any, engineers: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["engineer"]).choices = [("", _("All engineers")), *[(str(u.pk), str(u)) for u in engineers]]
+        cast(forms.ChoiceField, self.fields["engineer"]).choices = [
+            ("", _("All engineers")),
+            *[(str(u.pk), str(u)) for u in engineers],
+        ]
 
 
 class PartReturnReceiveForm(ActionForm):
