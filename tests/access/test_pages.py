@@ -31,7 +31,6 @@ from tests.access.test_matrix import (
 )
 from tests.installed_base.factories import CustomerFactory
 
-
 PARTS_READERS = roles("parts_keeper cs_manager engineer team_lead warehouse finance analyst admin")
 
 

@@ -32,7 +32,8 @@ def test_stock_page_filters_and_exports(keeper, part_factory, store_factory):
     stock_receive(actor=keeper, store=other, part=Part.objects.get(code="PCB-1"), quantity=7)
     client = _client(keeper.user)
     page = client.get("/parts/stock/", {"store": "ZK"}).content.decode()
-    assert 'data-part="PCB-1"' in page and 'data-store="WX"' not in page
+    assert 'data-part="PCB-1"' in page
+    assert 'data-store="WX"' not in page
     assert 'data-part="FLT-1"' not in client.get("/parts/stock/", {"store": "ZK", "q": "pcb"}).content.decode()
     export = client.get("/parts/stock/", {"store": "ZK", "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
@@ -50,7 +51,8 @@ def test_keeper_receives_and_transfers_on_the_movement_page(keeper, part_factory
     too_many = client.post(
         "/parts/stock/move/", {"kind": "transfer", "store": "ZK", "to_store": "VAN", "part": "PCB-1", "quantity": 5}
     )
-    assert too_many.status_code == 409 and "可用 4" in too_many.content.decode()
+    assert too_many.status_code == 409
+    assert "可用 4" in too_many.content.decode()
     moved = client.post(
         "/parts/stock/move/", {"kind": "transfer", "store": "ZK", "to_store": "VAN", "part": "PCB-1", "quantity": 3}
     )
@@ -65,7 +67,8 @@ def test_engineer_sees_the_van_on_the_phone_and_asks_a_count(staff, van, keeper,
     stock_receive(actor=keeper, store=van, part=part, quantity=2)
     client = _client(staff["engineer"].user)
     page = client.get("/parts/van/").content.decode()
-    assert 'data-part="FLT-1"' in page and "空气滤芯" in page
+    assert 'data-part="FLT-1"' in page
+    assert "空气滤芯" in page
     asked = client.post(
         "/parts/adjustments/",
         {"adj-store": van.code, "adj-part": "FLT-1", "adj-change": 1, "adj-reason": "已装机，系统缺货"},
@@ -88,8 +91,10 @@ def test_catalogue_import_reports_each_bad_row_and_imports_nothing(keeper, produ
     data.name = "parts.xlsx"
     response = client.post("/parts/import/", {"file": data})
     body = response.content.decode()
-    assert response.status_code == 422 and 'id="import-errors"' in body
-    assert body.count("<tr><td>3</td>") == 1 and body.count("<tr><td>4</td>") == 3
+    assert response.status_code == 422
+    assert 'id="import-errors"' in body
+    assert body.count("<tr><td>3</td>") == 1
+    assert body.count("<tr><td>4</td>") == 3
     assert not Part.objects.exists()
     # the good rows alone import, and their prices go to the head of after-sales as one price list
     book = Workbook()
@@ -102,8 +107,10 @@ def test_catalogue_import_reports_each_bad_row_and_imports_nothing(keeper, produ
     data.seek(0)
     data.name = "parts.xlsx"
     assert 'id="import-done"' in client.post("/parts/import/", {"file": data}).content.decode()
-    assert Part.objects.count() == 2 and Part.objects.get(code="PCB-1").major
+    assert Part.objects.count() == 2
+    assert Part.objects.get(code="PCB-1").major
     assert PriceList.objects.get().state == "pending"
     export = client.get("/parts/", {"export": "xlsx"})
     rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
-    assert rows[0][0] == "配件编号" and [r[0] for r in rows[1:]] == ["FLT-1", "PCB-1"]
+    assert rows[0][0] == "配件编号"
+    assert [r[0] for r in rows[1:]] == ["FLT-1", "PCB-1"]
