@@ -277,7 +277,7 @@ STORE_COLUMNS = [
 
 STOCK_SORTS = {
     "store": "store__code",
-    "part": "part__code",
+    "part": "part_code",
     "on_hand": "on_hand",
     "reserved": "reserved",
     "in_transit": "in_transit",
