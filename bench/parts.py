@@ -148,6 +148,7 @@ def _load(ctx: Context) -> float:
                         "id": first_level + i,
                         "store_id": store,
                         "part_id": part,
+                        "part_code": f"BP{part - first_part:06d}",
                         "on_hand": received - (count - 1),
                         "reserved": 0,
                         "in_transit": 0,
@@ -184,7 +185,7 @@ def _stock_page() -> list[Figure]:
     if first.status_code != 200:
         raise RuntimeError(f"GET {url}: {first.status_code}")
     plan = " | ".join(
-        line.strip() for line in stock_query("BS000", "", "").order_by("part__code", "pk")[:50].explain().splitlines()
+        line.strip() for line in stock_query("BS000", "", "").order_by("part_code", "pk")[:50].explain().splitlines()
     )
     samples = Samples()
     began = time.perf_counter()

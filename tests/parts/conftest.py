@@ -85,7 +85,7 @@ def priced_part(keeper: Any, head: Any, part_factory: Any) -> Any:
 
 
 @pytest.fixture
-def van(staff: Any, store_factory: Any) -> Any:
+def van(staff: Any, store_factory: Any) -> Any:  # noqa: F811 — the imported fixture, by name
     """eng1's van stock."""
     return store_factory(
         code="VAN-ENG1", kind="engineer", engineer=staff["engineer"].user, owner=staff["engineer"].user

@@ -22,7 +22,8 @@ def _part(api: Any, **kwargs: Any) -> Any:
 def test_create_and_search_by_number_name_and_product(keeper_api, product):
     created = _part(keeper_api, products=[product.model])
     assert created.status_code == 201, created.json()
-    assert created.json()["products"] == ["XK-714"] and created.json()["price"] is None
+    assert created.json()["products"] == ["XK-714"]
+    assert created.json()["price"] is None
     _part(keeper_api, code="FLT-2", name="空气滤芯", major=False)
     assert [p["code"] for p in keeper_api.get("parts", q="pcb").json()["items"]] == ["PCB-100"]
     assert [p["code"] for p in keeper_api.get("parts", q="滤芯").json()["items"]] == ["FLT-2"]
@@ -34,7 +35,8 @@ def test_bad_part_input_is_422_and_creates_nothing(keeper_api, product):
     assert _part(keeper_api, cost="-1").status_code == 422
     assert _part(keeper_api).status_code == 201
     duplicate = _part(keeper_api, name="别的")
-    assert duplicate.status_code == 422 and "code" in duplicate.json()["fields"]
+    assert duplicate.status_code == 422
+    assert "code" in duplicate.json()["fields"]
     assert Part.objects.count() == 1
 
 

@@ -38,7 +38,8 @@ def test_in_warranty_part_comes_from_the_van_free(staff, new_request, van, keepe
     assert response.status_code == 200, response.json()
     line = response.json()["parts"][-1]
     assert (line["part_code"], line["quantity"], line["unit_price"], line["store"]) == ("FLT-1", 2, "0.00", "VAN-ENG1")
-    assert line["uncatalogued"] is False and line["move"].startswith("KC")
+    assert line["uncatalogued"] is False
+    assert line["move"].startswith("KC")
     assert stock_level_of(van, part).on_hand == 1
     assert StockMove.objects.get(number=line["move"]).reference == sr.number
 
@@ -68,7 +69,8 @@ def test_more_than_available_is_409_and_changes_nothing(staff, new_request, van,
     sr = _on_site(staff, new_request())
     refused = engineer_api.post(f"service-requests/{sr.number}/parts", {"part": "PCB-1", "quantity": 2})
     assert refused.status_code == 409
-    assert refused.json()["code"] == "insufficient_stock" and refused.json()["available"] == 1
+    assert refused.json()["code"] == "insufficient_stock"
+    assert refused.json()["available"] == 1
     assert not PartUsed.objects.filter(request=sr).exists()
     assert stock_level_of(van, part).on_hand == 1
     assert ServiceRequest.objects.get(pk=sr.pk).version == sr.version
@@ -94,7 +96,8 @@ def test_bad_consumption_is_422_and_changes_nothing(
     response = engineer_api.post(f"service-requests/{sr.number}/parts", body)
     assert response.status_code == 422, response.json()
     assert field in response.json()["fields"]
-    assert StockMove.objects.count() == moves and not PartUsed.objects.filter(request=sr).exists()
+    assert StockMove.objects.count() == moves
+    assert not PartUsed.objects.filter(request=sr).exists()
 
 
 def test_named_store_and_no_van(staff, new_request, store_factory, keeper, priced_part, api_as):
@@ -104,9 +107,11 @@ def test_named_store_and_no_van(staff, new_request, store_factory, keeper, price
     sr = _on_site(staff, new_request())
     client = api_as(staff["engineer"].user)
     no_van = client.post(f"service-requests/{sr.number}/parts", {"part": "FLT-1", "quantity": 1})
-    assert no_van.status_code == 422 and "store" in no_van.json()["fields"]
+    assert no_van.status_code == 422
+    assert "store" in no_van.json()["fields"]
     taken = client.post(f"service-requests/{sr.number}/parts", {"part": "FLT-1", "quantity": 1, "store": "ZK"})
-    assert taken.status_code == 200 and taken.json()["parts"][-1]["store"] == "ZK"
+    assert taken.status_code == 200
+    assert taken.json()["parts"][-1]["store"] == "ZK"
     assert stock_level_of(central, part).on_hand == 2
 
 
@@ -117,7 +122,8 @@ def test_major_part_needs_its_serial_and_the_unit_history_shows_it(
     stock_receive(actor=keeper, store=van, part=board, quantity=2)
     sr = _on_site(staff, new_request())
     missing = engineer_api.post(f"service-requests/{sr.number}/parts", {"part": "PCB-MAIN", "quantity": 1})
-    assert missing.status_code == 422 and "serial" in missing.json()["fields"]
+    assert missing.status_code == 422
+    assert "serial" in missing.json()["fields"]
     fitted = engineer_api.post(
         f"service-requests/{sr.number}/parts",
         {"part": "PCB-MAIN", "quantity": 1, "serial": "sn-new-1", "old_serial": "SN-OLD-9"},

@@ -60,7 +60,8 @@ def test_transfer_more_than_available_is_409_with_available(keeper_api, stocked)
     body = {"from_store": "ZK", "to_store": "VAN1", "part": "PCB-1", "quantity": 6}
     refused = keeper_api.post("stock/transfers", body)
     assert refused.status_code == 409
-    assert refused.json()["code"] == "insufficient_stock" and refused.json()["available"] == 5
+    assert refused.json()["code"] == "insufficient_stock"
+    assert refused.json()["available"] == 5
     assert keeper_api.get("stock", store="VAN1").json()["count"] == 0 or all(
         i["on_hand"] == 0 for i in keeper_api.get("stock", store="VAN1").json()["items"]
     )
@@ -80,11 +81,13 @@ def test_engineer_adjustment_waits_for_the_parts_keeper(keeper_api, api_as, stoc
     number = asked.json()["number"]
     approved = keeper_api.post(f"stock/adjustments/{number}/approve", {})
     assert approved.status_code == 200, approved.json()
-    assert approved.json()["state"] == "posted" and approved.json()["move"].startswith("KC")
+    assert approved.json()["state"] == "posted"
+    assert approved.json()["move"].startswith("KC")
     assert keeper_api.get("stock", store="ZK", part="PCB-1").json()["items"][0]["on_hand"] == 6
 
 
 def test_adjustment_below_zero_is_refused(keeper_api, stocked):
     refused = keeper_api.post("stock/adjustments", {"store": "ZK", "part": "PCB-1", "change": -6, "reason": "盘亏"})
-    assert refused.status_code == 409 and refused.json()["available"] == 5
+    assert refused.status_code == 409
+    assert refused.json()["available"] == 5
     assert keeper_api.get("stock", store="ZK", part="PCB-1").json()["items"][0]["on_hand"] == 5

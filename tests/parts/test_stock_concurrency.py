@@ -58,7 +58,8 @@ def test_ten_parallel_consumptions_of_the_last_five_units(keeper, part_factory, 
 
     results, errors = _race([consume(i) for i in range(10)])
     assert len(results) == 5
-    assert len(errors) == 5 and all(isinstance(e, InsufficientStock) for e in errors), errors
+    assert len(errors) == 5, errors
+    assert all(isinstance(e, InsufficientStock) for e in errors), errors
     assert all(e.available == 0 for e in errors if isinstance(e, InsufficientStock))
     level = stock_level_of(store, part)
     assert (level.on_hand, level.available) == (0, 0)
@@ -90,7 +91,8 @@ def test_parallel_transfers_and_consumptions_keep_ledger_equal_to_on_hand(keeper
             level.in_transit,
             level.reserved,
         )
-        assert level.on_hand >= 0 and level.available == level.on_hand - level.reserved
+        assert level.on_hand >= 0
+        assert level.available == level.on_hand - level.reserved
         total += level.on_hand
     consumed = sum(-m.on_hand_change for m in StockMove.objects.filter(kind="consume"))
     assert total + consumed == 12  # transfers move stock, only consumption takes it away

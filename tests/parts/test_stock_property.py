@@ -60,9 +60,12 @@ def test_derived_stock_equals_the_ledger_and_is_never_negative(keeper, part_fact
             except DomainError:
                 assert StockMove.objects.count() == moves
                 after = list(StockLevel.objects.order_by("pk").values_list("on_hand", "reserved", "in_transit"))
-                assert after[: len(before)] == before and all(row == (0, 0, 0) for row in after[len(before) :])
+                assert after[: len(before)] == before
+                assert all(row == (0, 0, 0) for row in after[len(before) :])
         for level in StockLevel.objects.all():
-            assert level.on_hand >= 0 and level.reserved >= 0 and level.in_transit >= 0
+            assert level.on_hand >= 0
+            assert level.reserved >= 0
+            assert level.in_transit >= 0
             assert level.available == level.on_hand - level.reserved >= 0
             sums = ledger_sums(level.store, level.part)
             assert sums == {"on_hand": level.on_hand, "in_transit": level.in_transit, "reserved": level.reserved}

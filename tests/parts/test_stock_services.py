@@ -38,13 +38,16 @@ def test_receive_consume_and_refuse_more_than_available(keeper, part_factory, st
     # given 5 units received into the central store
     store, part = store_factory(), part_factory()
     move = stock_receive(actor=keeper, store=store, part=part, quantity=5, reference="RK1")
-    assert move.number.startswith("KC") and move.on_hand_change == 5 and move.actor_id == keeper.pk
+    assert move.number.startswith("KC")
+    assert move.on_hand_change == 5
+    assert move.actor_id == keeper.pk
     # when 3 are used on a job and then 3 more asked
     stock_consume(actor=keeper, store=store, part=part, quantity=3, reference="FW1")
     with pytest.raises(InsufficientStock) as err:
         stock_consume(actor=keeper, store=store, part=part, quantity=3, reference="FW2")
     # then the refusal names the 2 available and changes nothing
-    assert err.value.available == 2 and err.value.as_dict()["code"] == "insufficient_stock"
+    assert err.value.available == 2
+    assert err.value.as_dict()["code"] == "insufficient_stock"
     assert stock_level_of(store, part).on_hand == 2
     assert StockMove.objects.filter(store=store).count() == 2
     _assert_consistent(store, part)

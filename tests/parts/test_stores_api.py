@@ -27,10 +27,12 @@ def test_stores_of_each_kind_with_owners(keeper_api, make_user):
         response = keeper_api.post("stores", body)
         assert response.status_code == 201, response.json()
     van = Store.objects.get(code="VAN-ENG9")
-    assert van.owner == engineer and van.engineer == engineer
+    assert van.owner == engineer
+    assert van.engineer == engineer
     assert Store.objects.get(code="ZK").owner.username == "keeper1"
     listed = keeper_api.get("stores", kind="engineer").json()["items"]
-    assert [s["code"] for s in listed] == ["VAN-ENG9"] and listed[0]["engineer"] == "eng9"
+    assert [s["code"] for s in listed] == ["VAN-ENG9"]
+    assert listed[0]["engineer"] == "eng9"
 
 
 def test_bad_store_input_is_422_and_creates_nothing(keeper_api, make_user):

@@ -80,19 +80,15 @@ class StoreForm(StyledForm):
 
 
 class StockFilterForm(StyledForm):
-    store = forms.ChoiceField(label=_("Store"), choices=(), required=False)
+    """The stock and ledger filters; the store select's options are built by the view (500 stores)."""
+
+    store = forms.CharField(label=_("Store"), required=False, max_length=32)
     q = forms.CharField(label=_("Part number or name"), required=False, max_length=100)
     only = forms.ChoiceField(
         label=_("Show"),
         required=False,
         choices=[("", _("All lines")), ("available", _("Available only")), ("empty", _("Nothing available"))],
     )
-
-    def __init__(self, *args: Any, stores: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["store"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("All stores")), *(stores or [])]
 
 
 class MovementForm(StyledForm):

@@ -119,3 +119,12 @@ def part_picker_choices(store: Store | None, *, q: str = "", limit: int = 50) ->
         )
         for lv in levels
     ]
+
+
+def store_choices() -> list[tuple[str, str]]:
+    """(code, "name (kind)") of the active stores, for the store pickers: one light query."""
+    from aftersales.parts.choices import StoreKind
+
+    labels = dict(StoreKind.choices)
+    rows = Store.objects.filter(active=True).order_by("code").values_list("code", "name", "kind")
+    return [(code, f"{name} ({labels.get(kind, kind)})") for code, name, kind in rows]

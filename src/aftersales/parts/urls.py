@@ -12,6 +12,7 @@ urlpatterns = [
     path("prices/", views.price_lists, name="price_lists"),
     path("stores/", views.store_page, name="stores"),
     path("stock/", views.stock_page, name="stock"),
+    path("stock/move/", views.movement_page, name="movement"),
     path("moves/", views.moves_page, name="moves"),
     path("adjustments/", views.adjustments_page, name="adjustments"),
     path("van/", views.van_stock, name="van_stock"),

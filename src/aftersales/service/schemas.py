@@ -167,7 +167,7 @@ class PartIn(VersionIn):
     @model_validator(mode="after")
     def _catalogue_or_named(self) -> PartIn:
         if not self.part and not (self.part_code.strip() and self.part_name.strip()):
-            raise ValueError(_("Give the catalogue part, or part_code and part_name for a part outside it."))
+            raise ValueError(_("Give the catalogue part (or, for a part outside the catalogue, its number and name)."))
         return self
 
 

@@ -52,7 +52,7 @@ def level_lock(store: Store, part: Part) -> StockLevel:
     """The level row of store × part, created empty if missing, row-locked for the transaction."""
     assert transaction.get_connection().in_atomic_block, "level_lock() runs inside a transaction"
     # ON CONFLICT DO NOTHING: two first movements of the same pair at once both find the row.
-    StockLevel.objects.bulk_create([StockLevel(store=store, part=part)], ignore_conflicts=True)
+    StockLevel.objects.bulk_create([StockLevel(store=store, part=part, part_code=part.code)], ignore_conflicts=True)
     return StockLevel.objects.select_for_update().get(store=store, part=part)
 
 
