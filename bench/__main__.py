@@ -32,6 +32,8 @@ AREAS: dict[str, str] = {
     "workday": "bench.workday",
     "loop": "bench.loop",
     "stats": "bench.stats",
+    "parts": "bench.parts",
+    "parts_flow": "bench.parts_flow",
 }
 RESULT_MARK = "BENCH-RESULT "
 

@@ -23,9 +23,12 @@ ADMIN = [str(ROOT / ".venv" / "bin" / "aftersales")]
 
 def refresh(app_dir: Path) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aftersales.settings"}
+    # An app nested in another (parts/flow) keeps its own catalogue: the outer app's leaves it out.
+    nested = [f"{p.parents[3].relative_to(app_dir)}/*" for p in app_dir.glob("*/locale/zh_Hans/LC_MESSAGES/django.po")]
+    ignores = [arg for pattern in nested for arg in ("--ignore", pattern)]
     subprocess.run(
         [*ADMIN, "makemessages", "-l", "zh_Hans", "--no-location", "--no-obsolete", "-v", "0",
-         "--ignore", "migrations/*", "--ignore", "tests/*"],
+         "--ignore", "migrations/*", "--ignore", "tests/*", *ignores],
         cwd=app_dir, check=True, env=env,
     )
     subprocess.run([*ADMIN, "compilemessages", "-v", "0"], cwd=app_dir, check=True, env=env)
@@ -33,7 +36,9 @@ def refresh(app_dir: Path) -> None:
 
 def main() -> int:
     problems: list[str] = []
-    catalogues = sorted(APPS.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
+    catalogues = sorted(APPS.glob("*/locale/zh_Hans/LC_MESSAGES/django.po")) + sorted(
+        APPS.glob("*/*/locale/zh_Hans/LC_MESSAGES/django.po")
+    )
     if shutil.which("xgettext") and "--no-refresh" not in sys.argv:
         for po_path in catalogues:
             refresh(po_path.parents[3])

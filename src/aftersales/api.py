@@ -128,6 +128,8 @@ def _mount() -> None:
     from aftersales.customers.api import router as customers_router
     from aftersales.installed_base.api import router as installed_base_router
     from aftersales.knowledge.api import router as knowledge_router
+    from aftersales.parts.api import router as parts_router
+    from aftersales.parts.flow.api import router as parts_flow_router
     from aftersales.policies.api import router as policies_router
     from aftersales.reports.api import router as reports_router
     from aftersales.returns.api import router as returns_router
@@ -149,6 +151,8 @@ def _mount() -> None:
         surveys_router,
         callbacks_router,
         reports_router,
+        parts_router,
+        parts_flow_router,
     ]
     for router in routers:
         api.add_router("", router)

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "aftersales.calendars",
     "aftersales.notifications",
     "aftersales.approvals",
+    "aftersales.parts",
+    "aftersales.parts.flow.apps.PartsFlowConfig",
     "aftersales.clocks",
     "aftersales.service",
     "aftersales.complaints",
@@ -248,6 +250,7 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.callbacks.tasks.plan_callbacks_task": "30 0 * * *",  # V1 callback plans, daily 00:30
     "aftersales.surveys.tasks.analysis_reports_task": "40 0 1 * *",  # V5 last month's reports, 1st 00:40  # K8 monthly review, 1st 00:20
     "aftersales.core.tasks.idempotency_purge_task": 3600,  # expired Idempotency-Keys and form tokens
+    "aftersales.parts.flow.tasks.reorder_sweep_task": "30 * * * *",  # P5 reorder alerts, hourly
 }
 # Chains the events a crash left unchained between commit and the on-commit hook (docs/decisions/0009).
 AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.audit_chain_task"] = 60

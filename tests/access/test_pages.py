@@ -31,6 +31,8 @@ from tests.access.test_matrix import (
 )
 from tests.installed_base.factories import CustomerFactory
 
+PARTS_READERS = roles("parts_keeper cs_manager engineer team_lead warehouse finance analyst admin")
+
 
 @dataclass(frozen=True)
 class Page:
@@ -51,7 +53,8 @@ PAGES = [
     Page("service:fault_codes", roles("team_lead cs_manager")),  # the managed symptom and cause codes
     Page("complaints:complaint_list", COMPLAINT_VIEWERS),
     # One queue for every approval: K7 amounts, S8/S9 trips and support, B2 fee standards, C3 access.
-    Page("approvals:approval_queue", roles("team_lead cs_manager sales_manager vp gm")),
+    # P1: the parts keeper approves count adjustments there, the head of after-sales list prices.
+    Page("approvals:approval_queue", roles("team_lead cs_manager sales_manager vp gm parts_keeper")),
     Page(
         "complaints:task_list",
         roles("agent team_lead cs_manager analyst quality sales sales_manager finance vp gm mgmt_rep admin"),
@@ -67,6 +70,20 @@ PAGES = [
     Page("reports:dashboard", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # issue 16
     Page("reports:statistics", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q1
     Page("reports:kpis", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q4
+    # Spare parts (P1, P3)
+    Page("parts:van_stock", PARTS_READERS),  # the engineer's van (others: "no van stock")
+    Page("parts:catalogue", PARTS_READERS),
+    Page("parts:stock", PARTS_READERS),
+    Page("parts:stores", PARTS_READERS),
+    Page("parts:moves", roles("parts_keeper cs_manager warehouse")),  # the ledger
+    Page("parts:adjustments", roles("parts_keeper engineer")),  # counts: engineers ask, the keeper approves
+    Page("parts:price_lists", roles("parts_keeper cs_manager finance")),  # approved by the head of after-sales
+    # Parts flows (P2, P4, P5): engineers and dispatchers ask; the keeper approves, issues, takes old parts
+    # back and plans; the head of after-sales approves the plan; logistics buys.
+    Page("parts_flow:requisition_list", roles("parts_keeper cs_manager engineer team_lead admin")),
+    Page("parts_flow:part_return_list", roles("parts_keeper cs_manager engineer team_lead admin")),
+    Page("parts_flow:demand_plan", roles("parts_keeper cs_manager")),
+    Page("parts_flow:purchase_request_list", roles("parts_keeper cs_manager warehouse admin")),
     Page("customers:list", STAFF),
     Page("customers:access_requests", STAFF),
     Page("installed_base:unit_list", STAFF),
@@ -142,13 +159,18 @@ RULES = {"policies:list", "calendars:list"}
 TASKS = {"complaints:task_list"}  # the home queue "Callbacks and follow-up tasks" links to it
 RETURNS = {"returns:return_list"}  # sales asks, warehouse receives, finance books; approvers: approvals
 KNOWLEDGE = {"knowledge:article_list"}  # the hotline, engineers and its writers
+PARTS = {"parts:van_stock", "parts:catalogue", "parts:stock", "parts:stores"}
+# Requisitions and old parts: engineers and dispatchers reach them from their home queues.
+PARTS_FLOW_ASK = {"parts_flow:requisition_list", "parts_flow:part_return_list"}
 NOT_IN_MENU: dict[str, set[str]] = {
     "agent": CATALOGUE | RULES | RETURNS | {"surveys:list"},
     "team_lead": CATALOGUE
     | RULES
     | RETURNS
     | TASKS
-    | {"service:fault_codes", "surveys:list", "surveys:ratings", "callbacks:queue"},  # codes: linked from intake
+    | {"service:fault_codes", "surveys:list", "surveys:ratings", "callbacks:queue"}
+    | PARTS
+    | PARTS_FLOW_ASK,  # codes: linked from intake
     # the manager registers from the request list's button, hand-ins are linked from the request list,
     # the import from the customer list, outstanding fees are finance's (a request's fee is on its page)
     "cs_manager": LOOKUP
@@ -158,10 +180,19 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | TASKS
     | RETURNS
     | KNOWLEDGE
-    | {"service:request_create", "service:handins", "customers:import", "service:fees_outstanding"},
-    "engineer": LOOKUP | CUSTOMER_FILES | ACCESS | CATALOGUE | LOANS | RULES | {"service:request_list"},  # My jobs
-    "parts_keeper": LOOKUP | CUSTOMER_FILES | ACCESS | {"installed_base:contract_list"} | LOANS | RULES,
-    "analyst": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | RULES | TASKS | RETURNS | KNOWLEDGE,
+    | {"service:request_create", "service:handins", "customers:import", "service:fees_outstanding"}
+    | {"parts:van_stock", "parts:stores", "parts:moves"},
+    "engineer": LOOKUP
+    | CUSTOMER_FILES
+    | ACCESS
+    | CATALOGUE
+    | LOANS
+    | RULES
+    | {"service:request_list"}
+    | {"parts:stock", "parts:stores", "parts:adjustments"}
+    | PARTS_FLOW_ASK,  # My jobs
+    "parts_keeper": LOOKUP | CUSTOMER_FILES | ACCESS | {"installed_base:contract_list"} | LOANS | RULES | {"parts:van_stock"},
+    "analyst": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | RULES | TASKS | RETURNS | KNOWLEDGE | PARTS,
     "quality": LOOKUP | ACCESS | {"installed_base:contract_list"} | LOANS | RULES | KNOWLEDGE,
     "sales": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE,
     "sales_manager": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE,
@@ -174,8 +205,16 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | LOANS
     | RULES
     | TASKS
-    | KNOWLEDGE,
-    "warehouse": LOOKUP | CUSTOMER_FILES | ACCESS | CATALOGUE | RULES | KNOWLEDGE,
+    | KNOWLEDGE
+    | PARTS
+    | {"parts:price_lists"},
+    "warehouse": LOOKUP
+    | CUSTOMER_FILES
+    | ACCESS
+    | CATALOGUE
+    | RULES
+    | KNOWLEDGE
+    | {"parts:van_stock", "parts:stores", "parts:moves", "parts_flow:purchase_request_list"},
     "vp": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | {"calendars:list"} | TASKS | RETURNS | KNOWLEDGE,
     "gm": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | {"calendars:list"} | TASKS | RETURNS | KNOWLEDGE,
     "mgmt_rep": LOOKUP
@@ -197,7 +236,9 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | TASKS
     | RETURNS
     | KNOWLEDGE
-    | {"service:request_list", "complaints:complaint_list", "complaints:review_list"},
+    | {"service:request_list", "complaints:complaint_list", "complaints:review_list"}
+    | PARTS
+    | {"parts_flow:requisition_list", "parts_flow:part_return_list", "parts_flow:purchase_request_list"},
     "customer": set(),
 }
 

@@ -91,6 +91,17 @@ def job(make_user: Any, actor_of: Any) -> ServiceRequest:
     )
     assert request.charging_type == "A"
     services.service_request_dispatch(actor=lead, number=request.number, engineer="eng1")
+    # P3: the bearing is in the catalogue at an approved list price and in eng1's van stock.
+    from aftersales.parts.models import Store
+    from aftersales.parts.services.catalogue import part_create, price_list_decide
+    from aftersales.parts.services.stock import stock_receive
+
+    keeper = actor_of(make_user("parts_keeper", username="keeper1"))
+    bearing = part_create(actor=keeper, code="BRG-6205", name="主轴轴承 6205", price="85.50")
+    price_list_decide(actor=manager, version=1, approve=True)
+    eng1 = ServicePoint.objects.get(code="SP-SH").staff.get(username="eng1")
+    van = Store.objects.create(code="VAN-ENG1", name="张工随车库", kind="engineer", engineer=eng1, owner=eng1)
+    stock_receive(actor=keeper, store=van, part=bearing, quantity=5)
     return request
 
 
@@ -112,12 +123,10 @@ def test_paid_field_job_on_the_phone_in_at_most_14_taps(live_server: Any, page: 
     taps.tap(page.locator("#submit-arrive"))
     expect(page.locator("#request-state")).to_have_text("现场处理中")
 
-    # 3. Record the part used (with its price).
+    # 3. Record the part used: picked from the van stock, priced from the approved list price.
     taps.tap(page.locator("#job-part summary"))
-    page.locator("#id_part-part_code").fill("6205")
-    page.locator("#id_part-part_name").fill("主轴轴承 6205")
+    page.locator("#id_part-part").select_option("BRG-6205")
     page.locator("#id_part-quantity").fill("2")
-    page.locator("#id_part-unit_price").fill("85.50")
     taps.tap(page.locator("#submit-part"))
     expect(page.locator("#parts-used")).to_contain_text("主轴轴承 6205")
 

@@ -424,7 +424,16 @@ def test_s7_s11_engineer_screen_through_to_the_managers_countersignature(staff, 
     assert act("book", visit_at=visit.strftime("%Y-%m-%dT%H:%M"), confirmed_fault="主轴轴承磨损").status_code == 302
     assert act("arrive").status_code == 302
     assert act("step", text="清洁主轴，更换轴承").status_code == 302
-    assert act("part", part_code="zb-6205", part_name="轴承 6205", quantity=2, unit_price="35.00").status_code == 302
+    # P3: the part is picked from the engineer's van stock (the catalogue), not typed
+    from aftersales.parts.models import Part, Store
+    from aftersales.parts.services.stock import stock_receive
+
+    bearing = Part.objects.create(code="ZB-6205", name="轴承 6205")
+    eng1 = staff["engineer"].user
+    van = Store.objects.create(code="VAN-ENG1", name="随车库", kind="engineer", engineer=eng1, owner=eng1)
+    stock_receive(actor=staff["engineer"], store=van, part=bearing, quantity=3)
+    assert 'value="ZB-6205"' in engineer.get(_job(sr.number)).content.decode()
+    assert act("part", part="ZB-6205", quantity=2).status_code == 302
 
     refused = act("complete", resolution="on_site", work_summary="更换轴承", labour_minutes=90)
     assert refused.status_code == 409

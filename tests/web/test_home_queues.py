@@ -131,7 +131,7 @@ def test_each_queue_links_to_the_list_of_exactly_its_rows(staff, day):
 def test_the_engineer_sees_their_own_jobs_with_their_clocks(staff, day):
     queues = _queues(staff["engineer"])
 
-    assert list(queues) == ["my_jobs", "depot_to_receive"]
+    assert list(queues) == ["my_jobs", "depot_to_receive", "my_requisitions", "old_parts_to_return"]
     assert queues["my_jobs"].count == 3  # two dispatched to them and the signed one (open until countersigned)
     assert _queues(staff["engineer2"])["my_jobs"].count == 1
     page = _page(staff["engineer"].user)

@@ -221,9 +221,75 @@ for _role, _perms in COMPLAINTS_ROLE_PERMISSIONS.items():
 STATISTICS_READ = {"reports.view_statistics"}
 for _role in (Role.ANALYST, Role.QUALITY, Role.RND, Role.CS_MANAGER, Role.VP, Role.GM, Role.MGMT_REP, Role.ADMIN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | STATISTICS_READ
+# Spare parts (P1–P5), merged into the roles above. The parts keeper keeps the catalogue, the stores
+# and the stock (receipts, transfers) and approves count adjustments; the head of after-sales
+# approves list prices (like the fee standards, B2); engineers see the catalogue and their van stock
+# and ask for a count adjustment when a part they fitted shows out of stock.
+PARTS_READ = {"parts.view_part", "parts.view_store", "parts.view_stocklevel"}
+PARTS_KEEP = PARTS_READ | {
+    "parts.add_part",
+    "parts.change_part",
+    "parts.add_pricelist",
+    "parts.view_pricelist",
+    "parts.add_store",
+    "parts.change_store",
+    "parts.add_stockmove",
+    "parts.view_stockmove",
+    "parts.add_stockadjustment",
+    "parts.view_stockadjustment",
+    "parts.approve_stockadjustment",
+}
+PARTS_ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.PARTS_KEEPER: PARTS_KEEP,
+    Role.CS_MANAGER: PARTS_READ | {"parts.view_pricelist", "parts.approve_pricelist", "parts.view_stockmove"},
+    Role.ENGINEER: PARTS_READ | {"parts.add_stockadjustment"},
+    Role.TEAM_LEAD: PARTS_READ,
+    Role.WAREHOUSE: PARTS_READ | {"parts.view_stockmove"},
+    Role.FINANCE: PARTS_READ | {"parts.view_pricelist"},
+    Role.ANALYST: PARTS_READ,
+    Role.ADMIN: PARTS_READ,
+}
+for _role, _perms in PARTS_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+# Parts flows (P2, P4, P5), merged into the roles above. Engineers and dispatchers ask for parts (a requisition
+# for their own van or store) and see their own old-part returns; the parts keepers approve (up to
+# P2.keeper_limit_yuan, by the approvals engine), issue and receive, take old parts back and plan; the head of
+# after-sales approves larger requisitions and the demand plan; logistics (warehouse) buys what was approved.
+PARTS_FLOW_ASK = {"parts.view_requisition", "parts.add_requisition", "parts.view_partreturn"}
+PARTS_FLOW_PLAN = {
+    "parts.view_purchaserequest",
+    "parts.plan_purchaserequest",
+    "parts.view_stockplan",
+    "parts.change_stockplan",
+    "parts.view_reorderalert",
+}
+PARTS_FLOW_ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.ENGINEER: PARTS_FLOW_ASK,
+    Role.TEAM_LEAD: PARTS_FLOW_ASK,
+    Role.PARTS_KEEPER: PARTS_FLOW_ASK
+    | PARTS_FLOW_PLAN
+    | {
+        "parts.approve_requisition",
+        "parts.issue_requisition",
+        "parts.receive_partreturn",
+        "approvals.view_approval",
+    },
+    Role.CS_MANAGER: PARTS_FLOW_ASK | PARTS_FLOW_PLAN | {"parts.approve_requisition", "parts.approve_purchaserequest"},
+    Role.WAREHOUSE: {"parts.view_purchaserequest"},
+    Role.ADMIN: {"parts.view_requisition", "parts.view_partreturn", "parts.view_purchaserequest"},
+}
+for _role, _perms in PARTS_FLOW_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 # Approvals (approvals app): whoever decides some kind of approval opens the one approvals queue.
-DECIDING_PERMS = {"service.approve_servicerequest", "service.approve_feestandard", "customers.approve_customer_access"}
+DECIDING_PERMS = {
+    "service.approve_servicerequest",
+    "service.approve_feestandard",
+    "customers.approve_customer_access",
+    "parts.approve_pricelist",
+    "parts.approve_stockadjustment",
+}
 for _role, _perms in ROLE_PERMISSIONS.items():
     if _perms & DECIDING_PERMS:
         ROLE_PERMISSIONS[_role] = _perms | {"approvals.view_approval"}

@@ -17,6 +17,10 @@ class ApprovalKind(models.TextChoices):
     ACCESS = "access", _("Access to a confidential file")  # 机密档案查阅 (C3)
     POLICY = "policy", _("Change of an approval policy")  # 审批政策变更 (K7 and the like)
     RESPONSIBILITY_REVIEW = "responsibility_review", _("Monthly responsibility review")  # 月度责任考核 (K8)
+    PART_PRICE_LIST = "part_price_list", _("Parts list prices")  # 配件价格表 (P1, like B2)
+    STOCK_ADJUSTMENT = "stock_adjustment", _("Stock count adjustment")  # 盘点调整 (P1)
+    REQUISITION = "requisition", _("Parts requisition")  # 维修点领用配件表 (P2)
+    DEMAND_PLAN = "demand_plan", _("Parts demand plan")  # 配件需求计划 (P5)
 
 
 class ApprovalPurpose(models.TextChoices):

@@ -40,6 +40,8 @@ class ClockKind(models.TextChoices):
     PLANNED_CALLBACK = "planned_callback", _("Planned callback")  # V1: due per V1.window, V1.after_service_days
     SATISFACTION_REPORT = "satisfaction_report", _("Satisfaction analysis report")  # V5: by V5.report_day
     REVIEW = "responsibility_review", _("Monthly responsibility review")  # K8: by K8.review_day of the month
+    # Spare parts (P4): a replaced major part back to the central parts keeper within P4.return_within
+    PART_RETURN = "part_return", _("Return of the old part")
 
 
 class SegmentKind(models.TextChoices):

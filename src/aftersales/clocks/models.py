@@ -71,7 +71,8 @@ class Clock(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.subject_type}#{self.subject_id}"
+        # in words (the audit page lists clock events by this label): "旧件返还 · JJ000001"
+        return f"{self.get_kind_display()} · {self.subject_label or '#' + self.subject_id}"
 
     @property
     def target_unit_label(self) -> str:

@@ -469,6 +469,18 @@ POLICIES: dict[str, PolicyDef] = {
                             "raise_level": True,
                         },
                     ],
+                    # P4: an old major part not back in time → the engineer and the parts keepers, a day
+                    # later the head of after-sales.
+                    "part_return": [
+                        {"at": "warning", "after_minutes": 0, "notify": ["owner"], "raise_level": False},
+                        {
+                            "at": "breach",
+                            "after_minutes": 0,
+                            "notify": ["owner", "role:parts_keeper"],
+                            "raise_level": True,
+                        },
+                        {"at": "breach", "after_minutes": 1440, "notify": ["role:cs_manager"], "raise_level": True},
+                    ],
                 }
             },
             label=_("Escalation ladders"),
@@ -798,6 +810,56 @@ POLICIES: dict[str, PolicyDef] = {
                 "Day of the month by which the previous month's closed complaints are reviewed for sanctions (001 §28)."
             ),
             unit=_("day of the month"),
+        ),
+        PolicyDef(
+            key="P2.keeper_limit_yuan",
+            rule="P2",
+            adapter=TypeAdapter(Annotated[int, Field(ge=0, le=1_000_000_000)]),
+            default=5000,
+            label=_("The parts keeper approves requisitions up to"),
+            help=_(
+                "Yuan at standard cost: a requisition (维修点领用配件表) worth up to this amount is approved by the "
+                "parts keeper, above it by the head of after-sales."
+            ),
+            unit=_("yuan"),
+        ),
+        PolicyDef(
+            key="P4.return_within",
+            rule="P4",
+            adapter=_duration(),
+            default={"amount": 10, "unit": "working_days"},
+            label=_("Send a replaced major part back within"),
+            help=_(
+                "From the consumption of a major part on a job until the old part reaches the central parts "
+                "keeper (002 §5.1.11); working days on the national calendar by default."
+            ),
+        ),
+        PolicyDef(
+            key="P5.history_months",
+            rule="P5",
+            adapter=TypeAdapter(Annotated[int, Field(ge=1, le=60)]),
+            default=6,
+            label=_("Demand plan: consumption history"),
+            help=_("The demand plan averages each part's consumption in a store over this many past months."),
+            unit=_("months"),
+        ),
+        PolicyDef(
+            key="P5.lead_time_months",
+            rule="P5",
+            adapter=TypeAdapter(Annotated[int, Field(ge=0, le=24)]),
+            default=1,
+            label=_("Demand plan: purchase lead time"),
+            help=_("Months from the purchase request until the parts are in the store."),
+            unit=_("months"),
+        ),
+        PolicyDef(
+            key="P5.cover_months",
+            rule="P5",
+            adapter=TypeAdapter(Annotated[int, Field(ge=0, le=24)]),
+            default=2,
+            label=_("Demand plan: months of consumption to cover"),
+            help=_("After the parts arrive, the stock should last this many months of average consumption."),
+            unit=_("months"),
         ),
         PolicyDef(
             key="K13.collect_days",

@@ -209,11 +209,44 @@ class StepForm(ActionForm):
 
 
 class PartForm(ActionForm):
-    part_code = forms.CharField(label=_("Part number"), max_length=32)
-    part_name = forms.CharField(label=_("Part"), max_length=100)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
-    unit_price = forms.DecimalField(label=_("Unit price"), min_value=0, decimal_places=2, initial=0, required=False)
-    return_required = forms.BooleanField(label=_("Old part to be returned"), required=False)
+    """P3: the part is picked from the catalogue (a search box refreshes the options over htmx; the
+    engineer's van stock is offered first), never typed; the store defaults to the van stock."""
+
+    part_search = forms.CharField(label=_("Search the catalogue"), required=False, max_length=100)
+    part = forms.ChoiceField(label=_("Part"), choices=())
+    store = forms.ChoiceField(label=_("Taken from"), choices=(), required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000, initial=1)
+    serial = forms.CharField(label=_("Serial number fitted (major parts)"), max_length=64, required=False)
+    old_serial = forms.CharField(label=_("Serial number removed"), max_length=64, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        part_choices: list[tuple[str, str]] | None = None,
+        store_choices: list[tuple[str, str]] | None = None,
+        options_url: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        part_field = self.fields["part"]
+        store_field = self.fields["store"]
+        assert isinstance(part_field, forms.ChoiceField)
+        assert isinstance(store_field, forms.ChoiceField)
+        part_field.choices = [("", "—"), *(part_choices or [])]
+        store_field.choices = [("", _("My van stock")), *(store_choices or [])]
+        # The posted part may come from a search (options loaded over htmx): the service checks it.
+        part_field.valid_value = lambda value: bool(value)  # type: ignore[method-assign]
+        self.fields["part_search"].widget.attrs.update(
+            {
+                "hx-get": options_url,
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": f"#id_{self.add_prefix('part')}",
+                "hx-include": "this",
+                "name": self.add_prefix("part_search"),
+                "autocomplete": "off",
+                "type": "search",
+            }
+        )
 
 
 class WaitPartsForm(ActionForm):

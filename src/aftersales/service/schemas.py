@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.approvals.selectors import approvals_for
@@ -152,11 +152,24 @@ class StepIn(VersionIn):
 
 
 class PartIn(VersionIn):
-    part_code: str = Field(min_length=1, max_length=32)
-    part_name: str = Field(min_length=1, max_length=100)
+    """P3: `part` (catalogue number) consumes stock from `store` (default: the engineer's van);
+    the old body `part_code, part_name, unit_price` records a part outside the catalogue."""
+
+    part: str = Field(default="", max_length=32)
     quantity: int = Field(ge=1, le=100_000)
-    unit_price: Money = Decimal("0")
+    store: str = Field(default="", max_length=32)
+    serial: str = Field(default="", max_length=64)
+    old_serial: str = Field(default="", max_length=64)
+    part_code: str = Field(default="", max_length=32)
+    part_name: str = Field(default="", max_length=100)
+    unit_price: Money | None = None
     return_required: bool = False
+
+    @model_validator(mode="after")
+    def _catalogue_or_named(self) -> PartIn:
+        if not self.part and not (self.part_code.strip() and self.part_name.strip()):
+            raise ValueError(_("Give the catalogue part (or, for a part outside the catalogue, its number and name)."))
+        return self
 
 
 class ReasonIn(VersionIn):
@@ -322,6 +335,20 @@ class PartUsedOut(Out):
     quantity: int
     unit_price: Decimal
     return_required: bool
+    uncatalogued: bool
+    store: str | None
+    move: str | None
+    serial: str
+    old_serial: str
+
+    @staticmethod
+    def resolve_store(obj: PartUsed) -> str | None:
+        return obj.store.code if obj.store is not None else None
+
+    @staticmethod
+    def resolve_move(obj: PartUsed) -> str | None:
+        return obj.move.number if obj.move is not None else None
+
     recorded_by: UserRefOut
     created_at: dt.datetime
 
@@ -594,7 +621,7 @@ class ServiceRequestOut(ServiceRequestSummaryOut):
 
     @staticmethod
     def resolve_parts(obj: ServiceRequest) -> list[PartUsed]:
-        return _rows(obj, "parts", "recorded_by")
+        return _rows(obj, "parts", "recorded_by", "store", "move")
 
     @staticmethod
     def resolve_approvals(obj: ServiceRequest, context: Any = None) -> list[Approval]:

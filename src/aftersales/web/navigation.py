@@ -165,6 +165,69 @@ STAFF_MENU = [
         perm="reports.view_statistics",
         uses=frozenset({"analyst", "quality", "mgmt_rep"}),
     ),
+    # Spare parts (P1, P3): the keeper's catalogue, stock, stores, ledger and counts; the engineer's van.
+    NavItem(_("My van stock"), "parts:van_stock", "truck", perm="parts.view_stocklevel", uses=frozenset({"engineer"})),
+    NavItem(
+        _("Parts catalogue"),
+        "parts:catalogue",
+        "gear-wide-connected",
+        perm="parts.view_part",
+        uses=frozenset({"parts_keeper", "cs_manager", "engineer", "warehouse"}),
+    ),
+    NavItem(
+        _("Stock"),
+        "parts:stock",
+        "boxes",
+        perm="parts.view_stocklevel",
+        uses=frozenset({"parts_keeper", "cs_manager", "warehouse"}),
+    ),
+    NavItem(_("Stores"), "parts:stores", "building", perm="parts.view_store", uses=frozenset({"parts_keeper"})),
+    NavItem(
+        _("Stock ledger"), "parts:moves", "journal-text", perm="parts.view_stockmove", uses=frozenset({"parts_keeper"})
+    ),
+    NavItem(
+        _("Count adjustments"),
+        "parts:adjustments",
+        "clipboard-check",
+        perm="parts.add_stockadjustment",
+        uses=frozenset({"parts_keeper"}),
+    ),
+    NavItem(
+        _("Parts list prices"),
+        "parts:price_lists",
+        "tag",
+        perm="parts.view_pricelist",
+        uses=frozenset({"parts_keeper", "cs_manager"}),
+    ),
+    # Parts flows (P2, P4, P5): requisitions, old parts owed back, the demand plan and purchase requests.
+    NavItem(
+        _("Requisitions"),
+        "parts_flow:requisition_list",
+        "clipboard-check",
+        perm="parts.view_requisition",
+        uses=frozenset({"parts_keeper", "cs_manager"}),  # engineers: from their home queue (short phone menu)
+    ),
+    NavItem(
+        _("Old parts to return"),
+        "parts_flow:part_return_list",
+        "arrow-counterclockwise",
+        perm="parts.view_partreturn",
+        uses=frozenset({"parts_keeper", "cs_manager"}),
+    ),
+    NavItem(
+        _("Demand plan"),
+        "parts_flow:demand_plan",
+        "calculator",
+        perm="parts.plan_purchaserequest",
+        uses=frozenset({"parts_keeper", "cs_manager"}),
+    ),
+    NavItem(
+        _("Purchase requests"),
+        "parts_flow:purchase_request_list",
+        "cart",
+        perm="parts.view_purchaserequest",
+        uses=frozenset({"parts_keeper", "cs_manager"}),  # logistics: from its home queue "parts to purchase"
+    ),
     # Customers and equipment: open to all staff, in the menu of those who keep or use the files.
     NavItem(
         _("Customers"),

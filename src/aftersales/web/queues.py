@@ -29,6 +29,8 @@ from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.selectors import complaint_list, task_list
 from aftersales.core.access import Actor
 from aftersales.reports import selectors as report_selectors
+from aftersales.parts.flow import selectors as parts_flow_selectors
+from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
 from aftersales.service import selectors as service_selectors
 from aftersales.service.choices import Priority, RequestState
 
@@ -310,6 +312,96 @@ def _figures(actor: Actor) -> list[Queue]:
             icon="speedometer2",
         ),
     ]
+def _parts(actor: Actor, now: dt.datetime) -> list[Queue]:
+    """The parts keeper's day (P2, P4, P5): requisitions to approve and to issue, old parts to receive,
+    reorder alerts; an engineer's own old parts to send back; logistics' approved purchase requests.
+    parts_req_state_idx (state, created_at), parts_return_state_due_idx / parts_return_engineer_idx (…,
+    state, due_at), parts_reorder_open_idx (open, created_at), parts_purchase_state_idx."""
+    out: list[Queue] = []
+    if actor.has_perm("parts.approve_requisition") and actor.has_perm("approvals.view_approval"):
+        n = _count(approval_list(actor, kind="requisition", mine=MINE_WAITING))
+        out.append(
+            Queue(
+                "requisitions_to_approve",
+                _("Requisitions to approve"),
+                n,
+                _url("approvals:approval_queue"),
+                tone=_tone(n),
+                icon="clipboard-check",
+            )
+        )
+    if actor.has_perm("parts.issue_requisition"):
+        n = _count(parts_flow_selectors.requisition_list(actor, state=RequisitionState.APPROVED))
+        out.append(
+            Queue(
+                "requisitions_to_issue",
+                _("Requisitions to issue"),
+                n,
+                _url("parts_flow:requisition_list", state=RequisitionState.APPROVED),
+                tone=_tone(n),
+                icon="box-arrow-right",
+            )
+        )
+    engineer = actor.has_perm("service.work_servicerequest") and not actor.has_perm("parts.issue_requisition")
+    if engineer and actor.has_perm("parts.add_requisition"):
+        # the engineer's own requisitions (requested, approved, on the way): the way to the list and its form
+        qs = parts_flow_selectors.requisition_list(actor).filter(
+            state__in=[RequisitionState.REQUESTED, RequisitionState.APPROVED, RequisitionState.ISSUED]
+        )
+        n = _count(qs)
+        arriving = _count(qs.filter(state=RequisitionState.ISSUED)) if n else 0
+        out.append(
+            Queue(
+                "my_requisitions",
+                _("My parts requisitions"),
+                n,
+                _url("parts_flow:requisition_list"),
+                tone=_tone(n, busy="primary"),
+                hint=ngettext("%(n)s on the way", "%(n)s on the way", arriving) % {"n": arriving} if arriving else "",
+                icon="clipboard-check",
+            )
+        )
+    if actor.has_perm("parts.receive_partreturn") or actor.has_perm("service.work_servicerequest"):
+        keeper = actor.has_perm("parts.receive_partreturn")
+        owed = parts_flow_selectors.part_return_list(actor, state=PartReturnState.OUTSTANDING)
+        n = _count(owed)
+        late = _count(owed.filter(due_at__lte=now)) if n else 0
+        out.append(
+            Queue(
+                "old_parts_to_receive" if keeper else "old_parts_to_return",
+                _("Old parts to receive") if keeper else _("My old parts to send back"),
+                n,
+                _url("parts_flow:part_return_list", state=PartReturnState.OUTSTANDING),
+                tone=_tone(n, danger=late > 0),
+                hint=ngettext("%(n)s overdue", "%(n)s overdue", late) % {"n": late} if late else "",
+                icon="arrow-counterclockwise",
+            )
+        )
+    if actor.has_perm("parts.view_reorderalert"):
+        n = _count(parts_flow_selectors.reorder_alert_list(actor))
+        out.append(
+            Queue(
+                "reorder_alerts",
+                _("Parts under the reorder point"),
+                n,
+                _url("parts_flow:demand_plan"),
+                tone=_tone(n, danger=n > 0),
+                icon="exclamation-triangle",
+            )
+        )
+    if actor.has_role("warehouse") and actor.has_perm("parts.view_purchaserequest"):
+        n = _count(parts_flow_selectors.purchase_request_list(actor, state=PurchaseRequestState.APPROVED))
+        out.append(
+            Queue(
+                "purchase_requests",
+                _("Parts to purchase"),
+                n,
+                _url("parts_flow:purchase_request_list", state=PurchaseRequestState.APPROVED),
+                tone=_tone(n, busy="primary"),
+                icon="cart",
+            )
+        )
+    return out
 
 
 def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
@@ -338,4 +430,5 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
         queues.append(_depot(actor))
     if actor.has_perm(report_selectors.VIEW_PERM):
         queues += _figures(actor)
+    queues += _parts(actor, now)
     return queues

@@ -200,6 +200,25 @@ class PartUsed(BaseModel):
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2, default=0)
     return_required = models.BooleanField(_("old part to be returned"), default=False)
+    # P3 with the catalogue: the part, the store it came from and the ledger movement; a part outside
+    # the catalogue (the old free-text body) is `uncatalogued` with no stock move.
+    part = models.ForeignKey(
+        "parts.Part",
+        verbose_name=_("catalogue part"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    store = models.ForeignKey(
+        "parts.Store", verbose_name=_("store"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    move = models.ForeignKey(
+        "parts.StockMove", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    uncatalogued = models.BooleanField(_("outside the catalogue"), default=False)
+    serial = models.CharField(_("serial number fitted"), max_length=64, blank=True, db_index=True)
+    old_serial = models.CharField(_("serial number removed"), max_length=64, blank=True, db_index=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from aftersales.service.services.attachments import attachment_add, attachment_delete
 from aftersales.service.services.intake import service_request_create
+from aftersales.service.services.parts import service_request_part_add, unit_part_history
 from aftersales.service.services.rules import service_requests_carry_over, service_task_done, task_raise
 from aftersales.service.services.waits import service_request_customer_available, service_request_customer_unavailable
 from aftersales.service.services.work import (
@@ -14,7 +15,6 @@ from aftersales.service.services.work import (
     service_request_close,
     service_request_complete,
     service_request_dispatch,
-    service_request_part_add,
     service_request_parts_arrived,
     service_request_reopen,
     service_request_sign_off,
@@ -48,4 +48,5 @@ __all__ = [
     "service_requests_carry_over",
     "service_task_done",
     "task_raise",
+    "unit_part_history",
 ]

@@ -23,7 +23,7 @@ from aftersales.approvals.services import approval_request as approval_ask
 from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.services import clock_owner_set_for, clock_resume_for, clock_stop_for
 from aftersales.core.access import Actor
-from aftersales.core.errors import PermissionDenied, ValidationFailed, full_clean
+from aftersales.core.errors import PermissionDenied, ValidationFailed
 from aftersales.core.events import event_record
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service import events
@@ -37,7 +37,7 @@ from aftersales.service.choices import (
     UnitLocation,
 )
 from aftersales.service.errors import ServiceConflict, ServiceErrorCode
-from aftersales.service.models import PartUsed, ServiceRequest, WorkStep
+from aftersales.service.models import ServiceRequest, WorkStep
 from aftersales.service.selectors import ENGINEER_ROLE, offsite_regions
 from aftersales.service.services.codes import fault_code_pick, unit_category
 from aftersales.service.services.common import (
@@ -172,50 +172,6 @@ def service_request_step_add(*, actor: Actor, number: str, text: str, expected_v
     request_save(request, [])
     event_record(subject=request, action=events.REQUEST_STEP, actor=actor, rule="S9", data={"text": step.text})
     return step
-
-
-@transaction.atomic
-def service_request_part_add(
-    *,
-    actor: Actor,
-    number: str,
-    part_code: str,
-    part_name: str,
-    quantity: int,
-    unit_price: Decimal = Decimal("0"),
-    return_required: bool = False,
-    expected_version: int | None = None,
-) -> PartUsed:
-    """Record a spare part used on the job. Rule: P3 (P4: major parts flagged for return)."""
-    actor.require_perm("service.work_servicerequest")
-    request = request_lock(actor, number, expected_version)
-    require_own_job(actor, request)
-    if not request.open:
-        raise ServiceConflict(_("This request has ended."), code=ServiceErrorCode.INVALID_TRANSITION)
-    if quantity < 1:
-        raise _field_error("quantity", _("The quantity must be at least 1."))
-    if unit_price < 0:
-        raise _field_error("unit_price", _("The price cannot be negative."))
-    part = PartUsed(
-        request=request,
-        part_code=(part_code or "").strip().upper(),
-        part_name=(part_name or "").strip(),
-        quantity=quantity,
-        unit_price=unit_price,
-        return_required=return_required,
-        recorded_by=actor.user,
-    )
-    full_clean(part)
-    part.save()
-    request_save(request, [])
-    event_record(
-        subject=request,
-        action=events.REQUEST_PART_USED,
-        actor=actor,
-        rule="P3",
-        data={"part": part.part_code, "name": part.part_name, "quantity": quantity, "unit_price": str(unit_price)},
-    )
-    return part
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +36,7 @@ from aftersales.customers.selectors import CustomerCard, customer_card, customer
 from aftersales.followup.selectors import rating_for_request
 from aftersales.installed_base.choices import ChargingType
 from aftersales.installed_base.selectors import unit_list_with_coverage
+from aftersales.parts.selectors import part_picker_choices, store_list, van_store_for
 from aftersales.service import selectors, services
 from aftersales.service.choices import ApprovalKind, FaultCodeKind, QuoteState, RequestState
 from aftersales.service.dispatch_scoring import best_engineer
@@ -225,11 +225,11 @@ ACTIONS: dict[str, RequestAction] = {
         lambda a, n, d: services.service_request_part_add(
             actor=a,
             number=n,
-            part_code=d["part_code"],
-            part_name=d["part_name"],
+            part=d["part"],
+            store=d["store"] or "",
             quantity=d["quantity"],
-            unit_price=d["unit_price"] if d["unit_price"] is not None else Decimal("0"),
-            return_required=d["return_required"],
+            serial=d["serial"],
+            old_serial=d["old_serial"],
             expected_version=_v(d),
         ),
         gettext_lazy("Part recorded."),
@@ -759,7 +759,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
     sr = selectors.access_service_request(actor, number)
-    form_kwargs = {}
+    form_kwargs: dict[str, Any] = {"part": _part_picker(actor)}
     if ACTIONS["dispatch"].visible(actor, sr) or request.POST.get("action") == "dispatch":
         form_kwargs["dispatch"] = {"suggestions": selectors.engineer_suggestions(sr, limit=ENGINEER_CHOICES)}
     outcome = actions_run(
@@ -879,12 +879,27 @@ def _complete_codes(sr: ServiceRequest) -> dict[str, dict[str, Any]]:
     }
 
 
+def _part_picker(actor: Actor) -> dict[str, Any]:
+    """P3: the part form's pickers: the actor's van stock first (what is available), the stores."""
+    return {
+        "part_choices": part_picker_choices(van_store_for(actor.user)),
+        "store_choices": [(s.code, s.name) for s in store_list()],
+        "options_url": reverse("parts:part_options"),
+    }
+
+
 @staff_page("service.work_servicerequest")
 def engineer_job(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
     sr = selectors.access_service_request(actor, number)
     outcome = actions_run(
-        request, actor, sr, ACTIONS, names=ENGINEER_ACTIONS, code_fields=CODE_FIELDS, form_kwargs=_complete_codes(sr)
+        request,
+        actor,
+        sr,
+        ACTIONS,
+        names=ENGINEER_ACTIONS,
+        code_fields=CODE_FIELDS,
+        form_kwargs={**_complete_codes(sr), "part": _part_picker(actor)},
     )
     if outcome.done:
         return redirect("service:engineer_job", number=sr.number)

@@ -203,7 +203,9 @@ class Command(BaseCommand):
         self._customers_and_units(rng, users, options["customers"], options["units"])
         self._fee_standard(users["finance"], users["cs_manager"])  # B2: 200.00 yuan/h, call-out 100.00, approved
         self._fault_codes(users["cs_manager"])
+        self._parts(users)  # P1: catalogue, stores of each kind, stock
         self._service_requests(rng, users)
+        self._parts_flows(users)  # P2, P4, P5: requisitions in each state, old parts owed back, a purchase request
         self._map_symptoms()
         self._knowledge_articles(users["trainer"])  # T1: suggested at intake for the demo faults
         self.stdout.write(self.style.SUCCESS(f"demo data ready. Users (password {DEMO_PASSWORD}):"))
@@ -221,6 +223,18 @@ class Command(BaseCommand):
         for kind, category, code, name, synonyms in FAULT_CODES:
             if not FaultCode.objects.filter(kind=kind, category=category, code=code).exists():
                 fault_code_create(actor=actor, kind=kind, category=category, code=code, name=name, synonyms=synonyms)
+
+    @staticmethod
+    def _parts(users: dict[str, Any]) -> None:
+        from aftersales.parts.demo import seed_parts_demo
+
+        seed_parts_demo(users)
+
+    @staticmethod
+    def _parts_flows(users: dict[str, Any]) -> None:
+        from aftersales.parts.demo_flow import seed_parts_flow_demo
+
+        seed_parts_flow_demo(users)
 
     @staticmethod
     def _map_symptoms() -> None:
