@@ -81,6 +81,7 @@ def not_found(who: frozenset[str]) -> dict[str, int]:
     return dict.fromkeys(who, 404)
 
 
+PARTS_READERS = roles("parts_keeper cs_manager engineer team_lead warehouse finance analyst admin")
 # Confidential files (C3): the owner (the world's sales user) and managers read them and decide access.
 CONFIDENTIAL_READERS = roles("team_lead cs_manager sales sales_manager vp gm")
 # Service case (S1–S16, B1). Staff who do not follow service requests, an engineer not assigned to
@@ -684,6 +685,81 @@ ENDPOINTS = [
         # auditors read it but hold no K7 authority (403); everyone else: 404
         denied=not_found(EVERYONE - roles("sales_manager vp gm admin cs_manager mgmt_rep")),
     ),
+    # Spare parts (P1): the keeper keeps catalogue, stores and stock; readers see them; the head of
+    # after-sales approves list prices; the keeper approves an engineer's count adjustment.
+    Endpoint("parts_list", "get", "parts", PARTS_READERS),
+    Endpoint("parts_detail", "get", "parts/{part}", PARTS_READERS),
+    Endpoint(
+        "parts_create", "post", "parts", roles("parts_keeper"), 201, body=lambda w: {"code": "MX-1", "name": "新配件"}
+    ),
+    Endpoint("parts_price_lists", "get", "price-lists", roles("parts_keeper cs_manager finance")),
+    Endpoint(
+        "parts_price_list_create",
+        "post",
+        "price-lists",
+        roles("parts_keeper"),
+        201,
+        body=lambda w: {"lines": [{"part": w["part"], "price": "10.00"}]},
+    ),
+    Endpoint(
+        "parts_price_list_approve",
+        "post",
+        "price-lists/{price_version}/approve",
+        roles("cs_manager"),
+        body=lambda w: {},
+    ),
+    Endpoint(
+        "parts_price_list_refuse", "post", "price-lists/{price_version}/refuse", roles("cs_manager"), body=lambda w: {}
+    ),
+    Endpoint("parts_stores", "get", "stores", PARTS_READERS),
+    Endpoint(
+        "parts_store_create",
+        "post",
+        "stores",
+        roles("parts_keeper"),
+        201,
+        body=lambda w: {"code": "MX-S", "name": "新库房", "kind": "central"},
+    ),
+    Endpoint("parts_stock", "get", "stock", PARTS_READERS),
+    Endpoint("parts_stock_moves", "get", "stock/moves", roles("parts_keeper cs_manager warehouse")),
+    Endpoint(
+        "parts_stock_receipt",
+        "post",
+        "stock/receipts",
+        roles("parts_keeper"),
+        201,
+        body=lambda w: {"store": w["store"], "lines": [{"part": w["part"], "quantity": 1}]},
+    ),
+    Endpoint(
+        "parts_stock_transfer",
+        "post",
+        "stock/transfers",
+        roles("parts_keeper"),
+        201,
+        body=lambda w: {"from_store": w["store"], "to_store": w["store2"], "part": w["part"], "quantity": 1},
+    ),
+    Endpoint(
+        "parts_adjustment_create",
+        "post",
+        "stock/adjustments",
+        roles("parts_keeper engineer"),
+        201,
+        body=lambda w: {"store": w["store"], "part": w["part"], "change": 1, "reason": "盘点"},
+    ),
+    Endpoint(
+        "parts_adjustment_approve",
+        "post",
+        "stock/adjustments/{adjustment}/approve",
+        roles("parts_keeper"),
+        body=lambda w: {},
+    ),
+    Endpoint(
+        "parts_adjustment_refuse",
+        "post",
+        "stock/adjustments/{adjustment}/refuse",
+        roles("parts_keeper"),
+        body=lambda w: {},
+    ),
 ]
 
 CASES = [(endpoint, role) for endpoint in ENDPOINTS for role in ROLES]
@@ -724,6 +800,33 @@ def world(make_user: Callable[..., Any]) -> dict[str, Any]:
         "free_equipment": free.code,
         "pending_request": pending.pk,
         "owner": owner,
+    }
+
+
+@pytest.fixture
+def parts_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The world, plus a part, two stores with stock, a price list waiting for the head of
+    after-sales and an engineer's count adjustment waiting for the parts keeper."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.parts.models import Store
+    from aftersales.parts.services.catalogue import part_create
+    from aftersales.parts.services.counts import adjustment_ask
+    from aftersales.parts.services.stock import stock_receive
+
+    keeper = actor_for(make_user("parts_keeper", username="world_keeper"))
+    part = part_create(actor=keeper, code="MX-P", name="驱动板", price="100.00")
+    store = Store.objects.create(code="MX-ZK", name="总库", kind="central", owner=keeper.user)
+    store2 = Store.objects.create(code="MX-WX", name="维修点库", kind="service_point", owner=keeper.user)
+    stock_receive(actor=keeper, store=store, part=part, quantity=10)
+    asking = actor_for(make_user("engineer", username="world_counting_engineer"))
+    adjustment = adjustment_ask(actor=asking, store=store, part=part, change=1, reason="盘点")
+    return {
+        **world,
+        "part": part.code,
+        "store": store.code,
+        "store2": store2.code,
+        "price_version": 1,
+        "adjustment": adjustment.number,
     }
 
 
@@ -913,6 +1016,8 @@ def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], mak
         world = request.getfixturevalue("complaints_world")
     if endpoint.name.startswith("knowledge"):
         world = request.getfixturevalue("knowledge_world")
+    if endpoint.name.startswith("parts_"):
+        world = request.getfixturevalue("parts_world")
     if role == ANON:
         client = api_as(None)
     elif role == Role.SALES:

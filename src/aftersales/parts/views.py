@@ -303,7 +303,9 @@ def stock_query(store_code: str, q: str, only: str) -> QuerySet[StockLevel]:
 
     qs = StockLevel.objects.select_related("store", "part")
     if store_code:
-        qs = qs.filter(store__code=store_code)
+        # By the store's id, so one store's page is read in order from the (store, part_code, id) index.
+        store_id = selectors.Store.objects.filter(code=store_code).values_list("pk", flat=True).first()
+        qs = qs.filter(store_id=store_id) if store_id is not None else qs.none()
     if q.strip():
         qs = qs.filter(Q(part__code__istartswith=q.strip()) | Q(part__name__icontains=q.strip()))
     if only == "available":
