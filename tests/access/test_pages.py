@@ -191,7 +191,13 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | {"service:request_list"}
     | {"parts:stock", "parts:stores", "parts:adjustments"}
     | PARTS_FLOW_ASK,  # My jobs
-    "parts_keeper": LOOKUP | CUSTOMER_FILES | ACCESS | {"installed_base:contract_list"} | LOANS | RULES | {"parts:van_stock"},
+    "parts_keeper": LOOKUP
+    | CUSTOMER_FILES
+    | ACCESS
+    | {"installed_base:contract_list"}
+    | LOANS
+    | RULES
+    | {"parts:van_stock"},
     "analyst": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | RULES | TASKS | RETURNS | KNOWLEDGE | PARTS,
     "quality": LOOKUP | ACCESS | {"installed_base:contract_list"} | LOANS | RULES | KNOWLEDGE,
     "sales": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE,

@@ -28,9 +28,9 @@ from aftersales.clocks.models import Clock
 from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.selectors import complaint_list, task_list
 from aftersales.core.access import Actor
-from aftersales.reports import selectors as report_selectors
 from aftersales.parts.flow import selectors as parts_flow_selectors
 from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
+from aftersales.reports import selectors as report_selectors
 from aftersales.service import selectors as service_selectors
 from aftersales.service.choices import Priority, RequestState
 
@@ -312,6 +312,8 @@ def _figures(actor: Actor) -> list[Queue]:
             icon="speedometer2",
         ),
     ]
+
+
 def _parts(actor: Actor, now: dt.datetime) -> list[Queue]:
     """The parts keeper's day (P2, P4, P5): requisitions to approve and to issue, old parts to receive,
     reorder alerts; an engineer's own old parts to send back; logistics' approved purchase requests.

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('parts', '0001_initial'),
-        ('service', '0007_parts_catalogue'),
+        ('service', '0009_parts_catalogue'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('parts', '0001_initial'),
-        ('service', '0006_fault_codes'),
+        ('service', '0008_register_indexes'),
     ]
 
     operations = [
