@@ -162,6 +162,8 @@ KNOWLEDGE = {"knowledge:article_list"}  # the hotline, engineers and its writers
 PARTS = {"parts:van_stock", "parts:catalogue", "parts:stock", "parts:stores"}
 # Requisitions and old parts: engineers and dispatchers reach them from their home queues.
 PARTS_FLOW_ASK = {"parts_flow:requisition_list", "parts_flow:part_return_list"}
+# Statistics and KPIs: the head of after-sales and management reach them from their dashboard.
+FIGURES = {"reports:statistics", "reports:kpis"}
 NOT_IN_MENU: dict[str, set[str]] = {
     "agent": CATALOGUE | RULES | RETURNS | {"surveys:list"},
     "team_lead": CATALOGUE
@@ -181,7 +183,8 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | RETURNS
     | KNOWLEDGE
     | {"service:request_create", "service:handins", "customers:import", "service:fees_outstanding"}
-    | {"parts:van_stock", "parts:stores", "parts:moves"},
+    | {"parts:van_stock", "parts:stores", "parts:moves"}
+    | FIGURES,
     "engineer": LOOKUP
     | CUSTOMER_FILES
     | ACCESS
@@ -202,7 +205,7 @@ NOT_IN_MENU: dict[str, set[str]] = {
     "quality": LOOKUP | ACCESS | {"installed_base:contract_list"} | LOANS | RULES | KNOWLEDGE,
     "sales": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE,
     "sales_manager": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE,
-    "rnd": LOOKUP | CUSTOMER_FILES | ACCESS | {"installed_base:contract_list"} | LOANS | RULES,
+    "rnd": LOOKUP | CUSTOMER_FILES | ACCESS | {"installed_base:contract_list"} | LOANS | RULES | {"reports:kpis"},
     "finance": LOOKUP
     | CUSTOMER_FILES
     | ACCESS
@@ -221,8 +224,8 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | RULES
     | KNOWLEDGE
     | {"parts:van_stock", "parts:stores", "parts:moves", "parts_flow:purchase_request_list"},
-    "vp": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | {"calendars:list"} | TASKS | RETURNS | KNOWLEDGE,
-    "gm": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | {"calendars:list"} | TASKS | RETURNS | KNOWLEDGE,
+    "vp": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | {"calendars:list"} | TASKS | RETURNS | KNOWLEDGE | FIGURES,
+    "gm": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | {"calendars:list"} | TASKS | RETURNS | KNOWLEDGE | FIGURES,
     "mgmt_rep": LOOKUP
     | CUSTOMER_FILES
     | ACCESS
@@ -244,7 +247,9 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | KNOWLEDGE
     | {"service:request_list", "complaints:complaint_list", "complaints:review_list"}
     | PARTS
-    | {"parts_flow:requisition_list", "parts_flow:part_return_list", "parts_flow:purchase_request_list"},
+    | {"parts_flow:requisition_list", "parts_flow:part_return_list", "parts_flow:purchase_request_list"}
+    | FIGURES
+    | {"reports:dashboard"},
     "customer": set(),
 }
 
