@@ -57,9 +57,11 @@ def _statutory_calendars(request: Any) -> None:
     flushes every table when it ends, so tests that run after one in the same process would miss
     them. Re-seed them, the way the migration does, whenever they are missing."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None:
+    names = request.fixturenames  # a test may reach the database through a fixture that asks for `db`
+    if marker is None and "db" not in names and "transactional_db" not in names:
         return
-    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "transactional_db" in names
+    request.getfixturevalue("transactional_db" if transactional else "db")
     import importlib
 
     from django.apps import apps

@@ -246,9 +246,9 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.clocks.tasks.clock_sweep_task": 60,
     "aftersales.service.tasks.carry_over_task": "5 0 * * *",  # S7 day-end carry-over, 00:05
     "aftersales.service.tasks.handins_overdue_task": "10 0 * * *",  # S14 overdue hand-ins, 00:10
-    "aftersales.complaints.tasks.responsibility_review_task": "20 0 1 * *",
+    "aftersales.complaints.tasks.responsibility_review_task": "20 0 1 * *",  # K8 monthly review, 1st 00:20
     "aftersales.callbacks.tasks.plan_callbacks_task": "30 0 * * *",  # V1 callback plans, daily 00:30
-    "aftersales.surveys.tasks.analysis_reports_task": "40 0 1 * *",  # V5 last month's reports, 1st 00:40  # K8 monthly review, 1st 00:20
+    "aftersales.surveys.tasks.analysis_reports_task": "40 0 1 * *",  # V5 last month's reports, 1st 00:40
     "aftersales.core.tasks.idempotency_purge_task": 3600,  # expired Idempotency-Keys and form tokens
     "aftersales.parts.flow.tasks.reorder_sweep_task": "30 * * * *",  # P5 reorder alerts, hourly
 }

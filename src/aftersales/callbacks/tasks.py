@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django_tasks import task
 
 from aftersales.callbacks.services import callbacks_plan
 
 
+@task()
 def plan_callbacks_task() -> int:
     return callbacks_plan(on=timezone.localdate()).total
