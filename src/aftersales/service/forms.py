@@ -12,6 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.formrender import FAST_WIDGETS
 from aftersales.core.forms import ActionForm, StyledForm
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service.choices import (
@@ -160,6 +161,9 @@ class RequestFilterForm(StyledForm):
 
 
 class DispatchForm(ActionForm):
+    # Drawn once per row on the dispatch board: widgets written without the template engine, same
+    # HTML (core.formrender, docs/decisions/0027).
+    default_renderer = FAST_WIDGETS
     engineer = forms.CharField(label=_("Engineer"), max_length=150, widget=forms.Select)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
