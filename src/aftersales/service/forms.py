@@ -167,9 +167,17 @@ class DispatchForm(ActionForm):
     engineer = forms.CharField(label=_("Engineer"), max_length=150, widget=forms.Select)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, suggestions: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        suggestions: list[dict[str, Any]] | None = None,
+        choices: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`choices`: engineer_choices(suggestions) when already made (the board: once per place)."""
         super().__init__(*args, **kwargs)
-        self.fields["engineer"].widget.choices = [("", "—"), *engineer_choices(suggestions or [])]
+        options = choices if choices is not None else engineer_choices(suggestions or [])
+        self.fields["engineer"].widget.choices = [("", "—"), *options]
         self.fields["note"].widget.attrs["placeholder"] = _("Note")
 
 
