@@ -144,3 +144,31 @@ def test_list_api_count_is_exact_below_the_cap_and_says_so_above(staff, new_requ
     monkeypatch.setattr(pagination, "COUNT_CAP", 2)
     body = client.get(API, page_size=1, page=3).json()
     assert (body["count"], body["count_exact"], len(body["items"])) == (2, False, 1)
+
+
+_TOKENS = re.compile(
+    r'name="(csrfmiddlewaretoken|form_token)" value="[^"]+"|csrf-token" content="[^"]+"|X-CSRFToken": "[^"]+"'
+)
+
+
+@pytest.mark.django_db
+def test_board_html_is_what_the_django_widget_templates_draw(staff, busy_day, monkeypatch):
+    """The board's dispatch forms write their widgets without the template engine (core.formrender):
+    the page is byte for byte the one Django's widget templates draw, also with a refused form."""
+    from aftersales.service.forms import DispatchForm
+
+    client = _client(staff["team_lead"])
+    busy_day(3)
+    waiting = ServiceRequest.objects.filter(state="registered").order_by("id").first()
+    refused = {"action": "dispatch", "number": waiting.number, "version": waiting.version, "engineer": ""}
+
+    def pages() -> list[str]:
+        got = [client.get(BOARD), client.post(BOARD, refused)]
+        assert [r.status_code for r in got] == [200, 422]
+        return [_TOKENS.sub("TOKEN", r.content.decode()) for r in got]
+
+    fast = pages()
+    assert '<option value="eng1"' in fast[0]
+    assert "is-invalid" in fast[1]
+    monkeypatch.setattr(DispatchForm, "default_renderer", None)  # Django's own renderer
+    assert pages() == fast

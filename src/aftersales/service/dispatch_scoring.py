@@ -9,13 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 
-def rank_engineers(request: Any, engineers: list[Any]) -> list[dict[str, Any]]:
+def ranking_place(request: Any) -> tuple[Any, Any]:
+    """What the ranking of a request depends on besides the engineers: (service point, region) ids.
+    Requests with the same place get the same ranking (the board ranks once per place)."""
     point = request.service_point
-    region_id = point.region_id if point is not None else getattr(request.customer, "region_id", None)
+    if point is not None:
+        return (point.pk, point.region_id)
+    return (None, getattr(request.customer, "region_id", None))
+
+
+def rank_engineers(request: Any, engineers: list[Any]) -> list[dict[str, Any]]:
+    point_id, region_id = ranking_place(request)
     rows = []
     for user in engineers:
         user_point = user.service_point
-        if point is not None and user.service_point_id == point.pk:
+        if point_id is not None and user.service_point_id == point_id:
             place = 0
         elif user_point is not None and user_point.region_id == region_id:
             place = 100

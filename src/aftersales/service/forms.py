@@ -12,6 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.formrender import FAST_WIDGETS
 from aftersales.core.forms import ActionForm, StyledForm
 from aftersales.installed_base.choices import ChargingType
 from aftersales.service.choices import (
@@ -160,12 +161,23 @@ class RequestFilterForm(StyledForm):
 
 
 class DispatchForm(ActionForm):
+    # Drawn once per row on the dispatch board: widgets written without the template engine, same
+    # HTML (core.formrender, docs/decisions/0027).
+    default_renderer = FAST_WIDGETS
     engineer = forms.CharField(label=_("Engineer"), max_length=150, widget=forms.Select)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, suggestions: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        suggestions: list[dict[str, Any]] | None = None,
+        choices: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`choices`: engineer_choices(suggestions) when already made (the board: once per place)."""
         super().__init__(*args, **kwargs)
-        self.fields["engineer"].widget.choices = [("", "—"), *engineer_choices(suggestions or [])]
+        options = choices if choices is not None else engineer_choices(suggestions or [])
+        self.fields["engineer"].widget.choices = [("", "—"), *options]
         self.fields["note"].widget.attrs["placeholder"] = _("Note")
 
 

@@ -39,7 +39,7 @@ from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.parts.selectors import part_picker_choices, store_list, van_store_for
 from aftersales.service import selectors, services
 from aftersales.service.choices import ApprovalKind, FaultCodeKind, QuoteState, RequestState
-from aftersales.service.dispatch_scoring import best_engineer
+from aftersales.service.dispatch_scoring import best_engineer, ranking_place
 from aftersales.service.errors import ServiceErrorCode
 from aftersales.service.forms import (
     ActionForm,
@@ -70,6 +70,7 @@ from aftersales.service.forms import (
     TaskDoneForm,
     WaitPartsForm,
     code_choices,
+    engineer_choices,
 )
 from aftersales.service.models import Quote, ServiceRequest
 from aftersales.service.services import quotes as quote_services
@@ -713,22 +714,29 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
     page = list_page(request, selectors.dispatch_board_list(actor), BOARD_SIZE)
     selectors.clocks_prefetch(page.object_list)  # one query for the page's clocks, not one per row
     engineers = selectors.engineer_candidates()
+    # The ranking, its best engineer and the select's options depend only on the request's place
+    # (service point, region): made once per place, not once per row (docs/decisions/0027).
+    by_place: dict[tuple[Any, Any], tuple[dict[str, Any] | None, list[tuple[str, str]], str]] = {}
     rows = []
     for sr in page.object_list:
-        suggestions = selectors.engineer_suggestions(sr, limit=BOARD_ENGINEER_CHOICES, engineers=engineers)
-        best = best_engineer(suggestions)
+        place = ranking_place(sr)
+        if place not in by_place:
+            suggestions = selectors.engineer_suggestions(sr, limit=BOARD_ENGINEER_CHOICES, engineers=engineers)
+            best = best_engineer(suggestions)
+            by_place[place] = (best, engineer_choices(suggestions), _best_reason(best) if best else "")
+        best, choices, reason = by_place[place]
         if posted_form is not None and getattr(posted_form, "number", None) == sr.number:
             form = posted_form
         else:
             initial = {"version": sr.version, "engineer": best["user"].username if best else ""}
-            form = DispatchForm(initial=initial, auto_id=f"id_{sr.number}_%s", suggestions=suggestions)
+            form = DispatchForm(initial=initial, auto_id=f"id_{sr.number}_%s", choices=choices)
         rows.append(
             {
                 "sr": sr,
                 "form": form,
                 "charging_label": _charging_label(sr.charging_type),
                 "best": best,
-                "best_reason": _best_reason(best) if best else "",
+                "best_reason": reason,
             }
         )
     approvals = list(selectors.approval_pending_list(actor)[: BOARD_SIDE_ROWS + 1])
