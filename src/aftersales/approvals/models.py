@@ -71,4 +71,4 @@ class Approval(BaseModel):
 
         if self.required_role:
             return str(Role(self.required_role).label) if self.required_role in Role.values else ""
-        return _("a holder of the right to decide") if self.required_perm else ""
+        return str(_("a holder of the right to decide")) if self.required_perm else ""
