@@ -111,9 +111,10 @@ def test_agent_finds_the_caller_by_phone_and_reads_each_units_warranty_and_why(
     expect(unit.locator("td").nth(4)).to_have_text(f"{accepted} – {accepted_end}")
     expect(unit.locator(".contract-number")).to_have_text("—")
     expect(unit.locator(".coverage-why")).to_have_text(
-        f"A3（制度版本 {version}）：保修期自验收日期 {accepted} 起算；"
+        f"保修：保修期自验收日期 {accepted} 起算；"
         f"保修 24 个月（制度默认保修期），保修截止日为 {accepted_end}。 "
-        f"{today} 该设备在保修期内。 当日没有保养协议覆盖。 S4：收费类型 C 免费。"
+        f"{today} 该设备在保修期内。 当日没有保养协议覆盖。 收费类型：C 免费。 "
+        f"（规则 A3 · S4，规则版本 {version}）"
     )
 
     # Out of warranty: no acceptance record, so it started 3 months after production.
@@ -125,9 +126,10 @@ def test_agent_finds_the_caller_by_phone_and_reads_each_units_warranty_and_why(
     expect(unit.locator("td").nth(4)).to_have_text(f"{started} – {ended}")
     expect(unit.locator(".contract-number")).to_have_text("—")
     expect(unit.locator(".coverage-why")).to_have_text(
-        f"A3（制度版本 {version}）：无验收记录，保修期自生产日期后 3 个月即 {started} 起算；"
+        f"保修：无验收记录，保修期自生产日期后 3 个月即 {started} 起算；"
         f"保修 24 个月（制度默认保修期），保修截止日为 {ended}。 "
-        f"{today} 保修期已过。 当日没有保养协议覆盖。 S4：收费类型 A 有偿。"
+        f"{today} 保修期已过。 当日没有保养协议覆盖。 收费类型：A 有偿。 "
+        f"（规则 A3 · S4，规则版本 {version}）"
     )
 
     # Out of warranty but covered by a running service contract.
@@ -136,7 +138,7 @@ def test_agent_finds_the_caller_by_phone_and_reads_each_units_warranty_and_why(
     expect(unit.locator(".contract-number")).to_have_text("HT20250001")
     expect(unit.locator(".coverage-why")).to_contain_text(
         f"{today} 保修期已过。 保养协议 HT20250001 覆盖 {contract_start} 至 {contract_end}（工作时间）。 "
-        "S4：收费类型 B 合同。"
+        "收费类型：B 合同。"
     )
     screenshot(page, "customer-file-warranty")
 

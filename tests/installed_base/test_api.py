@@ -341,7 +341,7 @@ def test_s4_coverage_out_of_warranty_under_contract_is_b(agent):
         "B",
     )
     assert f"保养协议 {contract.number} 覆盖 2025-01-01 至 2025-12-31（7×24 小时）。" in body["explanation"]
-    assert body["explanation"].endswith("S4：收费类型 B 合同。")
+    assert body["explanation"].endswith("收费类型：B 合同。")
 
 
 def test_s4_coverage_defaults_to_today(agent):

@@ -127,8 +127,7 @@ def test_a3_unit_detail_shows_warranty_status_explanation_contract_loans_and_tim
     end = (add_months(today, 12) - dt.timedelta(days=1)).isoformat()
     assert '<span class="badge text-bg-success" id="warranty-badge">在保</span>' in html
     assert (
-        f"A3（制度版本 0）：保修期自验收日期 {today.isoformat()} 起算；保修 12 个月（该型号的保修期），保修截止日为 {end}。"
-        in html
+        f"保修：保修期自验收日期 {today.isoformat()} 起算；保修 12 个月（该型号的保修期），保修截止日为 {end}。" in html
     )
     assert f"{today.isoformat()} 该设备在保修期内。" in html
     assert f'href="/installed-base/contracts/{contract.number}/">{contract.number}</a>' in html

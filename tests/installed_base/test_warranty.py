@@ -155,11 +155,11 @@ def test_a3_explanation_names_the_basis_length_and_last_day():
         accepted = warranty(acceptance=D(2024, 3, 10), product=12).explanation()
         produced = warranty(production=D(2024, 1, 15)).explanation()
     assert accepted == (
-        "A3 (policy version 0): the warranty starts on the acceptance date 2024-03-10; it lasts 12 months "
+        "Warranty: the warranty starts on the acceptance date 2024-03-10; it lasts 12 months "
         "(the product's term), so the last day in warranty is 2025-03-09."
     )
     assert produced == (
-        "A3 (policy version 0): there is no acceptance record, so the warranty starts 3 months after the "
+        "Warranty: there is no acceptance record, so the warranty starts 3 months after the "
         "production date, on 2024-04-15; it lasts 24 months (the policy default), so the last day in warranty "
         "is 2026-04-14."
     )
@@ -207,7 +207,8 @@ def test_s4_before_the_warranty_starts_is_c_free_the_suppliers_installation_duty
         cov = coverage_on(warranty=W, contracts=[], on=D(2024, 3, 9))
     assert (cov.in_warranty, cov.before_acceptance, cov.charging_type) == (False, True, "C")
     assert "On 2024-03-09 the warranty has not started yet: before acceptance" in cov.explanation
-    assert "S4: charging type C free" in cov.explanation
+    assert "Charging type: C free" in cov.explanation
+    assert (cov.rules, cov.policy_version) == ("A3 · S4", 0)  # the small reference the pages add (0022)
 
 
 def test_s4_before_acceptance_without_an_acceptance_record_is_c_free_too():
@@ -240,9 +241,9 @@ def test_s4_explanation_gives_warranty_contract_and_charging_type():
             warranty=W, contracts=[contract("HT20260007", D(2026, 1, 1), D(2026, 12, 31), "24x7")], on=D(2026, 3, 10)
         )
     assert cov.explanation == (
-        "A3 (policy version 0): the warranty starts on the acceptance date 2024-03-10; it lasts 24 months "
+        "Warranty: the warranty starts on the acceptance date 2024-03-10; it lasts 24 months "
         "(the policy default), so the last day in warranty is 2026-03-09. On 2026-03-10 the warranty has ended. "
-        "Service contract HT20260007 covers it from 2026-01-01 to 2026-12-31 (7×24). S4: charging type B contract."
+        "Service contract HT20260007 covers it from 2026-01-01 to 2026-12-31 (7×24). Charging type: B contract."
     )
 
 

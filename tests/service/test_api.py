@@ -228,7 +228,7 @@ def test_s4_charging_type_is_derived_from_warranty_and_contract(
     if case == "unregistered":
         assert (body["serial"], body["model"]) == (None, "XK-9999")
         assert body["charging_basis"] == zh(
-            "The unit is not registered, so no warranty or contract can be shown: paid service (S4)."
+            "The unit is not registered, so no warranty or contract can be shown: paid service."
         )
 
 

@@ -98,3 +98,35 @@ def page_text(html: str) -> list[str]:
     parser = PageText()
     parser.feed(html)
     return parser.parts
+
+
+class ReferenceSplit(PageText):
+    """Visible text split in two: the small rule references (`.rule-ref`, decision 0022) and the rest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.references: list[str] = []
+        self._in_reference = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
+        if tag == "small" and "rule-ref" in (dict(attrs).get("class") or "").split():
+            self._in_reference = True
+
+    def handle_endtag(self, tag: str) -> None:
+        super().handle_endtag(tag)
+        if tag == "small":
+            self._in_reference = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_reference and data.strip():
+            self.references.append(data.strip())
+        else:
+            super().handle_data(data)
+
+
+def text_and_references(html: str) -> tuple[str, list[str]]:
+    """(the visible text outside the small rule references, the references)."""
+    parser = ReferenceSplit()
+    parser.feed(html)
+    return " ".join(parser.parts), parser.references

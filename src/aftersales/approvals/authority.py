@@ -89,13 +89,13 @@ def approval_level(
         role, band = roles["between"], "between"
     else:
         role, band = roles["above"], "above"
+    # Plain words only; the rule and its policy version are kept apart (`rule`, `policy_version`) and shown
+    # as a small reference by the pages ({% rule_ref %}, decision 0022).
     text = _(
-        "%(rule)s (version %(version)s): %(amount)s yuan. Below %(lower)s yuan the %(below)s decides, from "
+        "%(amount)s yuan. Below %(lower)s yuan the %(below)s decides, from "
         "%(lower)s up to and including %(upper)s yuan the %(between)s, above %(upper)s yuan the %(above)s; "
         "so the %(role)s decides."
     ) % {
-        "rule": rule,
-        "version": policy.version,
         "amount": amount,
         "lower": lower,
         "upper": upper,

@@ -63,3 +63,12 @@ class Approval(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.subject_label} {self.amount}" if self.amount is not None else self.subject_label
+
+    @property
+    def approver_label(self) -> str:
+        """Who decides, in words, for an approval without an explanation: the role's name, never its code."""
+        from aftersales.accounts.choices import Role
+
+        if self.required_role:
+            return str(Role(self.required_role).label) if self.required_role in Role.values else ""
+        return str(_("a holder of the right to decide")) if self.required_perm else ""

@@ -65,9 +65,9 @@ def _explain(*, rule: str, amount: Decimal | None, role: str, perm_label: str) -
     """The plain-language reason of an approver chosen by role or right (no amount ladder)."""
     who = role_label(role) if role else perm_label
     if amount is not None:
-        text = _("%(rule)s: %(amount)s yuan; the %(who)s decides.") % {"rule": rule, "amount": amount, "who": who}
+        text = _("%(amount)s yuan; the %(who)s decides.") % {"amount": amount, "who": who}
     else:
-        text = _("%(rule)s: the %(who)s decides.") % {"rule": rule, "who": who}
+        text = _("The %(who)s decides.") % {"who": who}
     return {"rule": rule, "amount": str(amount) if amount is not None else None, "role": role, "text": text}
 
 

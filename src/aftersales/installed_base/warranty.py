@@ -65,8 +65,8 @@ class Warranty:
             "source": source,
             "end": self.end.isoformat(),
         }
-        return _("A3 (policy version %(version)s): %(start)s; %(length)s.") % {
-            "version": self.policy_version,
+        # Plain words; the rule (A3) and the policy version are the pages' small reference (0022).
+        return _("Warranty: %(start)s; %(length)s.") % {
             "start": start,
             "length": length,
         }
@@ -128,6 +128,11 @@ class Coverage:
     # A3: on a day before the warranty starts (delivered, not yet accepted) service is the supplier's
     # installation duty, free of charge (charging C, reason "before acceptance").
     before_acceptance: bool = False
+    rules: str = "A3 · S4"  # the small reference after the explanation on the pages ({% rule_ref %})
+
+    @property
+    def policy_version(self) -> int:
+        return self.warranty.policy_version
 
 
 def coverage_on(*, warranty: Warranty, contracts: Iterable[ContractTerm], on: dt.date) -> Coverage:
@@ -175,7 +180,7 @@ def coverage_on(*, warranty: Warranty, contracts: Iterable[ContractTerm], on: dt
         charging = ChargingType.CONTRACT
     else:
         charging = ChargingType.PAID
-    parts.append(_("S4: charging type %(type)s.") % {"type": dict(ChargingType.choices)[charging]})
+    parts.append(_("Charging type: %(type)s.") % {"type": dict(ChargingType.choices)[charging]})
     return Coverage(
         on=on,
         warranty=warranty,

@@ -287,9 +287,10 @@ def return_detail(request: HttpRequest, number: str) -> HttpResponse:
     approval = _approval(found)
     if approval is not None:
         level_role, explanation = approval.required_role, approval.explanation.get("text", "")
+        explanation_version = approval.explanation.get("policy_version")
     else:
         level = return_approval_level(found.value)
-        level_role, explanation = level.role, level.explanation
+        level_role, explanation, explanation_version = level.role, level.explanation, level.policy_version
     approved = found.state not in (ReturnState.REQUESTED, ReturnState.REFUSED)
     return render(
         request,
@@ -298,6 +299,7 @@ def return_detail(request: HttpRequest, number: str) -> HttpResponse:
             "r": found,
             "approval": approval,
             "explanation": explanation,
+            "explanation_version": explanation_version,
             "level_label": role_label(level_role),
             "own_request": found.state == ReturnState.REQUESTED
             and actor.pk == (approval.requested_by_id if approval else found.requested_by_id),

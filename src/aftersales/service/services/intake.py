@@ -109,7 +109,7 @@ def _charging(
         basis = coverage.explanation
     else:
         derived, in_warranty, contract = ChargingType.PAID, False, ""
-        basis = _("The unit is not registered, so no warranty or contract can be shown: paid service (S4).")
+        basis = _("The unit is not registered, so no warranty or contract can be shown: paid service.")
     if not override or override == derived:
         return derived, in_warranty, contract, basis
     if override not in ChargingType.values:

@@ -791,7 +791,7 @@ def charge_explanation(request: ServiceRequest, standard: FeeStandard | None) ->
                 "%(callout)s yuan, and the parts at their prices."
             ) % {"rate": standard.labour_rate, "callout": standard.callout_fee}
         else:
-            how = _("No fee standard is approved yet, so nothing can be priced (B2).")
+            how = _("No fee standard is approved yet, so nothing can be priced.")
         then = _("Before the work goes on, the customer accepts the quotation and signs for it.")
         parts = [why, how, then]
     elif request.charging_type == ChargingType.CONTRACT:

@@ -6,6 +6,9 @@ from typing import Any
 
 from django import template
 from django.core.paginator import Page
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -46,3 +49,16 @@ def sort_header(context: dict[str, Any], key: str, title: Any, default: str = ""
     query.pop("export", None)
     query["sort"] = key if (active and descending) else (f"-{key}" if active else key)
     return {"query": query.urlencode(), "key": key, "title": title, "active": active, "descending": descending}
+
+
+@register.simple_tag
+def rule_ref(rule: Any, version: Any = None) -> SafeString | str:
+    """The small reference after a plain explanation (0022): "（规则 K7，规则版本 3）", or "（规则 S4、B1）"
+    without a version; nothing without a rule. The rule id is never the text itself."""
+    if not rule:
+        return ""
+    if version is None or version == "":
+        text = _("(rule %(rule)s)") % {"rule": rule}
+    else:
+        text = _("(rule %(rule)s, policy version %(v)s)") % {"rule": rule, "v": version}
+    return format_html('<small class="text-body-secondary rule-ref">{}</small>', text)
