@@ -164,6 +164,15 @@ PARTS = {"parts:van_stock", "parts:catalogue", "parts:stock", "parts:stores"}
 PARTS_FLOW_ASK = {"parts_flow:requisition_list", "parts_flow:part_return_list"}
 # Statistics and KPIs: the head of after-sales and management reach them from their dashboard.
 FIGURES = {"reports:statistics", "reports:kpis"}
+# The head of after-sales decides parts (prices, large requisitions, the demand plan) in the approvals queue
+# and reads the customer loop on the dashboard; the pages stay reachable from there.
+HEAD_PARTS = {"parts:catalogue", "parts:stock", "parts:price_lists"} | {
+    "parts_flow:requisition_list",
+    "parts_flow:part_return_list",
+    "parts_flow:demand_plan",
+    "parts_flow:purchase_request_list",
+}
+HEAD_LOOP = {"callbacks:queue", "callbacks:site_checks", "surveys:list", "surveys:reports", "surveys:ratings"}
 NOT_IN_MENU: dict[str, set[str]] = {
     "agent": CATALOGUE | RULES | RETURNS | {"surveys:list"},
     "team_lead": CATALOGUE
@@ -184,7 +193,9 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | KNOWLEDGE
     | {"service:request_create", "service:handins", "customers:import", "service:fees_outstanding"}
     | {"parts:van_stock", "parts:stores", "parts:moves"}
-    | FIGURES,
+    | FIGURES
+    | HEAD_PARTS
+    | HEAD_LOOP,
     "engineer": LOOKUP
     | CUSTOMER_FILES
     | ACCESS
@@ -192,7 +203,7 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | LOANS
     | RULES
     | {"service:request_list"}
-    | {"parts:stock", "parts:stores", "parts:adjustments"}
+    | {"parts:catalogue", "parts:stock", "parts:stores", "parts:adjustments"}
     | PARTS_FLOW_ASK,  # My jobs
     "parts_keeper": LOOKUP
     | CUSTOMER_FILES
@@ -205,7 +216,13 @@ NOT_IN_MENU: dict[str, set[str]] = {
     "quality": LOOKUP | ACCESS | {"installed_base:contract_list"} | LOANS | RULES | KNOWLEDGE,
     "sales": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE,
     "sales_manager": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE,
-    "rnd": LOOKUP | CUSTOMER_FILES | ACCESS | {"installed_base:contract_list"} | LOANS | RULES | {"reports:kpis"},
+    "rnd": LOOKUP
+    | CUSTOMER_FILES
+    | ACCESS
+    | {"installed_base:contract_list"}
+    | LOANS
+    | RULES
+    | {"reports:kpis", "reports:dashboard"},
     "finance": LOOKUP
     | CUSTOMER_FILES
     | ACCESS
@@ -224,8 +241,28 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | RULES
     | KNOWLEDGE
     | {"parts:van_stock", "parts:stores", "parts:moves", "parts_flow:purchase_request_list"},
-    "vp": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | {"calendars:list"} | TASKS | RETURNS | KNOWLEDGE | FIGURES,
-    "gm": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | {"calendars:list"} | TASKS | RETURNS | KNOWLEDGE | FIGURES,
+    "vp": LOOKUP
+    | ACCESS
+    | EQUIPMENT
+    | CATALOGUE
+    | LOANS
+    | {"calendars:list"}
+    | TASKS
+    | RETURNS
+    | KNOWLEDGE
+    | FIGURES
+    | {"surveys:reports"},
+    "gm": LOOKUP
+    | ACCESS
+    | EQUIPMENT
+    | CATALOGUE
+    | LOANS
+    | {"calendars:list"}
+    | TASKS
+    | RETURNS
+    | KNOWLEDGE
+    | FIGURES
+    | {"surveys:reports"},
     "mgmt_rep": LOOKUP
     | CUSTOMER_FILES
     | ACCESS

@@ -26,6 +26,7 @@ def test_the_managers_menu_is_the_managers_work_and_administration(make_user) ->
             "complaints:complaint_list",
             "approvals:approval_queue",
             "complaints:review_list",
+            "reports:dashboard",
         ],
         "customers": ["customers:list", "installed_base:unit_list"],
         "admin": ["service:fee_standards", "service:fault_codes", "policies:list", "calendars:list", "web:audit"],

@@ -102,23 +102,35 @@ STAFF_MENU = [
         "callbacks:queue",
         "telephone-outbound",
         perm="callbacks.view_callback",
-        uses=frozenset({"agent", "cs_manager", "analyst"}),
+        uses=frozenset({"agent", "analyst"}),  # V2: who calls; the head reads the results
     ),  # V1, V2; team leads reach it from their home queue tile
-    NavItem(_("Site checks"), "callbacks:site_checks", "geo-alt", perm="callbacks.view_sitecheck"),  # V1
+    NavItem(
+        _("Site checks"),
+        "callbacks:site_checks",
+        "geo-alt",
+        perm="callbacks.view_sitecheck",
+        uses=frozenset({"engineer"}),
+    ),  # V1: the engineer's visit tasks
     NavItem(
         _("Satisfaction surveys"),
         "surveys:list",
         "ui-checks",
         perm="surveys.view_campaign",
-        uses=frozenset({"cs_manager", "analyst", "quality", "mgmt_rep", "vp", "gm"}),
+        uses=frozenset({"analyst", "quality", "mgmt_rep", "vp", "gm"}),
     ),  # V4: agents type paper forms in from the survey's page, not from their menu
-    NavItem(_("Satisfaction reports"), "surveys:reports", "graph-up", perm="surveys.view_analysisreport"),  # V5
+    NavItem(
+        _("Satisfaction reports"),
+        "surveys:reports",
+        "graph-up",
+        perm="surveys.view_analysisreport",
+        uses=frozenset({"analyst", "quality", "mgmt_rep"}),  # V5 goes to the management representative and quality
+    ),
     NavItem(
         _("Engineer ratings"),
         "surveys:ratings",
         "star-half",
         perm="followup.view_servicerating",
-        uses=frozenset({"cs_manager", "analyst", "quality", "vp", "gm"}),
+        uses=frozenset({"analyst", "quality", "vp", "gm"}),
     ),  # V3 monthly appraisal
     NavItem(
         _("Responsibility review"),
@@ -149,7 +161,7 @@ STAFF_MENU = [
         "reports:dashboard",
         "speedometer2",
         perm="reports.view_statistics",
-        uses=frozenset({"analyst", "quality", "rnd", "cs_manager", "vp", "gm", "mgmt_rep"}),
+        uses=frozenset({"analyst", "quality", "cs_manager", "vp", "gm", "mgmt_rep"}),
     ),
     NavItem(
         _("Statistics"),
@@ -172,14 +184,14 @@ STAFF_MENU = [
         "parts:catalogue",
         "gear-wide-connected",
         perm="parts.view_part",
-        uses=frozenset({"parts_keeper", "cs_manager", "engineer", "warehouse"}),
+        uses=frozenset({"parts_keeper", "warehouse"}),  # engineers pick parts on the job
     ),
     NavItem(
         _("Stock"),
         "parts:stock",
         "boxes",
         perm="parts.view_stocklevel",
-        uses=frozenset({"parts_keeper", "cs_manager", "warehouse"}),
+        uses=frozenset({"parts_keeper", "warehouse"}),
     ),
     NavItem(_("Stores"), "parts:stores", "building", perm="parts.view_store", uses=frozenset({"parts_keeper"})),
     NavItem(
@@ -197,7 +209,7 @@ STAFF_MENU = [
         "parts:price_lists",
         "tag",
         perm="parts.view_pricelist",
-        uses=frozenset({"parts_keeper", "cs_manager"}),
+        uses=frozenset({"parts_keeper"}),  # the head decides in the approvals queue
     ),
     # Parts flows (P2, P4, P5): requisitions, old parts owed back, the demand plan and purchase requests.
     NavItem(
@@ -205,28 +217,32 @@ STAFF_MENU = [
         "parts_flow:requisition_list",
         "clipboard-check",
         perm="parts.view_requisition",
-        uses=frozenset({"parts_keeper", "cs_manager"}),  # engineers: from their home queue (short phone menu)
+        uses=frozenset(
+            {"parts_keeper"}
+        ),  # the head decides in the approvals queue  # engineers: from their home queue (short phone menu)
     ),
     NavItem(
         _("Old parts to return"),
         "parts_flow:part_return_list",
         "arrow-counterclockwise",
         perm="parts.view_partreturn",
-        uses=frozenset({"parts_keeper", "cs_manager"}),
+        uses=frozenset({"parts_keeper"}),  # the head decides in the approvals queue
     ),
     NavItem(
         _("Demand plan"),
         "parts_flow:demand_plan",
         "calculator",
         perm="parts.plan_purchaserequest",
-        uses=frozenset({"parts_keeper", "cs_manager"}),
+        uses=frozenset({"parts_keeper"}),  # the head decides in the approvals queue
     ),
     NavItem(
         _("Purchase requests"),
         "parts_flow:purchase_request_list",
         "cart",
         perm="parts.view_purchaserequest",
-        uses=frozenset({"parts_keeper", "cs_manager"}),  # logistics: from its home queue "parts to purchase"
+        uses=frozenset(
+            {"parts_keeper"}
+        ),  # the head decides in the approvals queue  # logistics: from its home queue "parts to purchase"
     ),
     # Customers and equipment: open to all staff, in the menu of those who keep or use the files.
     NavItem(
