@@ -67,6 +67,7 @@ class Endpoint:
     # For a portal user the list endpoints answer 200 but only with their own records.
     scoped_list: bool = False
     public: bool = False  # an anonymous client gets the success status too (signing in)
+    multipart: bool = False  # the body is sent as a multipart form (an upload)
 
     def expected(self, role: str) -> int:
         if role == ANON:
@@ -111,6 +112,32 @@ def _complaint_move(action: str, body: dict[str, Any], allowed: frozenset[str] =
 
 def _engineer_action(name: str, action: str, body: dict[str, Any]) -> Endpoint:
     return Endpoint(name, "post", f"{SR}/{action}", frozenset(), body=lambda w: body, denied=ENGINEER_ONLY)
+
+
+# Callbacks (V2): the desk and the information clerk read them, the desk records the outcome.
+CALLBACK_VIEWERS = roles("agent team_lead cs_manager analyst")
+# Surveys (V4): those who send, answer or read the satisfaction report see a campaign.
+SURVEY_VIEWERS = roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")
+# Statistics and KPIs (Q1, Q4).
+STATISTICS_READERS = roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")
+# Parts flows (P2, P4, P5): who asks for parts and sees requisitions (engineers, team leads and the
+# administrator only their own: 404 for the world's), who decides them, who plans and buys.
+REQUISITION_READERS = roles("engineer team_lead parts_keeper cs_manager admin")
+REQUISITION_ALL = roles("parts_keeper cs_manager")
+REQUISITION_OWN_ONLY = not_found(roles("engineer team_lead admin"))
+# A keeper decides up to P2.keeper_limit_yuan (the world's requisition is within it): the head of
+# after-sales sees it but is not its decider (403 not_decider).
+REQUISITION_DECIDERS = roles("parts_keeper")
+PARTS_PLANNERS = roles("parts_keeper cs_manager")
+PURCHASE_READERS = roles("parts_keeper cs_manager warehouse admin")
+
+
+def _upload() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.service.test_attachments import jpeg
+
+    return SimpleUploadedFile("IMG_0001.jpg", jpeg(), content_type="image/jpeg")
 
 
 SIGNATURE = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -760,6 +787,214 @@ ENDPOINTS = [
         roles("parts_keeper"),
         body=lambda w: {},
     ),
+    # --- service photos and videos (S9) and the customer's wait (S6) ---
+    # Only the assigned engineer attaches (the right first: 403; the world's request is nobody's job: 404).
+    Endpoint(
+        "service_request_attachment_add",
+        "post",
+        f"{SR}/attachments",
+        frozenset(),
+        201,
+        body=lambda w: {"file": _upload(), "kind": "fault"},
+        denied=ENGINEER_ONLY,
+        multipart=True,
+    ),
+    Endpoint(
+        "service_request_attachment_list", "get", f"{SR}/attachments", SERVICE_VIEWERS, denied=SERVICE_OUT_OF_SCOPE
+    ),
+    # The attachment world's photo was taken by its assigned engineer: viewers read it, only the uploader
+    # (no role of the matrix) deletes it (403), everyone else meets 404.
+    Endpoint(
+        "service_attachment_content",
+        "get",
+        "attachments/{attachment}/content",
+        SERVICE_VIEWERS,
+        denied=SERVICE_OUT_OF_SCOPE,
+    ),
+    Endpoint(
+        "service_attachment_delete",
+        "delete",
+        "attachments/{attachment}",
+        frozenset(),
+        204,
+        denied=SERVICE_OUT_OF_SCOPE,
+    ),
+    # S6: the desk (and the assigned engineer) records that the customer is unavailable; viewers without
+    # the right: 403; the world's request is registered, so "available again" has nothing to resume (409).
+    Endpoint(
+        "service_request_customer_unavailable",
+        "post",
+        f"{SR}/customer-unavailable",
+        roles("agent team_lead cs_manager"),
+        body=lambda w: {"note": "客户出差，下周回来"},
+        denied=SERVICE_OUT_OF_SCOPE,
+    ),
+    Endpoint(
+        "service_request_customer_available",
+        "post",
+        f"{SR}/customer-available",
+        roles("agent team_lead cs_manager"),
+        409,
+        body=lambda w: {"note": "客户已回"},
+        denied=SERVICE_OUT_OF_SCOPE,
+    ),
+    # --- callbacks (V2): the list answers everyone with what they may see (nothing without the right) ---
+    Endpoint("callback_list", "get", "callbacks", EVERYONE),
+    Endpoint(
+        "callback_detail",
+        "get",
+        "callbacks/{callback}",
+        CALLBACK_VIEWERS,
+        denied=not_found(EVERYONE - CALLBACK_VIEWERS),
+    ),
+    Endpoint(
+        "callback_outcome",
+        "post",
+        "callbacks/{callback}/outcome",
+        roles("agent team_lead cs_manager"),
+        body=lambda w: {"result": "wrong_number", "note": "空号"},
+    ),
+    # --- satisfaction surveys (V4) ---
+    Endpoint(
+        "survey_create",
+        "post",
+        "surveys",
+        roles("team_lead cs_manager analyst"),
+        201,
+        body=lambda w: {"title": "2026 年用户满意度调查", "period": "2026-H2", "customers": [w["customer"]]},
+    ),
+    Endpoint("survey_detail", "get", "surveys/{campaign}", SURVEY_VIEWERS, denied=not_found(EVERYONE - SURVEY_VIEWERS)),
+    Endpoint(
+        "survey_result",
+        "get",
+        "surveys/{campaign}/result",
+        SURVEY_VIEWERS,
+        denied=not_found(EVERYONE - SURVEY_VIEWERS),
+    ),
+    Endpoint(
+        "survey_response_create",
+        "post",
+        "surveys/{campaign}/responses",
+        roles("agent team_lead cs_manager analyst"),
+        201,
+        body=lambda w: {"customer": w["customer"], "answers": {str(n): "satisfied" for n in range(2, 9)}},
+    ),
+    # --- statistics and KPIs (Q1, Q4) ---
+    Endpoint("report_kpis", "get", "kpis?from=2025-01-01&to=2025-01-31", STATISTICS_READERS),
+    Endpoint(
+        "report_statistics",
+        "get",
+        "statistics/service-requests?from=2025-01-01&to=2025-01-31",
+        STATISTICS_READERS,
+    ),
+    # --- parts flows (P2 requisitions, P4 old-part returns, P5 demand plan and purchases) ---
+    # The flow world's requisition (store → store2) was asked by the world's keeper and waits for a keeper;
+    # its purchase request waits for the head of after-sales. Without the view right: 403; those who see
+    # only their own requisitions: 404.
+    Endpoint("parts_flow_requisition_list", "get", "requisitions", REQUISITION_READERS),
+    Endpoint(
+        "parts_flow_requisition_create",
+        "post",
+        "requisitions",
+        roles("parts_keeper cs_manager"),
+        201,
+        body=lambda w: {
+            "from_store": w["store"],
+            "to_store": w["store2"],
+            "reason": "维修点补货",
+            "lines": [{"part": w["part"], "quantity": 1}],
+        },
+        # engineers and team leads ask only for their own store or van (store2 is the keeper's): 422
+        denied=dict.fromkeys(roles("engineer team_lead"), 422),
+    ),
+    Endpoint(
+        "parts_flow_requisition_detail",
+        "get",
+        "requisitions/{requisition}",
+        REQUISITION_ALL,
+        denied=REQUISITION_OWN_ONLY,
+    ),
+    Endpoint(
+        "parts_flow_requisition_approve",
+        "post",
+        "requisitions/{requisition}/approve",
+        REQUISITION_DECIDERS,
+        body=lambda w: {"note": "同意"},
+        denied=REQUISITION_OWN_ONLY,
+    ),
+    Endpoint(
+        "parts_flow_requisition_refuse",
+        "post",
+        "requisitions/{requisition}/refuse",
+        REQUISITION_DECIDERS,
+        body=lambda w: {"note": "不同意"},
+        denied=REQUISITION_OWN_ONLY,
+    ),
+    Endpoint(  # the keepers issue; a requested requisition is not approved yet
+        "parts_flow_requisition_issue",
+        "post",
+        "requisitions/{requisition}/issue",
+        roles("parts_keeper"),
+        409,
+        body=lambda w: {},  # the right is checked before the record: 403 for everyone else
+    ),
+    Endpoint(  # the receiving store or a keeper; nothing was issued yet
+        "parts_flow_requisition_receive",
+        "post",
+        "requisitions/{requisition}/receive",
+        roles("parts_keeper"),
+        409,
+        body=lambda w: {"lines": [{"part": w["part"], "quantity": 1}]},
+        denied=REQUISITION_OWN_ONLY,
+    ),
+    Endpoint(  # the requester (the world's keeper) or a keeper
+        "parts_flow_requisition_cancel",
+        "post",
+        "requisitions/{requisition}/cancel",
+        roles("parts_keeper"),
+        body=lambda w: {"note": "不需要了"},
+        denied=REQUISITION_OWN_ONLY,
+    ),
+    Endpoint("parts_flow_part_return_list", "get", "part-returns", REQUISITION_READERS),
+    Endpoint(  # the keepers receive old parts; the world owes none (the right first: 403, then 404)
+        "parts_flow_part_return_receive",
+        "post",
+        "part-returns/2147483647/receive",
+        frozenset(),
+        body=lambda w: {"disposition": "scrap"},
+        denied=not_found(roles("parts_keeper")),
+    ),
+    Endpoint("parts_flow_demand_plan", "get", "demand-plan?store={store}", PARTS_PLANNERS),
+    Endpoint(
+        "parts_flow_stock_plan_set",
+        "post",
+        "stock-plans",
+        PARTS_PLANNERS,
+        body=lambda w: {"store": w["store"], "part": w["part"], "safety_stock": 2, "reorder_point": 3},
+    ),
+    Endpoint(
+        "parts_flow_purchase_request_create",
+        "post",
+        "purchase-requests",
+        PARTS_PLANNERS,
+        201,
+        body=lambda w: {"store": w["store"], "quantities": {w["part"]: 5}},
+    ),
+    Endpoint("parts_flow_purchase_request_detail", "get", "purchase-requests/{purchase_request}", PURCHASE_READERS),
+    Endpoint(  # P5: the head of after-sales decides; other readers are not deciders (403)
+        "parts_flow_purchase_request_approve",
+        "post",
+        "purchase-requests/{purchase_request}/approve",
+        roles("cs_manager"),
+        body=lambda w: {"note": "同意"},
+    ),
+    Endpoint(
+        "parts_flow_purchase_request_refuse",
+        "post",
+        "purchase-requests/{purchase_request}/refuse",
+        roles("cs_manager"),
+        body=lambda w: {"note": "不同意"},
+    ),
 ]
 
 CASES = [(endpoint, role) for endpoint in ENDPOINTS for role in ROLES]
@@ -978,6 +1213,71 @@ def complaints_world(world: dict[str, Any], make_user: Callable[..., Any]) -> di
     }
 
 
+@pytest.fixture
+def attachment_world(service_world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The service world, its request dispatched to field_engineer, who attached one photo."""
+    from aftersales.accounts.models import User
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.service import services
+
+    lead = actor_for(User.objects.get(username="service_lead"))
+    engineer = actor_for(User.objects.get(username="field_engineer"))
+    number = service_world["service_request"]
+    services.service_request_dispatch(actor=lead, number=number, engineer="field_engineer")
+    attachment = services.attachment_add(actor=engineer, number=number, upload=_upload())
+    return {**service_world, "attachment": attachment.pk}
+
+
+@pytest.fixture
+def callback_world(world: dict[str, Any]) -> dict[str, Any]:
+    """The world, plus one open routine callback of the staff's customer, assigned to nobody."""
+    from aftersales.callbacks.models import Callback
+
+    today = dt.date.today()
+    callback = Callback.objects.create(
+        kind="routine",
+        planning_key=f"routine:{world['customer']}:matrix",
+        customer_id=world["customer"],
+        planned_on=today,
+        try_on=today,
+    )
+    return {**world, "callback": callback.pk}
+
+
+@pytest.fixture
+def survey_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The world, plus a survey campaign sent to the staff's customer."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.surveys.services import campaign_create
+
+    analyst = actor_for(make_user("analyst", username="survey_analyst"))
+    campaign = campaign_create(
+        actor=analyst, title="2026 年用户满意度调查", period="2026-H1", customers=[world["customer"]]
+    )
+    return {**world, "campaign": campaign.pk}
+
+
+@pytest.fixture
+def parts_flow_world(parts_world: dict[str, Any]) -> dict[str, Any]:
+    """The parts world, plus a requisition (store → store2) asked by its keeper, waiting for a keeper, and a
+    purchase request for store waiting for the head of after-sales."""
+    from aftersales.accounts.models import User
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.parts.flow.services.demand import purchase_request_create
+    from aftersales.parts.flow.services.requisitions import requisition_create
+
+    keeper = actor_for(User.objects.get(username="world_keeper"))
+    requisition = requisition_create(
+        actor=keeper,
+        from_store=parts_world["store"],
+        to_store=parts_world["store2"],
+        reason="维修点补货",
+        lines=[{"part": parts_world["part"], "quantity": 1}],
+    )
+    purchase = purchase_request_create(actor=keeper, store=parts_world["store"], quantities={parts_world["part"]: 5})
+    return {**parts_world, "requisition": requisition.number, "purchase_request": purchase.number}
+
+
 def _state() -> dict[str, Any]:
     """What a denied call must not change."""
     return {
@@ -1018,6 +1318,14 @@ def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], mak
         world = request.getfixturevalue("knowledge_world")
     if endpoint.name.startswith("parts_"):
         world = request.getfixturevalue("parts_world")
+    if endpoint.name.startswith("parts_flow_"):
+        world = request.getfixturevalue("parts_flow_world")
+    if endpoint.name.startswith("service_attachment"):
+        world = request.getfixturevalue("attachment_world")
+    if endpoint.name.startswith("callback"):
+        world = request.getfixturevalue("callback_world")
+    if endpoint.name.startswith("survey"):
+        world = request.getfixturevalue("survey_world")
     if role == ANON:
         client = api_as(None)
     elif role == Role.SALES:
@@ -1028,13 +1336,16 @@ def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], mak
         client = api_as(role)
     path = endpoint.path.format(**world)
     before = _state()
-    if endpoint.body is None:
+    if endpoint.multipart:
+        response = client.client.post(f"/api/v1/{path}", endpoint.body(world), **client.headers)
+    elif endpoint.body is None:
         response = getattr(client, endpoint.method)(path)
     else:
         response = getattr(client, endpoint.method)(path, endpoint.body(world))
     expected = endpoint.expected(role)
     assert response.status_code == expected, response.content.decode()
-    body = response.json() if response.content else None
+    streamed = getattr(response, "streaming", False)  # a file's bytes (attachment content)
+    body = response.json() if not streamed and response.content else None
     if expected >= 400:
         assert set(body) == {"code", "message", "fields"}
         if endpoint.method != "get":
