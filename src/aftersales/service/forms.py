@@ -247,7 +247,7 @@ class PartForm(ActionForm):
         part_field.choices = [("", "—"), *(part_choices or [])]
         store_field.choices = [("", _("My van stock")), *(store_choices or [])]
         # The posted part may come from a search (options loaded over htmx): the service checks it.
-        part_field.valid_value = lambda value: bool(value)  # type: ignore[method-assign]
+        part_field.valid_value = lambda value: bool(value)  # type: ignore[method-assign]  # any posted part passes here; the service validates it
         self.fields["part_search"].widget.attrs.update(
             {
                 "hx-get": options_url,
