@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]  # C helpers, untyped
@@ -665,7 +666,10 @@ def _walks(ranges: list[tuple[int, int | None]]) -> list[_Walk]:
     other here (same result, no gain)."""
     connection = transaction.get_connection()
     in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    if len(ranges) == 1 or connection.in_atomic_block or in_memory:
+    # Forking a process that runs other threads (a web server's, a task worker's) copies their locks and
+    # sockets half-way: only the single-threaded command forks.
+    threads = threading.active_count() > 1
+    if len(ranges) == 1 or connection.in_atomic_block or in_memory or threads:
         return [_walk(*bounds) for bounds in ranges]
     import multiprocessing
 
