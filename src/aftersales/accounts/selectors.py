@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -12,6 +14,11 @@ from aftersales.accounts.models import ApiToken, Region, ServicePoint, User
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound, PermissionDenied
 from aftersales.core.rows import row_get
+
+
+def api_actor(request: Any) -> Actor:
+    """The Actor of an API call: django-ninja's authentication sets `request.auth` to the user."""
+    return actor_for(request.auth)
 
 
 def actor_for(user: User | AnonymousUser | None) -> Actor:

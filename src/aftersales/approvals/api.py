@@ -11,7 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from aftersales.accounts.schemas import ErrorOut
-from aftersales.accounts.selectors import actor_for
+from aftersales.accounts.selectors import api_actor
 from aftersales.approvals import selectors, services
 from aftersales.approvals.schemas import (
     MAX_ID,
@@ -21,7 +21,6 @@ from aftersales.approvals.schemas import (
     ApprovalOut,
     ApprovalStateCode,
 )
-from aftersales.core.access import Actor
 
 router = Router(tags=["approvals"])
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
@@ -37,8 +36,7 @@ class Pagination(PageNumberPagination):
         page_size: int | None = Field(None, ge=1, le=PAGE_SIZE)
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+_actor = api_actor  # the one helper (accounts.selectors)
 
 
 @router.get("/approvals", response={200: list[ApprovalOut], **ERRORS}, url_name="approval_list")

@@ -10,11 +10,10 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 
 from aftersales.accounts.schemas import ErrorOut
-from aftersales.accounts.selectors import actor_for
+from aftersales.accounts.selectors import api_actor
 from aftersales.callbacks import selectors, services
 from aftersales.callbacks.schemas import CallbackOut, OutcomeIn
 from aftersales.callbacks.selectors import MAX_ID
-from aftersales.core.access import Actor
 
 router = Router(tags=["callbacks"])
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
@@ -22,8 +21,7 @@ CallbackId = Annotated[int, Path(ge=1, le=MAX_ID)]
 LIMIT = 500
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+_actor = api_actor  # the one helper (accounts.selectors)
 
 
 @router.get("/callbacks", response={200: list[CallbackOut], **ERRORS}, url_name="callback_list")

@@ -17,7 +17,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from aftersales.accounts.schemas import ErrorOut
-from aftersales.accounts.selectors import actor_for
+from aftersales.accounts.selectors import api_actor
 from aftersales.complaints import selectors, services
 from aftersales.complaints.followup_api import router as followup_router
 from aftersales.complaints.models import Complaint
@@ -60,8 +60,7 @@ class Pagination(PageNumberPagination):
         page_size: int | None = Field(None, ge=1, le=PAGE_SIZE)
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+_actor = api_actor  # the one helper (accounts.selectors)
 
 
 def _render(actor: Actor, complaint: Complaint, status: int = 200) -> JsonResponse:

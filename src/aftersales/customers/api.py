@@ -11,8 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from aftersales.accounts.schemas import ErrorOut
-from aftersales.accounts.selectors import actor_for
-from aftersales.core.access import Actor
+from aftersales.accounts.selectors import api_actor
 from aftersales.customers import selectors, services
 from aftersales.customers.schemas import (
     MAX_ID,
@@ -42,8 +41,7 @@ class Pagination(PageNumberPagination):
         page_size: int | None = Field(None, ge=1, le=PAGE_SIZE)
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+_actor = api_actor  # the one helper (accounts.selectors)
 
 
 @router.get("/customers", response={200: list[CustomerSummaryOut], **ERRORS}, url_name="customer_list")

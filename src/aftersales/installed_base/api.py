@@ -10,8 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from aftersales.accounts.schemas import ErrorOut
-from aftersales.accounts.selectors import actor_for
-from aftersales.core.access import Actor
+from aftersales.accounts.selectors import api_actor
 from aftersales.installed_base import selectors, services
 from aftersales.installed_base.schemas import (
     ContractCreateIn,
@@ -41,8 +40,7 @@ class Pagination(PageNumberPagination):
         page_size: int | None = Field(None, ge=1, le=PAGE_SIZE)
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+_actor = api_actor  # the one helper (accounts.selectors)
 
 
 class UnitPagination(Pagination):

@@ -10,8 +10,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
 from aftersales.accounts.schemas import ErrorOut
-from aftersales.accounts.selectors import actor_for
-from aftersales.core.access import Actor
+from aftersales.accounts.selectors import api_actor
 from aftersales.knowledge import selectors, services
 from aftersales.knowledge.schemas import ArticleCreateIn, ArticleOut, ArticleUpdateIn, SuggestionOut
 from aftersales.knowledge.selectors import MAX_ID
@@ -21,8 +20,7 @@ ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+_actor = api_actor  # the one helper (accounts.selectors)
 
 
 @router.get("/knowledge/suggestions", response={200: list[SuggestionOut], **ERRORS}, url_name="knowledge_suggestions")

@@ -8,8 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from aftersales.accounts.schemas import ErrorOut
-from aftersales.accounts.selectors import actor_for
-from aftersales.core.access import Actor
+from aftersales.accounts.selectors import api_actor
 from aftersales.reports import selectors
 from aftersales.reports.schemas import KpiOut, StatisticsOut
 
@@ -19,8 +18,7 @@ StatisticsBy = Literal["product", "symptom", "part", "service_point", "engineer"
 KpiBy = Literal["service_point", "region_tier", "engineer", "product"]
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+_actor = api_actor  # the one helper (accounts.selectors)
 
 
 @router.get("/statistics/service-requests", response={200: StatisticsOut, **ERRORS}, url_name="statistics_requests")

@@ -15,9 +15,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from aftersales.accounts.schemas import ErrorOut
-from aftersales.accounts.selectors import actor_for
+from aftersales.accounts.selectors import api_actor
 from aftersales.clocks.selectors import clocks_for_subjects
-from aftersales.core.access import Actor
 from aftersales.core.pagination import bounded_pagination
 from aftersales.service import selectors, services
 from aftersales.service.downloads import attachment_response
@@ -71,8 +70,7 @@ class Pagination(PageNumberPagination):
         page_size: int | None = Field(None, ge=1, le=PAGE_SIZE)
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return actor_for(request.auth)  # type: ignore[attr-defined]  # django-ninja's auth sets request.auth
+_actor = api_actor  # the one helper (accounts.selectors)
 
 
 # --- the service register (S1) ---------------------------------------------------------------
