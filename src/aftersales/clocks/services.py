@@ -605,3 +605,128 @@ def clocks_recompute_for_policy(key: str, *, limit: int | None = None) -> int:
     for pk in ids:
         clock_recompute(clock=Clock(pk=pk))
     return len(ids)
+
+
+@dataclass(frozen=True)
+class ClockStart:
+    """One clock of clocks_start_many: `spec` on `subject` from `started_at`, after `events_before`."""
+
+    subject: models.Model
+    spec: ClockSpec
+    started_at: dt.datetime
+    events_before: Sequence[EventDraft] = ()
+
+
+_SCHEDULED = ("due_at", "warn_at", "paused_seconds", "data_missing_year", "next_check_at", "calendar_version")
+
+
+@transaction.atomic(savepoint=False)
+def clocks_start_many(
+    *,
+    starts: Sequence[ClockStart],
+    calendar_code: str,
+    actor: Actor | None = None,
+    policies: PolicySnapshot | None = None,
+    calendar: CompiledCalendar | None = None,
+) -> list[Clock]:
+    """Start one clock on each of many records (e.g. a day's planned callbacks) in bulk: the clocks,
+    their segments and the events are each one bulk insert, and clocks with the same start instant and
+    spec share one schedule computation. The same clocks and events as clocks_start per record (each
+    record's `events_before`, then its clock.started), in order.
+
+    Measured (bench loop, 14k planned callbacks): one clocks_start per callback took ~240 s of a 253 s
+    planning run. Rule: X2 (and each spec's rule). Events: clock.started per clock.
+    """
+    if not starts:
+        return []
+    policies = policies or policy_snapshot()
+    warn = policies.get(WARN_SHARE_KEY)
+    calendars: dict[str, CompiledCalendar | None] = {}
+    if calendar is not None and calendar.code == calendar_code:
+        calendars[calendar_code] = calendar
+    computed: dict[tuple[Any, ...], Clock] = {}
+    clocks: list[Clock] = []
+    missing_told: set[str] = set()
+    for item in starts:
+        spec = item.spec
+        if not spec.policy_key and spec.target is None:
+            raise ValueError("clock_start needs policy_key or target")
+        code = spec.calendar_code or calendar_code
+        if code not in calendars:
+            calendars[code] = clock_calendar(code)
+        now = _now(item.started_at).astimezone(dt.UTC)
+        key = (now, code, spec.kind, spec.rule, spec.policy_key, spec.target, spec.unit)
+        template = computed.get(key)
+        if template is None:
+            target, unit, policy_version = spec.target, None, 0
+            if spec.policy_key:
+                target, unit, policy_version = policy_target(spec.policy_key, policies=policies)
+            assert target is not None  # checked above
+            template = Clock(
+                kind=spec.kind,
+                rule=spec.rule,
+                policy_key=spec.policy_key,
+                policy_version=max(policy_version, warn.version),
+                calendar_code=code,
+                target_amount=target,
+                target_unit=unit or spec.unit,
+                warn_share=float(warn.value),
+                started_at=now,
+                state=ClockState.RUNNING,
+            )
+            _apply_schedule(
+                template, calendars[code], now=now, spans=[Span(kind=SegmentKind.RUNNING, start=now, end=None)]
+            )
+            computed[key] = template
+        subject_type, subject_id = subject_ref(item.subject)
+        clock = Clock(
+            subject_type=subject_type,
+            subject_id=subject_id,
+            subject_label=str(item.subject)[:200],
+            kind=template.kind,
+            rule=template.rule,
+            policy_key=template.policy_key,
+            policy_version=template.policy_version,
+            calendar_code=code,
+            target_amount=template.target_amount,
+            target_unit=template.target_unit,
+            target_seconds=template.target_seconds,
+            warn_share=template.warn_share,
+            owner=spec.owner,
+            started_at=now,
+            state=ClockState.RUNNING,
+            **{field: getattr(template, field) for field in _SCHEDULED},
+        )
+        if calendars[code] is None and code not in missing_told:
+            _notify_calendar_missing(clock)  # once per calendar, not once per clock
+            missing_told.add(code)
+        clocks.append(clock)
+    Clock.objects.bulk_create(clocks, batch_size=2000)  # sets the keys on both databases (RETURNING)
+    ClockSegment.objects.bulk_create(
+        [ClockSegment(clock=clock, kind=SegmentKind.RUNNING, started_at=clock.started_at) for clock in clocks],
+        batch_size=2000,
+    )
+    drafts: list[EventDraft] = []
+    for item, clock in zip(starts, clocks, strict=True):
+        drafts += item.events_before
+        if clock.data_missing_year is not None:
+            drafts.append(
+                EventDraft(
+                    subject=clock,
+                    action=events.CLOCK_DATA_MISSING,
+                    rule="X1",
+                    data={"calendar": clock.calendar_code, "year": clock.data_missing_year},
+                )
+            )
+        drafts.append(
+            EventDraft(
+                subject=clock,
+                action=events.CLOCK_STARTED,
+                actor=actor or SYSTEM,
+                rule=clock.rule,
+                policy_version=clock.policy_version,
+                data=_event_data(clock),
+            )
+        )
+    events_record(drafts)
+    return clocks
