@@ -92,6 +92,7 @@ def test_sending_stops_the_clock_and_tells_the_recipients(analyst, make_user):
     from aftersales.notifications.models import Notification
 
     rep = make_user("mgmt_rep")
+    quality = make_user("quality")
     campaign = _survey(analyst, [ALL])
     report = reports_generate(month=timezone.localdate())[0]
     assert report.campaign_id == campaign.pk
@@ -99,4 +100,40 @@ def test_sending_stops_the_clock_and_tells_the_recipients(analyst, make_user):
     report.refresh_from_db()
     assert report.state == "sent"
     assert Clock.objects.get(subject_id=str(report.pk), kind="satisfaction_report").state == "stopped"
-    assert Notification.objects.filter(user=rep).exists()
+    for user in (rep, quality):  # the management representative and quality are both told
+        told = Notification.objects.get(user=user)
+        assert told.url == f"/surveys/reports/{report.pk}/"
+        assert report.month.strftime("%Y-%m") in told.title
+
+
+def test_generation_reports_progress_campaign_by_campaign(analyst):
+    from django.utils import timezone
+
+    _survey(analyst, [ALL])
+    _survey(analyst, [FAIR])
+    told = []
+    made = reports_generate(month=timezone.localdate(), progress=lambda done, total, stage: told.append((done, total)))
+    assert len(made) == 2
+    assert told == [(0, 2), (1, 2), (2, 2)]
+    assert reports_generate(month=timezone.localdate()) == []  # made once per campaign and month
+
+
+def test_building_the_reports_from_the_page_is_a_background_job_with_progress(analyst):
+    from django.utils import timezone
+
+    from aftersales.core.models import Job
+    from tests.jobs import submit_and_run
+
+    _survey(analyst, [ALL])
+    client = Client()
+    client.force_login(analyst.user)
+    assert 'id="report-generate"' in client.get("/surveys/reports/").content.decode()
+    month = timezone.localdate().strftime("%Y-%m")
+    page = submit_and_run(client, "/surveys/reports/generate/", {"month": month})
+    assert page.status_code == 200
+    job = Job.objects.get(kind="surveys.reports")
+    assert job.state == "done"
+    assert (job.done, job.total) == (1, 1)
+    assert (job.result["month"], job.result["reports"]) == (month, 1)
+    assert 'id="job-done"' in page.content.decode()
+    assert AnalysisReport.objects.filter(month=timezone.localdate().replace(day=1)).count() == 1

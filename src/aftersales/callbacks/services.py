@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat, Mod
+from django.db.models import F, Q, Value
+from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,12 +37,20 @@ from aftersales.callbacks.planning import (
 from aftersales.callbacks.selectors import access_callback
 from aftersales.callbacks.transitions import CALLBACK_TRANSITIONS
 from aftersales.clocks.choices import ClockKind
-from aftersales.clocks.services import ClockSpec, ClockStart, clock_calendar, clock_stop_for, clocks_start_many
+from aftersales.clocks.services import (
+    ClockSpec,
+    ClockStart,
+    clock_calendar,
+    clock_stop_for,
+    clocks_schedule,
+    clocks_start_many,
+)
 from aftersales.complaints.choices import ComplaintChannel, ComplaintClass
 from aftersales.complaints.services import complaint_register
 from aftersales.core.access import SYSTEM, Actor
+from aftersales.core.bulk import bulk_insert_rows
 from aftersales.core.errors import Conflict, ValidationFailed
-from aftersales.core.events import EventDraft, event_record
+from aftersales.core.events import EventDraft, Subject, event_record
 from aftersales.core.workflow import expect_version, transition
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Product, Unit
@@ -89,39 +97,57 @@ def _missing(keys: list[str], model: Any = Callback) -> set[str]:
     return set(keys) - existing
 
 
-def _create(drafts: list[Draft], *, actor: Actor, policies: PolicySnapshot) -> list[Callback]:
+def _create(drafts: list[Draft], *, actor: Actor, policies: PolicySnapshot) -> list[Subject]:
     """Insert the drafts whose keys are new, each with its clock (due date on the CN calendar): the
-    callbacks, their clocks, segments and events each in one bulk insert (clocks_start_many)."""
+    callbacks, their clocks, segments and events each in one bulk insert (core.bulk, clocks_start_many),
+    without model instances. Returns the callbacks made as Subjects (type, id, label = the kind)."""
     new = _missing([d.key for d in drafts])
     drafts = [d for d in drafts if d.key in new]
     if not drafts:
         return []
-    rows = Callback.objects.bulk_create(
-        [
-            Callback(
-                kind=d.kind,
-                planning_key=d.key,
-                customer_id=d.customer_id,
-                unit_id=d.unit_id,
-                service_request_id=d.request_id,
-                complaint_id=d.complaint_id,
-                reason=d.reason[:300],
-                planned_on=d.planned_on,
-                try_on=d.planned_on,
-                assignee_id=d.assignee_id,
-                assignee_role=d.assignee_role,
-            )
-            for d in drafts
-        ],
-        batch_size=2000,
+    specs = [
+        ClockSpec(kind=ClockKind.PLANNED_CALLBACK, rule="V1", policy_key=d.policy_key, unit=d.unit, owner=None)
+        for d in drafts
+    ]
+    calendar = clock_calendar(CN)
+    # The due times first (one computation per start and spec), so each callback is inserted once.
+    due = clocks_schedule(
+        [(spec, d.start) for spec, d in zip(specs, drafts, strict=True)],
+        calendar_code=CN,
+        policies=policies,
+        calendar=calendar,
     )
+    ids = bulk_insert_rows(
+        Callback,
+        [
+            {
+                "kind": d.kind,
+                "planning_key": d.key,
+                "customer_id": d.customer_id,
+                "unit_id": d.unit_id,
+                "service_request_id": d.request_id,
+                "complaint_id": d.complaint_id,
+                "reason": d.reason[:300],
+                "planned_on": d.planned_on,
+                "try_on": d.planned_on,
+                "due_at": clock.due_at,
+                "policy_version": clock.policy_version,
+                "assignee_id": d.assignee_id,
+                "assignee_role": d.assignee_role,
+            }
+            for d, clock in zip(drafts, due, strict=True)
+        ],
+    )
+    kind_labels = {kind: str(label) for kind, label in CallbackKind.choices}
+    made = [
+        Subject(type=Callback._meta.label_lower, id=str(pk), label=d.kind) for pk, d in zip(ids, drafts, strict=True)
+    ]
     starts = [
         ClockStart(
             subject=row,
-            spec=ClockSpec(
-                kind=ClockKind.PLANNED_CALLBACK, rule="V1", policy_key=draft.policy_key, unit=draft.unit, owner=None
-            ),
+            spec=spec,
             started_at=draft.start,
+            label=f"{kind_labels[draft.kind]} {draft.customer_id}",  # Callback.__str__
             events_before=[
                 EventDraft(
                     subject=row,
@@ -137,15 +163,10 @@ def _create(drafts: list[Draft], *, actor: Actor, policies: PolicySnapshot) -> l
                 )
             ],
         )
-        for row, draft in zip(rows, drafts, strict=True)
+        for row, draft, spec in zip(made, drafts, specs, strict=True)
     ]
-    clocks = clocks_start_many(
-        starts=starts, calendar_code=CN, actor=actor, policies=policies, calendar=clock_calendar(CN)
-    )
-    for row, clock in zip(rows, clocks, strict=True):
-        row.due_at, row.policy_version = clock.due_at, clock.policy_version
-    Callback.objects.bulk_update(rows, ["due_at", "policy_version"], batch_size=1000)
-    return rows
+    clocks_start_many(starts=starts, calendar_code=CN, actor=actor, policies=policies, calendar=calendar)
+    return made
 
 
 @dataclass
@@ -233,86 +254,43 @@ def _handover_q(on: dt.date, policies: PolicySnapshot) -> Q:
     return condition
 
 
-def _units_in_warranty(on: dt.date, policies: PolicySnapshot) -> QuerySet[Unit]:
-    return Unit.objects.filter(unit_in_warranty_q(on, warranty_terms(policies)), customer__isnull=False)
-
-
-def _key_exists(prefix: str, column: str, suffix: str = "") -> Exists:
-    """The planning key `prefix<column>suffix` is taken (set-based idempotency on the unique key index)."""
-    parts: list[Any] = [Value(prefix), Cast(OuterRef(column), CharField())]
-    if suffix:
-        parts.append(Value(suffix))
-    return Exists(Callback.objects.filter(planning_key=Concat(*parts, output_field=CharField())))
-
-
 def _targets_sql(on: dt.date, policies: PolicySnapshot, *, all_customers: bool) -> Targets:
-    """The same selection as _targets_python, set-based: the database picks the units in warranty by date
-    ranges (unit_in_warranty_q, _handover_q), only of the customers whose spread day has come and who lack
-    this month's callback or site check, and the hand-overs not planned yet; A3 is then checked in Python
-    on those rows only. No join (the products' lengths are read once)."""
+    """The same selection as _targets_python, from one pass of the database over the units: those in
+    warranty (unit_in_warranty_q: date ranges, no join) of the customers whose spread day has come, or
+    whose hand-over day has come (_handover_q); A3 is then checked in Python on those rows only. What is
+    planned already is skipped by key afterwards, in sets (_missing). No ORDER BY: walking the serial
+    index made SQLite read the table in random order; the rows are sorted here."""
     terms = warranty_terms(policies)
     months_before = policies.get("V1.handover_months").value
-    month = month_key(on)
     month_start = on.replace(day=1)
     product_months = dict(Product.objects.values_list("pk", "warranty_months"))
-
-    def exact(rows: Any) -> list[tuple[int, int, Any]]:
-        found = []
-        for unit_id, customer_id, produced, accepted, unit_months, product_id in rows:
-            warranty = warranty_for(
-                production_date=produced,
-                acceptance_date=accepted,
-                unit_months=unit_months,
-                product_months=product_months.get(product_id),
-                terms=terms,
-            )
-            if warranty.covers(on):
-                found.append((unit_id, customer_id, warranty))
-        return found
-
-    monthly_rows = (
-        _units_in_warranty(on, policies)
-        .annotate(spread=Mod(F("customer_id"), Value(SPREAD_DAYS)))
-        .filter(spread__lte=(on - month_start).days)
-        .annotate(
-            has_month=_key_exists("month:", "customer_id", f":{month}"),
-            has_check=Exists(
-                SiteCheck.objects.filter(
-                    planning_key=Concat(
-                        Value("sitecheck:"),
-                        Cast(OuterRef("customer_id"), CharField()),
-                        Value(f":{month}"),
-                        output_field=CharField(),
-                    )
-                )
-            ),
-        )
-        .filter(Q(has_month=False) | Q(has_check=False))
-        .order_by("serial")
-        .values_list(*_SQL_COLUMNS)
+    spread_until = (on - month_start).days
+    candidates = Unit.objects.filter(unit_in_warranty_q(on, terms), customer__isnull=False).annotate(
+        spread=Mod(F("customer_id"), Value(SPREAD_DAYS))
     )
+    if not all_customers:
+        candidates = candidates.filter(Q(spread__lte=spread_until) | _handover_q(on, policies))
+    rows = sorted(candidates.order_by().values_list("serial", *_SQL_COLUMNS))
     monthly: dict[int, int] = {}
-    for unit_id, customer_id, _warranty in exact(monthly_rows):
-        monthly.setdefault(customer_id, unit_id)
-    handover_rows = (
-        _units_in_warranty(on, policies)
-        .filter(_handover_q(on, policies))
-        .annotate(has_handover=_key_exists("handover:", "pk"))
-        .filter(has_handover=False)
-        .order_by("serial")
-        .values_list(*_SQL_COLUMNS)
-    )
+    everyone: set[int] = set()
     handovers = []
-    for unit_id, customer_id, warranty in exact(handover_rows):
+    for _serial, unit_id, customer_id, produced, accepted, unit_months, product_id in rows:
+        warranty = warranty_for(
+            production_date=produced,
+            acceptance_date=accepted,
+            unit_months=unit_months,
+            product_months=product_months.get(product_id),
+            terms=terms,
+        )
+        if not warranty.covers(on):
+            continue
+        everyone.add(customer_id)
+        if customer_id % SPREAD_DAYS <= spread_until:
+            monthly.setdefault(customer_id, unit_id)
         day = handover_date(warranty.end, months_before)
         if day <= on:
             handovers.append((unit_id, customer_id, warranty.end, day))
-    everyone: list[int] = []
-    if all_customers:
-        everyone = sorted(
-            {c for _u, c, _w in exact(_units_in_warranty(on, policies).order_by().values_list(*_SQL_COLUMNS))}
-        )
-    return Targets(dict(sorted(monthly.items())), everyone, handovers)
+    return Targets(dict(sorted(monthly.items())), sorted(everyone) if all_customers else [], handovers)
 
 
 @dataclass
@@ -350,6 +328,9 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM, exact_scan: bool = Fal
     targets = (_targets_python if exact_scan else _targets_sql)(on, policies, all_customers=all_customers)
     handovers = targets.handovers
 
+    # the reasons, translated once (not once per callback)
+    routine_reason, month_reason = _("Weekly routine callback"), _("Monthly callback in warranty")
+    care_reason = _("Key-account care callback")
     # weekly routine
     weekday = policies.get("V1.routine_weekday").value
     if on.isoweekday() >= weekday:
@@ -363,7 +344,7 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM, exact_scan: bool = Fal
                 CallbackKind.ROUTINE,
                 f"routine:{c}:{week}",
                 c,
-                _("Weekly routine callback"),
+                routine_reason,
                 on,
                 start_of_day,
                 "V1.window",
@@ -378,7 +359,7 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM, exact_scan: bool = Fal
             CallbackKind.WARRANTY_MONTH,
             f"month:{c}:{month}",
             c,
-            _("Monthly callback in warranty"),
+            month_reason,
             on,
             start_of_day,
             "V1.window",
@@ -427,7 +408,7 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM, exact_scan: bool = Fal
             CallbackKind.KEY_ACCOUNT_CARE,
             f"care:{c}:{period}",
             c,
-            _("Key-account care callback"),
+            care_reason,
             on,
             start_of_day,
             "V1.window",
@@ -437,7 +418,7 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM, exact_scan: bool = Fal
     ]
     created = _create(drafts, actor=actor, policies=policies)
     site_checks = _site_checks_plan(monthly, on=on, month_start=month_start)
-    planned = Counter(row.kind for row in created)
+    planned = Counter(row.label for row in created)
     return PlanReport(on=on, planned=dict(planned), site_checks=site_checks)
 
 
@@ -655,6 +636,6 @@ def low_score_received(
             users=heads,
             title=_("A customer is dissatisfied: follow up"),
             body=note,
-            url=f"/callbacks/{rows[0].pk}/",
+            url=f"/callbacks/{rows[0].id}/",
             rule="V4",
         )

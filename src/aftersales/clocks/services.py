@@ -26,8 +26,9 @@ from aftersales.clocks.schedule import Measure, Span, schedule, target_seconds
 from aftersales.clocks.selectors import clock_calendar_known, clock_spans, subject_ref
 from aftersales.clocks.transitions import clock_transitions
 from aftersales.core.access import SYSTEM, Actor
+from aftersales.core.bulk import bulk_insert_rows
 from aftersales.core.errors import NotFound
-from aftersales.core.events import EventDraft, event_record, events_record
+from aftersales.core.events import EventDraft, Subject, event_record, events_record, subject_key
 from aftersales.core.prefetch import prefetched_set
 from aftersales.core.workflow import expect_transition, transition
 from aftersales.policies.selectors import PolicySnapshot, policy_get, policy_snapshot
@@ -611,50 +612,40 @@ def clocks_recompute_for_policy(key: str, *, limit: int | None = None) -> int:
 class ClockStart:
     """One clock of clocks_start_many: `spec` on `subject` from `started_at`, after `events_before`."""
 
-    subject: models.Model
+    subject: models.Model | Subject  # a Subject names a record without loading it
     spec: ClockSpec
     started_at: dt.datetime
     events_before: Sequence[EventDraft] = ()
+    label: str = ""  # the record's label on the clock (default str(subject))
 
 
 _SCHEDULED = ("due_at", "warn_at", "paused_seconds", "data_missing_year", "next_check_at", "calendar_version")
 
 
-@transaction.atomic(savepoint=False)
-def clocks_start_many(
+def clocks_schedule(
+    items: Sequence[tuple[ClockSpec, dt.datetime]],
     *,
-    starts: Sequence[ClockStart],
     calendar_code: str,
-    actor: Actor | None = None,
     policies: PolicySnapshot | None = None,
     calendar: CompiledCalendar | None = None,
 ) -> list[Clock]:
-    """Start one clock on each of many records (e.g. a day's planned callbacks) in bulk: the clocks,
-    their segments and the events are each one bulk insert, and clocks with the same start instant and
-    spec share one schedule computation. The same clocks and events as clocks_start per record (each
-    record's `events_before`, then its clock.started), in order.
-
-    Measured (bench loop, 14k planned callbacks): one clocks_start per callback took ~240 s of a 253 s
-    planning run. Rule: X2 (and each spec's rule). Events: clock.started per clock.
-    """
-    if not starts:
-        return []
+    """The clocks (unsaved, no record) that specs started at these instants would be: due time, policy
+    version… — what a record may store before it is inserted (a planned callback's due_at). Clocks with
+    the same start instant and spec are computed once and share one instance."""
     policies = policies or policy_snapshot()
     warn = policies.get(WARN_SHARE_KEY)
     calendars: dict[str, CompiledCalendar | None] = {}
     if calendar is not None and calendar.code == calendar_code:
         calendars[calendar_code] = calendar
     computed: dict[tuple[Any, ...], Clock] = {}
-    clocks: list[Clock] = []
-    missing_told: set[str] = set()
-    for item in starts:
-        spec = item.spec
+    found: list[Clock] = []
+    for spec, started_at in items:
         if not spec.policy_key and spec.target is None:
             raise ValueError("clock_start needs policy_key or target")
         code = spec.calendar_code or calendar_code
         if code not in calendars:
             calendars[code] = clock_calendar(code)
-        now = _now(item.started_at).astimezone(dt.UTC)
+        now = _now(started_at).astimezone(dt.UTC)
         key = (now, code, spec.kind, spec.rule, spec.policy_key, spec.target, spec.unit)
         template = computed.get(key)
         if template is None:
@@ -674,59 +665,101 @@ def clocks_start_many(
                 started_at=now,
                 state=ClockState.RUNNING,
             )
-            _apply_schedule(
-                template, calendars[code], now=now, spans=[Span(kind=SegmentKind.RUNNING, start=now, end=None)]
-            )
+            cal = calendars[code]
+            _apply_schedule(template, cal, now=now, spans=[Span(kind=SegmentKind.RUNNING, start=now, end=None)])
+            if cal is None:
+                _notify_calendar_missing(template)  # once per start and spec, not once per record
             computed[key] = template
-        subject_type, subject_id = subject_ref(item.subject)
-        clock = Clock(
-            subject_type=subject_type,
-            subject_id=subject_id,
-            subject_label=str(item.subject)[:200],
-            kind=template.kind,
-            rule=template.rule,
-            policy_key=template.policy_key,
-            policy_version=template.policy_version,
-            calendar_code=code,
-            target_amount=template.target_amount,
-            target_unit=template.target_unit,
-            target_seconds=template.target_seconds,
-            warn_share=template.warn_share,
-            owner=spec.owner,
-            started_at=now,
-            state=ClockState.RUNNING,
-            **{field: getattr(template, field) for field in _SCHEDULED},
+        found.append(template)
+    return found
+
+
+@transaction.atomic(savepoint=False)
+def clocks_start_many(
+    *,
+    starts: Sequence[ClockStart],
+    calendar_code: str,
+    actor: Actor | None = None,
+    policies: PolicySnapshot | None = None,
+    calendar: CompiledCalendar | None = None,
+) -> list[Subject]:
+    """Start one clock on each of many records (e.g. a day's planned callbacks) in bulk: the clocks,
+    their segments and the events are each one bulk insert (core.bulk), and clocks with the same start
+    instant and spec share one schedule computation (clocks_schedule). The same clocks and events as
+    clocks_start per record (each record's `events_before`, then its clock.started), in order;
+    the clocks are returned as Subjects (type, id, label), not loaded.
+
+    Measured (bench loop, 14k planned callbacks): one clocks_start per callback took ~200 s of a 220 s
+    planning run. Rule: X2 (and each spec's rule). Events: clock.started per clock.
+    """
+    if not starts:
+        return []
+    templates = clocks_schedule(
+        [(item.spec, item.started_at) for item in starts],
+        calendar_code=calendar_code,
+        policies=policies,
+        calendar=calendar,
+    )
+    rows: list[dict[str, Any]] = []
+    subjects: list[Subject] = []
+    for item, template in zip(starts, templates, strict=True):
+        subject_type, subject_id = subject_key(item.subject)
+        rows.append(
+            {
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "subject_label": (item.label or str(item.subject))[:200],
+                "kind": template.kind,
+                "rule": template.rule,
+                "policy_key": template.policy_key,
+                "policy_version": template.policy_version,
+                "calendar_code": template.calendar_code,
+                "target_amount": template.target_amount,
+                "target_unit": template.target_unit,
+                "target_seconds": template.target_seconds,
+                "warn_share": template.warn_share,
+                "owner_id": getattr(item.spec.owner, "pk", None),
+                "started_at": template.started_at,
+                "state": ClockState.RUNNING,
+                **{field: getattr(template, field) for field in _SCHEDULED},
+            }
         )
-        if calendars[code] is None and code not in missing_told:
-            _notify_calendar_missing(clock)  # once per calendar, not once per clock
-            missing_told.add(code)
-        clocks.append(clock)
-    Clock.objects.bulk_create(clocks, batch_size=2000)  # sets the keys on both databases (RETURNING)
-    ClockSegment.objects.bulk_create(
-        [ClockSegment(clock=clock, kind=SegmentKind.RUNNING, started_at=clock.started_at) for clock in clocks],
-        batch_size=2000,
+    ids = bulk_insert_rows(Clock, rows)
+    bulk_insert_rows(
+        ClockSegment,
+        [
+            {"clock_id": pk, "kind": SegmentKind.RUNNING, "started_at": row["started_at"]}
+            for pk, row in zip(ids, rows, strict=True)
+        ],
     )
     drafts: list[EventDraft] = []
-    for item, clock in zip(starts, clocks, strict=True):
+    data_of: dict[int, dict[str, Any]] = {}
+    clock_type = Clock._meta.label_lower
+    for item, template, pk, row in zip(starts, templates, ids, rows, strict=True):
+        clock = Subject(type=clock_type, id=str(pk), label=row["subject_label"])
+        subjects.append(clock)
         drafts += item.events_before
-        if clock.data_missing_year is not None:
+        if template.data_missing_year is not None:
             drafts.append(
                 EventDraft(
                     subject=clock,
                     action=events.CLOCK_DATA_MISSING,
                     rule="X1",
-                    data={"calendar": clock.calendar_code, "year": clock.data_missing_year},
+                    data={"calendar": template.calendar_code, "year": template.data_missing_year},
                 )
             )
+        data = data_of.get(id(template))
+        if data is None:
+            data = data_of[id(template)] = _event_data(template)
         drafts.append(
             EventDraft(
                 subject=clock,
                 action=events.CLOCK_STARTED,
                 actor=actor or SYSTEM,
-                rule=clock.rule,
-                policy_version=clock.policy_version,
-                data=_event_data(clock),
+                rule=template.rule,
+                policy_version=template.policy_version,
+                data={**data, "record": f"{row['subject_type']}:{row['subject_id']}"},
             )
         )
     events_record(drafts)
-    return clocks
+    return subjects

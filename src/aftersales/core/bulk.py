@@ -126,3 +126,78 @@ def _sqlite_datetime(value: dt.datetime | None) -> str | None:
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
     return value.replace(tzinfo=None).isoformat(" ")
+
+
+def allocate_ids(table: str, count: int) -> list[int]:
+    """`count` new primary keys of `table` (an auto-increment `id`), taken before the insert, in the
+    caller's write transaction. SQLite: past the largest id and the AUTOINCREMENT counter (the
+    transaction holds the one write lock, BEGIN IMMEDIATE); PostgreSQL: from the table's sequence."""
+    if count <= 0:
+        return []
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(table)}")  # noqa: S608 (names only)
+            first = int(cursor.fetchone()[0])
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            if cursor.fetchone() is not None:
+                cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
+                first = max(first, int(cursor.fetchone()[0]))
+            return list(range(first + 1, first + 1 + count))
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+        return [int(r[0]) for r in cursor.fetchall()]
+
+
+def bulk_insert_rows(model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert new rows of `model` given as {attname: value} (ids allocated, then one bulk_insert) and
+    return their ids, in order: Django's bulk_create without model instances or its per-value
+    preparation (~1 ms an object on a busy machine: 40 s of a 14k-callback planning run). Fields a row
+    leaves out get their default (callables called once), `auto_now`/`auto_now_add` the current time.
+    For plain columns: text, numbers, booleans, dates, aware datetimes, JSON.
+    """
+    if not rows:
+        return []
+    import functools
+    import json
+
+    from django.db import models
+    from django.utils import timezone
+
+    connection = transaction.get_connection()
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    stamp = datetime_adapter()
+    sqlite = connection.vendor == "sqlite"
+    defaults: dict[str, Any] = {}
+    converters: list[Callable[[Any], Any] | None] = []
+    for f in fields:
+        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        defaults[f.attname] = now if auto else f.get_default()
+        if isinstance(f, models.DateTimeField):
+            converters.append(functools.lru_cache(maxsize=4096)(stamp))  # rows share a few instants
+        elif isinstance(f, models.DateField):
+            converters.append(_iso_date if sqlite else None)
+        elif isinstance(f, models.JSONField):
+            converters.append(lambda v: json.dumps(v, ensure_ascii=False) if v is not None else None)
+        else:
+            converters.append(None)
+    columns = {"id": "bigint"}
+    for f in fields:
+        columns[f.column] = "jsonb" if isinstance(f, models.JSONField) else (f.db_type(connection) or "text")
+    ids = allocate_ids(meta.db_table, len(rows))
+    plan = [(f.attname, convert) for f, convert in zip(fields, converters, strict=True)]
+    values = []
+    for pk, row in zip(ids, rows, strict=True):
+        out: list[Any] = [pk]
+        for attname, convert in plan:
+            value = row[attname] if attname in row else defaults[attname]
+            out.append(convert(value) if convert is not None and value is not None else value)
+        values.append(tuple(out))
+    bulk_insert(meta.db_table, columns, values)
+    return ids
+
+
+def _iso_date(value: dt.date) -> str:
+    return value.isoformat()

@@ -9,3 +9,6 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.surveys import events  # noqa: F401 — registers the timeline labels
+        from aftersales.surveys.jobs import register
+
+        register()

@@ -5,6 +5,7 @@ sent to the management representative and quality. The snapshot is what was repo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -96,10 +97,14 @@ def _due_at(month: dt.date, day: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(nxt.replace(day=day), dt.time(23, 59, 59)))
 
 
-@transaction.atomic
-def reports_generate(*, month: dt.date, actor: Actor = SYSTEM) -> list[AnalysisReport]:
+def reports_generate(
+    *, month: dt.date, actor: Actor = SYSTEM, progress: Callable[[int, int, str], None] | None = None
+) -> list[AnalysisReport]:
     """V5: one report per campaign with answers by the end of `month` (not yet reported for it), with its
-    clock due on V5.report_day of the next month. Idempotent (one report per campaign and month).
+    clock due on V5.report_day of the next month. Idempotent (one report per campaign and month; a
+    campaign's report is written in its own transaction, so a run stopped half-way keeps what it made and
+    the next run makes the rest). `progress(done, total, stage)` is told after each campaign (the
+    background job's page, docs/decisions/0025).
     Rule: V5. Events: survey.report_generated, clock.started.
     """
     month = month.replace(day=1)
@@ -108,32 +113,44 @@ def reports_generate(*, month: dt.date, actor: Actor = SYSTEM) -> list[AnalysisR
     day = policies.get("V5.report_day")
     due = _due_at(month, day.value)
     done = set(AnalysisReport.objects.filter(month=month).values_list("campaign_id", flat=True))
-    campaigns = Campaign.objects.filter(created_at__lt=end, responses__isnull=False).exclude(pk__in=done).distinct()
+    campaigns = list(
+        Campaign.objects.filter(created_at__lt=end, responses__isnull=False)
+        .exclude(pk__in=done)
+        .distinct()
+        .order_by("pk")
+    )
     made = []
     now = timezone.now()
-    for campaign in campaigns.order_by("pk"):
-        report = AnalysisReport.objects.create(
-            campaign=campaign, month=month, due_at=due, snapshot=_snapshot(campaign, month)
-        )
-        hours = max(1, int((due - now).total_seconds() // 3600))
-        clocks_start(
-            subject=report,
-            specs=[ClockSpec(kind=ClockKind.SATISFACTION_REPORT, rule="V5", target=hours, unit="hours")],
-            calendar_code=CN,
-            actor=actor,
-            policies=policies,
-            events_before=[
-                EventDraft(
-                    subject=report,
-                    action=events.REPORT_GENERATED,
-                    actor=actor,
-                    rule="V5",
-                    policy_version=day.version,
-                    data={"campaign": campaign.pk, "month": month.strftime("%Y-%m"), "due_at": due.isoformat()},
-                )
-            ],
-        )
+    if progress is not None:
+        progress(0, len(campaigns), "building")
+    for index, campaign in enumerate(campaigns, start=1):
+        with transaction.atomic():
+            if AnalysisReport.objects.filter(campaign=campaign, month=month).exists():
+                continue  # made meanwhile by another run
+            report = AnalysisReport.objects.create(
+                campaign=campaign, month=month, due_at=due, snapshot=_snapshot(campaign, month)
+            )
+            hours = max(1, int((due - now).total_seconds() // 3600))
+            clocks_start(
+                subject=report,
+                specs=[ClockSpec(kind=ClockKind.SATISFACTION_REPORT, rule="V5", target=hours, unit="hours")],
+                calendar_code=CN,
+                actor=actor,
+                policies=policies,
+                events_before=[
+                    EventDraft(
+                        subject=report,
+                        action=events.REPORT_GENERATED,
+                        actor=actor,
+                        rule="V5",
+                        policy_version=day.version,
+                        data={"campaign": campaign.pk, "month": month.strftime("%Y-%m"), "due_at": due.isoformat()},
+                    )
+                ],
+            )
         made.append(report)
+        if progress is not None:
+            progress(index, len(campaigns), "building")
     analysts = list(user_list_with_role("analyst"))
     if made and analysts:
         notify_users(

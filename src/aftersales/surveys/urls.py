@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.campaign_list_page, name="list"),
     path("form.pdf", views.form_pdf, name="form_pdf"),
     path("reports/", views.report_list_page, name="reports"),
+    path("reports/generate/", views.report_generate, name="report_generate"),
     path("ratings/", views.ratings_page, name="ratings"),
     path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
     path("reports/<int:report_id>/report.pdf", views.report_pdf, name="report_pdf"),

@@ -5,6 +5,7 @@ Parse → one selector or service → render.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -151,9 +152,38 @@ def _answer_labels() -> list[str]:
 @permission_required("surveys.view_analysisreport", raise_exception=True)
 def report_list_page(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
     return render(
-        request, "surveys/report_list.html", {"page_obj": list_page(request, selectors.report_list(actor), PAGE_SIZE)}
+        request,
+        "surveys/report_list.html",
+        {
+            "page_obj": list_page(request, selectors.report_list(actor), PAGE_SIZE),
+            "can_generate": actor.has_perm("surveys.add_campaign"),
+            "last_month": last_month.strftime("%Y-%m"),
+        },
     )
+
+
+@login_required
+@require_POST
+@permission_required("surveys.add_campaign", raise_exception=True)
+def report_generate(request: HttpRequest) -> HttpResponse:
+    """V5: build the month's reports now, as a background job whose page shows the progress (0025)."""
+    from aftersales.core.jobs import job_enqueue
+    from aftersales.surveys.jobs import REPORTS_JOB
+
+    try:
+        month = dt.date.fromisoformat((request.POST.get("month") or "")[:7] + "-01")
+    except ValueError:
+        messages.error(request, _("Choose the month the reports are for."))
+        return redirect("surveys:reports")
+    job = job_enqueue(
+        actor=_actor(request),
+        kind=REPORTS_JOB,
+        label=_("Satisfaction analysis reports %(month)s") % {"month": month.strftime("%Y-%m")},
+        params={"month": month.isoformat()},
+    )
+    return redirect("web:job_detail", job_id=job.pk)
 
 
 @login_required
@@ -215,8 +245,6 @@ def report_send(request: HttpRequest, report_id: int) -> HttpResponse:
 @permission_required("followup.view_servicerating", raise_exception=True)
 def ratings_page(request: HttpRequest) -> HttpResponse:
     """V3: the monthly summary of the engineers' ratings (four items × four answers), for the appraisal."""
-    import datetime as dt
-
     from aftersales.followup.choices import RatingLevel
     from aftersales.followup.models import RATING_ITEMS, ServiceRating
     from aftersales.followup.selectors import rating_scope, rating_summary
