@@ -118,6 +118,7 @@ SUB_PAGES = [
         Page("surveys:form_pdf", roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")),
         {},
     ),  # a policy's changes, old → new
+    (Page("surveys:new", roles("team_lead cs_manager analyst")), {}),  # V4: a new survey, from the survey list
 ]
 SUB_CASES = [(page, kwargs, role) for page, kwargs in SUB_PAGES for role in ROLES]
 

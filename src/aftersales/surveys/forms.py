@@ -57,3 +57,17 @@ class AnswerForm(forms.Form):
 
 class PaperForm(AnswerForm):
     customer = forms.TypedChoiceField(label=_("Customer"), coerce=int, choices=())
+
+
+class CampaignForm(forms.Form):
+    """V4: a new survey — title, period, and the customers it goes to, chosen by filters."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    period = forms.CharField(label=_("Period"), max_length=32, help_text=_("e.g. 2026 or 2026-H2"))
+    key_accounts = forms.BooleanField(label=_("Key accounts only"), required=False)
+    product = forms.CharField(label=_("Customers using the product (model)"), max_length=64, required=False)
+    region = forms.TypedChoiceField(label=_("Region"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, regions: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions")), *regions]  # type: ignore[attr-defined]  # a TypedChoiceField

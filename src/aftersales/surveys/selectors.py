@@ -157,3 +157,18 @@ def result_as_dict(result: Result) -> dict[str, Any]:
             for product, group in result.by_product.items()
         ],
     }
+
+
+def campaign_audience(*, key_accounts: bool = False, product: str = "", region_id: int | None = None) -> QuerySet[Any]:
+    """V4: the customers a new survey goes to, chosen by filters (key accounts, a product model they use,
+    their region), as a queryset of customer ids in code order (the campaign page previews its count)."""
+    from aftersales.customers.models import Customer
+
+    qs = Customer.objects.all()
+    if key_accounts:
+        qs = qs.filter(key_account=True)
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    if product:
+        qs = qs.filter(pk__in=Unit.objects.filter(product__model=product).values("customer_id"))
+    return qs.order_by("code").values_list("pk", flat=True)

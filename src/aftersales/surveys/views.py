@@ -27,7 +27,7 @@ from aftersales.core.lists import Column, export_requested, list_page, xlsx_expo
 from aftersales.surveys import selectors, services
 from aftersales.surveys.documents import report_pdf as report_pdf_bytes
 from aftersales.surveys.documents import report_xlsx as report_xlsx_bytes
-from aftersales.surveys.forms import PaperForm
+from aftersales.surveys.forms import CampaignForm, PaperForm
 from aftersales.surveys.reports import report_send as report_send_service
 from aftersales.surveys.reports import score_change
 
@@ -58,7 +58,46 @@ def campaign_list_page(request: HttpRequest) -> HttpResponse:
             rows=queryset,
             filters={},
         )
-    return render(request, "surveys/campaign_list.html", {"page_obj": list_page(request, queryset, PAGE_SIZE)})
+    return render(
+        request,
+        "surveys/campaign_list.html",
+        {"page_obj": list_page(request, queryset, PAGE_SIZE), "can_send": actor.has_perm("surveys.add_campaign")},
+    )
+
+
+@login_required
+@permission_required("surveys.add_campaign", raise_exception=True)
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    """V4: send a new survey — title, period, customers chosen by filters (key accounts, product, region).
+    "Preview" (or any GET) counts the customers the filters choose; "Send" creates the campaign."""
+    from aftersales.accounts.models import Region
+
+    actor = _actor(request)
+    regions = [(r.pk, r.name) for r in Region.objects.order_by("code")]
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = CampaignForm(data, regions=regions)
+    count = None
+    if data is not None and form.is_valid():
+        audience = selectors.campaign_audience(
+            key_accounts=form.cleaned_data["key_accounts"],
+            product=form.cleaned_data["product"].strip(),
+            region_id=form.cleaned_data["region"],
+        )
+        count = audience.count()
+        if request.method == "POST" and "send" in request.POST:
+            try:
+                campaign = services.campaign_create(
+                    actor=actor,
+                    title=form.cleaned_data["title"],
+                    period=form.cleaned_data["period"],
+                    customers=list(audience),
+                )
+            except DomainError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, _("The survey is sent to %(n)s customers.") % {"n": campaign.sent})
+                return redirect("surveys:detail", campaign_id=campaign.pk)
+    return render(request, "surveys/campaign_new.html", {"form": form, "count": count})
 
 
 @login_required
@@ -241,46 +280,70 @@ def report_send(request: HttpRequest, report_id: int) -> HttpResponse:
     return redirect("surveys:report_detail", report_id=report_id)
 
 
-@login_required
-@permission_required("followup.view_servicerating", raise_exception=True)
-def ratings_page(request: HttpRequest) -> HttpResponse:
-    """V3: the monthly summary of the engineers' ratings (four items × four answers), for the appraisal."""
+def _month_asked(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat((request.GET.get("month") or "")[:7] + "-01")
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def _rating_rows(actor: Actor, month: dt.date, engineer_id: int | None = None) -> list[dict[str, Any]]:
+    """V3: per engineer, the four items × four answers of the month: counts and shares of the ratings."""
     from aftersales.followup.choices import RatingLevel
     from aftersales.followup.models import RATING_ITEMS, ServiceRating
     from aftersales.followup.selectors import rating_scope, rating_summary
     from aftersales.surveys.reports import month_bounds
 
-    actor = _actor(request)
-    try:
-        month = dt.date.fromisoformat((request.GET.get("month") or "")[:7] + "-01")
-    except ValueError:
-        month = timezone.localdate().replace(day=1)
     since, until = month_bounds(month)
     scoped = rating_scope(actor).filter(created_at__gte=since, created_at__lt=until)
+    if engineer_id is not None:
+        scoped = scoped.filter(engineer_id=engineer_id)
     engineers = scoped.values_list("engineer_id", "engineer__display_name", "engineer__username").distinct()
     labels = {item: ServiceRating._meta.get_field(item).verbose_name for item in RATING_ITEMS}  # type: ignore[union-attr]  # concrete fields
     rows = []
-    for engineer_id, display, username in engineers.order_by("engineer__username"):
-        summary = rating_summary(actor, engineer_id=engineer_id, since=since, until=until)
-        rows.append(
-            {
-                "engineer": display or username or "—",
-                "items": [
-                    (labels[item], [summary[item][level] for level in RatingLevel.values]) for item in RATING_ITEMS
-                ],
-            }
-        )
+    for pk, display, username in engineers.order_by("engineer__username"):
+        summary = rating_summary(actor, engineer_id=pk, since=since, until=until)
+        items = []
+        for item in RATING_ITEMS:
+            counts = [summary[item][level] for level in RatingLevel.values]
+            total = sum(counts)
+            shares = [round(100 * n / total, 1) if total else 0.0 for n in counts]
+            items.append(
+                {
+                    "label": labels[item],
+                    "counts": counts,
+                    "shares": shares,
+                    "cells": list(zip(counts, shares, strict=True)),
+                }
+            )
+        rows.append({"engineer_id": pk, "engineer": display or username or "—", "items": items})
+    return rows
+
+
+@login_required
+@permission_required("followup.view_servicerating", raise_exception=True)
+def ratings_page(request: HttpRequest) -> HttpResponse:
+    """V3: the monthly summary of the engineers' ratings (four items × four answers: counts and shares),
+    for the appraisal; exported to Excel with the month."""
+    from aftersales.followup.choices import RatingLevel
+
+    actor = _actor(request)
+    month = _month_asked(request)
+    rows = _rating_rows(actor, month)
     if export_requested(request):
-        flat = [
-            {"engineer": row["engineer"], "item": label, "counts": counts}
-            for row in rows
-            for label, counts in row["items"]
-        ]
+        flat = [{"engineer": row["engineer"], **item} for row in rows for item in row["items"]]
         columns = [
             Column(gettext_lazy("Engineer"), lambda r: r["engineer"]),
-            Column(gettext_lazy("Item"), lambda r: r["item"]),
+            Column(gettext_lazy("Item"), lambda r: r["label"]),
             *[
                 Column(label, lambda r, i=i: r["counts"][i])  # type: ignore[misc]  # bound per column
+                for i, label in enumerate(RatingLevel.labels)
+            ],
+            *[
+                Column(
+                    _("%(answer)s (share %%)") % {"answer": label},
+                    lambda r, i=i: r["shares"][i],  # type: ignore[misc]  # bound per column
+                )
                 for i, label in enumerate(RatingLevel.labels)
             ],
         ]
@@ -292,8 +355,43 @@ def ratings_page(request: HttpRequest) -> HttpResponse:
             rows=flat,
             filters={"month": month.isoformat()},
         )
+    return render(request, "surveys/ratings.html", {"rows": rows, "month": month, "levels": RatingLevel.labels})
+
+
+@login_required
+def engineer_ratings_page(request: HttpRequest, engineer_id: int) -> HttpResponse:
+    """V3: one engineer's page of ratings — the month's summary (counts and shares) and each rating with
+    its request. Staff who see ratings, and the engineer themself; anyone else gets 404."""
+    from django.http import Http404
+
+    from aftersales.accounts.models import User
+    from aftersales.followup.choices import RatingLevel
+    from aftersales.followup.selectors import rating_scope
+    from aftersales.surveys.reports import month_bounds
+
+    actor = _actor(request)
+    if not (actor.has_perm("followup.view_servicerating") or actor.pk == engineer_id):
+        raise Http404
+    engineer = User.objects.filter(pk=engineer_id).first()
+    if engineer is None:
+        raise Http404
+    month = _month_asked(request)
+    since, until = month_bounds(month)
+    ratings = (
+        rating_scope(actor)
+        .filter(engineer_id=engineer_id, created_at__gte=since, created_at__lt=until)
+        .select_related("request")
+        .order_by("-created_at")[:500]
+    )
+    rows = _rating_rows(actor, month, engineer_id=engineer_id)
     return render(
         request,
-        "surveys/ratings.html",
-        {"rows": rows, "month": month, "levels": RatingLevel.labels},
+        "surveys/engineer_ratings.html",
+        {
+            "engineer": engineer,
+            "month": month,
+            "levels": RatingLevel.labels,
+            "summary": rows[0]["items"] if rows else [],
+            "ratings": ratings,
+        },
     )
