@@ -135,6 +135,8 @@ def _mount() -> None:
     from aftersales.returns.api import router as returns_router
     from aftersales.service.api import router as service_router
     from aftersales.surveys.api import router as surveys_router
+    from aftersales.consultations.api import router as consultations_router
+    from aftersales.training.api import router as training_router
 
     routers = [
         accounts_router,
@@ -153,6 +155,8 @@ def _mount() -> None:
         reports_router,
         parts_router,
         parts_flow_router,
+        consultations_router,
+        training_router,
     ]
     for router in routers:
         api.add_router("", router)

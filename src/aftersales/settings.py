@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "aftersales.parts.flow.apps.PartsFlowConfig",
     "aftersales.surveys",
     "aftersales.callbacks",
+    "aftersales.consultations",
+    "aftersales.training",
     "aftersales.reports",
     "aftersales.portal",
     "aftersales.web",

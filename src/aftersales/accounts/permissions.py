@@ -312,3 +312,26 @@ for _role, _perms in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 STAFF_ROLES = frozenset(role for role in Role if role != Role.CUSTOMER)
+
+# Consultation register (C8, docs/decisions/0035): the hotline registers enquiries and calls them back,
+# the administrator defines the register's extra fields; analysts and sales read the conversion.
+CONSULT_WORK = {
+    "consultations.view_consultation",
+    "consultations.add_consultation",
+    "consultations.change_consultation",
+}
+CONSULT_FIELDS = {
+    "consultations.view_consultationfield",
+    "consultations.add_consultationfield",
+    "consultations.change_consultationfield",
+}
+for _role, _perms in {
+    Role.AGENT: CONSULT_WORK,
+    Role.TEAM_LEAD: CONSULT_WORK,
+    Role.CS_MANAGER: CONSULT_WORK,
+    Role.SALES: {"consultations.view_consultation"},
+    Role.SALES_MANAGER: {"consultations.view_consultation"},
+    Role.ANALYST: {"consultations.view_consultation"},
+    Role.ADMIN: CONSULT_FIELDS,
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

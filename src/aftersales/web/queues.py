@@ -27,6 +27,7 @@ from aftersales.clocks.choices import ClockState
 from aftersales.clocks.models import Clock
 from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.selectors import complaint_list, task_list
+from aftersales.consultations.selectors import my_followups_due
 from aftersales.core.access import Actor
 from aftersales.parts.flow import selectors as parts_flow_selectors
 from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
@@ -275,6 +276,19 @@ def _callbacks(actor: Actor, now: dt.datetime) -> Queue:
     )
 
 
+def _consultation_followups(actor: Actor, now: dt.datetime) -> Queue:
+    # consult_followup_queue_idx (assignee, state, due_on)
+    n = _count(my_followups_due(actor, today=timezone.localdate(now)))
+    return Queue(
+        "consultation_followups_due",
+        _("Enquiries to call back"),
+        n,
+        _url("consultations:followups"),
+        tone=_tone(n),
+        icon="chat-left-dots",
+    )
+
+
 def _depot(actor: Actor) -> Queue:
     # sr_board_idx (open, state): `open__in` lets SQLite seek it (see dispatch_board_queries).
     n = _count(service_selectors.depot_waiting_requests(actor).filter(open__in=[True]))
@@ -428,6 +442,8 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
         queues.append(_followup(actor, now))
     if actor.has_perm("callbacks.change_callback"):
         queues.append(_callbacks(actor, now))
+    if actor.has_perm("consultations.change_consultation"):
+        queues.append(_consultation_followups(actor, now))
     if actor.has_perm("service.depot_servicerequest"):
         queues.append(_depot(actor))
     if actor.has_perm(report_selectors.VIEW_PERM):

@@ -1,0 +1,5 @@
+"""Training API (T2)."""
+
+from ninja import Router
+
+router = Router(tags=["training"])

@@ -1,0 +1,1 @@
+"""Event names of training (T2)."""

@@ -1,0 +1,1 @@
+"""Training pages (T2)."""
