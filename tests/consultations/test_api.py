@@ -137,7 +137,8 @@ def test_follow_up_callbacks_notify_and_record(api_as, make_user) -> None:
     created = agent.post("consultations", {**ENQUIRY, "follow_up_on": "2026-01-10"}).json()
 
     planned = agent.post(
-        f"consultations/{created['id']}/follow-ups", {"due_on": "2026-01-12", "assignee": colleague.pk, "note": "问预算"}
+        f"consultations/{created['id']}/follow-ups",
+        {"due_on": "2026-01-12", "assignee": colleague.pk, "note": "问预算"},
     )
     to_engineer = agent.post(
         f"consultations/{created['id']}/follow-ups",

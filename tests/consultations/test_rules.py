@@ -26,8 +26,11 @@ FIELDS = [
 @pytest.mark.parametrize(
     ("raw", "values", "error_keys"),
     [
-        ({"intent": "购买", "budget": "12.50", "visit": "2026-03-01", "source": " 展会 "},
-         {"intent": "购买", "budget": "12.5", "visit": "2026-03-01", "source": "展会"}, set()),
+        (
+            {"intent": "购买", "budget": "12.50", "visit": "2026-03-01", "source": " 展会 "},
+            {"intent": "购买", "budget": "12.5", "visit": "2026-03-01", "source": "展会"},
+            set(),
+        ),
         ({"intent": "购买", "budget": 3}, {"intent": "购买", "budget": "3"}, set()),
         ({"intent": "采购"}, {}, {"intent"}),
         ({}, {}, {"intent"}),

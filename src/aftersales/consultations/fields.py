@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 MAX_TEXT = 500
 
 
-def extra_values_clean(definitions: Iterable[Any], raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def extra_values_clean(
+    definitions: Iterable[Any], raw: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The values of `raw` for the given fields, normalised (number → str of a decimal, date → ISO
     date), and the errors per key. Unknown keys are errors; an empty value of a required field is
     an error; an empty optional value is left out. Rule: C8."""

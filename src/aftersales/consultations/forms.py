@@ -31,9 +31,7 @@ class ConsultationFilterForm(StyledForm):
 
 
 class ConversionForm(StyledForm):
-    by = forms.ChoiceField(
-        label=_("Per"), required=False, choices=[("month", _("Month")), ("quarter", _("Quarter"))]
-    )
+    by = forms.ChoiceField(label=_("Per"), required=False, choices=[("month", _("Month")), ("quarter", _("Quarter"))])
     date_from = forms.DateField(label=_("Received from"), required=False, widget=forms.DateInput)
     date_to = forms.DateField(label=_("Received to"), required=False, widget=forms.DateInput)
 
@@ -56,7 +54,10 @@ class ConsultationForm(StyledForm):
         label=_("Answer given"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     follow_up_on = forms.DateField(
-        label=_("Call back on"), required=False, widget=forms.DateInput, help_text=_("Plans a follow-up callback for you.")
+        label=_("Call back on"),
+        required=False,
+        widget=forms.DateInput,
+        help_text=_("Plans a follow-up callback for you."),
     )
 
     def __init__(self, *args: Any, definitions: Iterable[Any] = (), **kwargs: Any) -> None:
@@ -79,7 +80,7 @@ class ConsultationForm(StyledForm):
             )
             self.fields[name].widget.attrs.setdefault("aria-label", d.label)
             if d.field_type == FieldType.DATE:
-                self.fields[name].widget.input_type = "date"  # type: ignore[attr-defined]
+                self.fields[name].widget.input_type = "date"
             if d.required:
                 self.fields[name].widget.attrs["required"] = "required"
 

@@ -88,7 +88,7 @@ class ConsultationOut(Schema):
 
     @staticmethod
     def resolve_customer(obj: Any) -> int | None:
-        return obj.customer_id  # type: ignore[no-any-return]
+        return obj.customer_id
 
     @staticmethod
     def resolve_product(obj: Any) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.models import User
 from aftersales.consultations import events
@@ -28,7 +29,9 @@ from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Product
 from aftersales.notifications.services import notification_language, notify_users
 
-VERSION_MESSAGE = "Someone else changed this consultation meanwhile (now version %(version)s). Reload it and try again."
+VERSION_MESSAGE = gettext_lazy(
+    "Someone else changed this consultation meanwhile (now version %(version)s). Reload it and try again."
+)
 REGISTER_FIELDS = ["channel", "name", "organisation", "contact", "customer_id", "product_id", "question", "answer"]
 
 
@@ -110,7 +113,7 @@ def consultation_stage(
     """
     actor.require_perm("consultations.change_consultation")
     consultation = access_consultation(actor, consultation_id, for_update=True)
-    expect_version(consultation, version, _(VERSION_MESSAGE), code=Code.VERSION_CONFLICT)
+    expect_version(consultation, version, str(VERSION_MESSAGE), code=Code.VERSION_CONFLICT)
     day = on or timezone.localdate()
     fields: tuple[str, ...] = ()
     if stage == ConsultationStage.VISITED:
@@ -129,7 +132,9 @@ def consultation_stage(
     return consultation
 
 
-def _plan(actor: Actor, consultation: Consultation, *, due_on: dt.date, assignee: Any, note: str) -> ConsultationFollowUp:
+def _plan(
+    actor: Actor, consultation: Consultation, *, due_on: dt.date, assignee: Any, note: str
+) -> ConsultationFollowUp:
     follow_up = ConsultationFollowUp(consultation=consultation, due_on=due_on, assignee=assignee, note=note.strip())
     full_clean(follow_up, exclude=["consultation", "assignee"])
     follow_up.save()
