@@ -335,3 +335,19 @@ for _role, _perms in {
     Role.ADMIN: CONSULT_FIELDS,
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+# Training (T2, docs/decisions/0035): the training centre plans and records customer trainings and
+# assesses staff; the head of after-sales reads them; dispatchers read the certificates.
+TRAINING_CUSTOMERS = {
+    "training.view_customertraining",
+    "training.add_customertraining",
+    "training.change_customertraining",
+}
+TRAINING_STAFF = {"training.view_assessment", "training.add_assessment", "training.view_certificate"}
+for _role, _perms in {
+    Role.TRAINER: TRAINING_CUSTOMERS | TRAINING_STAFF,
+    Role.CS_MANAGER: {"training.view_customertraining", "training.view_assessment", "training.view_certificate"},
+    Role.TEAM_LEAD: {"training.view_certificate"},
+    Role.ANALYST: {"training.view_customertraining"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

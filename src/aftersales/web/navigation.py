@@ -57,6 +57,20 @@ STAFF_MENU = [
         _("Service intake"), "service:request_create", "journal-plus", perm="service.add_servicerequest", uses=HOTLINE
     ),  # the manager registers from the request list's button
     NavItem(
+        _("Customer training"),
+        "training:customer_list",
+        "easel",
+        perm="training.view_customertraining",
+        uses=frozenset({"trainer"}),  # T2: the training centre plans and records them
+    ),
+    NavItem(
+        _("Staff assessments"),
+        "training:assessments",
+        "award",
+        perm="training.view_assessment",
+        uses=frozenset({"trainer"}),  # T2: theory, practice, simulated customer; certificates linked there
+    ),
+    NavItem(
         _("Consultation register"),
         "consultations:list",
         "chat-left-dots",
