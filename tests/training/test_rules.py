@@ -89,7 +89,7 @@ def test_the_certificate_counts_only_for_its_product_line_and_weight() -> None:
         [_engineer("a_uncertified", frozenset(), 0), _engineer("b_certified", frozenset({"数控机床"}), 0)],
     )
 
-    assert [r["score"] for r in other_line] == [60, 60]
+    assert [r["score"] for r in other_line] == [10, 10]  # nobody holds that line: no shift
     assert [r["score"] for r in no_line] == [10, 10]
     assert [r["user"].username for r in weightless] == ["a_uncertified", "b_certified"]
     assert best_engineer(weightless) is None  # a tie: the dispatcher chooses

@@ -3,7 +3,7 @@
 Score (lower is better): 0 when the engineer works from the request's service point, 100 when
 they work from another point in the same region, 200 otherwise; plus 10 per open job; plus the
 certification weight (policy S7.certified_weight) when the engineer holds no valid certificate for the
-product line of the request's unit (T2). Engineers carry `certified_lines` and `certified_weight`
+product line of the request's unit while another candidate does (T2). Engineers carry `certified_lines` and `certified_weight`
 (service.selectors.engineer_candidates); without them the factor is 0.
 """
 
@@ -31,6 +31,9 @@ def ranking_place(request: Any) -> tuple[Any, ...]:
 
 def rank_engineers(request: Any, engineers: list[Any]) -> list[dict[str, Any]]:
     point_id, region_id, line = ranking_place(request)
+    # T2: the certificate counts only when some candidate holds one for the line (else every score would
+    # shift alike and explain nothing)
+    any_certified = bool(line) and any(line in getattr(user, "certified_lines", ()) for user in engineers)
     rows = []
     for user in engineers:
         user_point = user.service_point
@@ -42,7 +45,7 @@ def rank_engineers(request: Any, engineers: list[Any]) -> list[dict[str, Any]]:
             place = 200
         load = int(getattr(user, "open_jobs", 0))
         certified = bool(line) and line in getattr(user, "certified_lines", ())
-        uncertified_points = int(getattr(user, "certified_weight", 0)) if line and not certified else 0
+        uncertified_points = int(getattr(user, "certified_weight", 0)) if any_certified and not certified else 0
         rows.append(
             {
                 "user": user,
