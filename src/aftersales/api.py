@@ -125,6 +125,7 @@ def _mount() -> None:
     from aftersales.callbacks.api import router as callbacks_router
     from aftersales.clocks.api import router as clocks_router
     from aftersales.complaints.api import router as complaints_router
+    from aftersales.consultations.api import router as consultations_router
     from aftersales.customers.api import router as customers_router
     from aftersales.installed_base.api import router as installed_base_router
     from aftersales.knowledge.api import router as knowledge_router
@@ -135,6 +136,7 @@ def _mount() -> None:
     from aftersales.returns.api import router as returns_router
     from aftersales.service.api import router as service_router
     from aftersales.surveys.api import router as surveys_router
+    from aftersales.training.api import router as training_router
 
     routers = [
         accounts_router,
@@ -153,6 +155,8 @@ def _mount() -> None:
         reports_router,
         parts_router,
         parts_flow_router,
+        consultations_router,
+        training_router,
     ]
     for router in routers:
         api.add_router("", router)

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "aftersales.parts.flow.apps.PartsFlowConfig",
     "aftersales.surveys",
     "aftersales.callbacks",
+    "aftersales.consultations",
+    "aftersales.training",
     "aftersales.reports",
     "aftersales.portal",
     "aftersales.web",
@@ -253,6 +255,7 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.surveys.tasks.analysis_reports_task": "40 0 1 * *",  # V5 last month's reports, 1st 00:40
     "aftersales.core.tasks.idempotency_purge_task": 3600,  # expired Idempotency-Keys and form tokens
     "aftersales.parts.flow.tasks.reorder_sweep_task": "30 * * * *",  # P5 reorder alerts, hourly
+    "aftersales.training.tasks.certificate_expiry_task": "50 0 * * *",  # T2 expiring certificates, 00:50
 }
 # Chains the events a crash left unchained between commit and the on-commit hook (docs/decisions/0009).
 AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.audit_chain_task"] = 60

@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("approvals/", include("aftersales.approvals.urls")),
     path("surveys/", include("aftersales.surveys.urls")),
     path("callbacks/", include("aftersales.callbacks.urls")),
+    path("consultations/", include("aftersales.consultations.urls")),
+    path("training/", include("aftersales.training.urls")),
     path("reports/", include("aftersales.reports.urls")),
     path("parts/", include("aftersales.parts.urls")),
     path("portal/", include("aftersales.portal.urls")),

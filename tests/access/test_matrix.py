@@ -22,12 +22,14 @@ from aftersales.accounts.models import ApiToken
 from aftersales.approvals.models import Approval
 from aftersales.calendars.models import CalendarDay, StatutoryYear
 from aftersales.complaints.models import Complaint, CorrectiveAction, FollowUpTask, ResponsibilityReview
+from aftersales.consultations.models import Consultation, ConsultationField, ConsultationFollowUp
 from aftersales.core.models import Event
 from aftersales.customers.models import Customer, CustomerAccessRequest
 from aftersales.installed_base.models import Product, ServiceContract, SubstituteLoan, Unit
 from aftersales.knowledge.models import Article
 from aftersales.returns.models import DiscountCertificate, ReturnRequest
 from aftersales.service.models import FeeStandard, Quote, ServiceRequest, ServiceTask
+from aftersales.training.models import Assessment, Certificate, CustomerTraining
 from tests.conftest import PASSWORD
 from tests.installed_base.factories import (
     ContractFactory,
@@ -118,6 +120,11 @@ def _engineer_action(name: str, action: str, body: dict[str, Any]) -> Endpoint:
 CALLBACK_VIEWERS = roles("agent team_lead cs_manager analyst")
 # Surveys (V4): those who send, answer or read the satisfaction report see a campaign.
 SURVEY_VIEWERS = roles("agent team_lead cs_manager analyst quality mgmt_rep vp gm")
+# Consultation register (C8): the hotline registers enquiries; analysts and sales read them.
+CONSULT_WRITERS = roles("agent team_lead cs_manager")
+CONSULT_VIEWERS = CONSULT_WRITERS | roles("analyst sales sales_manager")
+# Training (T2): the training centre works it; the head of after-sales and analysts read customer trainings.
+TRAINING_VIEWERS = roles("trainer cs_manager analyst")
 # Statistics and KPIs (Q1, Q4).
 STATISTICS_READERS = roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")
 # Parts flows (P2, P4, P5): who asks for parts and sees requisitions (engineers, team leads and the
@@ -995,6 +1002,118 @@ ENDPOINTS = [
         roles("cs_manager"),
         body=lambda w: {"note": "不同意"},
     ),
+    # --- consultation register (C8): the hotline registers and calls back, analysts and sales read,
+    # the administrator defines the extra fields ---
+    Endpoint("consultation_list", "get", "consultations", CONSULT_VIEWERS),
+    Endpoint(
+        "consultation_create",
+        "post",
+        "consultations",
+        CONSULT_WRITERS,
+        201,
+        body=lambda w: {"channel": "phone", "name": "王经理", "contact": "13800000000", "question": "交货期？"},
+    ),
+    Endpoint("consultation_conversion", "get", "consultations/conversion?by=quarter", CONSULT_VIEWERS),
+    Endpoint("consultation_field_list", "get", "consultations/fields", CONSULT_VIEWERS | roles("admin")),
+    Endpoint(
+        "consultation_field_create",
+        "post",
+        "consultations/fields",
+        roles("admin"),
+        201,
+        body=lambda w: {"key": "budget", "label": "预算", "field_type": "number"},
+    ),
+    Endpoint(
+        "consultation_field_update",
+        "patch",
+        "consultations/fields/{consultation_field}",
+        roles("admin"),
+        body=lambda w: {"label": "来源渠道"},
+    ),
+    Endpoint(
+        "consultation_followup_outcome",
+        "post",
+        "consultations/follow-ups/{consultation_followup}/outcome",
+        CONSULT_WRITERS,
+        body=lambda w: {"result": "reached"},
+    ),
+    Endpoint(
+        "consultation_detail",
+        "get",
+        "consultations/{consultation}",
+        CONSULT_VIEWERS,
+        denied=not_found(EVERYONE - CONSULT_VIEWERS),
+    ),
+    Endpoint(
+        "consultation_stage",
+        "post",
+        "consultations/{consultation}/stage",
+        CONSULT_WRITERS,
+        body=lambda w: {"stage": "visited"},
+    ),
+    Endpoint(
+        "consultation_followup_create",
+        "post",
+        "consultations/{consultation}/follow-ups",
+        CONSULT_WRITERS,
+        201,
+        body=lambda w: {"due_on": "2026-01-12", "note": "问预算"},
+    ),
+    # --- training (T2): the training centre plans, records and assesses; the head of after-sales and
+    # analysts read customer trainings; every member of staff reads their own assessments and certificates ---
+    Endpoint("training_list", "get", "training/customer-trainings", TRAINING_VIEWERS),
+    Endpoint(
+        "training_create",
+        "post",
+        "training/customer-trainings",
+        roles("trainer"),
+        201,
+        body=lambda w: {"course": "数控系统操作", "planned_on": "2026-05-10", "trainer": "张工"},
+    ),
+    Endpoint(
+        "training_attended",
+        "get",
+        "training/attended?customer={customer}&date_from=2026-01-01&date_to=2026-12-31",
+        TRAINING_VIEWERS,
+    ),
+    Endpoint(
+        "training_detail",
+        "get",
+        "training/customer-trainings/{training}",
+        TRAINING_VIEWERS,
+        denied=not_found(EVERYONE - TRAINING_VIEWERS),
+    ),
+    Endpoint(
+        "training_record",
+        "post",
+        "training/customer-trainings/{training}/record",
+        roles("trainer"),
+        body=lambda w: {"held_on": "2026-05-12", "feedback": "满意"},
+    ),
+    Endpoint(
+        "training_cancel",
+        "post",
+        "training/customer-trainings/{training}/cancel",
+        roles("trainer"),
+        body=lambda w: {"reason": "改期"},
+    ),
+    Endpoint("training_assessment_list", "get", "training/assessments", EVERYONE),  # others: their own
+    Endpoint(
+        "training_assessment_create",
+        "post",
+        "training/assessments",
+        roles("trainer"),
+        201,
+        body=lambda w: {
+            "user": w["training_engineer"],
+            "product_line": "数控机床",
+            "taken_on": "2026-03-10",
+            "theory": 80,
+            "practice": 80,
+            "simulated": 80,
+        },
+    ),
+    Endpoint("training_certificate_list", "get", "training/certificates", EVERYONE),  # others: their own
 ]
 
 CASES = [(endpoint, role) for endpoint in ENDPOINTS for role in ROLES]
@@ -1258,6 +1377,45 @@ def survey_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[s
 
 
 @pytest.fixture
+def consultation_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The world, plus one enquiry with an open follow-up, and one extra field of the register."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.consultations import services
+
+    desk = actor_for(make_user("agent", username="consult_desk"))
+    admin = actor_for(make_user("admin", username="consult_admin"))
+    field = services.field_create(actor=admin, key="source", label="来源", field_type="text")
+    consultation = services.consultation_register(
+        actor=desk, channel="phone", name="李工", contact="13900000000", question="价格？", follow_up_on=dt.date.today()
+    )
+    follow_up = consultation.follow_ups.get()
+    return {
+        **world,
+        "consultation": consultation.pk,
+        "consultation_followup": follow_up.pk,
+        "consultation_field": field.pk,
+    }
+
+
+@pytest.fixture
+def training_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
+    """The world, plus one planned customer training of the staff's customer and an engineer to assess."""
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.training.services import training_plan
+
+    trainer = actor_for(make_user("trainer", username="training_centre"))
+    training = training_plan(
+        actor=trainer,
+        course="数控系统操作",
+        planned_on=dt.date(2026, 5, 10),
+        trainer="张工",
+        customers=[{"customer": world["customer"]}],
+    )
+    engineer = make_user("engineer", username="training_engineer")
+    return {**world, "training": training.pk, "training_engineer": engineer.pk}
+
+
+@pytest.fixture
 def parts_flow_world(parts_world: dict[str, Any]) -> dict[str, Any]:
     """The parts world, plus a requisition (store → store2) asked by its keeper, waiting for a keeper, and a
     purchase request for store waiting for the head of after-sales."""
@@ -1302,6 +1460,12 @@ def _state() -> dict[str, Any]:
         "capas": list(CorrectiveAction.objects.order_by("pk").values_list("pk", "state")),
         "reviews": list(ResponsibilityReview.objects.order_by("pk").values_list("pk", "state", "version")),
         "articles": list(Article.objects.order_by("pk").values_list("pk", "version")),
+        "consultations": list(Consultation.objects.order_by("pk").values_list("pk", "stage", "version")),
+        "consultation_follow_ups": list(ConsultationFollowUp.objects.order_by("pk").values_list("pk", "state")),
+        "consultation_fields": list(ConsultationField.objects.order_by("pk").values_list("pk", "version")),
+        "trainings": list(CustomerTraining.objects.order_by("pk").values_list("pk", "state", "version")),
+        "assessments": Assessment.objects.count(),
+        "training_certificates": Certificate.objects.count(),
     }
 
 
@@ -1326,6 +1490,10 @@ def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], mak
         world = request.getfixturevalue("callback_world")
     if endpoint.name.startswith("survey"):
         world = request.getfixturevalue("survey_world")
+    if endpoint.name.startswith("consultation"):
+        world = request.getfixturevalue("consultation_world")
+    if endpoint.name.startswith("training"):
+        world = request.getfixturevalue("training_world")
     if role == ANON:
         client = api_as(None)
     elif role == Role.SALES:

@@ -52,6 +52,10 @@ PAGES = [
     Page("service:fees_outstanding", roles("cs_manager finance")),  # B1: fees to invoice or confirm
     Page("service:fault_codes", roles("team_lead cs_manager")),  # the managed symptom and cause codes
     Page("complaints:complaint_list", COMPLAINT_VIEWERS),
+    Page("consultations:list", roles("agent team_lead cs_manager analyst sales sales_manager")),  # C8
+    Page("consultations:fields", roles("admin")),  # C8: the register's extra fields
+    Page("training:customer_list", roles("trainer cs_manager analyst")),  # T2 customer trainings
+    Page("training:assessments", roles("trainer cs_manager")),  # T2 staff assessments
     # One queue for every approval: K7 amounts, S8/S9 trips and support, B2 fee standards, C3 access.
     # P1: the parts keeper approves count adjustments there, the head of after-sales list prices.
     Page("approvals:approval_queue", roles("team_lead cs_manager sales_manager vp gm parts_keeper")),
@@ -173,6 +177,8 @@ HEAD_PARTS = {"parts:catalogue", "parts:stock", "parts:price_lists"} | {
     "parts_flow:demand_plan",
     "parts_flow:purchase_request_list",
 }
+CONSULTATIONS = {"consultations:list"}  # C8: the hotline's register; the others read it by address
+TRAINING = {"training:customer_list", "training:assessments"}  # T2: the training centre's; read by address
 HEAD_LOOP = {"callbacks:queue", "callbacks:site_checks", "surveys:list", "surveys:reports", "surveys:ratings"}
 NOT_IN_MENU: dict[str, set[str]] = {
     "agent": CATALOGUE | RULES | RETURNS | {"surveys:list"},
@@ -196,7 +202,9 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | {"parts:van_stock", "parts:stores", "parts:moves"}
     | FIGURES
     | HEAD_PARTS
-    | HEAD_LOOP,
+    | HEAD_LOOP
+    | CONSULTATIONS
+    | TRAINING,
     "engineer": LOOKUP
     | CUSTOMER_FILES
     | ACCESS
@@ -213,10 +221,21 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | LOANS
     | RULES
     | {"parts:van_stock"},
-    "analyst": LOOKUP | ACCESS | EQUIPMENT | CATALOGUE | LOANS | RULES | TASKS | RETURNS | KNOWLEDGE | PARTS,
+    "analyst": LOOKUP
+    | ACCESS
+    | EQUIPMENT
+    | CATALOGUE
+    | LOANS
+    | RULES
+    | TASKS
+    | RETURNS
+    | KNOWLEDGE
+    | PARTS
+    | CONSULTATIONS
+    | {"training:customer_list"},
     "quality": LOOKUP | ACCESS | {"installed_base:contract_list"} | LOANS | RULES | KNOWLEDGE,
-    "sales": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE,
-    "sales_manager": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE,
+    "sales": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE | CONSULTATIONS,
+    "sales_manager": LOOKUP | {"installed_base:product_list"} | LOANS | RULES | TASKS | KNOWLEDGE | CONSULTATIONS,
     "rnd": LOOKUP
     | CUSTOMER_FILES
     | ACCESS

@@ -97,6 +97,7 @@ def test_the_team_lead_sees_dispatch_carried_over_countersign_and_approvals(staf
         "complaints_to_contact",
         "followup_due",
         "callbacks_due",  # V2 (issue 15)
+        "consultation_followups_due",  # C8 (issue 15)
     ]
     assert (queues["to_dispatch"].count, queues["to_dispatch"].tone) == (2, "danger")
     assert queues["to_dispatch"].hint == "1 件紧急"
@@ -160,7 +161,7 @@ def test_the_agent_sees_complaints_and_callbacks_not_dispatch(staff, day, custom
 
     queues = _queues(staff["agent"])
 
-    assert list(queues) == ["complaints_to_contact", "followup_due", "callbacks_due"]
+    assert list(queues) == ["complaints_to_contact", "followup_due", "callbacks_due", "consultation_followups_due"]
     assert queues["complaints_to_contact"].count == 1
     assert queues["complaints_to_contact"].url == "/complaints/?state=registered"
     page = _page(staff["agent"].user)

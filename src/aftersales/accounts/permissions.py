@@ -312,3 +312,42 @@ for _role, _perms in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 STAFF_ROLES = frozenset(role for role in Role if role != Role.CUSTOMER)
+
+# Consultation register (C8, docs/decisions/0035): the hotline registers enquiries and calls them back,
+# the administrator defines the register's extra fields; analysts and sales read the conversion.
+CONSULT_WORK = {
+    "consultations.view_consultation",
+    "consultations.add_consultation",
+    "consultations.change_consultation",
+}
+CONSULT_FIELDS = {
+    "consultations.view_consultationfield",
+    "consultations.add_consultationfield",
+    "consultations.change_consultationfield",
+}
+for _role, _perms in {
+    Role.AGENT: CONSULT_WORK,
+    Role.TEAM_LEAD: CONSULT_WORK,
+    Role.CS_MANAGER: CONSULT_WORK,
+    Role.SALES: {"consultations.view_consultation"},
+    Role.SALES_MANAGER: {"consultations.view_consultation"},
+    Role.ANALYST: {"consultations.view_consultation"},
+    Role.ADMIN: CONSULT_FIELDS,
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+# Training (T2, docs/decisions/0035): the training centre plans and records customer trainings and
+# assesses staff; the head of after-sales reads them; dispatchers read the certificates.
+TRAINING_CUSTOMERS = {
+    "training.view_customertraining",
+    "training.add_customertraining",
+    "training.change_customertraining",
+}
+TRAINING_STAFF = {"training.view_assessment", "training.add_assessment", "training.view_certificate"}
+for _role, _perms in {
+    Role.TRAINER: TRAINING_CUSTOMERS | TRAINING_STAFF,
+    Role.CS_MANAGER: {"training.view_customertraining", "training.view_assessment", "training.view_certificate"},
+    Role.TEAM_LEAD: {"training.view_certificate"},
+    Role.ANALYST: {"training.view_customertraining"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

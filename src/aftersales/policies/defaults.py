@@ -163,6 +163,15 @@ class GradeBounds(BaseModel):
         return self
 
 
+class PassMarks(BaseModel):
+    """T2: the pass mark of each part of a staff assessment (scores 0–100)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    theory: int = Field(ge=0, le=100)
+    practice: int = Field(ge=0, le=100)
+    simulated: int = Field(ge=0, le=100)
+
+
 class CallbackPhrases(BaseModel):
     """V2: what the agent says first and last on one kind of callback."""
 
@@ -1033,6 +1042,46 @@ POLICIES: dict[str, PolicyDef] = {
                 "Working days on the complaint calendar from closing until the callback that confirms the result (004)."
             ),
             unit=_("working days"),
+        ),
+        # --- T2 training and certificates, S7 certified engineers first (docs/decisions/0035) -------
+        PolicyDef(
+            key="T2.pass_marks",
+            rule="T2",
+            adapter=TypeAdapter(PassMarks),
+            default={"theory": 60, "practice": 60, "simulated": 60},
+            label=_("Staff assessment pass marks"),
+            help=_("Each part (theory, practice, simulated customer) must reach its mark out of 100 (004 §6.3)."),
+            unit=_("points"),
+        ),
+        PolicyDef(
+            key="T2.certificate_months",
+            rule="T2",
+            adapter=TypeAdapter(Annotated[int, Field(ge=1, le=120)]),
+            default=24,
+            label=_("A product-line certificate is valid for"),
+            help=_("Months from the passed assessment; then the engineer is assessed again."),
+            unit=_("months"),
+        ),
+        PolicyDef(
+            key="T2.expiry_notice_days",
+            rule="T2",
+            adapter=_days(),
+            default=30,
+            label=_("Warn of an expiring certificate"),
+            help=_("Days before a certificate expires the engineer and their manager are notified."),
+            unit=_("days"),
+        ),
+        PolicyDef(
+            key="S7.certified_weight",
+            rule="S7",
+            adapter=TypeAdapter(Annotated[int, Field(ge=0, le=1000)]),
+            default=50,
+            label=_("Dispatch suggestions: weight of a valid certificate"),
+            help=_(
+                "Points an engineer without a valid certificate for the unit's product line is ranked behind "
+                "(same point 0, same region 100, each open job 10)."
+            ),
+            unit=_("points"),
         ),
     ]
 }

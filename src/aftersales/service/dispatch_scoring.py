@@ -1,7 +1,10 @@
 """S7: rank engineers for a request (pure: no queries).
 
 Score (lower is better): 0 when the engineer works from the request's service point, 100 when
-they work from another point in the same region, 200 otherwise; plus 10 per open job.
+they work from another point in the same region, 200 otherwise; plus 10 per open job; plus the
+certification weight (policy S7.certified_weight) when the engineer holds no valid certificate for the
+product line of the request's unit while another candidate does (T2). Engineers carry `certified_lines` and `certified_weight`
+(service.selectors.engineer_candidates); without them the factor is 0.
 """
 
 from __future__ import annotations
@@ -9,17 +12,28 @@ from __future__ import annotations
 from typing import Any
 
 
-def ranking_place(request: Any) -> tuple[Any, Any]:
-    """What the ranking of a request depends on besides the engineers: (service point, region) ids.
-    Requests with the same place get the same ranking (the board ranks once per place)."""
+def request_product_line(request: Any) -> str:
+    """The product line (the product's category) of the request's unit; "" when unknown."""
+    unit = getattr(request, "unit", None)
+    product = getattr(unit, "product", None) if unit is not None else None
+    return str(getattr(product, "category", "") or "")
+
+
+def ranking_place(request: Any) -> tuple[Any, ...]:
+    """What the ranking of a request depends on besides the engineers: (service point, region) ids
+    and the product line. Requests with the same place get the same ranking (the board ranks once per place)."""
+    line = request_product_line(request)
     point = request.service_point
     if point is not None:
-        return (point.pk, point.region_id)
-    return (None, getattr(request.customer, "region_id", None))
+        return (point.pk, point.region_id, line)
+    return (None, getattr(request.customer, "region_id", None), line)
 
 
 def rank_engineers(request: Any, engineers: list[Any]) -> list[dict[str, Any]]:
-    point_id, region_id = ranking_place(request)
+    point_id, region_id, line = ranking_place(request)
+    # T2: the certificate counts only when some candidate holds one for the line (else every score would
+    # shift alike and explain nothing)
+    any_certified = bool(line) and any(line in getattr(user, "certified_lines", ()) for user in engineers)
     rows = []
     for user in engineers:
         user_point = user.service_point
@@ -30,13 +44,17 @@ def rank_engineers(request: Any, engineers: list[Any]) -> list[dict[str, Any]]:
         else:
             place = 200
         load = int(getattr(user, "open_jobs", 0))
+        certified = bool(line) and line in getattr(user, "certified_lines", ())
+        uncertified_points = int(getattr(user, "certified_weight", 0)) if any_certified and not certified else 0
         rows.append(
             {
                 "user": user,
                 "open_jobs": load,
                 "same_point": place == 0,
                 "same_region": place <= 100,
-                "score": place + 10 * load,
+                "certified": certified,
+                "product_line": line,
+                "score": place + 10 * load + uncertified_points,
             }
         )
     rows.sort(key=lambda r: (r["score"], r["user"].username))

@@ -190,6 +190,8 @@ def engineer_choices(suggestions: list[dict[str, Any]]) -> list[tuple[str, str]]
         if row["same_point"]:
             parts.append(str(_("same service point")))
         parts.append(str(_("%(n)s open jobs")) % {"n": row["open_jobs"]})
+        if row.get("certified"):
+            parts.append(str(_("certified")))
         out.append((user.username, " · ".join(parts)))
     return out
 

@@ -40,6 +40,7 @@ from aftersales.core.errors import NotFound
 from aftersales.core.prefetch import prefetched_rows
 from aftersales.customers.selectors import VisitContact, customer_visit_contact
 from aftersales.installed_base.models import Product, Unit
+from aftersales.policies.selectors import policy_get
 from aftersales.service.choices import (
     ApprovalKind,
     FeeStandardState,
@@ -64,6 +65,7 @@ from aftersales.service.models import (
     ServiceTask,
 )
 from aftersales.service.transitions import DEPOT_NEXT_MOVE
+from aftersales.training.selectors import certified_lines_by_user
 
 ENGINEER_ROLE = "engineer"
 
@@ -268,8 +270,14 @@ def engineer_candidates() -> list[User]:
         .annotate(n=Count("id"))
         .values_list("engineer", "n")
     )
+    # T2: the product lines each engineer holds a valid certificate for, and the weight of one (S7), one
+    # query each; rank_engineers puts the uncertified behind by that weight.
+    lines = certified_lines_by_user([e.pk for e in engineers], on=timezone.localdate())
+    weight = int(policy_get("S7.certified_weight").value)
     for engineer in engineers:
         engineer.open_jobs = load.get(engineer.pk, 0)  # type: ignore[attr-defined]  # as annotate() would set it
+        engineer.certified_lines = lines.get(engineer.pk, frozenset())  # type: ignore[attr-defined]
+        engineer.certified_weight = weight  # type: ignore[attr-defined]
     return engineers
 
 

@@ -57,6 +57,27 @@ STAFF_MENU = [
         _("Service intake"), "service:request_create", "journal-plus", perm="service.add_servicerequest", uses=HOTLINE
     ),  # the manager registers from the request list's button
     NavItem(
+        _("Customer training"),
+        "training:customer_list",
+        "easel",
+        perm="training.view_customertraining",
+        uses=frozenset({"trainer"}),  # T2: the training centre plans and records them
+    ),
+    NavItem(
+        _("Staff assessments"),
+        "training:assessments",
+        "award",
+        perm="training.view_assessment",
+        uses=frozenset({"trainer"}),  # T2: theory, practice, simulated customer; certificates linked there
+    ),
+    NavItem(
+        _("Consultation register"),
+        "consultations:list",
+        "chat-left-dots",
+        perm="consultations.view_consultation",
+        uses=HOTLINE,  # C8: the hotline registers enquiries; others reach it from the home queue or its address
+    ),
+    NavItem(
         _("Service requests"),
         "service:request_list",
         "card-list",
@@ -337,6 +358,14 @@ STAFF_MENU = [
     ),
     NavItem(_("Audit log"), "web:audit", "journal-check", perm="core.view_event", group=ADMIN),
     NavItem(_("Users"), "accounts:user_list", "person-gear", perm="accounts.view_user", group=ADMIN),
+    NavItem(
+        _("Consultation fields"),
+        "consultations:fields",
+        "input-cursor-text",
+        perm="consultations.change_consultationfield",
+        group=ADMIN,
+        uses=frozenset({"admin"}),  # C8: the extra fields of the register
+    ),
 ]
 PORTAL_MENU = [
     NavItem(_("My equipment"), "portal:home", "cpu", roles=frozenset({"customer"})),

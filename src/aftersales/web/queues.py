@@ -27,12 +27,15 @@ from aftersales.clocks.choices import ClockState
 from aftersales.clocks.models import Clock
 from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.selectors import complaint_list, task_list
+from aftersales.consultations.selectors import my_followups_due
 from aftersales.core.access import Actor
 from aftersales.parts.flow import selectors as parts_flow_selectors
 from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
+from aftersales.policies.selectors import policy_get
 from aftersales.reports import selectors as report_selectors
 from aftersales.service import selectors as service_selectors
 from aftersales.service.choices import Priority, RequestState
+from aftersales.training import selectors as training_selectors
 
 CAP = 999
 REQUEST_TYPE = "service.servicerequest"
@@ -275,6 +278,52 @@ def _callbacks(actor: Actor, now: dt.datetime) -> Queue:
     )
 
 
+def _consultation_followups(actor: Actor, now: dt.datetime) -> Queue:
+    # consult_followup_queue_idx (assignee, state, due_on)
+    n = _count(my_followups_due(actor, today=timezone.localdate(now)))
+    return Queue(
+        "consultation_followups_due",
+        _("Enquiries to call back"),
+        n,
+        _url("consultations:followups"),
+        tone=_tone(n),
+        icon="chat-left-dots",
+    )
+
+
+def _training(actor: Actor, now: dt.datetime) -> list[Queue]:
+    """T2: planned customer trainings whose day has come (record them); certificates expiring soon."""
+    today = timezone.localdate(now)
+    out = []
+    if actor.has_perm("training.change_customertraining"):
+        n = _count(training_selectors.trainings_to_record(actor, today=today))
+        out.append(
+            Queue(
+                "trainings_to_record",
+                _("Customer trainings to record"),
+                n,
+                _url("training:customer_list", state="planned"),
+                tone=_tone(n),
+                icon="easel",
+            )
+        )
+    if actor.has_perm("training.add_assessment"):
+        days = int(policy_get("T2.expiry_notice_days").value)
+        expiring = training_selectors.certificate_list(actor, expiring_by=today + dt.timedelta(days=days))
+        n = _count(expiring.filter(expires_on__gte=today))
+        out.append(
+            Queue(
+                "certificates_expiring",
+                _("Certificates expiring soon"),
+                n,
+                _url("training:certificates", expiring="on"),
+                tone=_tone(n),
+                icon="award",
+            )
+        )
+    return out
+
+
 def _depot(actor: Actor) -> Queue:
     # sr_board_idx (open, state): `open__in` lets SQLite seek it (see dispatch_board_queries).
     n = _count(service_selectors.depot_waiting_requests(actor).filter(open__in=[True]))
@@ -428,6 +477,9 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
         queues.append(_followup(actor, now))
     if actor.has_perm("callbacks.change_callback"):
         queues.append(_callbacks(actor, now))
+    if actor.has_perm("consultations.change_consultation"):
+        queues.append(_consultation_followups(actor, now))
+    queues += _training(actor, now)
     if actor.has_perm("service.depot_servicerequest"):
         queues.append(_depot(actor))
     if actor.has_perm(report_selectors.VIEW_PERM):

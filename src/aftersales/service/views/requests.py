@@ -695,11 +695,14 @@ def _best_reason(row: dict[str, Any]) -> str:
         place = _("works in the request's region")
     else:
         place = _("no engineer works nearer")
-    return _("%(name)s: %(place)s, %(n)s open jobs — fewer than the others equally near.") % {
+    reason = _("%(name)s: %(place)s, %(n)s open jobs — fewer than the others equally near.") % {
         "name": row["user"],
         "place": place,
         "n": row["open_jobs"],
     }
+    if row.get("certified"):  # T2: certified engineers come first (policy S7.certified_weight)
+        reason += " " + _("Holds a valid certificate for %(line)s.") % {"line": row["product_line"]}
+    return reason
 
 
 @staff_page("service.dispatch_servicerequest")
@@ -716,7 +719,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
     engineers = selectors.engineer_candidates()
     # The ranking, its best engineer and the select's options depend only on the request's place
     # (service point, region): made once per place, not once per row (docs/decisions/0027).
-    by_place: dict[tuple[Any, Any], tuple[dict[str, Any] | None, list[tuple[str, str]], str]] = {}
+    by_place: dict[tuple[Any, ...], tuple[dict[str, Any] | None, list[tuple[str, str]], str]] = {}
     rows = []
     for sr in page.object_list:
         place = ranking_place(sr)
