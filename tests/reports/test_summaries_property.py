@@ -114,9 +114,8 @@ def _apply(world: dict[str, Any], op: tuple[str, int, int]) -> None:
 @given(ops=operations)
 def test_maintained_summaries_equal_a_full_recount(world: dict[str, Any], ops: list[tuple[str, int, int]]) -> None:
     from aftersales.clocks.models import Clock
-    from aftersales.service.models import ServiceRequest
-
     from aftersales.complaints.models import Complaint
+    from aftersales.service.models import ServiceRequest
 
     Clock.objects.all().delete()
     Complaint.objects.all().delete()

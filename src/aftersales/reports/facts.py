@@ -118,9 +118,7 @@ def clock_groups(clock: dict[str, Any] | None, request: dict[str, Any] | None) -
     if clock is None:
         return {}
     hit = 1 if clock["attained"] else 0
-    return {
-        (dim, clock["day"], group_key(request, dim), CLOCK + clock["kind"]): (1, hit, 0) for dim in GROUP_COLUMNS
-    }
+    return {(dim, clock["day"], group_key(request, dim), CLOCK + clock["kind"]): (1, hit, 0) for dim in GROUP_COLUMNS}
 
 
 def group_columns(values: dict[str, Any] | None) -> tuple[Any, ...] | None:

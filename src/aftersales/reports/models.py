@@ -40,7 +40,15 @@ class RequestFact(models.Model):
             models.Index(fields=["day"], name="reqfact_day_idx"),
             # The KPIs' percentiles: a period's groups and times from the index alone (0039).
             models.Index(
-                fields=["day", "service_point_id", "region_tier", "engineer_id", "product_id", "response_seconds", "resolution_seconds"],
+                fields=[
+                    "day",
+                    "service_point_id",
+                    "region_tier",
+                    "engineer_id",
+                    "product_id",
+                    "response_seconds",
+                    "resolution_seconds",
+                ],
                 name="reqfact_times_idx",
             ),
         ]
