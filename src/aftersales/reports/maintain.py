@@ -265,10 +265,11 @@ def _complaint_saved(sender: Any, instance: Complaint, **kwargs: Any) -> None:
     if not rows:
         return
     requests = _groups_of([instance.service_request_id, *(r["request_fact_id"] for r in rows)])
+    linked = instance.service_request_id
     groups: GroupDelta = {}
     for row in rows:
         _add(groups, clock_groups(row, requests.get(row["request_fact_id"])), -1)
-        _add(groups, clock_groups(row, requests.get(instance.service_request_id)), 1)
+        _add(groups, clock_groups(row, requests.get(linked) if linked is not None else None), 1)
     changed.update(request_fact_id=instance.service_request_id)
     _apply_groups(groups)
 
