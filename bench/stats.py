@@ -10,10 +10,13 @@ clock each (1M clocks). The reports app's facts and day counts are load data too
 COPY from the same generator, like the phone index in bench.dataset); the run checks one month of
 them against reports.facts computed from the base tables before measuring.
 
-Measured (last full month, and the last twelve months for the statistics): the API request through
-Django's full stack (session, auth, serialisation) as the p50 of 9 calls, next to the raw SQL — a
-GROUP BY over the base tables, the KPIs' percentiles with percentile_disc on PostgreSQL, sorted
-values on SQLite — as the p50 of 9 executions. Goal: API ≤ 2× raw, and < 1 s on PostgreSQL.
+Measured (last full month, and the last twelve months for the statistics): the API request or page
+through Django's full stack (session, auth, serialisation, template) next to the raw SQL answering
+the same question — a GROUP BY over the base tables, the KPIs' percentiles with percentile_disc on
+PostgreSQL, sorted values on SQLite; each dashboard against the raw queries of its own figures —
+called alternately (AFTERSALES_BENCH_STATS_CALLS, default 9, after one warm-up), p50 and p95 of
+each. AFTERSALES_BENCH_STATS_ONLY=word,… keeps the figures whose name contains a word. Goal: ≤ 2×
+raw, API < 1 s and page < 200 ms on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from bench.report import Figure, Samples
 AREA = "stats"
 PREFIX = "BS"
 SPAN_DAYS = 730
-CALLS = 9
+CALLS = int(os.environ.get("AFTERSALES_BENCH_STATS_CALLS", "9"))  # interleaved calls of each side per figure
 PARTS = [(f"BP-{i:04d}", f"配件{i:04d}") for i in range(200)]
 CHANNELS = ["phone"] * 6 + ["email", "web", "web", "walk_in", "letter", "dispatch"]
 TIERS = ["same_city", "same_city", "same_province", "remote"]
