@@ -358,37 +358,40 @@ def summaries_stored() -> Summaries:
 
 
 def group_counts_rebuild() -> int:
-    """Recount GroupDayCount from the stored facts in SQL (after a rebuild or a bulk load of facts)."""
+    """Recount GroupDayCount from the stored facts in SQL (after a rebuild or a bulk load of facts).
+
+    One INSERT … SELECT ordered like the unique index (dim, day, key, measure), so a period's rows of
+    a grouping lie together, as they do when the maintenance appends them day after day."""
     from django.db import connection
 
     qn = connection.ops.quote_name
     table = qn(GroupDayCount._meta.db_table)
     facts = qn(RequestFact._meta.db_table)
     clocks = qn(ClockFact._meta.db_table)
-    insert = f"INSERT INTO {table} (day, dim, {qn('key')}, measure, count, hits, amount) "
+    parts = []
+    for dim, column in GROUP_COLUMNS.items():  # constants of this module, written as SQL literals
+        key = "''" if column is None else f"COALESCE(CAST(r.{qn(column)} AS VARCHAR(64)), '')"
+        parts.append(
+            f"SELECT r.day, '{dim}', {key}, '{DONE}', COUNT(*), SUM(CASE WHEN r.first_time_fix THEN 1 ELSE 0 END), "  # noqa: S608 (names and constants only)
+            f"SUM(CAST(ROUND(COALESCE(r.repair_cost, 0) * 100) AS BIGINT)) FROM {facts} r WHERE r.completed "
+            "GROUP BY r.day, 3"
+        )
+        if dim == "service_point":
+            parts.append(
+                f"SELECT r.day, '{dim}', {key}, '{OPEN}', COUNT(*), 0, 0 FROM {facts} r WHERE r.{qn('open')} "  # noqa: S608 (names and constants only)
+                "GROUP BY r.day, 3"
+            )
+        parts.append(
+            f"SELECT c.day, '{dim}', {key}, '{CLOCK}' || c.kind, COUNT(*), SUM(CASE WHEN c.attained THEN 1 ELSE 0 END), "  # noqa: S608 (names and constants only)
+            f"0 FROM {clocks} c LEFT JOIN {facts} r ON r.request_id = c.request_fact_id GROUP BY c.day, 3, c.kind"
+        )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (table and column names only)
-        for dim, column in GROUP_COLUMNS.items():
-            key = "''" if column is None else f"COALESCE(CAST(r.{qn(column)} AS VARCHAR(64)), '')"
-            cursor.execute(
-                f"{insert} SELECT r.day, %s, {key}, %s, COUNT(*), "  # noqa: S608 (table and column names only)
-                "SUM(CASE WHEN r.first_time_fix THEN 1 ELSE 0 END), "
-                "SUM(CAST(ROUND(COALESCE(r.repair_cost, 0) * 100) AS BIGINT)) "
-                f"FROM {facts} r WHERE r.completed GROUP BY 1, 3",
-                [dim, DONE],
-            )
-            if dim == "service_point":
-                cursor.execute(
-                    f"{insert} SELECT r.day, %s, {key}, %s, COUNT(*), 0, 0 FROM {facts} r "  # noqa: S608 (table and column names only)
-                    f"WHERE r.{qn('open')} GROUP BY 1, 3",
-                    [dim, OPEN],
-                )
-            cursor.execute(
-                f"{insert} SELECT c.day, %s, {key}, %s || c.kind, COUNT(*), "  # noqa: S608 (table and column names only)
-                f"SUM(CASE WHEN c.attained THEN 1 ELSE 0 END), 0 FROM {clocks} c "
-                f"LEFT JOIN {facts} r ON r.request_id = c.request_fact_id GROUP BY 1, 3, c.kind",
-                [dim, CLOCK],
-            )
+        cursor.execute(
+            f"INSERT INTO {table} (day, dim, {qn('key')}, measure, count, hits, amount) "  # noqa: S608 (names and constants only)
+            + " UNION ALL ".join(parts)
+            + " ORDER BY 2, 1, 3, 4"
+        )
         cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (table and column names only)
         return int(cursor.fetchone()[0])
 
