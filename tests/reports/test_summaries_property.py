@@ -102,6 +102,11 @@ def _apply(world: dict[str, Any], op: tuple[str, int, int]) -> None:
         return
     elif name == "delete":
         from aftersales.clocks.models import Clock
+        from aftersales.complaints.models import Complaint
+
+        for complaint in Complaint.objects.filter(service_request=request):  # protected: unlinked first
+            complaint.service_request = None
+            complaint.save()
 
         Clock.objects.filter(subject_type="service.servicerequest", subject_id=str(request.pk)).delete()
         request.delete()
