@@ -46,7 +46,21 @@ FACT_FIELDS = (
     "resolution_seconds",
     "first_time_fix",
     "repair_cost",
+    "open",
 )
+# Q4 groupings kept per day in GroupDayCount (docs/decisions/0039): dim → RequestFact column ("all": one group).
+GROUP_COLUMNS: dict[str, str | None] = {
+    "service_point": "service_point_id",
+    "region_tier": "region_tier",
+    "engineer": "engineer_id",
+    "product": "product_id",
+    "all": None,
+}
+DONE = "done"  # completed requests (count), first-time fixes (hits), repair cost in fen (amount)
+OPEN = "open"  # open requests, by service point only (the head's backlog)
+CLOCK = "clock:"  # + kind: clocks stopped (count) and attained (hits)
+GroupKey = tuple[str, dt.date, str, str]  # (dim, day, group key, measure)
+GroupValues = tuple[int, int, int]  # (count, hits, amount)
 
 
 @dataclass
@@ -73,6 +87,45 @@ class Fact:
         for key, label in self.parts.items():
             found[(Dimension.PART.value, day, key)] = label
         return found
+
+
+def group_key(values: dict[str, Any] | None, dim: str) -> str:
+    """The group a request fact (None: no fact) is counted under in GroupDayCount's `dim`."""
+    column = GROUP_COLUMNS[dim]
+    return "" if values is None or column is None else _key(values[column])
+
+
+def fen(amount: Decimal | None) -> int:
+    return 0 if amount is None else int((amount * 100).to_integral_value())
+
+
+def request_groups(values: dict[str, Any]) -> dict[GroupKey, GroupValues]:
+    """The GroupDayCount a request fact adds to (received day)."""
+    day = values["day"]
+    found: dict[GroupKey, GroupValues] = {}
+    for dim in GROUP_COLUMNS:
+        key = group_key(values, dim)
+        if values["completed"]:
+            found[(dim, day, key, DONE)] = (1, 1 if values["first_time_fix"] else 0, fen(values["repair_cost"]))
+    if values["open"]:
+        found[("service_point", day, group_key(values, "service_point"), OPEN)] = (1, 0, 0)
+    return found
+
+
+def clock_groups(clock: dict[str, Any] | None, request: dict[str, Any] | None) -> dict[GroupKey, GroupValues]:
+    """The GroupDayCount a stopped clock adds to (stopped day), in the groups of the request fact it
+    counts for (`request`; None: none, group "")."""
+    if clock is None:
+        return {}
+    hit = 1 if clock["attained"] else 0
+    return {(dim, clock["day"], group_key(request, dim), CLOCK + clock["kind"]): (1, hit, 0) for dim in GROUP_COLUMNS}
+
+
+def group_columns(values: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    """What of a request fact its clocks' groups depend on."""
+    if values is None:
+        return None
+    return tuple(values[c] for c in GROUP_COLUMNS.values() if c is not None)
 
 
 def clock_keys(values: dict[str, Any] | None) -> dict[tuple[str, dt.date, str], str]:
@@ -146,6 +199,7 @@ def request_facts(ids: Iterable[int]) -> dict[int, Fact]:
         "completed_at",
         "resolution",
         "labour_minutes",
+        "open",
     )
     texts = [str(i) for i in ids]
     parts: dict[int, dict[str, str]] = defaultdict(dict)
@@ -201,6 +255,7 @@ def request_facts(ids: Iterable[int]) -> dict[int, Fact]:
                 "resolution_seconds": consumed.get((pk, ClockKind.SOLVE)) if completed else None,
                 "first_time_fix": ftf,
                 "repair_cost": cost,
+                "open": row["open"],
             },
             parts=parts.get(pk, {}),
         )

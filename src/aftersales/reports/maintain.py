@@ -23,21 +23,82 @@ from aftersales.clocks.choices import ClockKind
 from aftersales.clocks.models import Clock
 from aftersales.complaints.models import Complaint
 from aftersales.reports.facts import (
+    CLOCK,
     COMPLAINT_TYPE,
+    DONE,
     FACT_FIELDS,
+    GROUP_COLUMNS,
+    OPEN,
     REQUEST_TYPE,
     Fact,
+    GroupKey,
+    GroupValues,
     clock_facts,
+    clock_groups,
     clock_keys,
+    group_columns,
     request_facts,
+    request_groups,
 )
-from aftersales.reports.models import ClockFact, DayCount, RequestFact
+from aftersales.reports.models import ClockFact, DayCount, GroupDayCount, RequestFact
 from aftersales.service.models import PartUsed, ServiceRequest
 
 BATCH = 5000
 # Clocks whose stop changes the request's response / resolution time.
 REQUEST_TIME_CLOCKS = frozenset({ClockKind.RESPOND, ClockKind.SOLVE})
 Contribution = dict[tuple[str, Any, str], str]  # (dim, day, key) → label
+GroupDelta = dict[GroupKey, list[int]]  # (dim, day, key, measure) → [count, hits, amount] change
+CLOCK_FIELDS = ("day", "kind", "attained", "request_fact_id")
+GROUP_FIELDS = tuple(c for c in GROUP_COLUMNS.values() if c is not None)
+
+
+def _add(delta: GroupDelta, contribution: dict[GroupKey, GroupValues], sign: int) -> None:
+    for key, values in contribution.items():
+        slot = delta.setdefault(key, [0, 0, 0])
+        for i, value in enumerate(values):
+            slot[i] += sign * value
+
+
+def _apply_groups(delta: GroupDelta) -> None:
+    """Move GroupDayCount rows by `delta` (in key order, so concurrent writers lock rows alike)."""
+    for (dim, day, key, measure), (count, hits, amount) in sorted(
+        delta.items(), key=lambda i: (*i[0][:1], str(i[0][1]), *i[0][2:])
+    ):
+        if count == hits == amount == 0:
+            continue
+        rows = GroupDayCount.objects.filter(dim=dim, day=day, key=key, measure=measure)
+        change = {"count": F("count") + count, "hits": F("hits") + hits, "amount": F("amount") + amount}
+        if rows.update(**change):
+            continue
+        try:
+            with transaction.atomic():  # a concurrent writer may create the same row first
+                GroupDayCount.objects.create(
+                    dim=dim, day=day, key=key, measure=measure, count=count, hits=hits, amount=amount
+                )
+        except IntegrityError:
+            rows.update(**change)
+
+
+def _groups_of(ids: Iterable[int | None]) -> dict[int, dict[str, Any]]:
+    """The grouping columns of these stored request facts."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {
+        row.pop("request_id"): row
+        for row in RequestFact.objects.filter(pk__in=wanted).values("request_id", *GROUP_FIELDS)
+    }
+
+
+def _clocks_regrouped(delta: GroupDelta, before: dict[int, Any], after: dict[int, Any]) -> None:
+    """The clocks of requests whose groups changed (before/after: request id → fact values or None)
+    move from the old groups to the new."""
+    moved = [pk for pk in before if group_columns(before[pk]) != group_columns(after.get(pk))]
+    if not moved:
+        return
+    for row in ClockFact.objects.filter(request_fact_id__in=moved).values(*CLOCK_FIELDS):
+        _add(delta, clock_groups(row, before[row["request_fact_id"]]), -1)
+        _add(delta, clock_groups(row, after.get(row["request_fact_id"])), 1)
 
 
 def _stored(ids: list[int]) -> dict[int, Fact]:
@@ -72,6 +133,17 @@ def request_facts_refresh(ids: Iterable[int]) -> None:
             for key in after.keys() - before.keys():
                 delta[key] += 1
                 labels[key] = after[key]
+        groups: GroupDelta = {}
+        for pk in ids:
+            if pk in old:
+                _add(groups, request_groups(old[pk].values), -1)
+            if pk in new:
+                _add(groups, request_groups(new[pk].values), 1)
+        _clocks_regrouped(
+            groups,
+            {pk: old[pk].values if pk in old else None for pk in ids},
+            {pk: new[pk].values for pk in ids if pk in new},
+        )
         gone = [pk for pk in ids if pk not in new and pk in old]
         if gone:
             RequestFact.objects.filter(pk__in=gone).delete()
@@ -83,6 +155,7 @@ def request_facts_refresh(ids: Iterable[int]) -> None:
             else:
                 RequestFact.objects.create(request_id=pk, **values)
         _apply(delta, labels)
+        _apply_groups(groups)
 
 
 def _apply(delta: Counter[tuple[str, Any, str]], labels: dict[tuple[str, Any, str], str]) -> None:
@@ -106,15 +179,19 @@ def clock_facts_refresh(ids: Iterable[int]) -> None:
     found = clock_facts(ids)
     with transaction.atomic():
         old: dict[int, dict[str, Any]] = {}
-        for row in ClockFact.objects.filter(pk__in=ids).values(
-            "clock_id", "day", "kind", "attained", "request_fact_id"
-        ):
+        for row in ClockFact.objects.filter(pk__in=ids).values("clock_id", *CLOCK_FIELDS):
             values: dict[str, Any] = dict(row)
             old[values.pop("clock_id")] = values
         delta: Counter[tuple[str, Any, str]] = Counter()
+        requests = _groups_of(v["request_fact_id"] for v in [*old.values(), *found.values()])
+        groups: GroupDelta = {}
         for pk in ids:
             delta.subtract(clock_keys(old.get(pk)).keys())
             delta.update(clock_keys(found.get(pk)).keys())
+            if pk in old:
+                _add(groups, clock_groups(old[pk], requests.get(old[pk]["request_fact_id"])), -1)
+            if pk in found:
+                _add(groups, clock_groups(found[pk], requests.get(found[pk]["request_fact_id"])), 1)
         ClockFact.objects.filter(pk__in=[pk for pk in ids if pk not in found and pk in old]).delete()
         for pk, values in found.items():
             if pk not in old:
@@ -122,6 +199,7 @@ def clock_facts_refresh(ids: Iterable[int]) -> None:
             elif old[pk] != values:
                 ClockFact.objects.filter(pk=pk).update(**values)
         _apply(delta, {})
+        _apply_groups(groups)
 
 
 # --- signals ---------------------------------------------------------------------------------------
@@ -147,8 +225,12 @@ def _request_deleting(sender: Any, instance: ServiceRequest, **kwargs: Any) -> N
     old = _stored([pk])
     if pk in old:
         delta: Counter[tuple[str, Any, str]] = Counter({key: -1 for key in old[pk].contribution()})
+        groups: GroupDelta = {}
+        _add(groups, request_groups(old[pk].values), -1)
+        _clocks_regrouped(groups, {pk: old[pk].values}, {})
         RequestFact.objects.filter(pk=pk).delete()
         _apply(delta, {})
+        _apply_groups(groups)
 
 
 def _request_deleted(sender: Any, instance: ServiceRequest, **kwargs: Any) -> None:
@@ -178,9 +260,18 @@ def _clock_deleted(sender: Any, instance: Clock, **kwargs: Any) -> None:
 
 def _complaint_saved(sender: Any, instance: Complaint, **kwargs: Any) -> None:
     clocks = Clock.objects.filter(subject_type=COMPLAINT_TYPE, subject_id=str(instance.pk)).values("pk")
-    ClockFact.objects.filter(clock_id__in=clocks).exclude(request_fact_id=instance.service_request_id).update(
-        request_fact_id=instance.service_request_id
-    )
+    changed = ClockFact.objects.filter(clock_id__in=clocks).exclude(request_fact_id=instance.service_request_id)
+    rows = list(changed.values(*CLOCK_FIELDS))
+    if not rows:
+        return
+    requests = _groups_of([instance.service_request_id, *(r["request_fact_id"] for r in rows)])
+    linked = instance.service_request_id
+    groups: GroupDelta = {}
+    for row in rows:
+        _add(groups, clock_groups(row, requests.get(row["request_fact_id"])), -1)
+        _add(groups, clock_groups(row, requests.get(linked) if linked is not None else None), 1)
+    changed.update(request_fact_id=instance.service_request_id)
+    _apply_groups(groups)
 
 
 def connect_signals() -> None:
@@ -203,8 +294,27 @@ def _batches(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + BATCH]
 
 
-def summaries_recount() -> tuple[dict[tuple[str, Any, str], int], dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
-    """What the day counts, request facts and clock facts should hold, from the base tables alone."""
+Summaries = tuple[
+    dict[tuple[str, Any, str], int],  # day counts
+    dict[int, dict[str, Any]],  # request facts
+    dict[int, dict[str, Any]],  # clock facts
+    dict[GroupKey, GroupValues],  # group day counts (zeros left out)
+]
+
+
+def _group_totals(facts: dict[int, dict[str, Any]], clocks: dict[int, dict[str, Any]]) -> dict[GroupKey, GroupValues]:
+    """GroupDayCount as the facts say: each request's and each clock's contribution, summed."""
+    delta: GroupDelta = {}
+    for values in facts.values():
+        _add(delta, request_groups(values), 1)
+    for clock in clocks.values():
+        _add(delta, clock_groups(clock, facts.get(clock["request_fact_id"])), 1)
+    return {k: (v[0], v[1], v[2]) for k, v in delta.items() if any(v)}
+
+
+def summaries_recount() -> Summaries:
+    """What the day counts, request facts, clock facts and group day counts should hold, from the base
+    tables alone."""
     counts: Counter[tuple[str, Any, str]] = Counter()
     facts: dict[int, dict[str, Any]] = {}
     ids = list(ServiceRequest.objects.order_by("pk").values_list("pk", flat=True))
@@ -223,21 +333,67 @@ def summaries_recount() -> tuple[dict[tuple[str, Any, str], int], dict[int, dict
         for values in found.values():
             counts.update(clock_keys(values).keys())
         clocks.update(found)
-    return dict(counts), facts, clocks
+    return dict(counts), facts, clocks, _group_totals(facts, clocks)
 
 
-def summaries_stored() -> tuple[dict[tuple[str, Any, str], int], dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
-    """What the day counts and facts hold now (zero counts left out)."""
+def summaries_stored() -> Summaries:
+    """What the day counts, facts and group day counts hold now (zero counts left out)."""
     counts = {
         (dim, day, key): n
         for dim, day, key, n in DayCount.objects.exclude(count=0).values_list("dim", "day", "key", "count")
     }
     facts = {row.pop("request_id"): row for row in RequestFact.objects.values("request_id", "parts", *FACT_FIELDS)}
     clocks: dict[int, dict[str, Any]] = {}
-    for row in ClockFact.objects.values("clock_id", "day", "kind", "attained", "request_fact_id"):
+    for row in ClockFact.objects.values("clock_id", *CLOCK_FIELDS):
         values: dict[str, Any] = dict(row)
         clocks[values.pop("clock_id")] = values
-    return counts, facts, clocks
+    groups = {
+        (dim, day, key, measure): (n, hits, amount)
+        for dim, day, key, measure, n, hits, amount in GroupDayCount.objects.values_list(
+            "dim", "day", "key", "measure", "count", "hits", "amount"
+        )
+        if n or hits or amount
+    }
+    return counts, facts, clocks, groups
+
+
+def group_counts_rebuild() -> int:
+    """Recount GroupDayCount from the stored facts in SQL (after a rebuild or a bulk load of facts).
+
+    One INSERT … SELECT ordered like the unique index (dim, day, key, measure), so a period's rows of
+    a grouping lie together, as they do when the maintenance appends them day after day."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    table = qn(GroupDayCount._meta.db_table)
+    facts = qn(RequestFact._meta.db_table)
+    clocks = qn(ClockFact._meta.db_table)
+    parts = []
+    for dim, column in GROUP_COLUMNS.items():  # constants of this module, written as SQL literals
+        key = "''" if column is None else f"COALESCE(CAST(r.{qn(column)} AS VARCHAR(64)), '')"
+        parts.append(
+            f"SELECT r.day, '{dim}', {key}, '{DONE}', COUNT(*), SUM(CASE WHEN r.first_time_fix THEN 1 ELSE 0 END), "  # noqa: S608 (names and constants only)
+            f"SUM(CAST(ROUND(COALESCE(r.repair_cost, 0) * 100) AS BIGINT)) FROM {facts} r WHERE r.completed "
+            "GROUP BY r.day, 3"
+        )
+        if dim == "service_point":
+            parts.append(
+                f"SELECT r.day, '{dim}', {key}, '{OPEN}', COUNT(*), 0, 0 FROM {facts} r WHERE r.{qn('open')} "  # noqa: S608 (names and constants only)
+                "GROUP BY r.day, 3"
+            )
+        parts.append(
+            f"SELECT c.day, '{dim}', {key}, '{CLOCK}' || c.kind, COUNT(*), SUM(CASE WHEN c.attained THEN 1 ELSE 0 END), "  # noqa: S608 (names and constants only)
+            f"0 FROM {clocks} c LEFT JOIN {facts} r ON r.request_id = c.request_fact_id GROUP BY c.day, 3, c.kind"
+        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (table and column names only)
+        cursor.execute(
+            f"INSERT INTO {table} (day, dim, {qn('key')}, measure, count, hits, amount) "  # noqa: S608 (names and constants only)
+            + " UNION ALL ".join(parts)
+            + " ORDER BY 2, 1, 3, 4"
+        )
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (table and column names only)
+        return int(cursor.fetchone()[0])
 
 
 def summaries_rebuild() -> dict[str, int]:
@@ -277,4 +433,5 @@ def summaries_rebuild() -> dict[str, int]:
             ],
             batch_size=BATCH,
         )
+        group_counts_rebuild()
     return {**done, "day_counts": len(counts)}

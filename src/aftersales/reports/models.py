@@ -33,9 +33,25 @@ class RequestFact(models.Model):
     first_time_fix = models.BooleanField(null=True)  # None while not completed
     repair_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     parts = models.TextField(blank=True)  # "key<TAB>label" per line: the part keys it counts under
+    open = models.BooleanField(default=False)  # the request's open flag (the dashboard's backlog)
 
     class Meta:
-        indexes = [models.Index(fields=["day"], name="reqfact_day_idx")]
+        indexes = [
+            models.Index(fields=["day"], name="reqfact_day_idx"),
+            # The KPIs' percentiles: a period's groups and times from the index alone (0039).
+            models.Index(
+                fields=[
+                    "day",
+                    "service_point_id",
+                    "region_tier",
+                    "engineer_id",
+                    "product_id",
+                    "response_seconds",
+                    "resolution_seconds",
+                ],
+                name="reqfact_times_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"fact {self.pk} {self.day}"
@@ -77,3 +93,27 @@ class DayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.dim}={self.key}: {self.count}"
+
+
+class GroupDayCount(models.Model):
+    """Q4 counts per day and group, so a period's KPIs read days × groups rows (docs/decisions/0039).
+
+    `dim` is a KPI grouping (service point, response tier, engineer, product) or "all" (key "");
+    `measure` "done": completed requests received that day (count), first-time fixes (hits), repair
+    cost in fen (amount); "open": open requests received that day (count); "clock:<kind>": clocks of
+    that kind stopped that day (count) and attained (hits), grouped by the request they count for.
+    """
+
+    day = models.DateField()
+    dim = models.CharField(max_length=16)
+    key = models.CharField(max_length=64)  # "" = not recorded
+    measure = models.CharField(max_length=40)
+    count = models.BigIntegerField(default=0)
+    hits = models.BigIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)  # fen (0.01 yuan)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dim", "day", "key", "measure"], name="groupdaycount_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dim}={self.key} {self.measure}: {self.count}/{self.hits}/{self.amount}"

@@ -1,8 +1,8 @@
 """Q1/Q4 figures of a period, read from the maintained day counts and facts (never all history).
 
 A period is a range of local days [date_from, date_to] (both included). Statistics sum the
-DayCount rows of those days; KPIs read the RequestFact / ClockFact rows whose stored day falls
-in it, through their day index.
+DayCount rows of those days; KPIs sum the GroupDayCount rows of those days and read the times
+from the period's entries of a narrow RequestFact index (docs/decisions/0039).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +29,8 @@ from aftersales.followup.models import ServiceRating
 from aftersales.installed_base.models import Product
 from aftersales.reports.choices import Dimension
 from aftersales.reports.errors import PeriodInvalid
-from aftersales.reports.facts import FTF_DIM, SLA_DIM
-from aftersales.reports.models import ClockFact, DayCount, RequestFact
+from aftersales.reports.facts import CLOCK, DONE, FTF_DIM, GROUP_COLUMNS, OPEN, SLA_DIM
+from aftersales.reports.models import DayCount, GroupDayCount, RequestFact
 from aftersales.service.choices import Channel
 from aftersales.service.models import FaultCode, ServiceRequest
 from aftersales.service.selectors import service_request_list
@@ -158,78 +158,124 @@ class Kpi:
     repair_cost: float | None = None
 
 
-def kpis(actor: Actor, *, date_from: dt.date, date_to: dt.date, by: str) -> list[Kpi]:
-    """Q4 per group of `by` (see the definitions on the KPI page and in docs/decisions/0031).
+def _times(date_from: dt.date, date_to: dt.date, column: str | None) -> dict[str, list[Any]]:
+    """Per group: [requests, response median, p90, resolution median, p90] (seconds) of the requests
+    received in the period, from the narrow index reqfact_times_idx (PostgreSQL: percentile_disc in
+    the database; SQLite: the nearest rank here, the same definition)."""
+    from django.db import connection
 
-    Requests count in the period they were received; clocks in the period they stopped; ratings
-    in the period they were given."""
-    actor.require_perm(VIEW_PERM)
-    period_check(date_from, date_to)
-    column = FACT_COLUMN.get(by)  # None: one group, the whole period ("")
-    group_column = column or "completed"
+    found: dict[str, list[Any]] = {}
+    if connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        group = f"r.{qn(column)}" if column else "''"
+        times = ", ".join(
+            f"percentile_disc({q}) WITHIN GROUP (ORDER BY r.{c})"
+            for c in ("response_seconds", "resolution_seconds")
+            for q in (0.5, 0.9)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {group}, COUNT(*), {times} FROM {qn(RequestFact._meta.db_table)} r "  # noqa: S608 (table and column names only)
+                "WHERE r.day >= %s AND r.day <= %s GROUP BY 1",
+                [date_from, date_to],
+            )
+            for key, n, *values in cursor.fetchall():
+                found[_key(key)] = [n, *values]
+        return found
     response: dict[str, list[int]] = defaultdict(list)
     resolution: dict[str, list[int]] = defaultdict(list)
     requests: dict[str, int] = defaultdict(int)
-    fixed: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # [first-time fixes, completed]
-    cost: dict[str, list[Decimal]] = defaultdict(list)
+    fields = [column] if column else []
     rows = RequestFact.objects.filter(day__gte=date_from, day__lte=date_to).values_list(
-        group_column, "response_seconds", "resolution_seconds", "first_time_fix", "repair_cost"
+        *fields, "response_seconds", "resolution_seconds"
     )
-    for group, resp, resol, ftf, money in rows.iterator(chunk_size=20_000):
-        key = "" if group is None or column is None else str(group)
+    for row in rows.iterator(chunk_size=20_000):
+        key = _key(row[0]) if column else ""
+        resp, resol = row[-2], row[-1]
         requests[key] += 1
         if resp is not None:
             response[key].append(resp)
         if resol is not None:
             resolution[key].append(resol)
-        if ftf is not None:
-            fixed[key][1] += 1
-            fixed[key][0] += ftf
-        if money is not None:
-            cost[key].append(money)
+    for key, n in requests.items():
+        found[key] = [
+            n,
+            percentile(response[key], 0.5),
+            percentile(response[key], 0.9),
+            percentile(resolution[key], 0.5),
+            percentile(resolution[key], 0.9),
+        ]
+    return found
+
+
+def kpis(actor: Actor, *, date_from: dt.date, date_to: dt.date, by: str) -> list[Kpi]:
+    """Q4 per group of `by` (see the definitions on the KPI page and in docs/decisions/0031).
+
+    Requests count in the period they were received; clocks in the period they stopped; ratings
+    in the period they were given. Counts and rates read the period's GroupDayCount rows, times the
+    period's entries of a narrow fact index (docs/decisions/0039): O(period), never all history.
+    `by` outside the KPI groupings (KPI_DIMENSIONS) gives one group for the whole period."""
+    actor.require_perm(VIEW_PERM)
+    period_check(date_from, date_to)
+    dim = by if by in GROUP_COLUMNS else "all"
+    column = GROUP_COLUMNS[dim]  # None: one group, the whole period ("")
+    times = _times(date_from, date_to, column)
+    fixed: dict[str, list[int]] = {}  # [first-time fixes, completed]
+    cost: dict[str, list[int]] = {}  # [fen, completed]
     sla: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for group, kind, n, met in (
-        ClockFact.objects.filter(day__gte=date_from, day__lte=date_to)
-        .values_list(f"request_fact__{column}" if column else "kind", "kind")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(attained=True)))
+    for key, measure, n, hits, amount in (
+        GroupDayCount.objects.filter(dim=dim, day__gte=date_from, day__lte=date_to)
+        .exclude(measure=OPEN)
+        .values_list("key", "measure")
+        .annotate(n=Sum("count"), h=Sum("hits"), a=Sum("amount"))
         .order_by()
     ):
-        sla["" if group is None or column is None else str(group)][kind] = [met, n]
+        if not n:
+            continue
+        if measure == DONE:
+            fixed[key] = [hits, n]
+            cost[key] = [amount, n]
+        elif measure.startswith(CLOCK):
+            sla[key][measure[len(CLOCK) :]] = [hits, n]
     satisfied: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    tz = timezone.get_current_timezone()
     rating_rows = ServiceRating.objects.filter(
-        created_at__date__gte=date_from, created_at__date__lte=date_to
+        created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz),
+        created_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
     ).values_list("request_id", *RATING_ITEMS)
     rated = list(rating_rows)
     if rated:
-        group_of = dict(
-            RequestFact.objects.filter(pk__in=[r[0] for r in rated]).values_list("request_id", group_column)
+        group_of = (
+            dict(RequestFact.objects.filter(pk__in=[r[0] for r in rated]).values_list("request_id", column))
+            if column
+            else {}
         )
         for request_id, *items in rated:
-            group = group_of.get(request_id)
-            key = "" if group is None or column is None else str(group)
+            key = _key(group_of.get(request_id)) if column else ""
             satisfied[key][0] += sum(1 for level in items if level in GOOD_RATINGS)
             satisfied[key][1] += len(items)
-    keys = sorted(set(requests) | set(sla) | set(satisfied), key=lambda k: (-requests.get(k, 0), k))
+    keys = sorted(set(times) | set(sla) | set(satisfied), key=lambda k: (-times.get(k, [0])[0], k))
     names = labels_for(by, keys) if column else {"": _("All")}
     found = []
     for key in keys:
+        n, resp_median, resp_p90, resol_median, resol_p90 = times.get(key, [0, None, None, None, None])
         clocks = sla.get(key, {})
         close = clocks.get("close", [0, 0])
-        spend = cost.get(key, [])
+        spend = cost.get(key)
         found.append(
             Kpi(
                 key=key,
                 label=names.get(key, key),
-                requests=requests.get(key, 0),
-                response_minutes_median=_minutes(percentile(response.get(key, []), 0.5)),
-                response_minutes_p90=_minutes(percentile(response.get(key, []), 0.9)),
-                resolution_minutes_median=_minutes(percentile(resolution.get(key, []), 0.5)),
-                resolution_minutes_p90=_minutes(percentile(resolution.get(key, []), 0.9)),
+                requests=n,
+                response_minutes_median=_minutes(resp_median),
+                response_minutes_p90=_minutes(resp_p90),
+                resolution_minutes_median=_minutes(resol_median),
+                resolution_minutes_p90=_minutes(resol_p90),
                 first_time_fix_rate=_rate(*fixed[key]) if key in fixed else None,
-                sla_attainment={kind: _rate(met, n) for kind, (met, n) in sorted(clocks.items())},
+                sla_attainment={kind: _rate(met, total) for kind, (met, total) in sorted(clocks.items())},
                 complaints_closed_on_time=_rate(*close),
                 satisfaction=_rate(*satisfied[key]) if key in satisfied else None,
-                repair_cost=float(round(sum(spend, Decimal(0)) / len(spend), 2)) if spend else None,
+                repair_cost=float(round(Decimal(spend[0]) / 100 / spend[1], 2)) if spend else None,
             )
         )
     return found
@@ -321,19 +367,19 @@ def requests_behind(
 
 
 def backlog_by_service_point(actor: Actor) -> list[dict[str, Any]]:
-    """Open service requests per service point (the head's dashboard), most first."""
+    """Open service requests per service point (the head's dashboard), most first: the maintained
+    "open" counts (GroupDayCount, one row per service point and day received with open requests)."""
     actor.require_perm(VIEW_PERM)
-    rows: list[dict[str, Any]] = list(
-        ServiceRequest.objects.filter(open=True)
-        .values("service_point_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "service_point_id")
-    )
-    names = labels_for(Dimension.SERVICE_POINT, [_key(r["service_point_id"]) for r in rows])
-    return [
-        {"key": _key(r["service_point_id"]), "label": names.get(_key(r["service_point_id"]), ""), "count": r["n"]}
-        for r in rows
+    rows: list[dict[str, Any]] = [
+        r
+        for r in GroupDayCount.objects.filter(dim=Dimension.SERVICE_POINT, measure=OPEN, count__gt=0)
+        .values("key")
+        .annotate(n=Sum("count"))
+        .order_by("-n", "key")
+        if r["n"]
     ]
+    names = labels_for(Dimension.SERVICE_POINT, [r["key"] for r in rows])
+    return [{"key": r["key"], "label": names.get(r["key"], ""), "count": r["n"]} for r in rows]
 
 
 def overdue_clocks_now(actor: Actor) -> list[dict[str, Any]]:

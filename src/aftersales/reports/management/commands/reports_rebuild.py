@@ -21,12 +21,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["check"]:
-            counts, facts, clocks = summaries_recount()
-            stored_counts, stored_facts, stored_clocks = summaries_stored()
+            counts, facts, clocks, groups = summaries_recount()
+            stored_counts, stored_facts, stored_clocks, stored_groups = summaries_stored()
             differ: dict[str, set[Any]] = {
                 "day counts": {k for k in set(counts) | set(stored_counts) if counts.get(k) != stored_counts.get(k)},
                 "request facts": {k for k in set(facts) | set(stored_facts) if facts.get(k) != stored_facts.get(k)},
                 "clock facts": {k for k in set(clocks) | set(stored_clocks) if clocks.get(k) != stored_clocks.get(k)},
+                "group counts": {k for k in set(groups) | set(stored_groups) if groups.get(k) != stored_groups.get(k)},
             }
             if any(differ.values()):
                 raise CommandError("; ".join(f"{name}: {len(rows)} differ" for name, rows in differ.items() if rows))
