@@ -40,8 +40,11 @@ def test_analysis_figures_by_product_symptom_part(world: dict[str, Any]) -> None
     _november(world)
     found = analysis_figures(NOV)
     product = _section(found, "product")
-    assert product["total"] == 3 and product["previous"] == 1 and product["last_year"] == 4
-    assert product["change_previous"] == 2.0 and product["change_last_year"] == -0.25
+    assert product["total"] == 3
+    assert product["previous"] == 1
+    assert product["last_year"] == 4
+    assert product["change_previous"] == 2.0
+    assert product["change_last_year"] == -0.25
     first, second = product["rows"]
     assert (first["label"], first["count"], first["share"]) == ("XK-0001 数控铣床", 2, 0.6667)
     assert (first["previous"], first["change_previous"]) == (1, 1.0)
@@ -80,7 +83,8 @@ def test_analysis_table_approval_distribution_and_snapshot(world: dict[str, Any]
     assert api_as(quality).post(f"{URL}/{NOV}/approve", {}).status_code == 403  # only the head approves
     approved = api_as(head).post(f"{URL}/{NOV}/approve", {})
     assert approved.status_code == 200, approved.content
-    assert approved.json()["state"] == "approved" and approved.json()["approved_by"] == head.username
+    assert approved.json()["state"] == "approved"
+    assert approved.json()["approved_by"] == head.username
     for reader in (quality, rnd):
         assert Notification.objects.filter(user=reader, url__contains="/reports/periodic/analysis/2026-11/").exists()
     # A later change to the data moves the live statistics but never the approved table.
@@ -91,7 +95,8 @@ def test_analysis_table_approval_distribution_and_snapshot(world: dict[str, Any]
     assert _section(stored, "product")["total"] == 3
     assert stored["sections"] == body["sections"]
     again = api_as(analyst).post(URL, {"period": NOV})  # drafting again leaves it as approved
-    assert again.status_code == 200 and again.json()["sections"] == body["sections"]
+    assert again.status_code == 200
+    assert again.json()["sections"] == body["sections"]
     assert api_as(head).post(f"{URL}/{NOV}/approve", {}).status_code == 409
 
 
@@ -102,12 +107,15 @@ def test_refusal_needs_a_reason_and_sends_the_table_back(world: dict[str, Any], 
     head_api = api_as(head)
     assert head_api.post(f"{URL}/{NOV}/approve", {"approve": False}).status_code == 422
     back = head_api.post(f"{URL}/{NOV}/approve", {"approve": False, "note": "请核对配件数据"})
-    assert back.status_code == 200 and back.json()["state"] == "draft"
+    assert back.status_code == 200
+    assert back.json()["state"] == "draft"
     make_request(world, at("2026-11-21"))  # a draft's figures are refreshed when it is drafted again
     resubmitted = api_as(analyst).post(URL, {"period": NOV}).json()
-    assert resubmitted["state"] == "submitted" and _section(resubmitted, "product")["total"] == 4
+    assert resubmitted["state"] == "submitted"
+    assert _section(resubmitted, "product")["total"] == 4
     stale = head_api.post(f"{URL}/{NOV}/approve", {"version": 1})
-    assert stale.status_code == 409 and stale.json()["code"] == "version_conflict"
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "version_conflict"
     assert head_api.post(f"{URL}/{NOV}/approve", {"version": resubmitted["version"]}).json()["state"] == "approved"
 
 
@@ -115,7 +123,8 @@ def test_nobody_approves_their_own_table_and_periods_must_have_ended(world: dict
     head = api_as("cs_manager")
     assert head.post(URL, {"period": NOV}).status_code == 201
     own = head.post(f"{URL}/{NOV}/approve", {})
-    assert own.status_code == 403 and own.json()["code"] == "own_approval"
+    assert own.status_code == 403
+    assert own.json()["code"] == "own_approval"
     analyst = api_as("analyst")
     assert analyst.post(URL, {"period": "2999-01"}).json()["code"] == "period_not_ended"
     assert analyst.post(URL, {"period": "2026-13"}).status_code == 422
@@ -135,11 +144,20 @@ def test_scheduled_drafting_is_idempotent_and_tells_the_readers(world: dict[str,
         assert task.call() is False  # the period is reported once
     reports = {r.kind: r for r in PeriodReport.objects.all()}
     assert set(reports) == {"analysis", "weekly", "appraisal"}
-    assert reports["analysis"].period == last_month() and reports["analysis"].state == "draft"
-    assert reports["weekly"].period == last_week() and reports["weekly"].state == "issued"
+    assert reports["analysis"].period == last_month()
+    assert reports["analysis"].state == "draft"
+    assert reports["weekly"].period == last_week()
+    assert reports["weekly"].state == "issued"
     assert reports["analysis"].generated_by is None  # drafted by the schedule
     assert Notification.objects.filter(user=analyst, url__contains="/reports/periodic/analysis/").count() == 1
     assert Notification.objects.filter(user=head, url__contains="/reports/periodic/weekly/").count() == 1
+    client = Client()
+    client.force_login(head)
+    for report in reports.values():  # every report prints and exports
+        base = f"/reports/periodic/{report.kind}/{report.period}/"
+        assert client.get(base).status_code == 200
+        assert client.get(f"{base}report.pdf")["Content-Type"] == "application/pdf"
+        assert load_workbook(io.BytesIO(client.get(f"{base}report.xlsx").content)).active["B1"].value == report.period
 
 
 def test_weekly_report_counts_phone_web_consulting_and_demand(world: dict[str, Any]) -> None:
@@ -169,7 +187,9 @@ def test_appraisal_per_engineer_and_agent(world: dict[str, Any], make_user: Any)
 
     engineer, idle = world["engineers"]
     agent = world["agent"]
-    done = make_request(world, at("2026-11-02"), engineer=engineer, completed_at=at("2026-11-02", 16), resolution="on_site")
+    done = make_request(
+        world, at("2026-11-02"), engineer=engineer, completed_at=at("2026-11-02", 16), resolution="on_site"
+    )
     make_request(world, at("2026-11-05"), engineer=engineer, completed_at=at("2026-11-09"), resolution="depot")
     make_request(world, at("2026-10-05"), engineer=engineer)  # October: not this month's job
     stopped_clock(done, "arrive", due_at=at("2026-11-02", 12), stopped_at=at("2026-11-02", 12))  # exactly at due
@@ -191,8 +211,10 @@ def test_appraisal_per_engineer_and_agent(world: dict[str, Any], make_user: Any)
     assert (row["jobs"], row["completed"], row["first_time_fixes"], row["first_time_fix_rate"]) == (2, 2, 1, 0.5)
     assert (row["clocks"], row["on_time"], row["on_time_rate"]) == (2, 1, 0.5)
     assert (row["ratings"], row["satisfaction"]) == (1, 0.75)
-    assert row["penalty_points"] == 3 and row["complaints"] == ["TS202611T009"]  # K8.negligence_points default
-    assert engineers[idle.username]["jobs"] == 0 and engineers[idle.username]["on_time_rate"] is None
+    assert row["penalty_points"] == 3
+    assert row["complaints"] == ["TS202611T009"]
+    assert engineers[idle.username]["jobs"] == 0
+    assert engineers[idle.username]["on_time_rate"] is None
     agents = {r["username"]: r for r in _section(found, "agent")["rows"]}
     assert (agents[agent.username]["jobs"], agents[agent.username]["on_time_rate"]) == (2, 1.0)
 
@@ -205,9 +227,10 @@ def test_pages_job_progress_pdf_and_workbook(world: dict[str, Any], make_user: A
     analyst, head = make_user("analyst"), make_user("cs_manager")
     client = Client()
     client.force_login(analyst)
-    assert client.get("/reports/periodic/").url == "/reports/periodic/analysis/"
+    assert 'id="period-report-table"' in client.get("/reports/periodic/").content.decode()
     listing = client.get("/reports/periodic/analysis/")
-    assert listing.status_code == 200 and 'id="report-generate"' in listing.content.decode()
+    assert listing.status_code == 200
+    assert 'id="report-generate"' in listing.content.decode()
     started = client.post("/reports/periodic/analysis/draft/", {"period": NOV})
     job = Job.objects.get(kind="reports.period_report")
     assert started.url == f"/jobs/{job.pk}/"
@@ -216,10 +239,12 @@ def test_pages_job_progress_pdf_and_workbook(world: dict[str, Any], make_user: A
     assert job.result["url"] == "/reports/periodic/analysis/2026-11/"
     assert 'id="job-result-link"' in client.get(f"/jobs/{job.pk}/").content.decode()
     page = client.get("/reports/periodic/analysis/2026-11/")
-    assert 'id="report-submit"' in page.content.decode() and "数控铣床" in page.content.decode()
+    assert 'id="report-submit"' in page.content.decode()
+    assert "数控铣床" in page.content.decode()
     client.post("/reports/periodic/analysis/2026-11/submit/", {"version": "1"})
     boss = Client()
     boss.force_login(head)
+    assert 'id="period-reports-link"' in boss.get("/reports/dashboard/").content.decode()  # not in the menu
     assert 'id="report-approve"' in boss.get("/reports/periodic/analysis/2026-11/").content.decode()
     boss.post("/reports/periodic/analysis/2026-11/approve/", {"version": "2"})
     pdf = boss.get("/reports/periodic/analysis/2026-11/report.pdf")

@@ -25,7 +25,11 @@ from aftersales.reports.selectors import GOOD_RATINGS, RATING_ITEMS, labels_for
 from aftersales.service.choices import ServiceKind
 from aftersales.service.models import ServiceRequest
 
-ANALYSIS_SECTIONS = (Dimension.PRODUCT, Dimension.SYMPTOM, Dimension.PART)  # 按产品, 按故障现象, 按更换器件 (002 note 9)
+ANALYSIS_SECTIONS = (
+    Dimension.PRODUCT,
+    Dimension.SYMPTOM,
+    Dimension.PART,
+)  # 按产品, 按故障现象, 按更换器件 (002 note 9)
 ENGINEER_CLOCKS = ("arrive", "solve")  # the engineer's deadlines: arrival on site, solution
 AGENT_CLOCKS = ("respond",)  # the agent's deadline: the S6 response
 
@@ -34,7 +38,7 @@ AGENT_CLOCKS = ("respond",)  # the agent's deadline: the S6 response
 
 
 def month_of(period: str) -> tuple[dt.date, dt.date]:
-    """"YYYY-MM" → (first day, last day). Raises ValueError."""
+    """ "YYYY-MM" → (first day, last day). Raises ValueError."""
     year_text, month_text = period.split("-")
     if len(year_text) != 4 or len(month_text) != 2:
         raise ValueError(period)
@@ -43,7 +47,7 @@ def month_of(period: str) -> tuple[dt.date, dt.date]:
 
 
 def week_of(period: str) -> tuple[dt.date, dt.date]:
-    """"YYYY-Www" (ISO week) → (Monday, Sunday). Raises ValueError."""
+    """ "YYYY-Www" (ISO week) → (Monday, Sunday). Raises ValueError."""
     year_text, week_text = period.split("-W")
     monday = dt.date.fromisocalendar(int(year_text), int(week_text), 1)
     return monday, monday + dt.timedelta(days=6)
@@ -188,7 +192,9 @@ def weekly_figures(period: str) -> dict[str, Any]:
         "from": start.isoformat(),
         "to": end.isoformat(),
         "previous": [prev_start.isoformat(), prev_end.isoformat()],
-        "headline": {k: {"count": a, "previous": b, "change_previous": _change(a, b)} for k, (a, b) in headline.items()},
+        "headline": {
+            k: {"count": a, "previous": b, "change_previous": _change(a, b)} for k, (a, b) in headline.items()
+        },
         "sections": [
             {"code": "channel", "total": total, "previous": prev_total, "rows": rows("channels")},
             {"code": "kind", "total": total, "previous": prev_total, "rows": rows("kinds")},
@@ -246,7 +252,9 @@ def appraisal_figures(period: str) -> dict[str, Any]:
     facts = RequestFact.objects.filter(day__gte=start, day__lte=end, engineer_id__in=list(people))
     for engineer_id, jobs, completed, fixes in (
         facts.values_list("engineer_id")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(completed=True)), ftf=Count("pk", filter=Q(first_time_fix=True)))
+        .annotate(
+            n=Count("pk"), done=Count("pk", filter=Q(completed=True)), ftf=Count("pk", filter=Q(first_time_fix=True))
+        )
         .order_by()
     ):
         row = people[engineer_id]
@@ -293,10 +301,10 @@ def appraisal_figures(period: str) -> dict[str, Any]:
     by_username = {row["username"]: row for row in people.values()}
     sanctions = review_lines(period)["sanctions"]
     for line in sanctions:
-        row = by_username.get(line["responsible_person"])
-        if row is not None:
-            row["penalty_points"] += line["points"]
-            row["complaints"] += line["cases"]
+        found = by_username.get(line["responsible_person"])
+        if found is not None:
+            found["penalty_points"] += line["points"]
+            found["complaints"] += line["cases"]
     for row in people.values():
         row["first_time_fix_rate"] = _rate(row["first_time_fixes"], row["completed"])
         row["on_time_rate"] = _rate(row["on_time"], row["clocks"])

@@ -47,7 +47,7 @@ RECIPIENT_ROLES: dict[str, tuple[str, ...]] = {
     K.WEEKLY: ("cs_manager", "analyst"),
 }
 DRAFT_READERS = ("analyst", "cs_manager")  # told when a scheduled draft is ready to check and submit
-RULE = {K.ANALYSIS: "Q1", K.WEEKLY: "Q2", K.APPRAISAL: "Q5"}
+RULE: dict[str, str] = {K.ANALYSIS: "Q1", K.WEEKLY: "Q2", K.APPRAISAL: "Q5"}
 NEEDS_APPROVAL = (K.ANALYSIS, K.APPRAISAL)
 FIGURES: dict[str, Callable[[str], dict[str, Any]]] = {
     K.ANALYSIS: figures.analysis_figures,

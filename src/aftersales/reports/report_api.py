@@ -54,7 +54,9 @@ def _out(report: PeriodReport) -> dict[str, Any]:
     }
 
 
-@router.post("/analysis-tables", response={200: AnalysisTableOut, 201: AnalysisTableOut, **ERRORS}, url_name="analysis_tables")
+@router.post(
+    "/analysis-tables", response={200: AnalysisTableOut, 201: AnalysisTableOut, **ERRORS}, url_name="analysis_tables"
+)
 def analysis_table_create(request: HttpRequest, payload: AnalysisTableIn) -> Any:
     """Q1: draft the month's table (or refresh a draft's figures) and submit it to the head of after-sales
     for approval. 201 when drafted now; 200 with the table as it stands when it was already submitted

@@ -194,5 +194,3 @@ def report_xlsx(report: PeriodReport) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-

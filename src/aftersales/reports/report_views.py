@@ -69,7 +69,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     for kind in K.values:
         if svc.may_view(actor, kind):
-            return redirect("reports:period_reports", kind=kind)
+            return report_list(request, kind)
     raise DjangoPermissionDenied()
 
 

@@ -16,7 +16,5 @@ urlpatterns = [
     path("periodic/<str:kind>/<str:period>/", report_views.report_detail, name="period_report"),
     path("periodic/<str:kind>/<str:period>/report.pdf", report_views.report_pdf_view, name="period_report_pdf"),
     path("periodic/<str:kind>/<str:period>/report.xlsx", report_views.report_xlsx_view, name="period_report_xlsx"),
-    path(
-        "periodic/<str:kind>/<str:period>/<str:action>/", report_views.report_action, name="period_report_action"
-    ),
+    path("periodic/<str:kind>/<str:period>/<str:action>/", report_views.report_action, name="period_report_action"),
 ]

@@ -183,7 +183,7 @@ STAFF_MENU = [
         "reports:period_report_index",
         "file-earmark-bar-graph",
         any_perm=("reports.view_statistics", "reports.view_appraisal"),
-        uses=frozenset({"analyst", "quality", "rnd", "cs_manager", "mgmt_rep"}),
+        uses=frozenset({"analyst", "quality", "mgmt_rep"}),  # the head: from the dashboard and approvals
     ),
     # Spare parts (P1, P3): the keeper's catalogue, stock, stores, ledger and counts; the engineer's van.
     NavItem(_("My van stock"), "parts:van_stock", "truck", perm="parts.view_stocklevel", uses=frozenset({"engineer"})),
