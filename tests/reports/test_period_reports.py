@@ -272,3 +272,30 @@ def test_who_reads_which_report(db: Any, make_user: Any, role: str, kind: str, s
     client = Client()
     client.force_login(make_user(role))
     assert client.get(f"/reports/periodic/{kind}/").status_code == status
+
+
+def test_appraisal_is_reviewed_and_approved_through_the_engine(world: dict[str, Any], make_user: Any) -> None:
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.core.errors import Conflict
+    from aftersales.notifications.models import Notification
+    from aftersales.reports.period_reports import report_decide, report_draft, report_submit
+
+    analyst, head, lead = make_user("analyst"), make_user("cs_manager"), make_user("team_lead")
+    report, created = report_draft(actor=actor_for(analyst), kind="appraisal", period=NOV)
+    assert created
+    assert report.state == "draft"
+    make_request(world, at("2026-11-08"), engineer=world["engineers"][0])
+    report, created = report_draft(actor=actor_for(analyst), kind="appraisal", period=NOV)  # refreshed
+    assert not created
+    assert report.version == 2
+    assert {r["username"]: r["jobs"] for r in _section(report.snapshot, "engineer")["rows"]}["eng_r1"] == 1
+    submitted = report_submit(actor=actor_for(analyst), kind="appraisal", period=NOV, expected_version=2)
+    with pytest.raises(Conflict):
+        report_submit(actor=actor_for(analyst), kind="appraisal", period=NOV)
+    approved = report_decide(actor=actor_for(head), kind="appraisal", period=NOV, expected_version=submitted.version)
+    assert approved.state == "approved"
+    assert approved.approved_by == head
+    assert Notification.objects.filter(user=lead, url="/reports/periodic/appraisal/2026-11/").exists()
+    make_request(world, at("2026-11-09"), engineer=world["engineers"][0])
+    frozen, _created = report_draft(actor=actor_for(analyst), kind="appraisal", period=NOV)
+    assert frozen.snapshot == approved.snapshot  # approved figures never move
