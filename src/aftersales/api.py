@@ -133,6 +133,7 @@ def _mount() -> None:
     from aftersales.parts.flow.api import router as parts_flow_router
     from aftersales.policies.api import router as policies_router
     from aftersales.reports.api import router as reports_router
+    from aftersales.reports.report_api import router as period_reports_router
     from aftersales.returns.api import router as returns_router
     from aftersales.service.api import router as service_router
     from aftersales.surveys.api import router as surveys_router
@@ -157,6 +158,7 @@ def _mount() -> None:
         parts_flow_router,
         consultations_router,
         training_router,
+        period_reports_router,
     ]
     for router in routers:
         api.add_router("", router)

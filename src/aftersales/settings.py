@@ -257,6 +257,10 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.parts.flow.tasks.reorder_sweep_task": "30 * * * *",  # P5 reorder alerts, hourly
     "aftersales.training.tasks.certificate_expiry_task": "50 0 * * *",  # T2 expiring certificates, 00:50
 }
+# Q1/Q5 last month's statistical analysis table and staff appraisal (1st), Q2 last week's report (Monday).
+AFTERSALES_PERIODIC_JOBS["aftersales.reports.tasks.analysis_table_task"] = "50 0 1 * *"
+AFTERSALES_PERIODIC_JOBS["aftersales.reports.tasks.appraisal_task"] = "55 0 1 * *"
+AFTERSALES_PERIODIC_JOBS["aftersales.reports.tasks.weekly_report_task"] = "15 1 * * mon"
 # Chains the events a crash left unchained between commit and the on-commit hook (docs/decisions/0009).
 AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.audit_chain_task"] = 60
 if SQLITE:

@@ -894,6 +894,25 @@ ENDPOINTS = [
         "statistics/service-requests?from=2025-01-01&to=2025-01-31",
         STATISTICS_READERS,
     ),
+    # Q1 统计分析表 (docs/decisions/0037): the information clerk, the head and the administrator draft and
+    # submit; statistics readers read (no table of 2025-01 in the world: 404), the others meet 403.
+    Endpoint(
+        "analysis_table_create",
+        "post",
+        "analysis-tables",
+        roles("analyst cs_manager admin"),
+        201,
+        body=lambda w: {"period": "2025-01"},
+    ),
+    Endpoint("analysis_table_get", "get", "analysis-tables/2025-01", STATISTICS_READERS, 404),
+    Endpoint(
+        "analysis_table_approve",
+        "post",
+        "analysis-tables/2025-01/approve",
+        STATISTICS_READERS,
+        404,
+        body=lambda w: {"approve": True},
+    ),
     # --- parts flows (P2 requisitions, P4 old-part returns, P5 demand plan and purchases) ---
     # The flow world's requisition (store → store2) was asked by the world's keeper and waits for a keeper;
     # its purchase request waits for the head of after-sales. Without the view right: 403; those who see

@@ -74,6 +74,9 @@ PAGES = [
     Page("reports:dashboard", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # issue 16
     Page("reports:statistics", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q1
     Page("reports:kpis", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q4
+    Page(
+        "reports:period_report_index", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin team_lead")
+    ),  # Q1 Q2 Q5
     # Spare parts (P1, P3)
     Page("parts:van_stock", PARTS_READERS),  # the engineer's van (others: "no van stock")
     Page("parts:catalogue", PARTS_READERS),
@@ -169,6 +172,9 @@ PARTS = {"parts:van_stock", "parts:catalogue", "parts:stock", "parts:stores"}
 PARTS_FLOW_ASK = {"parts_flow:requisition_list", "parts_flow:part_return_list"}
 # Statistics and KPIs: the head of after-sales and management reach them from their dashboard.
 FIGURES = {"reports:statistics", "reports:kpis"}
+# Period reports (Q1, Q2, Q5): the head and management from the dashboard, R&D and team leads from the
+# notification that a report is approved.
+PERIODIC = {"reports:period_report_index"}
 # The head of after-sales decides parts (prices, large requisitions, the demand plan) in the approvals queue
 # and reads the customer loop on the dashboard; the pages stay reachable from there.
 HEAD_PARTS = {"parts:catalogue", "parts:stock", "parts:price_lists"} | {
@@ -188,7 +194,8 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | TASKS
     | {"service:fault_codes", "surveys:list", "surveys:ratings", "callbacks:queue"}
     | PARTS
-    | PARTS_FLOW_ASK,  # codes: linked from intake
+    | PARTS_FLOW_ASK
+    | PERIODIC,  # codes: linked from intake
     # the manager registers from the request list's button, hand-ins are linked from the request list,
     # the import from the customer list, outstanding fees are finance's (a request's fee is on its page)
     "cs_manager": LOOKUP
@@ -204,7 +211,8 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | HEAD_PARTS
     | HEAD_LOOP
     | CONSULTATIONS
-    | TRAINING,
+    | TRAINING
+    | PERIODIC,
     "engineer": LOOKUP
     | CUSTOMER_FILES
     | ACCESS
@@ -242,7 +250,8 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | {"installed_base:contract_list"}
     | LOANS
     | RULES
-    | {"reports:kpis", "reports:dashboard"},
+    | {"reports:kpis", "reports:dashboard"}
+    | PERIODIC,
     "finance": LOOKUP
     | CUSTOMER_FILES
     | ACCESS
@@ -271,7 +280,8 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | RETURNS
     | KNOWLEDGE
     | FIGURES
-    | {"surveys:reports"},
+    | {"surveys:reports"}
+    | PERIODIC,
     "gm": LOOKUP
     | ACCESS
     | EQUIPMENT
@@ -282,7 +292,8 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | RETURNS
     | KNOWLEDGE
     | FIGURES
-    | {"surveys:reports"},
+    | {"surveys:reports"}
+    | PERIODIC,
     "mgmt_rep": LOOKUP
     | CUSTOMER_FILES
     | ACCESS
@@ -306,7 +317,8 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | PARTS
     | {"parts_flow:requisition_list", "parts_flow:part_return_list", "parts_flow:purchase_request_list"}
     | FIGURES
-    | {"reports:dashboard"},
+    | {"reports:dashboard"}
+    | PERIODIC,
     "customer": set(),
 }
 

@@ -221,6 +221,12 @@ for _role, _perms in COMPLAINTS_ROLE_PERMISSIONS.items():
 STATISTICS_READ = {"reports.view_statistics"}
 for _role in (Role.ANALYST, Role.QUALITY, Role.RND, Role.CS_MANAGER, Role.VP, Role.GM, Role.MGMT_REP, Role.ADMIN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | STATISTICS_READ
+# Period reports (Q1, Q2, Q5; docs/decisions/0037): the information clerk and the head draft and submit
+# them; the appraisal is read by the head, team leads and management.
+for _role in (Role.ANALYST, Role.CS_MANAGER, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"reports.draft_periodreport"}
+for _role in (Role.ANALYST, Role.CS_MANAGER, Role.TEAM_LEAD, Role.VP, Role.GM, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"reports.view_appraisal"}
 # Spare parts (P1–P5), merged into the roles above. The parts keeper keeps the catalogue, the stores
 # and the stock (receipts, transfers) and approves count adjustments; the head of after-sales
 # approves list prices (like the fee standards, B2); engineers see the catalogue and their van stock

@@ -117,3 +117,66 @@ class GroupDayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.dim}={self.key} {self.measure}: {self.count}/{self.hits}/{self.amount}"
+# --- Q1 / Q2 / Q5: the period reports and their stored snapshots (docs/decisions/0037) -----------------
+
+
+class PeriodReportKind(models.TextChoices):
+    ANALYSIS = "analysis", _("Statistical analysis table")  # 统计分析表 (Q1, monthly, approved)
+    WEEKLY = "weekly", _("Weekly service report")  # 周报 (Q2, each Monday)
+    APPRAISAL = "appraisal", _("Monthly staff appraisal")  # 月度考核 (Q5, monthly, approved)
+
+
+class PeriodReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")  # figures may still be refreshed
+    SUBMITTED = "submitted", _("Awaiting approval")  # figures fixed; the head of after-sales decides
+    APPROVED = "approved", _("Approved")  # figures never change again; distributed
+    ISSUED = "issued", _("Issued")  # the weekly report: no approval, fixed when generated
+
+
+class PeriodReport(models.Model):
+    """One report of one period: its figures are the stored `snapshot`, computed when drafted (and
+    refreshed while a draft); once submitted, approved or issued they never change."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=PeriodReportKind.choices)
+    period = models.CharField(_("period"), max_length=10)  # "2026-11" (month) or "2026-W48" (ISO week)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    state = models.CharField(_("state"), max_length=16, choices=PeriodReportState.choices)
+    snapshot = models.JSONField(_("figures"), default=dict)
+    version = models.PositiveIntegerField(default=1)
+    generated_at = models.DateTimeField(_("generated at"))
+    generated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
+    )
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    approved_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("period report")
+        verbose_name_plural = _("period reports")
+        constraints = [models.UniqueConstraint(fields=["kind", "period"], name="periodreport_once_per_period")]
+        permissions = [
+            ("draft_periodreport", _("Can draft and submit period reports")),
+            ("view_appraisal", _("Can view the monthly staff appraisal")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period}"

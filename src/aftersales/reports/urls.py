@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.reports import views
+from aftersales.reports import report_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +9,12 @@ urlpatterns = [
     path("requests/", views.requests, name="requests"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<str:which>/", views.dashboard, name="dashboard_of"),
+    # Q1 / Q2 / Q5 period reports (docs/decisions/0037)
+    path("periodic/", report_views.report_index, name="period_report_index"),
+    path("periodic/<str:kind>/", report_views.report_list, name="period_reports"),
+    path("periodic/<str:kind>/draft/", report_views.report_generate, name="period_report_generate"),
+    path("periodic/<str:kind>/<str:period>/", report_views.report_detail, name="period_report"),
+    path("periodic/<str:kind>/<str:period>/report.pdf", report_views.report_pdf_view, name="period_report_pdf"),
+    path("periodic/<str:kind>/<str:period>/report.xlsx", report_views.report_xlsx_view, name="period_report_xlsx"),
+    path("periodic/<str:kind>/<str:period>/<str:action>/", report_views.report_action, name="period_report_action"),
 ]

@@ -198,6 +198,14 @@ STAFF_MENU = [
         perm="reports.view_statistics",
         uses=frozenset({"analyst", "quality", "mgmt_rep"}),
     ),
+    # Q1 统计分析表, Q2 weekly report, Q5 staff appraisal (docs/decisions/0037): drafted, approved, distributed.
+    NavItem(
+        _("Period reports"),
+        "reports:period_report_index",
+        "file-earmark-bar-graph",
+        any_perm=("reports.view_statistics", "reports.view_appraisal"),
+        uses=frozenset({"analyst", "quality", "mgmt_rep"}),  # the head: from the dashboard and approvals
+    ),
     # Spare parts (P1, P3): the keeper's catalogue, stock, stores, ledger and counts; the engineer's van.
     NavItem(_("My van stock"), "parts:van_stock", "truck", perm="parts.view_stocklevel", uses=frozenset({"engineer"})),
     NavItem(
