@@ -253,6 +253,8 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.surveys.tasks.analysis_reports_task": "40 0 1 * *",  # V5 last month's reports, 1st 00:40
     "aftersales.core.tasks.idempotency_purge_task": 3600,  # expired Idempotency-Keys and form tokens
     "aftersales.parts.flow.tasks.reorder_sweep_task": "30 * * * *",  # P5 reorder alerts, hourly
+    "aftersales.reports.quality_tasks.early_warning_task": "50 0 * * *",  # Q3 early warnings, daily 00:50
+    "aftersales.reports.quality_tasks.risk_review_task": "55 0 * * *",  # X5 overdue risk reviews, daily 00:55
 }
 # Chains the events a crash left unchained between commit and the on-commit hook (docs/decisions/0009).
 AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.audit_chain_task"] = 60

@@ -77,3 +77,14 @@ class DayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.dim}={self.key}: {self.count}"
+
+
+# Q3 early warnings, X5 risk register, Q6 retention archives (docs/decisions/0038).
+from aftersales.reports.quality_models import (  # noqa: E402
+    EarlyWarning,
+    EarlyWarningCase,
+    RetentionArchive,
+    Risk,
+)
+
+__all__ = ["ClockFact", "DayCount", "EarlyWarning", "EarlyWarningCase", "RequestFact", "RetentionArchive", "Risk"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.reports import views
+from aftersales.reports import quality_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +9,14 @@ urlpatterns = [
     path("requests/", views.requests, name="requests"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<str:which>/", views.dashboard, name="dashboard_of"),
+    # Q3 early warnings, X5 risk register, Q6 retention, Q7 registers (docs/decisions/0038)
+    path("early-warnings/", quality_views.warning_list, name="warnings"),
+    path("early-warnings/<int:warning_id>/", quality_views.warning_detail, name="warning_detail"),
+    path("risks/", quality_views.risk_list, name="risks"),
+    path("risks/new/", quality_views.risk_edit, name="risk_new"),
+    path("risks/<int:risk_id>/", quality_views.risk_edit, name="risk_detail"),
+    path("retention/", quality_views.retention_page, name="retention"),
+    path("retention/<int:archive_id>/download/", quality_views.retention_download, name="retention_download"),
+    path("registers/", quality_views.register, {"which": "intake"}, name="registers"),
+    path("registers/<str:which>/", quality_views.register, name="register"),
 ]
