@@ -53,7 +53,9 @@ def _thresholds(make_user: Any, month: int, quarter: int, year: int) -> None:
         (10, {"month", "quarter", "year"}),  # exactly the year's
     ],
 )
-def test_thresholds_at_the_boundary_per_window(world: dict[str, Any], quality: Any, cases: int, windows: set[str]) -> None:
+def test_thresholds_at_the_boundary_per_window(
+    world: dict[str, Any], quality: Any, cases: int, windows: set[str]
+) -> None:
     _requests(world, cases)
     warnings.warnings_detect(on=DAY)
     found = EarlyWarning.objects.filter(kind="symptom")
@@ -87,14 +89,20 @@ def test_only_the_same_product_and_symptom_in_the_same_period_count(world: dict[
 
 
 def test_the_same_part_replaced_raises_a_part_warning(world: dict[str, Any], quality: Any) -> None:
-    requests = [make_request(world, at("2026-11-0%d" % (i + 1))) for i in range(3)]
+    requests = [make_request(world, at(f"2026-11-0{i + 1}")) for i in range(3)]
     for r in requests:
         add_part(world, r, "ps-12 ", "电源板")  # keyed as "PS-12"
     add_part(world, requests[0], "PS-12", "电源板")  # twice on one request: still one case
     add_part(world, make_request(world, at("2026-11-04"), unit=world["units"][1]), "PS-12", "电源板")  # other product
     warnings.warnings_detect(on=DAY)
     (w,) = EarlyWarning.objects.filter(kind="part")
-    assert (w.part_key, w.part_label, w.count, w.product_id, w.window) == ("PS-12", "电源板", 3, world["products"][0].pk, "month")
+    assert (w.part_key, w.part_label, w.count, w.product_id, w.window) == (
+        "PS-12",
+        "电源板",
+        3,
+        world["products"][0].pk,
+        "month",
+    )
 
 
 def test_detection_is_idempotent_and_adds_new_cases(world: dict[str, Any], quality: Any) -> None:
@@ -106,7 +114,8 @@ def test_detection_is_idempotent_and_adds_new_cases(world: dict[str, Any], quali
     assert EarlyWarning.objects.count() == 1
     assert Notification.objects.filter(user=quality).count() == 1  # quality told once
     note = Notification.objects.get(user=quality)
-    assert "3" in note.title and "/reports/early-warnings/" in note.url
+    assert "3" in note.title
+    assert "/reports/early-warnings/" in note.url
     _requests(world, 1, day="2026-11-21")
     later = warnings.warnings_detect(on=dt.date(2026, 11, 22))
     assert (later.raised, later.updated) == (0, 1)
@@ -153,8 +162,11 @@ def test_close_with_a_corrective_action_on_the_warning(world: dict[str, Any], qu
         actor=actor_for(quality), warning_id=w.pk, measures="主轴轴承改用新供应商并加严来料检验", version=w.version
     )
     capa = CorrectiveAction.objects.get()
-    assert closed.capa_id == capa.pk and closed.state == "closed"
-    assert capa.complaint is None and "主轴异响" in capa.topic and capa.state == "planned"
+    assert closed.capa_id == capa.pk
+    assert closed.state == "closed"
+    assert capa.complaint is None
+    assert "主轴异响" in capa.topic
+    assert capa.state == "planned"
     assert capa.owner == quality
     assert Event.objects.filter(action="complaint.capa_planned", subject_id=str(capa.pk)).exists()
 
@@ -169,7 +181,8 @@ def test_close_with_an_existing_corrective_action_or_refuse_a_missing_one(world:
     with pytest.raises(ValidationFailed):  # a new action needs its measures
         warnings.warning_link_capa(actor=q, warning_id=w.pk, measures="")
     w.refresh_from_db()
-    assert w.state == "open" and not CorrectiveAction.objects.exists()
+    assert w.state == "open"
+    assert not CorrectiveAction.objects.exists()
     from aftersales.complaints.services import capa_plan_on_topic
 
     capa = capa_plan_on_topic(actor=q, topic="主轴异响", measures="更换轴承")
@@ -191,10 +204,12 @@ def test_api_list_detail_close_and_capa(world: dict[str, Any], quality: Any, api
     stale = api.post(f"early-warnings/{month['id']}/close", {"reason": "已处理", "version": 99})
     assert stale.status_code == 409
     done = api.post(f"early-warnings/{month['id']}/close", {"reason": "已处理", "version": month["version"]})
-    assert done.status_code == 200 and done.json()["state"] == "closed"
+    assert done.status_code == 200
+    assert done.json()["state"] == "closed"
     quarter = next(i for i in body if i["window"] == "quarter")
     linked = api.post(f"early-warnings/{quarter['id']}/capa", {"measures": "更换轴承供应商"})
-    assert linked.status_code == 200 and linked.json()["capa"] is not None
+    assert linked.status_code == 200
+    assert linked.json()["capa"] is not None
     assert api.get("early-warnings", state="open").json() == []
     assert len(api.get("early-warnings", state="closed").json()) == 2
     assert api.get("early-warnings", state="bogus").status_code == 422
@@ -208,14 +223,16 @@ def test_pages_list_filter_export_detail_and_close(world: dict[str, Any], qualit
     client = Client()
     client.force_login(quality)
     page = client.get("/reports/early-warnings/", {"state": "open", "product": "CK"}).content.decode()
-    assert "CK-0002" in page and "XK-0001" not in page
+    assert "CK-0002" in page
+    assert "XK-0001" not in page
     book = openpyxl.load_workbook(
         io.BytesIO(b"".join(client.get("/reports/early-warnings/", {"export": "xlsx"}).streaming_content))
     )
     assert book.active.max_row >= 3  # title/header rows + two warnings
     w = EarlyWarning.objects.get(product=world["products"][0])
     detail = client.get(f"/reports/early-warnings/{w.pk}/").content.decode()
-    assert detail.count('data-number="') == 3 and "主轴异响" in detail
+    assert detail.count('data-number="') == 3
+    assert "主轴异响" in detail
     home = client.get("/").content.decode()
     assert "/reports/early-warnings/?state=open" in home
     response = client.post(

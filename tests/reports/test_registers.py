@@ -105,7 +105,12 @@ def test_expense_register_sums_fees_parts_and_approved_travel(world: dict[str, A
         (Decimal("200.00"), Decimal("200.00"), Decimal("75.50"), Decimal("380.00"))
     }
     totals = registers.expense_totals(registers.expense_register(analyst, **NOV))
-    assert totals == {"fees": Decimal("400"), "collected": Decimal("400"), "parts_cost": Decimal("151"), "travel": Decimal("760")}
+    assert totals == {
+        "fees": Decimal("400"),
+        "collected": Decimal("400"),
+        "parts_cost": Decimal("151"),
+        "travel": Decimal("760"),
+    }
 
 
 @pytest.mark.parametrize("which", ["intake", "dispatch", "expenses"])
@@ -132,11 +137,13 @@ def test_export_keeps_the_filters(world: dict[str, Any], make_user: Any) -> None
     client = Client()
     client.force_login(make_user("analyst", username="analyst_q7"))
     response = client.get(
-        "/reports/registers/intake/", {"date_from": "2026-11-01", "date_to": "2026-11-30", "channel": "letter", "export": "xlsx"}
+        "/reports/registers/intake/",
+        {"date_from": "2026-11-01", "date_to": "2026-11-30", "channel": "letter", "export": "xlsx"},
     )
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     channels = [row[3].value for row in book.active.iter_rows()]  # the channel column
-    assert "信函" in channels and "电话" not in channels
+    assert "信函" in channels
+    assert "电话" not in channels
     assert client.get("/reports/registers/nothing/").status_code == 404
     other = Client()
     other.force_login(make_user("engineer", username="eng_q7"))

@@ -39,7 +39,12 @@ def data(make_user: Any) -> dict[str, Any]:
     campaign = Campaign.objects.create(title="2024 年满意度调查", period="2024-H2", created_by=admin)
     customers = [CustomerFactory() for _i in range(4)]
     made = {}
-    for name, customer, age in (("old", customers[0], 14), ("old2", customers[1], 13), ("young", customers[2], 6), ("needed", customers[3], 14)):
+    for name, customer, age in (
+        ("old", customers[0], 14),
+        ("old2", customers[1], 13),
+        ("young", customers[2], 6),
+        ("needed", customers[3], 14),
+    ):
         r = Response.objects.create(
             campaign=campaign, customer=customer, score=Decimal("50"), grade="dissatisfied", channel="paper",
             answers={"2": "satisfied"},
@@ -57,7 +62,9 @@ def data(make_user: Any) -> dict[str, Any]:
 def test_preview_counts_removable_and_leaves_out_what_an_open_case_needs(data: dict[str, Any]) -> None:
     preview = retention.retention_preview(actor_for(data["admin"]), "survey_responses", today=TODAY)
     assert (preview.older, preview.removable) == (3, 2)  # the young one is not older; the needed one not removable
-    assert preview.cutoff.date() == TODAY.replace(year=TODAY.year - 1, day=min(TODAY.day, 28))  # 12 months (Q6.keep_survey_forms_months)
+    assert preview.cutoff.date() == TODAY.replace(
+        year=TODAY.year - 1, day=min(TODAY.day, 28)
+    )  # 12 months (Q6.keep_survey_forms_months)
 
 
 def test_archive_then_remove_with_the_file_listed(data: dict[str, Any]) -> None:
@@ -81,7 +88,8 @@ def test_refused_kinds(data: dict[str, Any], code: str) -> None:
     events_before = Event.objects.count()
     with pytest.raises(ValidationFailed):
         retention.retention_archive(actor=actor_for(data["admin"]), code=code, today=TODAY)
-    assert Event.objects.count() == events_before and not RetentionArchive.objects.exists()
+    assert Event.objects.count() == events_before
+    assert not RetentionArchive.objects.exists()
 
 
 def test_refused_when_nothing_is_old_enough_or_the_count_changed(data: dict[str, Any], make_user: Any) -> None:
@@ -91,10 +99,9 @@ def test_refused_when_nothing_is_old_enough_or_the_count_changed(data: dict[str,
     with pytest.raises(ValidationFailed):  # 2025-01-01: nothing kept a year yet
         retention.retention_archive(actor=admin, code="survey_responses", today=dt.date(2025, 1, 1))
     with pytest.raises(PermissionDenied):
-        retention.retention_archive(
-            actor=actor_for(make_user("quality")), code="survey_responses", today=TODAY
-        )
-    assert Response.objects.count() == 4 and not RetentionArchive.objects.exists()
+        retention.retention_archive(actor=actor_for(make_user("quality")), code="survey_responses", today=TODAY)
+    assert Response.objects.count() == 4
+    assert not RetentionArchive.objects.exists()
 
 
 def test_nothing_is_removed_by_itself(data: dict[str, Any]) -> None:
@@ -102,14 +109,17 @@ def test_nothing_is_removed_by_itself(data: dict[str, Any]) -> None:
 
     early_warning_task.call()
     risk_review_task.call()
-    assert Response.objects.count() == 4 and AnalysisReport.objects.count() == 2
+    assert Response.objects.count() == 4
+    assert AnalysisReport.objects.count() == 2
 
 
 def test_management_command_previews_then_archives_on_confirm(data: dict[str, Any], capsys: Any) -> None:
     call_command("retention_archive", "survey_responses", "--by", "admin_q6")
-    assert "2" in capsys.readouterr().out and Response.objects.count() == 4  # without --confirm: a preview only
+    assert "2" in capsys.readouterr().out
+    assert Response.objects.count() == 4
     call_command("retention_archive", "survey_responses", "--by", "admin_q6", "--confirm", "2")
-    assert Response.objects.count() == 2 and RetentionArchive.objects.count() == 1
+    assert Response.objects.count() == 2
+    assert RetentionArchive.objects.count() == 1
 
 
 def test_page_confirm_step_list_and_download(data: dict[str, Any], make_user: Any) -> None:
@@ -118,16 +128,20 @@ def test_page_confirm_step_list_and_download(data: dict[str, Any], make_user: An
     page = client.get("/reports/retention/").content.decode()
     assert 'data-kind="survey_responses"' in page
     preview = client.post("/reports/retention/", {"kind": "survey_responses", "step": "preview"}).content.decode()
-    assert 'id="retention-confirm"' in preview and Response.objects.count() == 4
+    assert 'id="retention-confirm"' in preview
+    assert Response.objects.count() == 4
     unconfirmed = client.post("/reports/retention/", {"kind": "survey_responses", "expected": 2})
-    assert unconfirmed.status_code == 422 and Response.objects.count() == 4
+    assert unconfirmed.status_code == 422
+    assert Response.objects.count() == 4
     done = client.post("/reports/retention/", {"kind": "survey_responses", "expected": 2, "confirm": "on"})
-    assert done.status_code == 302 and Response.objects.count() == 2
+    assert done.status_code == 302
+    assert Response.objects.count() == 2
     archive = RetentionArchive.objects.get()
     listed = client.get("/reports/retention/").content.decode()
     assert archive.file_name in listed
     download = client.get(f"/reports/retention/{archive.pk}/download/")
-    assert download["Content-Type"] == "application/zip" and download.content == bytes(archive.content)
+    assert download["Content-Type"] == "application/zip"
+    assert download.content == bytes(archive.content)
     other = Client()
     other.force_login(make_user("quality"))
     assert other.get("/reports/retention/").status_code == 403

@@ -54,7 +54,8 @@ def test_create_update_audited_and_stale_version_refused(people: dict[str, Any])
     )  # fmt: skip
     assert (changed.likelihood, changed.version) == (2, 2)
     event = Event.objects.get(action="risk.changed")
-    assert event.data["likelihood"] == [3, 2] and event.data["review_on"] == ["2026-12-31", "2027-03-31"]
+    assert event.data["likelihood"] == [3, 2]
+    assert event.data["review_on"] == ["2026-12-31", "2027-03-31"]
     with pytest.raises(Conflict):  # someone else saved meanwhile: the stale edit is refused, nothing changes
         risks.risk_update(
             actor=rep, risk_id=risk.pk, version=1, title="x", likelihood=1, impact=1, owner="owner_x5",
@@ -88,7 +89,8 @@ def test_scales_are_policy_data(people: dict[str, Any], make_user: Any) -> None:
     _create(people, likelihood=3, impact=5)
     heat = risks.risk_heat_map(actor_for(people["analyst"]))
     assert (heat.likelihood_levels, heat.impact_levels) == (3, 5)
-    assert heat.cells[2][4] == 1 and sum(map(sum, heat.cells)) == 1
+    assert heat.cells[2][4] == 1
+    assert sum(map(sum, heat.cells)) == 1
 
 
 def test_only_keepers_edit(people: dict[str, Any]) -> None:
@@ -106,7 +108,8 @@ def test_overdue_review_notifies_the_owner_once_per_review_date(people: dict[str
     assert risks.risk_reviews_overdue_notify(today=dt.date(2026, 12, 1)) == 1
     assert risks.risk_reviews_overdue_notify(today=dt.date(2026, 12, 2)) == 0
     (note,) = Notification.objects.filter(user=people["owner"])
-    assert "关键供应商断供" in note.title and note.url.endswith(f"/reports/risks/{risk.pk}/")
+    assert "关键供应商断供" in note.title
+    assert note.url.endswith(f"/reports/risks/{risk.pk}/")
     risks.risk_update(
         actor=actor_for(people["rep"]), risk_id=risk.pk, version=risk.version, title=risk.title, likelihood=3,
         impact=4, owner="owner_x5", review_on=dt.date(2026, 12, 15),
@@ -120,11 +123,16 @@ def test_pages_heat_map_list_export_and_edit(people: dict[str, Any]) -> None:
     client = Client()
     client.force_login(people["rep"])
     page = client.get("/reports/risks/").content.decode()
-    assert 'data-heatmap="risk-heat"' in page and "关键供应商断供" in page and "李质量" in page
+    assert 'data-heatmap="risk-heat"' in page
+    assert "关键供应商断供" in page
+    assert "李质量" in page
     assert "<script>" not in page.replace('<script src="', "")  # no inline script: the CSP stays strict
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(client.get("/reports/risks/", {"export": "xlsx"}).streaming_content)))
+    book = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get("/reports/risks/", {"export": "xlsx"}).streaming_content))
+    )
     values = [c.value for row in book.active.iter_rows() for c in row]
-    assert "关键供应商断供" in values and "核心工程师流失" in values
+    assert "关键供应商断供" in values
+    assert "核心工程师流失" in values
     form = {
         "version": 1, "title": risk.title, "likelihood": 1, "impact": 4, "owner": "owner_x5",
         "mitigation": "已解决", "review_on": "2027-06-30",

@@ -1093,7 +1093,9 @@ POLICIES: dict[str, PolicyDef] = {
                 adapter=_levels(),
                 default=5,
                 label=label,
-                help=_("Number of levels of the risk register's scale (1 = lowest); the heat map has one cell per pair."),
+                help=_(
+                    "Number of levels of the risk register's scale (1 = lowest); the heat map has one cell per pair."
+                ),
                 unit=_("levels"),
             )
             for axis, label in (("likelihood", _("Risk likelihood scale")), ("impact", _("Risk impact scale")))

@@ -67,7 +67,9 @@ class RiskForm(StyledForm):
     def __init__(self, *args: Any, levels: tuple[int, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         likelihood, impact = levels
-        cast("forms.TypedChoiceField", self.fields["likelihood"]).choices = [(n, str(n)) for n in range(1, likelihood + 1)]
+        cast("forms.TypedChoiceField", self.fields["likelihood"]).choices = [
+            (n, str(n)) for n in range(1, likelihood + 1)
+        ]
         cast("forms.TypedChoiceField", self.fields["impact"]).choices = [(n, str(n)) for n in range(1, impact + 1)]
         cast("forms.ChoiceField", self.fields["owner"]).choices = [("", "—"), *_people()]
 

@@ -5,6 +5,8 @@ Imported at the end of reports.models so Django registers them in the reports ap
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,7 +75,7 @@ class EarlyWarning(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )  # fmt: skip
-    cases = models.ManyToManyField(
+    cases: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "service.ServiceRequest", through="EarlyWarningCase", related_name="+", verbose_name=_("cases")
     )
 
@@ -109,10 +111,14 @@ class Risk(BaseModel):
     description = models.TextField(_("description"), blank=True)
     likelihood = models.PositiveSmallIntegerField(_("likelihood"))
     impact = models.PositiveSmallIntegerField(_("impact"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
     mitigation = models.TextField(_("mitigation"), blank=True)
     review_on = models.DateField(_("review date"))
-    review_notified_on = models.DateField(null=True, blank=True, editable=False)  # overdue notice sent (reset on a new date)
+    review_notified_on = models.DateField(
+        null=True, blank=True, editable=False
+    )  # overdue notice sent (reset on a new date)
     closed = models.BooleanField(_("closed"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -139,7 +145,9 @@ class RetentionArchive(BaseModel):
     file_name = models.CharField(_("file"), max_length=120)
     content = models.BinaryField(editable=False)  # the zip (JSON of every removed row)
     sha256 = models.CharField(max_length=64)
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("retention archive")

@@ -193,13 +193,13 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     chart = {
         "likelihood": [str(n) for n in range(1, heat.likelihood_levels + 1)],
         "impact": [str(n) for n in range(1, heat.impact_levels + 1)],
-        "cells": [[i, l_, heat.cells[l_][i]] for l_ in range(heat.likelihood_levels) for i in range(heat.impact_levels)],
+        "cells": [
+            [i, l_, heat.cells[l_][i]] for l_ in range(heat.likelihood_levels) for i in range(heat.impact_levels)
+        ],
         "x_title": _("Impact"),
         "y_title": _("Likelihood"),
     }
-    grid = [
-        {"level": l_ + 1, "cells": heat.cells[l_]} for l_ in reversed(range(heat.likelihood_levels))
-    ]
+    grid = [{"level": l_ + 1, "cells": heat.cells[l_]} for l_ in reversed(range(heat.likelihood_levels))]
     return render(
         request,
         "reports/risks.html",
@@ -216,7 +216,10 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 
 
 def _risk_values(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data[name] for name in ("title", "description", "likelihood", "impact", "owner", "mitigation", "review_on", "closed")}
+    return {
+        name: data[name]
+        for name in ("title", "description", "likelihood", "impact", "owner", "mitigation", "review_on", "closed")
+    }
 
 
 @_page(risks.VIEW_PERM)
@@ -302,7 +305,9 @@ def retention_page(request: HttpRequest) -> HttpResponse:
                 status = exc.status
             else:
                 messages.success(
-                    request, _("%(count)s records archived to %(file)s and removed.") % {"count": archive.count, "file": archive.file_name}
+                    request,
+                    _("%(count)s records archived to %(file)s and removed.")
+                    % {"count": archive.count, "file": archive.file_name},
                 )
                 return redirect("reports:retention")
     kinds = []
@@ -358,7 +363,10 @@ DISPATCH_COLUMNS = [
     Column(gettext_lazy("Visit booked for"), lambda r: r["visit_at"]),
     Column(gettext_lazy("Arrived at"), lambda r: r["arrived_at"]),
     Column(gettext_lazy("Completed at"), lambda r: r["completed_at"]),
-    Column(gettext_lazy("State"), lambda r: str(RequestState(r["state"]).label) if r["state"] in RequestState.values else r["state"]),
+    Column(
+        gettext_lazy("State"),
+        lambda r: str(RequestState(r["state"]).label) if r["state"] in RequestState.values else r["state"],
+    ),
 ]
 EXPENSE_COLUMNS = [
     Column(gettext_lazy("Request number"), lambda r: r["number"]),

@@ -23,7 +23,7 @@ from aftersales.service.choices import ApprovalKind, QuoteState
 from aftersales.service.models import PartUsed, Quote, ServiceRequest
 
 VIEW_PERM = "reports.view_statistics"
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField[Any, Any] = DecimalField(max_digits=14, decimal_places=2)
 REQUEST_TYPE = ServiceRequest._meta.label_lower
 
 
@@ -42,7 +42,7 @@ INTAKE_FIELDS = tuple(f"i_{name}" for name in INTAKE_COLUMNS)  # every column an
 
 
 def _intake_rows(queryset: QuerySet[Any], kind: str, **columns: Any) -> QuerySet[Any]:
-    text = CharField()
+    text: CharField[Any, Any] = CharField()
     values = {"i_kind": Value(kind, output_field=text), "i_number": F("number"), "i_received_at": F("received_at"),
               "i_channel": F("channel"), "i_customer": F("customer__name")}  # fmt: skip
     values |= {f"i_{name}": value for name, value in columns.items()}
@@ -64,7 +64,11 @@ def intake_register(
     if kind in ("", "request"):
         parts.append(
             _intake_rows(
-                requests, "request", contact=F("contact_name"), phone=F("phone"), subject=F("fault"),
+                requests,
+                "request",
+                contact=F("contact_name"),
+                phone=F("phone"),
+                subject=F("fault"),
                 received_by=F("received_by__username"),
             )  # fmt: skip
         )
@@ -72,7 +76,11 @@ def intake_register(
         empty = Value("", output_field=CharField())
         parts.append(
             _intake_rows(
-                complaints, "complaint", contact=empty, phone=empty, subject=F("description"),
+                complaints,
+                "complaint",
+                contact=empty,
+                phone=empty,
+                subject=F("description"),
                 received_by=F("registered_by__username"),
             )  # fmt: skip
         )
@@ -158,9 +166,7 @@ def expense_register(
                 ),
                 zero,
             ),
-            travel=Coalesce(
-                Subquery(trips.annotate(s=Sum("amount")).values("s")[:1], output_field=MONEY), zero
-            ),
+            travel=Coalesce(Subquery(trips.annotate(s=Sum("amount")).values("s")[:1], output_field=MONEY), zero),
         )
         .order_by("-completed_at", "-id")
         .values(

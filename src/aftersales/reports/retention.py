@@ -66,8 +66,12 @@ def _reports(cutoff: dt.datetime) -> QuerySet[Any]:
 KINDS: dict[str, RecordKind] = {
     k.code: k
     for k in (
-        RecordKind("survey_responses", gettext_lazy("Survey forms (responses)"), "Q6.keep_survey_forms_months", _responses),
-        RecordKind("analysis_reports", gettext_lazy("Satisfaction analysis reports"), "Q6.keep_reports_months", _reports),
+        RecordKind(
+            "survey_responses", gettext_lazy("Survey forms (responses)"), "Q6.keep_survey_forms_months", _responses
+        ),
+        RecordKind(
+            "analysis_reports", gettext_lazy("Satisfaction analysis reports"), "Q6.keep_reports_months", _reports
+        ),
     )
 }
 
@@ -141,7 +145,9 @@ def retention_archive(
     cutoff = cutoff_of(kind, today)
     rows = list(kind.rows(cutoff).select_for_update().order_by("pk"))
     if not rows:
-        raise ValidationFailed(_("Nothing has passed its minimum keep time."), fields={"kind": [_("Nothing to archive.")]})
+        raise ValidationFailed(
+            _("Nothing has passed its minimum keep time."), fields={"kind": [_("Nothing to archive.")]}
+        )
     if expected is not None and expected != len(rows):
         message = _("The records changed since you looked (%(then)s then, %(now)s now); look again.") % {
             "then": expected,

@@ -36,6 +36,7 @@ from aftersales.policies.selectors import policy_get
 from aftersales.reports import quality_events as events
 from aftersales.reports.models import EarlyWarning, EarlyWarningCase, RequestFact
 from aftersales.reports.quality_models import WarningKind, WarningState, WarningWindow
+from aftersales.service.models import ServiceRequest
 
 QUALITY_ROLE = "quality"
 VIEW_PERM = "reports.view_statistics"
@@ -104,11 +105,11 @@ def _groups(start: dt.date, end: dt.date, threshold: int) -> dict[Group, tuple[s
         .filter(n__gte=threshold)
     }
     if hot:
-        rows = facts.filter(
-            product_id__in={p for p, _s in hot}, symptom_id__in={s for _p, s in hot}
-        ).values_list("request_id", "product_id", "symptom_id")
+        rows = facts.filter(product_id__in={p for p, _s in hot}, symptom_id__in={s for _p, s in hot}).values_list(
+            "request_id", "product_id", "symptom_id"
+        )
         for request_id, product_id, symptom_id in rows:
-            if (product_id, symptom_id) in hot:
+            if product_id is not None and (product_id, symptom_id) in hot:
                 group = Group(WarningKind.SYMPTOM, product_id, symptom_id=symptom_id)
                 found.setdefault(group, (set(), ""))[0].add(request_id)
     # Parts: the fact keeps each request's part keys ("key<TAB>label" per line); a request counts once per key.
@@ -117,7 +118,7 @@ def _groups(start: dt.date, end: dt.date, threshold: int) -> dict[Group, tuple[s
     for request_id, product_id, text in facts.exclude(parts="").values_list("request_id", "product_id", "parts"):
         for line in text.splitlines():
             key, _tab, label = line.partition("\t")
-            if key:
+            if key and product_id is not None:
                 group = Group(WarningKind.PART, product_id, part_key=key)
                 parts[group].add(request_id)
                 labels.setdefault(group, label)
@@ -144,9 +145,7 @@ def _upsert(group: Group, window: str, start: dt.date, end: dt.date, threshold: 
     """Raise the group's warning or add its new cases. Returns "raised", "updated" or ""."""
     with transaction.atomic():
         warning = (
-            EarlyWarning.objects.select_for_update()
-            .filter(key=group.key, window=window, period_start=start)
-            .first()
+            EarlyWarning.objects.select_for_update().filter(key=group.key, window=window, period_start=start).first()
         )
         if warning is None:
             try:
@@ -186,7 +185,11 @@ def _upsert(group: Group, window: str, start: dt.date, end: dt.date, threshold: 
         warning.version += 1
         warning.save(update_fields=["count", "version", "updated_at"])
         event_record(
-            subject=warning, action=CASES_ADDED, actor=SYSTEM, rule="Q3", data={"added": len(new), "cases": warning.count}
+            subject=warning,
+            action=CASES_ADDED,
+            actor=SYSTEM,
+            rule="Q3",
+            data={"added": len(new), "cases": warning.count},
         )
         return "updated"
 
@@ -219,9 +222,7 @@ def _locked(actor: Actor, warning_id: int, version: int | None) -> EarlyWarning:
     if warning is None:
         raise NotFound(_("No such early warning."))
     if version is not None and version != warning.version:
-        raise Conflict(
-            _("Someone changed this warning meanwhile; reload it and try again."), code="version_conflict"
-        )
+        raise Conflict(_("Someone changed this warning meanwhile; reload it and try again."), code="version_conflict")
     if warning.state != WarningState.OPEN:
         raise Conflict(_("This warning is already closed."), code="invalid_state")
     return warning
@@ -278,9 +279,7 @@ def warning_link_capa(
     if capa_id is not None:
         capa = CorrectiveAction.objects.filter(pk=capa_id).first()
         if capa is None:
-            raise ValidationFailed(
-                _("No such corrective action."), fields={"capa": [_("No such corrective action.")]}
-            )
+            raise ValidationFailed(_("No such corrective action."), fields={"capa": [_("No such corrective action.")]})
     else:
         topic = _("Early warning: %(problem)s (%(period)s)") % {
             "problem": warning_title(warning),
@@ -293,7 +292,9 @@ def warning_link_capa(
 # --- reading ------------------------------------------------------------------------------------------------
 
 
-def warning_list(actor: Actor, *, state: str = "", window: str = "", kind: str = "", product: str = "") -> QuerySet[EarlyWarning]:
+def warning_list(
+    actor: Actor, *, state: str = "", window: str = "", kind: str = "", product: str = ""
+) -> QuerySet[EarlyWarning]:
     actor.require_perm(VIEW_PERM)
     qs = EarlyWarning.objects.select_related("product", "symptom", "capa")
     if state:
@@ -309,15 +310,15 @@ def warning_list(actor: Actor, *, state: str = "", window: str = "", kind: str =
 
 def warning_get(actor: Actor, warning_id: int) -> EarlyWarning:
     actor.require_perm(VIEW_PERM)
-    warning = EarlyWarning.objects.select_related("product", "symptom", "capa", "closed_by").filter(pk=warning_id).first()
+    warning = (
+        EarlyWarning.objects.select_related("product", "symptom", "capa", "closed_by").filter(pk=warning_id).first()
+    )
     if warning is None:
         raise NotFound(_("No such early warning."))
     return warning
 
 
-def warning_cases(warning: EarlyWarning) -> QuerySet[object]:
-    from aftersales.service.models import ServiceRequest
-
+def warning_cases(warning: EarlyWarning) -> QuerySet[ServiceRequest]:
     return (
         ServiceRequest.objects.filter(pk__in=EarlyWarningCase.objects.filter(warning=warning).values("request_id"))
         .select_related("customer", "unit")
@@ -344,4 +345,3 @@ def period_label(warning: EarlyWarning) -> str:
 
 def open_warnings_count() -> int:
     return EarlyWarning.objects.filter(state=WarningState.OPEN).count()
-

@@ -39,4 +39,6 @@ class Command(BaseCommand):
             archive = retention.retention_archive(actor=actor, code=options["kind"], expected=options["confirm"])
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
-        self.stdout.write(f"{archive.count} records archived to {archive.file_name} (sha256 {archive.sha256}) and removed.")
+        self.stdout.write(
+            f"{archive.count} records archived to {archive.file_name} (sha256 {archive.sha256}) and removed."
+        )
