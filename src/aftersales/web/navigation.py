@@ -183,14 +183,14 @@ STAFF_MENU = [
         "reports:warnings",
         "exclamation-triangle",
         perm="reports.view_statistics",
-        uses=frozenset({"quality", "rnd", "mgmt_rep"}),
+        uses=frozenset({"quality", "mgmt_rep"}),
     ),
     NavItem(
         _("Registers"),
         "reports:registers",
         "journal-text",
         perm="reports.view_statistics",
-        uses=frozenset({"analyst", "cs_manager"}),
+        uses=frozenset({"analyst"}),
     ),
     NavItem(
         _("Risk register"),
