@@ -9,7 +9,7 @@ from pydantic import Field
 
 from aftersales.installed_base.schemas import IsoDate, StrictIn
 from aftersales.reports.quality_models import EarlyWarning
-from aftersales.reports.warnings import period_label, warning_title
+from aftersales.reports.warnings import period_code, warning_title
 from aftersales.service.schemas import Version
 
 
@@ -51,7 +51,7 @@ class EarlyWarningOut(Schema):
 
     @staticmethod
     def resolve_period(obj: EarlyWarning) -> str:
-        return period_label(obj)
+        return period_code(obj)
 
     @staticmethod
     def resolve_capa(obj: EarlyWarning) -> int | None:

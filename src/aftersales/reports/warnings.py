@@ -343,5 +343,15 @@ def period_label(warning: EarlyWarning) -> str:
     return str(start.year)
 
 
+def period_code(warning: EarlyWarning) -> str:
+    """The period as the API names it, in no language: "2026-11", "2026-Q4", "2026"."""
+    start = warning.period_start
+    if warning.window == WarningWindow.MONTH:
+        return f"{start.year}-{start.month:02d}"
+    if warning.window == WarningWindow.QUARTER:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)
+
+
 def open_warnings_count() -> int:
     return EarlyWarning.objects.filter(state=WarningState.OPEN).count()
