@@ -256,6 +256,8 @@ AFTERSALES_PERIODIC_JOBS: dict[str, float | str] = {
     "aftersales.core.tasks.idempotency_purge_task": 3600,  # expired Idempotency-Keys and form tokens
     "aftersales.parts.flow.tasks.reorder_sweep_task": "30 * * * *",  # P5 reorder alerts, hourly
     "aftersales.training.tasks.certificate_expiry_task": "50 0 * * *",  # T2 expiring certificates, 00:50
+    "aftersales.reports.quality_tasks.early_warning_task": "50 0 * * *",  # Q3 early warnings, daily 00:50
+    "aftersales.reports.quality_tasks.risk_review_task": "55 0 * * *",  # X5 overdue risk reviews, daily 00:55
 }
 # Q1/Q5 last month's statistical analysis table and staff appraisal (1st), Q2 last week's report (Monday).
 AFTERSALES_PERIODIC_JOBS["aftersales.reports.tasks.analysis_table_task"] = "50 0 1 * *"

@@ -27,6 +27,7 @@ from aftersales.core.models import Event
 from aftersales.customers.models import Customer, CustomerAccessRequest
 from aftersales.installed_base.models import Product, ServiceContract, SubstituteLoan, Unit
 from aftersales.knowledge.models import Article
+from aftersales.reports.models import EarlyWarning
 from aftersales.returns.models import DiscountCertificate, ReturnRequest
 from aftersales.service.models import FeeStandard, Quote, ServiceRequest, ServiceTask
 from aftersales.training.models import Assessment, Certificate, CustomerTraining
@@ -913,6 +914,23 @@ ENDPOINTS = [
         404,
         body=lambda w: {"approve": True},
     ),
+    # --- Q3 early warnings: read by the statistics readers, closed by quality ---
+    Endpoint("early_warning_list", "get", "early-warnings?state=open", STATISTICS_READERS),
+    Endpoint("early_warning_detail", "get", "early-warnings/{warning}", STATISTICS_READERS),
+    Endpoint(
+        "early_warning_close",
+        "post",
+        "early-warnings/{warning}/close",
+        roles("quality"),
+        body=lambda w: {"reason": "已知批次问题，已更换供应商"},
+    ),
+    Endpoint(
+        "early_warning_capa",
+        "post",
+        "early-warnings/{warning}/capa",
+        roles("quality"),
+        body=lambda w: {"measures": "加严来料检验"},
+    ),
     # --- parts flows (P2 requisitions, P4 old-part returns, P5 demand plan and purchases) ---
     # The flow world's requisition (store → store2) was asked by the world's keeper and waits for a keeper;
     # its purchase request waits for the head of after-sales. Without the view right: 403; those who see
@@ -1455,6 +1473,26 @@ def parts_flow_world(parts_world: dict[str, Any]) -> dict[str, Any]:
     return {**parts_world, "requisition": requisition.number, "purchase_request": purchase.number}
 
 
+@pytest.fixture
+def warning_world(world: dict[str, Any]) -> dict[str, Any]:
+    """The world, plus one open Q3 early warning on its product."""
+    import datetime as _dt
+
+    warning = EarlyWarning.objects.create(
+        kind="part",
+        key="part:0:PS-12",
+        product=Product.objects.get(model=world["product_model"]),
+        part_key="PS-12",
+        part_label="电源板",
+        window="month",
+        period_start=_dt.date(2026, 11, 1),
+        period_end=_dt.date(2026, 11, 30),
+        threshold=3,
+        count=3,
+    )
+    return {**world, "warning": warning.pk}
+
+
 def _state() -> dict[str, Any]:
     """What a denied call must not change."""
     return {
@@ -1485,6 +1523,7 @@ def _state() -> dict[str, Any]:
         "trainings": list(CustomerTraining.objects.order_by("pk").values_list("pk", "state", "version")),
         "assessments": Assessment.objects.count(),
         "training_certificates": Certificate.objects.count(),
+        "early_warnings": list(EarlyWarning.objects.order_by("pk").values_list("pk", "state", "version")),
     }
 
 
@@ -1513,6 +1552,8 @@ def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], mak
         world = request.getfixturevalue("consultation_world")
     if endpoint.name.startswith("training"):
         world = request.getfixturevalue("training_world")
+    if endpoint.name.startswith("early_warning"):
+        world = request.getfixturevalue("warning_world")
     if role == ANON:
         client = api_as(None)
     elif role == Role.SALES:

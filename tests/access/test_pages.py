@@ -77,6 +77,10 @@ PAGES = [
     Page(
         "reports:period_report_index", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin team_lead")
     ),  # Q1 Q2 Q5
+    Page("reports:warnings", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q3
+    Page("reports:registers", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q7
+    Page("reports:risks", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # X5
+    Page("reports:retention", roles("admin")),  # Q6
     # Spare parts (P1, P3)
     Page("parts:van_stock", PARTS_READERS),  # the engineer's van (others: "no van stock")
     Page("parts:catalogue", PARTS_READERS),
@@ -321,6 +325,19 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | PERIODIC,
     "customer": set(),
 }
+# Q3 early warnings (quality, management representative), Q7 registers (the information clerk), X5 risk
+# register (management): in the menus of those who work them; the other readers open them by address.
+for _role, _pages in {
+    "analyst": {"reports:warnings", "reports:risks"},
+    "quality": {"reports:registers", "reports:risks"},
+    "rnd": {"reports:warnings", "reports:registers", "reports:risks"},
+    "cs_manager": {"reports:warnings", "reports:registers", "reports:risks"},
+    "vp": {"reports:warnings", "reports:registers"},
+    "gm": {"reports:warnings", "reports:registers"},
+    "mgmt_rep": {"reports:registers"},
+    "admin": {"reports:warnings", "reports:registers", "reports:risks"},
+}.items():
+    NOT_IN_MENU[_role] = NOT_IN_MENU[_role] | _pages
 
 
 @pytest.mark.django_db

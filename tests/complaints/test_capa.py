@@ -124,3 +124,37 @@ def test_k14_through_the_api(new_complaint, staff, quality, api_as):
     assert agent.post(f"{path}/999/done", {}).status_code == 404
     other = new_complaint()
     assert agent.post(f"complaints/{other.number}/capa/{capa['id']}/done", {}).status_code == 404
+
+
+# --- a corrective action standing on no complaint (Q3 recurring-problem warnings) -------------------
+
+
+def test_k14_capa_without_complaint(staff):
+    capa = services.capa_plan_on_topic(
+        actor=staff["agent"], topic="A100 开机无显示 反复出现", measures="更换电源板供应商", owner="engineer"
+    )
+    capa.refresh_from_db()
+    assert (capa.complaint, capa.topic, capa.state, capa.owner.username) == (
+        None,
+        "A100 开机无显示 反复出现",
+        "planned",
+        "engineer",
+    )
+    event = Event.objects.get(action="complaint.capa_planned", subject_id=str(capa.pk))
+    assert (event.subject_type, event.rule, event.data["topic"]) == ("complaints.correctiveaction", "K14", capa.topic)
+
+
+@pytest.mark.parametrize(
+    ("topic", "measures", "field"),
+    [("", "更换供应商", "topic"), ("反复出现", "  ", "measures")],
+)
+def test_k14_capa_without_complaint_needs_topic_and_measures(staff, topic, measures, field):
+    with pytest.raises(ValidationFailed) as raised:
+        services.capa_plan_on_topic(actor=staff["agent"], topic=topic, measures=measures)
+    assert field in raised.value.fields
+    assert not CorrectiveAction.objects.exists()
+
+
+def test_k14_capa_without_complaint_needs_the_right(staff):
+    with pytest.raises(PermissionDenied):
+        services.capa_plan_on_topic(actor=staff["engineer"], topic="反复出现", measures="更换供应商")

@@ -37,7 +37,14 @@ def test_the_managers_menu_is_the_managers_work_and_administration(make_user) ->
 def test_the_administrators_menu_is_administration(make_user) -> None:
     assert _menu(make_user("admin")) == {
         "customers": ["customers:list", "customers:import"],
-        "admin": ["policies:list", "calendars:list", "web:audit", "accounts:user_list", "consultations:fields"],
+        "admin": [
+            "reports:retention",
+            "policies:list",
+            "calendars:list",
+            "web:audit",
+            "accounts:user_list",
+            "consultations:fields",
+        ],
     }
 
 

@@ -227,6 +227,14 @@ for _role in (Role.ANALYST, Role.CS_MANAGER, Role.ADMIN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"reports.draft_periodreport"}
 for _role in (Role.ANALYST, Role.CS_MANAGER, Role.TEAM_LEAD, Role.VP, Role.GM, Role.ADMIN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"reports.view_appraisal"}
+# Q3 early warnings are closed by quality; X5 the risk register is read by the statistics readers and kept by
+# the management representative, the head of after-sales and management; Q6 archiving is the administrator's.
+for _role in (Role.ANALYST, Role.QUALITY, Role.RND, Role.CS_MANAGER, Role.VP, Role.GM, Role.MGMT_REP, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"reports.view_risk"}
+ROLE_PERMISSIONS[Role.QUALITY] = ROLE_PERMISSIONS[Role.QUALITY] | {"reports.close_earlywarning"}
+for _role in (Role.MGMT_REP, Role.CS_MANAGER, Role.VP, Role.GM):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"reports.manage_risk"}
+ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | {"reports.archive_records"}
 # Spare parts (P1–P5), merged into the roles above. The parts keeper keeps the catalogue, the stores
 # and the stock (receipts, transfers) and approves count adjustments; the head of after-sales
 # approves list prices (like the fee standards, B2); engineers see the catalogue and their van stock

@@ -321,6 +321,18 @@ def _day_of_month() -> TypeAdapter[Any]:
     return TypeAdapter(Annotated[int, Field(ge=1, le=28)])
 
 
+def _cases() -> TypeAdapter[Any]:
+    from typing import Annotated
+
+    return TypeAdapter(Annotated[int, Field(ge=1, le=100000)])
+
+
+def _levels() -> TypeAdapter[Any]:
+    from typing import Annotated
+
+    return TypeAdapter(Annotated[int, Field(ge=2, le=10)])
+
+
 POLICIES: dict[str, PolicyDef] = {
     d.key: d
     for d in [
@@ -1083,6 +1095,60 @@ POLICIES: dict[str, PolicyDef] = {
             ),
             unit=_("points"),
         ),
+        # Q3 early warning (000: problems recurring within a month, a quarter, a year), Q6 minimum keep
+        # times (002 §6), X5 risk scales (004 §9): reports app, docs/decisions/0038.
+        *[
+            PolicyDef(
+                key=f"Q3.warning_{window}",
+                rule="Q3",
+                adapter=_cases(),
+                default=default,
+                label=label,
+                help=_(
+                    "The same fault symptom on the same product, or the same part replaced on it, in at least this "
+                    "many service requests of one calendar period raises an early warning for quality (000)."
+                ),
+                unit=_("cases"),
+            )
+            for window, default, label in (
+                ("month", 3, _("Early warning: recurrences within a month")),
+                ("quarter", 5, _("Early warning: recurrences within a quarter")),
+                ("year", 10, _("Early warning: recurrences within a year")),
+            )
+        ],
+        *[
+            PolicyDef(
+                key=f"Q6.keep_{kind}_months",
+                rule="Q6",
+                adapter=_months(),
+                default=default,
+                label=label,
+                help=_(
+                    "Minimum keep time (002 §6). Nothing is removed by itself: after this time an administrator may "
+                    "archive the records to a file and remove them."
+                ),
+                unit=_("months"),
+            )
+            for kind, default, label in (
+                ("statistics", 24, _("Keep statistical analyses at least")),
+                ("survey_forms", 12, _("Keep survey forms at least")),
+                ("reports", 12, _("Keep analysis reports at least")),
+            )
+        ],
+        *[
+            PolicyDef(
+                key=f"X5.{axis}_levels",
+                rule="X5",
+                adapter=_levels(),
+                default=5,
+                label=label,
+                help=_(
+                    "Number of levels of the risk register's scale (1 = lowest); the heat map has one cell per pair."
+                ),
+                unit=_("levels"),
+            )
+            for axis, label in (("likelihood", _("Risk likelihood scale")), ("impact", _("Risk impact scale")))
+        ],
     ]
 }
 

@@ -41,3 +41,9 @@ def kpis(
 ) -> Any:
     """Q4: the KPIs of the period per group of `by`; rates are fractions 0–1, times in business minutes."""
     return selectors.kpis(_actor(request), date_from=date_from, date_to=date_to, by=by)
+
+
+# Q3 early warnings (docs/decisions/0038).
+from aftersales.reports.quality_api import router as quality_router  # noqa: E402
+
+router.add_router("", quality_router)

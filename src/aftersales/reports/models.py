@@ -117,6 +117,8 @@ class GroupDayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.dim}={self.key} {self.measure}: {self.count}/{self.hits}/{self.amount}"
+
+
 # --- Q1 / Q2 / Q5: the period reports and their stored snapshots (docs/decisions/0037) -----------------
 
 
@@ -180,3 +182,14 @@ class PeriodReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period}"
+
+
+# Q3 early warnings, X5 risk register, Q6 retention archives (docs/decisions/0038).
+from aftersales.reports.quality_models import (  # noqa: E402
+    EarlyWarning,
+    EarlyWarningCase,
+    RetentionArchive,
+    Risk,
+)
+
+__all__ = ["ClockFact", "DayCount", "EarlyWarning", "EarlyWarningCase", "RequestFact", "RetentionArchive", "Risk"]

@@ -206,6 +206,35 @@ STAFF_MENU = [
         any_perm=("reports.view_statistics", "reports.view_appraisal"),
         uses=frozenset({"analyst", "quality", "mgmt_rep"}),  # the head: from the dashboard and approvals
     ),
+    # Q3 early warnings, Q7 registers, X5 risk register, Q6 retention (docs/decisions/0038).
+    NavItem(
+        _("Early warnings"),
+        "reports:warnings",
+        "exclamation-triangle",
+        perm="reports.view_statistics",
+        uses=frozenset({"quality", "mgmt_rep"}),
+    ),
+    NavItem(
+        _("Registers"),
+        "reports:registers",
+        "journal-text",
+        perm="reports.view_statistics",
+        uses=frozenset({"analyst"}),
+    ),
+    NavItem(
+        _("Risk register"),
+        "reports:risks",
+        "grid-3x3",
+        perm="reports.view_risk",
+        uses=frozenset({"mgmt_rep", "vp", "gm"}),
+    ),
+    NavItem(
+        _("Records past their keep time"),
+        "reports:retention",
+        "archive",
+        perm="reports.archive_records",
+        group=ADMIN,
+    ),
     # Spare parts (P1, P3): the keeper's catalogue, stock, stores, ledger and counts; the engineer's van.
     NavItem(_("My van stock"), "parts:van_stock", "truck", perm="parts.view_stocklevel", uses=frozenset({"engineer"})),
     NavItem(

@@ -33,6 +33,7 @@ from aftersales.parts.flow import selectors as parts_flow_selectors
 from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
 from aftersales.policies.selectors import policy_get
 from aftersales.reports import selectors as report_selectors
+from aftersales.reports import warnings as report_warnings
 from aftersales.service import selectors as service_selectors
 from aftersales.service.choices import Priority, RequestState
 from aftersales.training import selectors as training_selectors
@@ -455,6 +456,19 @@ def _parts(actor: Actor, now: dt.datetime) -> list[Queue]:
     return out
 
 
+def _early_warnings(actor: Actor) -> Queue:
+    """Q3: open early warnings of recurring problems, for quality (earlywarning_state_idx)."""
+    n = _count(report_warnings.warning_list(actor, state="open"))
+    return Queue(
+        "early_warnings_open",
+        _("Early warnings to close"),
+        n,
+        _url("reports:warnings", state="open"),
+        tone=_tone(n, danger=n > 0),
+        icon="exclamation-triangle",
+    )
+
+
 def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
     """The actor's queues, in the order of their working day. Nothing for a portal user."""
     if not actor.is_authenticated or actor.has_role("customer"):
@@ -485,4 +499,6 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
     if actor.has_perm(report_selectors.VIEW_PERM):
         queues += _figures(actor)
     queues += _parts(actor, now)
+    if actor.has_perm(report_warnings.CLOSE_PERM):
+        queues.append(_early_warnings(actor))
     return queues

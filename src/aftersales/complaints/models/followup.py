@@ -76,14 +76,21 @@ class FollowUpTask(BaseModel):
 
 
 class CorrectiveAction(BaseModel):
-    """K14 纠正和预防措施: is improvement needed, what measures, carried out, verified (by quality)."""
+    """K14 纠正和预防措施: is improvement needed, what measures, carried out, verified (by quality).
+
+    Usually planned on a complaint; one planned on a recurring-problem warning (Q3) has no complaint
+    and says what it stands on in `topic`.
+    """
 
     complaint = models.ForeignKey(
         "complaints.Complaint",
         verbose_name=_("complaint"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="corrective_actions",
     )
+    topic = models.CharField(_("problem addressed"), max_length=200, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=CapaState.choices, default=CapaState.PLANNED)
     needed = models.BooleanField(_("improvement needed"), default=True)
     measures = models.TextField(_("measures"), blank=True)
@@ -119,7 +126,7 @@ class CorrectiveAction(BaseModel):
         permissions = [("verify_correctiveaction", _("Can verify corrective actions"))]
 
     def __str__(self) -> str:
-        return f"{self.complaint.number} CAPA {self.pk}"
+        return f"{self.complaint.number if self.complaint else self.topic} CAPA {self.pk}"
 
 
 class ResponsibilityReview(BaseModel):

@@ -17,6 +17,7 @@ from aftersales.complaints.services.complaints import (
 from aftersales.complaints.services.followup import (
     capa_done,
     capa_plan,
+    capa_plan_on_topic,
     capa_verify,
     complaint_supplier_set,
     task_done,
@@ -32,6 +33,7 @@ from aftersales.complaints.services.reviews import (
 __all__ = [
     "capa_done",
     "capa_plan",
+    "capa_plan_on_topic",
     "capa_verify",
     "complaint_supplier_set",
     "review_approve",

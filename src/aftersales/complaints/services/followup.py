@@ -291,6 +291,59 @@ def capa_plan(
 
 
 @transaction.atomic
+def capa_plan_on_topic(
+    *,
+    actor: Actor,
+    topic: str,
+    measures: str,
+    owner: str = "",
+    due_date: dt.date | None = None,
+) -> CorrectiveAction:
+    """Plan a corrective action that stands on no complaint (e.g. a Q3 recurring-problem warning):
+    `topic` says what it addresses. The measures are required (improvement is needed by definition).
+
+    Rule: K14. Raises: PermissionDenied, ValidationFailed. Events: complaint.capa_planned (on the action).
+    """
+    actor.require_perm("complaints.add_correctiveaction")
+    topic, measures = (topic or "").strip(), (measures or "").strip()
+    if not topic:
+        raise _field_error("topic", _("Say which problem the action addresses."))
+    if not measures:
+        raise _field_error("measures", _("Describe the measures."))
+    person = None
+    if (owner or "").strip():
+        person = User.objects.filter(username=owner.strip(), is_active=True).first()
+        if person is None:
+            raise _field_error("owner", _("No active user %(name)s.") % {"name": owner})
+    if due_date is not None and due_date < timezone.localdate():
+        raise _field_error("due_date", _("The due date cannot be in the past."))
+    capa = CorrectiveAction.objects.create(
+        complaint=None,
+        topic=topic[:200],
+        needed=True,
+        measures=measures,
+        owner=person or actor.user,
+        due_date=due_date,
+        planned_by=actor.user,
+        state=CapaState.PLANNED,
+    )
+    event_record(
+        subject=capa,
+        action=events.CAPA_PLANNED,
+        actor=actor,
+        rule="K14",
+        data=_capa_data(
+            capa,
+            topic=capa.topic,
+            measures=measures,
+            owner=getattr(capa.owner, "username", None),
+            due_date=due_date.isoformat() if due_date else None,
+        ),
+    )
+    return capa
+
+
+@transaction.atomic
 def capa_done(*, actor: Actor, number: str, capa_id: int, note: str = "") -> CorrectiveAction:
     """The measures have been carried out; quality is asked to verify them (a capa_verify task).
 
