@@ -9,6 +9,7 @@ from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.surveys.forms import AnswerForm
 from aftersales.surveys.selectors import (
+    attended_training,
     campaign_rules,
     customer_product_models,
     recipient_answered,
@@ -25,7 +26,12 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     if recipient_answered(recipient):
         return render(request, "portal/survey_done.html", {**context, "already": True})
     products = customer_product_models(recipient.customer_id)
-    form = AnswerForm(request.POST or None, rules=rules, products=products)
+    form = AnswerForm(
+        request.POST or None,
+        rules=rules,
+        products=products,
+        attended_training=attended_training(campaign, recipient.customer_id),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             response_by_link(

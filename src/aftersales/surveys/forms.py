@@ -22,7 +22,11 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, rules: Rules, products: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, rules: Rules, products: list[str], attended_training: bool | None = None, **kwargs: Any
+    ) -> None:
+        """`attended_training` False: the training question starts at 未参加 (T2 → item 6); the
+        customer may still change it."""
         super().__init__(*args, **kwargs)
         self.rules = rules
         for item in rules.items:
@@ -37,6 +41,8 @@ class AnswerForm(forms.Form):
             choices = list(Answer.choices)
             if item.get("not_attended"):
                 choices = [(NOT_ATTENDED, _("Did not attend")), *choices]
+                if attended_training is False:
+                    self.initial.setdefault(name, NOT_ATTENDED)
             self.fields[name] = forms.ChoiceField(
                 label=label, choices=choices, widget=forms.RadioSelect, required=False
             )

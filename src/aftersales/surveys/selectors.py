@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.core import signing
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.access import Actor
@@ -14,6 +16,7 @@ from aftersales.core.errors import NotFound
 from aftersales.installed_base.models import Unit
 from aftersales.surveys.models import AnalysisReport, Campaign, Recipient, Response
 from aftersales.surveys.scoring import Result, Rules, campaign_result, response_score
+from aftersales.training.selectors import customer_attended_training
 
 LINK_SALT = "aftersales.surveys.answer"
 MAX_ID = 2**31 - 1
@@ -116,6 +119,13 @@ def recipient_for_token(token: str) -> Recipient:
 
 def recipient_answered(recipient: Recipient) -> bool:
     return Response.objects.filter(campaign_id=recipient.campaign_id, customer_id=recipient.customer_id).exists()
+
+
+def attended_training(campaign: Campaign, customer_id: int) -> bool:
+    """T2 → V4 item 6: did the customer attend a customer training held in the year up to the
+    campaign's sending (docs/decisions/0035)? If not, the training question starts at 未参加."""
+    sent_on = timezone.localdate(campaign.created_at)
+    return customer_attended_training(customer_id, date_from=sent_on - dt.timedelta(days=365), date_to=sent_on)
 
 
 def customer_product_models(customer_id: int) -> list[str]:

@@ -139,7 +139,12 @@ def response_entry(request: HttpRequest, campaign_id: int) -> HttpResponse:
     recipients = selectors.recipient_list(campaign)
     customer_id = request.POST.get("customer") or request.GET.get("customer") or ""
     products = selectors.customer_product_models(int(customer_id)) if customer_id.isdigit() else []
-    form = PaperForm(request.POST or None, rules=rules, products=products or _all_products())
+    form = PaperForm(
+        request.POST or None,
+        rules=rules,
+        products=products or _all_products(),
+        attended_training=selectors.attended_training(campaign, int(customer_id)) if customer_id.isdigit() else None,
+    )
     form.fields["customer"].choices = [  # type: ignore[attr-defined]  # a TypedChoiceField
         (r.customer_id, f"{r.customer.code} {r.customer.name}") for r in recipients[:2000]
     ]
