@@ -146,3 +146,29 @@ def test_page_confirm_step_list_and_download(data: dict[str, Any], make_user: An
     other.force_login(make_user("quality"))
     assert other.get("/reports/retention/").status_code == 403
     assert other.get(f"/reports/retention/{archive.pk}/download/").status_code == 403
+
+
+def test_period_reports_kept_their_24_months_then_only_decided_ones_archive(make_user: Any) -> None:
+    from aftersales.reports.models import PeriodReport
+
+    admin = actor_for(make_user("admin", username="admin_q6_tables"))
+    made = {}
+    for name, state, age in (("approved", "approved", 26), ("issued", "issued", 25), ("waiting", "submitted", 26)):
+        made[name] = PeriodReport.objects.create(
+            kind="analysis" if state != "issued" else "weekly",
+            period=f"2024-0{len(made) + 1}",
+            date_from=dt.date(2024, 1, 1),
+            date_to=dt.date(2024, 1, 31),
+            state=state,
+            generated_at=_old(age),
+        )
+    young = PeriodReport.objects.create(
+        kind="analysis", period="2026-01", date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 1, 31),
+        state="approved", generated_at=_old(13),
+    )  # fmt: skip
+
+    preview = retention.retention_preview(admin, "period_reports", today=TODAY)
+    retention.retention_archive(actor=admin, code="period_reports", expected=2, today=TODAY)
+
+    assert preview.removable == 2  # 24 months (Q6.keep_statistics_months); one awaiting approval stays
+    assert set(PeriodReport.objects.values_list("pk", flat=True)) == {made["waiting"].pk, young.pk}

@@ -35,6 +35,7 @@ from aftersales.core.errors import NotFound, ValidationFailed
 from aftersales.core.events import event_record
 from aftersales.policies.selectors import policy_get
 from aftersales.reports import quality_events as events
+from aftersales.reports.models import PeriodReport, PeriodReportState
 from aftersales.reports.quality_models import RetentionArchive
 from aftersales.surveys.choices import ReportState
 from aftersales.surveys.models import AnalysisReport, Response
@@ -63,6 +64,13 @@ def _reports(cutoff: dt.datetime) -> QuerySet[Any]:
     return AnalysisReport.objects.filter(created_at__lt=cutoff, state=ReportState.SENT)
 
 
+def _period_reports(cutoff: dt.datetime) -> QuerySet[Any]:
+    """Q1/Q2/Q5 snapshots once decided (approved or issued); a draft or one awaiting approval stays."""
+    return PeriodReport.objects.filter(
+        generated_at__lt=cutoff, state__in=[PeriodReportState.APPROVED, PeriodReportState.ISSUED]
+    )
+
+
 KINDS: dict[str, RecordKind] = {
     k.code: k
     for k in (
@@ -71,6 +79,12 @@ KINDS: dict[str, RecordKind] = {
         ),
         RecordKind(
             "analysis_reports", gettext_lazy("Satisfaction analysis reports"), "Q6.keep_reports_months", _reports
+        ),
+        RecordKind(
+            "period_reports",
+            gettext_lazy("Statistical analysis tables, weekly reports and appraisals"),
+            "Q6.keep_statistics_months",
+            _period_reports,
         ),
     )
 }
