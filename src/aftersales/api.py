@@ -135,6 +135,7 @@ def _mount() -> None:
     from aftersales.returns.api import router as returns_router
     from aftersales.service.api import router as service_router
     from aftersales.surveys.api import router as surveys_router
+    from aftersales.customers.visits_api import router as visits_router
 
     routers = [
         accounts_router,
@@ -153,6 +154,7 @@ def _mount() -> None:
         reports_router,
         parts_router,
         parts_flow_router,
+        visits_router,
     ]
     for router in routers:
         api.add_router("", router)

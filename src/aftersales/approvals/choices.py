@@ -21,6 +21,7 @@ class ApprovalKind(models.TextChoices):
     STOCK_ADJUSTMENT = "stock_adjustment", _("Stock count adjustment")  # 盘点调整 (P1)
     REQUISITION = "requisition", _("Parts requisition")  # 维修点领用配件表 (P2)
     DEMAND_PLAN = "demand_plan", _("Parts demand plan")  # 配件需求计划 (P5)
+    GIFT = "gift", _("Gift to a customer")  # 赠送礼品 (C7)
 
 
 class ApprovalPurpose(models.TextChoices):

@@ -28,6 +28,7 @@ from aftersales.clocks.models import Clock
 from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.selectors import complaint_list, task_list
 from aftersales.core.access import Actor
+from aftersales.customers.selectors.visits import visits_due
 from aftersales.parts.flow import selectors as parts_flow_selectors
 from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
 from aftersales.reports import selectors as report_selectors
@@ -275,6 +276,23 @@ def _callbacks(actor: Actor, now: dt.datetime) -> Queue:
     )
 
 
+def _visits(actor: Actor, now: dt.datetime) -> Queue:
+    # visit_item_due_idx (done, month_start); the owner's plans are few.
+    today = timezone.localdate(now)
+    qs = visits_due(actor, today=today)
+    n = _count(qs)
+    late = _count(qs.filter(month_start__lt=today.replace(day=1))) if n else 0
+    return Queue(
+        "visits_due",
+        _("Customer visits due this month"),
+        n,
+        _url("customers:visit_plans"),
+        tone=_tone(n, danger=late > 0),
+        hint=ngettext("%(n)s from earlier months", "%(n)s from earlier months", late) % {"n": late} if late else "",
+        icon="geo-alt",
+    )
+
+
 def _depot(actor: Actor) -> Queue:
     # sr_board_idx (open, state): `open__in` lets SQLite seek it (see dispatch_board_queries).
     n = _count(service_selectors.depot_waiting_requests(actor).filter(open__in=[True]))
@@ -430,6 +448,8 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
         queues.append(_callbacks(actor, now))
     if actor.has_perm("service.depot_servicerequest"):
         queues.append(_depot(actor))
+    if actor.has_perm("customers.add_visitreport"):
+        queues.append(_visits(actor, now))
     if actor.has_perm(report_selectors.VIEW_PERM):
         queues += _figures(actor)
     queues += _parts(actor, now)
