@@ -61,8 +61,7 @@ _actor = api_actor
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def visit_plan_list(request: HttpRequest, owner: FilterId = None, year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Any:
     """Yearly and monthly visit plans: the caller's own, everyone's for managers."""
-    plans = visit_selectors.visit_plan_list(_actor(request), owner_id=owner, year=year)
-    return [plan_out(p) for p in plans]
+    return visit_selectors.visit_plan_list(_actor(request), owner_id=owner, year=year)
 
 
 @router.post("/visit-plans", response={201: VisitPlanDetailOut, **ERRORS}, url_name="visit_plan_create")

@@ -81,6 +81,16 @@ class VisitPlanOut(Schema):
     note: str
     version: int
 
+    @staticmethod
+    def resolve_owner(obj: Any) -> int:
+        return obj["owner"] if isinstance(obj, dict) else obj.owner_id
+
+    @staticmethod
+    def resolve_owner_name(obj: Any) -> str:
+        if isinstance(obj, dict):
+            return str(obj["owner_name"])
+        return str(obj.owner.get_full_name() or obj.owner.username)
+
 
 class VisitPlanDetailOut(VisitPlanOut):
     items: list[VisitPlanItemOut]

@@ -326,6 +326,7 @@ def vetting_customer_create(*, actor: Actor, vetting_id: int) -> Customer:
     vetting_has_customer). Events: customer.created, vetting.customer_created."""
     from aftersales.customers.services import ContactData, customer_create
 
+    actor.require_perm(ADD_PERM)
     vetting = access_vetting(actor, vetting_id, for_update=True)
     if vetting.state != VettingState.APPROVED:
         raise Conflict(_("Only an approved vetting opens a customer file."), code=VisitErrorCode.VETTING_NOT_APPROVED)
