@@ -325,7 +325,12 @@ VISIT_WORK = {
     "customers.view_giftrequest",
     "customers.add_giftrequest",
 }
-VISIT_ALL = {"customers.view_all_visits", "customers.view_visitplan", "customers.view_visitreport"}
+VISIT_ALL = {
+    "customers.view_all_visits",
+    "customers.view_visitplan",
+    "customers.view_visitreport",
+    "customers.view_giftrequest",
+}
 VETTING_WORK = {"customers.view_vetting", "customers.add_vetting"}
 for _role, _perms in {
     Role.AGENT: VISIT_WORK,

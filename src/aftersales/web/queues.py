@@ -28,7 +28,7 @@ from aftersales.clocks.models import Clock
 from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.selectors import complaint_list, task_list
 from aftersales.core.access import Actor
-from aftersales.customers.selectors.visits import visits_due
+from aftersales.customers.selectors.visits import has_visit_plans, visits_due
 from aftersales.parts.flow import selectors as parts_flow_selectors
 from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
 from aftersales.reports import selectors as report_selectors
@@ -448,7 +448,7 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
         queues.append(_callbacks(actor, now))
     if actor.has_perm("service.depot_servicerequest"):
         queues.append(_depot(actor))
-    if actor.has_perm("customers.add_visitreport"):
+    if actor.has_perm("customers.add_visitreport") and has_visit_plans(actor):  # C7: those who plan visits
         queues.append(_visits(actor, now))
     if actor.has_perm(report_selectors.VIEW_PERM):
         queues += _figures(actor)

@@ -97,6 +97,11 @@ def visits_due(actor: Actor, *, today: dt.date) -> QuerySet[VisitPlanItem]:
     )
 
 
+def has_visit_plans(actor: Actor) -> bool:
+    """Whether the actor plans visits at all (the home queue is shown to those who do)."""
+    return VisitPlan.objects.filter(owner_id=actor.pk).exists()
+
+
 def open_plan_items(actor: Actor, *, customer_id: int | None = None) -> QuerySet[VisitPlanItem]:
     """Planned visits the actor may report (their own, not done)."""
     qs = VisitPlanItem.objects.filter(plan__owner_id=actor.pk, done=False).select_related("customer")
