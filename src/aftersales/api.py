@@ -126,6 +126,7 @@ def _mount() -> None:
     from aftersales.clocks.api import router as clocks_router
     from aftersales.complaints.api import router as complaints_router
     from aftersales.customers.api import router as customers_router
+    from aftersales.customers.visits_api import router as visits_router
     from aftersales.installed_base.api import router as installed_base_router
     from aftersales.knowledge.api import router as knowledge_router
     from aftersales.parts.api import router as parts_router
@@ -135,7 +136,6 @@ def _mount() -> None:
     from aftersales.returns.api import router as returns_router
     from aftersales.service.api import router as service_router
     from aftersales.surveys.api import router as surveys_router
-    from aftersales.customers.visits_api import router as visits_router
 
     routers = [
         accounts_router,

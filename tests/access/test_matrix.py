@@ -1014,9 +1014,7 @@ ENDPOINTS = [
     # --- visits (C7) and new-customer vetting (C5), decision 0034: owners see their own, managers all ---
     Endpoint("visit_plan_list", "get", "visit-plans", EVERYONE),
     Endpoint("visit_plan_create", "post", "visit-plans", VISITORS, 201, body=lambda w: {"year": 2026, "month": 3}),
-    Endpoint(
-        "visit_plan_detail", "get", "visit-plans/{visit_plan}", VISIT_OWNER_AND_ALL, denied=VISIT_OUT_OF_SCOPE
-    ),
+    Endpoint("visit_plan_detail", "get", "visit-plans/{visit_plan}", VISIT_OWNER_AND_ALL, denied=VISIT_OUT_OF_SCOPE),
     Endpoint(
         "visit_plan_item_add",
         "post",
@@ -1054,7 +1052,9 @@ ENDPOINTS = [
     ),
     Endpoint("visit_detail", "get", "visits/{visit}", VISIT_OWNER_AND_ALL, denied=VISIT_OUT_OF_SCOPE),
     Endpoint("vetting_list", "get", "vettings", EVERYONE),
-    Endpoint("vetting_create", "post", "vettings", VETTERS, 201, body=lambda w: {"name": "新星电子", "kind": "on_site"}),
+    Endpoint(
+        "vetting_create", "post", "vettings", VETTERS, 201, body=lambda w: {"name": "新星电子", "kind": "on_site"}
+    ),
     Endpoint(
         "vetting_detail", "get", "vettings/{vetting}", VETTING_READERS, denied=not_found(EVERYONE - VETTING_READERS)
     ),

@@ -46,16 +46,21 @@ def _figures(customer, staff, make_user, new_request):  # noqa: F811
 def test_overview_row_has_every_figure(customer, staff, make_user, new_request) -> None:  # noqa: F811
     _figures(customer, staff, make_user, new_request)
     agent = staff["agent"]
-    row = selectors.customer_overview(agent, selectors.customer_cards(agent, [type(customer).objects.get(pk=customer.pk)]))[0]
+    row = selectors.customer_overview(
+        agent, selectors.customer_cards(agent, [type(customer).objects.get(pk=customer.pk)])
+    )[0]
     assert (row.units, row.open_requests, row.complaints, row.open_complaints) == (1, 2, 1, 1)
     assert row.last_visit == timezone.localdate()
-    assert row.satisfaction is not None and row.satisfaction.source == "survey"
+    assert row.satisfaction is not None
+    assert row.satisfaction.source == "survey"
     assert str(row.satisfaction.label) in {"Satisfied", "满意"}
 
 
 def _page_queries(client: Client) -> list[str]:
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("customers:list"), {"sort": "-last_visit"}).status_code == 200  # the visited one first
+        assert (
+            client.get(reverse("customers:list"), {"sort": "-last_visit"}).status_code == 200
+        )  # the visited one first
     return [q["sql"][:90] for q in ctx.captured_queries]
 
 
@@ -70,7 +75,7 @@ def test_the_page_costs_the_same_queries_for_3_or_25_rows(customer, staff, make_
     for _ in range(30):
         CustomerFactory()
     many = _page_queries(client)
-    assert len(few) == len(many), '\n'.join(f'{a!r:100} | {b!r}' for a, b in zip(few, many + [''], strict=False))
+    assert len(few) == len(many), "\n".join(f"{a!r:100} | {b!r}" for a, b in zip(few, many + [""], strict=False))
 
 
 def test_sort_by_last_visit_and_filter_not_visited_since(make_user) -> None:

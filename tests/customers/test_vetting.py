@@ -46,13 +46,22 @@ def _vetting(sales, **kwargs):
 
 def _answer_all(sales, vetting, result="meets"):
     items = [svc.ItemAnswer(position=i.position, result=result, note="已核实") for i in vetting.items.all()]
-    return svc.vetting_update(actor=actor_for(sales), vetting_id=vetting.pk, expected_version=vetting.version, items=items)
+    return svc.vetting_update(
+        actor=actor_for(sales), vetting_id=vetting.pk, expected_version=vetting.version, items=items
+    )
 
 
 def test_checklist_is_the_policy_default(sales) -> None:
     vetting = _vetting(sales)
     criteria = [i.criterion for i in vetting.items.order_by("position")]
-    assert criteria == ["经营管理水平较高", "财务能力较强", "信誉良好", "履约能力强", "具有主动合作态度", "遵守双方在商业和技术上的秘密"]
+    assert criteria == [
+        "经营管理水平较高",
+        "财务能力较强",
+        "信誉良好",
+        "履约能力强",
+        "具有主动合作态度",
+        "遵守双方在商业和技术上的秘密",
+    ]
     assert Event.objects.filter(action="vetting.created", subject_id=str(vetting.pk)).exists()
 
 
@@ -77,7 +86,9 @@ def test_submit_needs_every_result_then_the_head_decides(sales, head) -> None:
         svc.vetting_decide(actor=actor_for(sales), vetting_id=vetting.pk, decision="approve")
     with pytest.raises(ValidationFailed):  # a reason for anything but approval
         svc.vetting_decide(actor=actor_for(head), vetting_id=vetting.pk, decision="needs_more")
-    vetting = svc.vetting_decide(actor=actor_for(head), vetting_id=vetting.pk, decision="needs_more", note="补充财务报表")
+    vetting = svc.vetting_decide(
+        actor=actor_for(head), vetting_id=vetting.pk, decision="needs_more", note="补充财务报表"
+    )
     assert vetting.state == "needs_more"
     assert Notification.objects.filter(user=sales).exists()
     vetting = _answer_all(sales, vetting, "partly")
@@ -124,8 +135,11 @@ def test_approved_vetting_opens_the_customer_file_prefilled(sales, head) -> None
 
 def test_files_are_archived_by_content(sales) -> None:
     vetting = _vetting(sales)
-    row = svc.vetting_file_add(actor=actor_for(sales), vetting_id=vetting.pk, upload=SimpleUploadedFile("营业执照.pdf", PDF))
-    assert row.content_type == "application/pdf" and row.original_name == "营业执照.pdf"
+    row = svc.vetting_file_add(
+        actor=actor_for(sales), vetting_id=vetting.pk, upload=SimpleUploadedFile("营业执照.pdf", PDF)
+    )
+    assert row.content_type == "application/pdf"
+    assert row.original_name == "营业执照.pdf"
     assert not row.file.name.endswith("营业执照.pdf")  # the server names the stored file
     with pytest.raises(ValidationFailed):
         svc.vetting_file_add(
@@ -139,7 +153,8 @@ def test_api_flow_and_file_content(sales, head, api_as, make_user) -> None:
     created = client.post("vettings", {"name": "远景科技", "kind": "general"})
     assert created.status_code == 201, created.content
     body = created.json()
-    assert len(body["items"]) == 6 and body["state"] == "draft"
+    assert len(body["items"]) == 6
+    assert body["state"] == "draft"
     vid = body["id"]
     items = [{"number": n, "result": "meets", "note": "良好"} for n in range(1, 7)]
     patched = client.patch(f"vettings/{vid}", {"items": items, "summary": "实地走访", "version": body["version"]})
@@ -150,12 +165,14 @@ def test_api_flow_and_file_content(sales, head, api_as, make_user) -> None:
     assert upload.status_code == 201, upload.content
     file_id = upload.json()["files"][0]["id"]
     content = client.client.get(f"/api/v1/vettings/{vid}/files/{file_id}/content", **client.headers)
-    assert content.status_code == 200 and b"".join(content.streaming_content) == PDF
+    assert content.status_code == 200
+    assert b"".join(content.streaming_content) == PDF
     assert api_as(make_user("engineer", username="eng_v")).get(f"vettings/{vid}").status_code == 404
     assert client.post(f"vettings/{vid}/submit", {}).status_code == 200
     assert client.post(f"vettings/{vid}/decide", {"decision": "approve"}).status_code == 403
     decided = api_as(head).post(f"vettings/{vid}/decide", {"decision": "approve"})
-    assert decided.status_code == 200 and decided.json()["state"] == "approved"
+    assert decided.status_code == 200
+    assert decided.json()["state"] == "approved"
     made = client.post(f"vettings/{vid}/customer", {})
     assert made.status_code == 201
     assert Customer.objects.filter(pk=made.json()["customer"], name="远景科技").exists()

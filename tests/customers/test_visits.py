@@ -61,7 +61,11 @@ def test_plan_items_and_progress(owner, customer) -> None:
     assert visit_plan_progress(plan).planned == 1
     assert visit_plan_progress(plan).done == 0
     svc.visit_report_file(
-        actor=actor_for(owner), customer_id=customer.pk, visited_on=_today(), findings="设备运行正常", plan_item_id=item.pk
+        actor=actor_for(owner),
+        customer_id=customer.pk,
+        visited_on=_today(),
+        findings="设备运行正常",
+        plan_item_id=item.pk,
     )
     svc.visit_report_file(actor=actor_for(owner), customer_id=customer.pk, visited_on=_today(), findings="顺路拜访")
     progress = visit_plan_progress(plan)
@@ -178,12 +182,14 @@ def test_api_plan_gift_and_report(owner, customer, make_user, api_as) -> None:
     item = client.post(f"visit-plans/{plan_id}/items", {"customer": customer.pk, "purpose": "technical"})
     assert item.status_code == 201, item.content
     gift = client.post("visits/gifts", {"customer": customer.pk, "description": "样品", "value": "200.00"})
-    assert gift.status_code == 201 and gift.json()["state"] == "pending"
+    assert gift.status_code == 201
+    assert gift.json()["state"] == "pending"
     refused = client.post(
         "visits",
         {"customer": customer.pk, "visited_on": today.isoformat(), "findings": "x", "gift": gift.json()["id"]},
     )
-    assert refused.status_code == 409 and refused.json()["code"] == "gift_not_approved"
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "gift_not_approved"
     manager = api_as(make_user("sales_manager", username="mgr_api"))
     approval = Approval.objects.get(kind="gift")
     assert manager.post(f"approvals/{approval.pk}/decide", {"decision": "approve"}).status_code == 200
@@ -206,7 +212,9 @@ def test_api_plan_gift_and_report(owner, customer, make_user, api_as) -> None:
     assert detail["progress"] == {"planned": 1, "done": 1, "unplanned": 0, "rate": 1.0}
     assert detail["items"][0]["report"] == report.json()["id"]
     assert client.get(f"visits/{report.json()['id']}").status_code == 200
-    assert client.post("visits", {"customer": customer.pk, "visited_on": "2026-13-01", "findings": "x"}).status_code == 422
+    assert (
+        client.post("visits", {"customer": customer.pk, "visited_on": "2026-13-01", "findings": "x"}).status_code == 422
+    )
 
 
 def _login(user) -> Client:
@@ -219,7 +227,8 @@ def test_pages_list_export_plan_and_phone_form(owner, customer) -> None:
     plan, item = _plan(owner, customer)
     client = _login(owner)
     page = client.get(reverse("customers:visit_plan", args=[plan.pk]))
-    assert page.status_code == 200 and "华东机械有限公司" in page.content.decode()
+    assert page.status_code == 200
+    assert "华东机械有限公司" in page.content.decode()
     form = client.get(reverse("customers:visit_new") + f"?item={item.pk}")
     assert form.status_code == 200
     response = client.post(
@@ -245,7 +254,13 @@ def test_page_refuses_an_unapproved_gift_with_a_message(owner, customer) -> None
     # the gift is not offered (only approved ones are); a forged choice is refused by the form
     response = client.post(
         reverse("customers:visit_new"),
-        {"customer": customer.code, "visited_on": _today().isoformat(), "purpose": "routine", "findings": "x", "gift": gift.pk},
+        {
+            "customer": customer.code,
+            "visited_on": _today().isoformat(),
+            "purpose": "routine",
+            "findings": "x",
+            "gift": gift.pk,
+        },
     )
     assert response.status_code == 200
     assert VisitReport.objects.count() == 0

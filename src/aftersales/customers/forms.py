@@ -117,9 +117,7 @@ class CustomerFilterForm(StyledForm):
         queryset=customer_owner_choices(),
         empty_label=_("All representatives"),
     )
-    not_visited_since = forms.DateField(
-        label=_("Not visited since"), required=False, widget=forms.DateInput()
-    )
+    not_visited_since = forms.DateField(label=_("Not visited since"), required=False, widget=forms.DateInput())
     sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput())
 
     def filters(self) -> dict[str, Any]:

@@ -121,7 +121,9 @@ def customer_export(request: HttpRequest) -> HttpResponse:
     filters = CustomerFilterForm(request.GET).filters()
     rows = list(selectors.customer_export_list(actor, **filters))
     services.customer_export_log(
-        actor=actor, count=len(rows), filters={k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in filters.items()}
+        actor=actor,
+        count=len(rows),
+        filters={k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in filters.items()},
     )
     headers = [
         _("Customer number"),

@@ -59,7 +59,9 @@ _actor = api_actor
 
 @router.get("/visit-plans", response={200: list[VisitPlanOut], **ERRORS}, url_name="visit_plan_list")
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
-def visit_plan_list(request: HttpRequest, owner: FilterId = None, year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Any:
+def visit_plan_list(
+    request: HttpRequest, owner: FilterId = None, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+) -> Any:
     """Yearly and monthly visit plans: the caller's own, everyone's for managers."""
     return visit_selectors.visit_plan_list(_actor(request), owner_id=owner, year=year)
 
@@ -204,7 +206,9 @@ def vetting_update(request: HttpRequest, vetting_id: RecordId, payload: VettingU
 
 @router.post("/vettings/{vetting_id}/submit", response={200: VettingOut, **ERRORS}, url_name="vetting_submit")
 def vetting_submit(request: HttpRequest, vetting_id: RecordId, payload: VersionIn) -> Any:
-    vetting = vetting_services.vetting_submit(actor=_actor(request), vetting_id=vetting_id, expected_version=payload.version)
+    vetting = vetting_services.vetting_submit(
+        actor=_actor(request), vetting_id=vetting_id, expected_version=payload.version
+    )
     return vetting_out(vetting)
 
 
@@ -248,4 +252,3 @@ def vetting_customer(request: HttpRequest, vetting_id: RecordId) -> Status[Any]:
     """Open the customer file from the approved vetting, prefilled; answers its id."""
     customer = vetting_services.vetting_customer_create(actor=_actor(request), vetting_id=vetting_id)
     return Status(201, {"customer": customer.pk})
-

@@ -12,7 +12,7 @@ from aftersales.core.forms import StyledForm
 from aftersales.customers.choices import CriterionResult, CustomerKind, VettingDecision, VettingKind, VisitPurpose
 from aftersales.customers.selectors import customer_id_for_code
 
-MONTHS = [("", _("Whole year"))] + [(str(m), str(m)) for m in range(1, 13)]
+MONTHS: list[tuple[str, Any]] = [("", _("Whole year")), *((str(m), str(m)) for m in range(1, 13))]
 
 
 class CustomerCodeField(forms.CharField):
@@ -25,7 +25,7 @@ class CustomerCodeField(forms.CharField):
         self.widget.attrs["list"] = "customer-codes"
         self.widget.attrs["autocomplete"] = "off"
 
-    def clean(self, value: Any) -> int | None:  # type: ignore[override]
+    def clean(self, value: Any) -> int | None:
         code = super().clean(value)
         if not code:
             return None
@@ -37,9 +37,7 @@ class CustomerCodeField(forms.CharField):
 
 class PlanCreateForm(StyledForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    month = forms.TypedChoiceField(
-        label=_("Month"), choices=MONTHS, required=False, coerce=int, empty_value=None
-    )
+    month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, required=False, coerce=int, empty_value=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -50,7 +48,7 @@ class PlanCreateForm(StyledForm):
 class PlanItemForm(StyledForm):
     customer = CustomerCodeField()
     month = forms.TypedChoiceField(
-        label=_("Month"), choices=[("", "—")] + MONTHS[1:], required=False, coerce=int, empty_value=None
+        label=_("Month"), choices=[("", "—"), *MONTHS[1:]], required=False, coerce=int, empty_value=None
     )
     planned_on = forms.DateField(label=_("Planned date"), required=False, widget=forms.DateInput())
     purpose = forms.ChoiceField(label=_("Purpose"), choices=VisitPurpose.choices, initial=VisitPurpose.ROUTINE)
@@ -78,23 +76,26 @@ class VisitReportForm(StyledForm):
         label=_("Customer opinion"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
     suggestions = forms.CharField(
-        label=_("Suggestions for improvement"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Suggestions for improvement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
     )
     gift = forms.TypedChoiceField(label=_("Approved gift given"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, items: Any = (), gifts: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["visited_on"].initial = timezone.localdate()
-        self.fields["plan_item"].choices = [("", _("Not planned"))] + [
+        self.fields["plan_item"].choices = [  # type: ignore[attr-defined]  # a TypedChoiceField("", _("Not planned"))] + [
             (str(i.pk), f"{i.customer.name} · {i.month_start:%Y-%m} · {i.get_purpose_display()}") for i in items
         ]
-        self.fields["gift"].choices = [("", _("No gift"))] + [
+        self.fields["gift"].choices = [  # type: ignore[attr-defined]  # a TypedChoiceField("", _("No gift"))] + [
             (str(g.pk), f"{g.customer.name} · {g.description} · {g.value} 元") for g in gifts
         ]
         self.plan_customers = {i.pk: i.customer_id for i in items}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("customer") and data.get("plan_item"):
             data["customer"] = self.plan_customers.get(data["plan_item"])
         if not data.get("customer") and "customer" not in self.errors:

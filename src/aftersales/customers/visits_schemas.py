@@ -14,7 +14,9 @@ from aftersales.installed_base.schemas import IsoDate, StrictIn
 
 MAX_ID = 2_147_483_647
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-PurposeCode = Literal["routine", "survey", "technical", "complaint", "collection", "new_product", "relationship", "other"]
+PurposeCode = Literal[
+    "routine", "survey", "technical", "complaint", "collection", "new_product", "relationship", "other"
+]
 GiftStateCode = Literal["pending", "approved", "refused", "given"]
 VettingKindCode = Literal["general", "on_site"]
 VettingStateCode = Literal["draft", "submitted", "needs_more", "approved", "rejected"]

@@ -60,7 +60,10 @@ VETTING_COLUMNS = [
     Column(gettext_lazy("Investigated by"), lambda v: v.investigated_by.get_full_name() or v.investigated_by.username),
     Column(gettext_lazy("Investigated on"), lambda v: v.investigated_on),
     Column(gettext_lazy("State"), lambda v: v.get_state_display()),
-    Column(gettext_lazy("Decided by"), lambda v: (v.decided_by.get_full_name() or v.decided_by.username) if v.decided_by else ""),
+    Column(
+        gettext_lazy("Decided by"),
+        lambda v: (v.decided_by.get_full_name() or v.decided_by.username) if v.decided_by else "",
+    ),
     Column(gettext_lazy("Decision note"), lambda v: v.decision_note),
     Column(gettext_lazy("Customer number"), lambda v: v.customer.code if v.customer else ""),
 ]
@@ -164,19 +167,18 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = PlanCreateForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                plan = visit_services.visit_plan_create(
-                    actor=actor,
-                    year=form.cleaned_data["year"],
-                    month=form.cleaned_data["month"],
-                    note=form.cleaned_data["note"],
-                )
-            except DomainError as exc:
-                form_errors_from(form, exc)
-            else:
-                return redirect("customers:visit_plan", pk=plan.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = visit_services.visit_plan_create(
+                actor=actor,
+                year=form.cleaned_data["year"],
+                month=form.cleaned_data["month"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            return redirect("customers:visit_plan", pk=plan.pk)
     plans = visit_selectors.visit_plan_list(actor)
     return render(
         request,
@@ -227,7 +229,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Column(gettext_lazy("Visited"), lambda i: _("Yes") if i.done else _("No")),
         ]
         return xlsx_export(
-            actor=actor, list_name="visit_plan", title=_("Visit plan"), columns=columns, rows=items, filters={"plan": plan.pk}
+            actor=actor,
+            list_name="visit_plan",
+            title=_("Visit plan"),
+            columns=columns,
+            rows=items,
+            filters={"plan": plan.pk},
         )
     return render(
         request,
@@ -393,22 +400,22 @@ def vetting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Saved."))
         elif action == "decide":
-            form = VettingDecideForm(request.POST)
-            if not form.is_valid():
-                return _vetting_page(request, actor, pk, decide_form=form)
+            decide_form = VettingDecideForm(request.POST)
+            if not decide_form.is_valid():
+                return _vetting_page(request, actor, pk, decide_form=decide_form)
             vetting_services.vetting_decide(
                 actor=actor,
                 vetting_id=pk,
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
+                decision=decide_form.cleaned_data["decision"],
+                note=decide_form.cleaned_data["note"],
                 expected_version=expected,
             )
             messages.success(request, _("Decision recorded."))
         elif action == "file":
-            form = VettingFileForm(request.POST, request.FILES)
-            if not form.is_valid():
-                return _vetting_page(request, actor, pk, file_form=form)
-            vetting_services.vetting_file_add(actor=actor, vetting_id=pk, upload=form.cleaned_data["file"])
+            file_form = VettingFileForm(request.POST, request.FILES)
+            if not file_form.is_valid():
+                return _vetting_page(request, actor, pk, file_form=file_form)
+            vetting_services.vetting_file_add(actor=actor, vetting_id=pk, upload=file_form.cleaned_data["file"])
             messages.success(request, _("File archived."))
         elif action == "customer":
             customer = vetting_services.vetting_customer_create(actor=actor, vetting_id=pk)
@@ -438,5 +445,3 @@ def vetting_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response  # type: ignore[return-value]
-
-

@@ -28,7 +28,12 @@ class Vetting(BaseModel):
     summary = models.TextField(_("summary"), blank=True)
     state = models.CharField(_("state"), max_length=16, choices=VettingState.choices, default=VettingState.DRAFT)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
@@ -60,7 +65,9 @@ class VettingItem(models.Model):
     vetting = models.ForeignKey(Vetting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("number"))
     criterion = models.CharField(_("criterion"), max_length=200)
-    result = models.CharField(_("result"), max_length=16, choices=CriterionResult.choices, default=CriterionResult.UNKNOWN)
+    result = models.CharField(
+        _("result"), max_length=16, choices=CriterionResult.choices, default=CriterionResult.UNKNOWN
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:

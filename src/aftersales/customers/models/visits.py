@@ -27,7 +27,9 @@ class VisitPlan(BaseModel):
         ordering = ["-year", "-month", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "year", "month"], name="visit_plan_monthly_once", condition=models.Q(month__isnull=False)
+                fields=["owner", "year", "month"],
+                name="visit_plan_monthly_once",
+                condition=models.Q(month__isnull=False),
             ),
             models.UniqueConstraint(
                 fields=["owner", "year"], name="visit_plan_yearly_once", condition=models.Q(month__isnull=True)
@@ -76,7 +78,12 @@ class GiftRequest(BaseModel):
     value = models.DecimalField(_("value (yuan)"), max_digits=12, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     plan_item = models.ForeignKey(
-        VisitPlanItem, verbose_name=_("planned visit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        VisitPlanItem,
+        verbose_name=_("planned visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     state = models.CharField(_("state"), max_length=16, choices=GiftState.choices, default=GiftState.PENDING)
     version = models.PositiveIntegerField(_("version"), default=1)

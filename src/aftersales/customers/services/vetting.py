@@ -174,7 +174,10 @@ def vetting_update(
                 raise _invalid("items", _("Choose a result for each criterion."))
             note = (answer.note or "").strip()[:500]
             if (item.result, item.note) != (answer.result, note):
-                changes[f"item {item.position}"] = [f"{item.result} {item.note}".strip(), f"{answer.result} {note}".strip()]
+                changes[f"item {item.position}"] = [
+                    f"{item.result} {item.note}".strip(),
+                    f"{answer.result} {note}".strip(),
+                ]
                 item.result, item.note = answer.result, note
                 changed_items.append(item)
         VettingItem.objects.bulk_update(changed_items, ["result", "note"])
@@ -205,7 +208,9 @@ def vetting_submit(*, actor: Actor, vetting_id: int, expected_version: int | Non
             % {"items": ", ".join(str(n) for n in open_items)},
         )
     vetting.version += 1
-    transition(vetting, to=VettingState.SUBMITTED, table=VETTING_TRANSITIONS, actor=actor, extra_update_fields=("version",))
+    transition(
+        vetting, to=VettingState.SUBMITTED, table=VETTING_TRANSITIONS, actor=actor, extra_update_fields=("version",)
+    )
     url = reverse("customers:vetting_detail", args=[vetting.pk])
     with notification_language():
         notify_users(
@@ -229,7 +234,7 @@ def vetting_decide(
         raise PermissionDenied(_("Only the person in charge decides a new-customer vetting."))
     if vetting.investigated_by_id == actor.pk:
         raise PermissionDenied(_("Nobody decides their own request."), code="own_approval")
-    targets = {
+    targets: dict[str, str] = {
         VettingDecision.APPROVE: VettingState.APPROVED,
         VettingDecision.REJECT: VettingState.REJECTED,
         VettingDecision.NEEDS_MORE: VettingState.NEEDS_MORE,
@@ -332,7 +337,9 @@ def vetting_customer_create(*, actor: Actor, vetting_id: int) -> Customer:
         raise Conflict(_("Only an approved vetting opens a customer file."), code=VisitErrorCode.VETTING_NOT_APPROVED)
     if vetting.customer_id is not None:
         raise Conflict(_("This vetting already has its customer file."), code=VisitErrorCode.VETTING_HAS_CUSTOMER)
-    contacts = [ContactData(name=vetting.contact_name, phone=vetting.phone, is_primary=True)] if vetting.contact_name else []
+    contacts = (
+        [ContactData(name=vetting.contact_name, phone=vetting.phone, is_primary=True)] if vetting.contact_name else []
+    )
     customer = customer_create(
         actor=actor,
         name=vetting.name,

@@ -58,6 +58,8 @@ def visit_plan_create(
     another). Rule: C7. Raises: PermissionDenied, ValidationFailed, Conflict (visit_plan_exists)."""
     actor.require_perm(PLAN_PERM)
     owner_id = owner_id or actor.pk
+    if owner_id is None:
+        raise PermissionDenied()
     if owner_id != actor.pk and not actor.has_perm(ALL_VISITS_PERM):
         raise PermissionDenied(_("Only a manager plans visits for someone else."))
     if not 2000 <= year <= 2100:
@@ -298,7 +300,11 @@ def visit_report_file(
     if gift is not None:
         gift.version += 1
         transition(
-            gift, to=GiftState.GIVEN, table=GIFT_TRANSITIONS, actor=actor, data={"report": report.pk},
+            gift,
+            to=GiftState.GIVEN,
+            table=GIFT_TRANSITIONS,
+            actor=actor,
+            data={"report": report.pk},
             extra_update_fields=("version",),
         )
     # C2: the overview's last visit (a derived date, not a change of the file: the version stays).
@@ -313,6 +319,7 @@ def visit_report_file(
         "gift": gift.pk if gift else None,
     }
     event_record(subject=report, action=events.VISIT_REPORTED, actor=actor, rule="C7", data=data)
-    event_record(subject=customer, action=events.VISIT_REPORTED, actor=actor, rule="C7", data={"report": report.pk, **data})
+    event_record(
+        subject=customer, action=events.VISIT_REPORTED, actor=actor, rule="C7", data={"report": report.pk, **data}
+    )
     return report
-
