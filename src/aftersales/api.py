@@ -127,6 +127,7 @@ def _mount() -> None:
     from aftersales.complaints.api import router as complaints_router
     from aftersales.consultations.api import router as consultations_router
     from aftersales.customers.api import router as customers_router
+    from aftersales.customers.visits_api import router as visits_router
     from aftersales.installed_base.api import router as installed_base_router
     from aftersales.knowledge.api import router as knowledge_router
     from aftersales.parts.api import router as parts_router
@@ -159,6 +160,7 @@ def _mount() -> None:
         consultations_router,
         training_router,
         period_reports_router,
+        visits_router,
     ]
     for router in routers:
         api.add_router("", router)

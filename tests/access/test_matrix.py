@@ -138,6 +138,22 @@ REQUISITION_OWN_ONLY = not_found(roles("engineer team_lead admin"))
 REQUISITION_DECIDERS = roles("parts_keeper")
 PARTS_PLANNERS = roles("parts_keeper cs_manager")
 PURCHASE_READERS = roles("parts_keeper cs_manager warehouse admin")
+# Visits (C7): those who visit customers plan, ask for gifts and report; managers see everyone's. The world's
+# plan and report belong to the sales user (the files' owner); others meet 404 (decision 0034).
+VISITORS = roles("agent engineer sales team_lead cs_manager sales_manager")
+VISIT_ALL = roles("team_lead cs_manager sales_manager vp gm")
+VISIT_OWNER_AND_ALL = VISIT_ALL | roles("sales")
+VISIT_OWNER_AND_PLANNERS = roles("sales team_lead cs_manager sales_manager")
+VISIT_OUT_OF_SCOPE = not_found(EVERYONE - VISIT_OWNER_AND_ALL)
+# New-customer vetting (C5): sales and customer service investigate; the head of after-sales decides.
+VETTERS = roles("sales team_lead cs_manager sales_manager")
+VETTING_READERS = VETTERS | roles("vp gm")
+
+
+def _pdf_upload() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("营业执照.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
 
 
 def _upload() -> Any:
@@ -1151,6 +1167,81 @@ ENDPOINTS = [
         },
     ),
     Endpoint("training_certificate_list", "get", "training/certificates", EVERYONE),  # others: their own
+    # --- visits (C7) and new-customer vetting (C5), decision 0034: owners see their own, managers all ---
+    Endpoint("visit_plan_list", "get", "visit-plans", EVERYONE),
+    Endpoint("visit_plan_create", "post", "visit-plans", VISITORS, 201, body=lambda w: {"year": 2026, "month": 3}),
+    Endpoint("visit_plan_detail", "get", "visit-plans/{visit_plan}", VISIT_OWNER_AND_ALL, denied=VISIT_OUT_OF_SCOPE),
+    Endpoint(
+        "visit_plan_item_add",
+        "post",
+        "visit-plans/{visit_plan}/items",
+        VISIT_OWNER_AND_PLANNERS,
+        201,
+        body=lambda w: {"customer": w["customer"], "purpose": "routine"},
+        denied=VISIT_OUT_OF_SCOPE,
+    ),
+    Endpoint(
+        "visit_plan_item_remove",
+        "delete",
+        "visit-plans/{visit_plan}/items/{visit_plan_item}",
+        VISIT_OWNER_AND_PLANNERS,
+        204,
+        denied=VISIT_OUT_OF_SCOPE,
+    ),
+    Endpoint("gift_list", "get", "visits/gifts", EVERYONE),
+    Endpoint(
+        "gift_create",
+        "post",
+        "visits/gifts",
+        VISITORS,
+        201,
+        body=lambda w: {"customer": w["customer"], "description": "台历", "value": "100"},
+    ),
+    Endpoint("visit_list", "get", "visits", EVERYONE),
+    Endpoint(
+        "visit_create",
+        "post",
+        "visits",
+        VISITORS,
+        201,
+        body=lambda w: {"customer": w["customer"], "visited_on": "2026-01-05", "findings": "设备运行正常"},
+    ),
+    Endpoint("visit_detail", "get", "visits/{visit}", VISIT_OWNER_AND_ALL, denied=VISIT_OUT_OF_SCOPE),
+    Endpoint("vetting_list", "get", "vettings", EVERYONE),
+    Endpoint(
+        "vetting_create", "post", "vettings", VETTERS, 201, body=lambda w: {"name": "新星电子", "kind": "on_site"}
+    ),
+    Endpoint(
+        "vetting_detail", "get", "vettings/{vetting}", VETTING_READERS, denied=not_found(EVERYONE - VETTING_READERS)
+    ),
+    Endpoint("vetting_update", "patch", "vettings/{vetting}", VETTERS, body=lambda w: {"summary": "实地考察"}),
+    Endpoint("vetting_submit", "post", "vettings/{vetting}/submit", VETTERS, body=lambda w: {}),
+    Endpoint(
+        "vetting_decide",
+        "post",
+        "vettings/{submitted_vetting}/decide",
+        roles("cs_manager"),
+        body=lambda w: {"decision": "approve"},
+        denied=not_found(EVERYONE - VETTING_READERS),
+    ),
+    Endpoint(
+        "vetting_file_add",
+        "post",
+        "vettings/{vetting}/files",
+        VETTERS,
+        201,
+        body=lambda w: {"file": _pdf_upload()},
+        multipart=True,
+    ),
+    Endpoint(
+        "vetting_file_content",
+        "get",
+        "vettings/{vetting}/files/{vetting_file}/content",
+        VETTING_READERS,
+        denied=not_found(EVERYONE - VETTING_READERS),
+    ),
+    # the world's vetting is a draft: who may open the file from it meets 409 (approved ones only)
+    Endpoint("vetting_customer", "post", "vettings/{vetting}/customer", VETTERS, 409, body=lambda w: {}),
 ]
 
 CASES = [(endpoint, role) for endpoint in ENDPOINTS for role in ROLES]
@@ -1435,6 +1526,43 @@ def consultation_world(world: dict[str, Any], make_user: Callable[..., Any]) -> 
 
 
 @pytest.fixture
+def visits_world(world: dict[str, Any]) -> dict[str, Any]:
+    """The world, plus the files' owner's monthly visit plan with one visit, a visit report, a vetting with
+    every criterion answered and a file, and a submitted vetting (decision 0034)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aftersales.accounts.selectors import actor_for
+    from aftersales.customers.services import vetting as vetting_services
+    from aftersales.customers.services import visits as visit_services
+
+    owner = actor_for(world["owner"])
+    plan = visit_services.visit_plan_create(actor=owner, year=2026, month=1)
+    item = visit_services.visit_plan_item_add(actor=owner, plan_id=plan.pk, customer_id=world["customer"])
+    report = visit_services.visit_report_file(
+        actor=owner, customer_id=world["customer"], visited_on=dt.date(2026, 1, 5), findings="运行正常"
+    )
+
+    def _vetting(name: str) -> Any:
+        vetting = vetting_services.vetting_create(actor=owner, name=name)
+        answers = [vetting_services.ItemAnswer(position=i.position, result="meets") for i in vetting.items.all()]
+        return vetting_services.vetting_update(actor=owner, vetting_id=vetting.pk, items=answers)
+
+    vetting = _vetting("远景科技")
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
+    vetting_file = vetting_services.vetting_file_add(actor=owner, vetting_id=vetting.pk, upload=upload)
+    submitted = vetting_services.vetting_submit(actor=owner, vetting_id=_vetting("华星商贸").pk)
+    return {
+        **world,
+        "visit_plan": plan.pk,
+        "visit_plan_item": item.pk,
+        "visit": report.pk,
+        "vetting": vetting.pk,
+        "vetting_file": vetting_file.pk,
+        "submitted_vetting": submitted.pk,
+    }
+
+
+@pytest.fixture
 def training_world(world: dict[str, Any], make_user: Callable[..., Any]) -> dict[str, Any]:
     """The world, plus one planned customer training of the staff's customer and an engineer to assess."""
     from aftersales.accounts.selectors import actor_for
@@ -1554,6 +1682,8 @@ def test_access_matrix(endpoint: Endpoint, role: str, world: dict[str, Any], mak
         world = request.getfixturevalue("training_world")
     if endpoint.name.startswith("early_warning"):
         world = request.getfixturevalue("warning_world")
+    if endpoint.name.startswith(("visit", "gift", "vetting")):
+        world = request.getfixturevalue("visits_world")
     if role == ANON:
         client = api_as(None)
     elif role == Role.SALES:

@@ -110,6 +110,9 @@ PAGES = [
     Page("portal:request_list", roles("customer")),
     Page("portal:request_create", roles("customer")),
     Page("portal:complaint_list", roles("customer")),
+    # C7 visits and C5 vetting (decision 0034): those who visit and the managers; sales investigates new customers
+    Page("customers:visit_list", roles("agent engineer sales team_lead cs_manager sales_manager vp gm")),
+    Page("customers:vetting_list", roles("sales team_lead cs_manager sales_manager vp gm")),
 ]
 # Pages outside the menus (reached from the top bar): same matrix, no menu entry.
 OFF_MENU_PAGES = [
@@ -117,6 +120,11 @@ OFF_MENU_PAGES = [
     Page("service:fees_outstanding_export", roles("cs_manager finance")),  # the fees list as Excel (B1)
     Page("web:job_list", STAFF),  # my background jobs (imports, large exports), from the user menu
     Page("reports:requests", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # behind a chart bar
+    # C7: reached from the home queue "visits due" and the visit list
+    Page("customers:visit_plans", roles("agent engineer sales team_lead cs_manager sales_manager vp gm")),
+    Page("customers:visit_new", roles("agent engineer sales team_lead cs_manager sales_manager")),
+    Page("customers:gift_list", roles("agent engineer sales team_lead cs_manager sales_manager vp gm")),
+    Page("customers:vetting_new", roles("sales team_lead cs_manager sales_manager")),
 ]
 CASES = [(page, role) for page in PAGES + OFF_MENU_PAGES for role in ROLES]
 
@@ -338,6 +346,11 @@ for _role, _pages in {
     "admin": {"reports:warnings", "reports:registers", "reports:risks"},
 }.items():
     NOT_IN_MENU[_role] = NOT_IN_MENU[_role] | _pages
+# C7 visits: only sales has them in its menu; the others who visit or read them use the home queue and the list.
+for _role in ("agent", "engineer", "team_lead", "cs_manager", "vp", "gm"):
+    NOT_IN_MENU[_role] = NOT_IN_MENU[_role] | {"customers:visit_list"}
+for _role in ("team_lead", "cs_manager", "vp", "gm"):  # C5: the decider is notified
+    NOT_IN_MENU[_role] = NOT_IN_MENU[_role] | {"customers:vetting_list"}
 
 
 @pytest.mark.django_db

@@ -293,14 +293,7 @@ def test_c3_customer_export_masks_the_file(world):
         NAME,
         None,
         "139 1111 2222",
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
+        *([None] * 14),
         "保密档案：请在系统中申请查阅",
     )
     assert_no_secret(repr(rows).replace("139 1111 2222", ""))

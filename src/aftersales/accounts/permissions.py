@@ -365,3 +365,34 @@ for _role, _perms in {
     Role.ANALYST: {"training.view_customertraining"},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+# Visits (C7) and new-customer vetting (C5), docs/decisions/0034. Those who visit customers plan their visits,
+# ask for gifts (approved by amount through the approvals engine, C7.gift_limits) and file visit reports;
+# the managers see everyone's. Sales and customer service investigate new customers; the decider is a policy
+# (C5.decider_role, default the head of after-sales).
+VISIT_WORK = {
+    "customers.view_visitplan",
+    "customers.add_visitplan",
+    "customers.view_visitreport",
+    "customers.add_visitreport",
+    "customers.view_giftrequest",
+    "customers.add_giftrequest",
+}
+VISIT_ALL = {
+    "customers.view_all_visits",
+    "customers.view_visitplan",
+    "customers.view_visitreport",
+    "customers.view_giftrequest",
+}
+VETTING_WORK = {"customers.view_vetting", "customers.add_vetting"}
+for _role, _perms in {
+    Role.AGENT: VISIT_WORK,
+    Role.ENGINEER: VISIT_WORK,
+    Role.SALES: VISIT_WORK | VETTING_WORK,
+    Role.TEAM_LEAD: VISIT_WORK | VISIT_ALL | VETTING_WORK,
+    Role.CS_MANAGER: VISIT_WORK | VISIT_ALL | VETTING_WORK,
+    Role.SALES_MANAGER: VISIT_WORK | VISIT_ALL | VETTING_WORK,
+    Role.VP: VISIT_ALL | {"customers.view_vetting"},
+    Role.GM: VISIT_ALL | {"customers.view_vetting"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

@@ -22,6 +22,7 @@ class ApprovalKind(models.TextChoices):
     REQUISITION = "requisition", _("Parts requisition")  # 维修点领用配件表 (P2)
     DEMAND_PLAN = "demand_plan", _("Parts demand plan")  # 配件需求计划 (P5)
     PERIOD_REPORT = "period_report", _("Period report")  # 统计分析表, 月度考核 (Q1, Q5)
+    GIFT = "gift", _("Gift to a customer")  # 赠送礼品 (C7)
 
 
 class ApprovalPurpose(models.TextChoices):

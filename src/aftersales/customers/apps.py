@@ -26,4 +26,12 @@ class CustomersConfig(AppConfig):
             link=lambda approval: reverse("customers:access_requests"),
             decided_by_perm=ACCESS_DECIDING_PERM,
         )
+        # C7: a gift to a customer is approved before the visit, by amount (C7.gift_limits).
+        from aftersales.customers.services.visits import gift_approval_decided
+
+        register_approval_kind(
+            ApprovalKind.GIFT,
+            handler=gift_approval_decided,
+            link=lambda approval: reverse("customers:gift_list"),
+        )
         jobs.register()  # the customer import runs as a background job (core.jobs)

@@ -25,3 +25,12 @@ class ConfidentialFile(DomainError):
             fields={"customer": [str(customer_id)]},
         )
         self.customer_id = customer_id
+
+
+class VisitErrorCode:
+    GIFT_NOT_APPROVED = "gift_not_approved"
+    PLAN_EXISTS = "visit_plan_exists"
+    ALREADY_REPORTED = "visit_already_reported"
+    VETTING_NOT_EDITABLE = "vetting_not_editable"
+    VETTING_NOT_APPROVED = "vetting_not_approved"
+    VETTING_HAS_CUSTOMER = "vetting_has_customer"

@@ -31,3 +31,36 @@ register_action_labels(
         ACCESS_REVOKED: _("Access revoked"),
     }
 )
+
+# C7 visits, C5 vetting
+VISIT_PLAN_CREATED = "visitplan.created"
+VISIT_PLAN_ITEM_ADDED = "visitplan.item_added"
+VISIT_PLAN_ITEM_REMOVED = "visitplan.item_removed"
+VISIT_REPORTED = "visitreport.filed"
+GIFT_REQUESTED = "giftrequest.requested"
+VETTING_CREATED = "vetting.created"
+VETTING_UPDATED = "vetting.updated"
+VETTING_FILE_ADDED = "vetting.file_added"
+VETTING_CUSTOMER_CREATED = "vetting.customer_created"
+
+register_action_labels(
+    {
+        VISIT_PLAN_CREATED: _("Visit plan created"),
+        VISIT_PLAN_ITEM_ADDED: _("Visit planned"),
+        VISIT_PLAN_ITEM_REMOVED: _("Planned visit removed"),
+        VISIT_REPORTED: _("Visit reported"),
+        GIFT_REQUESTED: _("Gift approval asked"),
+        "giftrequest.approved": _("Gift approved"),
+        "giftrequest.refused": _("Gift refused"),
+        "giftrequest.given": _("Gift given"),
+        VETTING_CREATED: _("Vetting started"),
+        VETTING_UPDATED: _("Vetting changed"),
+        VETTING_FILE_ADDED: _("File archived with the vetting"),
+        VETTING_CUSTOMER_CREATED: _("Customer file created from the vetting"),
+        "vetting.submitted": _("Vetting submitted for decision"),
+        "vetting.approved": _("Vetting approved"),
+        "vetting.rejected": _("Vetting rejected"),
+        "vetting.needs_more": _("More investigation asked"),
+        "vetting.draft": _("Vetting reopened"),
+    }
+)

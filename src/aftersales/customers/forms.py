@@ -117,6 +117,8 @@ class CustomerFilterForm(StyledForm):
         queryset=customer_owner_choices(),
         empty_label=_("All representatives"),
     )
+    not_visited_since = forms.DateField(label=_("Not visited since"), required=False, widget=forms.DateInput())
+    sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput())
 
     def filters(self) -> dict[str, Any]:
         """customer_list() keywords; the values that did not validate are left out."""
@@ -129,6 +131,8 @@ class CustomerFilterForm(StyledForm):
             "region_id": data["region"].pk if data.get("region") else None,
             "key_account": {"1": True, "0": False}.get(key_account or ""),
             "owner_id": data["owner"].pk if data.get("owner") else None,
+            "not_visited_since": data.get("not_visited_since"),
+            "sort": data.get("sort") or "",
         }
 
 

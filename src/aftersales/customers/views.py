@@ -120,7 +120,11 @@ def customer_export(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     filters = CustomerFilterForm(request.GET).filters()
     rows = list(selectors.customer_export_list(actor, **filters))
-    services.customer_export_log(actor=actor, count=len(rows), filters=filters)
+    services.customer_export_log(
+        actor=actor,
+        count=len(rows),
+        filters={k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in filters.items()},
+    )
     headers = [
         _("Customer number"),
         _("Customer name"),
@@ -133,6 +137,12 @@ def customer_export(request: HttpRequest) -> HttpResponse:
         _("Service representative"),
         _("Units"),
         _("Active contracts"),
+        _("Open requests"),
+        _("Complaints"),
+        _("Open complaints"),
+        _("Last visit"),
+        _("Latest satisfaction"),
+        _("Satisfaction date"),
         _("Last change"),
         _("Access"),
     ]
@@ -147,7 +157,7 @@ def _export_row(row: selectors.OverviewRow) -> list[Any]:
     card = row.customer
     if not card.may_open:
         note = _("Confidential file: request access in the system")
-        return [card.code, card.name, "", card.phone, "", "", "", "", "", "", "", "", note]
+        return [card.code, card.name, "", card.phone, *([""] * 14), note]
     return [
         card.code,
         card.name,
@@ -160,6 +170,12 @@ def _export_row(row: selectors.OverviewRow) -> list[Any]:
         str(card.owner) if card.owner else "",
         row.units,
         row.contracts,
+        row.open_requests,
+        row.complaints,
+        row.open_complaints,
+        row.last_visit or "",
+        row.satisfaction.label if row.satisfaction else "",
+        timezone.localtime(row.satisfaction.at) if row.satisfaction else "",
         timezone.localtime(row.last_event_at) if row.last_event_at else "",
         "",
     ]

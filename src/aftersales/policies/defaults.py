@@ -74,6 +74,18 @@ RoutineCustomers = Literal["key_accounts", "all"]  # V1: who gets the weekly rou
 LowScoreFollowUp = Literal["task", "complaint"]  # point 5: what a low score opens
 
 
+VettingDeciderRole = Literal["cs_manager", "sales_manager", "vp", "gm"]  # C5: who decides a vetting
+# C5 (003 §2.2.2): management, finances, credit, ability to perform; cooperative attitude; keeps secrets.
+VETTING_CRITERIA_DEFAULT = [
+    "经营管理水平较高",
+    "财务能力较强",
+    "信誉良好",
+    "履约能力强",
+    "具有主动合作态度",
+    "遵守双方在商业和技术上的秘密",
+]
+
+
 class ApprovalRoles(BaseModel):
     """K7: who decides below the lower limit, between the limits (both inclusive), above the upper."""
 
@@ -1043,6 +1055,43 @@ POLICIES: dict[str, PolicyDef] = {
             label=_("Satisfaction analysis report due by day"),
             help=_("Day of the next month by which the report goes to the management representative and quality."),
             unit=_("day of the month"),
+        ),
+        PolicyDef(
+            key="C5.criteria",
+            rule="C5",
+            adapter=TypeAdapter(list[Annotated[str, Field(min_length=1, max_length=200)]]),
+            default=VETTING_CRITERIA_DEFAULT,
+            label=_("New-customer vetting criteria"),
+            help=_("新用户选择 (003 §2.2.2): the checklist every vetting answers, one criterion a line."),
+        ),
+        PolicyDef(
+            key="C5.decider_role",
+            rule="C5",
+            adapter=TypeAdapter(VettingDeciderRole),
+            default="cs_manager",
+            label=_("Who decides a new-customer vetting"),
+            help=_("Role code: the holder approves, rejects or asks for more investigation."),
+        ),
+        PolicyDef(
+            key="C5.file_max_mb",
+            rule="C5",
+            adapter=TypeAdapter(Annotated[int, Field(ge=1, le=100)]),
+            default=10,
+            label=_("Largest file archived with a vetting"),
+            help=_("PDF, JPEG or PNG documents of the investigation."),
+            unit=_("MB"),
+        ),
+        PolicyDef(
+            key="C7.gift_limits",
+            rule="C7",
+            adapter=TypeAdapter(ApprovalLimits),
+            default={"lower": 1000, "upper": 5000, "roles": {"below": "sales_manager", "between": "vp", "above": "gm"}},
+            label=_("Who approves a gift to a customer"),
+            help=_(
+                "Yuan: a gift or souvenir is approved before the visit (003 §3.7); below the lower limit the sales "
+                "manager, up to and including the upper limit the vice-president, above it the general manager."
+            ),
+            unit=_("yuan"),
         ),
         PolicyDef(
             key="K15.callback_days",

@@ -321,6 +321,23 @@ STAFF_MENU = [
         uses=HOTLINE | {"sales", "sales_manager"},
     ),
     NavItem(
+        _("Customer visits"),
+        "customers:visit_list",
+        "geo-alt",
+        perm="customers.view_visitreport",
+        group=CUSTOMERS,
+        # C7: sales visits its accounts; others who visit reach plans and the report form from the home queue
+        uses=frozenset({"sales", "sales_manager"}),
+    ),
+    NavItem(
+        _("New-customer vetting"),
+        "customers:vetting_list",
+        "clipboard-check",
+        perm="customers.view_vetting",
+        group=CUSTOMERS,
+        uses=frozenset({"sales", "sales_manager"}),  # C5: the decider is notified and opens the vetting
+    ),
+    NavItem(
         _("Units"),
         "installed_base:unit_list",
         "cpu",

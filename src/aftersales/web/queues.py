@@ -29,6 +29,7 @@ from aftersales.complaints.choices import ComplaintState
 from aftersales.complaints.selectors import complaint_list, task_list
 from aftersales.consultations.selectors import my_followups_due
 from aftersales.core.access import Actor
+from aftersales.customers.selectors.visits import has_visit_plans, visits_due
 from aftersales.parts.flow import selectors as parts_flow_selectors
 from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
 from aftersales.policies.selectors import policy_get
@@ -325,6 +326,23 @@ def _training(actor: Actor, now: dt.datetime) -> list[Queue]:
     return out
 
 
+def _visits(actor: Actor, now: dt.datetime) -> Queue:
+    # visit_item_due_idx (done, month_start); the owner's plans are few.
+    today = timezone.localdate(now)
+    qs = visits_due(actor, today=today)
+    n = _count(qs)
+    late = _count(qs.filter(month_start__lt=today.replace(day=1))) if n else 0
+    return Queue(
+        "visits_due",
+        _("Customer visits due this month"),
+        n,
+        _url("customers:visit_plans"),
+        tone=_tone(n, danger=late > 0),
+        hint=ngettext("%(n)s from earlier months", "%(n)s from earlier months", late) % {"n": late} if late else "",
+        icon="geo-alt",
+    )
+
+
 def _depot(actor: Actor) -> Queue:
     # sr_board_idx (open, state): `open__in` lets SQLite seek it (see dispatch_board_queries).
     n = _count(service_selectors.depot_waiting_requests(actor).filter(open__in=[True]))
@@ -496,6 +514,8 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
     queues += _training(actor, now)
     if actor.has_perm("service.depot_servicerequest"):
         queues.append(_depot(actor))
+    if actor.has_perm("customers.add_visitreport") and has_visit_plans(actor):  # C7: those who plan visits
+        queues.append(_visits(actor, now))
     if actor.has_perm(report_selectors.VIEW_PERM):
         queues += _figures(actor)
     queues += _parts(actor, now)

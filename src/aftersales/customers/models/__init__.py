@@ -46,6 +46,8 @@ class Customer(BaseModel):
         related_name="owned_customers",
     )
     notes = models.TextField(_("notes"), blank=True)
+    # C2: the date of the latest visit report (C7), kept by the visit services so the overview sorts by it.
+    last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -61,6 +63,7 @@ class Customer(BaseModel):
             models.Index(fields=["region", "code"], name="customer_region_idx"),
             models.Index(fields=["owner", "code"], name="customer_owner_idx"),
             models.Index(fields=["kind", "code"], name="customer_kind_idx"),
+            models.Index(fields=["last_visit_on", "code"], name="customer_last_visit_idx"),
         ]
 
     def __str__(self) -> str:
@@ -176,3 +179,23 @@ class CustomerAccessRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.customer}"
+
+
+from aftersales.customers.models.vetting import Vetting, VettingFile, VettingItem  # noqa: E402
+from aftersales.customers.models.visits import GiftRequest, VisitPlan, VisitPlanItem, VisitReport  # noqa: E402
+
+__all__ = [
+    "Contact",
+    "Customer",
+    "CustomerAccessRequest",
+    "GiftRequest",
+    "NameIndex",
+    "PhoneIndex",
+    "Vetting",
+    "VettingFile",
+    "VettingItem",
+    "VisitPlan",
+    "VisitPlanItem",
+    "VisitReport",
+    "name_bigrams",
+]

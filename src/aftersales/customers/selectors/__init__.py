@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,6 +171,7 @@ class CustomerCard:
     owner: User | None = None
     contacts: tuple[Contact, ...] = ()
     updated_at: dt.datetime | None = None
+    last_visit: dt.date | None = None  # C2: the latest visit report's date (C7)
     # C6: the contact whose phone (or its last digits) or name the lookup text matched; None when the
     # file's own phone or name matched, and always None on a masked card (C3).
     matched_contact: Contact | None = None
@@ -240,6 +241,7 @@ def customer_cards(
                 owner=customer.owner,
                 contacts=contacts,
                 updated_at=customer.updated_at,
+                last_visit=customer.last_visit_on,
                 matched_contact=matched_contact(contacts, query) if query else None,
             )
         )
@@ -320,15 +322,19 @@ def customer_list(
     owner_id: int | None = None,
     confidential: bool | None = None,
     with_contacts: bool = False,
+    not_visited_since: dt.date | None = None,
+    sort: str = "",
 ) -> QuerySet[Customer]:
-    """Files in the actor's scope, filtered; ordered by customer number (C2).
+    """Files in the actor's scope, filtered; ordered by customer number unless `sort` names a column of
+    OVERVIEW_SORT ("name", "-last_visit" …) (C2).
 
     `q` is the hotline lookup (phone in any format, name or contact-name fragment, number).
+    `not_visited_since`: files never visited or last visited before that day (C7 visit planning).
     """
     qs = customer_scope(actor).select_related("region", "owner")
     if with_contacts:
         qs = qs.prefetch_related("contacts")
-    if kind or region_id or key_account is not None or owner_id:
+    if kind or region_id or key_account is not None or owner_id or not_visited_since:
         # C3: a filter on what a masked file hides (kind, region, key account, owner) must not tell
         # it either, so files the actor may not open are left out of such a filtered list.
         qs = customer_readable(actor, qs)
@@ -344,7 +350,23 @@ def customer_list(
         qs = qs.filter(confidential=confidential)
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
-    return qs.order_by("code")
+    if not_visited_since:
+        qs = qs.filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=not_visited_since))
+    return overview_order(qs, sort)
+
+
+# C2: the overview's sortable columns (public name → field); the number breaks ties, never-visited files
+# come first when sorting by the oldest visit and last when sorting by the latest, on every database.
+OVERVIEW_SORT = {"code": "code", "name": "name", "kind": "kind", "last_visit": "last_visit_on"}
+
+
+def overview_order(qs: QuerySet[Customer], sort: str) -> QuerySet[Customer]:
+    key, descending = (sort or "").lstrip("-"), (sort or "").startswith("-")
+    if key not in OVERVIEW_SORT:
+        return qs.order_by("code")
+    field = F(OVERVIEW_SORT[key])
+    ordered = field.desc(nulls_last=True) if descending else field.asc(nulls_first=True)
+    return qs.order_by(ordered, "-code" if descending else "code")
 
 
 def _phone_suffix_ids(query: str) -> QuerySet[PhoneIndex, Any]:
@@ -425,20 +447,74 @@ def customer_primary_contact(customer: Customer) -> Contact | None:
 
 
 @dataclass(frozen=True)
+class Satisfaction:
+    """C2: the customer's latest satisfaction: a survey response's grade (V4) or a callback's answer (V2)."""
+
+    label: str
+    source: str  # "survey" | "callback"
+    at: dt.datetime
+    score: Any = None
+
+
+@dataclass(frozen=True)
 class OverviewRow:
-    """One row of the overview and its export; the counts are None for a masked file (C3)."""
+    """One row of the overview and its export; the figures are None for a masked file (C3)."""
 
     customer: CustomerCard
     units: int | None
     contracts: int | None
     last_event_at: dt.datetime | None
+    open_requests: int | None = None
+    complaints: int | None = None
+    open_complaints: int | None = None
+    last_visit: dt.date | None = None
+    satisfaction: Satisfaction | None = None
+
+
+def _latest_satisfaction(ids: list[int]) -> dict[int, Satisfaction]:
+    """The newest survey grade or callback answer per customer: two grouped queries and two reads of the
+    newest rows (by their (customer, time) maxima), whatever the number of customers."""
+    from django.apps import apps
+
+    found: dict[int, Satisfaction] = {}
+    if not ids:
+        return found
+    response_model = apps.get_model("surveys", "Response")
+    callback_model = apps.get_model("callbacks", "Callback")
+    latest = response_model.objects.filter(customer_id__in=ids).values("customer_id").annotate(at=Max("created_at"))
+    newest = {row["customer_id"]: row["at"] for row in latest}
+    if newest:
+        rows = response_model.objects.filter(customer_id__in=list(newest), created_at__in=set(newest.values()))
+        for r in rows:
+            if newest.get(r.customer_id) == r.created_at:
+                found[r.customer_id] = Satisfaction(r.get_grade_display(), "survey", r.created_at, r.score)
+    latest = (
+        callback_model.objects.filter(customer_id__in=ids, done_at__isnull=False)
+        .exclude(satisfaction="")
+        .values("customer_id")
+        .annotate(at=Max("done_at"))
+    )
+    newest = {row["customer_id"]: row["at"] for row in latest}
+    if newest:
+        rows = callback_model.objects.filter(customer_id__in=list(newest), done_at__in=set(newest.values())).exclude(
+            satisfaction=""
+        )
+        for c in rows:
+            if newest.get(c.customer_id) != c.done_at:
+                continue
+            current = found.get(c.customer_id)
+            if current is None or current.at < c.done_at:
+                found[c.customer_id] = Satisfaction(c.get_satisfaction_display(), "callback", c.done_at)
+    return found
 
 
 def customer_overview(actor: Actor, cards: list[CustomerCard]) -> list[OverviewRow]:
-    """C2 counts for one page of files (two grouped queries, not one per row); none for masked files.
-
-    Rule: C2, C3.
+    """C2 figures for one page of files: units, active contracts, open requests, complaints (all and open),
+    last visit (C7) and the latest satisfaction (V2, V4) — a fixed number of grouped queries, never one
+    per row; none for masked files. Rule: C2, C3.
     """
+    from django.apps import apps
+
     from aftersales.installed_base.models import ServiceContract, Unit  # read-only counts
 
     ids = [c.pk for c in cards if c.may_open]
@@ -449,12 +525,31 @@ def customer_overview(actor: Actor, cards: list[CustomerCard]) -> list[OverviewR
         .values_list("customer_id")
         .annotate(n=Count("id"))
     )
+    requests = dict(
+        apps.get_model("service", "ServiceRequest")
+        .objects.filter(customer_id__in=ids, open=True)
+        .values_list("customer_id")
+        .annotate(n=Count("id"))
+    )
+    complaints = {
+        row["customer_id"]: (row["n"], row["open"])
+        for row in apps.get_model("complaints", "Complaint")
+        .objects.filter(customer_id__in=ids)
+        .values("customer_id")
+        .annotate(n=Count("id"), open=Count("id", filter=~Q(state__in=["closed", "rejected"])))
+    }
+    satisfaction = _latest_satisfaction(ids)
     return [
         OverviewRow(
             customer=c,
             units=units.get(c.pk, 0) if c.may_open else None,
             contracts=contracts.get(c.pk, 0) if c.may_open else None,
             last_event_at=c.updated_at,
+            open_requests=requests.get(c.pk, 0) if c.may_open else None,
+            complaints=complaints.get(c.pk, (0, 0))[0] if c.may_open else None,
+            open_complaints=complaints.get(c.pk, (0, 0))[1] if c.may_open else None,
+            last_visit=c.last_visit if c.may_open else None,
+            satisfaction=satisfaction.get(c.pk) if c.may_open else None,
         )
         for c in cards
     ]
