@@ -25,6 +25,8 @@ class Part(BaseModel):
     major = models.BooleanField(
         _("major part"), default=False, help_text=_("Carries a serial number; the old part must be returned.")
     )
+    # Who makes or sells it (P4: an old part in warranty is claimed from its supplier, K12); blank = unknown.
+    supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     products = models.ManyToManyField(
         "installed_base.Product", verbose_name=_("fits products"), blank=True, related_name="parts"
     )
