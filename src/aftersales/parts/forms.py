@@ -34,10 +34,46 @@ class PartForm(StyledForm):
     products = forms.CharField(
         label=_("Fits product models"), required=False, max_length=2000, help_text=_("Separate models with commas.")
     )
+    supplier = forms.CharField(
+        label=_("Supplier"),
+        max_length=200,
+        required=False,
+        help_text=_("Old parts returned in warranty are claimed from the supplier."),
+    )
 
     def clean_products(self) -> list[str]:
-        raw = str(self.cleaned_data.get("products") or "")
-        return [m.strip() for m in raw.replace("，", ",").replace("、", ",").split(",") if m.strip()]
+        return _models_list(self.cleaned_data.get("products"))
+
+
+def _models_list(raw: Any) -> list[str]:
+    text = str(raw or "")
+    return [m.strip() for m in text.replace("，", ",").replace("、", ",").split(",") if m.strip()]
+
+
+class PartEditForm(StyledForm):
+    """Change a part on the catalogue page: never its number; its list price changes by a price list."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    spec = forms.CharField(label=_("Specification"), max_length=200, required=False)
+    uom = forms.CharField(label=_("Unit of measure"), max_length=16)
+    standard_cost = forms.DecimalField(label=_("Standard cost (yuan)"), min_value=0, decimal_places=2, max_digits=12)
+    major = forms.BooleanField(label=_("Major part (serial number, old part returned)"), required=False)
+    supplier = forms.CharField(
+        label=_("Supplier"),
+        max_length=200,
+        required=False,
+        help_text=_("Old parts returned in warranty are claimed from the supplier."),
+    )
+    products = forms.CharField(
+        label=_("Fits product models"), required=False, max_length=2000, help_text=_("Separate models with commas.")
+    )
+    active = forms.BooleanField(
+        label=_("In use"), required=False, help_text=_("A part no longer in use cannot be picked or stocked.")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean_products(self) -> list[str]:
+        return _models_list(self.cleaned_data.get("products"))
 
 
 class ImportForm(StyledForm):

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from aftersales.accounts.choices import Role
 from aftersales.accounts.selectors import actor_for, service_point_list, user_list_with_role
 from aftersales.core.access import Actor
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
 from aftersales.core.lists import XLSX, Column, export_requested, list_page, sort_apply, xlsx_export
@@ -32,6 +32,7 @@ from aftersales.parts.forms import (
     CatalogueFilterForm,
     ImportForm,
     MovementForm,
+    PartEditForm,
     PartForm,
     PriceForm,
     StockFilterForm,
@@ -122,9 +123,51 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
             "page_obj": list_page(request, parts, PAGE_SIZE),
             "form": form,
             "can_add": actor.has_perm("parts.add_part"),
+            "can_change": actor.has_perm("parts.change_part"),
         },
         status=status,
     )
+
+
+@staff_page("parts.change_part")
+def part_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Edit one part (name, specification, unit, standard cost, major, supplier, products, in use);
+    a stale form (someone saved in between) is refused with the reason, nothing changes."""
+    actor = _actor(request)
+    try:
+        part = selectors.access_part(code)
+    except NotFound:
+        raise Http404 from None
+    initial = {
+        "name": part.name,
+        "spec": part.spec,
+        "uom": part.uom,
+        "standard_cost": part.standard_cost,
+        "major": part.major,
+        "supplier": part.supplier,
+        "products": ", ".join(p.model for p in part.products.all()),
+        "active": part.active,
+        "version": part.version,
+    }
+    form = PartEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            version, products = values.pop("version"), values.pop("products")
+            try:
+                catalogue.part_update(
+                    actor=actor, code=part.code, expected_version=version, products=products, **values
+                )
+            except DomainError as exc:
+                form_errors_from(form, exc, aliases={"cost": "standard_cost"})
+                status = exc.status
+            else:
+                messages.success(request, _("Part %(code)s saved.") % {"code": part.code})
+                return redirect(f"{reverse('parts:catalogue')}?q={part.code}")
+        else:
+            status = 422
+    return render(request, "parts/part_edit.html", {"part": part, "form": form}, status=status)
 
 
 @staff_page("parts.add_part")
