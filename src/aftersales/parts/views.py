@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from aftersales.accounts.choices import Role
@@ -444,8 +444,8 @@ MOVE_COLUMNS = [
     Column(gettext_lazy("Reserved change"), lambda m: m.reserved_change),
     Column(gettext_lazy("Reference"), lambda m: m.reference),
     Column(gettext_lazy("Serial number"), lambda m: m.serial),
-    Column(gettext_lazy("Reason"), lambda m: m.reason),
-    Column(gettext_lazy("By"), lambda m: str(m.actor) if m.actor_id else ""),
+    Column(pgettext_lazy("spare parts", "Reason"), lambda m: m.reason),
+    Column(pgettext_lazy("spare parts", "By"), lambda m: str(m.actor) if m.actor_id else ""),
 ]
 
 

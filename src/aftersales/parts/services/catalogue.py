@@ -10,6 +10,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.approvals.selectors import pending_approval_lock
@@ -36,7 +37,9 @@ def _money(value: Any, field: str) -> Decimal:
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationFailed(_("Enter an amount in yuan."), fields={field: [_("Enter an amount in yuan.")]}) from None
     if amount < 0 or not amount.is_finite():
-        raise ValidationFailed(_("The amount cannot be negative."), fields={field: [_("Cannot be negative.")]})
+        raise ValidationFailed(
+            pgettext("spare parts", "The amount cannot be negative."), fields={field: [_("Cannot be negative.")]}
+        )
     return amount
 
 
@@ -137,7 +140,9 @@ def part_update(
     changes: dict[str, list[Any]] = {}
     for field, value in values.items():
         if field not in PART_FIELDS:
-            raise ValidationFailed(_("This field cannot be changed."), fields={field: [_("Cannot be changed.")]})
+            raise ValidationFailed(
+                pgettext("spare parts", "This field cannot be changed."), fields={field: [_("Cannot be changed.")]}
+            )
         if field == "standard_cost":
             value = _money(value, "cost")
         elif field in ("name", "spec", "uom", "supplier"):
