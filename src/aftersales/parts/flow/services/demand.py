@@ -250,10 +250,11 @@ def purchase_request_refuse(
     return _decide(actor, number, expected_version, approve=False, note=note.strip())
 
 
-def reorder_check(store: Any, part_ids: Iterable[int]) -> int:
+def reorder_check(store: Any, part_ids: Iterable[int], *, falling: bool = False) -> int:
     """P5: open an alert (and notify the parts keepers once) for each part whose available quantity in `store`
     is under its reorder point; close the open alerts of parts back at or above it. Returns alerts opened.
-    Runs in the caller's transaction (a stock move) or alone (the sweep)."""
+    Runs in the caller's transaction (a stock move) or alone (the sweep). `falling`: the stock only went down
+    (a consumption), so no alert can close: without a reorder point there is nothing more to read."""
     ids = sorted(set(part_ids))
     if not ids:
         return 0
@@ -263,6 +264,8 @@ def reorder_check(store: Any, part_ids: Iterable[int]) -> int:
             "part_id", "reorder_point"
         )
     }
+    if falling and not plans:
+        return 0
     open_alerts = {a.part_id: a for a in ReorderAlert.objects.filter(store_id=store.pk, part_id__in=ids, open=True)}
     if not plans and not open_alerts:
         return 0
