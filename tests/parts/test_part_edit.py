@@ -122,3 +122,28 @@ def test_supplier_claim_takes_the_catalogue_supplier(api_as: Any, world: dict[st
     ok = api_as(world["keeper"].user).post(f"part-returns/{found.pk}/receive", {"disposition": "supplier_claim"})
     assert ok.status_code == 200, ok.json()
     assert ok.json()["supplier_name"] == "华强电子"
+
+
+def _sheet(response: Any) -> list[list[Any]]:
+    assert response.status_code == 200, response.status_code
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return [[c.value for c in row] for row in load_workbook(io.BytesIO(data)).active.iter_rows()]
+
+
+def test_adjustments_price_lists_and_the_van_export_to_excel(keeper, staff, part_factory, store_factory):
+    from aftersales.parts.services import catalogue, counts
+    from aftersales.parts.services.stock import stock_receive
+
+    part = part_factory(code="PCB-7", name="驱动板")
+    engineer = staff["engineer"]
+    van = store_factory(code="VAN-1", name="随车库", kind="engineer", owner=engineer.user, engineer=engineer.user)
+    stock_receive(actor=keeper, store=van, part=part, quantity=3)
+    counts.adjustment_ask(actor=keeper, store=van, part=part, change=1, reason="盘盈")
+    catalogue.price_list_create(actor=keeper, lines=[(part, "99.00")], note="新价")
+    keeper_client = _client(keeper.user)
+    adjustments = _sheet(keeper_client.get("/parts/adjustments/?export=xlsx"))
+    assert any(row[4] == "PCB-7" and row[6] == 1 and row[7] == "盘盈" for row in adjustments)
+    prices = _sheet(keeper_client.get("/parts/prices/?export=xlsx"))
+    assert any(row[0] == "v1" and row[2] == "PCB-7" and str(row[4]) in {"99", "99.00"} for row in prices)
+    van_rows = _sheet(_client(engineer.user).get("/parts/van/?export=xlsx"))
+    assert any(row[0] == "PCB-7" and row[3] == 4 for row in van_rows)

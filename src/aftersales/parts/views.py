@@ -38,7 +38,7 @@ from aftersales.parts.forms import (
     StockFilterForm,
     StoreForm,
 )
-from aftersales.parts.models import PriceList, StockAdjustment, StockLevel, StockMove
+from aftersales.parts.models import PriceList, PriceListLine, StockAdjustment, StockLevel, StockMove
 from aftersales.parts.services import catalogue, counts, stores
 from aftersales.parts.services.stock import stock_receive, stock_transfer
 
@@ -216,6 +216,22 @@ def part_options(request: HttpRequest) -> HttpResponse:
 # --- list prices ---------------------------------------------------------------------------------
 
 
+PRICE_COLUMNS = [
+    Column(gettext_lazy("Version"), lambda line: f"v{line.price_list.version}"),
+    Column(pgettext_lazy("spare parts", "State"), lambda line: line.price_list.get_state_display()),
+    Column(gettext_lazy("Part number"), lambda line: line.part.code),
+    Column(gettext_lazy("Name"), lambda line: line.part.name),
+    Column(gettext_lazy("List price (yuan)"), lambda line: line.price),
+    Column(gettext_lazy("Note"), lambda line: line.price_list.note),
+    Column(gettext_lazy("Drafted by"), lambda line: str(line.price_list.created_by)),
+    Column(
+        gettext_lazy("Approved by"),
+        lambda line: str(line.price_list.approved_by) if line.price_list.approved_by_id else "",
+    ),
+    Column(gettext_lazy("Approved at"), lambda line: line.price_list.approved_at),
+]
+
+
 @staff_page("parts.view_pricelist")
 def price_lists(request: HttpRequest) -> HttpResponse:
     """The versions of the list prices and their state; the parts keeper drafts a new price here,
@@ -241,6 +257,13 @@ def price_lists(request: HttpRequest) -> HttpResponse:
                 return redirect("parts:price_lists")
         else:
             status = 422
+    if export_requested(request):  # one row per price of each version
+        lines = PriceListLine.objects.select_related(
+            "price_list", "price_list__created_by", "price_list__approved_by", "part"
+        ).order_by("-price_list__version", "part__code")
+        return xlsx_export(
+            actor=actor, list_name="part-prices", title=_("Parts list prices"), columns=PRICE_COLUMNS, rows=lines
+        )
     versions = PriceList.objects.select_related("created_by", "approved_by").prefetch_related("lines__part")
     return render(
         request,
@@ -482,6 +505,21 @@ def moves_page(request: HttpRequest) -> HttpResponse:
 # --- count adjustments ---------------------------------------------------------------------------
 
 
+ADJUSTMENT_COLUMNS = [
+    Column(gettext_lazy("Adjustment number"), lambda a: a.number),
+    Column(gettext_lazy("Time"), lambda a: a.created_at),
+    Column(pgettext_lazy("spare parts", "State"), lambda a: a.get_state_display()),
+    Column(pgettext_lazy("spare parts", "Store"), lambda a: a.store.name),
+    Column(gettext_lazy("Part number"), lambda a: a.part.code),
+    Column(gettext_lazy("Name"), lambda a: a.part.name),
+    Column(pgettext_lazy("spare parts", "Change"), lambda a: a.change),
+    Column(pgettext_lazy("spare parts", "Reason"), lambda a: a.reason),
+    Column(pgettext_lazy("spare parts", "Reference"), lambda a: a.reference),
+    Column(gettext_lazy("Asked by"), lambda a: str(a.asked_by)),
+    Column(pgettext_lazy("spare parts", "Decided by"), lambda a: str(a.decided_by) if a.decided_by_id else ""),
+]
+
+
 @staff_page("parts.add_stockadjustment")
 def adjustments_page(request: HttpRequest) -> HttpResponse:
     """Count adjustments (盘点): ask one with a reason; the parts keeper's own post at once, others
@@ -529,6 +567,14 @@ def adjustments_page(request: HttpRequest) -> HttpResponse:
     rows = StockAdjustment.objects.select_related("store", "part", "asked_by", "decided_by", "move")
     if not actor.has_perm("parts.approve_stockadjustment"):
         rows = rows.filter(asked_by=actor.user)
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="stock-adjustments",
+            title=_("Count adjustments"),
+            columns=ADJUSTMENT_COLUMNS,
+            rows=rows.order_by("-created_at", "-id"),
+        )
     return render(
         request,
         "parts/adjustments.html",
@@ -540,6 +586,16 @@ def adjustments_page(request: HttpRequest) -> HttpResponse:
 # --- the engineer's van stock (phone) ------------------------------------------------------------
 
 
+VAN_COLUMNS = [
+    Column(gettext_lazy("Part number"), lambda level: level.part.code),
+    Column(gettext_lazy("Name"), lambda level: level.part.name),
+    Column(gettext_lazy("Specification"), lambda level: level.part.spec),
+    Column(pgettext_lazy("spare parts", "On hand"), lambda level: level.on_hand),
+    Column(pgettext_lazy("spare parts", "Reserved"), lambda level: level.reserved),
+    Column(pgettext_lazy("spare parts", "Available"), lambda level: level.available),
+]
+
+
 @staff_page("parts.view_stocklevel")
 def van_stock(request: HttpRequest) -> HttpResponse:
     """The engineer's van stock on the phone: what is on hand and available, by part."""
@@ -549,5 +605,13 @@ def van_stock(request: HttpRequest) -> HttpResponse:
         if store is not None
         else StockLevel.objects.none()
     )
+    if export_requested(request):
+        return xlsx_export(
+            actor=_actor(request),
+            list_name="van-stock",
+            title=_("My van stock"),
+            columns=VAN_COLUMNS,
+            rows=levels,
+        )
     recent = StockMove.objects.filter(store=store).select_related("part").order_by("-id")[:10] if store else []
     return render(request, "parts/van_stock.html", {"store": store, "levels": levels, "recent": recent})
