@@ -458,7 +458,8 @@ def requisition_cancel(
     )
     found = _lock(actor, number, expected_version)
     expect_transition(found, table=REQUISITION_ACTIONS["cancel"], to=RequisitionState.CANCELLED)
-    if found.state == RequisitionState.APPROVED:
+    was_approved = found.state == RequisitionState.APPROVED
+    if was_approved:
         for line in found.lines.select_related("part").order_by("part_id"):
             stock.release(actor, store=found.from_store, part=line.part, quantity=line.quantity, reference=found.number)
     move(
@@ -468,6 +469,18 @@ def requisition_cancel(
         to=RequisitionState.CANCELLED,
         actor=actor,
         reason=(note or "").strip()[:500],
+    )
+    # Those who had something to do with it stop: the issuing keepers (asked to issue it once approved) and
+    # the requester when someone else cancelled it.
+    told = [*(stock.store_keepers(found.from_store) if was_approved else [])]
+    if found.requested_by_id != actor.pk:
+        told.append(found.requested_by)
+    notify(
+        [u for u in told if u.pk != actor.pk],
+        title=_("Requisition %(number)s cancelled") % {"number": found.number},
+        body=(note or "").strip()[:500],
+        url=_url(found),
+        rule="P2",
     )
     return found
 
