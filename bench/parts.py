@@ -8,11 +8,12 @@ job over HTTP next to the intake figure.
 (b) The stock page of the central store (GET /parts/stock/?store=BS000, 20,000 lines, 50 a page,
     sorted by part number) rendered by Django's test client as the parts keeper: p95 of up to 200
     calls, goal < 50 ms; and the page's query plan.
-(c) `aftersales serve` against the bench database: the bench engineer's open requests, their van
-    stocked, and 2 clients × AFTERSALES_BENCH_HTTP_REQUESTS (default 250) POST
+(c) `aftersales serve` against the bench database: fresh open requests of the bench engineer (new ones
+    each run, so a request's parts list does not grow from run to run), their van stocked, and 1 client
+    (single user) then 2 clients × AFTERSALES_BENCH_HTTP_REQUESTS (default 250) POST
     /api/v1/service-requests/{number}/parts {part, quantity: 1} (catalogue part, van store, ledger
-    row, level, event, request version): requests/s and p50/p99; then HTTP intake in the same run
-    (bench.service's payloads), so the two rates are side by side.
+    row, level, event, request version): requests/s and p50/p99; then HTTP intake with as many clients
+    in the same run (bench.service's payloads), so the two rates are side by side.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ PARTS = 20_000
 STORES = 500
 PER_STORE = 360
 CLIENTS = 2
+CLIENT_COUNTS = (1, CLIENTS)  # single user, then under concurrency
 REQUESTS_PER_CLIENT = 10  # open requests per client (consumptions of one request serialise on its lock)
 KEEPER = "bench_parts_keeper"
 ENGINEER = "bench_parts_engineer"
@@ -213,15 +215,13 @@ def _stock_page() -> list[Figure]:
 def _open_requests(ctx: Context, engineer: Any, count: int) -> list[str]:
     from aftersales.accounts.selectors import actor_for
     from aftersales.installed_base.models import Unit
-    from aftersales.service.models import ServiceRequest
     from aftersales.service.services import service_request_create, service_request_dispatch
 
-    have = list(
-        ServiceRequest.objects.filter(engineer=engineer, open=True, state="dispatched").values_list("number", flat=True)
-    )
+    have: list[str] = []  # fresh requests each run: a request's parts list must not grow from run to run
     lead = actor_for(_user("bench_parts_lead", "team_lead"))
-    units = list(Unit.objects.filter(customer__confidential=False).order_by("pk")[: count * 3])
-    for unit in units[: max(0, count - len(have))]:
+    offset = random.Random().randrange(0, 10_000)
+    units = list(Unit.objects.filter(customer__confidential=False).order_by("pk")[offset : offset + count])
+    for unit in units:
         sr = service_request_create(
             actor=ctx.actor,
             customer_id=unit.customer_id,
@@ -235,7 +235,7 @@ def _open_requests(ctx: Context, engineer: Any, count: int) -> list[str]:
     return have[:count]
 
 
-def _consumption(ctx: Context) -> tuple[list[Figure], float]:
+def _consumption(ctx: Context, clients: int) -> tuple[list[Figure], float]:
     from aftersales.accounts.selectors import actor_for
     from aftersales.accounts.services import api_token_create
     from aftersales.parts.models import Part, Store
@@ -249,8 +249,8 @@ def _consumption(ctx: Context) -> tuple[list[Figure], float]:
     parts = list(Part.objects.filter(code__startswith="BP", major=False).order_by("code")[:50])
     per_client = _per_client()
     for part in parts:
-        stock_receive(actor=keeper, store=van, part=part, quantity=CLIENTS * per_client + 100, reference="BENCH-VAN")
-    numbers = _open_requests(ctx, engineer, CLIENTS * REQUESTS_PER_CLIENT)
+        stock_receive(actor=keeper, store=van, part=part, quantity=clients * per_client + 100, reference="BENCH-VAN")
+    numbers = _open_requests(ctx, engineer, clients * REQUESTS_PER_CLIENT)
     rng = random.Random(3)
 
     def bodies(client: int, count: int) -> list[tuple[str, bytes]]:
@@ -281,10 +281,10 @@ def _consumption(ctx: Context) -> tuple[list[Figure], float]:
         conn.close()
 
     def run(port: int, count: int) -> tuple[list[float], list[str], float]:
-        per: list[list[float]] = [[] for _ in range(CLIENTS)]
+        per: list[list[float]] = [[] for _ in range(clients)]
         errors: list[str] = []
         threads = [
-            threading.Thread(target=post_all, args=(port, bodies(c, count), per[c], errors)) for c in range(CLIENTS)
+            threading.Thread(target=post_all, args=(port, bodies(c, count), per[c], errors)) for c in range(clients)
         ]
         start = time.perf_counter()
         for t in threads:
@@ -303,7 +303,8 @@ def _consumption(ctx: Context) -> tuple[list[Figure], float]:
     return [
         Figure(
             AREA,
-            f"HTTP consumption, {CLIENTS} clients × {per_client} POST /service-requests/{{n}}/parts",
+            f"HTTP consumption, {clients} client{'s' if clients > 1 else ''} × {per_client} "
+            "POST /service-requests/{n}/parts",
             rate,
             "/s",
             goal="no errors",
@@ -317,7 +318,7 @@ def _consumption(ctx: Context) -> tuple[list[Figure], float]:
     ], rate
 
 
-def _intake(ctx: Context) -> list[Figure]:
+def _intake(ctx: Context, clients: int) -> list[Figure]:
     from aftersales.service.models import ServiceRequest
     from bench.service import _payloads
 
@@ -328,7 +329,7 @@ def _intake(ctx: Context) -> list[Figure]:
         registered_by="received_by",
         path="/api/v1/service-requests",
         payloads=_payloads,
-        clients=CLIENTS,
+        clients=clients,
         per_client=_per_client(),
         label="HTTP intake (same run)",
         work="validation, S4, number, event, 3 clocks, S15 check",
@@ -339,11 +340,19 @@ def _intake(ctx: Context) -> list[Figure]:
 def run(ctx: Context) -> list[Figure]:
     load_seconds = _load(ctx)
     figures = _stock_page()
-    consumption, rate = _consumption(ctx)
-    intake = _intake(ctx)
-    figures += consumption + intake
-    if intake and intake[0].value:
-        figures.append(Figure(AREA, "consumption ÷ intake (same server, same run)", rate / intake[0].value, "×"))
+    for clients in CLIENT_COUNTS:
+        consumption, rate = _consumption(ctx, clients)
+        intake = _intake(ctx, clients)
+        figures += consumption + intake
+        if intake and intake[0].value:
+            figures.append(
+                Figure(
+                    AREA,
+                    f"consumption ÷ intake, {clients} client{'s' if clients > 1 else ''} (same server, same run)",
+                    rate / intake[0].value,
+                    "×",
+                )
+            )
     if load_seconds:
         figures.append(
             Figure(

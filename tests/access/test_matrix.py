@@ -740,6 +740,7 @@ ENDPOINTS = [
     # after-sales approves list prices; the keeper approves an engineer's count adjustment.
     Endpoint("parts_list", "get", "parts", PARTS_READERS),
     Endpoint("parts_detail", "get", "parts/{part}", PARTS_READERS),
+    Endpoint("parts_change", "patch", "parts/{part}", roles("parts_keeper"), body=lambda w: {"spec": "新规格"}),
     Endpoint(
         "parts_create", "post", "parts", roles("parts_keeper"), 201, body=lambda w: {"code": "MX-1", "name": "新配件"}
     ),

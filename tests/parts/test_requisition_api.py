@@ -224,3 +224,23 @@ def test_the_job_waiting_for_the_parts_resumes_on_receipt(
     )
     assert moved.data["state"] == ["waiting_parts", "on_site"]
     assert api_as(world["keeper"].user).get(f"requisitions/{number}").json()["service_request"] == request.number
+
+
+def test_cancelling_tells_those_who_had_to_act(api_as: Any, world: dict[str, Any]) -> None:
+    from aftersales.notifications.models import Notification
+
+    engineer, keeper = api_as(world["engineer"].user), api_as(world["keeper"].user)
+    number = ask(engineer).json()["number"]
+    keeper.post(f"requisitions/{number}/approve", {})
+    before = Notification.objects.filter(user=world["keeper"].user, title__contains="撤销").count()
+    assert engineer.post(f"requisitions/{number}/cancel", {"note": "不需要了"}).json()["state"] == "cancelled"
+    # the issuing store's keeper was asked to issue it: told it is cancelled
+    told = Notification.objects.filter(user=world["keeper"].user, url__contains=number).order_by("-id").first()
+    assert told is not None
+    assert number in told.title
+    assert told.body == "不需要了"
+    assert Notification.objects.filter(user=world["keeper"].user, title__contains="撤销").count() == before + 1
+    # a keeper cancelling someone's request tells the requester
+    other = ask(engineer).json()["number"]
+    assert keeper.post(f"requisitions/{other}/cancel", {"note": "重复申请"}).json()["state"] == "cancelled"
+    assert Notification.objects.filter(user=world["engineer"].user, title__contains=other, body="重复申请").exists()

@@ -23,6 +23,7 @@ from aftersales.parts.schemas import (
     AdjustmentOut,
     DecideIn,
     MoveOut,
+    PartChangeIn,
     PartIn,
     PartOut,
     PriceListIn,
@@ -82,6 +83,18 @@ def part_list(
 def part_detail(request: HttpRequest, code: CodePath) -> Any:
     _actor(request, "parts.view_part")
     return selectors.access_part(code)
+
+
+@router.patch("/parts/{code}", response={200: PartOut, **ERRORS}, url_name="part_change")
+def part_change(request: HttpRequest, code: CodePath, payload: PartChangeIn) -> Any:
+    """Change a part (never its number; list prices go through a price list); `version` refuses a stale edit."""
+    actor = _actor(request, "parts.change_part")
+    values = payload.model_dump(exclude_none=True)
+    version = values.pop("version", None)
+    products = values.pop("products", None)
+    if "cost" in values:
+        values["standard_cost"] = values.pop("cost")
+    return catalogue.part_update(actor=actor, code=code, expected_version=version, products=products, **values)
 
 
 # --- list prices ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.forms import StyledForm
 from aftersales.parts.choices import StoreKind
@@ -34,10 +35,46 @@ class PartForm(StyledForm):
     products = forms.CharField(
         label=_("Fits product models"), required=False, max_length=2000, help_text=_("Separate models with commas.")
     )
+    supplier = forms.CharField(
+        label=_("Supplier"),
+        max_length=200,
+        required=False,
+        help_text=_("Old parts returned in warranty are claimed from the supplier."),
+    )
 
     def clean_products(self) -> list[str]:
-        raw = str(self.cleaned_data.get("products") or "")
-        return [m.strip() for m in raw.replace("，", ",").replace("、", ",").split(",") if m.strip()]
+        return _models_list(self.cleaned_data.get("products"))
+
+
+def _models_list(raw: Any) -> list[str]:
+    text = str(raw or "")
+    return [m.strip() for m in text.replace("，", ",").replace("、", ",").split(",") if m.strip()]
+
+
+class PartEditForm(StyledForm):
+    """Change a part on the catalogue page: never its number; its list price changes by a price list."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    spec = forms.CharField(label=_("Specification"), max_length=200, required=False)
+    uom = forms.CharField(label=_("Unit of measure"), max_length=16)
+    standard_cost = forms.DecimalField(label=_("Standard cost (yuan)"), min_value=0, decimal_places=2, max_digits=12)
+    major = forms.BooleanField(label=_("Major part (serial number, old part returned)"), required=False)
+    supplier = forms.CharField(
+        label=_("Supplier"),
+        max_length=200,
+        required=False,
+        help_text=_("Old parts returned in warranty are claimed from the supplier."),
+    )
+    products = forms.CharField(
+        label=_("Fits product models"), required=False, max_length=2000, help_text=_("Separate models with commas.")
+    )
+    active = forms.BooleanField(
+        label=_("In use"), required=False, help_text=_("A part no longer in use cannot be picked or stocked.")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean_products(self) -> list[str]:
+        return _models_list(self.cleaned_data.get("products"))
 
 
 class ImportForm(StyledForm):
@@ -45,7 +82,7 @@ class ImportForm(StyledForm):
 
 
 class PriceForm(StyledForm):
-    part = forms.ChoiceField(label=_("Part"), choices=())
+    part = forms.ChoiceField(label=pgettext_lazy("spare parts", "Part"), choices=())
     price = forms.DecimalField(label=_("New list price (yuan)"), min_value=0, decimal_places=2, max_digits=12)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -60,9 +97,9 @@ class PriceForm(StyledForm):
 class StoreForm(StyledForm):
     code = forms.CharField(label=_("Store code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=StoreKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("spare parts", "Kind"), choices=StoreKind.choices)
     service_point = forms.ChoiceField(label=_("Service point"), choices=(), required=False)
-    engineer = forms.ChoiceField(label=_("Engineer"), choices=(), required=False)
+    engineer = forms.ChoiceField(label=pgettext_lazy("spare parts", "Engineer"), choices=(), required=False)
     customer = forms.CharField(label=_("Customer number"), max_length=16, required=False)
 
     def __init__(
@@ -82,7 +119,7 @@ class StoreForm(StyledForm):
 class StockFilterForm(StyledForm):
     """The stock and ledger filters; the store select's options are built by the view (500 stores)."""
 
-    store = forms.CharField(label=_("Store"), required=False, max_length=32)
+    store = forms.CharField(label=pgettext_lazy("spare parts", "Store"), required=False, max_length=32)
     q = forms.CharField(label=_("Part number or name"), required=False, max_length=100)
     only = forms.ChoiceField(
         label=_("Show"),
@@ -94,12 +131,17 @@ class StockFilterForm(StyledForm):
 class MovementForm(StyledForm):
     """A receipt into a store, or a transfer between two stores (the parts keeper)."""
 
-    kind = forms.ChoiceField(label=_("Movement"), choices=[("receipt", _("Receipt")), ("transfer", _("Transfer"))])
-    store = forms.ChoiceField(label=_("Store"), choices=())
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("spare parts", "Movement"),
+        choices=[("receipt", pgettext_lazy("spare parts", "Receipt")), ("transfer", _("Transfer"))],
+    )
+    store = forms.ChoiceField(label=pgettext_lazy("spare parts", "Store"), choices=())
     to_store = forms.ChoiceField(label=_("To store (transfer)"), choices=(), required=False)
-    part = forms.ChoiceField(label=_("Part"), choices=())
-    part_search = forms.CharField(label=_("Search the catalogue"), required=False, max_length=100)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
+    part = forms.ChoiceField(label=pgettext_lazy("spare parts", "Part"), choices=())
+    part_search = forms.CharField(
+        label=pgettext_lazy("spare parts", "Search the catalogue"), required=False, max_length=100
+    )
+    quantity = forms.IntegerField(label=pgettext_lazy("spare parts", "Quantity"), min_value=1, max_value=1_000_000)
     reference = forms.CharField(label=_("Reference (receipt note, requisition)"), max_length=40, required=False)
 
     def __init__(
@@ -132,11 +174,13 @@ class MovementForm(StyledForm):
 
 
 class AdjustmentForm(StyledForm):
-    store = forms.ChoiceField(label=_("Store"), choices=())
-    part = forms.ChoiceField(label=_("Part"), choices=())
-    part_search = forms.CharField(label=_("Search the catalogue"), required=False, max_length=100)
+    store = forms.ChoiceField(label=pgettext_lazy("spare parts", "Store"), choices=())
+    part = forms.ChoiceField(label=pgettext_lazy("spare parts", "Part"), choices=())
+    part_search = forms.CharField(
+        label=pgettext_lazy("spare parts", "Search the catalogue"), required=False, max_length=100
+    )
     change = forms.IntegerField(label=_("Change (+ found, − missing)"), min_value=-1_000_000, max_value=1_000_000)
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=pgettext_lazy("spare parts", "Reason"), max_length=200)
     reference = forms.CharField(
         label=_("Reference (e.g. the request the part was fitted on)"), max_length=40, required=False
     )

@@ -36,6 +36,23 @@ class PartIn(StrictIn):
     price: MoneyIn | None = None
     major: bool = False
     products: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=list, max_length=200)
+    supplier: str = Field(default="", max_length=200)
+
+    model_config = {"strict": False, "extra": "forbid"}
+
+
+class PartChangeIn(StrictIn):
+    """PATCH /parts/{code}: only the fields given change (never the number; prices go through a price list)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    spec: str | None = Field(default=None, max_length=200)
+    uom: str | None = Field(default=None, min_length=1, max_length=16)
+    cost: MoneyIn | None = None
+    major: bool | None = None
+    active: bool | None = None
+    supplier: str | None = Field(default=None, max_length=200)
+    products: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(default=None, max_length=200)
+    version: int | None = Field(default=None, ge=1)
 
     model_config = {"strict": False, "extra": "forbid"}
 
@@ -48,6 +65,7 @@ class PartOut(Out):
     cost: Decimal = Field(validation_alias="standard_cost")
     price: Decimal | None = Field(validation_alias="list_price")
     major: bool
+    supplier: str
     active: bool
     version: int
     products: list[str]

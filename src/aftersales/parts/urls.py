@@ -16,4 +16,5 @@ urlpatterns = [
     path("moves/", views.moves_page, name="moves"),
     path("adjustments/", views.adjustments_page, name="adjustments"),
     path("van/", views.van_stock, name="van_stock"),
+    path("<str:code>/edit/", views.part_edit, name="part_edit"),
 ]

@@ -11,17 +11,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.selectors import actor_for, service_point_list, user_list_with_role
 from aftersales.core.access import Actor
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
 from aftersales.core.lists import XLSX, Column, export_requested, list_page, sort_apply, xlsx_export
@@ -32,12 +32,13 @@ from aftersales.parts.forms import (
     CatalogueFilterForm,
     ImportForm,
     MovementForm,
+    PartEditForm,
     PartForm,
     PriceForm,
     StockFilterForm,
     StoreForm,
 )
-from aftersales.parts.models import PriceList, StockAdjustment, StockLevel, StockMove
+from aftersales.parts.models import PriceList, PriceListLine, StockAdjustment, StockLevel, StockMove
 from aftersales.parts.services import catalogue, counts, stores
 from aftersales.parts.services.stock import stock_receive, stock_transfer
 
@@ -122,9 +123,51 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
             "page_obj": list_page(request, parts, PAGE_SIZE),
             "form": form,
             "can_add": actor.has_perm("parts.add_part"),
+            "can_change": actor.has_perm("parts.change_part"),
         },
         status=status,
     )
+
+
+@staff_page("parts.change_part")
+def part_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Edit one part (name, specification, unit, standard cost, major, supplier, products, in use);
+    a stale form (someone saved in between) is refused with the reason, nothing changes."""
+    actor = _actor(request)
+    try:
+        part = selectors.access_part(code)
+    except NotFound:
+        raise Http404 from None
+    initial = {
+        "name": part.name,
+        "spec": part.spec,
+        "uom": part.uom,
+        "standard_cost": part.standard_cost,
+        "major": part.major,
+        "supplier": part.supplier,
+        "products": ", ".join(p.model for p in part.products.all()),
+        "active": part.active,
+        "version": part.version,
+    }
+    form = PartEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            version, products = values.pop("version"), values.pop("products")
+            try:
+                catalogue.part_update(
+                    actor=actor, code=part.code, expected_version=version, products=products, **values
+                )
+            except DomainError as exc:
+                form_errors_from(form, exc, aliases={"cost": "standard_cost"})
+                status = exc.status
+            else:
+                messages.success(request, _("Part %(code)s saved.") % {"code": part.code})
+                return redirect(f"{reverse('parts:catalogue')}?q={part.code}")
+        else:
+            status = 422
+    return render(request, "parts/part_edit.html", {"part": part, "form": form}, status=status)
 
 
 @staff_page("parts.add_part")
@@ -173,6 +216,22 @@ def part_options(request: HttpRequest) -> HttpResponse:
 # --- list prices ---------------------------------------------------------------------------------
 
 
+PRICE_COLUMNS = [
+    Column(gettext_lazy("Version"), lambda line: f"v{line.price_list.version}"),
+    Column(pgettext_lazy("spare parts", "State"), lambda line: line.price_list.get_state_display()),
+    Column(gettext_lazy("Part number"), lambda line: line.part.code),
+    Column(gettext_lazy("Name"), lambda line: line.part.name),
+    Column(gettext_lazy("List price (yuan)"), lambda line: line.price),
+    Column(gettext_lazy("Note"), lambda line: line.price_list.note),
+    Column(gettext_lazy("Drafted by"), lambda line: str(line.price_list.created_by)),
+    Column(
+        gettext_lazy("Approved by"),
+        lambda line: str(line.price_list.approved_by) if line.price_list.approved_by_id else "",
+    ),
+    Column(gettext_lazy("Approved at"), lambda line: line.price_list.approved_at),
+]
+
+
 @staff_page("parts.view_pricelist")
 def price_lists(request: HttpRequest) -> HttpResponse:
     """The versions of the list prices and their state; the parts keeper drafts a new price here,
@@ -198,6 +257,13 @@ def price_lists(request: HttpRequest) -> HttpResponse:
                 return redirect("parts:price_lists")
         else:
             status = 422
+    if export_requested(request):  # one row per price of each version
+        lines = PriceListLine.objects.select_related(
+            "price_list", "price_list__created_by", "price_list__approved_by", "part"
+        ).order_by("-price_list__version", "part__code")
+        return xlsx_export(
+            actor=actor, list_name="part-prices", title=_("Parts list prices"), columns=PRICE_COLUMNS, rows=lines
+        )
     versions = PriceList.objects.select_related("created_by", "approved_by").prefetch_related("lines__part")
     return render(
         request,
@@ -401,8 +467,8 @@ MOVE_COLUMNS = [
     Column(gettext_lazy("Reserved change"), lambda m: m.reserved_change),
     Column(gettext_lazy("Reference"), lambda m: m.reference),
     Column(gettext_lazy("Serial number"), lambda m: m.serial),
-    Column(gettext_lazy("Reason"), lambda m: m.reason),
-    Column(gettext_lazy("By"), lambda m: str(m.actor) if m.actor_id else ""),
+    Column(pgettext_lazy("spare parts", "Reason"), lambda m: m.reason),
+    Column(pgettext_lazy("spare parts", "By"), lambda m: str(m.actor) if m.actor_id else ""),
 ]
 
 
@@ -437,6 +503,21 @@ def moves_page(request: HttpRequest) -> HttpResponse:
 
 
 # --- count adjustments ---------------------------------------------------------------------------
+
+
+ADJUSTMENT_COLUMNS = [
+    Column(gettext_lazy("Adjustment number"), lambda a: a.number),
+    Column(gettext_lazy("Time"), lambda a: a.created_at),
+    Column(pgettext_lazy("spare parts", "State"), lambda a: a.get_state_display()),
+    Column(pgettext_lazy("spare parts", "Store"), lambda a: a.store.name),
+    Column(gettext_lazy("Part number"), lambda a: a.part.code),
+    Column(gettext_lazy("Name"), lambda a: a.part.name),
+    Column(pgettext_lazy("spare parts", "Change"), lambda a: a.change),
+    Column(pgettext_lazy("spare parts", "Reason"), lambda a: a.reason),
+    Column(pgettext_lazy("spare parts", "Reference"), lambda a: a.reference),
+    Column(gettext_lazy("Asked by"), lambda a: str(a.asked_by)),
+    Column(pgettext_lazy("spare parts", "Decided by"), lambda a: str(a.decided_by) if a.decided_by_id else ""),
+]
 
 
 @staff_page("parts.add_stockadjustment")
@@ -486,6 +567,14 @@ def adjustments_page(request: HttpRequest) -> HttpResponse:
     rows = StockAdjustment.objects.select_related("store", "part", "asked_by", "decided_by", "move")
     if not actor.has_perm("parts.approve_stockadjustment"):
         rows = rows.filter(asked_by=actor.user)
+    if export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="stock-adjustments",
+            title=_("Count adjustments"),
+            columns=ADJUSTMENT_COLUMNS,
+            rows=rows.order_by("-created_at", "-id"),
+        )
     return render(
         request,
         "parts/adjustments.html",
@@ -497,6 +586,16 @@ def adjustments_page(request: HttpRequest) -> HttpResponse:
 # --- the engineer's van stock (phone) ------------------------------------------------------------
 
 
+VAN_COLUMNS = [
+    Column(gettext_lazy("Part number"), lambda level: level.part.code),
+    Column(gettext_lazy("Name"), lambda level: level.part.name),
+    Column(gettext_lazy("Specification"), lambda level: level.part.spec),
+    Column(pgettext_lazy("spare parts", "On hand"), lambda level: level.on_hand),
+    Column(pgettext_lazy("spare parts", "Reserved"), lambda level: level.reserved),
+    Column(pgettext_lazy("spare parts", "Available"), lambda level: level.available),
+]
+
+
 @staff_page("parts.view_stocklevel")
 def van_stock(request: HttpRequest) -> HttpResponse:
     """The engineer's van stock on the phone: what is on hand and available, by part."""
@@ -506,5 +605,13 @@ def van_stock(request: HttpRequest) -> HttpResponse:
         if store is not None
         else StockLevel.objects.none()
     )
+    if export_requested(request):
+        return xlsx_export(
+            actor=_actor(request),
+            list_name="van-stock",
+            title=_("My van stock"),
+            columns=VAN_COLUMNS,
+            rows=levels,
+        )
     recent = StockMove.objects.filter(store=store).select_related("part").order_by("-id")[:10] if store else []
     return render(request, "parts/van_stock.html", {"store": store, "levels": levels, "recent": recent})

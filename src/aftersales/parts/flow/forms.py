@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.forms import ActionForm, StyledForm
 from aftersales.parts.flow.choices import PartDisposition, PartReturnState, PurchaseRequestState, RequisitionState
@@ -22,9 +23,13 @@ def store_choices(stores: Any, *, blank: str = "") -> list[tuple[str, str]]:
 class RequisitionFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All states")), *RequisitionState.choices]
+        label=pgettext_lazy("parts requisitions and returns", "State"),
+        required=False,
+        choices=[("", _("All states")), *RequisitionState.choices],
     )
-    store = forms.ChoiceField(label=_("Store"), required=False, choices=[])
+    store = forms.ChoiceField(
+        label=pgettext_lazy("parts requisitions and returns", "Store"), required=False, choices=[]
+    )
 
     def __init__(self, *args: Any, stores: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,7 +43,11 @@ class RequisitionCreateForm(StyledForm):
 
     from_store = forms.ChoiceField(label=_("Issuing store"), choices=[])
     to_store = forms.ChoiceField(label=_("Receiving store"), choices=[])
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=pgettext_lazy("parts requisitions and returns", "Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     service_request = forms.CharField(label=_("Service request waiting for the parts"), max_length=20, required=False)
 
     def __init__(
@@ -85,7 +94,9 @@ class DecideForm(ActionForm):
 
 
 class RefuseForm(ActionForm):
-    note = forms.CharField(label=_("Reason for the refusal"), max_length=200)
+    note = forms.CharField(
+        label=pgettext_lazy("parts requisitions and returns", "Reason for the refusal"), max_length=200
+    )
 
 
 class PlainActionForm(ActionForm):
@@ -119,14 +130,16 @@ class ReceiveForm(ActionForm):
 
 
 class PartReturnFilterForm(StyledForm):
-    engineer = forms.ChoiceField(label=_("Engineer"), required=False, choices=[])
+    engineer = forms.ChoiceField(
+        label=pgettext_lazy("parts requisitions and returns", "Engineer"), required=False, choices=[]
+    )
     state = forms.ChoiceField(
-        label=_("State"),
+        label=pgettext_lazy("parts requisitions and returns", "State"),
         required=False,
         choices=[("", _("All states")), *PartReturnState.choices],
         initial=PartReturnState.OUTSTANDING,
     )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = forms.BooleanField(label=pgettext_lazy("parts requisitions and returns", "Overdue only"), required=False)
 
     def __init__(self, *args: Any, engineers: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,7 +163,7 @@ class PartReturnReceiveForm(ActionForm):
 
 
 class DemandPlanForm(StyledForm):
-    store = forms.ChoiceField(label=_("Store"), choices=[])
+    store = forms.ChoiceField(label=pgettext_lazy("parts requisitions and returns", "Store"), choices=[])
     months = forms.IntegerField(label=_("Months of history"), min_value=1, max_value=60, required=False)
 
     def __init__(self, *args: Any, stores: Any = (), **kwargs: Any) -> None:
@@ -166,5 +179,7 @@ class PurchaseCreateForm(StyledForm):
 
 class PurchaseFilterForm(StyledForm):
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All states")), *PurchaseRequestState.choices]
+        label=pgettext_lazy("parts requisitions and returns", "State"),
+        required=False,
+        choices=[("", _("All states")), *PurchaseRequestState.choices],
     )

@@ -38,4 +38,4 @@ def consumption_handled(part_used: Any) -> None:
             reference=part_used.move.number if getattr(part_used, "move_id", None) else request.number,
         )
     if store is not None:
-        reorder_check(store, [part.pk])
+        reorder_check(store, [part.pk], falling=True)

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.approvals.selectors import approval_for
@@ -84,7 +84,7 @@ REQUISITION_COLUMNS = [
     Column(gettext_lazy("State"), lambda r: r.get_state_display()),
     Column(gettext_lazy("Issuing store"), lambda r: r.from_store.name),
     Column(gettext_lazy("Receiving store"), lambda r: r.to_store.name),
-    Column(gettext_lazy("Reason"), lambda r: r.reason),
+    Column(pgettext_lazy("parts requisitions and returns", "Reason"), lambda r: r.reason),
     Column(gettext_lazy("Value (yuan)"), lambda r: r.value),
     Column(gettext_lazy("Service request"), lambda r: r.service_request.number if r.service_request_id else ""),
     Column(gettext_lazy("Requested by"), lambda r: str(r.requested_by)),
@@ -296,14 +296,14 @@ def requisition_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 RETURN_COLUMNS = [
     Column(gettext_lazy("Part number"), lambda r: r.part.code),
-    Column(gettext_lazy("Part"), lambda r: r.part.name),
+    Column(pgettext_lazy("parts requisitions and returns", "Part"), lambda r: r.part.name),
     Column(gettext_lazy("Quantity"), lambda r: r.quantity),
-    Column(gettext_lazy("Engineer"), lambda r: str(r.engineer)),
+    Column(pgettext_lazy("parts requisitions and returns", "Engineer"), lambda r: str(r.engineer)),
     Column(gettext_lazy("Service request"), lambda r: r.service_request.number if r.service_request_id else ""),
     Column(gettext_lazy("State"), lambda r: r.get_state_display()),
-    Column(gettext_lazy("Due"), lambda r: r.due_at),
+    Column(pgettext_lazy("parts requisitions and returns", "Due"), lambda r: r.due_at),
     Column(gettext_lazy("Disposition"), lambda r: r.get_disposition_display()),
-    Column(gettext_lazy("Received at"), lambda r: r.received_at),
+    Column(pgettext_lazy("parts requisitions and returns", "Received at"), lambda r: r.received_at),
 ]
 
 
@@ -372,10 +372,10 @@ def part_return_list(request: HttpRequest) -> HttpResponse:
 
 PLAN_COLUMNS = [
     Column(gettext_lazy("Part number"), lambda i: i.part_code),
-    Column(gettext_lazy("Part"), lambda i: i.part_name),
+    Column(pgettext_lazy("parts requisitions and returns", "Part"), lambda i: i.part_name),
     Column(gettext_lazy("Consumed"), lambda i: i.consumed),
     Column(gettext_lazy("Waiting"), lambda i: i.waiting),
-    Column(gettext_lazy("On hand"), lambda i: i.on_hand),
+    Column(pgettext_lazy("parts requisitions and returns", "On hand"), lambda i: i.on_hand),
     Column(gettext_lazy("Available"), lambda i: i.available),
     Column(gettext_lazy("In transit"), lambda i: i.in_transit),
     Column(gettext_lazy("Safety stock"), lambda i: i.safety_stock),
@@ -452,9 +452,9 @@ def demand_plan_page(request: HttpRequest) -> HttpResponse:
 
 PURCHASE_COLUMNS = [
     Column(gettext_lazy("Part number"), lambda line: line.part.code),
-    Column(gettext_lazy("Part"), lambda line: line.part.name),
+    Column(pgettext_lazy("parts requisitions and returns", "Part"), lambda line: line.part.name),
     Column(gettext_lazy("Specification"), lambda line: line.part.spec),
-    Column(gettext_lazy("Unit"), lambda line: line.part.uom),
+    Column(pgettext_lazy("parts requisitions and returns", "Unit"), lambda line: line.part.uom),
     Column(gettext_lazy("Quantity to buy"), lambda line: line.quantity),
     Column(gettext_lazy("Unit cost (yuan)"), lambda line: line.unit_cost),
     Column(gettext_lazy("Consumed"), lambda line: line.consumed),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.parts.choices import PriceListState
@@ -25,6 +26,8 @@ class Part(BaseModel):
     major = models.BooleanField(
         _("major part"), default=False, help_text=_("Carries a serial number; the old part must be returned.")
     )
+    # Who makes or sells it (P4: an old part in warranty is claimed from its supplier, K12); blank = unknown.
+    supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     products = models.ManyToManyField(
         "installed_base.Product", verbose_name=_("fits products"), blank=True, related_name="parts"
     )
@@ -50,7 +53,7 @@ class PriceList(BaseModel):
 
     version = models.PositiveIntegerField(_("version"), unique=True)
     state = models.CharField(_("state"), max_length=16, choices=PriceListState.choices, default=PriceListState.DRAFT)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(pgettext_lazy("spare parts", "note"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.parts.flow.choices import PurchaseRequestState
@@ -40,12 +41,12 @@ class PurchaseRequest(BaseModel):
     lead_time_months = models.PositiveSmallIntegerField(_("lead time (months)"))
     cover_months = models.PositiveSmallIntegerField(_("cover (months)"))
     value = models.DecimalField(_("value (yuan)"), max_digits=14, decimal_places=2, default=0)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(pgettext_lazy("spare parts", "note"), max_length=500, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("spare parts", "decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -94,7 +95,7 @@ class ReorderAlert(BaseModel):
     part = models.ForeignKey("parts.Part", verbose_name=_("part"), on_delete=models.CASCADE, related_name="+")
     available = models.IntegerField(_("available"))
     reorder_point = models.PositiveIntegerField(_("reorder point"))
-    open = models.BooleanField(_("open"), default=True)
+    open = models.BooleanField(pgettext_lazy("spare parts", "open"), default=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.parts.flow.choices import RequisitionState
@@ -21,25 +22,25 @@ class Requisition(BaseModel):
     to_store = models.ForeignKey(
         "parts.Store", verbose_name=_("receiving store"), on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("spare parts", "reason"))
     state = models.CharField(
         _("state"), max_length=16, choices=RequisitionState.choices, default=RequisitionState.REQUESTED
     )
     value = models.DecimalField(_("value (yuan)"), max_digits=14, decimal_places=2, default=0)
     service_request = models.ForeignKey(
         "service.ServiceRequest",
-        verbose_name=_("service request"),
+        verbose_name=pgettext_lazy("spare parts", "service request"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="requisitions",
     )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approval_role = models.CharField(_("approver role"), max_length=32, blank=True)
+    approval_role = models.CharField(pgettext_lazy("spare parts", "approver role"), max_length=32, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("spare parts", "decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -48,7 +49,7 @@ class Requisition(BaseModel):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_at = models.DateTimeField(pgettext_lazy("spare parts", "received at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

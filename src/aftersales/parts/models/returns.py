@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.parts.flow.choices import PartDisposition, PartReturnState
@@ -20,7 +21,7 @@ class PartReturn(BaseModel):
     old_serial = models.CharField(_("serial number of the old part"), max_length=64, blank=True)
     service_request = models.ForeignKey(
         "service.ServiceRequest",
-        verbose_name=_("service request"),
+        verbose_name=pgettext_lazy("spare parts", "service request"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -45,11 +46,11 @@ class PartReturn(BaseModel):
     disposition = models.CharField(_("disposition"), max_length=16, choices=PartDisposition.choices, blank=True)
     supplier_name = models.CharField(_("supplier"), max_length=200, blank=True)
     complaint_number = models.CharField(_("complaint number"), max_length=20, blank=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(pgettext_lazy("spare parts", "note"), max_length=500, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_at = models.DateTimeField(pgettext_lazy("spare parts", "received at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

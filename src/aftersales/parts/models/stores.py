@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.parts.choices import StoreKind
@@ -19,7 +20,10 @@ class Store(BaseModel):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=StoreKind.choices)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="parts_stores"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("spare parts", "owner"),
+        on_delete=models.PROTECT,
+        related_name="parts_stores",
     )
     service_point = models.ForeignKey(
         "accounts.ServicePoint",

@@ -10,6 +10,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.approvals.selectors import pending_approval_lock
@@ -27,7 +28,7 @@ from aftersales.parts.models import Part, PriceList, PriceListLine
 from aftersales.parts.transitions import PRICE_LIST_TRANSITIONS
 
 PRICE_APPROVER_PERM = "parts.approve_pricelist"  # the head of after-sales (like B2)
-PART_FIELDS = ["name", "spec", "uom", "standard_cost", "major", "active"]
+PART_FIELDS = ["name", "spec", "uom", "standard_cost", "major", "active", "supplier"]
 
 
 def _money(value: Any, field: str) -> Decimal:
@@ -36,7 +37,9 @@ def _money(value: Any, field: str) -> Decimal:
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationFailed(_("Enter an amount in yuan."), fields={field: [_("Enter an amount in yuan.")]}) from None
     if amount < 0 or not amount.is_finite():
-        raise ValidationFailed(_("The amount cannot be negative."), fields={field: [_("Cannot be negative.")]})
+        raise ValidationFailed(
+            pgettext("spare parts", "The amount cannot be negative."), fields={field: [_("Cannot be negative.")]}
+        )
     return amount
 
 
@@ -63,6 +66,7 @@ def part_create(
     price: Any = None,
     major: bool = False,
     products: Sequence[str] = (),
+    supplier: str = "",
     source: str = "",
 ) -> Part:
     """Add a part to the catalogue; a `price` drafts a price list with it for the head of after-sales
@@ -85,6 +89,7 @@ def part_create(
         uom=(uom or "").strip() or "个",
         standard_cost=_money(cost or 0, "cost"),
         major=bool(major),
+        supplier=(supplier or "").strip(),
         created_by=actor.user,
     )
     fitted = _products(products)
@@ -101,6 +106,7 @@ def part_create(
             "name": part.name,
             "major": part.major,
             "products": [p.model for p in fitted],
+            **({"supplier": part.supplier} if part.supplier else {}),
             **({"source": source} if source else {}),
         },
     )
@@ -134,9 +140,13 @@ def part_update(
     changes: dict[str, list[Any]] = {}
     for field, value in values.items():
         if field not in PART_FIELDS:
-            raise ValidationFailed(_("This field cannot be changed."), fields={field: [_("Cannot be changed.")]})
+            raise ValidationFailed(
+                pgettext("spare parts", "This field cannot be changed."), fields={field: [_("Cannot be changed.")]}
+            )
         if field == "standard_cost":
             value = _money(value, "cost")
+        elif field in ("name", "spec", "uom", "supplier"):
+            value = str(value or "").strip()
         old = getattr(part, field)
         if old != value:
             changes[field] = [str(old), str(value)]
@@ -288,6 +298,7 @@ IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "price": ("价格", "List price", "price"),
     "major": ("重要件", "Major", "major"),
     "products": ("适用型号", "Products", "products"),
+    "supplier": ("供应商", "Supplier", "supplier"),
 }
 REQUIRED = ("code", "name")
 YES = {"是", "Y", "YES", "TRUE", "1", "重要件"}
@@ -416,10 +427,11 @@ def _import_row(
         "price": amounts.get("price"),
         "major": major_text in YES,
         "products": fits,
+        "supplier": cell_text(row.get("supplier"))[:200],
     }
 
 
-EXPORT_HEADERS = ["配件编号", "名称", "规格", "单位", "标准成本", "价格", "重要件", "适用型号"]
+EXPORT_HEADERS = ["配件编号", "名称", "规格", "单位", "标准成本", "价格", "重要件", "适用型号", "供应商"]
 
 
 def part_export_row(part: Part) -> list[Any]:
@@ -433,4 +445,5 @@ def part_export_row(part: Part) -> list[Any]:
         part.list_price if part.list_price is not None else "",
         "是" if part.major else "否",
         ",".join(p.model for p in part.products.all()),
+        part.supplier,
     ]

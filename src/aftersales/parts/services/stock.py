@@ -56,6 +56,60 @@ def level_lock(store: Store, part: Part) -> StockLevel:
     return StockLevel.objects.select_for_update().get(store=store, part=part)
 
 
+MOVE_NUMBER_SEQUENCE = "parts_stock_move_number_seq"  # PostgreSQL (migration 0104)
+
+
+def _move_number(now: Any) -> str:
+    """KC<yyyymm><seq:06d>. On PostgreSQL the sequence never waits for another transaction (a row
+    counter would queue every concurrent movement of every store behind one lock until commit); its
+    numbers are unique, not gapless (a rolled-back movement leaves a gap). SQLite serialises its
+    writers anyway and keeps the per-month counter (decision 0033)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [MOVE_NUMBER_SEQUENCE])
+            seq = int(cursor.fetchone()[0])
+    else:
+        seq = number_next(key="stock_move", period=f"{now:%Y%m}")
+    return f"KC{now:%Y%m}{seq:06d}"
+
+
+def _apply(store: Store, part: Part, on_hand: int, reserved: int, in_transit: int) -> StockLevel | None:
+    """The common case in one statement: change the level of store × part only if nothing goes negative
+    (the row lock is taken by the UPDATE itself; PostgreSQL re-checks the condition on the row it waited
+    for). None when there is no row yet or the change is refused: the caller takes the slow path, which
+    locks, re-reads and raises the precise error."""
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    level_table = StockLevel._meta.db_table
+    sql = (
+        f"UPDATE {qn(level_table)} SET on_hand = on_hand + %s, reserved = reserved + %s, "  # noqa: S608 — our names
+        "in_transit = in_transit + %s, available = available + %s, updated_at = %s "
+        "WHERE store_id = %s AND part_id = %s AND on_hand + %s >= 0 AND reserved + %s >= 0 "
+        "AND in_transit + %s >= 0 AND available + %s >= 0 "
+        "RETURNING id, on_hand, reserved, in_transit, available"
+    )
+    delta = on_hand - reserved
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [on_hand, reserved, in_transit, delta, stamp, store.pk, part.pk, on_hand, reserved, in_transit, delta]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, new_on_hand, new_reserved, new_in_transit, new_available = row
+    return StockLevel(
+        pk=pk,
+        store=store,
+        part=part,
+        part_code=part.code,
+        on_hand=new_on_hand,
+        reserved=new_reserved,
+        in_transit=new_in_transit,
+        available=new_available,
+    )
+
+
 def _post(
     *,
     actor: Any,
@@ -73,26 +127,30 @@ def _post(
     unit_cost: Decimal | None = None,
     level: StockLevel | None = None,
 ) -> StockMove:
-    """Apply the signed changes to the locked level (refusing any negative), append the movement."""
-    level = level or level_lock(store, part)
-    new_on_hand = level.on_hand + on_hand
-    new_reserved = level.reserved + reserved
-    new_in_transit = level.in_transit + in_transit
-    if new_on_hand - new_reserved < 0 or new_on_hand < 0:
-        raise InsufficientStock(store=store.name, part=part.code, available=level.available, requested=quantity)
-    if new_reserved < 0 or new_in_transit < 0:
-        # Releasing more than reserved, or receiving more in transit than was shipped: a caller's error.
-        raise ValidationFailed(
-            _("The quantity is more than is reserved or in transit for %(part)s in %(store)s.")
-            % {"part": part.code, "store": store.name},
-            fields={"quantity": [str(quantity)]},
-        )
-    level.on_hand, level.reserved, level.in_transit = new_on_hand, new_reserved, new_in_transit
-    level.available = new_on_hand - new_reserved
-    level.save(update_fields=["on_hand", "reserved", "in_transit", "available", "updated_at"])
+    """Apply the signed changes to the level (refusing any negative), append the movement."""
+    applied = _apply(store, part, on_hand, reserved, in_transit) if level is None else None
+    if applied is not None:
+        level = applied
+    else:
+        level = level or level_lock(store, part)
+        new_on_hand = level.on_hand + on_hand
+        new_reserved = level.reserved + reserved
+        new_in_transit = level.in_transit + in_transit
+        if new_on_hand - new_reserved < 0 or new_on_hand < 0:
+            raise InsufficientStock(store=store.name, part=part.code, available=level.available, requested=quantity)
+        if new_reserved < 0 or new_in_transit < 0:
+            # Releasing more than reserved, or receiving more in transit than was shipped: a caller's error.
+            raise ValidationFailed(
+                _("The quantity is more than is reserved or in transit for %(part)s in %(store)s.")
+                % {"part": part.code, "store": store.name},
+                fields={"quantity": [str(quantity)]},
+            )
+        level.on_hand, level.reserved, level.in_transit = new_on_hand, new_reserved, new_in_transit
+        level.available = new_on_hand - new_reserved
+        level.save(update_fields=["on_hand", "reserved", "in_transit", "available", "updated_at"])
     now = timezone.now()
     move = StockMove(
-        number=f"KC{now:%Y%m}{number_next(key='stock_move', period=f'{now:%Y%m}'):06d}",
+        number=_move_number(now),
         kind=kind,
         occurred_at=now,
         actor_id=_user_id(actor),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.accounts.models import ServicePoint, User
 from aftersales.core.access import Actor
@@ -51,7 +52,9 @@ def store_create(
     actor.require_perm("parts.add_store")
     code = (code or "").strip().upper()
     if kind not in StoreKind.values:
-        raise ValidationFailed(_("Choose a kind of store."), fields={"kind": [_("Unknown kind.")]})
+        raise ValidationFailed(
+            _("Choose a kind of store."), fields={"kind": [pgettext("spare parts", "Unknown kind.")]}
+        )
     if code and Store.objects.filter(code=code).exists():
         raise ValidationFailed(
             _("Store code %(code)s is taken.") % {"code": code}, fields={"code": [_("Already taken.")]}

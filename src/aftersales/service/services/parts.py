@@ -136,8 +136,10 @@ def _catalogue_part(
         old_serial=old_serial,
         recorded_by=actor.user,
     )
-    full_clean(used, exclude=["part", "store", "move"])
-    used.save()
+    # request, part, store, move and recorded_by are rows this transaction holds or just wrote: no
+    # existence query each; the quantity's CHECK constraint was checked above.
+    full_clean(used, exclude=["request", "part", "store", "move", "recorded_by"], validate_constraints=False)
+    _insert(used)
     return used
 
 
@@ -165,9 +167,15 @@ def _uncatalogued_part(
         uncatalogued=True,
         recorded_by=actor.user,
     )
-    full_clean(used)
-    used.save()
+    full_clean(used, exclude=["request", "recorded_by"], validate_constraints=False)
+    _insert(used)
     return used
+
+
+def _insert(used: PartUsed) -> None:
+    """One INSERT, without the model signals: the statistics facts of the request are refreshed once,
+    by the request's own save that follows in service_request_part_add (not twice, once per save)."""
+    PartUsed.objects.bulk_create([used])
 
 
 def unit_part_history(unit: Any) -> QuerySet[PartUsed]:

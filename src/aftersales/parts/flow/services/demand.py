@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.selectors import actor_for
@@ -54,9 +55,13 @@ def stock_plan_set(*, actor: Actor, store: str, part: str, safety_stock: int, re
     target = stock.store_by_code(store, field="store")
     found_part = stock.part_by_code(part, field="part")
     if safety_stock < 0:
-        raise field_error("safety_stock", _("The quantity cannot be negative."))
+        raise field_error(
+            "safety_stock", pgettext("parts requisitions and returns", "The quantity cannot be negative.")
+        )
     if reorder_point < 0:
-        raise field_error("reorder_point", _("The quantity cannot be negative."))
+        raise field_error(
+            "reorder_point", pgettext("parts requisitions and returns", "The quantity cannot be negative.")
+        )
     plan, _created = StockPlan.objects.select_for_update().get_or_create(store=target, part=found_part)
     before = [plan.safety_stock, plan.reorder_point]
     plan.safety_stock, plan.reorder_point = safety_stock, reorder_point
@@ -90,7 +95,9 @@ def purchase_request_create(
     wanted = {code.strip().upper(): int(q) for code, q in (quantities or {}).items()}
     for code, quantity in wanted.items():
         if quantity < 0:
-            raise field_error(f"quantities.{code}", _("The quantity cannot be negative."))
+            raise field_error(
+                f"quantities.{code}", pgettext("parts requisitions and returns", "The quantity cannot be negative.")
+            )
     known = {item.part_code.upper() for item in items}
     unknown = sorted(set(wanted) - known)
     if unknown:
@@ -239,14 +246,15 @@ def purchase_request_refuse(
     *, actor: Actor, number: str, note: str, expected_version: int | None = None
 ) -> PurchaseRequest:
     if not (note or "").strip():
-        raise field_error("note", _("Give the reason for the refusal."))
+        raise field_error("note", pgettext("parts requisitions and returns", "Give the reason for the refusal."))
     return _decide(actor, number, expected_version, approve=False, note=note.strip())
 
 
-def reorder_check(store: Any, part_ids: Iterable[int]) -> int:
+def reorder_check(store: Any, part_ids: Iterable[int], *, falling: bool = False) -> int:
     """P5: open an alert (and notify the parts keepers once) for each part whose available quantity in `store`
     is under its reorder point; close the open alerts of parts back at or above it. Returns alerts opened.
-    Runs in the caller's transaction (a stock move) or alone (the sweep)."""
+    Runs in the caller's transaction (a stock move) or alone (the sweep). `falling`: the stock only went down
+    (a consumption), so no alert can close: without a reorder point there is nothing more to read."""
     ids = sorted(set(part_ids))
     if not ids:
         return 0
@@ -256,6 +264,8 @@ def reorder_check(store: Any, part_ids: Iterable[int]) -> int:
             "part_id", "reorder_point"
         )
     }
+    if falling and not plans:
+        return 0
     open_alerts = {a.part_id: a for a in ReorderAlert.objects.filter(store_id=store.pk, part_id__in=ids, open=True)}
     if not plans and not open_alerts:
         return 0

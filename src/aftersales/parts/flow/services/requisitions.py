@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.selectors import actor_for
@@ -260,7 +261,7 @@ def requisition_approve(
 def requisition_refuse(*, actor: Actor, number: str, note: str, expected_version: int | None = None) -> Requisition:
     """Refuse through the approvals engine. Rule: P2. Raises: as requisition_approve; ValidationFailed (no reason)."""
     if not (note or "").strip():
-        raise field_error("note", _("Give the reason for the refusal."))
+        raise field_error("note", pgettext("parts requisitions and returns", "Give the reason for the refusal."))
     return _decide(actor, number, expected_version, approve=False, note=note.strip())
 
 
@@ -340,7 +341,10 @@ def requisition_receive(
         if code in given:
             raise field_error(f"lines.{index}.part", _("This part is given twice."))
         if quantity < 0:
-            raise field_error(f"lines.{index}.quantity", _("The quantity cannot be negative."))
+            raise field_error(
+                f"lines.{index}.quantity",
+                pgettext("parts requisitions and returns", "The quantity cannot be negative."),
+            )
         if quantity > line.issued_quantity:
             raise field_error(
                 f"lines.{index}.quantity",
@@ -447,11 +451,15 @@ def requisition_cancel(
     if seen.requested_by_id != actor.pk and not actor.has_perm(ISSUE_REQUISITIONS):
         raise PermissionDenied(_("Only the requester or a parts keeper may cancel a requisition."))
     approval_refuse_pending(
-        actor=actor, subject=seen, kind=ApprovalKind.REQUISITION, note=(note or "").strip() or _("Cancelled")
+        actor=actor,
+        subject=seen,
+        kind=ApprovalKind.REQUISITION,
+        note=(note or "").strip() or pgettext("parts requisitions and returns", "Cancelled"),
     )
     found = _lock(actor, number, expected_version)
     expect_transition(found, table=REQUISITION_ACTIONS["cancel"], to=RequisitionState.CANCELLED)
-    if found.state == RequisitionState.APPROVED:
+    was_approved = found.state == RequisitionState.APPROVED
+    if was_approved:
         for line in found.lines.select_related("part").order_by("part_id"):
             stock.release(actor, store=found.from_store, part=line.part, quantity=line.quantity, reference=found.number)
     move(
@@ -461,6 +469,18 @@ def requisition_cancel(
         to=RequisitionState.CANCELLED,
         actor=actor,
         reason=(note or "").strip()[:500],
+    )
+    # Those who had something to do with it stop: the issuing keepers (asked to issue it once approved) and
+    # the requester when someone else cancelled it.
+    told = [*(stock.store_keepers(found.from_store) if was_approved else [])]
+    if found.requested_by_id != actor.pk:
+        told.append(found.requested_by)
+    notify(
+        [u for u in told if u.pk != actor.pk],
+        title=_("Requisition %(number)s cancelled") % {"number": found.number},
+        body=(note or "").strip()[:500],
+        url=_url(found),
+        rule="P2",
     )
     return found
 
