@@ -198,7 +198,7 @@ def _safe_name(name: str) -> str:
 
 
 def export_job_open(
-    *, actor: Actor, kind: str, label: str, params: Mapping[str, Any], query: bytes
+    *, actor: Actor, kind: str, label: str, params: Mapping[str, Any], query: bytes | None = None
 ) -> tuple[Job, bool]:
     """The actor's export of the same list and filters already waiting or running, or a new one.
 
