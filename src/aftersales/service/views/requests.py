@@ -736,7 +736,9 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
             rows=selectors.dispatch_board_list(actor),
         )
     page = list_page(request, selectors.dispatch_board_list(actor), BOARD_SIZE)
-    selectors.clocks_prefetch(page.object_list)  # one query for the page's clocks, not one per row
+    # One query for the page's clocks, not one per row; the board shows each request's most pressing
+    # clock ({% clocks_brief %}: state and due time), so their segments are not read.
+    selectors.clocks_prefetch(page.object_list, segments=False)
     engineers = selectors.engineer_candidates()
     # The ranking, its best engineer and the select's options depend only on the request's place
     # (service point, region): made once per place, not once per row (docs/decisions/0027).
