@@ -376,3 +376,46 @@ def test_customer_and_unit_exports_over_the_threshold_run_as_jobs_with_the_strea
     assert _download_rows(client, pk) == expected
     logged = Event.objects.filter(action="customer.exported", actor=client.user).order_by("pk")
     assert [(e.data["kind"], e.data["count"]) for e in logged] == [(kind, 3), (kind, 3)]
+
+
+def test_an_ended_jobs_files_are_removed_after_the_retention_period(
+    login: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A daily periodic job removes the upload, result and refused-rows report of jobs ended longer ago
+    than AFTERSALES_JOB_FILES_RETENTION (7 days); the job, its counts and its page stay; idempotent."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from aftersales.core.jobs import job_files_purge
+
+    assert dt.timedelta(days=7) == settings.AFTERSALES_JOB_FILES_RETENTION
+    assert settings.AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.job_files_purge_task"] == "50 0 * * *"
+    client = login("cs_manager")
+    Product.objects.bulk_create([Product(model=f"RT-{n}", name="车床", category="车床") for n in range(3)])
+    settings.AFTERSALES_EXPORT_BACKGROUND_ROWS = 1
+    jobs = []
+    for params in ({"category": "车床"}, {}):
+        with django_capture_on_commit_callbacks(execute=True):
+            jobs.append(job_id(client.get(reverse("installed_base:product_list"), {"export": "xlsx", **params})))
+    run_tasks()
+    old, recent = (Job.objects.get(pk=pk) for pk in jobs)
+    assert old.result_name
+    assert default_storage.exists(old.result_name)
+    now = timezone.now()
+    Job.objects.filter(pk=old.pk).update(finished_at=now - dt.timedelta(days=8))
+    Job.objects.filter(pk=recent.pk).update(finished_at=now - dt.timedelta(days=6))
+
+    assert job_files_purge(now=now) == 1
+    assert job_files_purge(now=now) == 0  # idempotent
+    assert not default_storage.exists(old.result_name)
+    assert default_storage.exists(recent.result_name)  # within the retention period
+    gone = Job.objects.get(pk=old.pk)
+    assert (gone.result_name, gone.state, gone.result["exported"]) == ("", "done", 3)
+    assert client.get(f"/jobs/{old.pk}/file/result/").status_code == 404
+    page = client.get(f"/jobs/{old.pk}/").content.decode()
+    assert 'id="export-done"' in page
+    assert 'id="job-download"' not in page
+    assert client.get(f"/jobs/{recent.pk}/file/result/").status_code == 200
+    assert Event.objects.filter(action="job.files_removed", subject_id=str(old.pk)).count() == 1
