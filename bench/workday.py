@@ -562,8 +562,15 @@ def _clients(board_pages: int) -> list[Client]:
     return clients
 
 
+def _one_user() -> bool:
+    """AFTERSALES_BENCH_WORKDAY_USERS=1: the same GETs one at a time (one thread, one connection), for the
+    ratio of the 8-user p95 to a lone user's on the same machine and data."""
+    return os.environ.get("AFTERSALES_BENCH_WORKDAY_USERS", "").strip() == "1"
+
+
 def _drive(port: int, clients: list[Client], pairs: dict[str, str]) -> float:
-    """Each client (and its partner, alternately) in one thread on one keep-alive connection."""
+    """Each client (and its partner, alternately) in one thread on one keep-alive connection; with
+    _one_user(), every client's GETs in one thread."""
     by_name = {c.name: c for c in clients}
     threads = []
 
@@ -582,8 +589,10 @@ def _drive(port: int, clients: list[Client], pairs: dict[str, str]) -> float:
                 client.errors.append(f"{response.status} {path}")
         conn.close()
 
+    if _one_user():  # one thread: every client's GETs (each with its own headers), shuffled together
+        threads.append(threading.Thread(target=work, args=(clients,)))
     grouped = set(pairs.values())
-    for client in clients:
+    for client in [] if _one_user() else clients:
         if client.name in grouped:
             continue
         group = [client] + ([by_name[pairs[client.name]]] if client.name in pairs else [])
@@ -610,6 +619,8 @@ def run(ctx: Context) -> list[Figure]:
     total = marker["requests"]
     pages = _board_pages()
     pairs = {"GM": "VP", "agent": "agent (API)"}
+    if _one_user():
+        log(f"{AREA}: one user at a time (AFTERSALES_BENCH_WORKDAY_USERS=1)")
     with serve(database_url(), area=AREA) as port:
         warm = _clients(pages)
         for c in warm:
@@ -627,11 +638,12 @@ def run(ctx: Context) -> list[Figure]:
             latencies.setdefault(kind, []).extend(values)
             sizes.setdefault(kind, []).extend(c.sizes[kind])
     load = _uptime()
-    scale = f"{total:,} requests, {len(threads_note(clients, pairs))} users"
+    users = 1 if _one_user() else CLIENTS
+    scale = f"{total:,} requests, {1 if _one_user() else len(threads_note(clients, pairs))} users"
     figures: list[Figure] = []
     done = sum(len(v) for v in latencies.values())
     figures.append(
-        Figure(AREA, f"{CLIENTS} users × {_per_client()} GETs ({scale})", done / wall, "/s", goal="no errors",
+        Figure(AREA, f"{users} users × {_per_client()} GETs ({scale})", done / wall, "/s", goal="no errors",
                ok=not errors, note=f"{len(errors)} errors{f' (first: {errors[0]})' if errors else ''}; {load}")
     )  # fmt: skip
     homes = sorted(k for k in latencies if k.startswith("home "))

@@ -275,6 +275,11 @@ AFTERSALES_TASK_WORKER = CONFIG.periodic
 # A list export of more rows than this runs as a background job with a progress page (core.lists);
 # smaller ones are streamed at once.
 AFTERSALES_EXPORT_BACKGROUND_ROWS = 5000
+# How long an ended background job keeps its files (upload, result, refused rows): a daily job removes
+# them afterwards (core.jobs.job_files_purge); the job's page and counts stay.
+AFTERSALES_JOB_FILES_RETENTION = dt.timedelta(days=7)
+if CONFIG.periodic:
+    AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.job_files_purge_task"] = "50 0 * * *"  # daily, 00:50
 
 # How long an Idempotency-Key answers with the first response (core.idempotency) and a page form
 # token stays spent (core.formtokens).

@@ -27,6 +27,13 @@ def _english() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Any) -> Path:
+    """The uploaded files of the test (never the worktree's var/media)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
 def _events(code: str, count: int) -> None:
     region = Region.objects.create(code=code, name=code)
     with transaction.atomic():
@@ -115,3 +122,36 @@ def test_restore_asks_before_replacing_the_database(tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda _prompt: "no")
     with pytest.raises(CommandError, match="Restore cancelled"):
         call_command("restore", str(path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_copies_the_uploaded_files_next_to_the_dump_and_restore_puts_them_back(tmp_path, media):
+    """MEDIA_ROOT (photos, videos, job files) is not in the database: `backup` copies it next to the dump
+    (<name>.media/), `restore` replaces MEDIA_ROOT with that copy; a backup without one leaves it alone."""
+    from aftersales.core.backup import media_path, media_read
+
+    photo = media / "service" / "FW1" / "fault.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"\xff\xd8photo")
+    path = tmp_path / "backups" / "as.dump"
+    out = _out("backup", "--output", str(path))
+    copy = media_path(path)
+    assert copy == tmp_path / "backups" / "as.media"
+    assert f"Uploaded files (MEDIA_ROOT) copied to {copy} (1 files)." in out
+    assert (copy / "service" / "FW1" / "fault.jpg").read_bytes() == b"\xff\xd8photo"
+
+    photo.unlink()  # after the backup: a photo deleted, another added
+    (media / "later.jpg").write_bytes(b"later")
+    assert media_read(path) == (media, 1)
+    assert photo.read_bytes() == b"\xff\xd8photo"
+    assert not (media / "later.jpg").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "media"]  # no staging folder left
+
+    (tmp_path / "old.dump").write_bytes(b"x")
+    assert media_read(tmp_path / "old.dump") is None  # a backup made without its files: nothing touched
+    assert photo.exists()
+    if connection.vendor == "sqlite":
+        photo.unlink()
+        out = _out("restore", str(path), interactive=False)
+        assert f"Uploaded files restored to {media} (1 files)." in out
+        assert photo.exists()

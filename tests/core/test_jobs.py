@@ -331,3 +331,91 @@ def test_progress_is_committed_while_the_job_runs(make_user: Any) -> None:
     client = Client()
     client.force_login(job.owner)
     assert 'data-state="done"' in client.get(f"/jobs/{job.pk}/status/").content.decode()
+
+
+def _download_rows(client: Client, pk: int) -> list[tuple[Any, ...]]:
+    download = client.get(f"/jobs/{pk}/file/result/")
+    assert download.status_code == 200
+    data = b"".join(download.streaming_content)
+    return list(load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kind", "make"),
+    [("customers:export", "customers", "customers"), ("installed_base:unit_export", "units", "units")],
+)
+def test_customer_and_unit_exports_over_the_threshold_run_as_jobs_with_the_streamed_rows(
+    login: Any, settings: Any, django_capture_on_commit_callbacks: Any, url_name: str, kind: str, make: str
+) -> None:
+    """Above AFTERSALES_EXPORT_BACKGROUND_ROWS the customer and unit exports are background jobs (like
+    the other lists): same filter, same rows and masking as the streamed file, logged (C3) once more."""
+    from tests.installed_base.factories import CustomerFactory, UnitFactory
+
+    product = Product.objects.create(model="BG-1", name="数控铣床", category="数控机床")
+    other = Product.objects.create(model="BG-2", name="车床", category="车床")
+    for n in range(3):
+        customer = CustomerFactory(name=f"杭州{n}号机械有限公司", key_account=True)
+        if make == "units":
+            UnitFactory(customer=customer, product=product)
+    UnitFactory(customer=CustomerFactory(name="无锡其他公司", key_account=False), product=other)
+    client = login("cs_manager")
+    query = {"key_account": "1"} if make == "customers" else {"product": str(product.pk)}
+    settings.AFTERSALES_EXPORT_BACKGROUND_ROWS = 100
+    streamed = client.get(reverse(url_name), query)
+    assert streamed.status_code == 200
+    expected = list(load_workbook(io.BytesIO(streamed.content), read_only=True).active.iter_rows(values_only=True))
+    assert len(expected) == 4  # header + the three matching rows
+    settings.AFTERSALES_EXPORT_BACKGROUND_ROWS = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        pk = job_id(client.get(reverse(url_name), query))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert job_id(client.get(reverse(url_name), query)) == pk  # a second click: the same job
+    run_tasks()
+    job = Job.objects.get(pk=pk)
+    assert (job.state, job.result["exported"]) == ("done", 3)
+    assert _download_rows(client, pk) == expected
+    logged = Event.objects.filter(action="customer.exported", actor=client.user).order_by("pk")
+    assert [(e.data["kind"], e.data["count"]) for e in logged] == [(kind, 3), (kind, 3)]
+
+
+def test_an_ended_jobs_files_are_removed_after_the_retention_period(
+    login: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A daily periodic job removes the upload, result and refused-rows report of jobs ended longer ago
+    than AFTERSALES_JOB_FILES_RETENTION (7 days); the job, its counts and its page stay; idempotent."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from aftersales.core.jobs import job_files_purge
+
+    assert dt.timedelta(days=7) == settings.AFTERSALES_JOB_FILES_RETENTION
+    assert settings.AFTERSALES_PERIODIC_JOBS["aftersales.core.tasks.job_files_purge_task"] == "50 0 * * *"
+    client = login("cs_manager")
+    Product.objects.bulk_create([Product(model=f"RT-{n}", name="车床", category="车床") for n in range(3)])
+    settings.AFTERSALES_EXPORT_BACKGROUND_ROWS = 1
+    jobs = []
+    for params in ({"category": "车床"}, {}):
+        with django_capture_on_commit_callbacks(execute=True):
+            jobs.append(job_id(client.get(reverse("installed_base:product_list"), {"export": "xlsx", **params})))
+    run_tasks()
+    old, recent = (Job.objects.get(pk=pk) for pk in jobs)
+    assert old.result_name
+    assert default_storage.exists(old.result_name)
+    now = timezone.now()
+    Job.objects.filter(pk=old.pk).update(finished_at=now - dt.timedelta(days=8))
+    Job.objects.filter(pk=recent.pk).update(finished_at=now - dt.timedelta(days=6))
+
+    assert job_files_purge(now=now) == 1
+    assert job_files_purge(now=now) == 0  # idempotent
+    assert not default_storage.exists(old.result_name)
+    assert default_storage.exists(recent.result_name)  # within the retention period
+    gone = Job.objects.get(pk=old.pk)
+    assert (gone.result_name, gone.state, gone.result["exported"]) == ("", "done", 3)
+    assert client.get(f"/jobs/{old.pk}/file/result/").status_code == 404
+    page = client.get(f"/jobs/{old.pk}/").content.decode()
+    assert 'id="export-done"' in page
+    assert 'id="job-download"' not in page
+    assert client.get(f"/jobs/{recent.pk}/file/result/").status_code == 200
+    assert Event.objects.filter(action="job.files_removed", subject_id=str(old.pk)).count() == 1

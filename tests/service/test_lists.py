@@ -170,3 +170,36 @@ def test_global_search_without_text_finds_nothing(staff) -> None:
     html = _client(staff["team_lead"]).get(SEARCH).content.decode()
     assert "search-requests" not in html
     assert "search-empty" not in html
+
+
+@pytest.mark.django_db
+def test_board_exports_every_waiting_request_in_board_order_and_logs_it(staff, new_request) -> None:
+    general = new_request(fault="液压站漏油")
+    urgent = new_request(priority="urgent")
+    dispatched = new_request()
+    services.service_request_dispatch(actor=staff["team_lead"], number=dispatched.number, engineer="eng1")
+    client = _client(staff["team_lead"])
+    assert "list-export" in client.get(BOARD).content.decode()  # the button is on the board
+    rows = _sheet(client.get(BOARD, {"export": "xlsx"}))
+    assert rows[0][0] == "服务单号" or rows[0][0] == "Request number"
+    assert [r[0] for r in rows[1:]] == [urgent.number, general.number]  # waiting only, urgent first
+    assert "液压站漏油" in rows[2]
+    event = Event.objects.filter(action=LIST_EXPORTED).get()
+    assert (event.actor_id, event.data["list"], event.data["count"]) == (staff["team_lead"].pk, "dispatch-board", 2)
+    assert _client(staff["engineer"]).get(BOARD, {"export": "xlsx"}).status_code == 403  # the board's permission
+
+
+@pytest.mark.django_db
+def test_my_jobs_export_holds_the_engineers_own_open_jobs_with_due_and_address(staff, new_request) -> None:
+    mine = [new_request(), new_request(priority="urgent")]
+    other = new_request()
+    for sr in mine:
+        services.service_request_dispatch(actor=staff["team_lead"], number=sr.number, engineer="eng1")
+    services.service_request_dispatch(actor=staff["team_lead"], number=other.number, engineer="eng2")
+    client = _client(staff["engineer"])
+    assert "list-export" in client.get(JOBS).content.decode()
+    rows = _sheet(client.get(JOBS, {"export": "xlsx"}))
+    assert sorted(r[0] for r in rows[1:]) == sorted(sr.number for sr in mine)  # not eng2's job
+    assert all(r[-1] == mine[0].address for r in rows[1:])  # the address the page shows (C3 applies)
+    event = Event.objects.filter(action=LIST_EXPORTED).get()
+    assert (event.actor_id, event.data["list"], event.data["count"]) == (staff["engineer"].pk, "my-jobs", 2)

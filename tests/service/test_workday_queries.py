@@ -7,6 +7,7 @@ below its cap and says so. Speed itself is measured by `python -m bench --only w
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -172,3 +173,28 @@ def test_board_html_is_what_the_django_widget_templates_draw(staff, busy_day, mo
     assert "is-invalid" in fast[1]
     monkeypatch.setattr(DispatchForm, "default_renderer", None)  # Django's own renderer
     assert pages() == fast
+
+
+@pytest.mark.django_db
+def test_list_api_rows_are_what_the_schema_makes_of_the_model_instances(staff, busy_day, new_request, api_as):
+    """GET /service-requests reads its rows with `values_list` (selectors.service_request_summaries), not
+    as model instances: each item is exactly what ServiceRequestSummaryOut makes of the plain ORM row
+    (request with customer, unit, service point and engineer), with and without a unit and an engineer."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from aftersales.service.schemas import ServiceRequestSummaryOut
+    from aftersales.service.selectors import service_request_list
+
+    busy_day(2)
+    new_request(serial="", model="XK-714")  # no registered unit: the typed model
+    client = api_as(staff["team_lead"].user)
+    for params in ({}, {"engineer": "eng1"}, {"page": 2, "page_size": 3}):
+        body = client.get(API, **params).json()
+        page, size = int(params.get("page", 1)), int(params.get("page_size", 50))
+        filters = {"engineer": params["engineer"]} if "engineer" in params else {}
+        rows = list(service_request_list(staff["team_lead"], **filters)[(page - 1) * size : page * size])
+        plain = [ServiceRequestSummaryOut.from_orm(sr).model_dump() for sr in rows]
+        assert body["items"] == json.loads(json.dumps(plain, cls=NinjaJSONEncoder))  # as ninja renders them
+        assert body["items"]
+    assert any(item["serial"] is None and item["model"] == "XK-714" for item in client.get(API).json()["items"])
+    assert any(item["engineer"] is None for item in client.get(API).json()["items"])

@@ -6,6 +6,10 @@ copy taken while the server runs. PostgreSQL: pg_dump's custom format (-Fc) and 
 has them (/usr/lib/postgresql/<major>/bin). The audit key (AFTERSALES_AUDIT_KEY, or var/audit.key
 on the embedded default) is not in the database: keep it with the backups, or the restored chain
 cannot be verified.
+
+The uploaded files (photos, videos, job files: MEDIA_ROOT, var/media/ by default) are not in the
+database either: `media_write` copies the folder next to the dump (`<backup>.media/`, see
+`media_path`) and `media_read` puts it back on restore, replacing what is there.
 """
 
 from __future__ import annotations
@@ -120,3 +124,46 @@ def _pg_run(name: str, args: list[str], *, quiet: bool = False) -> None:
     )
     if done.returncode != 0:
         raise BackupError(f"{name} failed: {done.stderr.strip()[-1000:]}" if not quiet else f"{name} failed")
+
+
+# --- the uploaded files (MEDIA_ROOT) ------------------------------------------------------------
+
+
+def media_path(backup: Path) -> Path:
+    """Where the copy of MEDIA_ROOT goes next to a database backup: aftersales-….dump → aftersales-….media/."""
+    return backup.with_name(f"{backup.stem}.media")
+
+
+def media_write(backup: Path) -> tuple[Path, int]:
+    """Copy MEDIA_ROOT to media_path(backup) (an empty folder when there are no files yet, so a restore
+    knows the files were backed up). Returns (the folder, the number of files copied)."""
+    target = media_path(backup)
+    if target.exists():
+        raise BackupError(f"{target}: already exists")
+    source = Path(settings.MEDIA_ROOT)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        target.mkdir(parents=True)
+    return target, sum(1 for p in target.rglob("*") if p.is_file())
+
+
+def media_read(backup: Path) -> tuple[Path, int] | None:
+    """Replace MEDIA_ROOT by the copy next to `backup` (None when that backup has none: the files are
+    left as they are). The copy is made beside MEDIA_ROOT first, then swapped in: a failed copy changes
+    nothing. Returns (MEDIA_ROOT, the number of files restored)."""
+    source = media_path(backup)
+    if not source.is_dir():
+        return None
+    root = Path(settings.MEDIA_ROOT)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    incoming = root.with_name(f".{root.name}.restoring")
+    outgoing = root.with_name(f".{root.name}.replaced")
+    for leftover in (incoming, outgoing):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(source, incoming)
+    if root.exists():
+        root.rename(outgoing)
+    incoming.rename(root)
+    shutil.rmtree(outgoing, ignore_errors=True)
+    return root, sum(1 for p in root.rglob("*") if p.is_file())

@@ -17,12 +17,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -53,6 +55,7 @@ register_action_labels(
         "job.running": gettext_lazy("Background job running"),
         "job.done": gettext_lazy("Background job finished"),
         "job.failed": gettext_lazy("Background job failed"),
+        "job.files_removed": gettext_lazy("Background job files removed"),
     }
 )
 PROGRESS_STEP = 0.02  # progress is written when it moved by 2 % of the total (and at the end)
@@ -198,7 +201,7 @@ def _safe_name(name: str) -> str:
 
 
 def export_job_open(
-    *, actor: Actor, kind: str, label: str, params: Mapping[str, Any], query: bytes
+    *, actor: Actor, kind: str, label: str, params: Mapping[str, Any], query: bytes | None = None
 ) -> tuple[Job, bool]:
     """The actor's export of the same list and filters already waiting or running, or a new one.
 
@@ -340,6 +343,38 @@ def job_percent(job: Job) -> int:
     if job.state == S.DONE:
         return 100
     return int(job.done * 100 / job.total) if job.total else 0
+
+
+# --- clean-up ------------------------------------------------------------------------------------
+
+
+def job_files_retention() -> dt.timedelta:
+    """How long an ended job keeps its files (settings.AFTERSALES_JOB_FILES_RETENTION, default 7 days)."""
+    value = getattr(settings, "AFTERSALES_JOB_FILES_RETENTION", dt.timedelta(days=7))
+    return value if isinstance(value, dt.timedelta) else dt.timedelta(days=float(value))
+
+
+def job_files_purge(*, now: dt.datetime | None = None) -> int:
+    """Remove the files (upload, result, refused-rows report) of jobs that ended more than the retention
+    period ago; the job row, its counts and its history stay. Idempotent (a periodic job, daily).
+    Returns how many jobs lost their files. Events: job.files_removed on each."""
+    from aftersales.core.access import SYSTEM
+    from aftersales.core.events import event_record
+
+    cutoff = (now or timezone.now()) - job_files_retention()
+    ended = Job.objects.filter(state__in=(S.DONE, S.FAILED), finished_at__lt=cutoff).exclude(
+        input_name="", result_name="", report_name=""
+    )
+    purged = 0
+    for job in ended.order_by("pk").iterator(chunk_size=500):
+        names = [name for name in (job.input_name, job.result_name, job.report_name) if name]
+        for name in names:
+            default_storage.delete(name)  # a file already gone is no error
+        with transaction.atomic():
+            Job.objects.filter(pk=job.pk).update(input_name="", result_name="", report_name="")
+            event_record(subject=job, action="job.files_removed", actor=SYSTEM, data={"files": len(names)})
+        purged += 1
+    return purged
 
 
 def job_states_running() -> Sequence[str]:

@@ -28,7 +28,8 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from operator import itemgetter
+from typing import IO, Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -205,6 +206,29 @@ def background_export_rows() -> int:
     return int(getattr(settings, "AFTERSALES_EXPORT_BACKGROUND_ROWS", 5000))
 
 
+def export_too_large(qs: QuerySet[Any]) -> bool:
+    """True when `qs` has more rows than the background threshold (one probe for row N + 1, no count)."""
+    limit = background_export_rows()
+    return qs.order_by().values_list("pk")[limit : limit + 1].exists()
+
+
+def xlsx_sheet_file(
+    *,
+    title: Any,
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    progress: Callable[[int], None] | None = None,
+) -> tuple[IO[bytes], int]:
+    """Rows already made as lists of values, written as an .xlsx to a temporary file (for an app's own
+    export job: its rows need the job owner's masking, so they are built by the app, not from a query).
+    Returns (the file, rewound; the number of rows written)."""
+    columns = [Column(header, itemgetter(index)) for index, header in enumerate(headers)]
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 — core.jobs stores the outcome's file, then closes it
+    count = _xlsx_write(handle, title=title, columns=columns, rows=rows, progress=progress)
+    handle.seek(0)
+    return handle, count
+
+
 def _columns_path(columns: Sequence[Column]) -> str:
     """ "module:NAME" of a module-level column list (how the job finds it again), or "" if it is not one."""
     if not columns:
@@ -229,10 +253,9 @@ def _export_in_background(
     prepare: Callable[[list[Any]], list[Any]] | None,
 ) -> HttpResponse | None:
     """A redirect to the export's job page when the list is too long to stream, else None."""
-    limit = background_export_rows()
     if qs.query.is_sliced:
         return None  # a list that shows a bounded number of rows exports those, at once
-    if not qs.order_by().values_list("pk")[limit : limit + 1].exists():
+    if not export_too_large(qs):
         return None
     path = _columns_path(columns)
     prepare_path = f"{prepare.__module__}:{prepare.__qualname__}" if prepare is not None else ""

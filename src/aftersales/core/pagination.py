@@ -9,6 +9,7 @@ and any page number may be asked for; the page itself is the same OFFSET/LIMIT s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,8 +28,12 @@ def bounded_count(qs: QuerySet[Any], cap: int | None = None) -> tuple[int, bool]
     return (found, True) if found <= cap else (cap, False)
 
 
-def bounded_pagination(size: int) -> type[PageNumberPagination]:
-    """A PageNumberPagination of `size` rows a page (at most) whose count stops at COUNT_CAP."""
+def bounded_pagination(size: int, rows: Callable[[QuerySet[Any]], Any] | None = None) -> type[PageNumberPagination]:
+    """A PageNumberPagination of `size` rows a page (at most) whose count stops at COUNT_CAP.
+
+    `rows`, when given, turns the page's slice into the items the response schema reads (e.g. a
+    `values_list` of the columns it shows rather than model instances); else the slice is the items.
+    """
 
     class BoundedPagination(PageNumberPagination):
         class Input(Schema):
@@ -46,6 +51,8 @@ def bounded_pagination(size: int) -> type[PageNumberPagination]:
             page_size = self._get_page_size(pagination.page_size)
             offset = (pagination.page - 1) * page_size
             count, exact = bounded_count(queryset)
-            return {self.items_attribute: queryset[offset : offset + page_size], "count": count, "count_exact": exact}
+            page = queryset[offset : offset + page_size]
+            items = rows(page) if rows is not None else page
+            return {self.items_attribute: items, "count": count, "count_exact": exact}
 
     return BoundedPagination

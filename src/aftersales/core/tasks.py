@@ -37,3 +37,11 @@ def job_run_task(job_id: int) -> str:
     from aftersales.core.jobs import job_run
 
     return job_run(job_id)
+
+
+@task()
+def job_files_purge_task() -> None:
+    """Daily: remove the files of background jobs ended longer ago than AFTERSALES_JOB_FILES_RETENTION."""
+    from aftersales.core.jobs import job_files_purge
+
+    job_files_purge()

@@ -23,12 +23,18 @@ from aftersales.core.errors import Conflict, DomainError, NotFound
 from aftersales.core.errors import PermissionDenied as DomainPermissionDenied
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
-from aftersales.core.jobs import job_enqueue, job_kind_label
-from aftersales.core.lists import Column, export_requested, xlsx_export
+from aftersales.core.jobs import export_job_open, job_enqueue, job_kind_label
+from aftersales.core.lists import Column, export_requested, export_too_large, xlsx_export
 from aftersales.core.selectors import display_name, event_list_for
 from aftersales.customers import selectors, services
 from aftersales.customers.choices import AccessRequestStatus
 from aftersales.customers.errors import ConfidentialFile, CustomerErrorCode
+from aftersales.customers.exports import (
+    CUSTOMERS_EXPORT_JOB,
+    customer_export_headers,
+    customer_export_rows,
+    json_filters,
+)
 from aftersales.customers.forms import (
     FIELD_ALIASES,
     AccessDecisionForm,
@@ -116,69 +122,25 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_view("customers.export_customer")
 def customer_export(request: HttpRequest) -> HttpResponse:
-    """The filtered overview as .xlsx, masked as the list is (C3); logged (C3)."""
+    """The filtered overview as .xlsx, masked as the list is (C3); logged (C3). Above the background
+    threshold the export is a job (core.jobs) and the user is sent to its page (docs/decisions/0025)."""
     actor = _actor(request)
     filters = CustomerFilterForm(request.GET).filters()
-    rows = list(selectors.customer_export_list(actor, **filters))
-    services.customer_export_log(
-        actor=actor,
-        count=len(rows),
-        filters={k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in filters.items()},
-    )
-    headers = [
-        _("Customer number"),
-        _("Customer name"),
-        _("Kind"),
-        _("Phone"),
-        _("Address"),
-        _("Region"),
-        _("Credit rating"),
-        _("Key account"),
-        _("Service representative"),
-        _("Units"),
-        _("Active contracts"),
-        _("Open requests"),
-        _("Complaints"),
-        _("Open complaints"),
-        _("Last visit"),
-        _("Latest satisfaction"),
-        _("Satisfaction date"),
-        _("Last change"),
-        _("Access"),
-    ]
-    content = xlsx_bytes(_("Customers"), headers, (_export_row(row) for row in rows))
+    file_name = f"customers-{timezone.localdate():%Y%m%d}.xlsx"
+    if export_too_large(selectors.customer_list(actor, **filters)):
+        job, _created = export_job_open(
+            actor=actor,
+            kind=CUSTOMERS_EXPORT_JOB,
+            label=str(_("Excel export: %(title)s") % {"title": _("Customers")}),
+            params={"filters": json_filters(filters), "file_name": file_name},
+        )
+        return redirect("web:job_detail", job.pk)
+    rows = list(customer_export_rows(actor, filters))
+    services.customer_export_log(actor=actor, count=len(rows), filters=json_filters(filters))
+    content = xlsx_bytes(_("Customers"), customer_export_headers(), rows)
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="customers-{timezone.localdate():%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
-
-
-def _export_row(row: selectors.OverviewRow) -> list[Any]:
-    """One sheet row; a masked file (C3) fills only its number, name, the typed number and the access note."""
-    card = row.customer
-    if not card.may_open:
-        note = _("Confidential file: request access in the system")
-        return [card.code, card.name, "", card.phone, *([""] * 14), note]
-    return [
-        card.code,
-        card.name,
-        card.kind_label,
-        card.phone,
-        card.address,
-        card.region.name if card.region else "",
-        card.credit_rating,
-        _("Yes") if card.key_account else _("No"),
-        str(card.owner) if card.owner else "",
-        row.units,
-        row.contracts,
-        row.open_requests,
-        row.complaints,
-        row.open_complaints,
-        row.last_visit or "",
-        row.satisfaction.label if row.satisfaction else "",
-        timezone.localtime(row.satisfaction.at) if row.satisfaction else "",
-        timezone.localtime(row.last_event_at) if row.last_event_at else "",
-        "",
-    ]
 
 
 # --- The file (C1, C3, C4) -------------------------------------------------------------------

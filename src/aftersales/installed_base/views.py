@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -18,13 +17,14 @@ from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
 from aftersales.core.imports import xlsx_bytes
-from aftersales.core.jobs import job_enqueue, job_kind_label
-from aftersales.core.lists import Column, export_requested, xlsx_export
+from aftersales.core.jobs import export_job_open, job_enqueue, job_kind_label
+from aftersales.core.lists import Column, export_requested, export_too_large, xlsx_export
 from aftersales.core.selectors import event_list_for
 from aftersales.core.timeutils import today
 from aftersales.customers.services import customer_export_log
 from aftersales.installed_base import selectors, services
 from aftersales.installed_base.choices import ChargingType
+from aftersales.installed_base.exports import UNITS_EXPORT_JOB, unit_export_headers, unit_export_rows
 from aftersales.installed_base.forms import (
     ContractForm,
     EquipmentForm,
@@ -37,7 +37,6 @@ from aftersales.installed_base.forms import (
     UnitImportForm,
 )
 from aftersales.installed_base.jobs import UNITS_IMPORT_JOB
-from aftersales.installed_base.models import Unit
 
 PAGE_SIZE = 25
 
@@ -191,76 +190,34 @@ def unit_edit(request: HttpRequest, serial: str) -> HttpResponse:
     )
 
 
-EXPORT_CHUNK = 2000
-
-
-def _chunks(items: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
-    chunk: list[Unit] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 @login_required
 @permission_required("installed_base.export_unit", raise_exception=True)
 def unit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered units as .xlsx (sites masked, C3), logged. Above the background threshold the export
+    is a job (core.jobs) and the user is sent to its page (docs/decisions/0025)."""
     actor = _actor(request)
     form, filters = _unit_filter(request, actor)
     if filters is None:
         messages.error(request, _("Correct the filters before exporting."))
         return redirect("installed_base:unit_list")
-    terms = selectors.warranty_terms()
     day = today()
-    columns = services.IMPORT_COLUMNS
-    headers = [
-        *(columns[name][0] for name in ("serial", "model", "customer")),
-        _("Customer"),
-        *(columns[name][0] for name in services.UNIT_DATE_FIELDS[:3]),
-        columns["purchase_place"][0],
-        columns["acceptance_date"][0],
-        columns["warranty_months"][0],
-        columns["site"][0],
-        _("Last day in warranty"),
-        _("In warranty on %(day)s") % {"day": day.isoformat()},
-    ]
-    rows = []
-    units = selectors.unit_list(actor, terms=terms, **filters)
-    for chunk in _chunks(units.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
-        sites = selectors.unit_sites_shown(actor, chunk)  # C3: no site of a file the user may not open
-        for unit in chunk:
-            warranty = selectors.unit_warranty(unit, terms)
-            rows.append(
-                [
-                    unit.serial,
-                    unit.product.model,
-                    unit.customer.code,
-                    unit.customer.name,
-                    unit.production_date,
-                    unit.ship_date,
-                    unit.purchase_date,
-                    unit.purchase_place,
-                    unit.acceptance_date,
-                    unit.warranty_months,
-                    sites[unit.pk],
-                    warranty.end,
-                    _("Yes") if warranty.covers(day) else _("No"),
-                ]
-            )
-    customer_export_log(
-        actor=actor,
-        count=len(rows),
-        filters={key: request.GET.get(key, "") for key in ("q", "customer", "product", "warranty")},
-        kind="units",
-    )
+    query = {key: request.GET.get(key, "") for key in ("q", "customer", "product", "warranty")}
+    file_name = f"units-{day:%Y%m%d}.xlsx"
+    if export_too_large(selectors.unit_list(actor, **filters)):
+        job, _created = export_job_open(
+            actor=actor,
+            kind=UNITS_EXPORT_JOB,
+            label=str(_("Excel export: %(title)s") % {"title": _("Units")}),
+            params={"filters": filters, "query": query, "file_name": file_name},
+        )
+        return redirect("web:job_detail", job.pk)
+    rows = list(unit_export_rows(actor, filters, day))
+    customer_export_log(actor=actor, count=len(rows), filters=query, kind="units")
     response = HttpResponse(
-        xlsx_bytes(_("Units"), headers, rows),
+        xlsx_bytes(_("Units"), unit_export_headers(day), rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="units-{day:%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
 
 

@@ -79,7 +79,11 @@ _actor = api_actor  # the one helper (accounts.selectors)
 @router.get(
     "/service-requests", response={200: list[ServiceRequestSummaryOut], **ERRORS}, url_name="service_request_list"
 )
-@paginate(bounded_pagination(PAGE_SIZE), page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
+@paginate(
+    bounded_pagination(PAGE_SIZE, rows=selectors.service_request_summaries),
+    page_size=PAGE_SIZE,
+    max_page_size=PAGE_SIZE,
+)
 def service_request_list(
     request: HttpRequest,
     state: Annotated[RequestStateCode | None, Query()] = None,

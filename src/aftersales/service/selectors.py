@@ -179,6 +179,80 @@ def service_request_list(
     return qs.order_by("-received_at", "-id")
 
 
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A related row as the summary needs it: `unit.serial`, `service_point.code`."""
+
+    serial: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSummary:
+    """One row of the register as GET /service-requests shows it, read with `values_list` rather than
+    as six model instances (request, customer, engineer, service point, unit, product) with all their
+    columns. The attribute names are the model's, so ServiceRequestSummaryOut reads either (its
+    resolvers included); tests/service/test_workday_queries.py compares the two."""
+
+    number: str
+    state: str
+    open: bool
+    customer: dict[str, Any]
+    unit: Ref | None
+    model_text: str
+    channel: str
+    priority: str
+    kind: str
+    fault: str
+    received_at: dt.datetime
+    service_point: Ref | None
+    charging_type: str
+    engineer: dict[str, Any] | None
+    visit_at: dt.datetime | None
+    version: int
+
+
+SUMMARY_COLUMNS = (
+    "number", "state", "open", "customer_id", "customer__code", "customer__name", "unit_id", "unit__serial",
+    "model_text", "channel", "priority", "kind", "fault", "received_at", "service_point__code", "charging_type",
+    "engineer_id", "engineer__username", "engineer__display_name", "visit_at", "version",
+)  # fmt: skip
+
+
+def service_request_summaries(qs: QuerySet[ServiceRequest]) -> list[RequestSummary]:
+    """The rows of `qs` (a page of service_request_list) as RequestSummary, in its order: one query of
+    the columns the summary shows (joins to customer, unit, service point and engineer only)."""
+    rows = []
+    for (number, state, is_open, customer_id, customer_code, customer_name, unit_id, serial, model_text, channel,
+         priority, kind, fault, received_at, point, charging_type, engineer_id, username, display_name, visit_at,
+         version) in qs.values_list(*SUMMARY_COLUMNS):  # fmt: skip
+        rows.append(
+            RequestSummary(
+                number=number,
+                state=state,
+                open=is_open,
+                customer={"id": customer_id, "code": customer_code, "name": customer_name},
+                unit=Ref(serial=serial) if unit_id is not None else None,
+                model_text=model_text,
+                channel=channel,
+                priority=priority,
+                kind=kind,
+                fault=fault,
+                received_at=received_at,
+                service_point=Ref(code=point) if point is not None else None,
+                charging_type=charging_type,
+                engineer=(
+                    {"id": engineer_id, "username": username, "display_name": display_name}
+                    if engineer_id is not None
+                    else None
+                ),
+                visit_at=visit_at,
+                version=version,
+            )
+        )
+    return rows
+
+
 def _overdue_clocks(now: dt.datetime) -> QuerySet[Clock]:
     """The request's running clocks past due (correlated: one index probe per request, no id list)."""
     return Clock.objects.filter(
@@ -241,14 +315,19 @@ def dispatch_board(actor: Actor, *, limit: int = 200) -> list[ServiceRequest]:
     return list(dispatch_board_list(actor)[:limit])
 
 
-def clocks_prefetch(requests: Any) -> None:
-    """Attach every clock of these requests in one query, so `{% clocks_for %}` reads none (lists)."""
+def clocks_prefetch(requests: Any, *, segments: bool = True) -> None:
+    """Attach every clock of these requests in one query, so `{% clocks_for %}` reads none (lists).
+    `segments=False` for `{% clocks_brief %}` (state and due time only): the segments are not read."""
     rows = list(requests)
     if not rows:
         return
-    found = clocks_for_subjects("service.servicerequest", [sr.pk for sr in rows])
+    found = clocks_for_subjects("service.servicerequest", [sr.pk for sr in rows], segments=segments)
     for sr in rows:
         clocks_known(sr, found.get(str(sr.pk), []))
+
+
+ENGINEER_COLUMNS = ("id", "username", "display_name", "first_name", "last_name", "service_point__id",
+                    "service_point__code", "service_point__name", "service_point__region_id")  # fmt: skip
 
 
 def engineer_candidates() -> list[User]:
@@ -260,6 +339,7 @@ def engineer_candidates() -> list[User]:
     engineers = list(
         User.objects.filter(is_active=True, groups__name=ENGINEER_ROLE)
         .select_related("service_point")
+        .only(*ENGINEER_COLUMNS)  # what the ranking and the choices read (str(user) included)
         .order_by("username")
         .distinct()
     )

@@ -705,6 +705,22 @@ def _best_reason(row: dict[str, Any]) -> str:
     return reason
 
 
+# The board's Excel export (`?export=xlsx`): every waiting request in board order, as the pages show them.
+BOARD_COLUMNS = [
+    Column(gettext_lazy("Request number"), lambda sr: sr.number),
+    Column(gettext_lazy("Carried over"), lambda sr: sr.carried_over_on),
+    Column(gettext_lazy("Priority"), lambda sr: sr.get_priority_display()),
+    Column(gettext_lazy("Received at"), lambda sr: sr.received_at),
+    Column(gettext_lazy("Customer"), lambda sr: sr.customer.name),
+    Column(gettext_lazy("Customer code"), lambda sr: sr.customer.code),
+    Column(gettext_lazy("Service point"), lambda sr: sr.service_point.name if sr.service_point else ""),
+    Column(gettext_lazy("Unit"), lambda sr: sr.unit.serial if sr.unit else sr.model_text),
+    Column(gettext_lazy("Model"), lambda sr: sr.unit.product.model if sr.unit else sr.model_text),
+    Column(gettext_lazy("Fault description"), lambda sr: sr.fault),
+    Column(gettext_lazy("Charging type"), lambda sr: _charging_label(sr.charging_type)),
+]
+
+
 @staff_page("service.dispatch_servicerequest")
 def dispatch_board(request: HttpRequest) -> HttpResponse:
     """S7: requests waiting for an engineer (carried over first), pending approvals, open tasks."""
@@ -714,8 +730,18 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
         posted_form, status, error = _board_post(request, actor)
         if status == 0:
             return redirect("service:board")
+    elif export_requested(request):
+        return xlsx_export(
+            actor=actor,
+            list_name="dispatch-board",
+            title=_("Dispatch board"),
+            columns=BOARD_COLUMNS,
+            rows=selectors.dispatch_board_list(actor),
+        )
     page = list_page(request, selectors.dispatch_board_list(actor), BOARD_SIZE)
-    selectors.clocks_prefetch(page.object_list)  # one query for the page's clocks, not one per row
+    # One query for the page's clocks, not one per row; the board shows each request's most pressing
+    # clock ({% clocks_brief %}: state and due time), so their segments are not read.
+    selectors.clocks_prefetch(page.object_list, segments=False)
     engineers = selectors.engineer_candidates()
     # The ranking, its best engineer and the select's options depend only on the request's place
     # (service point, region): made once per place, not once per row (docs/decisions/0027).
@@ -865,6 +891,21 @@ def _job_fee_context(sr: ServiceRequest) -> dict[str, Any]:
     }
 
 
+# "My jobs" in Excel: rows are (request, visit contact, address) as the page shows them (C3 applied).
+ENGINEER_JOB_COLUMNS = [
+    Column(gettext_lazy("Request number"), lambda job: job[0].number),
+    Column(gettext_lazy("Customer"), lambda job: job[0].customer.name),
+    Column(gettext_lazy("Unit"), lambda job: job[0].unit.serial if job[0].unit else job[0].model_text),
+    Column(gettext_lazy("State"), lambda job: job[0].get_state_display()),
+    Column(gettext_lazy("Priority"), lambda job: job[0].get_priority_display()),
+    Column(gettext_lazy("Due"), lambda job: job[0].due_at),
+    Column(gettext_lazy("Visit time"), lambda job: job[0].visit_at),
+    Column(gettext_lazy("Contact"), lambda job: job[1].contact_name if job[1] else ""),
+    Column(gettext_lazy("Phone"), lambda job: job[1].phone if job[1] else ""),
+    Column(gettext_lazy("Address"), lambda job: job[2]),
+]
+
+
 @staff_page("service.work_servicerequest")
 def engineer_jobs(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -872,6 +913,10 @@ def engineer_jobs(request: HttpRequest) -> HttpResponse:
     for sr in selectors.engineer_jobs(actor):
         visit = selectors.request_visit_contact(actor, sr)
         jobs.append((sr, visit, sr.address or (visit.address if visit else "")))
+    if export_requested(request):  # the engineer's own open jobs: a few dozen at most, streamed
+        return xlsx_export(
+            actor=actor, list_name="my-jobs", title=_("My jobs"), columns=ENGINEER_JOB_COLUMNS, rows=jobs
+        )
     return render(
         request,
         "service/engineer_jobs.html",

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from aftersales.core.backup import BackupError, backup_write, default_path
+from aftersales.core.backup import BackupError, backup_write, default_path, media_write
 
 
 class Command(BaseCommand):
-    help = "Back up the database (SQLite online backup; pg_dump -Fc on PostgreSQL)."
+    help = "Back up the database (SQLite online backup; pg_dump -Fc on PostgreSQL) and the uploaded files."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", help="where to write it (default: var/backups/aftersales-<time>.*)")
@@ -20,9 +20,11 @@ class Command(BaseCommand):
         output = Path(options["output"]) if options["output"] else default_path()
         try:
             written = backup_write(output)
+            media, files = media_write(written)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
+        self.stdout.write(f"Uploaded files (MEDIA_ROOT) copied to {media} ({files:,} files).")
         self.stdout.write(
             "Keep the audit key (AFTERSALES_AUDIT_KEY or var/audit.key) with it: it is not in the backup."
         )

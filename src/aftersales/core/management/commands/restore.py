@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from aftersales.core.backup import BackupError, restore_read
+from aftersales.core.backup import BackupError, media_read, restore_read
 from aftersales.core.events import chain_verify
 
 
@@ -23,13 +23,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["path"])
         if options["interactive"]:
-            answer = input(f"Every row of the database will be replaced by {source}. Type 'yes' to go on: ")
+            answer = input(
+                f"Every row of the database (and the uploaded files) will be replaced by {source}. Type 'yes' to go on: "
+            )
             if answer.strip() != "yes":
                 raise CommandError("Restore cancelled; nothing was changed.")
         try:
             restore_read(source)
         except BackupError as error:
             raise CommandError(f"{error}; nothing was changed.") from error
+        media = media_read(source)
+        if media is None:
+            self.stdout.write("No copy of the uploaded files next to this backup: MEDIA_ROOT was left as it is.")
+        else:
+            self.stdout.write(f"Uploaded files restored to {media[0]} ({media[1]:,} files).")
         report = chain_verify()
         if not report.ok:
             raise CommandError(f"Restored from {source}, but the audit chain does not verify: {report.describe()}")
