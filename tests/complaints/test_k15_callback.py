@@ -117,7 +117,7 @@ def test_k15_end_to_end_through_the_api(new_complaint, staff, api_as, make_user)
 
     # the agent's callback queue has it, ordered by due, with its kind
     rows = agent.get("callbacks", kind="after_complaint", state="open").json()
-    assert [(r["kind"], r["state"]) for r in rows] == [("after_complaint", "open")]
+    assert [(r["kind"], r["state"], r["complaint"]) for r in rows] == [("after_complaint", "open", complaint.number)]
     callback_id = rows[0]["id"]
     # the complaint-tasks queue keeps only the other follow-ups
     assert agent.get("complaint-tasks").json() == []
@@ -174,6 +174,27 @@ def test_k15_dissatisfied_after_a_complaint_opens_the_follow_up(new_complaint, s
         actor=staff["agent"], callback_id=callback.pk, result="reached", satisfaction="dissatisfied", note="仍有异响"
     )
     assert Callback.objects.filter(kind="low_score").count() == 1
+
+
+def test_k2_a_complaint_heard_on_the_k15_callback_is_linked_to_it(new_complaint, staff, client, api_as):
+    complaint = implemented(new_complaint, staff)
+    services.complaint_close(actor=staff["agent"], number=complaint.number)
+    callback = Callback.objects.get()
+
+    r = api_as(staff["agent"].user).post(
+        f"callbacks/{callback.pk}/outcome",
+        {"result": "reached", "satisfaction": "average", "note": "回访时客户反映仍有异响", "opens": "complaint"},
+    )
+
+    assert r.status_code == 200, r.content
+    new = r.json()["opened_complaint"]
+    assert new
+    assert new != complaint.number
+    client.force_login(staff["agent"].user)
+    html = client.get(f"/complaints/{new}/").content.decode()
+    raised = re.search(r'class="col-sm-8 complaint-raised-on">(.*?)</dd>', html, re.S).group(1)
+    assert f"/callbacks/{callback.pk}/" in raised
+    assert complaint.number in raised  # the complaint the callback followed
 
 
 def test_k15_migration_moves_open_tasks_and_keeps_done_ones(new_complaint, staff, make_user):

@@ -81,7 +81,7 @@ class Callback(BaseModel):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="raised_on_callbacks",  # K2: a complaint heard on this callback
     )
     version = models.PositiveIntegerField(_("version"), default=1)
 

@@ -109,8 +109,7 @@ def _create(drafts: list[Draft], *, actor: Actor, policies: PolicySnapshot) -> l
     if not drafts:
         return []
     specs = [
-        ClockSpec(kind=d.clock_kind, rule=d.rule, policy_key=d.policy_key, unit=d.unit, owner=None)  # type: ignore[arg-type]  # a ClockKind value
-        for d in drafts
+        ClockSpec(kind=d.clock_kind, rule=d.rule, policy_key=d.policy_key, unit=d.unit, owner=None) for d in drafts
     ]
     calendar = clock_calendar(CN)
     # The due times first (one computation per start and spec), so each callback is inserted once.
