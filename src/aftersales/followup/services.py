@@ -69,7 +69,7 @@ def rating_by_link(
     Events: servicerating.created.
     """
     found = request_for_rating_token(token)
-    request = ServiceRequest.objects.select_for_update().select_related("engineer").get(pk=found.pk)
+    request = ServiceRequest.objects.select_for_update(of=("self",)).select_related("engineer").get(pk=found.pk)
     return _rating_record(
         request,
         actor=SYSTEM,
