@@ -158,7 +158,7 @@ def test_k6_k7_major_complaint_from_registration_to_callback(
     page.locator("#submit-close").click()
     expect(page.locator("#complaint-state")).to_contain_text("已关闭")
     expect(page.locator("#timeline")).to_contain_text("待回访")
-    expect(page.locator("#complaint-tasks [data-task-kind]")).to_contain_text("回访")
+    expect(page.locator("#complaint-callbacks [data-callback-kind]")).to_contain_text("回访")  # in the callbacks queue
     screenshot(page, "complaints-2-closed")
     closed = Complaint.objects.get()
     assert (closed.state, closed.decision_amount, closed.responsible_department) == ("closed", 6000, "仓储部")

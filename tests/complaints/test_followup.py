@@ -1,5 +1,6 @@
-"""K12, K13, K15: the callback task raised once on closing, due on the CN calendar; the receivables
-task of an unfounded complaint for finance; marking tasks done; joint handling with a supplier."""
+"""K12, K13, K15: the receivables task of an unfounded complaint for finance; marking tasks done (the
+K15 callback tasks from before the callbacks queue included); joint handling with a supplier.
+The K15 callback itself: tests/complaints/test_k15_callback.py."""
 
 from __future__ import annotations
 
@@ -38,36 +39,7 @@ def close_at(monkeypatch, when, **kwargs):
         monkeypatch.undo()
 
 
-@pytest.mark.parametrize(
-    ("closed", "due"),
-    [
-        ("2025-11-21 10:00", "2025-11-26 10:00"),  # Friday: Mon, Tue, Wed
-        ("2025-09-30 10:00", "2025-10-11 10:00"),  # before National Day: 9th, 10th, make-up Saturday 11th
-        ("2025-11-22 10:00", "2025-11-26 18:00"),  # Saturday: Mon, Tue, Wed to the close of business
-    ],
-    ids=["working_day", "holiday", "weekend"],
-)
-def test_k15_closing_raises_one_callback_task_due_on_the_cn_calendar(new_complaint, staff, monkeypatch, closed, due):
-    complaint = implemented(new_complaint, staff)
-
-    close_at(monkeypatch, at(closed), actor=staff["agent"], number=complaint.number)
-
-    task = FollowUpTask.objects.get(complaint=complaint)
-    assert (task.kind, task.rule, task.assignee.username, task.assignee_role) == ("callback", "K15", "agent", "")
-    assert task.due_at == at(due)
-    clock = Clock.objects.get(subject_type="complaints.followuptask", subject_id=str(task.pk))
-    assert (clock.kind, clock.rule, clock.policy_key, clock.target_amount, clock.target_unit) == (
-        "callback",
-        "K15",
-        "K15.callback_days",
-        3,
-        "working_days",
-    )
-    # the plain event is kept, and the task is recorded once
-    assert Event.objects.filter(action="complaint.callback_due").count() == 1
-    assert Event.objects.filter(action="complaint.task_raised", rule="K15").count() == 1
-    assert services.task_raise(complaint=complaint, kind="callback", rule="K15") is None
-    assert FollowUpTask.objects.count() == 1
+# K15: closing makes a callback in the callbacks queue, no task here: tests/complaints/test_k15_callback.py
 
 
 def test_k13_unfounded_complaint_raises_a_receivables_task_for_finance(new_complaint, staff, make_user, monkeypatch):
@@ -84,7 +56,7 @@ def test_k13_unfounded_complaint_raises_a_receivables_task_for_finance(new_compl
     )
 
     tasks = {t.kind: t for t in FollowUpTask.objects.filter(complaint=complaint)}
-    assert set(tasks) == {"callback", "receivables"}
+    assert set(tasks) == {"receivables"}  # the K15 callback is in the callbacks queue
     receivables = tasks["receivables"]
     assert (receivables.rule, receivables.assignee, receivables.assignee_role) == ("K13", finance, "finance")
     assert receivables.amount == Decimal("1200.50")
@@ -108,13 +80,15 @@ def test_k13_receivables_default_to_the_amount_claimed(new_complaint, staff):
 def test_founded_complaint_raises_no_receivables(new_complaint, staff):
     complaint = implemented(new_complaint, staff)
     services.complaint_close(actor=staff["agent"], number=complaint.number)
-    assert list(FollowUpTask.objects.values_list("kind", flat=True)) == ["callback"]
+    assert list(FollowUpTask.objects.values_list("kind", flat=True)) == []
 
 
 def test_tasks_through_the_api_mine_and_done(new_complaint, staff, make_user, api_as):
     finance = make_user("finance", username="finance")
     complaint = implemented(new_complaint, staff)
     services.complaint_close(actor=staff["agent"], number=complaint.number, unfounded=True)
+    # a K15 callback task from before the callbacks queue (history; closing makes a callback now)
+    legacy = services.task_raise(complaint=complaint, kind="callback", rule="K15", assignee=staff["agent"].user)
     agent, accountant = api_as(staff["agent"].user), api_as(finance)
 
     mine = agent.get("complaint-tasks", mine="true").json()
@@ -125,6 +99,7 @@ def test_tasks_through_the_api_mine_and_done(new_complaint, staff, make_user, ap
 
     # finance may not make the callback; the agent may not book the receivables
     callback, receivables = mine[0]["id"], theirs[0]["id"]
+    assert callback == legacy.pk
     assert accountant.post(f"complaint-tasks/{callback}/done", {}).status_code == 403
     assert agent.post(f"complaint-tasks/{receivables}/done", {}).status_code == 403
 
@@ -171,7 +146,7 @@ def test_k12_supplier_joint_handling(new_complaint, staff, api_as):
 def test_task_done_needs_the_right(new_complaint, staff):
     complaint = implemented(new_complaint, staff)
     services.complaint_close(actor=staff["agent"], number=complaint.number)
-    task = FollowUpTask.objects.get()
+    task = services.task_raise(complaint=complaint, kind="callback", rule="K15", assignee=staff["agent"].user)
     with pytest.raises(PermissionDenied):
         services.task_done(actor=staff["engineer"], task_id=task.pk)
     services.task_done(actor=staff["team_lead"], task_id=task.pk)  # any complaint handler for a callback

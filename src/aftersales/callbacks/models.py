@@ -36,13 +36,13 @@ class Callback(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    complaint = models.ForeignKey(
+    complaint = models.ForeignKey(  # the complaint it follows (K15) or the low score's complaint (point 5)
         "complaints.Complaint",
         verbose_name=_("complaint"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="callbacks",
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)  # what it is about, in words
     planned_on = models.DateField(_("planned on"))
@@ -81,7 +81,7 @@ class Callback(BaseModel):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="raised_on_callbacks",  # K2: a complaint heard on this callback
     )
     version = models.PositiveIntegerField(_("version"), default=1)
 

@@ -27,6 +27,7 @@ class CallbackOut(Schema):
     customer_name: str
     unit: str | None
     reason: str
+    complaint: str | None  # the complaint it follows (K15), or a low score's complaint
     planned_on: dt.date
     try_on: dt.date
     due_at: dt.datetime | None
@@ -50,6 +51,11 @@ class CallbackOut(Schema):
     def resolve_unit(obj: object) -> str | None:
         unit = getattr(obj, "unit", None)
         return unit.serial if unit is not None else None
+
+    @staticmethod
+    def resolve_complaint(obj: object) -> str | None:
+        found = getattr(obj, "complaint", None)
+        return found.number if found is not None else None
 
     @staticmethod
     def resolve_opened_request(obj: object) -> str | None:

@@ -38,7 +38,7 @@ def callback_list(
     due_before: dt.datetime | None = None,
 ) -> QuerySet[Callback]:
     """Ordered by due (V2: the agent's queue); open ones first when no state is asked for."""
-    qs = callback_scope(actor).select_related("customer", "unit", "unit__product")
+    qs = callback_scope(actor).select_related("customer", "unit", "unit__product", "complaint")
     if kind:
         qs = qs.filter(kind=kind)
     if state:

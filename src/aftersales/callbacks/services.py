@@ -45,7 +45,8 @@ from aftersales.clocks.services import (
     clocks_schedule,
     clocks_start_many,
 )
-from aftersales.complaints.choices import ComplaintChannel, ComplaintClass
+from aftersales.complaints.choices import ComplaintChannel, ComplaintClass, ComplaintState, FollowUpKind
+from aftersales.complaints.models import Complaint
 from aftersales.complaints.services import complaint_register
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.bulk import bulk_insert_rows
@@ -83,6 +84,8 @@ class Draft:
     complaint_id: int | None = None
     assignee_id: int | None = None
     assignee_role: str = ""
+    clock_kind: str = ClockKind.PLANNED_CALLBACK
+    rule: str = "V1"
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -106,8 +109,7 @@ def _create(drafts: list[Draft], *, actor: Actor, policies: PolicySnapshot) -> l
     if not drafts:
         return []
     specs = [
-        ClockSpec(kind=ClockKind.PLANNED_CALLBACK, rule="V1", policy_key=d.policy_key, unit=d.unit, owner=None)
-        for d in drafts
+        ClockSpec(kind=d.clock_kind, rule=d.rule, policy_key=d.policy_key, unit=d.unit, owner=None) for d in drafts
     ]
     calendar = clock_calendar(CN)
     # The due times first (one computation per start and spec), so each callback is inserted once.
@@ -153,7 +155,7 @@ def _create(drafts: list[Draft], *, actor: Actor, policies: PolicySnapshot) -> l
                     subject=row,
                     action=events.CALLBACK_PLANNED,
                     actor=actor,
-                    rule="A5" if draft.kind == CallbackKind.HANDOVER else "V1",
+                    rule="A5" if draft.kind == CallbackKind.HANDOVER else draft.rule,
                     data={
                         "kind": draft.kind,
                         "key": draft.key,
@@ -313,7 +315,8 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM, exact_scan: bool = Fal
       service point of the customer's region (a visit task, not a callback), spread over the month;
     - the hand-over callback of each unit V1.handover_months before its last day in warranty (A5);
     - a callback after each closed service request, due V1.after_service_days working days later;
-    - after a complaint: the complaint's K15 callback task stands for it (not planned twice);
+    - after each closed complaint (K15): made when it is closed (complaint_callback_due); planned here
+      only when missing, under the same key, never for a complaint whose K15 task predates the move;
     - a key-account care callback every V1.care_months months.
     The units in warranty are selected in the database by date ranges (set-based, skipping what is
     planned already); `exact_scan` instead reads every unit and computes its warranty in Python — the
@@ -399,8 +402,17 @@ def callbacks_plan(*, on: dt.date, actor: Actor = SYSTEM, exact_scan: bool = Fal
                 request_id=pk,
             )
         )
-    # After a complaint: the complaint's own K15 callback task (complaints app, /complaint-tasks) is that
-    # callback for now; planning a second one here would call the customer twice (docs/decisions/0030).
+    # after each closed complaint (K15): normally made at closing; this catches up under the same key.
+    # A complaint closed before the move keeps its K15 task (history), so it is not called twice.
+    for complaint in (
+        Complaint.objects.filter(
+            state=ComplaintState.CLOSED, closed_at__gte=since, closed_at__lt=start_of_day + dt.timedelta(days=1)
+        )
+        .exclude(tasks__kind=FollowUpKind.CALLBACK)
+        .select_related("service_request")
+        .order_by("pk")
+    ):
+        drafts.append(_complaint_draft(complaint, assignee_id=complaint.owner_id))
     # key-account care plans
     period, period_start = care_period(on, policies.get("V1.care_months").value)
     drafts += [
@@ -450,6 +462,46 @@ def _site_checks_plan(customer_ids: list[int], *, on: dt.date, month_start: dt.d
         batch_size=1000,
     )
     return len(new)
+
+
+# --- after a complaint (K15) ---------------------------------------------------------------------
+
+
+def complaint_key(complaint_id: int) -> str:
+    """The planning key of a complaint's K15 callback: one per complaint, whoever plans it."""
+    return f"complaint:{complaint_id}"
+
+
+def _complaint_draft(complaint: Complaint, *, assignee_id: int | None) -> Draft:
+    closed_at = complaint.closed_at or timezone.now()
+    request = complaint.service_request
+    return Draft(
+        CallbackKind.AFTER_COMPLAINT,
+        complaint_key(complaint.pk),
+        complaint.customer_id,
+        _("After complaint %(number)s: confirm the result") % {"number": complaint.number},
+        timezone.localdate(closed_at),
+        closed_at,
+        "K15.callback_days",
+        unit_id=request.unit_id if request is not None else None,
+        request_id=complaint.service_request_id,
+        complaint_id=complaint.pk,
+        assignee_id=assignee_id,
+        clock_kind=ClockKind.CALLBACK,
+        rule="K15",
+    )
+
+
+def complaint_callback_due(
+    sender: Any, *, complaint: Complaint, actor: Any = SYSTEM, assignee: Any = None, **kwargs: Any
+) -> None:
+    """K15: a closed complaint's callback, in the callbacks queue of the person who makes it (the owner,
+    else the closer), due K15.callback_days working days after closing on the CN calendar (a "callback"
+    clock). Keyed by the complaint, so it is made once (the planner's catch-up uses the same key).
+    Runs in complaint_close's transaction. Rule: K15. Events: callback.planned, clock.started.
+    """
+    draft = _complaint_draft(complaint, assignee_id=getattr(assignee, "pk", None))
+    _create([draft], actor=actor, policies=policy_snapshot())
 
 
 # --- working a callback (V2) --------------------------------------------------------------------
@@ -569,6 +621,7 @@ def callback_outcome(
         extra_update_fields=(*fields, "done_at", "done_by", "opened_request", "opened_complaint"),
     )
     clock_stop_for(subject=callback, kind=ClockKind.PLANNED_CALLBACK, actor=actor)
+    clock_stop_for(subject=callback, kind=ClockKind.CALLBACK, actor=actor)  # K15: after a complaint
     if callback.opened_request_id or callback.opened_complaint_id:
         opened = callback.opened_request or callback.opened_complaint
         event_record(

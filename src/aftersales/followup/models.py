@@ -40,8 +40,13 @@ class ServiceRating(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    recorded_by = models.ForeignKey(  # empty when the customer rated through the e-mailed link (no login)
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     channel = models.CharField(_("channel"), max_length=16, choices=RatingChannel.choices)
     respondent_name = models.CharField(_("respondent"), max_length=64, blank=True)

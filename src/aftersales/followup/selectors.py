@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core import signing
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from aftersales.core.access import Actor
+from aftersales.core.errors import NotFound
 from aftersales.followup.choices import RatingLevel
 from aftersales.followup.models import RATING_ITEMS, ServiceRating
 from aftersales.service.choices import RequestState
+from aftersales.service.models import ServiceRequest
+
+RATE_SALT = "aftersales.followup.rate"  # the one-time rating link (like the survey's answer link)
 
 # V3: a service is rated once the customer signed the repair order, or it is closed.
 RATEABLE_STATES = frozenset({RequestState.SIGNED, RequestState.CLOSED})
@@ -55,3 +61,23 @@ def rating_summary(
             counts[row[item]] = row["n"]
         out[item] = counts
     return out
+
+
+def rating_token(request: Any) -> str:
+    """V3: the token of the rating link e-mailed to a contact without a portal account: the request's id
+    signed (not stored); it works once because a second rating of the request is refused."""
+    return signing.dumps({"q": request.pk}, salt=RATE_SALT, compress=True)
+
+
+def request_for_rating_token(token: str) -> ServiceRequest:
+    """The request a rating link names. Raises: NotFound (a tampered or unknown token)."""
+    try:
+        data = signing.loads(token, salt=RATE_SALT)
+    except signing.BadSignature:
+        raise NotFound(_("This rating link is not valid.")) from None
+    request = (
+        ServiceRequest.objects.select_related("customer", "engineer").filter(pk=int(data.get("q", 0) or 0)).first()
+    )
+    if request is None:
+        raise NotFound(_("This rating link is not valid."))
+    return request

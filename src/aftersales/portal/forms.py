@@ -67,3 +67,9 @@ class RatingForm(StyledForm):
         for name in ("attitude", "skill", "arrival_time", "promises_kept"):
             # answers as buttons, a finger wide, wrapping on a phone (the radio itself is hidden)
             self.fields[name].widget.attrs["class"] = "btn-check"
+
+
+class RatingLinkForm(RatingForm):
+    """V3 through the invitation e-mail's one-time link: nobody is logged in, so the rater gives a name."""
+
+    respondent_name = forms.CharField(label=_("Your name"), max_length=64)

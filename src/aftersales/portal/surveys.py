@@ -1,4 +1,5 @@
-"""The survey answer page (V4): a customer answers through the one-time link, without logging in."""
+"""The pages reached by a one-time link, without logging in: the survey answer page (V4) and the
+engineer rating page of the invitation e-mail (V3)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from django.shortcuts import render
 
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
+from aftersales.followup.selectors import rating_pending, request_for_rating_token
+from aftersales.followup.services import rating_by_link
+from aftersales.portal.forms import RatingLinkForm
 from aftersales.surveys.forms import AnswerForm
 from aftersales.surveys.selectors import (
     attended_training,
@@ -46,3 +50,20 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return render(request, "portal/survey_done.html", {**context, "already": False})
     return render(request, "portal/survey_answer.html", {**context, "form": form})
+
+
+def rate_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """V3: rate the engineer from the invitation e-mailed to a contact with no portal account."""
+    sr = request_for_rating_token(token)  # NotFound → the 404 page
+    context = {"sr": sr}
+    if not rating_pending(sr):
+        return render(request, "portal/rate_done.html", {**context, "already": True})
+    form = RatingLinkForm(request.POST or None, prefix="rating")
+    if request.method == "POST" and form.is_valid():
+        try:
+            rating_by_link(token=token, **form.cleaned_data)
+        except DomainError as exc:
+            form_errors_from(form, exc)
+        else:
+            return render(request, "portal/rate_done.html", {**context, "already": False})
+    return render(request, "portal/rate_link.html", {**context, "rating_form": form})

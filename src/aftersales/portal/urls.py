@@ -12,6 +12,7 @@ urlpatterns = [
     path("requests/<str:number>/quote/decline/", views.quote_decline, name="quote_decline"),
     path("requests/<str:number>/rate/", views.rate, name="rate"),
     path("survey/<str:token>/", surveys.survey_answer, name="survey_answer"),
+    path("rate/<str:token>/", surveys.rate_by_link, name="rate_by_link"),  # V3: the invitation e-mail's link
     path("complaints/", complaints.complaint_list_page, name="complaint_list"),
     path("complaints/new/", complaints.complaint_create, name="complaint_create"),
     path("complaints/<str:number>/", complaints.complaint_detail, name="complaint_detail"),

@@ -1,8 +1,10 @@
 """Complaint follow-up (K12–K15): tasks raised at closing, joint handling with a supplier, corrective
 and preventive action (CAPA).
 
-- K15: closing raises a callback task for the complaint's owner, due K15.callback_days working days
-  later on the complaint calendar (a "callback" clock on the task).
+- K15: closing makes the callback of kind "after complaint" in the callbacks queue for the complaint's
+  owner (signal complaints.signals.callback_due, heard by the callbacks app), due K15.callback_days
+  working days later on the complaint calendar. Tasks of kind "callback" raised before that stay as
+  history (docs/decisions/0036).
 - K13: closing an unfounded complaint raises a receivables task for finance with the amount to
   collect, due K13.collect_days calendar days later (a "collect" clock).
 - K14: a corrective action is planned → carried out (raises a verification task for quality) →
@@ -31,6 +33,7 @@ from aftersales.complaints.errors import ComplaintConflict, ComplaintErrorCode
 from aftersales.complaints.models import Complaint, CorrectiveAction, FollowUpTask
 from aftersales.complaints.selectors import access_capa, access_complaint, access_task
 from aftersales.complaints.services.common import complaint_lock
+from aftersales.complaints.signals import callback_due
 from aftersales.complaints.transitions import CAPA_TRANSITIONS
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import PermissionDenied, ValidationFailed
@@ -107,12 +110,12 @@ def task_raise(
 
 
 def tasks_raise_on_close(complaint: Complaint, actor: Actor, receivables: Decimal | None = None) -> None:
-    """K15 callback for the owner (the closer when nobody owns it); K13 receivables for finance when the
-    complaint is unfounded (the amount: `receivables`, else the amount claimed)."""
-    task_raise(
+    """K15 callback for the owner (the closer when nobody owns it), made in the callbacks queue; K13
+    receivables for finance when the complaint is unfounded (the amount: `receivables`, else the amount
+    claimed)."""
+    callback_due.send(
+        sender=Complaint,
         complaint=complaint,
-        kind=FollowUpKind.CALLBACK,
-        rule="K15",
         actor=actor,
         assignee=complaint.owner or actor.user,
         started_at=complaint.closed_at,

@@ -446,6 +446,12 @@ def _tasks(complaint: Complaint) -> list[Any]:
     return list(related.select_related("assignee").order_by("id")) if related is not None else []
 
 
+def _callbacks(complaint: Complaint) -> list[Any]:
+    """K15: the callback after closing (callbacks queue) and any low-score follow-up on the complaint,
+    with their outcome (reached or not, satisfaction, remarks)."""
+    return list(complaint.callbacks.select_related("assignee").order_by("id"))
+
+
 @staff_page(VIEW)
 def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
     actor = _actor(request)
@@ -473,6 +479,9 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
             "approval_form": ApprovalDecideForm(),
             "followers": list(complaint.followers.order_by("received_at", "id")),
             "tasks": _tasks(complaint),
+            "callbacks": _callbacks(complaint),
+            # K2: the callback this complaint was heard on (its outcome opened it), with the complaint it followed
+            "raised_on": list(complaint.raised_on_callbacks.select_related("complaint")),
             "capa_plan_form": capa.plan_form,
             "capa_rows": capa.rows,
             "capa_error": capa.error,

@@ -103,7 +103,11 @@ def notice_rating_invitation(request: ServiceRequest) -> None:
         known = {u.email for u in users if u.email}
         addresses = [a for a in addresses if a not in known]
         if addresses:
-            link = getattr(settings, "AFTERSALES_SITE_URL", "").rstrip("/") + url
+            from aftersales.followup.selectors import rating_token
+
+            # a contact has no portal account: a one-time link rates without logging in (like the survey's)
+            token_url = reverse("portal:rate_by_link", args=[rating_token(request)])
+            link = getattr(settings, "AFTERSALES_SITE_URL", "").rstrip("/") + token_url
             text = f"{body}\n{link}"
             transaction.on_commit(
                 lambda: send_mail(title, text, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=True)
