@@ -34,12 +34,14 @@ def test_customer_answers_from_the_link_without_logging_in(live_server: Any, pag
     expect(page.locator("h1")).to_contain_text("用户满意度调查")
     form = page.locator("#survey-form")
     expect(form.locator('input[name="q1"][value="HCC-TAX-1"]')).to_be_checked()
-    for number in (2, 3, 4, 5, 7, 8):
+    # no customer training in the year: item 6 starts at 未参加 (T2)
+    expect(form.locator('input[name="q6"][value="not_attended"]')).to_be_checked()
+    for number in (2, 4, 5, 7, 8):
         form.locator(f'input[name="q{number}"][value="satisfied"]').check()
-    page.locator("#survey-submit").click()  # item 6 left empty: the form says so and keeps the answers
+    page.locator("#survey-submit").click()  # item 3 left empty: the form says so and keeps the answers
     expect(page.locator("#survey-form")).to_contain_text("请回答")
     assert not Response.objects.exists()
-    page.locator('input[name="q6"][value="not_attended"]').check()
+    page.locator('input[name="q3"][value="satisfied"]').check()
     page.locator("#survey-submit").click()
     expect(page.locator("#survey-done")).to_contain_text("感谢")
     response = Response.objects.get()
