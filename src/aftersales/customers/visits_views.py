@@ -444,4 +444,4 @@ def vetting_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
-    return response  # type: ignore[return-value]
+    return response  # type: ignore[return-value]  # a FileResponse is an HttpResponseBase, served as is

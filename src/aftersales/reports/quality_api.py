@@ -21,7 +21,7 @@ LIST_LIMIT = 500
 
 def _detail(actor: Any, warning_id: int) -> EarlyWarning:
     warning = warnings.warning_get(actor, warning_id)
-    warning.case_numbers = list(warnings.warning_cases(warning).values_list("number", flat=True))  # type: ignore[attr-defined]
+    warning.case_numbers = list(warnings.warning_cases(warning).values_list("number", flat=True))  # type: ignore[attr-defined]  # read by the output schema
     return warning
 
 

@@ -356,8 +356,8 @@ def engineer_candidates() -> list[User]:
     weight = int(policy_get("S7.certified_weight").value)
     for engineer in engineers:
         engineer.open_jobs = load.get(engineer.pk, 0)  # type: ignore[attr-defined]  # as annotate() would set it
-        engineer.certified_lines = lines.get(engineer.pk, frozenset())  # type: ignore[attr-defined]
-        engineer.certified_weight = weight  # type: ignore[attr-defined]
+        engineer.certified_lines = lines.get(engineer.pk, frozenset())  # type: ignore[attr-defined]  # read by the ranking
+        engineer.certified_weight = weight  # type: ignore[attr-defined]  # read by the ranking
     return engineers
 
 
