@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from aftersales.service.dispatch_scoring import best_engineer, rank_engineers
+from aftersales.service.dispatch_scoring import best_engineer, rank_engineers, ranking_key
 from aftersales.training.scoring import add_months, assessment_passed, certificate_expiry
 
 MARKS = {"theory": 60, "practice": 70, "simulated": 60}
@@ -93,3 +93,47 @@ def test_the_certificate_counts_only_for_its_product_line_and_weight() -> None:
     assert [r["score"] for r in no_line] == [10, 10]
     assert [r["user"].username for r in weightless] == ["a_uncertified", "b_certified"]
     assert best_engineer(weightless) is None  # a tie: the dispatcher chooses
+
+
+def _placed(username: str, point_id: int, region_id: int, open_jobs: int, lines: frozenset[str]) -> SimpleNamespace:
+    return SimpleNamespace(
+        username=username,
+        service_point=SimpleNamespace(pk=point_id, region_id=region_id),
+        service_point_id=point_id,
+        open_jobs=open_jobs,
+        certified_lines=lines,
+        certified_weight=50,
+    )
+
+
+def test_a_limited_ranking_is_the_head_of_the_full_one() -> None:
+    # the board asks for its eight options only: the same rows, in the same order, as the full ranking's first
+    engineers = [
+        _placed(
+            f"e{n:02d}",
+            point_id=n % 4,
+            region_id=n % 2,
+            open_jobs=n % 3,
+            lines=frozenset({"数控机床"} if n % 5 else set()),
+        )
+        for n in range(20)
+    ]
+    request = _request("数控机床")
+
+    full = rank_engineers(request, engineers)
+
+    for limit in (1, 2, 8, 20, 30):
+        assert rank_engineers(request, engineers, limit=limit) == full[:limit]
+    assert [r["score"] for r in full] == sorted(r["score"] for r in full)
+
+
+def test_the_ranking_key_keeps_a_product_line_only_when_someone_holds_it() -> None:
+    held = frozenset({"数控机床"})
+
+    assert ranking_key(_request("数控机床"), held) == (1, 1, "数控机床")
+    # nobody certified for lasers: their requests rank as the point's others (the board ranks them once)
+    assert ranking_key(_request("激光切割机"), held) == ranking_key(_request(""), held) == (1, 1, "")
+    engineers = [_placed("a", 1, 1, 0, held), _placed("b", 2, 1, 0, frozenset())]
+    assert rank_engineers(_request("激光切割机"), engineers) == [
+        {**row, "product_line": "激光切割机"} for row in rank_engineers(_request(""), engineers)
+    ]

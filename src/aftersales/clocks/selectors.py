@@ -68,14 +68,18 @@ def _explain_calendar(clock: Clock) -> CompiledCalendar | None:
     return memo[clock.calendar_code]
 
 
+BRIEF_COLUMNS = ("id", "subject_type", "subject_id", "kind", "state", "outcome", "data_missing_year", "started_at",
+                 "due_at", "warn_at", "warned_at", "breached_at", "calendar_code")  # fmt: skip
+
+
 def clocks_for_subjects(subject_type: str, ids: list[Any], *, segments: bool = True) -> dict[str, list[Clock]]:
     """Clocks of many records of one type (list pages): {subject_id: [clock, …]}; like clock_list_for,
     they share one calendar memo. `segments=False` when only each clock's state and due time are shown
     (`{% clocks_brief %}`, the board): no segments query (explaining such a clock reads its own)."""
     out: dict[str, list[Clock]] = {}
     qs = Clock.objects.filter(subject_type=subject_type, subject_id__in=[str(i) for i in ids])
-    if segments:
-        qs = qs.prefetch_related("segments")
+    # without segments: what {% clocks_brief %} reads (clock_status, the badge, the due time), no other dates
+    qs = qs.prefetch_related("segments") if segments else qs.only(*BRIEF_COLUMNS)
     memo: dict[str, CompiledCalendar | None] = {}
     for clock in qs.order_by("started_at", "id"):
         setattr(clock, _KNOWN_CALENDARS, memo)

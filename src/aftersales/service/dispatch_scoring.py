@@ -9,6 +9,7 @@ product line of the request's unit while another candidate does (T2). Engineers 
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 
 
@@ -29,36 +30,48 @@ def ranking_place(request: Any) -> tuple[Any, ...]:
     return (None, getattr(request.customer, "region_id", None), line)
 
 
-def rank_engineers(request: Any, engineers: list[Any]) -> list[dict[str, Any]]:
+def ranking_key(request: Any, held_lines: set[str] | frozenset[str]) -> tuple[Any, ...]:
+    """ranking_place with the product line kept only when some engineer holds a certificate for it
+    (`held_lines`): otherwise the line moves no score, and requests of one service point share a
+    ranking (the board ranked once per point and line: nearly once per row)."""
+    point_id, region_id, line = ranking_place(request)
+    return (point_id, region_id, line if line in held_lines else "")
+
+
+def rank_engineers(request: Any, engineers: list[Any], *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Every engineer scored for the request, best first; `limit`: only the first `limit` rows are
+    built (the board draws eight options per row: 120 row dicts a request were most of its ranking)."""
     point_id, region_id, line = ranking_place(request)
     # T2: the certificate counts only when some candidate holds one for the line (else every score would
     # shift alike and explain nothing)
     any_certified = bool(line) and any(line in getattr(user, "certified_lines", ()) for user in engineers)
-    rows = []
-    for user in engineers:
-        user_point = user.service_point
-        if point_id is not None and user.service_point_id == point_id:
+    keyed = []
+    for index, user in enumerate(engineers):
+        user_point_id = user.service_point_id
+        if point_id is not None and user_point_id == point_id:
             place = 0
-        elif user_point is not None and user_point.region_id == region_id:
+        elif user_point_id is not None and user.service_point.region_id == region_id:
             place = 100
         else:
             place = 200
         load = int(getattr(user, "open_jobs", 0))
         certified = bool(line) and line in getattr(user, "certified_lines", ())
         uncertified_points = int(getattr(user, "certified_weight", 0)) if any_certified and not certified else 0
-        rows.append(
-            {
-                "user": user,
-                "open_jobs": load,
-                "same_point": place == 0,
-                "same_region": place <= 100,
-                "certified": certified,
-                "product_line": line,
-                "score": place + 10 * load + uncertified_points,
-            }
-        )
-    rows.sort(key=lambda r: (r["score"], r["user"].username))
-    return rows
+        keyed.append((place + 10 * load + uncertified_points, user.username, index, place, load, certified))
+    # (score, username) is unique: the order is total, the same with or without `limit`
+    chosen = sorted(keyed) if limit is None else heapq.nsmallest(limit, keyed)
+    return [
+        {
+            "user": engineers[index],
+            "open_jobs": load,
+            "same_point": place == 0,
+            "same_region": place <= 100,
+            "certified": certified,
+            "product_line": line,
+            "score": score,
+        }
+        for score, _username, index, place, load, certified in chosen
+    ]
 
 
 def best_engineer(ranked: list[dict[str, Any]]) -> dict[str, Any] | None:

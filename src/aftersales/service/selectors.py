@@ -310,6 +310,20 @@ def dispatch_board_list(actor: Actor) -> QuerySet[ServiceRequest]:
     )
 
 
+# What a board row draws and ranks by (service/board.html, dispatch_scoring.ranking_place): a board page
+# reads these columns only — not the ~50 of a request and its customer, unit and product, whose dates
+# (a dozen a row) were parsed for nothing.
+BOARD_ROW_COLUMNS = ("id", "number", "version", "priority", "received_at", "carried_over_on", "address", "fault",
+                     "model_text", "charging_type", "customer__id", "customer__name", "customer__region_id",
+                     "unit__id", "unit__product__id", "unit__product__model", "unit__product__category",
+                     "service_point__id", "service_point__name", "service_point__region_id")  # fmt: skip
+
+
+def dispatch_board_rows(actor: Actor) -> QuerySet[ServiceRequest]:
+    """dispatch_board_list with the columns a board page shows (BOARD_ROW_COLUMNS), for its pages."""
+    return dispatch_board_list(actor).only(*BOARD_ROW_COLUMNS)
+
+
 def dispatch_board(actor: Actor, *, limit: int = 200) -> list[ServiceRequest]:
     """S7: the first `limit` requests of the board (dispatch_board_list), for the API."""
     return list(dispatch_board_list(actor)[:limit])
@@ -369,7 +383,7 @@ def engineer_suggestions(
     Pass `engineers` (engineer_candidates()) when ranking for many requests, e.g. the board.
     Returns [{"user", "open_jobs", "same_point", "score"}], best first.
     """
-    return rank_engineers(request, engineer_candidates() if engineers is None else engineers)[:limit]
+    return rank_engineers(request, engineer_candidates() if engineers is None else engineers, limit=limit)
 
 
 def engineer_jobs(actor: Actor, *, day: dt.date | None = None) -> QuerySet[ServiceRequest]:

@@ -39,7 +39,7 @@ from aftersales.installed_base.selectors import unit_list_with_coverage
 from aftersales.parts.selectors import part_picker_choices, store_list, van_store_for
 from aftersales.service import selectors, services
 from aftersales.service.choices import ApprovalKind, FaultCodeKind, QuoteState, RequestState
-from aftersales.service.dispatch_scoring import best_engineer, ranking_place
+from aftersales.service.dispatch_scoring import best_engineer, ranking_key
 from aftersales.service.errors import ServiceErrorCode
 from aftersales.service.forms import (
     ActionForm,
@@ -738,7 +738,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
             columns=BOARD_COLUMNS,
             rows=selectors.dispatch_board_list(actor),
         )
-    page = list_page(request, selectors.dispatch_board_list(actor), BOARD_SIZE)
+    page = list_page(request, selectors.dispatch_board_rows(actor), BOARD_SIZE)
     # One query for the page's clocks, not one per row; the board shows each request's most pressing
     # clock ({% clocks_brief %}: state and due time), so their segments are not read.
     selectors.clocks_prefetch(page.object_list, segments=False)
@@ -746,9 +746,10 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
     # The ranking, its best engineer and the select's options depend only on the request's place
     # (service point, region): made once per place, not once per row (docs/decisions/0027).
     by_place: dict[tuple[Any, ...], tuple[dict[str, Any] | None, list[tuple[str, str]], str]] = {}
+    held = {line for engineer in engineers for line in getattr(engineer, "certified_lines", ())}
     rows = []
     for sr in page.object_list:
-        place = ranking_place(sr)
+        place = ranking_key(sr, held)
         if place not in by_place:
             suggestions = selectors.engineer_suggestions(sr, limit=BOARD_ENGINEER_CHOICES, engineers=engineers)
             best = best_engineer(suggestions)
