@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BaseModel(models.Model):
@@ -171,7 +172,10 @@ class Job(BaseModel):
     kind = models.CharField(_("kind"), max_length=64)
     label = models.CharField(_("name"), max_length=200)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("background job", "owner"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     state = models.CharField(_("state"), max_length=16, choices=JobState.choices, default=JobState.QUEUED)
     params = models.JSONField(default=dict, blank=True)
