@@ -93,6 +93,7 @@ def test_agent_registers_moves_on_and_plans_a_follow_up(make_user) -> None:
     detail = client.get(url).content.decode()
     assert "预算" in detail
     assert "50000" in detail
+    assert "联系方式" in detail  # the enquirer's phone or e-mail, not the customers' 联系人 (contact person)
 
 
 def test_list_conversion_and_fields_export_with_their_filters(make_user) -> None:

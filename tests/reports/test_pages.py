@@ -36,6 +36,7 @@ def test_statistics_page_links_each_row_to_its_requests_and_exports(world: dict[
     assert "主轴异响" in page
     assert "66.7%" in page
     assert "+100.0%" in page
+    assert page.count(">变化</th>") == 2  # the change columns, not the policies' 修改 (edit)
     assert "statistics-chart" in page
     assert "vendor/echarts/echarts.min.js" in page
     key = world["symptoms"][0].pk

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.consultations.choices import (
     ConsultationChannel,
@@ -42,7 +43,9 @@ class ConsultationForm(StyledForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=ConsultationChannel.choices)
     name = forms.CharField(label=_("Enquirer"), max_length=80)
     organisation = forms.CharField(label=_("Organisation"), max_length=120, required=False)
-    contact = forms.CharField(label=_("Contact"), max_length=120, help_text=_("Phone number or e-mail."))
+    contact = forms.CharField(
+        label=pgettext_lazy("contact details", "Contact"), max_length=120, help_text=_("Phone number or e-mail.")
+    )
     product = forms.ModelChoiceField(
         label=_("Product of interest"),
         queryset=Product.objects.order_by("model"),

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.consultations.choices import (
     ConsultationChannel,
@@ -54,7 +55,7 @@ class Consultation(BaseModel):
     channel = models.CharField(_("channel"), max_length=8, choices=ConsultationChannel.choices)
     name = models.CharField(_("enquirer"), max_length=80)
     organisation = models.CharField(_("organisation"), max_length=120, blank=True)
-    contact = models.CharField(_("contact"), max_length=120)
+    contact = models.CharField(pgettext_lazy("contact details", "contact"), max_length=120)
     customer = models.ForeignKey(
         "customers.Customer",
         verbose_name=_("customer"),

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.consultations import selectors, services
@@ -40,7 +40,7 @@ COLUMNS = [
     Column(gettext_lazy("Channel"), lambda c: c.get_channel_display()),
     Column(gettext_lazy("Enquirer"), lambda c: c.name),
     Column(gettext_lazy("Organisation"), lambda c: c.organisation),
-    Column(gettext_lazy("Contact"), lambda c: c.contact),
+    Column(pgettext_lazy("contact details", "Contact"), lambda c: c.contact),
     Column(gettext_lazy("Product of interest"), lambda c: c.product.model if c.product else ""),
     Column(gettext_lazy("Question"), lambda c: c.question),
     Column(gettext_lazy("Answer"), lambda c: c.answer),
@@ -51,7 +51,7 @@ COLUMNS = [
     Column(gettext_lazy("Further details"), lambda c: "；".join(f"{k}: {v}" for k, v in (c.extra or {}).items())),
 ]
 CONVERSION_COLUMNS = [
-    Column(gettext_lazy("Period"), lambda r: r.period),
+    Column(pgettext_lazy("reporting period", "Period"), lambda r: r.period),
     Column(gettext_lazy("Enquiries"), lambda r: r.enquiries),
     Column(gettext_lazy("Visited"), lambda r: r.visited),
     Column(gettext_lazy("Purchased"), lambda r: r.purchased),
@@ -62,7 +62,7 @@ CONVERSION_COLUMNS = [
 FOLLOWUP_COLUMNS = [
     Column(gettext_lazy("Due on"), lambda f: f.due_on),
     Column(gettext_lazy("Enquirer"), lambda f: f.consultation.name),
-    Column(gettext_lazy("Contact"), lambda f: f.consultation.contact),
+    Column(pgettext_lazy("contact details", "Contact"), lambda f: f.consultation.contact),
     Column(gettext_lazy("What to ask"), lambda f: f.note),
 ]
 FIELD_COLUMNS = [

@@ -11,6 +11,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # {field: {language: {value: label}}}: the translated labels of a field's choices, made once per language.
 _CHOICE_LABELS: dict[models.Field[Any, Any], dict[str | None, dict[Any, Any]]] = {}
@@ -198,7 +199,10 @@ class Job(BaseModel):
     kind = models.CharField(_("kind"), max_length=64)
     label = models.CharField(_("name"), max_length=200)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("background job", "owner"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     state = models.CharField(_("state"), max_length=16, choices=JobState.choices, default=JobState.QUEUED)
     params = models.JSONField(default=dict, blank=True)

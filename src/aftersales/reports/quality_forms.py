@@ -56,7 +56,9 @@ def _people() -> list[tuple[str, str]]:
 class RiskForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Risk"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = forms.CharField(
+        label=pgettext_lazy("risk", "Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     likelihood = forms.TypedChoiceField(label=_("Likelihood"), coerce=int)
     impact = forms.TypedChoiceField(label=_("Impact"), coerce=int)
     owner = forms.ChoiceField(label=_("Owner"))

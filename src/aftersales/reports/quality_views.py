@@ -57,7 +57,7 @@ WARNING_COLUMNS = [
     Column(gettext_lazy("Problem"), warnings.warning_title),
     Column(gettext_lazy("Kind"), lambda w: str(WarningKind(w.kind).label)),
     Column(gettext_lazy("Window"), lambda w: str(WarningWindow(w.window).label)),
-    Column(gettext_lazy("Period"), warnings.period_label),
+    Column(pgettext_lazy("reporting period", "Period"), warnings.period_label),
     Column(gettext_lazy("Cases"), lambda w: w.count),
     Column(gettext_lazy("Threshold"), lambda w: w.threshold),
     Column(gettext_lazy("State"), lambda w: str(WarningState(w.state).label)),

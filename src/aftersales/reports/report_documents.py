@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -99,7 +100,7 @@ def report_tables(report: PeriodReport) -> list[dict[str, Any]]:
             total = [_("Total"), section["total"], section["previous"], ""]
         else:
             columns = [
-                _("Name"),
+                pgettext("person", "Name"),
                 _("Jobs"),
                 _("Completed"),
                 _("First-time fix"),

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.selectors import actor_for
@@ -30,7 +30,7 @@ from aftersales.reports.report_documents import report_context, report_pdf, repo
 
 K = PeriodReportKind
 LIST_COLUMNS = [
-    Column(gettext_lazy("Period"), lambda r: r.period),
+    Column(pgettext_lazy("reporting period", "Period"), lambda r: r.period),
     Column(gettext_lazy("From"), lambda r: r.date_from),
     Column(gettext_lazy("To"), lambda r: r.date_to),
     Column(gettext_lazy("State"), lambda r: r.get_state_display()),

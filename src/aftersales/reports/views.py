@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
@@ -279,7 +279,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 DASHBOARDS = {
     "head": gettext_lazy("Head of after-sales"),
-    "quality": gettext_lazy("Quality"),
+    "quality": pgettext_lazy("department", "Quality"),
     "management": gettext_lazy("Management"),
 }
 

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -58,7 +59,7 @@ def report_xlsx(report: AnalysisReport) -> bytes:
         [str(_("Satisfaction analysis report")), snap["month"]],
         [str(_("Survey")), snap["campaign"]["title"]],
         [str(_("Sent")), result["sent"]],
-        [str(_("Returned")), result["returned"]],
+        [str(pgettext("survey forms", "Returned")), result["returned"]],
         [str(_("Return rate")), result["return_rate"]],
         [str(_("Valid")), str(_("Yes")) if result["valid"] else str(_("No"))],
         [str(_("Satisfaction S")), result["score"]],

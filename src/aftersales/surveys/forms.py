@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.surveys.choices import NOT_ATTENDED, Answer
 from aftersales.surveys.scoring import Rules
@@ -69,7 +70,9 @@ class CampaignForm(forms.Form):
     """V4: a new survey — title, period, and the customers it goes to, chosen by filters."""
 
     title = forms.CharField(label=_("Title"), max_length=120)
-    period = forms.CharField(label=_("Period"), max_length=32, help_text=_("e.g. 2026 or 2026-H2"))
+    period = forms.CharField(
+        label=pgettext_lazy("reporting period", "Period"), max_length=32, help_text=_("e.g. 2026 or 2026-H2")
+    )
     key_accounts = forms.BooleanField(label=_("Key accounts only"), required=False)
     product = forms.CharField(label=_("Customers using the product (model)"), max_length=64, required=False)
     region = forms.TypedChoiceField(label=_("Region"), coerce=int, required=False, empty_value=None)

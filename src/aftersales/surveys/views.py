@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.selectors import actor_for
@@ -34,7 +34,7 @@ from aftersales.surveys.reports import score_change
 PAGE_SIZE = 25
 CAMPAIGN_COLUMNS = [
     Column(gettext_lazy("Title"), lambda c: c.title),
-    Column(gettext_lazy("Period"), lambda c: c.period),
+    Column(pgettext_lazy("reporting period", "Period"), lambda c: c.period),
     Column(gettext_lazy("Sent"), lambda c: c.sent),
     Column(gettext_lazy("Created"), lambda c: c.created_at),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.returns.choices import ReturnCondition, ReturnDisposition, ReturnKind, ReturnState
@@ -66,7 +67,7 @@ class ReturnRequest(BaseModel):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_at = models.DateTimeField(pgettext_lazy("goods", "received at"), null=True, blank=True)
     # Finance copy (R3)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
