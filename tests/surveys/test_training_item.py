@@ -55,7 +55,10 @@ def _trained(trainer, customer, held_on) -> None:
         actor=trainer, course="维护培训", planned_on=held_on, trainer="李工", customers=[{"customer": customer.pk}]
     )
     training_record(
-        actor=trainer, training_id=training.pk, held_on=held_on, attendance=[{"customer": customer.pk, "attendees": "赵工"}]
+        actor=trainer,
+        training_id=training.pk,
+        held_on=held_on,
+        attendance=[{"customer": customer.pk, "attendees": "赵工"}],
     )
 
 
