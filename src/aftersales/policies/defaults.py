@@ -1140,7 +1140,7 @@ POLICIES: dict[str, PolicyDef] = {
             label=_("Survey question on training: trainings counted from the last"),
             help=_(
                 "Days before a survey is sent in which a customer training attended counts: without one, the "
-                "training question (V4 item 6) starts at not attended. Not from a regulation: a house default."
+                "survey's question on training starts at “not attended”. Not from a regulation: a house default."
             ),
             unit=_("days"),
         ),
