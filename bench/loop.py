@@ -3,6 +3,8 @@
 (a) planning one day's callbacks: every callback and site check removed, then `callbacks_plan` for the
     1st of this month — a month's first day plans the customers spread on day 1, every unit in its
     hand-over month, the key accounts' routine and care callbacks, each with its clock. Goal < 5 s.
+    Also where its wall time went (Linux schedstat): this process's CPU and its wait for a CPU, and on
+    a local PostgreSQL the server backend's (docs/decisions/0036, Stop 21).
 (b) the agent's callback queue (`callback_queue`, first page of 50 rows, ordered by due): p95 of 50
     calls, goal < 50 ms.
 (c) the V5 report of one month: a campaign of 2,000 customers with 1,800 responses, then
