@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aftersales.policies.defaults import POLICIES
 from aftersales.policies.selectors import policy_get
@@ -73,7 +73,9 @@ def test_the_training_window_is_policy_data(make_user, actor_of) -> None:
     _trained(trainer, recent, today - dt.timedelta(days=200))
     _trained(trainer, old, today - dt.timedelta(days=400))
     assert policy_get("T2.training_lookback_days").value == 365
-    assert "not from a regulation" in str(POLICIES["T2.training_lookback_days"].help).lower()
+    with translation.override("en"):
+        assert "not from a regulation" in str(POLICIES["T2.training_lookback_days"].help).lower()
+    assert "并非法规规定" in str(POLICIES["T2.training_lookback_days"].help)
 
     default = campaign_create(actor=analyst, title="调查一", period="2026-1", customers=[recent.pk, old.pk])
     assert attended_training(default, recent.pk) is True
