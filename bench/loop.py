@@ -3,6 +3,8 @@
 (a) planning one day's callbacks: every callback and site check removed, then `callbacks_plan` for the
     1st of this month — a month's first day plans the customers spread on day 1, every unit in its
     hand-over month, the key accounts' routine and care callbacks, each with its clock. Goal < 5 s.
+    Also where its wall time went (Linux schedstat): this process's CPU and its wait for a CPU, and on
+    a local PostgreSQL the server backend's (docs/decisions/0036, Stop 21).
 (b) the agent's callback queue (`callback_queue`, first page of 50 rows, ordered by due): p95 of 50
     calls, goal < 50 ms.
 (c) the V5 report of one month: a campaign of 2,000 customers with 1,800 responses, then
@@ -33,6 +35,48 @@ def _clear() -> None:
     SiteCheck.objects.all().delete()
 
 
+def _sched(pid: int | str = "self") -> tuple[float, float] | None:
+    """(seconds run on a CPU, seconds waited in the run queue) of a process, from Linux's schedstat;
+    None where it is not available (another OS, or a database server on another machine)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            run, wait, _slices = f.read().split()
+    except (OSError, ValueError):
+        return None
+    return int(run) / 1e9, int(wait) / 1e9
+
+
+def _server_pid() -> int | None:
+    """The PostgreSQL backend serving this connection (its schedstat is readable when it is local)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _breakdown(wall: float, own: tuple[float, float] | None, server: tuple[float, float] | None) -> str:
+    """Where a run's wall time went: on a CPU, waiting for one (the machine's other processes), and
+    (PostgreSQL, local server) the server's CPU and its own wait; the rest is I/O and round trips."""
+    if own is None:
+        return _load()
+    run, queued = own
+    parts = [f"this process ran {run:.2f} s and waited {queued:.2f} s for a CPU"]
+    if server is not None:
+        parts.append(f"the server ran {server[0]:.2f} s and waited {server[1]:.2f} s for a CPU")
+    rest = wall - run - queued - (sum(server) if server is not None else 0)
+    parts.append(f"other waits {max(rest, 0):.2f} s")
+    return "; ".join(parts) + f" ({_load()})"
+
+
+def _delta(after: tuple[float, float] | None, before: tuple[float, float] | None) -> tuple[float, float] | None:
+    if after is None or before is None:
+        return None
+    return after[0] - before[0], after[1] - before[1]
+
+
 def _planning(ctx: Context) -> list[Figure]:
     from django.utils import timezone
 
@@ -40,9 +84,12 @@ def _planning(ctx: Context) -> list[Figure]:
 
     _clear()
     day = timezone.localdate().replace(day=1)
+    backend = _server_pid()
+    own_before, server_before = _sched(), _sched(backend) if backend else None
     start, cpu = time.perf_counter(), time.process_time()
     report = callbacks_plan(on=day)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    own, server = _delta(_sched(), own_before), _delta(_sched(backend), server_before) if backend else None
     again = time.perf_counter()
     second = callbacks_plan(on=day)
     again_seconds = time.perf_counter() - again
@@ -59,6 +106,14 @@ def _planning(ctx: Context) -> list[Figure]:
         # The process's own CPU time: what the run costs without the other processes of a shared machine
         # (on PostgreSQL the server's share is not in it).
         Figure(AREA, "plan one day's callbacks, CPU of this process", cpu_seconds * 1000, "ms", note=_load()),
+        # Where the wall time went (Linux schedstat of this process and of the local PostgreSQL backend).
+        Figure(
+            AREA,
+            "plan one day's callbacks, CPU of process + server",
+            (own[0] + (server[0] if server else 0)) * 1000 if own else None,
+            "ms",
+            note=_breakdown(seconds, own, server),
+        ),
         Figure(AREA, "plan the same day again", again_seconds * 1000, "ms", note=f"{second.total} new"),
     ]
 

@@ -88,3 +88,37 @@ def test_dissatisfied_callback_opens_a_follow_up(api_as, planned, make_user):
         f"callbacks/{callback.pk}/outcome", {"result": "reached", "satisfaction": "dissatisfied", "note": "响应太慢"}
     )
     assert Callback.objects.filter(kind="low_score", customer=callback.customer).exists()
+
+
+def test_queue_and_list_read_what_they_show_in_one_query(planned, make_user, actor_of, django_assert_num_queries):
+    """The queue (page, export) joins the customer and the unit, the list (API) also the complaint and
+    what a callback opened: showing a page of them reads the database once, whatever the row count."""
+    from aftersales.callbacks.selectors import callback_list, callback_queue
+
+    customer, unit = planned
+    other = CustomerFactory(key_account=True)
+    callbacks_plan(on=timezone.localdate().replace(day=1) + dt.timedelta(days=35))  # another month, more rows
+    agent = actor_of(make_user("agent"))
+    worked = Callback.objects.filter(kind="warranty_month").first()
+    from aftersales.callbacks.services import callback_outcome
+
+    callback_outcome(actor=agent, callback_id=worked.pk, result="reached", note="噪音大", opens="service_request")
+    assert Callback.objects.count() > 3
+    with django_assert_num_queries(1):
+        rows = list(callback_queue(agent, today=timezone.localdate() + dt.timedelta(days=90))[:50])
+        shown = [(c.customer.name, c.unit.serial if c.unit else "", c.get_kind_display(), c.reason) for c in rows]
+    assert len(shown) == len(rows) > 1
+    assert {c.customer_id for c in rows} >= {customer.pk, other.pk}
+    with django_assert_num_queries(1):
+        rows = list(callback_list(agent)[:50])
+        numbers = [
+            (
+                c.customer.name,
+                c.unit.serial if c.unit else None,
+                c.complaint.number if c.complaint else None,
+                c.opened_request.number if c.opened_request else None,
+                c.opened_complaint.number if c.opened_complaint else None,
+            )
+            for c in rows
+        ]
+    assert any(n[3] for n in numbers)  # the request opened from the worked callback, read in the same query

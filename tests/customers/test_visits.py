@@ -272,3 +272,29 @@ def test_home_queue_shows_visits_due_this_month(owner, customer) -> None:
     _plan(owner, customer)
     queues = {q.key: q for q in home_queues(actor_for(owner))}
     assert queues["visits_due"].count == 1
+
+
+def test_the_visit_purpose_reads_bai_fang_mu_de_not_yong_tu(owner, customer) -> None:
+    """The visit's purpose is 拜访目的 (pgettext context "visit"), not the 用途 of the other catalogues'
+    "Purpose" (what a fee or a part is for): on the form, the list, the plan and the report."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(VisitReport._meta.get_field("purpose").verbose_name) == "拜访目的"
+    plan, item = _plan(owner, customer)
+    client = _login(owner)
+    client.post(
+        reverse("customers:visit_new"),
+        {"plan_item": item.pk, "visited_on": _today().isoformat(), "purpose": "routine", "findings": "运行正常"},
+    )
+    report = VisitReport.objects.get()
+    pages = [
+        reverse("customers:visit_new"),
+        reverse("customers:visit_list"),
+        reverse("customers:visit_plan", args=[plan.pk]),
+        reverse("customers:visit_detail", args=[report.pk]),
+    ]
+    for url in pages:
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "拜访目的" in html, url
+        assert "用途" not in html, url

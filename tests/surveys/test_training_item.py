@@ -3,12 +3,17 @@ training in the year up to the survey, and open for one who did (the customer ma
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from aftersales.policies.defaults import POLICIES
+from aftersales.policies.selectors import policy_get
+from aftersales.policies.services import policy_set
 from aftersales.surveys.models import Recipient
-from aftersales.surveys.selectors import recipient_token
+from aftersales.surveys.selectors import attended_training, recipient_token
 from aftersales.surveys.services import campaign_create
 from aftersales.training.services import training_plan, training_record
 from tests.installed_base.factories import CustomerFactory
@@ -44,3 +49,47 @@ def test_item_6_starts_at_not_attended_only_without_a_training(make_user, actor_
 
     assert _item6_checked(absent.pk, campaign.pk) == "not_attended"
     assert _item6_checked(attended.pk, campaign.pk) == ""
+
+
+def _trained(trainer, customer, held_on) -> None:
+    training = training_plan(
+        actor=trainer, course="维护培训", planned_on=held_on, trainer="李工", customers=[{"customer": customer.pk}]
+    )
+    training_record(
+        actor=trainer,
+        training_id=training.pk,
+        held_on=held_on,
+        attendance=[{"customer": customer.pk, "attendees": "赵工"}],
+    )
+
+
+def test_the_training_window_is_policy_data(make_user, actor_of) -> None:
+    """T2.training_lookback_days (default 365): a training 200 days before the survey counts by default
+    and no longer once the window is 90 days; one 400 days before counts only with a longer window."""
+    trainer, analyst = actor_of(make_user("trainer")), actor_of(make_user("analyst"))
+    admin = actor_of(make_user("admin"))
+    recent, old = CustomerFactory(), CustomerFactory()
+    today = timezone.localdate()
+    _trained(trainer, recent, today - dt.timedelta(days=200))
+    _trained(trainer, old, today - dt.timedelta(days=400))
+    assert policy_get("T2.training_lookback_days").value == 365
+    with translation.override("en"):
+        assert "not from a regulation" in str(POLICIES["T2.training_lookback_days"].help).lower()
+    assert "并非法规规定" in str(POLICIES["T2.training_lookback_days"].help)
+
+    default = campaign_create(actor=analyst, title="调查一", period="2026-1", customers=[recent.pk, old.pk])
+    assert attended_training(default, recent.pk) is True
+    assert attended_training(default, old.pk) is False
+    assert _item6_checked(old.pk, default.pk) == "not_attended"
+
+    policy_set(actor=admin, key="T2.training_lookback_days", value=90)
+    short = campaign_create(actor=analyst, title="调查二", period="2026-2", customers=[recent.pk, old.pk])
+    assert attended_training(short, recent.pk) is False
+    assert _item6_checked(recent.pk, short.pk) == "not_attended"
+    # a campaign keeps the window in force when it was sent
+    assert attended_training(default, recent.pk) is True
+
+    policy_set(actor=admin, key="T2.training_lookback_days", value=500)
+    long = campaign_create(actor=analyst, title="调查三", period="2026-3", customers=[recent.pk, old.pk])
+    assert attended_training(long, old.pk) is True
+    assert _item6_checked(old.pk, long.pk) == ""

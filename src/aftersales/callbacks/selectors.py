@@ -38,7 +38,7 @@ def callback_list(
     due_before: dt.datetime | None = None,
 ) -> QuerySet[Callback]:
     """Ordered by due (V2: the agent's queue); open ones first when no state is asked for."""
-    qs = callback_scope(actor).select_related("customer", "unit", "unit__product", "complaint")
+    qs = _shown(callback_scope(actor), "customer", "unit", "complaint", "opened_request", "opened_complaint")
     if kind:
         qs = qs.filter(kind=kind)
     if state:
@@ -49,8 +49,28 @@ def callback_list(
 
 
 def callback_queue(actor: Actor, *, today: dt.date) -> QuerySet[Callback]:
-    """V2: the open callbacks that may be called today, most urgent first."""
-    return callback_list(actor, state=CallbackState.OPEN).filter(try_on__lte=today)
+    """V2: the open callbacks that may be called today, most urgent first: a walk of callback_queue_idx
+    (state, due_at, id) in due order, no sort. The page shows the customer's name and the unit's serial,
+    so only those two rows are joined (docs/decisions/0036, Stop 21)."""
+    qs = callback_scope(actor).filter(state=CallbackState.OPEN, try_on__lte=today)
+    return _shown(qs, "customer", "unit").order_by("due_at", "id")
+
+
+# What the lists show of each related row (queue page, export, API): the name, the serial, the numbers.
+_SHOWN = {
+    "customer": "name",
+    "unit": "serial",
+    "complaint": "number",
+    "opened_request": "number",
+    "opened_complaint": "number",
+}
+
+
+def _shown(qs: QuerySet[Callback], *related: str) -> QuerySet[Callback]:
+    """The callbacks with the related rows a list shows, joined, and of those rows only the shown column
+    (not the complaint's fifty): what a list reads, in one query."""
+    own = [field.name for field in Callback._meta.concrete_fields]
+    return qs.select_related(*related).only(*own, *(f"{name}__{_SHOWN[name]}" for name in related))
 
 
 def access_callback(actor: Actor, callback_id: int, *, for_update: bool = False) -> Callback:

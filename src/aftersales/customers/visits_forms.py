@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.forms import StyledForm
 from aftersales.customers.choices import CriterionResult, CustomerKind, VettingDecision, VettingKind, VisitPurpose
@@ -51,7 +52,9 @@ class PlanItemForm(StyledForm):
         label=_("Month"), choices=[("", "—"), *MONTHS[1:]], required=False, coerce=int, empty_value=None
     )
     planned_on = forms.DateField(label=_("Planned date"), required=False, widget=forms.DateInput())
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=VisitPurpose.choices, initial=VisitPurpose.ROUTINE)
+    purpose = forms.ChoiceField(
+        label=pgettext_lazy("visit", "Purpose"), choices=VisitPurpose.choices, initial=VisitPurpose.ROUTINE
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
@@ -68,7 +71,9 @@ class VisitReportForm(StyledForm):
     plan_item = forms.TypedChoiceField(label=_("Planned visit"), required=False, coerce=int, empty_value=None)
     customer = CustomerCodeField(required=False)
     visited_on = forms.DateField(label=_("Visit date"), widget=forms.DateInput())
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=VisitPurpose.choices, initial=VisitPurpose.ROUTINE)
+    purpose = forms.ChoiceField(
+        label=pgettext_lazy("visit", "Purpose"), choices=VisitPurpose.choices, initial=VisitPurpose.ROUTINE
+    )
     people_met = forms.CharField(label=_("People met"), required=False, max_length=200)
     companions = forms.CharField(label=_("Accompanied by"), required=False, max_length=200)
     findings = forms.CharField(label=_("Main findings"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
@@ -105,7 +110,9 @@ class VisitReportForm(StyledForm):
 
 class VisitFilterForm(StyledForm):
     customer = CustomerCodeField(required=False)
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "—"), *VisitPurpose.choices], required=False)
+    purpose = forms.ChoiceField(
+        label=pgettext_lazy("visit", "Purpose"), choices=[("", "—"), *VisitPurpose.choices], required=False
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput())
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.selectors import actor_for
@@ -46,7 +46,7 @@ VISIT_COLUMNS = [
     Column(gettext_lazy("Customer"), lambda r: r.customer.name),
     Column(gettext_lazy("Visited by"), lambda r: r.visitor.get_full_name() or r.visitor.username),
     Column(gettext_lazy("Accompanied by"), lambda r: r.companions),
-    Column(gettext_lazy("Purpose"), lambda r: r.get_purpose_display()),
+    Column(pgettext_lazy("visit", "Purpose"), lambda r: r.get_purpose_display()),
     Column(gettext_lazy("People met"), lambda r: r.people_met),
     Column(gettext_lazy("Main findings"), lambda r: r.findings),
     Column(gettext_lazy("Customer opinion"), lambda r: r.customer_opinion),
@@ -224,7 +224,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Column(gettext_lazy("Planned date"), lambda i: i.planned_on),
             Column(gettext_lazy("Customer number"), lambda i: i.customer.code),
             Column(gettext_lazy("Customer"), lambda i: i.customer.name),
-            Column(gettext_lazy("Purpose"), lambda i: i.get_purpose_display()),
+            Column(pgettext_lazy("visit", "Purpose"), lambda i: i.get_purpose_display()),
             Column(gettext_lazy("Note"), lambda i: i.note),
             Column(gettext_lazy("Visited"), lambda i: _("Yes") if i.done else _("No")),
         ]

@@ -1133,6 +1133,18 @@ POLICIES: dict[str, PolicyDef] = {
             unit=_("days"),
         ),
         PolicyDef(
+            key="T2.training_lookback_days",
+            rule="T2",
+            adapter=_days(),
+            default=365,
+            label=_("Survey question on training: trainings counted from the last"),
+            help=_(
+                "Days before a survey is sent in which a customer training attended counts: without one, the "
+                "survey's question on training starts at “not attended”. Not from a regulation: a house default."
+            ),
+            unit=_("days"),
+        ),
+        PolicyDef(
             key="S7.certified_weight",
             rule="S7",
             adapter=TypeAdapter(Annotated[int, Field(ge=0, le=1000)]),

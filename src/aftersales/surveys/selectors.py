@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
 from aftersales.installed_base.models import Unit
+from aftersales.policies.selectors import policy_get
 from aftersales.surveys.models import AnalysisReport, Campaign, Recipient, Response
 from aftersales.surveys.scoring import Result, Rules, campaign_result, response_score
 from aftersales.training.selectors import customer_attended_training
@@ -122,10 +123,12 @@ def recipient_answered(recipient: Recipient) -> bool:
 
 
 def attended_training(campaign: Campaign, customer_id: int) -> bool:
-    """T2 → V4 item 6: did the customer attend a customer training held in the year up to the
-    campaign's sending (docs/decisions/0035)? If not, the training question starts at 未参加."""
+    """T2 → V4 item 6: did the customer attend a customer training held in the T2.training_lookback_days
+    (default 365; the value in force when the campaign was sent) up to its sending (docs/decisions/0035)?
+    If not, the training question starts at 未参加."""
     sent_on = timezone.localdate(campaign.created_at)
-    return customer_attended_training(customer_id, date_from=sent_on - dt.timedelta(days=365), date_to=sent_on)
+    days = int(policy_get("T2.training_lookback_days", at=campaign.created_at).value)  # as when it was sent
+    return customer_attended_training(customer_id, date_from=sent_on - dt.timedelta(days=days), date_to=sent_on)
 
 
 def customer_product_models(customer_id: int) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel
 from aftersales.customers.choices import GiftState, VisitPurpose
@@ -50,7 +51,9 @@ class VisitPlanItem(BaseModel):
     # The month the visit falls in (first day of it): monthly plans and "due this month" read one indexed column.
     month_start = models.DateField(_("planned month"))
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
-    purpose = models.CharField(_("purpose"), max_length=16, choices=VisitPurpose.choices, default=VisitPurpose.ROUTINE)
+    purpose = models.CharField(
+        pgettext_lazy("visit", "purpose"), max_length=16, choices=VisitPurpose.choices, default=VisitPurpose.ROUTINE
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     done = models.BooleanField(_("visited"), default=False)
 
@@ -109,7 +112,9 @@ class VisitReport(BaseModel):
     )
     companions = models.CharField(_("accompanied by"), max_length=200, blank=True)
     visited_on = models.DateField(_("visit date"))
-    purpose = models.CharField(_("purpose"), max_length=16, choices=VisitPurpose.choices, default=VisitPurpose.ROUTINE)
+    purpose = models.CharField(
+        pgettext_lazy("visit", "purpose"), max_length=16, choices=VisitPurpose.choices, default=VisitPurpose.ROUTINE
+    )
     people_met = models.CharField(_("people met"), max_length=200, blank=True)
     findings = models.TextField(_("main findings"))
     customer_opinion = models.TextField(_("customer opinion"), blank=True)
