@@ -33,6 +33,9 @@ def history(world: dict[str, Any]) -> dict[str, Any]:
             f"UPDATE {StockMove._meta.db_table} SET occurred_at = %s WHERE id = %s",  # noqa: S608 — our table
             [old.occurred_at - dt.timedelta(days=240), old.pk],
         )
+    from aftersales.parts.services.stock import consumption_rebuild
+
+    consumption_rebuild()  # … and rebuild the monthly consumption summary from the ledger, as it would
     return world
 
 
@@ -160,3 +163,28 @@ def test_purchase_request_pdf_and_excel(client: Any, history: dict[str, Any]) ->
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "FUSE"
     assert rows[1][4] == 3
+
+
+def test_the_answer_is_what_the_schema_gives(api_as: Any, history: dict[str, Any]) -> None:
+    """The plan is written as plain JSON (20,000 items through the schema took seconds): it must be exactly
+    DemandPlanOut validated from the same plan items."""
+    from aftersales.parts.flow.planning_selectors import demand_plan, plan_terms
+    from aftersales.parts.flow.schemas import DemandPlanOut
+
+    response = api_as(history["keeper"].user).get("demand-plan", store="CENTRAL", months=12)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    terms = plan_terms(12)[0]
+    plan = demand_plan(history["central"], months=12)
+    expected = DemandPlanOut.model_validate(
+        {
+            "store": "CENTRAL",
+            "months": 12,
+            "lead_time_months": terms.lead_time_months,
+            "cover_months": terms.cover_months,
+            "count": len(plan),
+            "items": plan,
+        }
+    ).model_dump(mode="json")
+    assert len(expected["items"]) == 2
+    assert response.json() == expected

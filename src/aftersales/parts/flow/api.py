@@ -4,9 +4,10 @@ Each endpoint parses its input, calls one selector or service, and renders. No
 `from __future__ import annotations`: Ninja reads the parameter annotations at import.
 """
 
+import json
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
@@ -32,6 +33,7 @@ from aftersales.parts.flow.schemas import (
     RequisitionStateCode,
     RequisitionSummaryOut,
     StockPlanIn,
+    demand_plan_item_json,
 )
 from aftersales.parts.flow.services import demand, part_returns, requisitions
 from aftersales.parts.flow.stock import store_by_code
@@ -178,14 +180,16 @@ def demand_plan_get(
     target = store_by_code(store, field="store")
     terms, _versions = plan_terms(months)
     items = demand_plan(target, months=terms.history_months)
-    return {
+    body = {
         "store": target.code,
         "months": terms.history_months,
         "lead_time_months": terms.lead_time_months,
         "cover_months": terms.cover_months,
         "count": len(items),
-        "items": items,
+        "items": [demand_plan_item_json(item) for item in items],
     }
+    # DemandPlanOut, written directly: validating 20,000 items through the schema took seconds (Stop 21).
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")
 
 
 @router.post("/stock-plans", response={200: dict[str, Any], **ERRORS}, url_name="stock_plan_set")

@@ -97,30 +97,38 @@ def demand_plan(store: Any, *, months: int | None = None, now: dt.datetime | Non
         row["part_id"]: (row["safety_stock"], row["reorder_point"])
         for row in StockPlan.objects.filter(store_id=store.pk).values("part_id", "safety_stock", "reorder_point")
     }
-    part_ids = set(consumed) | set(levels) | set(waiting) | set(plans)
-    parts.update(stock.parts_brief(part_ids - set(parts)))  # parts used or planned but with no level row
+    part_ids = set(levels)
+    part_ids.update(consumed, waiting, plans)
+    parts.update(stock.parts_brief(part_ids - parts.keys()))  # parts used or planned but with no level row
+    # 20,000 parts: plain loops over prefetched dicts, positional PlanItems (a keyword call per field cost
+    # as much as the reads); the arithmetic stays in parts.planning.suggested.
     items: list[PlanItem] = []
+    append = items.append
+    store_id, store_code = store.pk, store.code
+    no_level, no_plan, no_part = (0, 0, 0), (0, 0), ("", "", 0)
     for part_id in part_ids:
-        code, name, cost = parts.get(part_id, ("", "", 0))
-        on_hand, reserved, in_transit = levels.get(part_id, (0, 0, 0))
-        safety, reorder = plans.get(part_id, (0, 0))
-        used, asked, available = consumed.get(part_id, 0), waiting.get(part_id, 0), on_hand - reserved
-        items.append(
+        code, name, cost = parts.get(part_id, no_part)
+        on_hand, reserved, in_transit = levels.get(part_id, no_level)
+        safety, reorder = plans.get(part_id, no_plan) if plans else no_plan
+        used = consumed.get(part_id, 0)
+        asked = waiting.get(part_id, 0) if waiting else 0
+        available = on_hand - reserved
+        append(
             PlanItem(
-                part_id=part_id,
-                part_code=code,
-                part_name=name,
-                store_id=store.pk,
-                store_code=store.code,
-                consumed=used,
-                waiting=asked,
-                on_hand=on_hand,
-                reserved=reserved,
-                available=available,
-                in_transit=in_transit,
-                safety_stock=safety,
-                reorder_point=reorder,
-                suggested=suggested(
+                part_id,
+                code,
+                name,
+                store_id,
+                store_code,
+                used,
+                asked,
+                on_hand,
+                reserved,
+                available,
+                in_transit,
+                safety,
+                reorder,
+                suggested(
                     consumed=used,
                     waiting=asked,
                     available=available,
@@ -128,8 +136,8 @@ def demand_plan(store: Any, *, months: int | None = None, now: dt.datetime | Non
                     safety_stock=safety,
                     terms=terms,
                 ),
-                unit_cost=cost,
-                below_reorder_point=reorder > 0 and available < reorder,
+                cost,
+                reorder > 0 and available < reorder,
             )
         )
     items.sort(key=lambda item: item.part_code)

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.access import Actor
 from aftersales.core.errors import ValidationFailed
 from aftersales.parts.choices import MoveKind, StoreKind
-from aftersales.parts.models import Part, StockLevel, StockMove, Store
+from aftersales.parts.models import Part, StockConsumption, StockLevel, StockMove, Store
 from aftersales.parts.selectors import part_resolve, store_resolve
 from aftersales.parts.services import stock as core
 
@@ -144,20 +145,35 @@ def scrap(actor: Actor, *, store: Store, part: Part, quantity: int, reference: s
 
 
 def consumed_by_part(store_id: int, *, since: dt.datetime) -> dict[int, int]:
-    """Units used on jobs from this store since `since`, per part: one grouped query, a range of the covering
-    index (store, kind, occurred_at, part, quantity), read by a plain cursor (20,000 rows through the ORM's
-    row machinery cost more than the query)."""
-    qs = (
-        StockMove.objects.filter(store_id=store_id, kind=MoveKind.CONSUME, occurred_at__gte=since)
+    """Units used on jobs from this store since `since`, per part, in two grouped range reads: the whole
+    months after since's month from the monthly summary (StockConsumption, one row per part and month), and
+    the rest of since's own month from the ledger (the covering index store, kind, occurred_at, part,
+    quantity). Read by a plain cursor (20,000 rows through the ORM's row machinery cost more than the query)."""
+    edge_month = core.consumption_month(since)
+    following = (edge_month + dt.timedelta(days=32)).replace(day=1)
+    edge = timezone.make_aware(dt.datetime.combine(following, dt.time.min))
+    months = (
+        StockConsumption.objects.filter(store_id=store_id, month__gte=following)
         .values("part_id")
         .annotate(total=Sum("quantity"))
         .order_by()
         .values_list("part_id", "total")
     )
-    sql, params = qs.query.sql_with_params()
+    ledger = (
+        StockMove.objects.filter(store_id=store_id, kind=MoveKind.CONSUME, occurred_at__gte=since, occurred_at__lt=edge)
+        .values("part_id")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+        .values_list("part_id", "total")
+    )
+    out: dict[int, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {part_id: int(total or 0) for part_id, total in cursor.fetchall()}
+        for qs in (months, ledger):
+            sql, params = qs.query.sql_with_params()
+            cursor.execute(sql, params)
+            for part_id, total in cursor.fetchall():
+                out[part_id] = out.get(part_id, 0) + int(total or 0)
+    return out
 
 
 def levels_by_part(store_id: int, *, part_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int, int]]:
@@ -176,16 +192,22 @@ def levels_with_parts(store_id: int) -> tuple[dict[int, tuple[int, int, int]], d
     a plain cursor: only the cost needs converting (to Decimal; PostgreSQL's driver gives one already)."""
     levels: dict[int, tuple[int, int, int]] = {}
     brief: dict[int, tuple[str, str, Decimal]] = {}
-    qs = StockLevel.objects.filter(store_id=store_id).values_list(
-        "part_id", "on_hand", "reserved", "in_transit", "part__code", "part__name", "part__standard_cost"
+    qs = (
+        StockLevel.objects.filter(store_id=store_id)
+        .values_list("part_id", "on_hand", "reserved", "in_transit", "part__code", "part__name", "part__standard_cost")
+        .order_by()  # the plan sorts its items itself: no sort, and no join of the store for the default ordering
     )
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    costs: dict[Any, Decimal] = {}  # a few hundred distinct costs over 20,000 parts: convert each once
     for part_id, on_hand, reserved, in_transit, code, name, cost in rows:
         levels[part_id] = (on_hand, reserved, in_transit)
-        brief[part_id] = (code, name, cost if isinstance(cost, Decimal) else Decimal(str(cost)).quantize(CENT))
+        unit = costs.get(cost)
+        if unit is None:
+            unit = costs[cost] = cost if isinstance(cost, Decimal) else Decimal(str(cost)).quantize(CENT)
+        brief[part_id] = (code, name, unit)
     return levels, brief
 
 

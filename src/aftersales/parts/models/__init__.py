@@ -4,7 +4,7 @@ from aftersales.parts.models.catalogue import Part, PriceList, PriceListLine
 from aftersales.parts.models.demand import PurchaseRequest, PurchaseRequestLine, ReorderAlert, StockPlan
 from aftersales.parts.models.requisitions import Requisition, RequisitionLine
 from aftersales.parts.models.returns import PartReturn
-from aftersales.parts.models.stock import StockAdjustment, StockLevel, StockMove
+from aftersales.parts.models.stock import StockAdjustment, StockConsumption, StockLevel, StockMove
 from aftersales.parts.models.stores import Store
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Requisition",
     "RequisitionLine",
     "StockAdjustment",
+    "StockConsumption",
     "StockLevel",
     "StockMove",
     "StockPlan",

@@ -160,3 +160,30 @@ class StockAdjustment(BaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+class StockConsumption(models.Model):
+    """Units used on jobs (ledger rows of kind `consume`) per store × part × local calendar month: a summary
+    of the ledger kept by parts.services.stock in the movement's own transaction, so the demand plan (P5)
+    reads one row per part and month instead of every consumption (decision 0033, Stop 21).
+    `consumption_recount()` rebuilds it from the ledger; a test checks both agree."""
+
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))  # the first day of the month, local time (TIME_ZONE)
+    quantity = models.PositiveIntegerField(_("quantity"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly consumption")
+        verbose_name_plural = _("monthly consumption")
+        ordering = ["store", "part", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "part", "month"], name="stockconsumption_store_part_month"),
+        ]
+        indexes = [
+            # One store's months from a given one: a range of this index, covering part and quantity.
+            models.Index(fields=["store", "month", "part", "quantity"], name="stockconsumption_store_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}/{self.part_id} {self.month:%Y-%m}: {self.quantity}"

@@ -8,12 +8,15 @@ quantity); available = on hand − reserved; in transit counts for the receiving
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +25,7 @@ from aftersales.core.events import event_record
 from aftersales.core.numbering import number_next
 from aftersales.parts.choices import MoveKind, StoreKind
 from aftersales.parts.errors import InsufficientStock
-from aftersales.parts.models import Part, StockLevel, StockMove, Store
+from aftersales.parts.models import Part, StockConsumption, StockLevel, StockMove, Store
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,8 @@ def _post(
         reason=reason[:200],
     )
     move.save(force_insert=True)
+    if kind == MoveKind.CONSUME:
+        _consumption_add(store.pk, part.pk, quantity, now)
     event_record(
         subject=move,
         action=f"stock.{kind}",
@@ -184,6 +189,54 @@ def _post(
         },
     )
     return move
+
+
+# --- the monthly consumption summary (the demand plan's input, P5) -------------------------------------------
+
+
+def consumption_month(moment: dt.datetime) -> dt.date:
+    """The summary's month of a moment: the first day of its local calendar month (TIME_ZONE)."""
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def _consumption_add(store_id: int, part_id: int, quantity: int, moment: dt.datetime) -> None:
+    """Add a consumption to its month's summary row, in the movement's transaction: one UPDATE in the common
+    case; the month's first consumption of the pair inserts the row (a concurrent first insert, refused by
+    the unique constraint in a savepoint, falls back to the UPDATE). The pair's level row is already locked
+    by the movement, so this adds no new wait."""
+    month = consumption_month(moment)
+    row = StockConsumption.objects.filter(store_id=store_id, part_id=part_id, month=month)
+    if row.update(quantity=F("quantity") + quantity):
+        return
+    try:
+        with transaction.atomic():
+            StockConsumption.objects.create(store_id=store_id, part_id=part_id, month=month, quantity=quantity)
+    except IntegrityError:
+        row.update(quantity=F("quantity") + quantity)
+
+
+def consumption_recount() -> dict[tuple[int, int, dt.date], int]:
+    """{(store id, part id, month): units} recounted from the whole ledger (what the summary must hold)."""
+    rows = (
+        StockMove.objects.filter(kind=MoveKind.CONSUME)
+        .annotate(month=TruncMonth("occurred_at", output_field=StockConsumption._meta.get_field("month")))
+        .values("store_id", "part_id", "month")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    return {(r["store_id"], r["part_id"], r["month"]): int(r["total"]) for r in rows}
+
+
+@transaction.atomic
+def consumption_rebuild() -> int:
+    """Rebuild the monthly consumption summary from the ledger (after a bulk load); the rows written."""
+    StockConsumption.objects.all().delete()
+    rows = [
+        StockConsumption(store_id=store_id, part_id=part_id, month=month, quantity=total)
+        for (store_id, part_id, month), total in consumption_recount().items()
+    ]
+    StockConsumption.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 @transaction.atomic
