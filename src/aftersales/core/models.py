@@ -9,9 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # {field: {language: {value: label}}}: the translated labels of a field's choices, made once per language.
 _CHOICE_LABELS: dict[models.Field[Any, Any], dict[str | None, dict[Any, Any]]] = {}
