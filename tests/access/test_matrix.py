@@ -922,7 +922,8 @@ ENDPOINTS = [
         201,
         body=lambda w: {"period": "2025-01"},
     ),
-    Endpoint("analysis_table_get", "get", "analysis-tables/2025-01", STATISTICS_READERS, 404),
+    # Manufacturing receives the approved tables only (docs/decisions/0043): none approved here, 404.
+    Endpoint("analysis_table_get", "get", "analysis-tables/2025-01", STATISTICS_READERS | roles("manufacturing"), 404),
     Endpoint(
         "analysis_table_approve",
         "post",
