@@ -326,4 +326,7 @@ def test_manufacturing_receives_the_approved_table_only(world: dict[str, Any], a
     home = page.get("/").content.decode()
     assert "/reports/periodic/analysis/" in home
     assert page.get("/reports/statistics/").status_code == 403
-    assert api_as(maker).get("statistics/service-requests", **{"from": "2026-11-01", "to": "2026-11-30"}).status_code == 403
+    assert (
+        api_as(maker).get("statistics/service-requests", **{"from": "2026-11-01", "to": "2026-11-30"}).status_code
+        == 403
+    )

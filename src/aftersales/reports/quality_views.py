@@ -28,12 +28,12 @@ from aftersales.core.forms import form_errors_from
 from aftersales.core.lists import Column, export_requested, list_page, xlsx_export
 from aftersales.reports import registers, retention, risks, warnings
 from aftersales.reports.quality_forms import (
-    WarningCapaDoneForm,
-    WarningCapaVerifyForm,
     RegisterForm,
     RetentionConfirmForm,
     RiskForm,
+    WarningCapaDoneForm,
     WarningCapaForm,
+    WarningCapaVerifyForm,
     WarningCloseForm,
     WarningFilterForm,
     WarningLinkForm,

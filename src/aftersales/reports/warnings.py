@@ -26,7 +26,13 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.selectors import user_list_with_role
 from aftersales.complaints.models import CorrectiveAction
-from aftersales.complaints.services import capa_done, capa_done_on_topic, capa_plan_on_topic, capa_verify, capa_verify_on_topic
+from aftersales.complaints.services import (
+    capa_done,
+    capa_done_on_topic,
+    capa_plan_on_topic,
+    capa_verify,
+    capa_verify_on_topic,
+)
 from aftersales.core.access import SYSTEM, Actor
 from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.events import event_record

@@ -454,7 +454,9 @@ def capa_done_on_topic(*, actor: Actor, capa_id: int, note: str = "", url: str =
     transition(
         capa, to=CapaState.DONE, table=CAPA_TRANSITIONS, actor=actor, extra_update_fields=("done_at", "done_note")
     )
-    event_record(subject=capa, action=events.CAPA_DONE, actor=actor, rule="K14", data=_capa_data(capa, note=capa.done_note))
+    event_record(
+        subject=capa, action=events.CAPA_DONE, actor=actor, rule="K14", data=_capa_data(capa, note=capa.done_note)
+    )
     notify_users(
         users=[u for u in user_list_with_role(QUALITY_ROLE) if u.pk != capa.owner_id],
         title=_("Corrective action to verify: %(topic)s") % {"topic": capa.topic},
@@ -466,9 +468,7 @@ def capa_done_on_topic(*, actor: Actor, capa_id: int, note: str = "", url: str =
 
 
 @transaction.atomic
-def capa_verify_on_topic(
-    *, actor: Actor, capa_id: int, effective: bool = True, note: str = ""
-) -> CorrectiveAction:
+def capa_verify_on_topic(*, actor: Actor, capa_id: int, effective: bool = True, note: str = "") -> CorrectiveAction:
     """Quality verifies a complaint-less action: effective → verified; not effective (with the reason) →
     planned again. Nobody verifies their own action.
 
@@ -496,6 +496,10 @@ def capa_verify_on_topic(
         extra_update_fields=("verified_by", "verified_at", "verification_note", "done_at"),
     )
     event_record(
-        subject=capa, action=events.CAPA_VERIFIED, actor=actor, rule="K14", data=_capa_data(capa, effective=effective, note=note)
+        subject=capa,
+        action=events.CAPA_VERIFIED,
+        actor=actor,
+        rule="K14",
+        data=_capa_data(capa, effective=effective, note=note),
     )
     return capa
