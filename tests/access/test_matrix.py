@@ -949,6 +949,24 @@ ENDPOINTS = [
         roles("quality"),
         body=lambda w: {"measures": "加严来料检验"},
     ),
+    # K14 on the warning's corrective action (docs/decisions/0043): carried out by whoever may change corrective
+    # actions and reads the warning (or owns its action), verified by quality; the world's warning has none: 409.
+    Endpoint(
+        "early_warning_capa_done",
+        "post",
+        "early-warnings/{warning}/capa/done",
+        roles("quality cs_manager vp"),
+        409,
+        body=lambda w: {"note": "已落实"},
+    ),
+    Endpoint(
+        "early_warning_capa_verify",
+        "post",
+        "early-warnings/{warning}/capa/verify",
+        roles("quality"),
+        409,
+        body=lambda w: {"effective": True},
+    ),
     # --- parts flows (P2 requisitions, P4 old-part returns, P5 demand plan and purchases) ---
     # The flow world's requisition (store → store2) was asked by the world's keeper and waits for a keeper;
     # its purchase request waits for the head of after-sales. Without the view right: 403; those who see
