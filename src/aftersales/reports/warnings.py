@@ -323,7 +323,7 @@ def warning_capa_done(*, actor: Actor, warning_id: int, note: str = "") -> Early
     quality with a link to the warning. Rule: K14. Raises: PermissionDenied, NotFound, Conflict.
     Events: complaint.capa_done."""
     warning, capa = _linked_capa(actor, warning_id, CAPA_DONE_PERM)
-    if capa.complaint_id is not None:
+    if capa.complaint is not None:
         capa_done(actor=actor, number=capa.complaint.number, capa_id=capa.pk, note=note)
     else:
         url = reverse("reports:warning_detail", args=[warning.pk])
@@ -337,7 +337,7 @@ def warning_capa_verify(*, actor: Actor, warning_id: int, effective: bool = True
     again. Rule: K14. Raises: PermissionDenied (own action), NotFound, ValidationFailed, Conflict.
     Events: complaint.capa_verified."""
     warning, capa = _linked_capa(actor, warning_id, CAPA_VERIFY_PERM)
-    if capa.complaint_id is not None:
+    if capa.complaint is not None:
         capa_verify(actor=actor, number=capa.complaint.number, capa_id=capa.pk, effective=effective, note=note)
     else:
         capa_verify_on_topic(actor=actor, capa_id=capa.pk, effective=effective, note=note)
