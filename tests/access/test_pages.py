@@ -318,7 +318,14 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | KNOWLEDGE,
     "trainer": LOOKUP | CUSTOMER_FILES | ACCESS | EQUIPMENT | {"installed_base:contract_list"} | LOANS | RULES,
     # 制造本部 (docs/decisions/0043): only the approved 统计分析表 in its menu; the staff look-ups by address
-    "manufacturing": LOOKUP | CUSTOMER_FILES | ACCESS | EQUIPMENT | {"installed_base:contract_list"} | LOANS | RULES,
+    "manufacturing": LOOKUP
+    | CUSTOMER_FILES
+    | ACCESS
+    | EQUIPMENT
+    | {"installed_base:contract_list", "installed_base:product_list"}
+    | LOANS
+    | RULES
+    | KNOWLEDGE,
     # administration only: users, rules, calendars, audit, the customer files and their import
     "admin": LOOKUP
     | ACCESS

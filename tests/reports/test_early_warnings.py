@@ -309,3 +309,30 @@ def test_a_warning_without_a_capa_has_no_capa_step(world: dict[str, Any], qualit
     w = EarlyWarning.objects.get()
     with pytest.raises(Conflict):
         warnings.warning_capa_done(actor=actor_for(quality), warning_id=w.pk)
+
+
+def test_a_complaints_capa_linked_to_a_warning_moves_through_its_complaint(
+    world: dict[str, Any], quality: Any, make_user: Any
+) -> None:
+    """An existing action planned on a complaint, linked to the warning: carried out and verified from the
+    warning through the complaint's own steps (its verification task is raised and done)."""
+    from decimal import Decimal
+
+    from aftersales.complaints.models import FollowUpTask
+    from aftersales.complaints.services import capa_plan, complaint_register
+
+    agent = actor_for(make_user("agent", username="agent_q3"))
+    complaint = complaint_register(
+        actor=agent, customer_id=world["customer"].pk, complaint_class="quality", channel="phone",
+        description="主轴反复异响", amount_claimed=Decimal("0"),
+    )  # fmt: skip
+    capa = capa_plan(actor=agent, number=complaint.number, measures="更换主轴轴承批次")
+    _requests(world, 3)
+    warnings.warnings_detect(on=DAY)
+    w = EarlyWarning.objects.get()
+    q = actor_for(quality)
+    warnings.warning_link_capa(actor=q, warning_id=w.pk, capa_id=capa.pk)
+    assert warnings.warning_capa_done(actor=agent, warning_id=w.pk, note="已更换").capa.state == "done"
+    assert FollowUpTask.objects.filter(corrective_action=capa, kind="capa_verify", done_at__isnull=True).exists()
+    assert warnings.warning_capa_verify(actor=q, warning_id=w.pk, note="有效").capa.state == "verified"
+    assert not FollowUpTask.objects.filter(corrective_action=capa, done_at__isnull=True).exists()
