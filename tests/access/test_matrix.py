@@ -922,7 +922,8 @@ ENDPOINTS = [
         201,
         body=lambda w: {"period": "2025-01"},
     ),
-    Endpoint("analysis_table_get", "get", "analysis-tables/2025-01", STATISTICS_READERS, 404),
+    # Manufacturing receives the approved tables only (docs/decisions/0043): none approved here, 404.
+    Endpoint("analysis_table_get", "get", "analysis-tables/2025-01", STATISTICS_READERS | roles("manufacturing"), 404),
     Endpoint(
         "analysis_table_approve",
         "post",
@@ -947,6 +948,24 @@ ENDPOINTS = [
         "early-warnings/{warning}/capa",
         roles("quality"),
         body=lambda w: {"measures": "加严来料检验"},
+    ),
+    # K14 on the warning's corrective action (docs/decisions/0043): carried out by whoever may change corrective
+    # actions and reads the warning (or owns its action), verified by quality; the world's warning has none: 409.
+    Endpoint(
+        "early_warning_capa_done",
+        "post",
+        "early-warnings/{warning}/capa/done",
+        roles("quality cs_manager vp"),
+        409,
+        body=lambda w: {"note": "已落实"},
+    ),
+    Endpoint(
+        "early_warning_capa_verify",
+        "post",
+        "early-warnings/{warning}/capa/verify",
+        roles("quality"),
+        409,
+        body=lambda w: {"effective": True},
     ),
     # --- parts flows (P2 requisitions, P4 old-part returns, P5 demand plan and purchases) ---
     # The flow world's requisition (store → store2) was asked by the world's keeper and waits for a keeper;

@@ -75,7 +75,8 @@ PAGES = [
     Page("reports:statistics", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q1
     Page("reports:kpis", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q4
     Page(
-        "reports:period_report_index", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin team_lead")
+        "reports:period_report_index",
+        roles("analyst quality rnd cs_manager vp gm mgmt_rep admin team_lead manufacturing"),
     ),  # Q1 Q2 Q5
     Page("reports:warnings", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q3
     Page("reports:registers", roles("analyst quality rnd cs_manager vp gm mgmt_rep admin")),  # Q7
@@ -316,6 +317,15 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | TASKS
     | KNOWLEDGE,
     "trainer": LOOKUP | CUSTOMER_FILES | ACCESS | EQUIPMENT | {"installed_base:contract_list"} | LOANS | RULES,
+    # 制造本部 (docs/decisions/0043): only the approved 统计分析表 in its menu; the staff look-ups by address
+    "manufacturing": LOOKUP
+    | CUSTOMER_FILES
+    | ACCESS
+    | EQUIPMENT
+    | {"installed_base:contract_list", "installed_base:product_list"}
+    | LOANS
+    | RULES
+    | KNOWLEDGE,
     # administration only: users, rules, calendars, audit, the customer files and their import
     "admin": LOOKUP
     | ACCESS

@@ -242,3 +242,97 @@ def test_pages_list_filter_export_detail_and_close(world: dict[str, Any], qualit
     assert response.status_code == 302
     w.refresh_from_db()
     assert w.state == "closed"
+
+
+def test_the_capa_raised_on_a_warning_is_carried_out_verified_and_shown(
+    world: dict[str, Any], quality: Any, make_user: Any, api_as: Any
+) -> None:
+    """K14 on a Q3 warning (docs/decisions/0043): the owner (no statistics reader) is told, opens the
+    warning and carries the action out; quality is told and verifies; not effective sends it back; the
+    warning shows the action's state throughout; nobody verifies their own action."""
+    _requests(world, 3)
+    warnings.warnings_detect(on=DAY)
+    w = EarlyWarning.objects.get()
+    owner = make_user("agent", username="capa_owner")
+    checker = make_user("quality", username="quality_checker")
+    api = api_as(quality)
+    linked = api.post(f"early-warnings/{w.pk}/capa", {"measures": "更换轴承供应商", "owner": owner.username})
+    assert linked.status_code == 200, linked.content
+    assert (linked.json()["state"], linked.json()["capa_state"]) == ("closed", "planned")
+    assert Notification.objects.filter(user=owner, url__contains=f"/reports/early-warnings/{w.pk}/").exists()
+    assert api.post(f"early-warnings/{w.pk}/capa/verify", {}).status_code == 409  # not carried out yet
+    page = Client()
+    page.force_login(owner)
+    shown = page.get(f"/reports/early-warnings/{w.pk}/")
+    assert shown.status_code == 200
+    assert 'id="warning-capa-done"' in shown.content.decode()
+    assert 'id="warning-cases"' not in shown.content.decode()  # the owner sees the action, not the cases
+    assert page.get("/reports/early-warnings/").status_code == 403
+    assert api_as(owner).get(f"early-warnings/{w.pk}").status_code == 200
+    done = page.post(f"/reports/early-warnings/{w.pk}/", {"action": "capa_done", "capa_done-note": "已更换供应商"})
+    assert done.status_code == 302
+    capa = CorrectiveAction.objects.get()
+    assert (capa.state, capa.done_note) == ("done", "已更换供应商")
+    assert Event.objects.filter(action="complaint.capa_done", subject_id=str(capa.pk)).exists()
+    assert Notification.objects.filter(user=checker, url__contains=f"/reports/early-warnings/{w.pk}/").exists()
+    assert api_as(owner).post(f"early-warnings/{w.pk}/capa/verify", {}).status_code == 403  # not quality
+    again = api_as(checker).post(f"early-warnings/{w.pk}/capa/verify", {"effective": False})
+    assert again.status_code == 422  # not effective needs the reason
+    back = api_as(checker).post(f"early-warnings/{w.pk}/capa/verify", {"effective": False, "note": "仍有异响"})
+    assert (back.status_code, back.json()["capa_state"]) == (200, "planned")
+    assert api_as(owner).post(f"early-warnings/{w.pk}/capa/done", {"note": "再次整改"}).json()["capa_state"] == "done"
+    verified = api_as(checker).post(f"early-warnings/{w.pk}/capa/verify", {"effective": True, "note": "有效"})
+    assert (verified.status_code, verified.json()["capa_state"]) == (200, "verified")
+    capa.refresh_from_db()
+    assert (capa.state, capa.verified_by) == ("verified", checker)
+    q = Client()
+    q.force_login(quality)
+    assert "warning-capa-state" in q.get(f"/reports/early-warnings/{w.pk}/").content.decode()
+    assert api.post(f"early-warnings/{w.pk}/capa/done", {}).status_code == 409  # verified: nothing more
+
+
+def test_quality_does_not_verify_its_own_capa_on_a_warning(world: dict[str, Any], quality: Any) -> None:
+    _requests(world, 3)
+    warnings.warnings_detect(on=DAY)
+    w = EarlyWarning.objects.get()
+    q = actor_for(quality)
+    warnings.warning_link_capa(actor=q, warning_id=w.pk, measures="加严来料检验")  # owner: quality itself
+    warnings.warning_capa_done(actor=q, warning_id=w.pk, note="已加严")
+    with pytest.raises(PermissionDenied):
+        warnings.warning_capa_verify(actor=q, warning_id=w.pk)
+    assert CorrectiveAction.objects.get().state == "done"
+
+
+def test_a_warning_without_a_capa_has_no_capa_step(world: dict[str, Any], quality: Any) -> None:
+    _requests(world, 3)
+    warnings.warnings_detect(on=DAY)
+    w = EarlyWarning.objects.get()
+    with pytest.raises(Conflict):
+        warnings.warning_capa_done(actor=actor_for(quality), warning_id=w.pk)
+
+
+def test_a_complaints_capa_linked_to_a_warning_moves_through_its_complaint(
+    world: dict[str, Any], quality: Any, make_user: Any
+) -> None:
+    """An existing action planned on a complaint, linked to the warning: carried out and verified from the
+    warning through the complaint's own steps (its verification task is raised and done)."""
+    from decimal import Decimal
+
+    from aftersales.complaints.models import FollowUpTask
+    from aftersales.complaints.services import capa_plan, complaint_register
+
+    agent = actor_for(make_user("agent", username="agent_q3"))
+    complaint = complaint_register(
+        actor=agent, customer_id=world["customer"].pk, complaint_class="quality", channel="phone",
+        description="主轴反复异响", amount_claimed=Decimal("0"),
+    )  # fmt: skip
+    capa = capa_plan(actor=agent, number=complaint.number, measures="更换主轴轴承批次")
+    _requests(world, 3)
+    warnings.warnings_detect(on=DAY)
+    w = EarlyWarning.objects.get()
+    q = actor_for(quality)
+    warnings.warning_link_capa(actor=q, warning_id=w.pk, capa_id=capa.pk)
+    assert warnings.warning_capa_done(actor=agent, warning_id=w.pk, note="已更换").capa.state == "done"
+    assert FollowUpTask.objects.filter(corrective_action=capa, kind="capa_verify", done_at__isnull=True).exists()
+    assert warnings.warning_capa_verify(actor=q, warning_id=w.pk, note="有效").capa.state == "verified"
+    assert not FollowUpTask.objects.filter(corrective_action=capa, done_at__isnull=True).exists()

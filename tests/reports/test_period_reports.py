@@ -266,7 +266,8 @@ def test_pages_job_progress_pdf_and_workbook(world: dict[str, Any], make_user: A
 
 @pytest.mark.parametrize(("role", "kind", "status"), [
     ("quality", "analysis", 200), ("quality", "appraisal", 403), ("team_lead", "appraisal", 200),
-    ("agent", "analysis", 403), ("gm", "weekly", 200),
+    ("agent", "analysis", 403), ("gm", "weekly", 200), ("manufacturing", "analysis", 200),
+    ("manufacturing", "weekly", 403), ("manufacturing", "appraisal", 403),
 ])  # fmt: skip
 def test_who_reads_which_report(db: Any, make_user: Any, role: str, kind: str, status: int) -> None:
     client = Client()
@@ -299,3 +300,33 @@ def test_appraisal_is_reviewed_and_approved_through_the_engine(world: dict[str, 
     make_request(world, at("2026-11-09"), engineer=world["engineers"][0])
     frozen, _created = report_draft(actor=actor_for(analyst), kind="appraisal", period=NOV)
     assert frozen.snapshot == approved.snapshot  # approved figures never move
+
+
+def test_manufacturing_receives_the_approved_table_only(world: dict[str, Any], api_as: Any, make_user: Any) -> None:
+    """002 §5.1.10 报送制造本部 (docs/decisions/0043): told when approved, reads approved tables only, on its
+    home page too; never the drafts, the statistics or the decision."""
+    from aftersales.notifications.models import Notification
+
+    _november(world)
+    maker, analyst, head = make_user("manufacturing"), make_user("analyst"), make_user("cs_manager")
+    page = Client()
+    page.force_login(maker)
+    assert api_as(analyst).post(URL, {"period": NOV}).status_code == 201
+    assert api_as(maker).get(f"{URL}/{NOV}").status_code == 404  # submitted, not yet distributed
+    assert NOV not in page.get("/reports/periodic/analysis/").content.decode()
+    assert api_as(maker).post(f"{URL}/{NOV}/approve", {}).status_code == 403
+    assert not Notification.objects.filter(user=maker).exists()
+    assert api_as(head).post(f"{URL}/{NOV}/approve", {}).status_code == 200
+    assert Notification.objects.filter(user=maker, url__contains="/reports/periodic/analysis/2026-11/").exists()
+    got = api_as(maker).get(f"{URL}/{NOV}")
+    assert got.status_code == 200
+    assert _section(got.json(), "product")["total"] == 3
+    assert NOV in page.get("/reports/periodic/analysis/").content.decode()
+    assert page.get(f"/reports/periodic/analysis/{NOV}/").status_code == 200
+    home = page.get("/").content.decode()
+    assert "/reports/periodic/analysis/" in home
+    assert page.get("/reports/statistics/").status_code == 403
+    assert (
+        api_as(maker).get("statistics/service-requests", **{"from": "2026-11-01", "to": "2026-11-30"}).status_code
+        == 403
+    )

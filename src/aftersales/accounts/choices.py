@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     SALES = "sales", _("Sales")  # 营销部
     SALES_MANAGER = "sales_manager", _("Sales manager")  # 销售部门经理
     RND = "rnd", _("Technical / R&D")  # 技术部/研发部
+    MANUFACTURING = "manufacturing", _("Manufacturing")  # 制造本部/生产部门 (receives the Q1 table)
     FINANCE = "finance", _("Finance")  # 财务部
     WAREHOUSE = "warehouse", _("Warehouse")  # 仓储部
     VP = "vp", _("Vice-president")  # 副总经理

@@ -178,6 +178,7 @@ class PeriodReport(models.Model):
         permissions = [
             ("draft_periodreport", _("Can draft and submit period reports")),
             ("view_appraisal", _("Can view the monthly staff appraisal")),
+            ("view_analysistable", _("Can view the approved statistical analysis tables")),
         ]
 
     def __str__(self) -> str:

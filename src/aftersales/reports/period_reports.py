@@ -37,10 +37,11 @@ K = PeriodReportKind
 S = PeriodReportState
 VIEW_PERM = "reports.view_statistics"
 APPRAISAL_PERM = "reports.view_appraisal"
+# The departments the approved Q1 table is sent to without the statistics (manufacturing): approved tables only.
+DISTRIBUTED_PERM = "reports.view_analysistable"
 DRAFT_PERM = "reports.draft_periodreport"
 APPROVER_ROLE = "cs_manager"  # 客户服务中心经理 / 售后服务部部长 approves (002 §5.1.10)
-# 报送质量管理部、技术部、制造本部 (002 §5.1.10): quality and R&D; there is no manufacturing role yet, so
-# its people are reached through a role added here when it exists.
+# 报送质量管理部、技术部、制造本部 (002 §5.1.10): quality, R&D and manufacturing (docs/decisions/0043).
 RECIPIENT_ROLES: dict[str, tuple[str, ...]] = {
     K.ANALYSIS: ("quality", "rnd", "manufacturing"),
     K.APPRAISAL: ("cs_manager", "team_lead"),
@@ -84,15 +85,29 @@ def period_bounds(kind: str, period: str) -> tuple[Any, Any]:
 # --- reading -----------------------------------------------------------------------------------------------
 
 
+def _distributed_only(actor: Actor, kind: str) -> bool:
+    """A reader of the distributed analysis tables only (manufacturing): approved tables, nothing else."""
+    return kind == K.ANALYSIS and not actor.has_perm(VIEW_PERM) and actor.has_perm(DISTRIBUTED_PERM)
+
+
 def may_view(actor: Actor, kind: str) -> bool:
-    return actor.has_perm(APPRAISAL_PERM if kind == K.APPRAISAL else VIEW_PERM)
+    return actor.has_perm(APPRAISAL_PERM if kind == K.APPRAISAL else VIEW_PERM) or _distributed_only(actor, kind)
 
 
 def report_list(actor: Actor, kind: str) -> QuerySet[PeriodReport]:
-    """The reports of `kind`, newest period first. Raises: PermissionDenied."""
+    """The reports of `kind`, newest period first (approved ones only for a reader of the distributed
+    tables). Raises: PermissionDenied."""
     if not may_view(actor, kind):
         raise PermissionDenied()
-    return PeriodReport.objects.filter(kind=kind).select_related("approved_by").order_by("-date_from")
+    qs = PeriodReport.objects.filter(kind=kind)
+    if _distributed_only(actor, kind):
+        qs = qs.filter(state=S.APPROVED)
+    return qs.select_related("approved_by").order_by("-date_from")
+
+
+def distributed_tables(actor: Actor) -> QuerySet[PeriodReport]:
+    """The approved analysis tables the actor receives, newest first (the home page). Raises: PermissionDenied."""
+    return report_list(actor, K.ANALYSIS).filter(state=S.APPROVED)
 
 
 def report_get(actor: Actor, kind: str, period: str, *, for_update: bool = False) -> PeriodReport:
@@ -243,6 +258,8 @@ def report_decide(
     its handler moves the report. Rule: Q1/Q5. Raises: PermissionDenied (not the head; own_approval),
     NotFound, ValidationFailed (a refusal without its reason), Conflict (not submitted; version_conflict).
     Events: as report_approval_decided, and the approvals' own."""
+    if _distributed_only(actor, kind):  # a receiving department reads, never decides
+        raise PermissionDenied(_("The head of after-sales approves this report."))
     seen = report_get(actor, kind, period)
     if not actor.has_role(APPROVER_ROLE):
         raise PermissionDenied(_("The head of after-sales approves this report."))

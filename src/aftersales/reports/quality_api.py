@@ -10,7 +10,13 @@ from aftersales.accounts.schemas import ErrorOut
 from aftersales.accounts.selectors import api_actor
 from aftersales.reports import warnings
 from aftersales.reports.quality_models import EarlyWarning
-from aftersales.reports.quality_schemas import EarlyWarningOut, WarningCapaIn, WarningCloseIn
+from aftersales.reports.quality_schemas import (
+    EarlyWarningOut,
+    WarningCapaDoneIn,
+    WarningCapaIn,
+    WarningCapaVerifyIn,
+    WarningCloseIn,
+)
 from aftersales.service.schemas import MAX_ID
 
 router = Router(tags=["reports"])
@@ -66,4 +72,28 @@ def early_warning_capa(request: HttpRequest, warning_id: WarningId, payload: War
         due_date=payload.due_date,
         version=payload.version,
     )
+    return _detail(actor, warning_id)
+
+
+@router.post(
+    "/early-warnings/{warning_id}/capa/done",
+    response={200: EarlyWarningOut, **ERRORS},
+    url_name="early_warning_capa_done",
+)
+def early_warning_capa_done(request: HttpRequest, warning_id: WarningId, payload: WarningCapaDoneIn) -> Any:
+    """K14: the linked corrective action's measures are carried out (its owner); quality is asked to verify."""
+    actor = api_actor(request)
+    warnings.warning_capa_done(actor=actor, warning_id=warning_id, note=payload.note)
+    return _detail(actor, warning_id)
+
+
+@router.post(
+    "/early-warnings/{warning_id}/capa/verify",
+    response={200: EarlyWarningOut, **ERRORS},
+    url_name="early_warning_capa_verify",
+)
+def early_warning_capa_verify(request: HttpRequest, warning_id: WarningId, payload: WarningCapaVerifyIn) -> Any:
+    """K14: quality verifies the linked action: effective, or not (with the reason: planned again)."""
+    actor = api_actor(request)
+    warnings.warning_capa_verify(actor=actor, warning_id=warning_id, effective=payload.effective, note=payload.note)
     return _detail(actor, warning_id)

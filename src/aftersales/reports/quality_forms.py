@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.models import User
-from aftersales.complaints.forms import CapaPlanForm, person_name
+from aftersales.complaints.forms import CapaDoneForm, CapaPlanForm, CapaVerifyForm, person_name
 from aftersales.core.forms import StyledForm
 from aftersales.reports.forms import last_month
 from aftersales.reports.quality_models import WarningKind, WarningState, WarningWindow
@@ -46,6 +46,22 @@ class WarningLinkForm(StyledForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     capa = forms.IntegerField(label=_("Corrective action no."), min_value=1, max_value=2**31 - 1)
+
+
+class WarningCapaDoneForm(CapaDoneForm):
+    """K14 on the warning's page: the linked action's measures are carried out (no hidden action number)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["capa"]
+
+
+class WarningCapaVerifyForm(CapaVerifyForm):
+    """K14 on the warning's page: quality's verdict; not effective needs the reason."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["capa"]
 
 
 def _people() -> list[tuple[str, str]]:

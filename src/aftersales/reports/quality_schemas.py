@@ -29,6 +29,7 @@ class EarlyWarningOut(Schema):
     state: str
     version: int
     capa: int | None
+    capa_state: str | None  # the linked corrective action's state (K14: planned, done, verified)
     close_reason: str
     closed_at: dt.datetime | None
     cases: list[str] | None = None  # request numbers, on the detail only
@@ -58,6 +59,10 @@ class EarlyWarningOut(Schema):
         return obj.capa_id
 
     @staticmethod
+    def resolve_capa_state(obj: EarlyWarning) -> str | None:
+        return obj.capa.state if obj.capa_id and obj.capa else None
+
+    @staticmethod
     def resolve_cases(obj: EarlyWarning) -> list[str] | None:
         return getattr(obj, "case_numbers", None)
 
@@ -75,3 +80,12 @@ class WarningCapaIn(StrictIn):
     owner: str = Field("", max_length=150)
     due_date: IsoDate | None = None
     version: Version = None
+
+
+class WarningCapaDoneIn(StrictIn):
+    note: str = Field("", max_length=2000)
+
+
+class WarningCapaVerifyIn(StrictIn):
+    effective: bool = True
+    note: str = Field("", max_length=2000)

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from aftersales.accounts.selectors import actor_for
+from aftersales.complaints.choices import CapaState
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 from aftersales.core.forms import form_errors_from
@@ -29,7 +31,9 @@ from aftersales.reports.quality_forms import (
     RegisterForm,
     RetentionConfirmForm,
     RiskForm,
+    WarningCapaDoneForm,
     WarningCapaForm,
+    WarningCapaVerifyForm,
     WarningCloseForm,
     WarningFilterForm,
     WarningLinkForm,
@@ -91,13 +95,52 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 WARNING_MOVES = {"close": WarningCloseForm, "capa": WarningCapaForm, "link": WarningLinkForm}
 
 
-@_page(warnings.VIEW_PERM)
+def _capa_moves(actor: Actor, warning: Any) -> dict[str, Any]:
+    """The linked corrective action's next step on the warning's page (K14): carried out, then verified."""
+    capa = warning.capa
+    if capa is None:
+        return {}
+    if capa.state == CapaState.PLANNED and actor.has_perm(warnings.CAPA_DONE_PERM):
+        return {"capa_done": WarningCapaDoneForm}
+    if capa.state == CapaState.DONE and actor.has_perm(warnings.CAPA_VERIFY_PERM) and capa.owner_id != actor.pk:
+        return {"capa_verify": WarningCapaVerifyForm}
+    return {}
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
     actor = _actor(request)
-    warning = warnings.warning_get(actor, warning_id)
+    try:
+        warning = warnings.warning_get(actor, warning_id)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise DjangoPermissionDenied() from None
+        raise Http404() from None
     may_close = warning.state == WarningState.OPEN and actor.has_perm(warnings.CLOSE_PERM)
     posted = request.POST.get("action", "") if request.method == "POST" else ""
+    capa_moves = _capa_moves(actor, warning)
+    capa_forms = {name: cls(request.POST if name == posted else None, prefix=name) for name, cls in capa_moves.items()}
+    if posted in ("capa_done", "capa_verify"):
+        if posted not in capa_forms:
+            return HttpResponse(status=403)
+        capa_form = capa_forms[posted]
+        if capa_form.is_valid():
+            data = capa_form.cleaned_data
+            try:
+                if posted == "capa_done":
+                    warnings.warning_capa_done(actor=actor, warning_id=warning.pk, note=data["note"])
+                else:
+                    warnings.warning_capa_verify(
+                        actor=actor, warning_id=warning.pk, effective=data["effective"], note=data["note"]
+                    )
+            except DomainError as exc:
+                form_errors_from(capa_form, exc)
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("The corrective action is updated."))
+                return redirect("reports:warning_detail", warning.pk)
+        posted = ""
     forms: dict[str, Any] = {}
     status = 200
     if may_close or posted:
@@ -151,6 +194,8 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
         "period": warnings.period_label(warning),
         "cases": cases,
         "forms": forms if may_close else {},
+        "capa_forms": capa_forms,
+        "may_read_cases": actor.has_perm(warnings.VIEW_PERM),
     }
     return render(request, "reports/warning_detail.html", context, status=status)
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,6 +121,41 @@ def request_statistics(actor: Actor, *, date_from: dt.date, date_to: dt.date, by
         for r in rows
     ]
     return Statistics(by=by, date_from=date_from, date_to=date_to, total=total, items=items)
+
+
+def top_statistics(
+    actor: Actor, *, date_from: dt.date, date_to: dt.date, bys: Sequence[str], limit: int
+) -> dict[str, list[Item]]:
+    """The first `limit` items of request_statistics for each dimension of `bys` (same order, labels and
+    shares), from ONE query over the day counts of the period and one label look-up per dimension for the
+    shown keys only (the quality dashboard: docs/decisions/0043). Its cost follows the period, not history."""
+    actor.require_perm(VIEW_PERM)
+    period_check(date_from, date_to)
+    rows = (
+        DayCount.objects.filter(dim__in=list(bys), day__gte=date_from, day__lte=date_to)
+        .values("dim", "key")
+        .annotate(n=Sum("count"), label=Max("label"))
+        .filter(n__gt=0)
+    )
+    per_dim: dict[str, list[dict[str, Any]]] = {by: [] for by in bys}
+    for row in rows:
+        per_dim[row["dim"]].append(row)
+    found: dict[str, list[Item]] = {}
+    for by, items in per_dim.items():
+        total = sum(r["n"] for r in items)
+        items.sort(key=lambda r: (-r["n"], r["key"]))
+        shown = items[:limit]
+        names = labels_for(by, [r["key"] for r in shown]) if by != Dimension.PART else {"": _("Not recorded")}
+        found[by] = [
+            Item(
+                key=r["key"],
+                label=names.get(r["key"]) or r["label"] or r["key"],
+                count=r["n"],
+                share=round(r["n"] / total, 4) if total else 0.0,
+            )
+            for r in shown
+        ]
+    return found
 
 
 # --- Q4 KPIs -------------------------------------------------------------------------------------------
@@ -315,14 +351,25 @@ def monthly_rates(actor: Actor, *, months: list[tuple[dt.date, dt.date]]) -> lis
     day counts only (a few hundred rows per month)."""
     actor.require_perm(VIEW_PERM)
     first, last = months[0][0], months[-1][1]
-    rows = DayCount.objects.filter(
-        dim__in=[FTF_DIM, SLA_DIM, Dimension.CHANNEL], day__gte=first, day__lte=last
-    ).values_list("dim", "day", "key", "count")
     found: list[dict[str, Any]] = [
         {"from": a, "to": b, "requests": 0, "ftf": [0, 0], "sla": defaultdict(lambda: [0, 0])} for a, b in months
     ]
+    counts = DayCount.objects.filter(dim__in=[FTF_DIM, SLA_DIM, Dimension.CHANNEL], day__gte=first, day__lte=last)
+    slots: dict[dt.date, dict[str, Any]] = {}
+    if all(a.day == 1 and month_bounds(a) == (a, b) for a, b in months):
+        # Calendar months (the dashboards): summed per month in the database, a few dozen rows a month.
+        slots = {m["from"]: m for m in found}
+        rows: Iterable[tuple[str, dt.date, str, int]] = (
+            counts.annotate(month=TruncMonth("day"))
+            .values("dim", "month", "key")
+            .annotate(n=Sum("count"))
+            .values_list("dim", "month", "key", "n")
+            .order_by()
+        )
+    else:
+        rows = counts.values_list("dim", "day", "key", "count")
     for dim, day, key, count in rows:
-        slot = next((m for m in found if m["from"] <= day <= m["to"]), None)
+        slot = slots.get(day) if slots else next((m for m in found if m["from"] <= day <= m["to"]), None)
         if slot is None:
             continue
         if dim == Dimension.CHANNEL:

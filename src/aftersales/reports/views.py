@@ -341,11 +341,13 @@ def dashboard(request: HttpRequest, which: str = "") -> HttpResponse:
         charts.append(_chart(_("Open requests by service point"), backlog))
         tables.append({"title": _("Open requests by service point"), "rows": backlog, "name": "backlog"})
     elif which == "quality":
-        for by in ("symptom", "product", "part"):
-            found = selectors.request_statistics(actor, date_from=start, date_to=end, by=by)
+        tops = selectors.top_statistics(
+            actor, date_from=start, date_to=end, bys=("symptom", "product", "part"), limit=15
+        )
+        for by, found in tops.items():
             items = [
                 {"key": i.key, "label": i.label, "count": i.count, "url": _list_url(start, end, by, i.key)}
-                for i in found.items[:15]
+                for i in found
             ]
             charts.append(_chart(_("Last month by %(dimension)s") % {"dimension": Dimension(by).label}, items))
             tables.append(

@@ -26,9 +26,15 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.selectors import user_list_with_role
 from aftersales.complaints.models import CorrectiveAction
-from aftersales.complaints.services import capa_plan_on_topic
+from aftersales.complaints.services import (
+    capa_done,
+    capa_done_on_topic,
+    capa_plan_on_topic,
+    capa_verify,
+    capa_verify_on_topic,
+)
 from aftersales.core.access import SYSTEM, Actor
-from aftersales.core.errors import Conflict, NotFound, ValidationFailed
+from aftersales.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.events import event_record
 from aftersales.installed_base.models import Product
 from aftersales.notifications.services import notification_language, notify_users
@@ -41,6 +47,8 @@ from aftersales.service.models import ServiceRequest
 QUALITY_ROLE = "quality"
 VIEW_PERM = "reports.view_statistics"
 CLOSE_PERM = "reports.close_earlywarning"
+CAPA_DONE_PERM = "complaints.change_correctiveaction"
+CAPA_VERIFY_PERM = "complaints.verify_correctiveaction"
 RAISED = events.WARNING_RAISED
 CASES_ADDED = events.WARNING_CASES_ADDED
 CLOSED = events.WARNING_CLOSED
@@ -286,7 +294,54 @@ def warning_link_capa(
             "period": period_label(warning),
         }
         capa = capa_plan_on_topic(actor=actor, topic=topic, measures=measures, owner=owner, due_date=due_date)
+        if capa.owner_id != actor.pk:  # the owner learns the action is theirs, on the warning's page
+            notify_users(
+                users=[capa.owner],
+                title=_("Corrective action for you: %(topic)s") % {"topic": capa.topic},
+                body=capa.measures,
+                url=reverse("reports:warning_detail", args=[warning.pk]),
+                rule="K14",
+            )
     return _close(actor, warning, reason="", capa=capa)
+
+
+# --- the linked corrective action, carried through its lifecycle from the warning (docs/decisions/0043) -----
+
+
+def _linked_capa(actor: Actor, warning_id: int, perm: str) -> tuple[EarlyWarning, CorrectiveAction]:
+    actor.require_perm(perm)
+    warning = warning_get(actor, warning_id)
+    if warning.capa is None:
+        raise Conflict(_("No corrective action is linked to this warning."), code="invalid_state")
+    return warning, warning.capa
+
+
+@transaction.atomic
+def warning_capa_done(*, actor: Actor, warning_id: int, note: str = "") -> EarlyWarning:
+    """The linked action's measures are carried out; quality is asked to verify them. An action on a
+    complaint moves through the complaint (its verification task); one on the warning alone notifies
+    quality with a link to the warning. Rule: K14. Raises: PermissionDenied, NotFound, Conflict.
+    Events: complaint.capa_done."""
+    warning, capa = _linked_capa(actor, warning_id, CAPA_DONE_PERM)
+    if capa.complaint is not None:
+        capa_done(actor=actor, number=capa.complaint.number, capa_id=capa.pk, note=note)
+    else:
+        url = reverse("reports:warning_detail", args=[warning.pk])
+        capa_done_on_topic(actor=actor, capa_id=capa.pk, note=note, url=url)
+    return warning_get(actor, warning.pk)
+
+
+@transaction.atomic
+def warning_capa_verify(*, actor: Actor, warning_id: int, effective: bool = True, note: str = "") -> EarlyWarning:
+    """Quality verifies the linked action: effective → verified; not effective (with the reason) → planned
+    again. Rule: K14. Raises: PermissionDenied (own action), NotFound, ValidationFailed, Conflict.
+    Events: complaint.capa_verified."""
+    warning, capa = _linked_capa(actor, warning_id, CAPA_VERIFY_PERM)
+    if capa.complaint is not None:
+        capa_verify(actor=actor, number=capa.complaint.number, capa_id=capa.pk, effective=effective, note=note)
+    else:
+        capa_verify_on_topic(actor=actor, capa_id=capa.pk, effective=effective, note=note)
+    return warning_get(actor, warning.pk)
 
 
 # --- reading ------------------------------------------------------------------------------------------------
@@ -308,13 +363,26 @@ def warning_list(
     return qs.order_by("-period_start", "-count", "id")
 
 
+def may_read(actor: Actor, warning: EarlyWarning) -> bool:
+    """The statistics readers, and the owner of the warning's corrective action (to carry it out)."""
+    return actor.has_perm(VIEW_PERM) or (warning.capa is not None and warning.capa.owner_id == actor.pk)
+
+
 def warning_get(actor: Actor, warning_id: int) -> EarlyWarning:
-    actor.require_perm(VIEW_PERM)
+    """Raises: PermissionDenied, NotFound."""
+    if not actor.is_authenticated:
+        raise PermissionDenied()
     warning = (
-        EarlyWarning.objects.select_related("product", "symptom", "capa", "closed_by").filter(pk=warning_id).first()
+        EarlyWarning.objects.select_related("product", "symptom", "capa", "capa__owner", "capa__complaint", "closed_by")
+        .filter(pk=warning_id)
+        .first()
     )
     if warning is None:
+        if not actor.has_perm(VIEW_PERM):
+            raise PermissionDenied()
         raise NotFound(_("No such early warning."))
+    if not may_read(actor, warning):
+        raise PermissionDenied()
     return warning
 
 

@@ -33,6 +33,7 @@ from aftersales.customers.selectors.visits import has_visit_plans, visits_due
 from aftersales.parts.flow import selectors as parts_flow_selectors
 from aftersales.parts.flow.choices import PartReturnState, PurchaseRequestState, RequisitionState
 from aftersales.policies.selectors import policy_get
+from aftersales.reports import period_reports as report_periods
 from aftersales.reports import selectors as report_selectors
 from aftersales.reports import warnings as report_warnings
 from aftersales.service import selectors as service_selectors
@@ -487,6 +488,21 @@ def _early_warnings(actor: Actor) -> Queue:
     )
 
 
+def _analysis_tables(actor: Actor) -> Queue:
+    """Q1 distributed to manufacturing (docs/decisions/0043): the approved 统计分析表, newest first."""
+    tables = report_periods.distributed_tables(actor)
+    latest = tables.values_list("period", flat=True).first()
+    return Queue(
+        "analysis_tables_distributed",
+        _("Statistical analysis tables received"),
+        _count(tables),
+        reverse("reports:period_reports", args=["analysis"]),
+        tone="primary",
+        hint=_("Latest: %(period)s") % {"period": latest} if latest is not None else "",
+        icon="file-earmark-bar-graph",
+    )
+
+
 def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
     """The actor's queues, in the order of their working day. Nothing for a portal user."""
     if not actor.is_authenticated or actor.has_role("customer"):
@@ -521,4 +537,6 @@ def home_queues(actor: Actor, *, now: dt.datetime | None = None) -> list[Queue]:
     queues += _parts(actor, now)
     if actor.has_perm(report_warnings.CLOSE_PERM):
         queues.append(_early_warnings(actor))
+    if actor.has_perm(report_periods.DISTRIBUTED_PERM):
+        queues.append(_analysis_tables(actor))
     return queues

@@ -16,9 +16,11 @@ from aftersales.complaints.services.complaints import (
 )
 from aftersales.complaints.services.followup import (
     capa_done,
+    capa_done_on_topic,
     capa_plan,
     capa_plan_on_topic,
     capa_verify,
+    capa_verify_on_topic,
     complaint_supplier_set,
     task_done,
     task_raise,
@@ -32,9 +34,11 @@ from aftersales.complaints.services.reviews import (
 
 __all__ = [
     "capa_done",
+    "capa_done_on_topic",
     "capa_plan",
     "capa_plan_on_topic",
     "capa_verify",
+    "capa_verify_on_topic",
     "complaint_supplier_set",
     "review_approve",
     "review_prepare",

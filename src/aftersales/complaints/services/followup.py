@@ -36,9 +36,10 @@ from aftersales.complaints.services.common import complaint_lock
 from aftersales.complaints.signals import callback_due
 from aftersales.complaints.transitions import CAPA_TRANSITIONS
 from aftersales.core.access import SYSTEM, Actor
-from aftersales.core.errors import PermissionDenied, ValidationFailed
+from aftersales.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aftersales.core.events import event_record
 from aftersales.core.workflow import transition
+from aftersales.notifications.services import notify_users
 
 FINANCE_ROLE = "finance"
 QUALITY_ROLE = "quality"
@@ -424,4 +425,81 @@ def capa_verify(*, actor: Actor, number: str, capa_id: int, effective: bool = Tr
         task.save(update_fields=["done_at", "done_by", "note", "updated_at"])
     elif task is not None:  # to be carried out again: the next "done" asks for a new verification
         task.delete()
+    return capa
+
+
+# --- K14 on a corrective action that stands on no complaint (a Q3 warning; docs/decisions/0043) -------------
+
+
+def _topic_capa(capa_id: int) -> CorrectiveAction:
+    """A complaint-less corrective action, locked. Raises: NotFound."""
+    found = CorrectiveAction.objects.select_for_update().filter(pk=capa_id, complaint__isnull=True).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@transaction.atomic
+def capa_done_on_topic(*, actor: Actor, capa_id: int, note: str = "", url: str = "") -> CorrectiveAction:
+    """The measures of a complaint-less action have been carried out (its owner, or whoever may change
+    corrective actions); quality is told to verify them (bell + mail, linked to `url`: the warning).
+
+    Rule: K14. Raises: NotFound, PermissionDenied, Conflict (capa_invalid_state). Events: complaint.capa_done
+    (on the action)."""
+    actor.require_perm("complaints.change_correctiveaction")
+    capa = _topic_capa(capa_id)
+    _check_capa(capa, CapaState.PLANNED)
+    capa.done_at = timezone.now()
+    capa.done_note = (note or "").strip()
+    transition(
+        capa, to=CapaState.DONE, table=CAPA_TRANSITIONS, actor=actor, extra_update_fields=("done_at", "done_note")
+    )
+    event_record(
+        subject=capa, action=events.CAPA_DONE, actor=actor, rule="K14", data=_capa_data(capa, note=capa.done_note)
+    )
+    notify_users(
+        users=[u for u in user_list_with_role(QUALITY_ROLE) if u.pk != capa.owner_id],
+        title=_("Corrective action to verify: %(topic)s") % {"topic": capa.topic},
+        body=capa.done_note or capa.measures,
+        url=url,
+        rule="K14",
+    )
+    return capa
+
+
+@transaction.atomic
+def capa_verify_on_topic(*, actor: Actor, capa_id: int, effective: bool = True, note: str = "") -> CorrectiveAction:
+    """Quality verifies a complaint-less action: effective → verified; not effective (with the reason) →
+    planned again. Nobody verifies their own action.
+
+    Rule: K14. Raises: NotFound, PermissionDenied (not quality; own action), ValidationFailed, Conflict.
+    Events: complaint.capa_verified (on the action)."""
+    actor.require_perm("complaints.verify_correctiveaction")
+    capa = _topic_capa(capa_id)
+    _check_capa(capa, CapaState.DONE)
+    if capa.owner_id == actor.pk:
+        raise PermissionDenied(_("Nobody verifies their own corrective action."), code=ComplaintErrorCode.OWN_CAPA)
+    note = (note or "").strip()
+    if not effective and not note:
+        raise _field_error("note", _("Say why the measures are not effective."))
+    capa.verification_note = note
+    if effective:
+        capa.verified_by, capa.verified_at = actor.user, timezone.now()
+    else:
+        capa.done_at = None
+    transition(
+        capa,
+        to=CapaState.VERIFIED if effective else CapaState.PLANNED,
+        table=CAPA_TRANSITIONS,
+        actor=actor,
+        reason=note,
+        extra_update_fields=("verified_by", "verified_at", "verification_note", "done_at"),
+    )
+    event_record(
+        subject=capa,
+        action=events.CAPA_VERIFIED,
+        actor=actor,
+        rule="K14",
+        data=_capa_data(capa, effective=effective, note=note),
+    )
     return capa
