@@ -163,11 +163,12 @@ def test_pages_link_a_favicon_that_is_served(make_user) -> None:
 # stock and site checks (P3, V1), the agent's callback queue (V2), the head's dashboard (issue 16),
 # R&D's statistics (Q1), the warehouse's parts catalogue and stock (P1). Issue 15: the hotline's
 # consultation register (C8) and the administrator's fields of that register; issue 16: the
-# administrator's archiving of records past their keep time (Q6).
+# administrator's archiving of records past their keep time (Q6). Stop 21: manufacturing reads the
+# approved analysis tables only (Q1).
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "most"),
-    [("engineer", 7), ("agent", 12), ("team_lead", 13), ("cs_manager", 13), ("admin", 8), ("rnd", 4), ("warehouse", 7)],
+    [("engineer", 7), ("agent", 12), ("team_lead", 13), ("cs_manager", 13), ("admin", 8), ("rnd", 4), ("warehouse", 7), ("manufacturing", 2)],
 )
 def test_menus_are_short_and_grouped(role: str, most: int, make_user) -> None:
     groups = menu_groups_for(actor_for(make_user(role)))
