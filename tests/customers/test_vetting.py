@@ -208,3 +208,23 @@ def test_pages(sales, head) -> None:
     export = client.get(reverse("customers:vetting_list") + "?export=xlsx")
     assert export.status_code == 200
     _ = io
+
+
+def test_one_bad_criterion_row_refuses_the_whole_save(sales) -> None:
+    client = Client()
+    client.force_login(sales)
+    vetting = _vetting(sales)
+    page = reverse("customers:vetting_detail", args=[vetting.pk])
+    data = {"action": "save", "version": vetting.version}
+    for n in range(1, 7):
+        data[f"c{n}-result"] = "meets"
+        data[f"c{n}-note"] = "ok"
+    data["c2-note"] = "长" * 501  # over the 500 characters a note holds
+    response = client.post(page, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "nothing was saved" in html or "未保存" in html
+    assert "长" * 501 in html  # the row shown again as typed
+    fresh = Vetting.objects.get(pk=vetting.pk)
+    assert fresh.version == vetting.version
+    assert not fresh.items.filter(result="meets").exists()

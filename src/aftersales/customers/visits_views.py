@@ -382,15 +382,17 @@ def vetting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if action in ("save", "submit"):
             vetting = vetting_selectors.access_vetting(actor, pk)
-            answers = []
-            for item in vetting.items.all():
-                form = CriterionForm(request.POST, prefix=f"c{item.position}")
-                if form.is_valid():
-                    answers.append(
-                        vetting_services.ItemAnswer(
-                            position=item.position, result=form.cleaned_data["result"], note=form.cleaned_data["note"]
-                        )
-                    )
+            bound = [(item, CriterionForm(request.POST, prefix=f"c{item.position}")) for item in vetting.items.all()]
+            if not all(form.is_valid() for _item, form in bound):
+                # One bad row refuses the whole save: every row is shown again as typed, with its error.
+                messages.error(request, _("Some criteria are not filled in correctly; nothing was saved."))
+                return _vetting_page(request, actor, pk, item_forms=bound)
+            answers = [
+                vetting_services.ItemAnswer(
+                    position=item.position, result=form.cleaned_data["result"], note=form.cleaned_data["note"]
+                )
+                for item, form in bound
+            ]
             vetting = vetting_services.vetting_update(
                 actor=actor, vetting_id=pk, expected_version=expected, items=answers
             )
