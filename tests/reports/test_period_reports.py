@@ -279,7 +279,7 @@ def test_appraisal_is_reviewed_and_approved_through_the_engine(world: dict[str, 
     from aftersales.accounts.selectors import actor_for
     from aftersales.core.errors import Conflict
     from aftersales.notifications.models import Notification
-    from aftersales.reports.period_reports import report_decide, report_draft, report_submit
+    from aftersales.reports.period_reports import may_decide, report_decide, report_draft, report_submit
 
     analyst, head, lead = make_user("analyst"), make_user("cs_manager"), make_user("team_lead")
     report, created = report_draft(actor=actor_for(analyst), kind="appraisal", period=NOV)
@@ -290,7 +290,10 @@ def test_appraisal_is_reviewed_and_approved_through_the_engine(world: dict[str, 
     assert not created
     assert report.version == 2
     assert {r["username"]: r["jobs"] for r in _section(report.snapshot, "engineer")["rows"]}["eng_r1"] == 1
+    assert not may_decide(actor_for(head), report)  # a draft waits for no decision
     submitted = report_submit(actor=actor_for(analyst), kind="appraisal", period=NOV, expected_version=2)
+    assert may_decide(actor_for(head), submitted)
+    assert not may_decide(actor_for(analyst), submitted)  # only the head of after-sales decides
     with pytest.raises(Conflict):
         report_submit(actor=actor_for(analyst), kind="appraisal", period=NOV)
     approved = report_decide(actor=actor_for(head), kind="appraisal", period=NOV, expected_version=submitted.version)

@@ -323,6 +323,17 @@ def report_approval_decided(approval: Approval) -> None:
         )
 
 
+def may_decide(actor: Actor, report: PeriodReport) -> bool:
+    """Whether `actor` may approve or send back `report` now: a submitted report waiting for its approval,
+    the head of after-sales, never the one who submitted it (Q1/Q5; report_decide enforces the same)."""
+    return (
+        report.state == S.SUBMITTED
+        and actor.has_role(APPROVER_ROLE)
+        and report.submitted_by_id != actor.pk
+        and pending_approval(report)
+    )
+
+
 def pending_approval(report: PeriodReport) -> bool:
     return Approval.objects.filter(
         subject_type=report._meta.label_lower,

@@ -128,14 +128,13 @@ def _report(request: HttpRequest, kind: str, period: str) -> tuple[Actor, Period
 @login_required
 def report_detail(request: HttpRequest, kind: str, period: str) -> HttpResponse:
     actor, report = _report(request, kind, period)
-    pending = report.state == PeriodReportState.SUBMITTED and svc.pending_approval(report)
     context: dict[str, Any] = report_context(report)
     context |= {
         "can_refresh": report.state == PeriodReportState.DRAFT and actor.has_perm(svc.DRAFT_PERM),
         "can_submit": report.state == PeriodReportState.DRAFT
         and kind in svc.NEEDS_APPROVAL
         and actor.has_perm(svc.DRAFT_PERM),
-        "can_decide": pending and actor.has_role(svc.APPROVER_ROLE) and report.submitted_by_id != actor.pk,
+        "can_decide": svc.may_decide(actor, report),
     }
     return render(request, "reports/period_report_detail.html", context)
 
