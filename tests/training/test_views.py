@@ -99,3 +99,24 @@ def test_the_board_says_the_preselected_engineer_is_certified(staff, new_request
     board = _client(staff["team_lead"].user).get(reverse("service:board")).content.decode()
 
     assert "持有有效的 数控机床 资格证书" in board  # the reason the board preselects eng1 (S7, T2)
+
+
+def test_the_plan_form_finds_customers_by_search_and_never_lists_them_all(make_user, customer) -> None:
+    from aftersales.customers.models import Customer
+
+    other = Customer.objects.create(name="远山机械有限公司", code="C-OTHER-1")
+    client = _client(make_user("trainer"))
+
+    form = client.get(reverse("training:customer_create")).content.decode()
+    found = client.get(reverse("training:customer_options"), {"customer_search": customer.code}).content.decode()
+    kept = client.get(
+        reverse("training:customer_options"), {"customer_search": "c-other-1", "customers": [customer.pk]}
+    ).content.decode()
+    refused = _client(make_user("agent")).get(reverse("training:customer_options"), {"customer_search": "远山"})
+
+    assert customer.name not in form and other.name not in form  # nothing listed before a search
+    assert 'hx-get="/training/customers/options/"' in form
+    assert f'value="{customer.pk}"' in found and other.name not in found
+    assert f'<option value="{customer.pk}" selected>' in kept  # the chosen one stays chosen
+    assert f'value="{other.pk}"' in kept
+    assert refused.status_code == 403

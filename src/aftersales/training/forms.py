@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import User
@@ -29,14 +30,48 @@ class TrainingForm(StyledForm):
     planned_on = forms.DateField(label=_("Planned on"), widget=forms.DateInput)
     place = forms.CharField(label=_("Place"), max_length=120, required=False)
     trainer = forms.CharField(label=_("Trainer"), max_length=80)
+    customer_search = forms.CharField(
+        label=_("Find customers to invite"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, customer number, phone or serial number; the matches are added to the list below."),
+    )
     customers = forms.ModelMultipleChoiceField(
         label=_("Customers invited"), queryset=Customer.objects.order_by("name"), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The list offers only the customers chosen so far; the search box loads matches into it (htmx), so
+        # the page never lists every customer file. The field still checks the posted ids against the table.
+        field = self.fields["customers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        name = self.add_prefix("customers")
+        chosen = (
+            self.data.getlist(name)
+            if hasattr(self.data, "getlist")
+            else self.data.get(name) or self.initial.get("customers")
+        )
+        ids = [int(v) for v in (chosen or []) if str(v).isascii() and str(v).isdigit()]
+        field.widget.choices = [(c.pk, str(c)) for c in Customer.objects.filter(pk__in=ids).order_by("name")]
+        field.widget.attrs["size"] = 8
+        self.fields["customer_search"].widget.attrs.update(
+            {
+                "type": "search",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("training:customer_options"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": f"#id_{self.add_prefix('customers')}",
+                "hx-include": f"this, #id_{self.add_prefix('customers')}",
+                "hx-swap": "innerHTML",
+            }
+        )
 
     def service_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         product = data.pop("product")
         data["product_id"] = product.pk if product else None
+        data.pop("customer_search", None)
         data["customers"] = [{"customer": c.pk} for c in data["customers"]]
         return data
 

@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
+from aftersales.customers.models import Customer
+from aftersales.customers.selectors import customer_lookup_ids, customer_scope
 from aftersales.training.choices import TrainingState
 from aftersales.training.models import Assessment, Certificate, CustomerTraining, TrainingAttendance
 
@@ -147,3 +149,16 @@ def certified_lines_by_user(user_ids: Iterable[int], *, on: dt.date) -> dict[int
     for user_id, line in rows.values_list("user_id", "product_line"):
         found.setdefault(user_id, set()).add(line)
     return {user_id: frozenset(lines) for user_id, lines in found.items()}
+
+
+def customer_options(actor: Actor, *, q: str = "", chosen: Iterable[int] = (), limit: int = 30) -> list[Customer]:
+    """The training form's invited-customers options: the customers already chosen (kept selected), then up to
+    `limit` others matching `q` (name or number fragment, phone or its last digits, serial: the hotline's
+    lookup) among the files the actor may see."""
+    scope = customer_scope(actor)
+    chosen = list(chosen)
+    picked = list(scope.filter(pk__in=chosen).order_by("name")) if chosen else []
+    found: list[Customer] = []
+    if q.strip():
+        found = list(scope.filter(pk__in=customer_lookup_ids(q)).exclude(pk__in=chosen).order_by("name")[:limit])
+    return picked + found

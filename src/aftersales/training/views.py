@@ -118,6 +118,17 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required("training.add_customertraining", raise_exception=True)
+def customer_options(request: HttpRequest) -> HttpResponse:
+    """The invited-customers list's <option>s (htmx): those already chosen, then up to 30 matches of the search."""
+    actor = _actor(request)
+    chosen = [int(v) for v in request.GET.getlist("customers") if v.isascii() and v.isdigit()]
+    q = request.GET.get("customer_search", "")[:100]
+    options = selectors.customer_options(actor, q=q, chosen=chosen)
+    return render(request, "training/_customer_options.html", {"options": options, "chosen": set(chosen)})
+
+
+@login_required
 @permission_required("training.view_customertraining", raise_exception=True)
 def customer_detail(request: HttpRequest, training_id: str) -> HttpResponse:
     actor = _actor(request)
