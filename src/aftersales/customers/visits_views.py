@@ -134,8 +134,9 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     items = list(visit_selectors.open_plan_items(actor))
     gifts = list(visit_selectors.approved_gifts(actor))
     initial: dict[str, Any] = {}
-    if request.GET.get("item", "").isdigit():
-        initial["plan_item"] = int(request.GET["item"])
+    item = request.GET.get("item", "")
+    if item.isascii() and item.isdigit():
+        initial["plan_item"] = int(item)
     form = VisitReportForm(request.POST or None, items=items, gifts=gifts, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -379,7 +380,7 @@ def vetting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _vetting_page(request, actor, pk)
     action = request.POST.get("action", "")
     version = request.POST.get("version")
-    expected = int(version) if version and version.isdigit() else None
+    expected = int(version) if version and version.isascii() and version.isdigit() else None
     try:
         if action in ("save", "submit"):
             vetting = vetting_selectors.access_vetting(actor, pk)

@@ -145,7 +145,7 @@ def report_detail(request: HttpRequest, kind: str, period: str) -> HttpResponse:
 def report_action(request: HttpRequest, kind: str, period: str, action: str) -> HttpResponse:
     actor, report = _report(request, kind, period)
     version = request.POST.get("version")
-    expected = int(version) if version and version.isdigit() else None
+    expected = int(version) if version and version.isascii() and version.isdigit() else None
     try:
         if action == "submit":
             svc.report_submit(actor=actor, kind=kind, period=period, expected_version=expected)
