@@ -299,3 +299,18 @@ def test_appraisal_is_reviewed_and_approved_through_the_engine(world: dict[str, 
     make_request(world, at("2026-11-09"), engineer=world["engineers"][0])
     frozen, _created = report_draft(actor=actor_for(analyst), kind="appraisal", period=NOV)
     assert frozen.snapshot == approved.snapshot  # approved figures never move
+
+
+def test_a_failed_submit_leaves_no_draft_behind(world: dict[str, Any], api_as: Any, make_user: Any, monkeypatch) -> None:
+    from aftersales.core.errors import ValidationFailed
+    from aftersales.reports import period_reports
+    from aftersales.reports.models import PeriodReport
+
+    def refused(**_kwargs: Any) -> None:
+        raise ValidationFailed("审批无法发起")
+
+    _november(world)
+    monkeypatch.setattr(period_reports, "approval_request", refused)
+    r = api_as(make_user("analyst")).post(URL, {"period": NOV})
+    assert r.status_code == 422
+    assert not PeriodReport.objects.exists()  # drafted and submitted as one: nothing half done
