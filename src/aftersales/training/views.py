@@ -43,7 +43,7 @@ TRAINING_COLUMNS = [
     Column(
         gettext_lazy("Attendees"),
         lambda t: "；".join(
-            f"{a.customer.name} {a.attendees}".strip() for a in t.attendance.select_related("customer").all()
+            f"{a.customer.name} {a.attendees}".strip() for a in t.attendance.all()  # prefetched (customer_list)
         ),
     ),
     Column(gettext_lazy("Feedback"), lambda t: t.feedback),
@@ -87,7 +87,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             list_name="customer_trainings",
             title=_("Customer training"),
             columns=TRAINING_COLUMNS,
-            rows=queryset,
+            rows=selectors.with_attendees(queryset),
             filters=filters,
         )
     return render(
