@@ -301,7 +301,9 @@ def test_appraisal_is_reviewed_and_approved_through_the_engine(world: dict[str, 
     assert frozen.snapshot == approved.snapshot  # approved figures never move
 
 
-def test_a_failed_submit_leaves_no_draft_behind(world: dict[str, Any], api_as: Any, make_user: Any, monkeypatch) -> None:
+def test_a_failed_submit_leaves_no_draft_behind(
+    world: dict[str, Any], api_as: Any, make_user: Any, monkeypatch
+) -> None:
     from aftersales.core.errors import ValidationFailed
     from aftersales.reports import period_reports
     from aftersales.reports.models import PeriodReport

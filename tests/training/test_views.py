@@ -114,7 +114,9 @@ def test_training_export_queries_do_not_grow_with_the_rows(make_user, actor_of) 
     def plan(n: int) -> None:
         for _i in range(n):
             customers = [{"customer": CustomerFactory().pk}, {"customer": CustomerFactory().pk}]
-            training_plan(actor=trainer, course="操作培训", planned_on=dt.date(2026, 1, 5), trainer="张工", customers=customers)
+            training_plan(
+                actor=trainer, course="操作培训", planned_on=dt.date(2026, 1, 5), trainer="张工", customers=customers
+            )
 
     url = reverse("training:customer_list")
     plan(2)

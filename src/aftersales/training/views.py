@@ -43,7 +43,8 @@ TRAINING_COLUMNS = [
     Column(
         gettext_lazy("Attendees"),
         lambda t: "；".join(
-            f"{a.customer.name} {a.attendees}".strip() for a in t.attendance.all()  # prefetched (customer_list)
+            f"{a.customer.name} {a.attendees}".strip()
+            for a in t.attendance.all()  # prefetched (customer_list)
         ),
     ),
     Column(gettext_lazy("Feedback"), lambda t: t.feedback),
