@@ -40,3 +40,25 @@ def test_an_archived_answer_does_not_reopen_the_link_or_the_paper_entry(make_use
     with pytest.raises(Conflict):
         response_record(actor=analyst, campaign_id=campaign.pk, customer_id=customer.pk, products=[], answers=ANSWERS)
     assert not Response.objects.exists()
+
+
+def test_the_migration_marks_recipients_who_answered_before_it(make_user, actor_of) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("aftersales.surveys.migrations.0002_recipient_answered_at").backfill
+    answered, silent = CustomerFactory(), CustomerFactory()
+    analyst = actor_of(make_user("analyst"))
+    campaign = campaign_create(
+        actor=analyst, title="2025 年满意度调查", period="2025", customers=[answered.pk, silent.pk]
+    )
+    response = response_record(
+        actor=analyst, campaign_id=campaign.pk, customer_id=answered.pk, products=[], answers=ANSWERS
+    )
+    Recipient.objects.update(answered_at=None)  # as before the migration
+
+    backfill(apps, None)
+
+    marks = dict(Recipient.objects.values_list("customer_id", "answered_at"))
+    assert marks == {answered.pk: response.created_at, silent.pk: None}
