@@ -194,8 +194,10 @@ def test_pages(sales, head) -> None:
         data[f"c{n}-note"] = "ok"
     assert client.post(page, data).status_code == 302
     assert Vetting.objects.get(pk=vetting.pk).state == "submitted"
-    assert client.post(page, {"action": "file", "file": SimpleUploadedFile("a.pdf", PDF)}).status_code == 302
-    assert VettingFile.objects.filter(vetting=vetting).exists()
+    late = client.post(page, {"action": "file", "file": SimpleUploadedFile("a.pdf", PDF)}, follow=True)
+    assert "提交审批之前" in late.content.decode()  # refused once submitted: the decider sees what was sent
+    assert not VettingFile.objects.filter(vetting=vetting).exists()
+    assert 'id="vetting-file-form"' not in late.content.decode()
     head_client = Client()
     head_client.force_login(head)
     detail = head_client.get(page).content.decode()
@@ -228,3 +230,19 @@ def test_one_bad_criterion_row_refuses_the_whole_save(sales) -> None:
     fresh = Vetting.objects.get(pk=vetting.pk)
     assert fresh.version == vetting.version
     assert not fresh.items.filter(result="meets").exists()
+
+
+def test_no_file_is_added_once_submitted_or_decided(sales, head, api_as) -> None:
+    vetting = _answer_all(sales, _vetting(sales))
+    svc.vetting_submit(actor=actor_for(sales), vetting_id=vetting.pk)
+    with pytest.raises(Conflict) as refused:
+        svc.vetting_file_add(actor=actor_for(sales), vetting_id=vetting.pk, upload=SimpleUploadedFile("a.pdf", PDF))
+    assert refused.value.code == "vetting_not_editable"
+    svc.vetting_decide(actor=actor_for(head), vetting_id=vetting.pk, decision="approve")
+    client = api_as(sales)
+    late = client.client.post(
+        f"/api/v1/vettings/{vetting.pk}/files", {"file": SimpleUploadedFile("b.pdf", PDF)}, **client.headers
+    )
+    assert late.status_code == 409
+    assert late.json()["code"] == "vetting_not_editable"
+    assert not VettingFile.objects.exists()

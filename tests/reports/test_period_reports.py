@@ -333,3 +333,20 @@ def test_manufacturing_receives_the_approved_table_only(world: dict[str, Any], a
         api_as(maker).get("statistics/service-requests", **{"from": "2026-11-01", "to": "2026-11-30"}).status_code
         == 403
     )
+
+
+def test_a_failed_submit_leaves_no_draft_behind(
+    world: dict[str, Any], api_as: Any, make_user: Any, monkeypatch
+) -> None:
+    from aftersales.core.errors import ValidationFailed
+    from aftersales.reports import period_reports
+    from aftersales.reports.models import PeriodReport
+
+    def refused(**_kwargs: Any) -> None:
+        raise ValidationFailed("审批无法发起")
+
+    _november(world)
+    monkeypatch.setattr(period_reports, "approval_request", refused)
+    r = api_as(make_user("analyst")).post(URL, {"period": NOV})
+    assert r.status_code == 422
+    assert not PeriodReport.objects.exists()  # drafted and submitted as one: nothing half done

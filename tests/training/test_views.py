@@ -120,3 +120,34 @@ def test_the_plan_form_finds_customers_by_search_and_never_lists_them_all(make_u
     assert f'<option value="{customer.pk}" selected>' in kept  # the chosen one stays chosen
     assert f'value="{other.pk}"' in kept
     assert refused.status_code == 403
+
+
+def test_training_export_queries_do_not_grow_with_the_rows(make_user, actor_of) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.training.services import training_plan
+    from tests.installed_base.factories import CustomerFactory
+
+    user = make_user("trainer")
+    trainer, client = actor_of(user), _client(user)
+
+    def plan(n: int) -> None:
+        for _i in range(n):
+            customers = [{"customer": CustomerFactory().pk}, {"customer": CustomerFactory().pk}]
+            training_plan(
+                actor=trainer, course="操作培训", planned_on=dt.date(2026, 1, 5), trainer="张工", customers=customers
+            )
+
+    url = reverse("training:customer_list")
+    plan(2)
+    client.get(url, {"export": "xlsx"})  # warm caches (session, permissions)
+    with CaptureQueriesContext(connection) as few:
+        rows = _rows(client.get(url, {"export": "xlsx"}))
+    assert len(rows) == 3
+    plan(8)
+    with CaptureQueriesContext(connection) as many:
+        rows = _rows(client.get(url, {"export": "xlsx"}))
+    assert len(rows) == 11
+    assert all("；" in row[7] for row in rows[1:])  # both invited customers listed
+    assert len(many) == len(few)

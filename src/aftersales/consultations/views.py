@@ -81,7 +81,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _id(value: str) -> int:
-    return int(value) if value.isdigit() and len(value) < 10 else 0
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 0
 
 
 @login_required

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from aftersales.core.selectors import display_name
 from aftersales.customers.models import GiftRequest, Vetting, VettingFile, VisitPlan, VisitPlanItem, VisitReport
 from aftersales.customers.selectors.visits import visit_plan_items, visit_plan_progress
 from aftersales.installed_base.schemas import IsoDate, StrictIn
@@ -91,7 +92,7 @@ class VisitPlanOut(Schema):
     def resolve_owner_name(obj: Any) -> str:
         if isinstance(obj, dict):
             return str(obj["owner_name"])
-        return str(obj.owner.get_full_name() or obj.owner.username)
+        return display_name(obj.owner)
 
 
 class VisitPlanDetailOut(VisitPlanOut):
@@ -103,7 +104,7 @@ def plan_out(plan: VisitPlan, *, detail: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": plan.pk,
         "owner": plan.owner_id,
-        "owner_name": plan.owner.get_full_name() or plan.owner.username,
+        "owner_name": display_name(plan.owner),
         "year": plan.year,
         "month": plan.month,
         "note": plan.note,
@@ -190,7 +191,7 @@ class VisitReportOut(Schema):
 
     @staticmethod
     def resolve_visitor_name(obj: VisitReport) -> str:
-        return obj.visitor.get_full_name() or obj.visitor.username
+        return display_name(obj.visitor)
 
     @staticmethod
     def resolve_plan_item(obj: VisitReport) -> int | None:

@@ -21,6 +21,7 @@ from aftersales.core.errors import DomainError, NotFound
 from aftersales.core.errors import PermissionDenied as DomainPermissionDenied
 from aftersales.core.forms import form_errors_from
 from aftersales.core.lists import Column, export_requested, list_page, xlsx_export
+from aftersales.core.selectors import display_name
 from aftersales.customers.selectors import vetting as vetting_selectors
 from aftersales.customers.selectors import visits as visit_selectors
 from aftersales.customers.services import vetting as vetting_services
@@ -44,7 +45,7 @@ VISIT_COLUMNS = [
     Column(gettext_lazy("Visit date"), lambda r: r.visited_on),
     Column(gettext_lazy("Customer number"), lambda r: r.customer.code),
     Column(gettext_lazy("Customer"), lambda r: r.customer.name),
-    Column(gettext_lazy("Visited by"), lambda r: r.visitor.get_full_name() or r.visitor.username),
+    Column(gettext_lazy("Visited by"), lambda r: display_name(r.visitor)),
     Column(gettext_lazy("Accompanied by"), lambda r: r.companions),
     Column(pgettext_lazy("visit", "Purpose"), lambda r: r.get_purpose_display()),
     Column(gettext_lazy("People met"), lambda r: r.people_met),
@@ -57,12 +58,12 @@ VISIT_COLUMNS = [
 VETTING_COLUMNS = [
     Column(gettext_lazy("Prospective customer"), lambda v: v.name),
     Column(gettext_lazy("Investigation"), lambda v: v.get_kind_display()),
-    Column(gettext_lazy("Investigated by"), lambda v: v.investigated_by.get_full_name() or v.investigated_by.username),
+    Column(gettext_lazy("Investigated by"), lambda v: display_name(v.investigated_by)),
     Column(gettext_lazy("Investigated on"), lambda v: v.investigated_on),
     Column(gettext_lazy("State"), lambda v: v.get_state_display()),
     Column(
         gettext_lazy("Decided by"),
-        lambda v: (v.decided_by.get_full_name() or v.decided_by.username) if v.decided_by else "",
+        lambda v: display_name(v.decided_by),
     ),
     Column(gettext_lazy("Decision note"), lambda v: v.decision_note),
     Column(gettext_lazy("Customer number"), lambda v: v.customer.code if v.customer else ""),
@@ -133,8 +134,9 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     items = list(visit_selectors.open_plan_items(actor))
     gifts = list(visit_selectors.approved_gifts(actor))
     initial: dict[str, Any] = {}
-    if request.GET.get("item", "").isdigit():
-        initial["plan_item"] = int(request.GET["item"])
+    item = request.GET.get("item", "")
+    if item.isascii() and item.isdigit():
+        initial["plan_item"] = int(item)
     form = VisitReportForm(request.POST or None, items=items, gifts=gifts, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -292,7 +294,7 @@ def gift_list(request: HttpRequest) -> HttpResponse:
             Column(gettext_lazy("Customer"), lambda g: g.customer.name),
             Column(gettext_lazy("Gift"), lambda g: g.description),
             Column(gettext_lazy("Value (yuan)"), lambda g: g.value),
-            Column(gettext_lazy("Requested by"), lambda g: g.requested_by.username),
+            Column(gettext_lazy("Requested by"), lambda g: display_name(g.requested_by)),
             Column(gettext_lazy("State"), lambda g: g.get_state_display()),
         ]
         return xlsx_export(actor=actor, list_name="gifts", title=_("Gifts to customers"), columns=columns, rows=gifts)
@@ -378,7 +380,7 @@ def vetting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _vetting_page(request, actor, pk)
     action = request.POST.get("action", "")
     version = request.POST.get("version")
-    expected = int(version) if version and version.isdigit() else None
+    expected = int(version) if version and version.isascii() and version.isdigit() else None
     try:
         if action in ("save", "submit"):
             vetting = vetting_selectors.access_vetting(actor, pk)

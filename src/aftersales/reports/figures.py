@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from aftersales.accounts.selectors import user_list_with_role
 from aftersales.complaints.services.reviews import review_lines
+from aftersales.core.selectors import display_name
 from aftersales.followup.models import ServiceRating
 from aftersales.reports.choices import Dimension
 from aftersales.reports.models import ClockFact, DayCount, RequestFact
@@ -229,7 +230,7 @@ def appraisal_figures(period: str) -> dict[str, Any]:
             {
                 "user": user.pk,
                 "username": user.username,
-                "name": user.get_full_name() or user.username,
+                "name": display_name(user),
                 "role": role,
                 "jobs": 0,
                 "completed": 0,

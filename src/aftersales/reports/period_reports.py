@@ -251,6 +251,17 @@ def report_submit(*, actor: Actor, kind: str, period: str, expected_version: int
 
 
 @transaction.atomic
+def report_draft_and_submit(*, actor: Actor, kind: str, period: str) -> tuple[PeriodReport, bool]:
+    """Draft (or refresh) the period's report and submit it, as one: a refused submit leaves no draft
+    behind. A report already submitted or decided is returned as it stands. Rule: Q1/Q5. Raises: as
+    report_draft and report_submit."""
+    report, created = report_draft(actor=actor, kind=kind, period=period)
+    if report.state == S.DRAFT:
+        report = report_submit(actor=actor, kind=kind, period=period)
+    return report, created
+
+
+@transaction.atomic
 def report_decide(
     *, actor: Actor, kind: str, period: str, approve: bool = True, note: str = "", expected_version: int | None = None
 ) -> PeriodReport:

@@ -401,7 +401,10 @@ INTAKE_COLUMNS = [
 DISPATCH_COLUMNS = [
     Column(gettext_lazy("Request number"), lambda r: r["number"]),
     Column(gettext_lazy("Dispatched at"), lambda r: r["dispatched_at"]),
-    Column(gettext_lazy("Engineer"), lambda r: f"{r['engineer__last_name']}{r['engineer__first_name']}".strip()),
+    Column(
+        gettext_lazy("Engineer"),
+        lambda r: r["engineer__display_name"] or f"{r['engineer__last_name']}{r['engineer__first_name']}".strip(),
+    ),
     Column(gettext_lazy("Service point"), lambda r: r["service_point__name"] or ""),
     Column(gettext_lazy("Customer"), lambda r: r["customer__name"]),
     Column(gettext_lazy("Address"), lambda r: r["address"]),

@@ -106,6 +106,7 @@ def dispatch_register(
         "number",
         "dispatched_at",
         "engineer__username",
+        "engineer__display_name",
         "engineer__first_name",
         "engineer__last_name",
         "service_point__name",

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from aftersales.accounts.schemas import ErrorOut
 from aftersales.accounts.selectors import api_actor
 from aftersales.reports import period_reports as svc
-from aftersales.reports.models import PeriodReport, PeriodReportKind, PeriodReportState
+from aftersales.reports.models import PeriodReport, PeriodReportKind
 
 router = Router(tags=["reports"])
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
@@ -62,9 +62,7 @@ def analysis_table_create(request: HttpRequest, payload: AnalysisTableIn) -> Any
     for approval. 201 when drafted now; 200 with the table as it stands when it was already submitted
     or approved (its figures never change then)."""
     actor = api_actor(request)
-    report, created = svc.report_draft(actor=actor, kind=ANALYSIS, period=payload.period)
-    if report.state == PeriodReportState.DRAFT:
-        report = svc.report_submit(actor=actor, kind=ANALYSIS, period=payload.period)
+    report, created = svc.report_draft_and_submit(actor=actor, kind=ANALYSIS, period=payload.period)
     return Status(201 if created else 200, _out(report))
 
 

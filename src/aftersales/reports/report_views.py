@@ -21,7 +21,7 @@ from aftersales.accounts.selectors import actor_for
 from aftersales.core.access import Actor
 from aftersales.core.errors import DomainError
 from aftersales.core.jobs import job_enqueue
-from aftersales.core.lists import Column, export_requested, list_page, xlsx_export
+from aftersales.core.lists import Column, export_log, export_requested, list_page, xlsx_export
 from aftersales.reports import period_reports as svc
 from aftersales.reports.figures import month_period, week_period
 from aftersales.reports.models import PeriodReport, PeriodReportKind, PeriodReportState
@@ -144,7 +144,7 @@ def report_detail(request: HttpRequest, kind: str, period: str) -> HttpResponse:
 def report_action(request: HttpRequest, kind: str, period: str, action: str) -> HttpResponse:
     actor, report = _report(request, kind, period)
     version = request.POST.get("version")
-    expected = int(version) if version and version.isdigit() else None
+    expected = int(version) if version and version.isascii() and version.isdigit() else None
     try:
         if action == "submit":
             svc.report_submit(actor=actor, kind=kind, period=period, expected_version=expected)
@@ -162,9 +162,16 @@ def report_action(request: HttpRequest, kind: str, period: str, action: str) -> 
     return redirect("reports:period_report", kind=kind, period=report.period)
 
 
+def _download_log(actor: Actor, report: PeriodReport) -> None:
+    """A report's PDF or workbook is an export of its figures (the appraisal: people's): logged as lists are."""
+    rows = sum(len(section.get("rows", [])) for section in (report.snapshot or {}).get("sections", []))
+    export_log(actor=actor, list_name=f"period-report-{report.kind}", count=rows, filters={"period": report.period})
+
+
 @login_required
 def report_pdf_view(request: HttpRequest, kind: str, period: str) -> HttpResponse:
-    _actor_, report = _report(request, kind, period)
+    actor, report = _report(request, kind, period)
+    _download_log(actor, report)
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{kind}-{report.period}.pdf"'
     return response
@@ -172,7 +179,8 @@ def report_pdf_view(request: HttpRequest, kind: str, period: str) -> HttpRespons
 
 @login_required
 def report_xlsx_view(request: HttpRequest, kind: str, period: str) -> HttpResponse:
-    _actor_, report = _report(request, kind, period)
+    actor, report = _report(request, kind, period)
+    _download_log(actor, report)
     response = HttpResponse(
         report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

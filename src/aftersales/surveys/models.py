@@ -41,6 +41,8 @@ class Recipient(BaseModel):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    # set when the answer is stored and never cleared: the link stays dead after Q6 removes the answer
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("survey recipient")

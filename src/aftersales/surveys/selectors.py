@@ -119,6 +119,9 @@ def recipient_for_token(token: str) -> Recipient:
 
 
 def recipient_answered(recipient: Recipient) -> bool:
+    """Answered once, whether or not the answer is still kept (Q6 may have archived it)."""
+    if recipient.answered_at is not None:
+        return True
     return Response.objects.filter(campaign_id=recipient.campaign_id, customer_id=recipient.customer_id).exists()
 
 

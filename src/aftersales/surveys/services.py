@@ -142,9 +142,13 @@ def _record(
     rules = campaign_rules(campaign)
     clean = _answers_clean(answers, rules)
     models = _products_clean(products)
-    if not Recipient.objects.filter(campaign=campaign, customer_id=customer_id).exists():
+    recipient = Recipient.objects.select_for_update().filter(campaign=campaign, customer_id=customer_id).first()
+    if recipient is None:
         raise _field_error("customer", _("This customer was not sent this survey."))
-    if Response.objects.filter(campaign=campaign, customer_id=customer_id).exists():
+    if (
+        recipient.answered_at is not None
+        or Response.objects.filter(campaign=campaign, customer_id=customer_id).exists()
+    ):
         raise Conflict(_("This customer has already answered this survey."), code=SurveyErrorCode.ALREADY_ANSWERED)
     score = response_score(clean, rules)
     grade = grade_for(score.value, rules.grade_bounds)
@@ -162,6 +166,8 @@ def _record(
                 comment=(comment or "").strip()[:4000],
                 recorded_by=actor.user if actor.is_authenticated else None,
             )
+            recipient.answered_at = response.created_at
+            recipient.save(update_fields=["answered_at", "updated_at"])
     except IntegrityError:  # a concurrent second answer: the constraint decides
         raise Conflict(
             _("This customer has already answered this survey."), code=SurveyErrorCode.ALREADY_ANSWERED

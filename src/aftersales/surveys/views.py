@@ -138,6 +138,8 @@ def response_entry(request: HttpRequest, campaign_id: int) -> HttpResponse:
     rules = selectors.campaign_rules(campaign)
     recipients = selectors.recipient_list(campaign)
     customer_id = request.POST.get("customer") or request.GET.get("customer") or ""
+    if not (customer_id.isascii() and customer_id.isdigit()):
+        customer_id = ""  # "²".isdigit() is True, yet int("²") raises
     products = selectors.customer_product_models(int(customer_id)) if customer_id.isdigit() else []
     form = PaperForm(
         request.POST or None,

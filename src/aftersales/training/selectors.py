@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from aftersales.core.access import Actor
 from aftersales.core.errors import NotFound
@@ -57,6 +57,11 @@ def training_scope(actor: Actor) -> QuerySet[CustomerTraining]:
     if not actor.is_authenticated or actor.has_role("customer") or not actor.has_perm(VIEW_TRAINING):
         return CustomerTraining.objects.none()
     return CustomerTraining.objects.all()
+
+
+def with_attendees(qs: QuerySet[CustomerTraining]) -> QuerySet[CustomerTraining]:
+    """The trainings with their attendance and its customers read in one query per chunk (exports)."""
+    return qs.prefetch_related(Prefetch("attendance", queryset=TrainingAttendance.objects.select_related("customer")))
 
 
 def training_list(

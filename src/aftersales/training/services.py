@@ -50,6 +50,13 @@ def _attendance(rows: Iterable[Mapping[str, Any]]) -> list[tuple[int, str]]:
     return list(found.items())
 
 
+def _not_future(field: str, day: dt.date, message: str) -> None:
+    """A held training or a taken assessment lies in the past (or today): a future day is a typo that
+    would count customers as trained (survey item 6) or issue a certificate early."""
+    if day > timezone.localdate():
+        raise ValidationFailed(message, fields={field: [message]})
+
+
 def _set_attendance(training: CustomerTraining, rows: list[tuple[int, str]]) -> None:
     TrainingAttendance.objects.filter(training=training).delete()
     TrainingAttendance.objects.bulk_create(
@@ -118,6 +125,7 @@ def training_record(
     actor.require_perm("training.change_customertraining")
     training = access_training(actor, training_id, for_update=True)
     expect_version(training, version, str(VERSION_MESSAGE), code=Code.VERSION_CONFLICT)
+    _not_future("held_on", held_on, _("A training is recorded as held once its day has come."))
     rows = _attendance(attendance) if attendance is not None else None
     training.held_on = held_on
     training.feedback = (feedback or "").strip()
@@ -174,6 +182,7 @@ def assessment_record(
     Events: assessment.recorded (+ certificate.issued).
     """
     actor.require_perm("training.add_assessment")
+    _not_future("taken_on", taken_on, _("An assessment is recorded once it has been taken."))
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.customer_id is not None:
         message = _("Choose an active member of staff.")

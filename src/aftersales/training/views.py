@@ -43,7 +43,8 @@ TRAINING_COLUMNS = [
     Column(
         gettext_lazy("Attendees"),
         lambda t: "；".join(
-            f"{a.customer.name} {a.attendees}".strip() for a in t.attendance.select_related("customer").all()
+            f"{a.customer.name} {a.attendees}".strip()
+            for a in t.attendance.all()  # prefetched (customer_list)
         ),
     ),
     Column(gettext_lazy("Feedback"), lambda t: t.feedback),
@@ -71,7 +72,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _id(value: str) -> int:
-    return int(value) if value.isdigit() and len(value) < 10 else 0
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 0
 
 
 @login_required
@@ -87,7 +88,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             list_name="customer_trainings",
             title=_("Customer training"),
             columns=TRAINING_COLUMNS,
-            rows=queryset,
+            rows=selectors.with_attendees(queryset),
             filters=filters,
         )
     return render(

@@ -282,9 +282,16 @@ def _clean_name(name: str) -> str:
 @transaction.atomic
 def vetting_file_add(*, actor: Actor, vetting_id: int, upload: IO[bytes] | File[Any], name: str = "") -> VettingFile:
     """Archive a document with the vetting (PDF, JPEG or PNG, at most C5.file_max_mb). A refused file stores
-    nothing. Rule: C5. Raises: NotFound, PermissionDenied, ValidationFailed. Events: vetting.file_added."""
+    nothing. Only while the vetting may be changed (draft or sent back), so a decision is taken on the files
+    it saw. Rule: C5. Raises: NotFound, PermissionDenied, Conflict (vetting_not_editable), ValidationFailed.
+    Events: vetting.file_added."""
     actor.require_perm(ADD_PERM)
     vetting = access_vetting(actor, vetting_id, for_update=True)
+    if vetting.state not in EDITABLE:
+        raise Conflict(
+            _("Files are added only before the vetting is submitted or when more investigation is asked."),
+            code=VisitErrorCode.VETTING_NOT_EDITABLE,
+        )
     limit = policy_get("C5.file_max_mb")
     size = getattr(upload, "size", None)
     if size is None:
