@@ -168,7 +168,16 @@ def test_pages_link_a_favicon_that_is_served(make_user) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "most"),
-    [("engineer", 7), ("agent", 12), ("team_lead", 13), ("cs_manager", 13), ("admin", 8), ("rnd", 4), ("warehouse", 7), ("manufacturing", 2)],
+    [
+        ("engineer", 7),
+        ("agent", 12),
+        ("team_lead", 13),
+        ("cs_manager", 13),
+        ("admin", 8),
+        ("rnd", 4),
+        ("warehouse", 7),
+        ("manufacturing", 2),
+    ],
 )
 def test_menus_are_short_and_grouped(role: str, most: int, make_user) -> None:
     groups = menu_groups_for(actor_for(make_user(role)))
