@@ -40,8 +40,9 @@ def test_visit_form_ignores_the_item(make_user: Any) -> None:
 def test_vetting_post_with_such_a_version_is_not_a_server_error(make_user: Any) -> None:
     sales = make_user("sales")
     vetting = vetting_svc.vetting_create(actor=actor_for(sales), name="新星电子有限公司")
+    rows = {f"c{item.position}-result": "meets" for item in vetting.items.all()}
     response = _client(sales).post(
-        reverse("customers:vetting_detail", args=[vetting.pk]), {"action": "save", "version": SUPERSCRIPT_TWO}
+        reverse("customers:vetting_detail", args=[vetting.pk]), {"action": "save", "version": SUPERSCRIPT_TWO, **rows}
     )
     assert response.status_code == 302
 
