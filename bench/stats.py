@@ -435,10 +435,17 @@ def _raw_kpis(start: dt.datetime, end: dt.datetime, by: str = "service_point") -
             [start, end],
         )
         fixes = cursor.fetchall()
+        # PostgreSQL hash-joins the complaints on the text key; SQLite has no hash join, so there the
+        # complaint is found by its primary key (the same rows: subject ids are the decimal ids).
+        complaint_key = (
+            "c.subject_id = CAST(k.id AS VARCHAR(64))"
+            if connection.vendor == "postgresql"
+            else "k.id = CAST(c.subject_id AS INTEGER)"
+        )
         cursor.execute(
             f"SELECT {group}, c.kind, COUNT(*), SUM(CASE WHEN c.stopped_at <= c.due_at THEN 1 ELSE 0 END) "
             "FROM clocks_clock c LEFT JOIN complaints_complaint k ON c.subject_type = 'complaints.complaint' "
-            "AND c.subject_id = CAST(k.id AS VARCHAR(64)) LEFT JOIN service_servicerequest r ON r.id = "
+            f"AND {complaint_key} LEFT JOIN service_servicerequest r ON r.id = "
             "CASE WHEN c.subject_type = 'service.servicerequest' THEN CAST(c.subject_id AS INTEGER) ELSE k.service_request_id END "
             f"{unit_join} WHERE c.state = 'stopped' AND c.stopped_at >= %s AND c.stopped_at < %s "
             "AND c.subject_type IN ('service.servicerequest', 'complaints.complaint') GROUP BY 1, 2",
