@@ -416,9 +416,13 @@ def _raw_kpis(start: dt.datetime, end: dt.datetime, by: str = "service_point") -
                 )
                 times[kind] = cursor.fetchall()
             else:
+                # SQLite's planner drove this join from the clocks (by state, then per clock a range of requests):
+                # the CROSS JOIN keeps the requests outside and finds each one's clock by the subject index.
                 cursor.execute(
-                    f"SELECT {group}, c.target_seconds - c.margin_seconds FROM service_servicerequest r {join} "
-                    f"WHERE {where} ORDER BY 1, 2",
+                    f"SELECT {group}, c.target_seconds - c.margin_seconds FROM service_servicerequest r {unit_join} "
+                    "CROSS JOIN clocks_clock c ON c.subject_type = 'service.servicerequest' "
+                    "AND c.subject_id = CAST(r.id AS VARCHAR(64)) WHERE r.received_at >= %s AND r.received_at < %s "
+                    "AND +c.state = 'stopped' AND +c.kind = %s ORDER BY 1, 2",
                     [start, end, kind],
                 )
                 grouped: dict[Any, list[int]] = {}
