@@ -922,7 +922,7 @@ ENDPOINTS = [
         201,
         body=lambda w: {"period": "2025-01"},
     ),
-    # Manufacturing receives the approved tables only (docs/decisions/0043): none approved here, 404.
+    # Manufacturing receives the approved tables only (docs/decisions/0040): none approved here, 404.
     Endpoint("analysis_table_get", "get", "analysis-tables/2025-01", STATISTICS_READERS | roles("manufacturing"), 404),
     Endpoint(
         "analysis_table_approve",
@@ -949,7 +949,7 @@ ENDPOINTS = [
         roles("quality"),
         body=lambda w: {"measures": "加严来料检验"},
     ),
-    # K14 on the warning's corrective action (docs/decisions/0043): carried out by whoever may change corrective
+    # K14 on the warning's corrective action (docs/decisions/0040): carried out by whoever may change corrective
     # actions and reads the warning (or owns its action), verified by quality; the world's warning has none: 409.
     Endpoint(
         "early_warning_capa_done",

@@ -317,7 +317,7 @@ NOT_IN_MENU: dict[str, set[str]] = {
     | TASKS
     | KNOWLEDGE,
     "trainer": LOOKUP | CUSTOMER_FILES | ACCESS | EQUIPMENT | {"installed_base:contract_list"} | LOANS | RULES,
-    # 制造本部 (docs/decisions/0043): only the approved 统计分析表 in its menu; the staff look-ups by address
+    # 制造本部 (docs/decisions/0040): only the approved 统计分析表 in its menu; the staff look-ups by address
     "manufacturing": LOOKUP
     | CUSTOMER_FILES
     | ACCESS

@@ -1,4 +1,4 @@
-"""The dashboards' shortcuts (docs/decisions/0043) give the same figures as the plain selectors: the
+"""The dashboards' shortcuts (docs/decisions/0040) give the same figures as the plain selectors: the
 quality dashboard's one query for its three figures, and the monthly trends summed per month in the
 database."""
 

@@ -247,7 +247,7 @@ def test_pages_list_filter_export_detail_and_close(world: dict[str, Any], qualit
 def test_the_capa_raised_on_a_warning_is_carried_out_verified_and_shown(
     world: dict[str, Any], quality: Any, make_user: Any, api_as: Any
 ) -> None:
-    """K14 on a Q3 warning (docs/decisions/0043): the owner (no statistics reader) is told, opens the
+    """K14 on a Q3 warning (docs/decisions/0040): the owner (no statistics reader) is told, opens the
     warning and carries the action out; quality is told and verifies; not effective sends it back; the
     warning shows the action's state throughout; nobody verifies their own action."""
     _requests(world, 3)

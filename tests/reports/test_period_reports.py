@@ -306,7 +306,7 @@ def test_appraisal_is_reviewed_and_approved_through_the_engine(world: dict[str, 
 
 
 def test_manufacturing_receives_the_approved_table_only(world: dict[str, Any], api_as: Any, make_user: Any) -> None:
-    """002 §5.1.10 报送制造本部 (docs/decisions/0043): told when approved, reads approved tables only, on its
+    """002 §5.1.10 报送制造本部 (docs/decisions/0040): told when approved, reads approved tables only, on its
     home page too; never the drafts, the statistics or the decision."""
     from aftersales.notifications.models import Notification
 

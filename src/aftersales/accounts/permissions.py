@@ -101,7 +101,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | APPROVE_ACCESS
     | {"installed_base.add_servicecontract", "installed_base.change_servicecontract"},
     Role.RND: STAFF_READ,
-    # 制造本部 receives the approved 统计分析表 (002 §5.1.10; docs/decisions/0043): that table only.
+    # 制造本部 receives the approved 统计分析表 (002 §5.1.10; docs/decisions/0040): that table only.
     Role.MANUFACTURING: STAFF_READ | {"reports.view_analysistable"},
     Role.FINANCE: STAFF_READ | EXPORT | SERVICE_READ | CHARGE | FEES,
     Role.WAREHOUSE: STAFF_READ | SERVICE_READ | {"service.depot_servicerequest"},

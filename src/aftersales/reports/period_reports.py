@@ -41,7 +41,7 @@ APPRAISAL_PERM = "reports.view_appraisal"
 DISTRIBUTED_PERM = "reports.view_analysistable"
 DRAFT_PERM = "reports.draft_periodreport"
 APPROVER_ROLE = "cs_manager"  # 客户服务中心经理 / 售后服务部部长 approves (002 §5.1.10)
-# 报送质量管理部、技术部、制造本部 (002 §5.1.10): quality, R&D and manufacturing (docs/decisions/0043).
+# 报送质量管理部、技术部、制造本部 (002 §5.1.10): quality, R&D and manufacturing (docs/decisions/0040).
 RECIPIENT_ROLES: dict[str, tuple[str, ...]] = {
     K.ANALYSIS: ("quality", "rnd", "manufacturing"),
     K.APPRAISAL: ("cs_manager", "team_lead"),

@@ -128,7 +128,7 @@ def top_statistics(
 ) -> dict[str, list[Item]]:
     """The first `limit` items of request_statistics for each dimension of `bys` (same order, labels and
     shares), from ONE query over the day counts of the period and one label look-up per dimension for the
-    shown keys only (the quality dashboard: docs/decisions/0043). Its cost follows the period, not history."""
+    shown keys only (the quality dashboard: docs/decisions/0040). Its cost follows the period, not history."""
     actor.require_perm(VIEW_PERM)
     period_check(date_from, date_to)
     rows = (

@@ -305,7 +305,7 @@ def warning_link_capa(
     return _close(actor, warning, reason="", capa=capa)
 
 
-# --- the linked corrective action, carried through its lifecycle from the warning (docs/decisions/0043) -----
+# --- the linked corrective action, carried through its lifecycle from the warning (docs/decisions/0040) -----
 
 
 def _linked_capa(actor: Actor, warning_id: int, perm: str) -> tuple[EarlyWarning, CorrectiveAction]:

@@ -204,7 +204,7 @@ STAFF_MENU = [
         "reports:period_report_index",
         "file-earmark-bar-graph",
         any_perm=("reports.view_statistics", "reports.view_appraisal", "reports.view_analysistable"),
-        # the head: from the dashboard and approvals; manufacturing: the approved 统计分析表 (0043)
+        # the head: from the dashboard and approvals; manufacturing: the approved 统计分析表 (0040)
         uses=frozenset({"analyst", "quality", "mgmt_rep", "manufacturing"}),
     ),
     # Q3 early warnings, Q7 registers, X5 risk register, Q6 retention (docs/decisions/0038).

@@ -489,7 +489,7 @@ def _early_warnings(actor: Actor) -> Queue:
 
 
 def _analysis_tables(actor: Actor) -> Queue:
-    """Q1 distributed to manufacturing (docs/decisions/0043): the approved 统计分析表, newest first."""
+    """Q1 distributed to manufacturing (docs/decisions/0040): the approved 统计分析表, newest first."""
     tables = report_periods.distributed_tables(actor)
     latest = tables.values_list("period", flat=True).first()
     return Queue(

@@ -428,7 +428,7 @@ def capa_verify(*, actor: Actor, number: str, capa_id: int, effective: bool = Tr
     return capa
 
 
-# --- K14 on a corrective action that stands on no complaint (a Q3 warning; docs/decisions/0043) -------------
+# --- K14 on a corrective action that stands on no complaint (a Q3 warning; docs/decisions/0040) -------------
 
 
 def _topic_capa(capa_id: int) -> CorrectiveAction:
