@@ -347,6 +347,52 @@ def capa_plan_on_topic(
     return capa
 
 
+def _capa_carried_out(actor: Actor, capa: CorrectiveAction, note: str, *, subject: Any) -> None:
+    """K14 planned → done on a locked action, its event recorded on `subject` (the complaint, or the action
+    itself when it stands on no complaint)."""
+    _check_capa(capa, CapaState.PLANNED)
+    capa.done_at = timezone.now()
+    capa.done_note = (note or "").strip()
+    transition(
+        capa, to=CapaState.DONE, table=CAPA_TRANSITIONS, actor=actor, extra_update_fields=("done_at", "done_note")
+    )
+    event_record(
+        subject=subject, action=events.CAPA_DONE, actor=actor, rule="K14", data=_capa_data(capa, note=capa.done_note)
+    )
+
+
+def _capa_verified(actor: Actor, capa: CorrectiveAction, effective: bool, note: str, *, subject: Any) -> str:
+    """K14 verification of a locked action: effective → verified; not effective (the reason required) →
+    planned again; nobody verifies their own. Records the event on `subject`; returns the cleaned note."""
+    _check_capa(capa, CapaState.DONE)
+    if capa.owner_id == actor.pk:
+        raise PermissionDenied(_("Nobody verifies their own corrective action."), code=ComplaintErrorCode.OWN_CAPA)
+    note = (note or "").strip()
+    if not effective and not note:
+        raise _field_error("note", _("Say why the measures are not effective."))
+    capa.verification_note = note
+    if effective:
+        capa.verified_by, capa.verified_at = actor.user, timezone.now()
+    else:
+        capa.done_at = None
+    transition(
+        capa,
+        to=CapaState.VERIFIED if effective else CapaState.PLANNED,
+        table=CAPA_TRANSITIONS,
+        actor=actor,
+        reason=note,
+        extra_update_fields=("verified_by", "verified_at", "verification_note", "done_at"),
+    )
+    event_record(
+        subject=subject,
+        action=events.CAPA_VERIFIED,
+        actor=actor,
+        rule="K14",
+        data=_capa_data(capa, effective=effective, note=note),
+    )
+    return note
+
+
 @transaction.atomic
 def capa_done(*, actor: Actor, number: str, capa_id: int, note: str = "") -> CorrectiveAction:
     """The measures have been carried out; quality is asked to verify them (a capa_verify task).
@@ -357,15 +403,7 @@ def capa_done(*, actor: Actor, number: str, capa_id: int, note: str = "") -> Cor
     actor.require_perm("complaints.change_correctiveaction")
     complaint = access_complaint(actor, number)
     capa = access_capa(actor, complaint, capa_id, for_update=True)
-    _check_capa(capa, CapaState.PLANNED)
-    capa.done_at = timezone.now()
-    capa.done_note = (note or "").strip()
-    transition(
-        capa, to=CapaState.DONE, table=CAPA_TRANSITIONS, actor=actor, extra_update_fields=("done_at", "done_note")
-    )
-    event_record(
-        subject=complaint, action=events.CAPA_DONE, actor=actor, rule="K14", data=_capa_data(capa, note=capa.done_note)
-    )
+    _capa_carried_out(actor, capa, note, subject=complaint)
     task_raise(
         complaint=complaint,
         kind=FollowUpKind.CAPA_VERIFY,
@@ -389,32 +427,7 @@ def capa_verify(*, actor: Actor, number: str, capa_id: int, effective: bool = Tr
     actor.require_perm("complaints.verify_correctiveaction")
     complaint = access_complaint(actor, number)
     capa = access_capa(actor, complaint, capa_id, for_update=True)
-    _check_capa(capa, CapaState.DONE)
-    if capa.owner_id == actor.pk:
-        raise PermissionDenied(_("Nobody verifies their own corrective action."), code=ComplaintErrorCode.OWN_CAPA)
-    note = (note or "").strip()
-    if not effective and not note:
-        raise _field_error("note", _("Say why the measures are not effective."))
-    capa.verification_note = note
-    if effective:
-        capa.verified_by, capa.verified_at = actor.user, timezone.now()
-    else:
-        capa.done_at = None
-    transition(
-        capa,
-        to=CapaState.VERIFIED if effective else CapaState.PLANNED,
-        table=CAPA_TRANSITIONS,
-        actor=actor,
-        reason=note,
-        extra_update_fields=("verified_by", "verified_at", "verification_note", "done_at"),
-    )
-    event_record(
-        subject=complaint,
-        action=events.CAPA_VERIFIED,
-        actor=actor,
-        rule="K14",
-        data=_capa_data(capa, effective=effective, note=note),
-    )
+    note = _capa_verified(actor, capa, effective, note, subject=complaint)
     task = (
         FollowUpTask.objects.select_for_update()
         .filter(corrective_action=capa, kind=FollowUpKind.CAPA_VERIFY, done_at__isnull=True)
@@ -448,15 +461,7 @@ def capa_done_on_topic(*, actor: Actor, capa_id: int, note: str = "", url: str =
     (on the action)."""
     actor.require_perm("complaints.change_correctiveaction")
     capa = _topic_capa(capa_id)
-    _check_capa(capa, CapaState.PLANNED)
-    capa.done_at = timezone.now()
-    capa.done_note = (note or "").strip()
-    transition(
-        capa, to=CapaState.DONE, table=CAPA_TRANSITIONS, actor=actor, extra_update_fields=("done_at", "done_note")
-    )
-    event_record(
-        subject=capa, action=events.CAPA_DONE, actor=actor, rule="K14", data=_capa_data(capa, note=capa.done_note)
-    )
+    _capa_carried_out(actor, capa, note, subject=capa)
     notify_users(
         users=[u for u in user_list_with_role(QUALITY_ROLE) if u.pk != capa.owner_id],
         title=_("Corrective action to verify: %(topic)s") % {"topic": capa.topic},
@@ -476,30 +481,5 @@ def capa_verify_on_topic(*, actor: Actor, capa_id: int, effective: bool = True, 
     Events: complaint.capa_verified (on the action)."""
     actor.require_perm("complaints.verify_correctiveaction")
     capa = _topic_capa(capa_id)
-    _check_capa(capa, CapaState.DONE)
-    if capa.owner_id == actor.pk:
-        raise PermissionDenied(_("Nobody verifies their own corrective action."), code=ComplaintErrorCode.OWN_CAPA)
-    note = (note or "").strip()
-    if not effective and not note:
-        raise _field_error("note", _("Say why the measures are not effective."))
-    capa.verification_note = note
-    if effective:
-        capa.verified_by, capa.verified_at = actor.user, timezone.now()
-    else:
-        capa.done_at = None
-    transition(
-        capa,
-        to=CapaState.VERIFIED if effective else CapaState.PLANNED,
-        table=CAPA_TRANSITIONS,
-        actor=actor,
-        reason=note,
-        extra_update_fields=("verified_by", "verified_at", "verification_note", "done_at"),
-    )
-    event_record(
-        subject=capa,
-        action=events.CAPA_VERIFIED,
-        actor=actor,
-        rule="K14",
-        data=_capa_data(capa, effective=effective, note=note),
-    )
+    note = _capa_verified(actor, capa, effective, note, subject=capa)
     return capa
