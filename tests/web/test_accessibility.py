@@ -176,7 +176,7 @@ def test_pages_link_a_favicon_that_is_served(make_user) -> None:
         ("admin", 8),
         ("rnd", 4),
         ("warehouse", 7),
-        ("manufacturing", 2),
+        ("manufacturing", 1),
     ],
 )
 def test_menus_are_short_and_grouped(role: str, most: int, make_user) -> None:
