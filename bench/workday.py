@@ -629,7 +629,9 @@ def run(ctx: Context) -> list[Figure]:
         if errors := [e for c in warm for e in c.errors]:
             raise RuntimeError(f"{AREA}: warm-up failed: {errors[:3]}")
         clients = _clients(pages)
+        cpu_before = _cpu_times()
         wall = _drive(port, clients, pairs)
+        steal = _steal_note(cpu_before, _cpu_times())
     latencies: dict[str, list[float]] = {}
     sizes: dict[str, list[int]] = {}
     errors = [e for c in clients for e in c.errors]
@@ -637,7 +639,7 @@ def run(ctx: Context) -> list[Figure]:
         for kind, values in c.latencies.items():
             latencies.setdefault(kind, []).extend(values)
             sizes.setdefault(kind, []).extend(c.sizes[kind])
-    load = _uptime()
+    load = "; ".join(x for x in (_uptime(), steal) if x)
     users = 1 if _one_user() else CLIENTS
     scale = f"{total:,} requests, {1 if _one_user() else len(threads_note(clients, pairs))} users"
     figures: list[Figure] = []
@@ -672,6 +674,25 @@ def run(ctx: Context) -> list[Figure]:
 def threads_note(clients: list[Client], pairs: dict[str, str]) -> list[str]:
     grouped = set(pairs.values())
     return [c.name for c in clients if c.name not in grouped]
+
+
+def _cpu_times() -> list[int]:
+    """The machine's CPU time so far (/proc/stat, all CPUs, in ticks): user … steal."""
+    try:
+        with open("/proc/stat", encoding="utf-8") as fh:
+            return [int(x) for x in fh.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def _steal_note(before: list[int], after: list[int]) -> str:
+    """The share of the machine's CPU time taken by the host (steal) and left idle during the run: on a
+    shared virtual machine the first is CPU this run did not get, whatever the code did."""
+    if len(before) < 8 or len(after) < 8:
+        return ""
+    delta = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(delta) or 1
+    return f"CPU stolen by the host {100 * delta[7] / total:.0f} %, idle {100 * delta[3] / total:.0f} %"
 
 
 def _uptime() -> str:

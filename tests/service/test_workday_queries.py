@@ -177,9 +177,11 @@ def test_board_html_is_what_the_django_widget_templates_draw(staff, busy_day, mo
 
 @pytest.mark.django_db
 def test_list_api_rows_are_what_the_schema_makes_of_the_model_instances(staff, busy_day, new_request, api_as):
-    """GET /service-requests reads its rows with `values_list` (selectors.service_request_summaries), not
-    as model instances: each item is exactly what ServiceRequestSummaryOut makes of the plain ORM row
-    (request with customer, unit, service point and engineer), with and without a unit and an engineer."""
+    """GET /service-requests reads its page's keys first, then their rows with `values_list`
+    (selectors.service_request_summaries), and writes them without the schema (core.pagination.json_page):
+    each item is exactly what ServiceRequestSummaryOut makes of the plain ORM row (request with customer,
+    unit, service point and engineer), in the same order, with and without a unit and an engineer, and
+    the count is the queryset's."""
     from ninja.responses import NinjaJSONEncoder
 
     from aftersales.service.schemas import ServiceRequestSummaryOut
@@ -196,5 +198,9 @@ def test_list_api_rows_are_what_the_schema_makes_of_the_model_instances(staff, b
         plain = [ServiceRequestSummaryOut.from_orm(sr).model_dump() for sr in rows]
         assert body["items"] == json.loads(json.dumps(plain, cls=NinjaJSONEncoder))  # as ninja renders them
         assert body["items"]
+        assert (body["count"], body["count_exact"]) == (
+            service_request_list(staff["team_lead"], **filters).count(),
+            True,
+        )
     assert any(item["serial"] is None and item["model"] == "XK-714" for item in client.get(API).json()["items"])
     assert any(item["engineer"] is None for item in client.get(API).json()["items"])

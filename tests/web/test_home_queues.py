@@ -146,6 +146,21 @@ def test_the_engineer_sees_their_own_jobs_with_their_clocks(staff, day):
     mine = _queues(staff["engineer"])["my_jobs"]
     assert (mine.tone, mine.hint) == ("danger", "1 件已超时")
 
+    # a second job past its warning time, not yet due: at risk, counted once however many clocks warned;
+    # a stopped clock past due counts for nothing
+    warned = day["jobs"][1]
+    clocks = Clock.objects.filter(subject_type="service.servicerequest", subject_id=str(warned.pk))
+    stopped, *warning = clocks.filter(state="running").values_list("pk", flat=True)
+    assert warning
+    clocks.filter(pk__in=warning).update(
+        warn_at=timezone.now() - dt.timedelta(minutes=5), due_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    clocks.filter(pk=stopped).update(
+        state="stopped", warn_at=timezone.now() - dt.timedelta(hours=2), due_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    mine = _queues(staff["engineer"])["my_jobs"]
+    assert (mine.tone, mine.hint) == ("danger", "1 件已超时 · 1 件即将超时")
+
 
 @pytest.mark.django_db
 def test_the_agent_sees_complaints_and_callbacks_not_dispatch(staff, day, customer):

@@ -66,6 +66,9 @@ class Clock(BaseModel):
             # The sweep: WHERE next_check_at <= now ORDER BY next_check_at (NULLs never match).
             models.Index(fields=["next_check_at"], name="clock_next_check_idx"),
             models.Index(fields=["state", "due_at"], name="clock_state_due_idx"),
+            # The home queues' overdue counts, per kind of record (requests, complaints): one range each,
+            # where (state, due_at) read every record type's overdue clocks and dropped the others.
+            models.Index(fields=["state", "subject_type", "due_at"], name="clock_state_type_due_idx"),
             models.Index(fields=["calendar_code", "state", "calendar_version"], name="clock_calendar_idx"),
             models.Index(fields=["state", "policy_version"], name="clock_policy_idx"),
         ]

@@ -87,9 +87,21 @@ def sort_apply(
     return qs.order_by(*(f"{sign}{name}" for name in names), f"{sign}pk"), SortState(key, descending)
 
 
-def list_page(request: HttpRequest, items: Any, size: int) -> Page:
-    """The requested page of `items` (a bad or out-of-range number gives the nearest page)."""
-    return Paginator(items, size).get_page(request.GET.get("page"))
+def list_page(
+    request: HttpRequest, items: Any, size: int, *, rows: Callable[[list[Any]], list[Any]] | None = None
+) -> Page:
+    """The requested page of `items` (a bad or out-of-range number gives the nearest page).
+
+    `rows`, for a queryset whose order needs every matching row joined before it can be cut (an order by
+    an expression, as the dispatch board's): the page is cut from the keys alone (`values_list("pk")`,
+    the query on its own table and indexes), then `rows(keys)` reads the page's rows, in the keys' order.
+    """
+    if rows is None:
+        return Paginator(items, size).get_page(request.GET.get("page"))
+    page = Paginator(items.values_list("pk", flat=True), size).get_page(request.GET.get("page"))
+    keys = list(page.object_list)
+    page.object_list = rows(keys) if keys else []
+    return page
 
 
 def export_requested(request: HttpRequest) -> bool:

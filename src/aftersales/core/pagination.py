@@ -9,13 +9,15 @@ and any page number may be asked for; the page itself is the same OFFSET/LIMIT s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from ninja.responses import NinjaJSONEncoder
 
 COUNT_CAP = 10_000
 MAX_PAGE = 1_000_000
@@ -56,3 +58,25 @@ def bounded_pagination(size: int, rows: Callable[[QuerySet[Any]], Any] | None = 
             return {self.items_attribute: items, "count": count, "count_exact": exact}
 
     return BoundedPagination
+
+
+def json_page(
+    queryset: QuerySet[Any], *, page: int, page_size: int, rows: Callable[[list[Any]], list[dict[str, Any]]]
+) -> HttpResponse:
+    """A page of `queryset` as a bounded pagination answers it ({items, count, count_exact}), written as
+    JSON directly — for the busiest lists (GET /service-requests), where validating every row through
+    the response schema was half of the page's time (issue 13).
+
+    The page is read in two steps: the keys of its rows (the ordered, filtered query on its own table
+    and indexes, OFFSET included), then `rows(keys)`: the items, as the response schema would dump them
+    (plain values, times in UTC), in the keys' order. Joins are made for the page's rows only, not for
+    the OFFSET rows before them. The endpoint keeps declaring its schema (OpenAPI, schemathesis), and
+    each such `rows` has a test comparing it with the schema's output for the same rows. Written by
+    ninja's encoder with the API's renderer settings (UTF-8, not ASCII-escaped): the same bytes."""
+    offset = (page - 1) * page_size
+    count, exact = bounded_count(queryset)
+    keys = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
+    body = {"items": rows(keys) if keys else [], "count": count, "count_exact": exact}
+    return HttpResponse(
+        json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )

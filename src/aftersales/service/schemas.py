@@ -20,6 +20,7 @@ from aftersales.accounts.selectors import actor_for
 from aftersales.approvals.selectors import approvals_for
 from aftersales.approvals.services import Approval
 from aftersales.clocks.schemas import ClockOut, clocks_out
+from aftersales.core.pagination import COUNT_CAP
 from aftersales.core.prefetch import prefetched_rows
 from aftersales.installed_base.schemas import IsoDate, StrictIn
 from aftersales.service.choices import ApprovalKind
@@ -503,6 +504,14 @@ class ServiceRequestSummaryOut(Out):
     @staticmethod
     def resolve_service_point(obj: ServiceRequest) -> str | None:
         return obj.service_point.code if obj.service_point else None
+
+
+class PagedServiceRequestSummaryOut(Schema):
+    """A page of GET /service-requests: the shape of every bounded list page (core.pagination)."""
+
+    items: list[ServiceRequestSummaryOut]
+    count: int = Field(description=f"matching rows, exact up to {COUNT_CAP:,}")
+    count_exact: bool = Field(description=f"false: {COUNT_CAP:,} or more rows match")
 
 
 def _for_customer(context: Any) -> bool:

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -90,15 +90,26 @@ def _my_jobs(actor: Actor, now: dt.datetime) -> Queue:
     # sr_engineer_idx (engineer, open, visit_at) for the jobs (at most CAP + 1 ids).
     ids = [str(pk) for pk in service_selectors.engineer_jobs(actor).order_by().values_list("pk", flat=True)[: CAP + 1]]
     jobs = len(ids)
-    # Every clock of the jobs (a few each), sorted out here: with no `state` term the query stays on
-    # clock_subject_idx (subject_type, subject_id) rather than a range over everybody's running clocks.
-    rows = Clock.objects.filter(subject_type=REQUEST_TYPE, subject_id__in=ids).values_list(
-        "subject_id", "state", "due_at", "warn_at"
+    # Per job, whether a running clock is past its due time (late) or its warning time (warned): counted
+    # in the database, one row per such job only. No `state` term outside the counts: the query stays on
+    # clock_subject_idx (subject_type, subject_id), one probe per job, where a state term had SQLite
+    # range over everybody's running clocks (clock_state_type_due_idx); reading every clock of the jobs
+    # instead (~700 rows at 230 open jobs) spent most of the engineer's home page converting their times.
+    running = Q(state=ClockState.RUNNING)
+    flagged = (
+        Clock.objects.filter(subject_type=REQUEST_TYPE, subject_id__in=ids)
+        .order_by()
+        .values("subject_id")
+        .annotate(
+            late=Count("pk", filter=running & Q(due_at__lte=now)),
+            warned=Count("pk", filter=running & Q(warn_at__lte=now)),
+        )
+        .filter(Q(late__gt=0) | Q(warned__gt=0))
+        .values_list("late", flat=True)
     )
-    clocks = [(sid, due, warn) for sid, state, due, warn in (rows if ids else []) if state == ClockState.RUNNING]
-    late = {sid for sid, due, _warn in clocks if due is not None and due <= now}
-    breached = len(late)
-    at_risk = len({sid for sid, due, warn in clocks if sid not in late and warn is not None and warn <= now})
+    flags = list(flagged) if ids else []
+    breached = sum(1 for late in flags if late)
+    at_risk = len(flags) - breached  # warned, none yet due
     hints = []
     if breached:
         hints.append(ngettext("%(n)s overdue", "%(n)s overdue", breached) % {"n": breached})

@@ -738,7 +738,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
             columns=BOARD_COLUMNS,
             rows=selectors.dispatch_board_list(actor),
         )
-    page = list_page(request, selectors.dispatch_board_rows(actor), BOARD_SIZE)
+    page = list_page(request, selectors.dispatch_board_list(actor), BOARD_SIZE, rows=selectors.dispatch_board_rows)
     # One query for the page's clocks, not one per row; the board shows each request's most pressing
     # clock ({% clocks_brief %}: state and due time), so their segments are not read.
     selectors.clocks_prefetch(page.object_list, segments=False)
@@ -769,8 +769,7 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
                 "best_reason": reason,
             }
         )
-    approvals = list(selectors.approval_pending_list(actor)[: BOARD_SIDE_ROWS + 1])
-    tasks = list(selectors.task_open_list(actor).order_by("created_at", "id")[: BOARD_SIDE_ROWS + 1])
+    approvals, tasks = selectors.board_side_rows(actor, BOARD_SIDE_ROWS + 1)
     return render(
         request,
         "service/board.html",
