@@ -104,8 +104,11 @@ def load() -> Config:
         email_host=os.environ.get("AFTERSALES_EMAIL_HOST", ""),
         email_port=int(os.environ.get("AFTERSALES_EMAIL_PORT") or 25),
         email_from=os.environ.get("AFTERSALES_EMAIL_FROM") or "aftersales@localhost",
-        web_workers=int(os.environ.get("AFTERSALES_WEB_WORKERS") or 2),
-        web_threads=int(os.environ.get("AFTERSALES_WEB_THREADS") or 8),
+        # Processes rather than threads (docs/decisions/0041): four single-threaded workers per CPU, at
+        # most 16. Threads of one process share its interpreter lock: under 8 busy users on 2 cores the
+        # machine stood 28 % idle while pages waited their turn for the lock.
+        web_workers=int(os.environ.get("AFTERSALES_WEB_WORKERS") or min(16, 4 * (os.cpu_count() or 1))),
+        web_threads=int(os.environ.get("AFTERSALES_WEB_THREADS") or 1),
         # How often the bell, the home queues and the dispatch board poll the server (htmx, seconds).
         live_refresh_seconds=max(5, int(os.environ.get("AFTERSALES_LIVE_REFRESH_SECONDS") or 30)),
         # Off only for measurements (bench) that must not run the sweep or daily jobs in the server.
