@@ -104,11 +104,12 @@ def load() -> Config:
         email_host=os.environ.get("AFTERSALES_EMAIL_HOST", ""),
         email_port=int(os.environ.get("AFTERSALES_EMAIL_PORT") or 25),
         email_from=os.environ.get("AFTERSALES_EMAIL_FROM") or "aftersales@localhost",
-        # Processes rather than threads (docs/decisions/0041): four single-threaded workers per CPU, at
-        # most 16. Threads of one process share its interpreter lock: under 8 busy users on 2 cores the
-        # machine stood 28 % idle while pages waited their turn for the lock.
+        # Processes rather than threads (docs/decisions/0041): four workers per CPU (at most 16) of two
+        # threads. Threads of one process share its interpreter lock: with 2 × 8 and 8 busy users on
+        # 2 cores the machine stood 28 % idle while pages waited their turn for the lock. The second
+        # thread keeps a worker's other connections moving behind a slow request (an export).
         web_workers=int(os.environ.get("AFTERSALES_WEB_WORKERS") or min(16, 4 * (os.cpu_count() or 1))),
-        web_threads=int(os.environ.get("AFTERSALES_WEB_THREADS") or 1),
+        web_threads=int(os.environ.get("AFTERSALES_WEB_THREADS") or 2),
         # How often the bell, the home queues and the dispatch board poll the server (htmx, seconds).
         live_refresh_seconds=max(5, int(os.environ.get("AFTERSALES_LIVE_REFRESH_SECONDS") or 30)),
         # Off only for measurements (bench) that must not run the sweep or daily jobs in the server.
