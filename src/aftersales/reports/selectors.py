@@ -110,8 +110,13 @@ def request_statistics(actor: Actor, *, date_from: dt.date, date_to: dt.date, by
         .order_by("-n", "key")
     )
     total = sum(r["n"] for r in rows)
+    return Statistics(by=by, date_from=date_from, date_to=date_to, total=total, items=_items(by, rows, total))
+
+
+def _items(by: str, rows: Sequence[dict[str, Any]], total: int) -> list[Item]:
+    """Day-count rows ({key, n, label}) of one dimension as statistics items: named, with their share of `total`."""
     names = labels_for(by, [r["key"] for r in rows]) if by != Dimension.PART else {"": _("Not recorded")}
-    items = [
+    return [
         Item(
             key=r["key"],
             label=names.get(r["key"]) or r["label"] or r["key"],
@@ -120,7 +125,6 @@ def request_statistics(actor: Actor, *, date_from: dt.date, date_to: dt.date, by
         )
         for r in rows
     ]
-    return Statistics(by=by, date_from=date_from, date_to=date_to, total=total, items=items)
 
 
 def top_statistics(
@@ -144,17 +148,7 @@ def top_statistics(
     for by, items in per_dim.items():
         total = sum(r["n"] for r in items)
         items.sort(key=lambda r: (-r["n"], r["key"]))
-        shown = items[:limit]
-        names = labels_for(by, [r["key"] for r in shown]) if by != Dimension.PART else {"": _("Not recorded")}
-        found[by] = [
-            Item(
-                key=r["key"],
-                label=names.get(r["key"]) or r["label"] or r["key"],
-                count=r["n"],
-                share=round(r["n"] / total, 4) if total else 0.0,
-            )
-            for r in shown
-        ]
+        found[by] = _items(by, items[:limit], total)
     return found
 
 
