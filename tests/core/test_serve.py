@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import os
@@ -56,6 +57,22 @@ def _serve(tmp_path: Path, *, log: Path | None = None) -> tuple[subprocess.Popen
 def _stop(server: subprocess.Popen[bytes]) -> None:
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=40)
+
+
+def test_serve_freezes_what_the_master_loaded_before_each_fork() -> None:
+    """Decision 0042: the objects loaded before the fork are out of the workers' garbage collector's reach
+    (a full collection over them was the board's slowest answers) and stay shared with the master."""
+    from aftersales.core.management.commands.serve import Command
+
+    options = Command().options_for(
+        {"host": "127.0.0.1", "port": 8000, "workers": 2, "threads": 2, "graceful_timeout": 30}
+    )
+    assert gc.get_freeze_count() == 0
+    try:
+        options["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 10_000  # Django and every app's modules
+    finally:
+        gc.unfreeze()
 
 
 def test_serve_answers_login_static_and_api_in_every_worker(tmp_path: Path) -> None:
