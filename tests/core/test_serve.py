@@ -59,6 +59,21 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=40)
 
 
+def test_serve_warms_up_every_url_and_template_before_forking() -> None:
+    """Decision 0042: the master loads the URLs (every view and API module) and compiles every template,
+    so no worker pays for them on its first requests; a template that does not compile is named."""
+    from django.template import engines
+
+    from aftersales.core.management.commands.serve import warm_up
+
+    loaded = warm_up()
+    assert loaded["broken"] == []  # e.g. a page with its content block twice: a 500 for every visitor
+    assert loaded["urls"] > 10
+    assert loaded["templates"] > 200
+    compiled = engines["django"].engine.template_loaders[0].get_template_cache  # the cached loader's
+    assert {"service/board.html", "web/base.html", "installed_base/unit_import.html"} <= set(compiled)
+
+
 def test_serve_freezes_what_the_master_loaded_before_each_fork() -> None:
     """Decision 0042: the objects loaded before the fork are out of the workers' garbage collector's reach
     (a full collection over them was the board's slowest answers) and stay shared with the master."""

@@ -358,6 +358,15 @@ def test_a2_unit_export_uses_the_filters_and_is_logged(client_as):
     assert event.data == {"kind": "units", "count": 1, "filters": {"customer": "KH900321"}}
 
 
+def test_a2_unit_import_page_shows_the_upload_form(client_as):
+    # The page once held its content block twice (a syntax error: a 500 for everyone allowed to import).
+    response = client_as("cs_manager").get(reverse("installed_base:unit_import"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('id="unit-import-form"') == 1
+    assert "序列号" in html  # the header row the sheet must have
+
+
 def test_a2_unit_import_page_imports_or_shows_the_report(client_as):
     ProductFactory(model="XK-714")
     CustomerFactory(code="KH000001")

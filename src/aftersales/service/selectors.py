@@ -331,18 +331,19 @@ ENGINEER_COLUMNS = ("id", "username", "display_name", "first_name", "last_name",
 def engineer_candidates() -> list[User]:
     """Active engineers with their open load (`open_jobs`) and service point; rank them per request.
 
-    Two queries: the engineers, then their open jobs counted on sr_engineer_idx (engineer, open). A
-    join with COUNT(filter=open) read every job the engineers ever had — 62 s on SQLite at 1M
-    requests (docs/decisions/0027)."""
+    Two queries: the engineers, then the open jobs of every engineer, counted over the open requests
+    (sr_board_idx, a few thousand rows whatever the history). A join with COUNT(filter=open) read every
+    job the engineers ever had — 62 s on SQLite at 1M requests (docs/decisions/0027); the engineers'
+    120 ids as an IN list took PostgreSQL ~2 ms to plan on each board page (docs/decisions/0042).
+    No DISTINCT: a user is in a group once (the membership table's unique key)."""
     engineers = list(
         User.objects.filter(is_active=True, groups__name=ENGINEER_ROLE)
         .select_related("service_point")
         .only(*ENGINEER_COLUMNS)  # what the ranking and the choices read (str(user) included)
         .order_by("username")
-        .distinct()
     )
     load = dict(
-        ServiceRequest.objects.filter(engineer__in=[e.pk for e in engineers], open__in=[True])
+        ServiceRequest.objects.filter(open__in=[True], engineer__isnull=False)
         .order_by()
         .values("engineer")
         .annotate(n=Count("id"))
