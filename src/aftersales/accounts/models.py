@@ -74,6 +74,11 @@ class ServicePoint(BaseModel):
         return self.name
 
 
+def person_name(display_name: str, full_name: str, username: str) -> str:
+    """How pages name a person: the display name, else the full name, else the login name."""
+    return display_name or full_name or username
+
+
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -108,7 +113,7 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return person_name(self.display_name, self.get_full_name(), self.username)
 
 
 class ApiToken(BaseModel):

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from aftersales.accounts.models import Region, ServicePoint, User
+from aftersales.accounts.models import Region, ServicePoint, User, person_name
 from aftersales.approvals.selectors import approval_list
 from aftersales.approvals.services import Approval
 from aftersales.clocks.choices import ClockState
@@ -324,44 +324,100 @@ def clocks_prefetch(requests: Any, *, segments: bool = True) -> None:
         clocks_known(sr, found.get(str(sr.pk), []))
 
 
-ENGINEER_COLUMNS = ("id", "username", "display_name", "first_name", "last_name", "service_point__id",
-                    "service_point__code", "service_point__name", "service_point__region_id")  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class CandidatePoint:
+    """An engineer's service point, as the ranking and the board read it."""
+
+    id: int
+    code: str
+    name: str
+    region_id: int | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __str__(self) -> str:
+        return self.name
 
 
-def engineer_candidates() -> list[User]:
-    """Active engineers with their open load (`open_jobs`) and service point; rank them per request.
+@dataclass(frozen=True, slots=True)
+class EngineerCandidate:
+    """An active engineer as the dispatch ranking (dispatch_scoring), its choices and the board read
+    them: plain values from one query. A User and a ServicePoint instance per engineer were ~2 ms of each
+    board page (docs/decisions/0042)."""
 
-    Two queries: the engineers, then the open jobs of every engineer, counted over the open requests
-    (sr_board_idx, a few thousand rows whatever the history). A join with COUNT(filter=open) read every
-    job the engineers ever had — 62 s on SQLite at 1M requests (docs/decisions/0027); the engineers'
-    120 ids as an IN list took PostgreSQL ~2 ms to plan on each board page (docs/decisions/0042).
-    No DISTINCT: a user is in a group once (the membership table's unique key)."""
-    engineers = list(
-        User.objects.filter(is_active=True, groups__name=ENGINEER_ROLE)
-        .select_related("service_point")
-        .only(*ENGINEER_COLUMNS)  # what the ranking and the choices read (str(user) included)
-        .order_by("username")
-    )
-    load = dict(
-        ServiceRequest.objects.filter(open__in=[True], engineer__isnull=False)
+    id: int
+    username: str
+    display_name: str
+    full_name: str
+    service_point_id: int | None
+    service_point: CandidatePoint | None
+    open_jobs: int  # open requests dispatched to the engineer
+    certified_lines: frozenset[str]  # T2: product lines with a valid certificate today
+    certified_weight: int  # S7.certified_weight, read by the ranking
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __str__(self) -> str:
+        return person_name(self.display_name, self.full_name, self.username)
+
+
+def engineer_candidates() -> list[EngineerCandidate]:
+    """Active engineers with their open load and service point, by username; rank them per request.
+
+    One query: each engineer's open jobs are a subquery on sr_engineer_idx (engineer, open), one index
+    range per engineer on either database. A join with COUNT(filter=open) read every job the engineers
+    ever had — 62 s on SQLite at 1M requests (docs/decisions/0027); the engineers' ids as an IN list took
+    PostgreSQL ~2 ms to plan on each board page (0042). No DISTINCT: a user is in a group once."""
+    jobs = (
+        ServiceRequest.objects.filter(engineer=OuterRef("pk"), open__in=[True])
         .order_by()
         .values("engineer")
         .annotate(n=Count("id"))
-        .values_list("engineer", "n")
+        .values("n")
+    )
+    rows = list(
+        User.objects.filter(is_active=True, groups__name=ENGINEER_ROLE)
+        .annotate(open_jobs=Coalesce(Subquery(jobs, output_field=IntegerField()), Value(0)))
+        .order_by("username")
+        .values_list(
+            "id",
+            "username",
+            "display_name",
+            "first_name",
+            "last_name",
+            "service_point_id",
+            "service_point__code",
+            "service_point__name",
+            "service_point__region_id",
+            "open_jobs",
+        )  # fmt: skip
     )
     # T2: the product lines each engineer holds a valid certificate for, and the weight of one (S7), one
     # query each; rank_engineers puts the uncertified behind by that weight.
-    lines = certified_lines_by_user([e.pk for e in engineers], on=timezone.localdate())
+    lines = certified_lines_by_user([row[0] for row in rows], on=timezone.localdate())
     weight = int(policy_get("S7.certified_weight").value)
-    for engineer in engineers:
-        engineer.open_jobs = load.get(engineer.pk, 0)  # type: ignore[attr-defined]  # as annotate() would set it
-        engineer.certified_lines = lines.get(engineer.pk, frozenset())  # type: ignore[attr-defined]  # read by the ranking
-        engineer.certified_weight = weight  # type: ignore[attr-defined]  # read by the ranking
-    return engineers
+    return [
+        EngineerCandidate(
+            id=pk,
+            username=username,
+            display_name=display_name,
+            full_name=f"{first_name} {last_name}".strip(),  # as User.get_full_name
+            service_point_id=point_id,
+            service_point=CandidatePoint(point_id, code, name, region_id) if point_id is not None else None,
+            open_jobs=open_jobs,
+            certified_lines=lines.get(pk, frozenset()),
+            certified_weight=weight,
+        )
+        for (pk, username, display_name, first_name, last_name, point_id, code, name, region_id, open_jobs) in rows
+    ]
 
 
 def engineer_suggestions(
-    request: ServiceRequest, *, limit: int = 5, engineers: list[User] | None = None
+    request: ServiceRequest, *, limit: int = 5, engineers: list[EngineerCandidate] | None = None
 ) -> list[dict[str, Any]]:
     """S7: engineers ranked by region (same service point first), open load, then name.
 

@@ -6,7 +6,8 @@ a new connection to an idle sibling first): AFTERSALES_WEB_WORKERS processes wit
 AFTERSALES_WEB_THREADS threads each. Static files (incl. web/static/vendor/) are served by
 WhiteNoise from the middleware, so no other server is needed. Access log on stdout, errors on
 stderr. SIGTERM or Ctrl-C stops gracefully: workers finish the requests in flight (up to
---graceful-timeout seconds) before the process exits.
+--graceful-timeout seconds) before the process exits. The master loads every URL, catalogue and
+template before forking (`warm_up`) and freezes them out of the collector's reach (docs/decisions/0042).
 """
 
 from __future__ import annotations
