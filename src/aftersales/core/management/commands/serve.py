@@ -58,8 +58,7 @@ def warm_up() -> dict[str, Any]:
 
     resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Dispatch board")  # loads the language's catalogues
+        with translation.override(code):  # activating a language loads its catalogues
             resolver.reverse_dict  # noqa: B018 — builds the language's reverse lookup table
     compiled, broken = 0, []
     # The pages' engine, every template; the forms' own engine, the widget templates.
