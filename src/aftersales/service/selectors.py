@@ -394,7 +394,7 @@ def engineer_candidates() -> list[EngineerCandidate]:
             "service_point__name",
             "service_point__region_id",
             "open_jobs",
-        )  # fmt: skip
+        )
     )
     # T2: the product lines each engineer holds a valid certificate for, and the weight of one (S7), one
     # query each; rank_engineers puts the uncertified behind by that weight.

@@ -110,10 +110,10 @@ def _post_worker_init(worker: Any) -> None:
 def _pre_fork(server: Any, worker: Any) -> None:
     # A database connection opened in the master must not be shared with the forked workers.
     connections.close_all()
-    # The objects the master has loaded (Django, every app's modules, the URL and API schemas: about
-    # 270,000) live as long as the worker: frozen, the worker's collector never walks them again. A
-    # full collection over them took ~170 ms, once every ~20 board pages: the board's slowest answers
-    # (docs/decisions/0042). Frozen objects also stay shared with the master (no copy-on-write).
+    # The objects the master has loaded and warmed up (Django, every app's modules, the URLs, the
+    # compiled templates: about 330,000) live as long as the worker: frozen, the worker's collector
+    # never walks them again. A full collection over such a heap took ~170 ms, once every ~20 board
+    # pages (docs/decisions/0042). Frozen objects also stay shared with the master (no copy-on-write).
     gc.freeze()
 
 
