@@ -60,7 +60,7 @@ def test_brief_shows_the_most_pressing_running_clock_with_its_due_time_and_the_c
         due = timezone.localtime(sooner).strftime("%m-%d %H:%M")
     assert html.startswith('<div class="clock clock-ok text-nowrap" data-clock="2" data-status="ok">')
     assert '<span class="badge text-bg-success">到场 · 正常</span>' in html
-    assert f'<small class="clock-due">{due}</small>' in html
-    assert '<small class="text-muted">+2</small>' in html
+    assert f'<small class="clock-due ms-1">{due}</small>' in html
+    assert '<small class="text-muted ms-1">+2</small>' in html
     assert 'hx-get="/explain/"' in html
     assert BRIEF.render({"subject": _subject([]), "url": "/explain/"}) == ""

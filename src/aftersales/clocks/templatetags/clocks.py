@@ -65,11 +65,11 @@ def clocks_brief(subject: Any, explain_url: str = "") -> SafeString:
     c = min(clocks, key=lambda c: (c.state == "stopped", c.due_at is None, c.due_at or c.started_at, c.pk or 0))
     status = clock_status(c)
     due = (
-        format_html(' <small class="clock-due">{}</small>', date_format(localtime(c.due_at), "m-d H:i"))
+        format_html('<small class="clock-due ms-1">{}</small>', date_format(localtime(c.due_at), "m-d H:i"))
         if c.due_at
         else ""
     )
-    more = format_html(' <small class="text-muted">+{}</small>', len(clocks) - 1) if len(clocks) > 1 else ""
+    more = format_html('<small class="text-muted ms-1">+{}</small>', len(clocks) - 1) if len(clocks) > 1 else ""
     explain = (
         format_html(
             '<details class="clock-explanation small" hx-get="{}" hx-trigger="toggle once" hx-target="find div">'
