@@ -74,9 +74,10 @@ class ServicePoint(BaseModel):
         return self.name
 
 
-def person_name(display_name: str, full_name: str, username: str) -> str:
-    """How pages name a person: the display name, else the full name, else the login name."""
-    return display_name or full_name or username
+def user_label(display_name: str, first_name: str, last_name: str, username: str) -> str:
+    """How a user is named (str(user)): the display name, else the full name (User.get_full_name), else the
+    login name."""
+    return display_name or f"{first_name} {last_name}".strip() or username
 
 
 class User(AbstractUser):
@@ -113,7 +114,7 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return person_name(self.display_name, self.get_full_name(), self.username)
+        return user_label(self.display_name, self.first_name, self.last_name, self.username)
 
 
 class ApiToken(BaseModel):

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from aftersales.accounts.models import Region, ServicePoint, User, person_name
+from aftersales.accounts.models import Region, ServicePoint, User, user_label
 from aftersales.approvals.selectors import approval_list
 from aftersales.approvals.services import Approval
 from aftersales.clocks.choices import ClockState
@@ -333,10 +333,6 @@ class CandidatePoint:
     name: str
     region_id: int | None
 
-    @property
-    def pk(self) -> int:
-        return self.id
-
     def __str__(self) -> str:
         return self.name
 
@@ -350,7 +346,8 @@ class EngineerCandidate:
     id: int
     username: str
     display_name: str
-    full_name: str
+    first_name: str
+    last_name: str
     service_point_id: int | None
     service_point: CandidatePoint | None
     open_jobs: int  # open requests dispatched to the engineer
@@ -362,7 +359,7 @@ class EngineerCandidate:
         return self.id
 
     def __str__(self) -> str:
-        return person_name(self.display_name, self.full_name, self.username)
+        return user_label(self.display_name, self.first_name, self.last_name, self.username)
 
 
 def engineer_candidates() -> list[EngineerCandidate]:
@@ -405,7 +402,8 @@ def engineer_candidates() -> list[EngineerCandidate]:
             id=pk,
             username=username,
             display_name=display_name,
-            full_name=f"{first_name} {last_name}".strip(),  # as User.get_full_name
+            first_name=first_name,
+            last_name=last_name,
             service_point_id=point_id,
             service_point=CandidatePoint(point_id, code, name, region_id) if point_id is not None else None,
             open_jobs=open_jobs,
